@@ -1,0 +1,123 @@
+"""create_app(): the ASGI application with its routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from maitred import __version__
+from maitred.config import Settings, load_settings
+from maitred.domains import api_routers, import_event_handlers, root_routers
+from maitred.health.service import HealthMonitor
+from maitred.kit.db import Database
+from maitred.kit.errors import ErrorBody, install_error_handlers
+from maitred.kit.http import RequestContextMiddleware
+from maitred.kit.idempotency import IdempotencyMiddleware
+from maitred.kit.worker import Worker, WorkerOptions
+
+log = logging.getLogger("maitred")
+
+DESCRIPTION = """
+maitred keeps the book for hospitality businesses: who asked, who booked, for when, for how
+many, what they paid and what they were told.
+
+Every route under `/api/v1` is also served under `/api`. Errors share one envelope
+(`error`, `message`, `details`, `request_id`, `timestamp`). POST requests accept an
+`Idempotency-Key` header.
+"""
+
+
+def worker_options(settings: Settings) -> WorkerOptions:
+    return WorkerOptions(
+        poll_seconds=settings.outbox_poll_seconds,
+        lease_seconds=settings.outbox_lease_seconds,
+        max_attempts=settings.outbox_max_attempts,
+        backoff_seconds=settings.outbox_backoff_seconds,
+    )
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    database: Database = app.state.database
+    worker_task = None
+    if settings.run_embedded_worker:
+        worker = Worker(database, worker_options(settings))
+        worker_task = asyncio.create_task(worker.run(), name="maitred-worker")
+        app.state.worker = worker
+    try:
+        yield
+    finally:
+        if worker_task is not None:
+            app.state.worker.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(worker_task, timeout=10)
+        await database.dispose()
+
+
+def _unique_operation_id(route: APIRoute) -> str:
+    return f"{route.name}_{'_'.join(sorted(m.lower() for m in route.methods or ()))}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    import_event_handlers()
+    app = FastAPI(
+        title="maitred",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_unique_operation_id,
+        responses={
+            422: {"model": ErrorBody, "description": "Validation error"},
+            500: {"model": ErrorBody, "description": "Internal error"},
+        },
+    )
+    database = Database(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        connect_timeout=settings.db_connect_timeout,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.health_monitor = HealthMonitor(
+        database=database, redis_url=settings.redis_url, max_age=settings.health_cache_seconds
+    )
+
+    for router in root_routers():
+        app.include_router(router)
+    versioned = APIRouter()
+    for router in api_routers():
+        versioned.include_router(router)
+    app.include_router(versioned, prefix="/api/v1")
+    # The unversioned /api (seed 000) serves the same handlers, listed once in the docs.
+    app.include_router(versioned, prefix="/api", include_in_schema=False)
+
+    install_error_handlers(app)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        database=database,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        lock_timeout=timedelta(seconds=settings.idempotency_lock_seconds),
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The factory `maitred serve` hands to the server, in every server process."""
+    from maitred.kit.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(
+        level=settings.log_level,
+        json_lines=settings.log_format == "json"
+        or (settings.log_format == "auto" and settings.env.value == "production"),
+    )
+    return create_app(settings)

@@ -1,0 +1,211 @@
+"""The `maitred` command: serve, migrate, create-admin, demo, worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from maitred import __version__
+from maitred.config import ConfigError, Settings, load_settings
+from maitred.kit.logs import configure_logging
+
+
+class CommandFailed(Exception):
+    """A one-line reason the command could not do its work."""
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(
+        level=settings.log_level,
+        json_lines=settings.log_format == "json"
+        or (settings.log_format == "auto" and settings.env.value == "production"),
+    )
+    return settings
+
+
+def _database_failure(exc: BaseException) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"cannot use the database: {reason[0] if reason else type(exc).__name__}"
+
+
+def _migrate(settings: Settings) -> None:
+    from maitred.kit.migrate import upgrade
+
+    settings.resolved_secret_key()  # development: create the key before workers race for it
+    try:
+        upgrade(settings.sqlalchemy_url)
+    except (OSError, ConnectionError) as exc:
+        raise CommandFailed(_database_failure(exc)) from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith(("sqlalchemy", "asyncpg", "sqlite3")):
+            raise CommandFailed(_database_failure(exc)) from exc
+        raise
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings()
+    if not args.no_migrate:
+        _migrate(settings)
+    if args.demo:
+        _load_demo(settings)
+    print(f"maitred {__version__} on http://{args.host}:{args.port}  (docs: /docs)", flush=True)
+    uvicorn.run(
+        "maitred.app:create_served_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=None if args.reload else args.workers,
+        reload=args.reload,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def cmd_migrate(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    _migrate(settings)
+    print("database is at the latest migration")
+
+
+def cmd_create_admin(args: argparse.Namespace) -> None:
+    from maitred.identity import service as identity_service
+    from maitred.kit.db import Database
+    from maitred.kit.errors import ValidationFailed
+
+    settings = _settings()
+    _migrate(settings)
+
+    async def run() -> identity_service.AdminResult:
+        database = Database(settings.sqlalchemy_url)
+        try:
+            async with database.transaction() as session:
+                return await identity_service.create_admin(
+                    session, email=args.email, password=args.password, org_name=args.org_name
+                )
+        finally:
+            await database.dispose()
+
+    try:
+        result = asyncio.run(run())
+    except ValidationFailed as exc:
+        raise CommandFailed("; ".join(f"{k}: {v}" for k, v in exc.details.items())) from exc
+    org = result.organization
+    if result.organization_created:
+        print(f"created organization {org.name!r} (slug {org.slug}, id {org.id})")
+    else:
+        print(f"using organization {org.name!r} (slug {org.slug}, id {org.id})")
+    if result.user_created:
+        print(f"created admin {result.user.email} (id {result.user.id})")
+    else:
+        print(f"user {result.user.email} already exists; nothing changed")
+
+
+def _load_demo(settings: Settings) -> None:
+    from maitred.demo import load_demo
+    from maitred.kit.db import Database
+
+    async def run() -> list[str]:
+        database = Database(settings.sqlalchemy_url)
+        try:
+            return await load_demo(database)
+        finally:
+            await database.dispose()
+
+    for line in asyncio.run(run()):
+        print(line, flush=True)
+
+
+def cmd_demo(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    _migrate(settings)
+    _load_demo(settings)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from maitred.app import worker_options
+    from maitred.domains import import_event_handlers
+    from maitred.kit.db import Database
+    from maitred.kit.worker import Worker
+
+    settings = _settings()
+    import_event_handlers()
+
+    async def run() -> None:
+        database = Database(settings.sqlalchemy_url, pool_size=2)
+        options = worker_options(settings)
+        options.batch_size = args.batch_size
+        worker = Worker(database, options)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, worker.stop)
+        try:
+            await worker.run()
+        finally:
+            await database.dispose()
+
+    print("maitred worker running; Ctrl-C stops it", flush=True)
+    asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maitred",
+        description="maitred: booking and CRM server for hospitality businesses. "
+        "Configured by MAITRED_* environment variables (see README.md).",
+    )
+    parser.add_argument("--version", action="version", version=f"maitred {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], None], help_: str) -> Any:
+        sub = commands.add_parser(name, help=help_, description=help_)
+        sub.set_defaults(func=func)
+        return sub
+
+    serve = add("serve", cmd_serve, "Run the API (and, on SQLite, the background worker).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="API processes (default 1)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
+    serve.add_argument("--demo", action="store_true", help="load the demo data set first")
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="do not apply migrations before starting"
+    )
+    add("migrate", cmd_migrate, "Apply database migrations (creates the SQLite file if needed).")
+    admin = add(
+        "create-admin", cmd_create_admin, "Create an organization's admin user (idempotent)."
+    )
+    admin.add_argument("--email", required=True, help="the admin's email address")
+    admin.add_argument("--password", required=True, help="at least 10 characters")
+    admin.add_argument(
+        "--org-name",
+        default=None,
+        help="organization to add the admin to, created if missing "
+        "(default: the first organization, or a new one)",
+    )
+    add("demo", cmd_demo, "Load a demo hibachi catering business (safe to run again).")
+    worker = add("worker", cmd_worker, "Run background workers only (no API).")
+    worker.add_argument("--batch-size", type=int, default=20, help="deliveries claimed at once")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (ConfigError, CommandFailed) as exc:
+        print(f"maitred: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            sys.stderr.write("\n")
+        sys.exit(130)

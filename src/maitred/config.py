@@ -1,0 +1,119 @@
+"""Settings from `MAITRED_*` environment variables (and an optional `.env`).
+
+Misconfiguration raises `ConfigError` with one line meant for a human; the CLI prints it and
+exits instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable maitred."""
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "maitred"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MAITRED_", env_file=".env", extra="ignore", case_sensitive=False
+    )
+
+    env: Environment = Environment.development
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    secret_key: str = ""
+    redis_url: str = ""
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    # The background worker runs inside the API process on the embedded SQLite default;
+    # on PostgreSQL deployments run `maitred worker` processes instead (or set this to true).
+    embedded_worker: bool | None = None
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_connect_timeout: float = Field(default=3.0, gt=0)
+    health_cache_seconds: float = Field(default=1.0, ge=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_backoff_seconds: float = Field(default=2.0, gt=0)
+    idempotency_ttl_hours: float = Field(default=24.0, ge=24.0)
+    idempotency_lock_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite:", "postgresql:", "postgres:")):
+            scheme = value.split(":", 1)[0]
+            raise ValueError(
+                f"unsupported scheme {scheme!r}; use sqlite:///path/file.db or "
+                "postgresql://user:pass@host:port/db"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _secret_in_production(self) -> Settings:
+        if self.env is Environment.production and len(self.secret_key) < 32:
+            raise ValueError(
+                "MAITRED_SECRET_KEY must be set to at least 32 characters in production "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        """The async-driver URL SQLAlchemy needs, derived from the user-facing one."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'maitred.db'}"
+        if url.startswith("sqlite:"):
+            return "sqlite+aiosqlite:" + url.removeprefix("sqlite:")
+        if url.startswith("postgres:"):
+            url = "postgresql:" + url.removeprefix("postgres:")
+        return "postgresql+asyncpg:" + url.removeprefix("postgresql:")
+
+    @property
+    def run_embedded_worker(self) -> bool:
+        return self.is_sqlite if self.embedded_worker is None else self.embedded_worker
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or in development one generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings or raise ConfigError naming the first offending variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else ""
+        name = f"MAITRED_{field.upper()}: " if field else ""
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"configuration error: {name}{message}") from None

@@ -1,0 +1,107 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from maitred.health import service as health_service
+from maitred.health.schemas import (
+    DatabaseHealthRead,
+    FeaturesRead,
+    HealthRead,
+    OutboxRead,
+    WorkerRead,
+    WorkersHealthRead,
+)
+from maitred.kit.clock import utcnow
+from maitred.kit.db import Database
+from maitred.kit.deps import get_database
+from maitred.kit.errors import ErrorBody
+from maitred.kit.worker import outbox_backlog
+
+router = APIRouter(prefix="/health", tags=["health"])
+Db = Annotated[Database, Depends(get_database)]
+UNAVAILABLE = {503: {"model": ErrorBody, "description": "A dependency is down"}}
+
+
+def _monitor(request: Request) -> health_service.HealthMonitor:
+    monitor: health_service.HealthMonitor = request.app.state.health_monitor
+    return monitor
+
+
+Monitor = Annotated[health_service.HealthMonitor, Depends(_monitor)]
+
+
+@router.get(
+    "",
+    response_model=HealthRead,
+    summary="API health",
+    responses={503: {"model": HealthRead, "description": "The database is unreachable"}},
+)
+async def health(request: Request, response: Response, monitor: Monitor) -> HealthRead:
+    """Overall status; 503 with the same body when the database is unreachable."""
+    snap = await monitor.snapshot()
+    if not snap.database.connected:
+        response.status_code = 503
+    return HealthRead(
+        status="healthy" if snap.database.connected else "unhealthy",
+        version=health_service.VERSION,
+        uptime_seconds=monitor.uptime_seconds,
+        database="connected" if snap.database.connected else "disconnected",
+        redis=snap.redis,
+        environment=request.app.state.settings.env.value,
+        timestamp=utcnow(),
+        features=snap.features,
+    )
+
+
+@router.get(
+    "/db",
+    response_model=DatabaseHealthRead,
+    summary="Database health",
+    responses={503: {"model": DatabaseHealthRead}},
+)
+async def database_health(response: Response, database: Db) -> DatabaseHealthRead:
+    """A live round trip to the database, with its latency and the applied migration."""
+    probe = await health_service.probe_database(database)
+    if not probe.connected:
+        response.status_code = 503
+    return DatabaseHealthRead(
+        status="healthy" if probe.connected else "unhealthy",
+        database="connected" if probe.connected else "disconnected",
+        backend="sqlite" if database.is_sqlite else "postgresql",
+        latency_ms=probe.latency_ms,
+        migration=probe.migration,
+        error=probe.error,
+        timestamp=utcnow(),
+    )
+
+
+@router.get(
+    "/workers",
+    response_model=WorkersHealthRead,
+    summary="Background workers",
+    responses={503: {"model": WorkersHealthRead, "description": "No worker is running"}},
+)
+async def workers_health(response: Response, database: Db) -> WorkersHealthRead:
+    """Workers that sent a heartbeat recently (from every process) and the outbox backlog."""
+    try:
+        workers = await health_service.live_workers(database)
+        backlog: OutboxRead | None = OutboxRead(**await outbox_backlog(database))
+    except Exception:
+        workers, backlog = [], None
+    if not workers:
+        response.status_code = 503
+    return WorkersHealthRead(
+        status="healthy" if workers else "unhealthy",
+        workers=[WorkerRead.model_validate(w, from_attributes=True) for w in workers],
+        outbox=backlog,
+        timestamp=utcnow(),
+    )
+
+
+@router.get("/features", response_model=FeaturesRead, summary="Feature status")
+async def features_health(monitor: Monitor) -> FeaturesRead:
+    """What this installation has switched on and whether its services answer."""
+    snap = await monitor.snapshot()
+    return FeaturesRead(
+        status="healthy" if snap.database.connected else "unhealthy", features=snap.features
+    )

@@ -1,0 +1,133 @@
+"""Health probes. `/health` serves a snapshot at most `health_cache_seconds` old, so load
+balancers polling it cost one database round trip per interval, not one per request."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from sqlalchemy import select, text
+
+from maitred import __version__
+from maitred.kit.clock import utcnow
+from maitred.kit.db import Database
+from maitred.kit.worker import HEARTBEAT_SECONDS, WorkerHeartbeat
+
+PROBE_TIMEOUT = 2.0
+FeatureCheck = Callable[[], Awaitable[str]]
+_feature_checks: dict[str, FeatureCheck] = {}
+
+
+def register_feature(name: str, check: FeatureCheck) -> None:
+    """Domains report their feature (`email_service`, `mfa`, …) as they land."""
+    _feature_checks[name] = check
+
+
+@dataclass
+class DatabaseProbe:
+    connected: bool
+    latency_ms: float | None
+    migration: str | None
+    error: str | None
+
+
+async def probe_database(database: Database) -> DatabaseProbe:
+    began = time.perf_counter()
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT), database.engine.connect() as conn:
+            # Reading the schema touches the file on SQLite, where `SELECT 1` would not.
+            found = await conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
+                if database.is_sqlite
+                else text("SELECT to_regclass('alembic_version')::text")
+            )
+            migration = None
+            if found.scalar() is not None:
+                migration = (
+                    await conn.execute(text("SELECT version_num FROM alembic_version"))
+                ).scalar()
+    except Exception as exc:
+        return DatabaseProbe(False, None, None, f"{type(exc).__name__}: {exc}"[:300])
+    return DatabaseProbe(True, round((time.perf_counter() - began) * 1000, 2), migration, None)
+
+
+async def probe_redis(url: str) -> str:
+    if not url:
+        return "not_configured"
+    client: Redis = Redis.from_url(url, socket_connect_timeout=PROBE_TIMEOUT)
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT):
+            await client.ping()
+    except Exception:
+        return "disconnected"
+    finally:
+        await client.aclose()
+    return "connected"
+
+
+async def live_workers(database: Database) -> list[WorkerHeartbeat]:
+    fresh = utcnow() - timedelta(seconds=HEARTBEAT_SECONDS * 3)
+    async with database.transaction(write=False) as session:
+        rows = await session.scalars(
+            select(WorkerHeartbeat)
+            .where(WorkerHeartbeat.last_seen_at >= fresh)
+            .order_by(WorkerHeartbeat.started_at)
+        )
+        return list(rows.all())
+
+
+async def features(database: Database, *, database_ok: bool) -> dict[str, str]:
+    workers = "running" if database_ok and await live_workers(database) else "stopped"
+    found = {"workers": workers, "outbox": "enabled", "idempotency": "enabled"}
+    for name, check in _feature_checks.items():
+        try:
+            found[name] = await check()
+        except Exception:
+            found[name] = "error"
+    return found
+
+
+@dataclass
+class Snapshot:
+    database: DatabaseProbe
+    redis: str
+    features: dict[str, str]
+    taken: float
+
+
+@dataclass
+class HealthMonitor:
+    """Per-process cache of the last probes; concurrent callers share one refresh."""
+
+    database: Database
+    redis_url: str
+    max_age: float
+    started: float = field(default_factory=time.monotonic)
+    _snapshot: Snapshot | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def uptime_seconds(self) -> int:
+        return int(time.monotonic() - self.started)
+
+    async def snapshot(self) -> Snapshot:
+        current = self._snapshot
+        if current is not None and time.monotonic() - current.taken < self.max_age:
+            return current
+        async with self._lock:
+            current = self._snapshot
+            if current is not None and time.monotonic() - current.taken < self.max_age:
+                return current
+            db_probe, redis_state = await asyncio.gather(
+                probe_database(self.database), probe_redis(self.redis_url)
+            )
+            found = await features(self.database, database_ok=db_probe.connected)
+            self._snapshot = Snapshot(db_probe, redis_state, found, time.monotonic())
+            return self._snapshot
+
+
+VERSION = __version__

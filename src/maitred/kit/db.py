@@ -1,0 +1,162 @@
+"""Database engine, declarative base and the one-transaction-per-request session.
+
+SQLite runs in WAL mode with foreign keys and a busy timeout. The pysqlite driver's own implicit
+transactions are switched off so that we emit BEGIN ourselves: write transactions use
+`BEGIN IMMEDIATE`, because a deferred transaction that reads and then writes fails with
+SQLITE_BUSY no matter the busy timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, MetaData, String, TypeDecorator, Uuid, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from maitred.kit.clock import utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in Python on both databases (SQLite stores no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, str: String()}
+
+
+class Entity:
+    """Columns every model has: a UUID key and creation/update times."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class TenantOwned(Entity):
+    """A row that belongs to one organization; repositories filter on it by construction."""
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, index=True, nullable=False, sort_order=-1
+    )
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "busy_timeout=10000",
+        "synchronous=NORMAL",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_reset_on_return=None
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        connect_args={"timeout": connect_timeout, "command_timeout": 60},
+    )
+
+
+class Database:
+    """The engine and two session factories: reads begin deferred, writes begin immediate."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = make_engine(url, pool_size=pool_size, connect_timeout=connect_timeout)
+        write_engine = (
+            self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
+        )
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
+        self._outbox_signal: asyncio.Event | None = None
+
+    def notify_outbox(self) -> None:
+        """Wakes this process's worker early after a commit that emitted events."""
+        if self._outbox_signal is not None:
+            self._outbox_signal.set()
+
+    async def wait_for_outbox(self, seconds: float) -> None:
+        if self._outbox_signal is None:
+            self._outbox_signal = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outbox_signal.wait(), seconds)
+        self._outbox_signal.clear()
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block exits cleanly, rolled back otherwise."""
+        factory = self.write_sessions if write else self.read_sessions
+        async with factory() as session:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+            if session.in_transaction():
+                await session.commit()
+            if session.info.pop("outbox_emitted", False):
+                self.notify_outbox()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

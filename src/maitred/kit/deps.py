@@ -1,0 +1,28 @@
+"""Request-scoped dependencies: the database session of the request's single transaction."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.kit.db import Database
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Commits after the endpoint returns and before the response is sent, so a failed
+    commit is reported as an error instead of a success the database never kept."""
+    async with get_database(request).transaction(
+        write=request.method not in SAFE_METHODS
+    ) as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

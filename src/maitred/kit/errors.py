@@ -1,0 +1,195 @@
+"""The error envelope of ../shared/API.md and the expected failures every domain builds on.
+
+Every 4xx and 5xx leaves maitred as `{"error", "message", "details", "request_id", "timestamp"}`.
+Domain errors subclass `AppError`; one handler renders them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from maitred.kit.clock import isoformat_z, utcnow
+from maitred.kit.jsonresponse import JSONResponse
+from maitred.kit.requestcontext import current_request_id
+
+log = logging.getLogger("maitred.errors")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(examples=["validation_error"])
+    message: str = Field(examples=["Request validation failed"])
+    details: dict[str, Any] = Field(default_factory=dict, examples=[{"email": "Invalid email"}])
+    request_id: str = Field(examples=["5f0c6f0e6a1b4f0e9a3d1c2b7e8f9a0b"])
+    timestamp: str = Field(examples=["2025-10-25T10:30:00Z"])
+
+
+class AppError(Exception):
+    """An expected failure with an HTTP status and a machine-readable code."""
+
+    status_code = 400
+    code = "invalid_request"
+    message = "The request is invalid"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or type(self).message
+        self.details = details or {}
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class InvalidRequest(AppError):
+    """The request cannot be understood as sent."""
+
+
+class Unauthorized(AppError):
+    """No valid credentials were presented."""
+
+    status_code, code, message = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(AppError):
+    """The caller is known but may not do this."""
+
+    status_code, code, message = 403, "forbidden", "You do not have permission to do this"
+
+
+class NotFound(AppError):
+    """The resource does not exist (or belongs to another organization)."""
+
+    status_code, code, message = 404, "not_found", "Resource not found"
+
+
+class Conflict(AppError):
+    """The request conflicts with the current state of the resource."""
+
+    status_code, code, message = 409, "conflict", "The request conflicts with the current state"
+
+
+class AlreadyExists(AppError):
+    """A resource with the same identity already exists."""
+
+    status_code, code, message = 409, "already_exists", "The resource already exists"
+
+
+class InvalidState(AppError):
+    """The resource is not in a state that allows this action."""
+
+    status_code, code, message = 409, "invalid_state", "Not allowed in the current state"
+
+
+class ValidationFailed(AppError):
+    """Input that parsed but breaks a rule; `details` maps field to message."""
+
+    status_code, code, message = 422, "validation_error", "Request validation failed"
+
+
+class ServiceUnavailable(AppError):
+    """A dependency maitred needs is down."""
+
+    status_code, code, message = 503, "service_unavailable", "Service temporarily unavailable"
+
+
+STATUS_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limit_exceeded",
+    500: "internal_error",
+    502: "external_api_error",
+    503: "service_unavailable",
+}
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {
+        "error": code,
+        "message": message,
+        "details": details or {},
+        "request_id": current_request_id(),
+        "timestamp": isoformat_z(utcnow()),
+    }
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "body"
+
+
+def _field_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "Unknown field"
+    if kind == "missing":
+        return "Field is required"
+    if kind == "json_invalid":
+        return "Invalid JSON: " + str(err.get("ctx", {}).get("error", "malformed body"))
+    return str(err.get("msg", "Invalid value")).removeprefix("Value error, ")
+
+
+def validation_details(errors: Sequence[Any]) -> dict[str, str]:
+    details: dict[str, str] = {}
+    for err in errors:
+        details.setdefault(_field_path(err.get("loc", ())), _field_message(err))
+    return details
+
+
+async def _app_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    details = validation_details(exc.errors())
+    return error_response(422, "validation_error", "Request validation failed", details)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = STATUS_CODES.get(exc.status_code, "error")
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"No route matches {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}"
+    else:
+        message = str(exc.detail)
+    return error_response(exc.status_code, code, message, headers=dict(exc.headers or {}))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Unhandled exceptions are rendered by the request-context middleware (kit/http.py)."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,261 @@
+"""`Idempotency-Key` on POST, with the semantics of ../shared/API.md, across processes.
+
+The same key with the same request replays the first response (`Idempotent-Replayed: true`); with
+a different request it is 422 `idempotency_key_reused`; while the first is still running, 409.
+Keys live in the database, scoped to the caller, for at least 24 hours. A request that ended in
+a 5xx releases its key so the client can retry; one whose process died releases it when its lock
+times out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from maitred.kit.clock import utcnow
+from maitred.kit.db import Base, Database, Entity, UTCDateTime
+from maitred.kit.errors import error_response
+from maitred.kit.jsonresponse import JSONResponse
+
+log = logging.getLogger("maitred.idempotency")
+HEADER_NAMES = (b"idempotency-key", b"x-idempotency-key")
+REPLAYED_HEADERS = (b"content-type", b"location")
+MAX_STORED_BODY = 1_000_000
+
+
+class IdempotencyRecord(Entity, Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    scope: Mapped[str] = mapped_column(String(128))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    completed: Mapped[bool] = mapped_column(default=False)
+    locked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    response_status: Mapped[int | None]
+    response_headers: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+def _header(scope: Scope, names: tuple[bytes, ...]) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name in names:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def default_caller_scope(scope: Scope) -> str:
+    """Who is asking: a hash of their credential, or their address when anonymous."""
+    credential = _header(scope, (b"authorization",)) or _header(scope, (b"x-api-key",))
+    if credential:
+        return "cred:" + hashlib.sha256(credential.encode()).hexdigest()[:40]
+    client = scope.get("client")
+    return f"ip:{client[0] if client else 'unknown'}"
+
+
+@dataclass
+class _Captured:
+    status: int = 0
+    headers: list[tuple[bytes, bytes]] | None = None
+    body: bytearray | None = None
+
+
+class IdempotencyMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        database: Database,
+        ttl: timedelta = timedelta(hours=24),
+        lock_timeout: timedelta = timedelta(seconds=60),
+        caller_scope: Callable[[Scope], str] = default_caller_scope,
+    ) -> None:
+        self.app = app
+        self.database = database
+        self.ttl = ttl
+        self.lock_timeout = lock_timeout
+        self.caller_scope = caller_scope
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        key = _header(scope, HEADER_NAMES)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= 255:
+            response = error_response(
+                400, "invalid_request", "Idempotency-Key must be 1 to 255 characters"
+            )
+            await response(scope, receive, send)
+            return
+
+        body = await _read_body(receive)
+        digest = hashlib.sha256()
+        for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode()):
+            digest.update(part.encode() + b"\0")
+        digest.update(body)
+        caller = self.caller_scope(scope)
+        outcome = await self._begin(caller, key, digest.hexdigest())
+        if isinstance(outcome, IdempotencyRecord):
+            await _replay(outcome, scope, receive, send)
+            return
+        if outcome is not None:
+            await outcome(scope, receive, send)
+            return
+
+        captured = _Captured(body=bytearray())
+        replayed = False
+
+        async def replay_receive() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def capture_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured.status = message["status"]
+                captured.headers = list(message.get("headers", ()))
+            elif message["type"] == "http.response.body" and captured.body is not None:
+                captured.body += message.get("body", b"")
+                if len(captured.body) > MAX_STORED_BODY:
+                    captured.body = None
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture_send)
+        finally:
+            await self._finish(caller, key, captured)
+
+    async def _begin(
+        self, caller: str, key: str, fingerprint: str
+    ) -> IdempotencyRecord | JSONResponse | None:
+        """None: go ahead. A record: replay it. A response: answer with it."""
+        now = utcnow()
+        for _ in range(3):
+            try:
+                async with self.database.transaction() as session:
+                    session.add(
+                        IdempotencyRecord(
+                            scope=caller,
+                            key=key,
+                            fingerprint=fingerprint,
+                            locked_until=now + self.lock_timeout,
+                            expires_at=now + self.ttl,
+                        )
+                    )
+                return None
+            except IntegrityError:
+                pass
+            async with self.database.transaction() as session:
+                record = await session.scalar(
+                    select(IdempotencyRecord).where(
+                        IdempotencyRecord.scope == caller, IdempotencyRecord.key == key
+                    )
+                )
+                if record is None:
+                    continue
+                if record.expires_at <= now:
+                    await session.delete(record)
+                    continue
+                if record.fingerprint != fingerprint:
+                    return error_response(
+                        422,
+                        "idempotency_key_reused",
+                        "This Idempotency-Key was used with a different request",
+                    )
+                if record.completed:
+                    return record
+                if record.locked_until > now:
+                    return error_response(
+                        409,
+                        "conflict",
+                        "A request with this Idempotency-Key is still being processed",
+                        headers={"Retry-After": "1"},
+                    )
+                taken = await session.execute(  # the first holder died: take its key over
+                    update(IdempotencyRecord)
+                    .where(
+                        IdempotencyRecord.id == record.id,
+                        IdempotencyRecord.locked_until == record.locked_until,
+                    )
+                    .values(locked_until=now + self.lock_timeout)
+                    .execution_options(synchronize_session=False)
+                )
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    return None
+        return error_response(409, "conflict", "Idempotency-Key is busy; retry shortly")
+
+    async def _finish(self, caller: str, key: str, captured: _Captured) -> None:
+        which = (IdempotencyRecord.scope == caller, IdempotencyRecord.key == key)
+        try:
+            async with self.database.transaction() as session:
+                if captured.status == 0 or captured.status >= 500 or captured.body is None:
+                    await session.execute(delete(IdempotencyRecord).where(*which))
+                    return
+                headers = {
+                    name.decode(): value.decode("latin-1")
+                    for name, value in captured.headers or ()
+                    if name in REPLAYED_HEADERS
+                }
+                await session.execute(
+                    update(IdempotencyRecord)
+                    .where(*which)
+                    .values(
+                        completed=True,
+                        response_status=captured.status,
+                        response_headers=headers,
+                        response_body=bytes(captured.body),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception:
+            log.exception("could not record the response for Idempotency-Key %r", key)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _replay(record: IdempotencyRecord, scope: Scope, receive: Receive, send: Send) -> None:
+    headers = [
+        (k.encode(), v.encode("latin-1")) for k, v in (record.response_headers or {}).items()
+    ]
+    body = record.response_body or b""
+    headers += [
+        (b"idempotent-replayed", b"true"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send(
+        {"type": "http.response.start", "status": record.response_status, "headers": headers}
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def purge_expired(database: Database) -> int:
+    async with database.transaction() as session:
+        result = await session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow())
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]

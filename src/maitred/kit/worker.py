@@ -1,0 +1,242 @@
+"""The background worker: delivers outbox events to their handlers, with retries.
+
+Claiming takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). Each
+delivery then runs in its own transaction that first flips it to `done` (compare-and-swap on the
+lease holder), then calls the handler: the handler's writes and the `done` mark commit together
+or not at all. A worker killed mid-batch leaves leases that expire; another worker takes over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from maitred.kit.clock import utcnow
+from maitred.kit.db import Base, Database, Entity, UTCDateTime
+from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery, OutboxEvent, handler_for
+
+log = logging.getLogger("maitred.worker")
+HEARTBEAT_SECONDS = 5.0
+
+
+class WorkerHeartbeat(Entity, Base):
+    """Each running worker's last sign of life, so any API process can report on all of them."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(100), unique=True)
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    processed: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+
+
+@dataclass
+class WorkerOptions:
+    batch_size: int = 20
+    poll_seconds: float = 0.5
+    lease_seconds: float = 60.0
+    max_attempts: int = 8
+    backoff_seconds: float = 2.0
+    max_backoff_seconds: float = 3600.0
+
+
+class Worker:
+    def __init__(self, database: Database, options: WorkerOptions | None = None) -> None:
+        self.database = database
+        self.options = options or WorkerOptions()
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.started_at = utcnow()
+        self.processed = 0
+        self.failed = 0
+        self._stopping = asyncio.Event()
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Exponential: base, 2×base, 4×base, … capped."""
+        seconds = self.options.backoff_seconds * 2 ** max(attempts - 1, 0)
+        return timedelta(seconds=min(seconds, self.options.max_backoff_seconds))
+
+    async def claim(self) -> list[uuid.UUID]:
+        now = utcnow()
+        due = (
+            select(OutboxDelivery.id)
+            .where(
+                OutboxDelivery.status == DeliveryStatus.pending,
+                OutboxDelivery.next_attempt_at <= now,
+                or_(OutboxDelivery.locked_until.is_(None), OutboxDelivery.locked_until < now),
+            )
+            .order_by(OutboxDelivery.next_attempt_at)
+            .limit(self.options.batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(OutboxDelivery)
+            .where(OutboxDelivery.id.in_(due.scalar_subquery()))
+            .values(
+                locked_by=self.worker_id,
+                locked_until=now + timedelta(seconds=self.options.lease_seconds),
+                attempts=OutboxDelivery.attempts + 1,
+            )
+            .returning(OutboxDelivery.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self.database.transaction() as session:
+            return list((await session.scalars(claim)).all())
+
+    async def deliver(self, delivery_id: uuid.UUID) -> bool:
+        """Runs one delivery; True when its handler succeeded (or it was no longer ours)."""
+        try:
+            async with self.database.transaction() as session:
+                done = await session.execute(
+                    update(OutboxDelivery)
+                    .where(
+                        OutboxDelivery.id == delivery_id,
+                        OutboxDelivery.locked_by == self.worker_id,
+                        OutboxDelivery.status == DeliveryStatus.pending,
+                    )
+                    .values(status=DeliveryStatus.done, completed_at=utcnow(), last_error=None)
+                    .execution_options(synchronize_session=False)
+                )
+                if done.rowcount == 0:  # type: ignore[attr-defined]
+                    return True  # lease lost to another worker, who will handle it
+                row = (
+                    await session.execute(
+                        select(OutboxDelivery, OutboxEvent)
+                        .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
+                        .where(OutboxDelivery.id == delivery_id)
+                    )
+                ).one()
+                delivery, event = row
+                handler = handler_for(event.name, delivery.handler)
+                if handler is None:
+                    raise LookupError(f"no handler {delivery.handler!r} for {event.name!r}")
+                await handler(
+                    session,
+                    Event(
+                        id=event.id,
+                        name=event.name,
+                        organization_id=event.organization_id,
+                        payload=event.payload,
+                        created_at=event.created_at,
+                        attempt=delivery.attempts,
+                    ),
+                )
+        except Exception as exc:
+            log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
+            await self._record_failure(delivery_id, exc)
+            self.failed += 1
+            return False
+        self.processed += 1
+        return True
+
+    async def _record_failure(self, delivery_id: uuid.UUID, exc: Exception) -> None:
+        async with self.database.transaction() as session:
+            delivery = await session.get(OutboxDelivery, delivery_id)
+            if delivery is None or delivery.locked_by != self.worker_id:
+                return
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            delivery.locked_by = None
+            delivery.locked_until = None
+            if delivery.attempts >= self.options.max_attempts:
+                delivery.status = DeliveryStatus.dead
+                log.error("delivery %s is dead after %d attempts", delivery_id, delivery.attempts)
+            else:
+                delivery.next_attempt_at = utcnow() + self.backoff(delivery.attempts)
+
+    async def run_once(self) -> int:
+        """Claims and delivers one batch; returns how many deliveries it claimed."""
+        claimed = await self.claim()
+        for delivery_id in claimed:
+            await self.deliver(delivery_id)
+        return len(claimed)
+
+    async def heartbeat(self) -> None:
+        values = {
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": self.started_at,
+            "last_seen_at": utcnow(),
+            "processed": self.processed,
+            "failed": self.failed,
+        }
+        async with self.database.transaction() as session:
+            existing = await session.scalar(
+                select(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
+            )
+            if existing is None:
+                session.add(WorkerHeartbeat(worker_id=self.worker_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            stale = utcnow() - timedelta(days=1)
+            await session.execute(
+                delete(WorkerHeartbeat).where(WorkerHeartbeat.last_seen_at < stale)
+            )
+
+    async def run(self) -> None:
+        """Until stop(): deliver what is due, wake early when this process emitted events."""
+        log.info("worker %s started", self.worker_id)
+        last_beat = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping.is_set():
+            try:
+                if loop.time() - last_beat >= HEARTBEAT_SECONDS:
+                    await self.heartbeat()
+                    last_beat = loop.time()
+                if await self.run_once():
+                    continue
+            except Exception:
+                log.exception("worker loop error; retrying")
+            await self.database.wait_for_outbox(self.options.poll_seconds)
+        await self._remove_heartbeat()
+        log.info("worker %s stopped", self.worker_id)
+
+    async def _remove_heartbeat(self) -> None:
+        try:
+            async with self.database.transaction() as session:
+                await session.execute(
+                    delete(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
+                )
+        except Exception:
+            log.warning("could not remove heartbeat of %s", self.worker_id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.database.notify_outbox()
+
+
+async def outbox_backlog(database: Database) -> dict[str, int]:
+    """Counts of pending, overdue and dead deliveries, for /health/workers."""
+    now = utcnow()
+    async with database.transaction(write=False) as session:
+        rows = (
+            await session.execute(
+                select(OutboxDelivery.status, func.count())
+                .where(
+                    or_(
+                        OutboxDelivery.status == DeliveryStatus.dead,
+                        and_(
+                            OutboxDelivery.status == DeliveryStatus.pending,
+                            OutboxDelivery.next_attempt_at <= now,
+                        ),
+                    )
+                )
+                .group_by(OutboxDelivery.status)
+            )
+        ).all()
+    counts = dict(rows)
+    return {
+        "due": counts.get(DeliveryStatus.pending, 0),
+        "dead": counts.get(DeliveryStatus.dead, 0),
+    }

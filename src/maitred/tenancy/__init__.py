@@ -1,0 +1,1 @@
+"""Organizations: the businesses maitred keeps books for. Everything tenant-owned hangs here."""

@@ -1,0 +1,20 @@
+from fastapi import APIRouter
+
+from maitred.kit.deps import DbSession
+from maitred.kit.errors import ErrorBody
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
+from maitred.tenancy.schemas import OrganizationPublicRead
+
+public_router = APIRouter(prefix="/public/organizations", tags=["organizations"])
+
+
+@public_router.get(
+    "/{id_or_slug}",
+    response_model=OrganizationPublicRead,
+    summary="Public profile of a business",
+    responses={404: {"model": ErrorBody}},
+)
+async def get_public_organization(id_or_slug: str, db: DbSession) -> Organization:
+    """Name, timezone and currency of an active organization, by id or slug (no sign-in)."""
+    return await tenancy_service.get_public(db, id_or_slug)

@@ -1,0 +1,95 @@
+"""Fixtures: the real app over httpx's ASGI transport, on a real database.
+
+SQLite (a file in a temporary directory) by default; PostgreSQL when MAITRED_TEST_DATABASE_URL
+is set. The schema comes from the migrations, applied once per run; every test starts from
+empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from maitred.app import create_app
+from maitred.config import Settings
+from maitred.domains import import_models
+from maitred.kit.db import Base, Database
+from maitred.kit.migrate import upgrade
+
+TEST_DATABASE_URL = os.environ.get("MAITRED_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("maitred-data")
+
+
+@pytest.fixture(scope="session")
+def database_url(data_dir: Path) -> str:
+    return TEST_DATABASE_URL or f"sqlite:///{data_dir / 'test.db'}"
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "embedded_worker": False,
+        "health_cache_seconds": 0,
+        "secret_key": "test-secret-key-that-is-long-enough-for-production",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str) -> Settings:
+    return make_settings(data_dir, database_url)
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Settings) -> None:
+    if not settings.is_sqlite:
+        asyncio.run(_drop_everything(settings.sqlalchemy_url))
+    upgrade(settings.sqlalchemy_url)
+    import_models()
+
+
+async def _drop_everything(url: str) -> None:
+    database = Database(url)
+    try:
+        async with database.transaction() as session:
+            await session.execute(text("DROP SCHEMA public CASCADE"))
+            await session.execute(text("CREATE SCHEMA public"))
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def database(settings: Settings, migrated: None) -> AsyncIterator[Database]:
+    """A database handle on empty tables."""
+    db = Database(settings.sqlalchemy_url, pool_size=5)
+    async with db.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(table.delete())
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def app(settings: Settings, database: Database) -> AsyncIterator[object]:
+    application = create_app(settings)
+    yield application
+    await application.state.database.dispose()
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
