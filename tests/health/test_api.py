@@ -1,8 +1,13 @@
+import asyncio
+import os
 from pathlib import Path
 
 import httpx
+import pytest
 
 from maitred.app import create_app
+from maitred.kit.db import Database
+from maitred.kit.worker import Worker, WorkerOptions
 from tests.conftest import make_settings
 
 HEALTH_FIELDS = {
@@ -56,3 +61,70 @@ async def test_health_db_names_backend_and_applied_migration(client: httpx.Async
     assert body["database"] == "connected"
     assert body["backend"] in ("sqlite", "postgresql")
     assert body["migration"]
+
+
+async def _get(app: object, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+        base_url="http://testserver",
+    ) as client:
+        return await client.get(path)
+
+
+async def test_health_is_503_when_postgresql_server_is_not_running(tmp_path: Path) -> None:
+    # Port 9 (discard) has no PostgreSQL listening: the server is "stopped".
+    app = create_app(make_settings(tmp_path, "postgresql://maitred@127.0.0.1:9/maitred"))
+    response = await _get(app, "/health")
+    await app.state.database.dispose()
+    assert response.status_code == 503
+    assert set(response.json()) == HEALTH_FIELDS
+    assert response.json()["database"] == "disconnected"
+    assert response.json()["features"]["workers"] == "stopped"
+
+
+async def test_health_reports_redis_state(tmp_path: Path, database_url: str) -> None:
+    redis_url = os.environ.get("MAITRED_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("MAITRED_TEST_REDIS_URL not set (.ci/run starts a redis-server)")
+    up = create_app(make_settings(tmp_path, database_url, redis_url=redis_url))
+    down = create_app(make_settings(tmp_path, database_url, redis_url="redis://127.0.0.1:9/0"))
+    up_body = (await _get(up, "/health")).json()
+    down_response = await _get(down, "/health")
+    for app in (up, down):
+        await app.state.database.dispose()
+    assert up_body["redis"] == "connected"
+    assert down_response.json()["redis"] == "disconnected"
+    assert down_response.status_code == 200  # redis is optional: degraded, not down
+
+
+async def test_workers_health_lists_a_running_worker(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    worker = Worker(database, WorkerOptions(poll_seconds=0.05))
+    task = asyncio.create_task(worker.run())
+    try:
+        deadline = asyncio.get_running_loop().time() + 5
+        while True:
+            response = await client.get("/health/workers")
+            if response.status_code == 200 or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        worker.stop()
+        await task
+    assert response.status_code == 200
+    body = response.json()
+    assert [w["worker_id"] for w in body["workers"]] == [worker.worker_id]
+    assert body["outbox"] == {"due": 0, "dead": 0}
+    after = await client.get("/health/workers")
+    assert after.status_code == 503  # a stopped worker removes its heartbeat
+    assert after.json()["workers"] == []
+
+
+async def test_features_lists_workers_outbox_and_idempotency(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health/features")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "healthy",
+        "features": {"workers": "stopped", "outbox": "enabled", "idempotency": "enabled"},
+    }

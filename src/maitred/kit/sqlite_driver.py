@@ -1,0 +1,189 @@
+"""A lean asyncio adapter for sqlite3, handed to SQLAlchemy's aiosqlite dialect as its creator.
+
+Why not plain aiosqlite: it makes a thread round trip for every cursor creation, execute, fetch,
+close, BEGIN and COMMIT, about nine per ORM read, and each round trip costs more than the query
+itself. This adapter keeps aiosqlite's model (one thread per connection, the event loop never
+blocks on the database) but runs execute + fetchall as one round trip, creates and closes cursors
+without one, and sends BEGIN along with the first statement of the transaction, so an ORM read
+costs two round trips (query, commit). It implements only what SQLAlchemy's adapter calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_STOP = object()
+
+
+class Connection:
+    def __init__(self, database: str, **kwargs: Any) -> None:
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._connection: sqlite3.Connection | None = None
+        self._pending_begin: str | None = None
+        self._thread = threading.Thread(
+            target=self._serve, args=(database, kwargs), name="maitred-sqlite", daemon=True
+        )
+
+    def _serve(self, database: str, kwargs: dict[str, Any]) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _STOP:
+                return
+            future, fn = job
+            try:
+                result = fn()
+            except BaseException as exc:
+                future.get_loop().call_soon_threadsafe(_set_exception, future, exc)
+            else:
+                future.get_loop().call_soon_threadsafe(_set_result, future, result)
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put_nowait((future, fn))
+        return await future
+
+    async def open(self, database: str, **kwargs: Any) -> Connection:
+        self._thread.start()
+        kwargs.update(isolation_level=None, check_same_thread=False)
+        self._connection = await self._run(lambda: sqlite3.connect(database, **kwargs))
+        return self
+
+    # What SQLAlchemy's aiosqlite adapter uses -------------------------------------------
+
+    def cursor(self) -> Cursor:
+        return Cursor(self)
+
+    def begin_with_next_statement(self, statement: str) -> None:
+        """BEGIN travels with the transaction's first statement instead of on its own."""
+        self._pending_begin = statement
+
+    def _take_begin(self) -> str | None:
+        begin, self._pending_begin = self._pending_begin, None
+        return begin
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction
+
+    async def commit(self) -> None:
+        await self._end("COMMIT")
+
+    async def rollback(self) -> None:
+        await self._end("ROLLBACK")
+
+    async def _end(self, statement: str) -> None:
+        self._pending_begin = None  # a transaction that ran nothing needs no round trip
+        conn = self._connection
+        if conn is not None and conn.in_transaction:
+            await self._run(lambda: conn.execute(statement).close())
+
+    async def close(self) -> None:
+        conn, self._connection = self._connection, None
+        if conn is not None:
+            await self._run(conn.close)
+        self._jobs.put_nowait(_STOP)
+
+    def stop(self) -> None:
+        """Force close without waiting (SQLAlchemy's terminate)."""
+        self._connection = None
+        self._jobs.put_nowait(_STOP)
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        conn = self._require()
+        await self._run(lambda: conn.create_function(*args, **kwargs))
+
+    def _require(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return self._connection
+
+
+class Cursor:
+    arraysize = 1
+
+    def __init__(self, connection: Connection) -> None:
+        self._owner = connection
+        self.description: Any = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self._rows: list[Any] = []
+
+    async def __aenter__(self) -> Cursor:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+    async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        conn = self._owner._require()
+        begin = self._owner._take_begin()
+
+        def work() -> tuple[Any, list[Any], int, int | None]:
+            if begin:
+                conn.execute(begin).close()
+            cursor = conn.execute(sql, parameters)
+            try:
+                rows = cursor.fetchall() if cursor.description else []
+                return cursor.description, rows, cursor.rowcount, cursor.lastrowid
+            finally:
+                cursor.close()
+
+        self.description, self._rows, self.rowcount, self.lastrowid = await self._owner._run(work)
+        return self
+
+    async def executemany(self, sql: str, seq_of_parameters: Sequence[Any]) -> Cursor:
+        conn = self._owner._require()
+        begin = self._owner._take_begin()
+
+        def work() -> tuple[int, int | None]:
+            if begin:
+                conn.execute(begin).close()
+            cursor = conn.executemany(sql, seq_of_parameters)
+            try:
+                return cursor.rowcount, cursor.lastrowid
+            finally:
+                cursor.close()
+
+        self.description, self._rows = None, []
+        self.rowcount, self.lastrowid = await self._owner._run(work)
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    async def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        size = size or self.arraysize
+        rows, self._rows = self._rows[:size], self._rows[size:]
+        return rows
+
+    async def close(self) -> None:
+        self._rows = []
+
+
+def _set_result(future: asyncio.Future[Any], result: Any) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
+def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+def creator(database: str, **kwargs: Any) -> Callable[[], Any]:
+    """An `async_creator` for `create_async_engine`: opens one adapted connection."""
+
+    async def connect() -> Connection:
+        return await Connection(database).open(database, **kwargs)
+
+    return connect
