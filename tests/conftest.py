@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from maitred.app import create_app
@@ -21,6 +22,7 @@ from maitred.config import Settings
 from maitred.domains import import_models
 from maitred.kit.db import Base, Database
 from maitred.kit.migrate import upgrade
+from tests.probe_router import ProbeControls, install_probe
 
 TEST_DATABASE_URL = os.environ.get("MAITRED_TEST_DATABASE_URL", "")
 
@@ -82,10 +84,16 @@ async def database(settings: Settings, migrated: None) -> AsyncIterator[Database
 
 
 @pytest.fixture
-async def app(settings: Settings, database: Database) -> AsyncIterator[object]:
+async def app(settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
     await application.state.database.dispose()
+
+
+@pytest.fixture
+def probe(app: FastAPI) -> ProbeControls:
+    """The test-only probe routes (tests/probe_router.py) mounted on this test's app."""
+    return install_probe(app)
 
 
 @pytest.fixture

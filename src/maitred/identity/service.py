@@ -44,9 +44,10 @@ async def create_admin(
             select(Membership).where(Membership.user_id == existing.id).limit(1)
         )
         org = await tenancy_service.get(session, membership.organization_id) if membership else None
-        if org is None:
-            org = (await tenancy_service.ensure(session, name=org_name)).organization
-        return AdminResult(existing, org, user_created=False, organization_created=False)
+        if org is not None:
+            return AdminResult(existing, org, user_created=False, organization_created=False)
+        ensured = await tenancy_service.ensure(session, name=org_name)
+        return AdminResult(existing, ensured.organization, False, ensured.created)
     if problem := password_problem(password):
         raise ValidationFailed(details={"password": problem})
     ensured = await tenancy_service.ensure(session, name=org_name)

@@ -142,16 +142,13 @@ class Database:
         )
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
-        self._outbox_signal: asyncio.Event | None = None
+        self._outbox_signal = asyncio.Event()
 
     def notify_outbox(self) -> None:
         """Wakes this process's worker early after a commit that emitted events."""
-        if self._outbox_signal is not None:
-            self._outbox_signal.set()
+        self._outbox_signal.set()
 
     async def wait_for_outbox(self, seconds: float) -> None:
-        if self._outbox_signal is None:
-            self._outbox_signal = asyncio.Event()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._outbox_signal.wait(), seconds)
         self._outbox_signal.clear()

@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -161,7 +163,9 @@ def _field_message(err: dict[str, Any]) -> str:
 def validation_details(errors: Sequence[Any]) -> dict[str, str]:
     details: dict[str, str] = {}
     for err in errors:
-        details.setdefault(_field_path(err.get("loc", ())), _field_message(err))
+        # A malformed body's location is ("body", <character offset>), not a field.
+        path = "body" if err.get("type") == "json_invalid" else _field_path(err.get("loc", ()))
+        details.setdefault(path, _field_message(err))
     return details
 
 
@@ -188,8 +192,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, code, message, headers=dict(exc.headers or {}))
 
 
+async def _integrity_error(_request: Request, exc: Exception) -> Response:
+    """A constraint caught what a service check let through (usually a race): a conflict."""
+    log.warning("integrity error turned into 409: %s", exc)
+    return error_response(409, "conflict", "The change conflicts with existing data")
+
+
+async def _database_unavailable(_request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", exc)
+    return error_response(
+        503,
+        "service_unavailable",
+        "The database is unavailable; try again shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Unhandled exceptions are rendered by the request-context middleware (kit/http.py)."""
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout, ConnectionError):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -4,7 +4,8 @@ The same key with the same request replays the first response (`Idempotent-Repla
 a different request it is 422 `idempotency_key_reused`; while the first is still running, 409.
 Keys live in the database, scoped to the caller, for at least 24 hours. A request that ended in
 a 5xx releases its key so the client can retry; one whose process died releases it when its lock
-times out.
+times out; only the holder of the current lock may record or release a key, so a request that
+was taken over cannot overwrite or delete what its successor recorded.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def default_caller_scope(scope: Scope) -> str:
     return f"ip:{client[0] if client else 'unknown'}"
 
 
+@dataclass(frozen=True)
+class _Lease:
+    """The right to run the request: ours while the record's `locked_until` is still this."""
+
+    locked_until: datetime
+
+
 @dataclass
 class _Captured:
     status: int = 0
@@ -111,12 +119,14 @@ class IdempotencyMiddleware:
         if isinstance(outcome, IdempotencyRecord):
             await _replay(outcome, scope, receive, send)
             return
-        if outcome is not None:
+        if isinstance(outcome, JSONResponse):
             await outcome(scope, receive, send)
             return
+        lease = outcome
 
         captured = _Captured(body=bytearray())
         replayed = False
+        complete = False
 
         async def replay_receive() -> Message:
             nonlocal replayed
@@ -126,25 +136,32 @@ class IdempotencyMiddleware:
             return await receive()
 
         async def capture_send(message: Message) -> None:
+            nonlocal complete
             if message["type"] == "http.response.start":
                 captured.status = message["status"]
                 captured.headers = list(message.get("headers", ()))
-            elif message["type"] == "http.response.body" and captured.body is not None:
-                captured.body += message.get("body", b"")
-                if len(captured.body) > MAX_STORED_BODY:
-                    captured.body = None
+            elif message["type"] == "http.response.body":
+                if captured.body is not None:
+                    captured.body += message.get("body", b"")
+                    if len(captured.body) > MAX_STORED_BODY:
+                        captured.body = None
+                complete = not message.get("more_body", False)
             await send(message)
 
+        # Recorded only once the app has returned: a request-scoped session may still hold its
+        # transaction while the body is sent (and on SQLite, the write lock).
         try:
             await self.app(scope, replay_receive, capture_send)
         finally:
-            await self._finish(caller, key, captured)
+            # A response cut short (an error mid-stream, a cancelled task) releases the key.
+            await self._finish(caller, key, lease, captured if complete else _Captured())
 
     async def _begin(
         self, caller: str, key: str, fingerprint: str
-    ) -> IdempotencyRecord | JSONResponse | None:
-        """None: go ahead. A record: replay it. A response: answer with it."""
+    ) -> _Lease | IdempotencyRecord | JSONResponse:
+        """A lease: go ahead. A record: replay it. A response: answer with it."""
         now = utcnow()
+        lease = _Lease(locked_until=now + self.lock_timeout)
         for _ in range(3):
             try:
                 async with self.database.transaction() as session:
@@ -153,11 +170,11 @@ class IdempotencyMiddleware:
                             scope=caller,
                             key=key,
                             fingerprint=fingerprint,
-                            locked_until=now + self.lock_timeout,
+                            locked_until=lease.locked_until,
                             expires_at=now + self.ttl,
                         )
                     )
-                return None
+                return lease
             except IntegrityError:
                 pass
             async with self.database.transaction() as session:
@@ -192,26 +209,32 @@ class IdempotencyMiddleware:
                         IdempotencyRecord.id == record.id,
                         IdempotencyRecord.locked_until == record.locked_until,
                     )
-                    .values(locked_until=now + self.lock_timeout)
+                    .values(locked_until=lease.locked_until)
                     .execution_options(synchronize_session=False)
                 )
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
-                    return None
+                    return lease
         return error_response(409, "conflict", "Idempotency-Key is busy; retry shortly")
 
-    async def _finish(self, caller: str, key: str, captured: _Captured) -> None:
-        which = (IdempotencyRecord.scope == caller, IdempotencyRecord.key == key)
+    async def _finish(self, caller: str, key: str, lease: _Lease, captured: _Captured) -> None:
+        which = (
+            IdempotencyRecord.scope == caller,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.completed.is_(False),
+            IdempotencyRecord.locked_until == lease.locked_until,
+        )
         try:
             async with self.database.transaction() as session:
                 if captured.status == 0 or captured.status >= 500 or captured.body is None:
-                    await session.execute(delete(IdempotencyRecord).where(*which))
+                    result = await session.execute(delete(IdempotencyRecord).where(*which))
+                    _warn_if_lost(result, key)
                     return
                 headers = {
                     name.decode(): value.decode("latin-1")
                     for name, value in captured.headers or ()
                     if name in REPLAYED_HEADERS
                 }
-                await session.execute(
+                result = await session.execute(
                     update(IdempotencyRecord)
                     .where(*which)
                     .values(
@@ -222,8 +245,14 @@ class IdempotencyMiddleware:
                     )
                     .execution_options(synchronize_session=False)
                 )
+                _warn_if_lost(result, key)
         except Exception:
             log.exception("could not record the response for Idempotency-Key %r", key)
+
+
+def _warn_if_lost(result: Any, key: str) -> None:
+    if result.rowcount == 0:
+        log.warning("Idempotency-Key %r was taken over before its first request finished", key)
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -3,11 +3,15 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
+from annotated_types import Gt, Lt
 from pydantic import PlainSerializer
 from sqlalchemy import BigInteger, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal(10**13)
+"""Far above any real amount: its cents fit a 64-bit integer, and with two decimals it has at
+most 15 significant digits, which a JSON (double) number carries exactly."""
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -40,5 +44,11 @@ def _json_number(amount: Decimal) -> float:
     return float(round_money(amount))
 
 
-Money = Annotated[Decimal, PlainSerializer(_json_number, return_type=float, when_used="json")]
-"""A pydantic field type: exact Decimal in Python, a number such as `942.5` in JSON."""
+Money = Annotated[
+    Decimal,
+    Gt(-MAX_AMOUNT),
+    Lt(MAX_AMOUNT),
+    PlainSerializer(_json_number, return_type=float, when_used="json"),
+]
+"""A pydantic field type: exact Decimal in Python, a number such as `942.5` in JSON; amounts too
+large to store are refused with a 422 instead of failing in the database."""

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Entity, UTCDateTime
@@ -58,6 +58,9 @@ class OutboxDelivery(Entity, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Only so that a flush inserts the event before its deliveries (the unit of work orders
+    # inserts by relationships, not by foreign keys); the worker joins explicitly.
+    event: Mapped[OutboxEvent] = relationship(lazy="raise")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,6 @@ async def emit(
     )
     session.add(event)
     for handler_name in sorted(_handlers.get(name, {})):
-        session.add(OutboxDelivery(event_id=event.id, handler=handler_name, next_attempt_at=due))
+        session.add(OutboxDelivery(event=event, handler=handler_name, next_attempt_at=due))
     session.info["outbox_emitted"] = True
     return event

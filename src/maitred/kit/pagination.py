@@ -18,7 +18,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import orjson
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, SQLColumnExpression, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.errors import ValidationFailed
@@ -91,14 +91,14 @@ async def paginate(
 
 @dataclass(frozen=True)
 class Sort:
-    column: ColumnElement[Any]
+    column: SQLColumnExpression[Any]
     descending: bool
 
 
 def parse_sort(
     sort: str | None,
     order: str | None,
-    allowed: Mapping[str, ColumnElement[Any]],
+    allowed: Mapping[str, SQLColumnExpression[Any]],
     *,
     default: str,
     default_order: str = "desc",
@@ -123,9 +123,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         moment, row_id = orjson.loads(raw)
-        return datetime.fromisoformat(moment), uuid.UUID(row_id)
+        decoded = datetime.fromisoformat(moment), uuid.UUID(row_id)
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-        raise ValidationFailed(details={"cursor": "Invalid cursor"}) from None
+        decoded = None
+    if decoded is None or decoded[0].tzinfo is None:  # a time without offset would fail the query
+        raise ValidationFailed(details={"cursor": "Invalid cursor"})
+    return decoded
 
 
 async def paginate_by_cursor(

@@ -5,6 +5,9 @@ PostgreSQL, so several worker processes share the work; SQLite serializes writer
 delivery then runs in its own transaction that first flips it to `done` (compare-and-swap on the
 lease holder), then calls the handler: the handler's writes and the `done` mark commit together
 or not at all. A worker killed mid-batch leaves leases that expire; another worker takes over.
+Every claim counts as an attempt, so a delivery whose handler keeps killing its worker (or
+outliving its lease) still ends `dead` after `max_attempts` instead of cycling forever. A worker
+asked to stop finishes the delivery in hand and hands back the leases it has not started.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.clock import utcnow
@@ -88,11 +92,33 @@ class Worker:
                 locked_until=now + timedelta(seconds=self.options.lease_seconds),
                 attempts=OutboxDelivery.attempts + 1,
             )
-            .returning(OutboxDelivery.id)
+            .returning(OutboxDelivery.id, OutboxDelivery.attempts, OutboxDelivery.next_attempt_at)
             .execution_options(synchronize_session=False)
         )
         async with self.database.transaction() as session:
-            return list((await session.scalars(claim)).all())
+            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first.
+            claimed = sorted((await session.execute(claim)).all(), key=lambda r: r.next_attempt_at)
+            exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
+            if exhausted:
+                await self._bury_abandoned(session, exhausted)
+        return [r.id for r in claimed if r.attempts <= self.options.max_attempts]
+
+    async def _bury_abandoned(self, session: AsyncSession, ids: list[uuid.UUID]) -> None:
+        """Claimed past `max_attempts`: earlier attempts ended without an outcome (a crash)."""
+        await session.execute(
+            update(OutboxDelivery)
+            .where(OutboxDelivery.id.in_(ids))
+            .values(
+                status=DeliveryStatus.dead,
+                attempts=OutboxDelivery.attempts - 1,
+                locked_by=None,
+                locked_until=None,
+                last_error=f"gave up after {self.options.max_attempts} attempts; the last ended "
+                "without an outcome (its worker died or outlived its lease)",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        log.error("deliveries %s are dead: their workers kept dying", ids)
 
     async def deliver(self, delivery_id: uuid.UUID) -> bool:
         """Runs one delivery; True when its handler succeeded (or it was no longer ours)."""
@@ -142,8 +168,13 @@ class Worker:
 
     async def _record_failure(self, delivery_id: uuid.UUID, exc: Exception) -> None:
         async with self.database.transaction() as session:
-            delivery = await session.get(OutboxDelivery, delivery_id)
-            if delivery is None or delivery.locked_by != self.worker_id:
+            # Locked: another worker must not claim it (lease just expired) between read and write.
+            delivery = await session.get(OutboxDelivery, delivery_id, with_for_update=True)
+            if (
+                delivery is None
+                or delivery.locked_by != self.worker_id
+                or delivery.status != DeliveryStatus.pending
+            ):
                 return
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             delivery.locked_by = None
@@ -157,9 +188,26 @@ class Worker:
     async def run_once(self) -> int:
         """Claims and delivers one batch; returns how many deliveries it claimed."""
         claimed = await self.claim()
-        for delivery_id in claimed:
+        for index, delivery_id in enumerate(claimed):
+            if self._stopping.is_set():
+                await self._release(claimed[index:])
+                break
             await self.deliver(delivery_id)
         return len(claimed)
+
+    async def _release(self, ids: list[uuid.UUID]) -> None:
+        """Hands back unstarted leases so another worker need not wait for them to expire."""
+        async with self.database.transaction() as session:
+            await session.execute(
+                update(OutboxDelivery)
+                .where(
+                    OutboxDelivery.id.in_(ids),
+                    OutboxDelivery.locked_by == self.worker_id,
+                    OutboxDelivery.status == DeliveryStatus.pending,
+                )
+                .values(locked_by=None, locked_until=None, attempts=OutboxDelivery.attempts - 1)
+                .execution_options(synchronize_session=False)
+            )
 
     async def heartbeat(self) -> None:
         values = {

@@ -14,7 +14,7 @@ from maitred.tenancy.models import Organization
 
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80] or "org"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower())[:80].strip("-") or "org"
 
 
 async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
