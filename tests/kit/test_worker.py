@@ -22,6 +22,7 @@ from maitred.config import Settings
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
+from maitred.kit.idempotency import IdempotencyRecord
 from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery
 from maitred.kit.worker import Worker, WorkerHeartbeat, WorkerOptions, outbox_backlog
 from tests.kit.outbox_probe import (
@@ -484,3 +485,37 @@ async def test_worker_process_killed_mid_batch_loses_and_repeats_nothing(
     )
     assert {d.attempts for d in deliveries if d.id not in abandoned} == {1}
     assert all(f":{restarted.pid}:" in (d.locked_by or "") for d in deliveries if d.id in abandoned)
+
+
+async def test_running_worker_sweeps_expired_idempotency_keys(database: Database) -> None:
+    now = utcnow()
+    async with database.transaction() as session:
+        for key, expires_at in (
+            ("old", now - timedelta(seconds=1)),
+            ("fresh", now + timedelta(hours=1)),
+        ):
+            session.add(
+                IdempotencyRecord(
+                    scope="ip:127.0.0.1",
+                    key=key,
+                    fingerprint="0" * 64,
+                    locked_until=now,
+                    expires_at=expires_at,
+                )
+            )
+    worker = Worker(database, fast())
+    task = asyncio.create_task(worker.run())
+    try:
+
+        async def keys() -> list[str]:
+            async with database.transaction(write=False) as session:
+                return list((await session.scalars(select(IdempotencyRecord.key))).all())
+
+        async def only_fresh_left() -> bool:
+            return await keys() == ["fresh"]
+
+        await eventually(only_fresh_left, within=5)
+    finally:
+        worker.stop()
+        await task
+    assert await keys() == ["fresh"]

@@ -26,10 +26,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
+from maitred.kit.idempotency import purge_expired as purge_expired_keys
 from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery, OutboxEvent, handler_for
 
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
+SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
 
 
 class WorkerHeartbeat(Entity, Base):
@@ -235,13 +237,18 @@ class Worker:
     async def run(self) -> None:
         """Until stop(): deliver what is due, wake early when this process emitted events."""
         log.info("worker %s started", self.worker_id)
-        last_beat = 0.0
+        last_beat = last_sweep = float("-inf")
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
             try:
                 if loop.time() - last_beat >= HEARTBEAT_SECONDS:
                     await self.heartbeat()
                     last_beat = loop.time()
+                if loop.time() - last_sweep >= SWEEP_SECONDS:
+                    last_sweep = loop.time()
+                    purged = await purge_expired_keys(self.database)
+                    if purged:
+                        log.info("purged %d expired idempotency keys", purged)
                 if await self.run_once():
                     continue
             except Exception:
