@@ -109,7 +109,12 @@ async def test_database_down_is_a_503_in_the_envelope(tmp_path: Path) -> None:
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as client:
         response = await client.get("/api/v1/session-probe/read")
+        # The idempotency middleware meets the outage before any route does.
+        keyed = await client.post(
+            "/api/v1/session-probe/write", params={"slug": "x"}, headers={"Idempotency-Key": "k1"}
+        )
     await app.state.database.dispose()
-    assert response.status_code == 503
-    assert response.json()["error"] == "service_unavailable"
-    assert response.headers["retry-after"] == "5"
+    for answer in (response, keyed):
+        assert answer.status_code == 503
+        assert answer.json()["error"] == "service_unavailable"
+        assert answer.headers["retry-after"] == "5"

@@ -198,8 +198,10 @@ async def _integrity_error(_request: Request, exc: Exception) -> Response:
     return error_response(409, "conflict", "The change conflicts with existing data")
 
 
-async def _database_unavailable(_request: Request, exc: Exception) -> Response:
-    log.error("database unavailable: %s", exc)
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout, ConnectionError)
+
+
+def database_unavailable_response() -> JSONResponse:
     return error_response(
         503,
         "service_unavailable",
@@ -208,10 +210,15 @@ async def _database_unavailable(_request: Request, exc: Exception) -> Response:
     )
 
 
+async def _database_unavailable(_request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", exc)
+    return database_unavailable_response()
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Unhandled exceptions are rendered by the request-context middleware (kit/http.py)."""
     app.add_exception_handler(IntegrityError, _integrity_error)
-    for unavailable in (OperationalError, InterfaceError, PoolTimeout, ConnectionError):
+    for unavailable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -10,7 +10,11 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from maitred.kit.errors import error_response
+from maitred.kit.errors import (
+    DATABASE_UNAVAILABLE,
+    database_unavailable_response,
+    error_response,
+)
 from maitred.kit.requestcontext import request_id_var
 
 access_log = logging.getLogger("maitred.access")
@@ -53,12 +57,17 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+        except Exception as exc:
             if started:
+                error_log.exception("error after the response started on %s", scope["path"])
                 raise
-            status = 500
-            response = error_response(500, "internal_error", "An internal error occurred")
+            if isinstance(exc, DATABASE_UNAVAILABLE):  # raised outside the routes (middleware)
+                error_log.error("database unavailable: %s", exc)
+                response = database_unavailable_response()
+            else:
+                error_log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+                response = error_response(500, "internal_error", "An internal error occurred")
+            status = response.status_code
             await response(scope, receive, send_with_id)
         finally:
             access_log.info(
