@@ -22,7 +22,7 @@ Db = Annotated[Database, Depends(get_database)]
 UNAVAILABLE = {503: {"model": ErrorBody, "description": "A dependency is down"}}
 
 
-def _monitor(request: Request) -> health_service.HealthMonitor:
+async def _monitor(request: Request) -> health_service.HealthMonitor:
     monitor: health_service.HealthMonitor = request.app.state.health_monitor
     return monitor
 

@@ -11,15 +11,20 @@ from maitred.kit.db import Database
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_database(request: Request) -> Database:
+def database_of(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
+
+
+async def get_database(request: Request) -> Database:
+    """Async on purpose: FastAPI runs plain `def` dependencies in a thread pool."""
+    return database_of(request)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commits after the endpoint returns and before the response is sent, so a failed
     commit is reported as an error instead of a success the database never kept."""
-    async with get_database(request).transaction(
+    async with database_of(request).transaction(
         write=request.method not in SAFE_METHODS
     ) as session:
         yield session

@@ -56,7 +56,7 @@ class PageParams:
         return (self.page - 1) * self.limit
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
     limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = None,
     per_page: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, include_in_schema=False)] = None,
