@@ -30,6 +30,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from maitred.kit import sqlite_driver
 from maitred.kit.clock import utcnow
+from maitred.kit.reads import ReadPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -143,6 +144,7 @@ class Database:
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
         self._outbox_signal = asyncio.Event()
+        self.reads = ReadPool(self.engine, size=min(pool_size, 4))
 
     def notify_outbox(self) -> None:
         """Wakes this process's worker early after a commit that emitted events."""
@@ -169,4 +171,5 @@ class Database:
                 self.notify_outbox()
 
     async def dispose(self) -> None:
+        await self.reads.close()
         await self.engine.dispose()

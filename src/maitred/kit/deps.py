@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.db import Database
+from maitred.kit.reads import ReadPool
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -30,4 +31,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_reads(request: Request) -> ReadPool:
+    return database_of(request).reads
+
+
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+Reads = Annotated[ReadPool, Depends(get_reads)]
+"""Committed data through compiled queries, without a session: for read-only endpoints."""

@@ -1,9 +1,8 @@
 from fastapi import APIRouter
 
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import Reads
 from maitred.kit.errors import ErrorBody
 from maitred.tenancy import service as tenancy_service
-from maitred.tenancy.models import Organization
 from maitred.tenancy.schemas import OrganizationPublicRead
 
 public_router = APIRouter(prefix="/public/organizations", tags=["organizations"])
@@ -15,6 +14,8 @@ public_router = APIRouter(prefix="/public/organizations", tags=["organizations"]
     summary="Public profile of a business",
     responses={404: {"model": ErrorBody}},
 )
-async def get_public_organization(id_or_slug: str, db: DbSession) -> Organization:
+async def get_public_organization(id_or_slug: str, reads: Reads) -> OrganizationPublicRead:
     """Name, timezone and currency of an active organization, by id or slug (no sign-in)."""
-    return await tenancy_service.get_public(db, id_or_slug)
+    return OrganizationPublicRead.model_validate(
+        await tenancy_service.get_public(reads, id_or_slug)
+    )

@@ -4,11 +4,14 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.errors import NotFound
+from maitred.kit.reads import ReadPool
+from maitred.tenancy import repository
 from maitred.tenancy.models import Organization
 
 
@@ -81,15 +84,12 @@ async def ensure(session: AsyncSession, *, name: str | None) -> Ensured:
     return Ensured(await create(session, name=name), created=True)
 
 
-async def get_public(session: AsyncSession, id_or_slug: str) -> Organization:
-    """An active organization by id or slug; inactive ones are not found."""
+async def get_public(reads: ReadPool, id_or_slug: str) -> dict[str, Any]:
+    """An active organization's public profile by id or slug; inactive ones are not found."""
     try:
-        condition = Organization.id == uuid.UUID(id_or_slug)
+        found = await reads.one(repository.ACTIVE_BY_ID, id=uuid.UUID(id_or_slug))
     except ValueError:
-        condition = Organization.slug == id_or_slug.lower()
-    found = await session.scalar(
-        select(Organization).where(condition, Organization.is_active.is_(True))
-    )
+        found = await reads.one(repository.ACTIVE_BY_SLUG, slug=id_or_slug.lower())
     if found is None:
         raise NotFound("No such organization")
     return found

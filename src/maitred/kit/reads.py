@@ -1,0 +1,174 @@
+"""Fast reads: a Core `select` compiled once, run on a connection kept for reading.
+
+Why: an ORM read through `AsyncSession` costs about 300 µs of SQLAlchemy machinery (session,
+greenlet hand-offs, pool checkout, result objects) around a query that takes 20 µs, and that
+decided the speed of every hot GET endpoint (see bench/README.md). A `ReadQuery` is compiled by
+SQLAlchemy once per dialect, so its SQL, parameter order and type conversions are exactly
+SQLAlchemy's; only the execution skips the machinery. Rows come back as dicts of converted
+values (UUIDs, aware datetimes, Decimals, dicts), ready for a response schema.
+
+Reads run outside the request's transaction: they see committed data only. Use them for
+read-only endpoints and lookups; read through the session inside a unit of work that writes.
+The connections come from the engine's own pool (so they are set up like every other one) and
+are held by the read pool until it closes; a broken one is invalidated and replaced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Unpack
+
+from sqlalchemy import Select
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
+
+Processor = Callable[[Any], Any] | None
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    param_names: tuple[str, ...]
+    bind_processors: tuple[Processor, ...]
+    keys: tuple[str, ...]
+    result_processors: tuple[Processor, ...]
+
+
+class ReadQuery:
+    """A select with named `bindparam`s, built once at import time and run many times."""
+
+    def __init__(self, statement: Select[Unpack[tuple[Any, ...]]]) -> None:
+        self.statement = statement
+        self._plans: dict[str, _Plan] = {}
+
+    def plan(self, dialect: Dialect) -> _Plan:
+        found = self._plans.get(dialect.name)
+        if found is None:
+            found = self._plans[dialect.name] = self._compile(dialect)
+        return found
+
+    def _compile(self, dialect: Dialect) -> _Plan:
+        compiled = self.statement.compile(dialect=dialect)
+        binds = compiled.binds
+        if any(b.expanding for b in binds.values()):
+            raise ValueError("ReadQuery does not support expanding (IN-list) parameters")
+        names = tuple(compiled.positiontup or ())
+        columns = list(self.statement.selected_columns)
+        return _Plan(
+            sql=str(compiled),
+            param_names=names,
+            bind_processors=tuple(binds[n].type._cached_bind_processor(dialect) for n in names),
+            keys=tuple(str(c.key) for c in columns),
+            result_processors=tuple(
+                c.type._cached_result_processor(dialect, None) for c in columns
+            ),
+        )
+
+    def parameters(self, plan: _Plan, values: Mapping[str, Any]) -> list[Any]:
+        missing = [n for n in plan.param_names if n not in values]
+        if missing:
+            raise TypeError(f"missing query parameters: {', '.join(missing)}")
+        return [
+            process(values[name]) if process else values[name]
+            for name, process in zip(plan.param_names, plan.bind_processors, strict=True)
+        ]
+
+
+def _convert(plan: _Plan, raw_rows: Sequence[Sequence[Any]]) -> list[Row]:
+    pairs = list(zip(plan.keys, plan.result_processors, strict=True))
+    return [
+        {
+            key: process(value) if process else value
+            for (key, process), value in zip(pairs, raw, strict=True)
+        }
+        for raw in raw_rows
+    ]
+
+
+class ReadPool:
+    """Up to `size` reading connections, each used by one coroutine at a time."""
+
+    def __init__(self, engine: AsyncEngine, *, size: int = 4) -> None:
+        self.engine = engine
+        self.size = size
+        self.dialect = engine.dialect
+        self._idle: asyncio.LifoQueue[PoolProxiedConnection] = asyncio.LifoQueue()
+        self._held = 0
+        self._is_sqlite = engine.dialect.name == "sqlite"
+        self._invalidating: set[asyncio.Task[Any]] = set()
+
+    async def one(self, query: ReadQuery, **values: Any) -> Row | None:
+        rows = await self.all(query, **values)
+        return rows[0] if rows else None
+
+    async def all(self, query: ReadQuery, **values: Any) -> list[Row]:
+        plan = query.plan(self.dialect)
+        parameters = query.parameters(plan, values)
+        connection = await self._acquire()
+        try:
+            raw_rows = await self._fetch(connection.driver_connection, plan.sql, parameters)
+        except asyncio.CancelledError:
+            # The driver may still be mid-query: never hand this connection out again.
+            self._forget(connection)
+            raise
+        except Exception as exc:
+            if not _broken(exc):
+                self._idle.put_nowait(connection)
+                raise
+            self._forget(connection)
+            raise ConnectionError(f"database connection lost: {exc}") from exc
+        self._idle.put_nowait(connection)
+        return _convert(plan, raw_rows)
+
+    async def _fetch(self, driver: Any, sql: str, parameters: list[Any]) -> Sequence[Any]:
+        if self._is_sqlite:
+            cursor = driver.cursor()
+            await cursor.execute(sql, parameters)
+            rows: list[Any] = await cursor.fetchall()
+            return rows
+        records: Sequence[Any] = await driver.fetch(sql, *parameters)
+        return records
+
+    async def _acquire(self) -> PoolProxiedConnection:
+        if self._idle.empty() and self._held < self.size:
+            self._held += 1
+            try:
+                return await self.engine.raw_connection()
+            except BaseException:
+                self._held -= 1
+                raise
+        return await self._idle.get()
+
+    def _forget(self, connection: PoolProxiedConnection) -> None:
+        self._held -= 1
+        task = asyncio.get_running_loop().create_task(greenlet_spawn(connection.invalidate))
+        self._invalidating.add(task)
+        task.add_done_callback(self._invalidating.discard)
+
+    async def close(self) -> None:
+        """Hands every held connection back to the engine's pool."""
+        await asyncio.gather(*self._invalidating, return_exceptions=True)
+        while not self._idle.empty():
+            connection = self._idle.get_nowait()
+            self._held -= 1
+            await greenlet_spawn(connection.close)
+
+
+def _broken(exc: BaseException) -> bool:
+    """Whether `exc` means the connection itself is unusable (not a bad query)."""
+    if isinstance(exc, OSError):
+        return True
+    name = type(exc).__name__
+    return name in {
+        "ConnectionDoesNotExistError",
+        "InterfaceError",
+        "PostgresConnectionError",
+        "ConnectionFailureError",
+        "AdminShutdownError",
+        "CannotConnectNowError",
+    } or (type(exc).__module__ == "sqlite3" and "closed" in str(exc).lower())

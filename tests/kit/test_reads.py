@@ -1,0 +1,116 @@
+"""Fast reads (kit/reads.py) return what the ORM would, from committed data, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, select, text, type_coerce
+
+from maitred.kit.db import Database
+from maitred.kit.money import MoneyColumn
+from maitred.kit.reads import ReadQuery
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
+
+BY_SLUG = ReadQuery(
+    select(
+        Organization.id,
+        Organization.slug,
+        Organization.settings,
+        Organization.is_active,
+        Organization.created_at,
+    ).where(Organization.slug == bindparam("slug"))
+)
+BY_ID = ReadQuery(select(Organization.slug).where(Organization.id == bindparam("id")))
+ALL_ACTIVE = ReadQuery(
+    select(Organization.slug)
+    .where(Organization.is_active == bindparam("active"))
+    .order_by(Organization.slug)
+)
+MONEY_ROUND_TRIP = ReadQuery(
+    select(type_coerce(bindparam("amount", type_=MoneyColumn()), MoneyColumn()).label("amount"))
+)
+
+
+async def _create(database: Database, name: str, **settings: object) -> Organization:
+    async with database.transaction() as session:
+        org = await tenancy_service.create(session, name=name)
+        org.settings = dict(settings)
+        return org
+
+
+async def test_values_come_back_as_the_orm_types(database: Database) -> None:
+    org = await _create(database, "Hibachi at Home", deposit={"fixed": 100})
+    row = await database.reads.one(BY_SLUG, slug="hibachi-at-home")
+    assert row == {
+        "id": org.id,
+        "slug": "hibachi-at-home",
+        "settings": {"deposit": {"fixed": 100}},
+        "is_active": True,
+        "created_at": org.created_at,
+    }
+    assert isinstance(row["id"], uuid.UUID)
+    assert row["created_at"].tzinfo is UTC
+
+
+async def test_parameters_are_converted_like_the_orm_does(database: Database) -> None:
+    org = await _create(database, "Studio Calm")
+    await _create(database, "Closed Shop")
+    async with database.transaction() as session:
+        closed = await session.scalar(
+            select(Organization).where(Organization.slug == "closed-shop")
+        )
+        assert closed is not None
+        closed.is_active = False
+    assert await database.reads.one(BY_ID, id=org.id) == {"slug": "studio-calm"}
+    assert await database.reads.all(ALL_ACTIVE, active=True) == [{"slug": "studio-calm"}]
+    assert await database.reads.all(ALL_ACTIVE, active=False) == [{"slug": "closed-shop"}]
+    assert await database.reads.one(MONEY_ROUND_TRIP, amount=Decimal("942.50")) == {
+        "amount": Decimal("942.50")
+    }
+
+
+async def test_missing_row_is_none_and_missing_parameter_is_an_error(database: Database) -> None:
+    assert await database.reads.one(BY_ID, id=uuid.uuid4()) is None
+    with pytest.raises(TypeError, match="missing query parameters: slug"):
+        await database.reads.one(BY_SLUG)
+
+
+async def test_reads_see_committed_data_only(database: Database) -> None:
+    async with database.transaction() as session:
+        await tenancy_service.create(session, name="Not Yet")  # flushed, not committed
+        assert await database.reads.one(BY_SLUG, slug="not-yet") is None
+    assert (await database.reads.one(BY_SLUG, slug="not-yet") or {})["slug"] == "not-yet"
+
+
+async def test_many_concurrent_reads_share_a_small_pool(database: Database) -> None:
+    orgs = [await _create(database, f"Shop {n}") for n in range(10)]
+    rows = await asyncio.gather(*(database.reads.one(BY_ID, id=o.id) for o in orgs * 5))
+    assert [r["slug"] if r else None for r in rows] == [o.slug for o in orgs * 5]
+    assert database.reads._held <= database.reads.size
+
+
+async def test_a_lost_postgresql_connection_is_replaced(database: Database) -> None:
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL only: an SQLite file connection cannot be cut from outside")
+    org = await _create(database, "Resilient")
+    assert await database.reads.one(BY_ID, id=org.id) == {"slug": "resilient"}
+    async with database.transaction() as session:
+        await session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    outcomes: list[object] = []
+    for _ in range(database.reads.size + 2):  # each dead connection fails once, then is gone
+        try:
+            outcomes.append(await database.reads.one(BY_ID, id=org.id))
+        except ConnectionError:
+            outcomes.append("lost")
+    assert outcomes[0] == "lost"
+    assert outcomes[-1] == {"slug": "resilient"}
