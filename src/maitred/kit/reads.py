@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Unpack
+from typing import Any
 
+import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,7 +43,7 @@ class _Plan:
 class ReadQuery:
     """A select with named `bindparam`s, built once at import time and run many times."""
 
-    def __init__(self, statement: Select[Unpack[tuple[Any, ...]]]) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
 
@@ -117,7 +118,7 @@ class ReadPool:
             self._forget(connection)
             raise
         except Exception as exc:
-            if not _broken(exc):
+            if not self._broken(exc, connection.driver_connection):
                 self._idle.put_nowait(connection)
                 raise
             self._forget(connection)
@@ -144,6 +145,18 @@ class ReadPool:
                 raise
         return await self._idle.get()
 
+    def _broken(self, exc: Exception, driver: Any) -> bool:
+        """Whether the connection is unusable after `exc` (rather than the query being bad)."""
+        if isinstance(exc, OSError):
+            return True
+        if self._is_sqlite:
+            return "closed" in str(exc).lower()
+        # asyncpg: an error reported by the server leaves the connection usable, unless the
+        # server is dropping it; anything raised on the client side may not.
+        if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.OperatorInterventionError):
+            return True
+        return not isinstance(exc, asyncpg.PostgresError) or bool(driver.is_closed())
+
     def _forget(self, connection: PoolProxiedConnection) -> None:
         self._held -= 1
         task = asyncio.get_running_loop().create_task(greenlet_spawn(connection.invalidate))
@@ -157,18 +170,3 @@ class ReadPool:
             connection = self._idle.get_nowait()
             self._held -= 1
             await greenlet_spawn(connection.close)
-
-
-def _broken(exc: BaseException) -> bool:
-    """Whether `exc` means the connection itself is unusable (not a bad query)."""
-    if isinstance(exc, OSError):
-        return True
-    name = type(exc).__name__
-    return name in {
-        "ConnectionDoesNotExistError",
-        "InterfaceError",
-        "PostgresConnectionError",
-        "ConnectionFailureError",
-        "AdminShutdownError",
-        "CannotConnectNowError",
-    } or (type(exc).__module__ == "sqlite3" and "closed" in str(exc).lower())
