@@ -1,0 +1,180 @@
+"""The two servers under load: `maitred serve` and bench/ceilings.py, on free loopback ports.
+
+Both run as child processes in their own session (Ctrl-C reaches only run.py, which then stops
+them in order), with their output in log files of the run's temporary directory, and are told
+apart only by the application they serve.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+CEILINGS_SCRIPT = Path(__file__).with_name("ceilings.py")
+ADMIN_EMAIL = "bench@example.com"
+ADMIN_PASSWORD = "bench-password-2026"
+ORG_NAME = "Bench Co"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+
+class ServerError(Exception):
+    """A server did not start, or the database could not be prepared."""
+
+
+@dataclass(frozen=True)
+class Organization:
+    slug: str
+    id: str
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process, all its threads, so far."""
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return float("nan")
+
+    def log_tail(self, lines: int = 20) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def maitred_env(workdir: Path, database_url: str) -> dict[str, str]:
+    """This machine's environment without any MAITRED_* setting, plus the benchmark's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAITRED_")}
+    env.update(
+        MAITRED_DATA_DIR=str(workdir),
+        MAITRED_DATABASE_URL=database_url,
+        MAITRED_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def create_organization(workdir: Path, env: dict[str, str]) -> Organization:
+    """`maitred create-admin` (which also migrates): the organization the reads will fetch."""
+    command = [sys.executable, "-m", "maitred", "create-admin", "--email", ADMIN_EMAIL]
+    command += ["--password", ADMIN_PASSWORD, "--org-name", ORG_NAME]
+    done = subprocess.run(
+        command, env=env, cwd=workdir, capture_output=True, text=True, timeout=300, check=False
+    )
+    found = re.search(r"\(slug (\S+), id ([0-9a-f-]{36})\)", done.stdout)
+    if done.returncode != 0 or found is None:
+        raise ServerError(f"maitred create-admin failed:\n{done.stdout}{done.stderr}")
+    return Organization(slug=found[1], id=found[2])
+
+
+def start(name: str, command: list[str], env: dict[str, str], workdir: Path, port: int) -> Server:
+    log = workdir / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Server(name=name, process=process, port=port, log=log)
+
+
+def start_maitred(workdir: Path, env: dict[str, str]) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "maitred", "serve", "--host", HOST, "--port", str(port)]
+    return start("maitred", [*command, "--no-migrate"], env, workdir, port)
+
+
+def start_ceilings(workdir: Path, database_url: str, pool_size: int) -> Server:
+    port = free_port()
+    command = [sys.executable, str(CEILINGS_SCRIPT), "--host", HOST, "--port", str(port)]
+    command += ["--database-url", database_url, "--pool-size", str(pool_size)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAITRED_")}
+    return start("ceilings", command, env, workdir, port)
+
+
+def fetch(url: str, method: str = "GET", timeout: float = 5.0) -> tuple[int, Any]:
+    """Status and decoded JSON body (None when not JSON) of one request."""
+    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, None
+
+
+def wait_until_ready(server: Server, path: str, timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise ServerError(
+                f"{server.name} exited with {server.process.returncode} while starting:\n"
+                + server.log_tail()
+            )
+        with contextlib.suppress(OSError):
+            if fetch(server.base_url + path, timeout=1.0)[0] == 200:
+                return
+        time.sleep(0.1)
+    raise ServerError(
+        f"{server.name} did not answer {path} within {timeout:g} s:\n{server.log_tail()}"
+    )
+
+
+def stop(server: Server) -> None:
+    """SIGINT (uvicorn's graceful shutdown, running the lifespan's exit), then SIGKILL."""
+    if server.process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        server.process.send_signal(signal.SIGINT)
+    try:
+        server.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextlib.contextmanager
+def running(servers: list[Server]) -> Iterator[list[Server]]:
+    """Stops every server on the way out, whatever the way out is (error, Ctrl-C, SIGTERM)."""
+    try:
+        yield servers
+    finally:
+        for server in reversed(servers):
+            stop(server)
