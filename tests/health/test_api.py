@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from maitred.app import create_app
+from maitred.health.schemas import HealthRead
 from maitred.kit.db import Database
 from maitred.kit.worker import Worker, WorkerOptions
 from tests.conftest import make_settings
@@ -27,6 +28,7 @@ async def test_health_reports_a_connected_database(client: httpx.AsyncClient) ->
     assert response.status_code == 200
     body = response.json()
     assert set(body) == HEALTH_FIELDS
+    HealthRead.model_validate(body)  # the hand-rendered body keeps to its documented model
     assert body["status"] == "healthy"
     assert body["database"] == "connected"
     assert body["redis"] == "not_configured"

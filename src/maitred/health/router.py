@@ -11,10 +11,11 @@ from maitred.health.schemas import (
     WorkerRead,
     WorkersHealthRead,
 )
-from maitred.kit.clock import utcnow
+from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.db import Database
 from maitred.kit.deps import get_database
 from maitred.kit.errors import ErrorBody
+from maitred.kit.jsonresponse import JSONResponse
 from maitred.kit.worker import outbox_backlog
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -36,21 +37,25 @@ Monitor = Annotated[health_service.HealthMonitor, Depends(_monitor)]
     summary="API health",
     responses={503: {"model": HealthRead, "description": "The database is unreachable"}},
 )
-async def health(request: Request, response: Response, monitor: Monitor) -> HealthRead:
-    """Overall status; 503 with the same body when the database is unreachable."""
+async def health(request: Request) -> Response:
+    """Overall status; 503 with the same body when the database is unreachable.
+
+    Load balancers poll this: it serves a snapshot at most `health_cache_seconds` old and is
+    rendered without a response-model pass (the body is HealthRead's, field for field)."""
+    monitor: health_service.HealthMonitor = request.app.state.health_monitor
     snap = await monitor.snapshot()
-    if not snap.database.connected:
-        response.status_code = 503
-    return HealthRead(
-        status="healthy" if snap.database.connected else "unhealthy",
-        version=health_service.VERSION,
-        uptime_seconds=monitor.uptime_seconds,
-        database="connected" if snap.database.connected else "disconnected",
-        redis=snap.redis,
-        environment=request.app.state.settings.env.value,
-        timestamp=utcnow(),
-        features=snap.features,
-    )
+    up = snap.database.connected
+    body = {
+        "status": "healthy" if up else "unhealthy",
+        "version": health_service.VERSION,
+        "uptime_seconds": monitor.uptime_seconds,
+        "database": "connected" if up else "disconnected",
+        "redis": snap.redis,
+        "environment": request.app.state.settings.env.value,
+        "timestamp": isoformat_z(utcnow()),
+        "features": snap.features,
+    }
+    return JSONResponse(body, status_code=200 if up else 503)
 
 
 @router.get(

@@ -101,14 +101,19 @@ class Snapshot:
 
 @dataclass
 class HealthMonitor:
-    """Per-process cache of the last probes; concurrent callers share one refresh."""
+    """Per-process cache of the last probes.
+
+    A stale snapshot is served while one background refresh runs (under load, waiting for the
+    probes' round trips stalled every request that arrived meanwhile). With `max_age` 0 every
+    call probes. A snapshot never outlives `max_age` by more than the probes' own timeout.
+    """
 
     database: Database
     redis_url: str
     max_age: float
     started: float = field(default_factory=time.monotonic)
     _snapshot: Snapshot | None = None
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _refreshing: asyncio.Task[Snapshot] | None = None
 
     @property
     def uptime_seconds(self) -> int:
@@ -118,16 +123,22 @@ class HealthMonitor:
         current = self._snapshot
         if current is not None and time.monotonic() - current.taken < self.max_age:
             return current
-        async with self._lock:
-            current = self._snapshot
-            if current is not None and time.monotonic() - current.taken < self.max_age:
-                return current
+        if self._refreshing is None:
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh())
+        if current is None or self.max_age == 0:
+            return await asyncio.shield(self._refreshing)
+        return current
+
+    async def _refresh(self) -> Snapshot:
+        try:
             db_probe, redis_state = await asyncio.gather(
                 probe_database(self.database), probe_redis(self.redis_url)
             )
             found = await features(self.database, database_ok=db_probe.connected)
             self._snapshot = Snapshot(db_probe, redis_state, found, time.monotonic())
             return self._snapshot
+        finally:
+            self._refreshing = None
 
 
 VERSION = __version__

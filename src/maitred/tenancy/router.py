@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter
 
 from maitred.kit.deps import Reads
@@ -14,8 +16,6 @@ public_router = APIRouter(prefix="/public/organizations", tags=["organizations"]
     summary="Public profile of a business",
     responses={404: {"model": ErrorBody}},
 )
-async def get_public_organization(id_or_slug: str, reads: Reads) -> OrganizationPublicRead:
+async def get_public_organization(id_or_slug: str, reads: Reads) -> dict[str, Any]:
     """Name, timezone and currency of an active organization, by id or slug (no sign-in)."""
-    return OrganizationPublicRead.model_validate(
-        await tenancy_service.get_public(reads, id_or_slug)
-    )
+    return await tenancy_service.get_public(reads, id_or_slug)
