@@ -116,8 +116,10 @@ def make_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) 
         engine = create_async_engine(
             url,
             async_creator=sqlite_driver.creator(_sqlite_path(url)),
+            # No overflow: SQLite has one writer anyway, and an overflow connection is closed on
+            # return and reopened on the next burst (a thread, a file and PRAGMAs every time).
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
             pool_reset_on_return=None,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
@@ -137,14 +139,18 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = make_engine(url, pool_size=pool_size, connect_timeout=connect_timeout)
+        read_size = min(pool_size, 4)
+        # The read pool holds its connections for good: size the engine's pool for both.
+        self.engine = make_engine(
+            url, pool_size=pool_size + read_size, connect_timeout=connect_timeout
+        )
         write_engine = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         )
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
         self._outbox_signal = asyncio.Event()
-        self.reads = ReadPool(self.engine, size=min(pool_size, 4))
+        self.reads = ReadPool(self.engine, size=read_size)
 
     def notify_outbox(self) -> None:
         """Wakes this process's worker early after a commit that emitted events."""
