@@ -121,9 +121,5 @@ def create_served_app() -> FastAPI:
     from maitred.kit.logs import configure_logging
 
     settings = load_settings()
-    configure_logging(
-        level=settings.log_level,
-        json_lines=settings.log_format == "json"
-        or (settings.log_format == "auto" and settings.env.value == "production"),
-    )
+    configure_logging(level=settings.log_level, json_lines=settings.json_logs)
     return create_app(settings)

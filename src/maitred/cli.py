@@ -21,11 +21,7 @@ class CommandFailed(Exception):
 
 def _settings() -> Settings:
     settings = load_settings()
-    configure_logging(
-        level=settings.log_level,
-        json_lines=settings.log_format == "json"
-        or (settings.log_format == "auto" and settings.env.value == "production"),
-    )
+    configure_logging(level=settings.log_level, json_lines=settings.json_logs)
     return settings
 
 

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         return "postgresql+asyncpg:" + url.removeprefix("postgresql:")
 
     @property
+    def json_logs(self) -> bool:
+        """`auto`: JSON lines in production, readable lines in development."""
+        if self.log_format == "auto":
+            return self.env is Environment.production
+        return self.log_format == "json"
+
+    @property
     def run_embedded_worker(self) -> bool:
         return self.is_sqlite if self.embedded_worker is None else self.embedded_worker
 
