@@ -1,0 +1,82 @@
+"""`maitred serve`, the README's first command, as a newcomer runs it: a real server process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import httpx
+
+MAITRED = str(Path(sys.executable).with_name("maitred"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "MAITRED_DATA_DIR": str(tmp_path / "data"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        MAITRED,
+        "serve",
+        "--demo",
+        "--port",
+        str(port),
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+            health = None
+            for _ in range(200):
+                try:
+                    health = await client.get("/health")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            assert health is not None
+            assert health.status_code == 200
+            assert health.json()["database"] == "connected"
+
+            workers = await client.get("/health/workers")
+            for _ in range(100):  # the embedded worker's first heartbeat
+                if workers.status_code == 200:
+                    break
+                await asyncio.sleep(0.05)
+                workers = await client.get("/health/workers")
+            assert workers.status_code == 200
+            assert [w["pid"] for w in workers.json()["workers"]] == [process.pid]
+
+            profile = await client.get("/api/v1/public/organizations/hibachi-at-home-demo")
+            assert profile.status_code == 200
+            assert profile.json()["timezone"] == "America/Los_Angeles"
+            assert (await client.get("/docs")).status_code == 200
+            assert (
+                "/api/v1/public/organizations/{id_or_slug}"
+                in (await client.get("/openapi.json")).json()["paths"]
+            )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=20)
+    text = output.decode()
+    # uvicorn re-raises SIGTERM once it has shut down gracefully, so -15 is a clean stop too.
+    assert process.returncode in (0, -signal.SIGTERM), text
+    assert "created demo organization 'Hibachi at Home (demo)'" in text
+    assert "Application shutdown complete" in text
+    assert " stopped" in text  # the embedded worker left its loop
+    assert (tmp_path / "data" / "maitred.db").exists()
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
