@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, text, type_coerce
 
 from maitred.kit.db import Database
 from maitred.kit.money import MoneyColumn
-from maitred.kit.reads import ReadQuery
+from maitred.kit.reads import ReadPool, ReadQuery
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -91,7 +91,7 @@ async def test_many_concurrent_reads_share_a_small_pool(database: Database) -> N
     orgs = [await _create(database, f"Shop {n}") for n in range(10)]
     rows = await asyncio.gather(*(database.reads.one(BY_ID, id=o.id) for o in orgs * 5))
     assert [r["slug"] if r else None for r in rows] == [o.slug for o in orgs * 5]
-    assert database.reads._held <= database.reads.size
+    assert database.reads.held <= database.reads.size
 
 
 async def test_a_lost_postgresql_connection_is_replaced(database: Database) -> None:
@@ -114,3 +114,29 @@ async def test_a_lost_postgresql_connection_is_replaced(database: Database) -> N
             outcomes.append("lost")
     assert outcomes[0] == "lost"
     assert outcomes[-1] == {"slug": "resilient"}
+
+
+async def test_readers_waiting_on_a_connection_that_breaks_get_a_new_one(
+    database: Database,
+) -> None:
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL only: an SQLite file connection cannot be cut from outside")
+    org = await _create(database, "Queue")
+    pool = ReadPool(database.engine, size=1)
+    try:
+        assert await pool.one(BY_ID, id=org.id) == {"slug": "queue"}
+        async with database.transaction() as session:
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        outcomes = await asyncio.gather(
+            *(pool.one(BY_ID, id=org.id) for _ in range(5)), return_exceptions=True
+        )
+        assert isinstance(outcomes[0], ConnectionError)
+        assert outcomes[1:] == [{"slug": "queue"}] * 4
+        assert pool.held == 1
+    finally:
+        await pool.close()

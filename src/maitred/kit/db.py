@@ -134,7 +134,8 @@ def make_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) 
 
 
 class Database:
-    """The engine and two session factories: reads begin deferred, writes begin immediate."""
+    """The engine, two session factories (on SQLite: reads in autocommit, writes BEGIN
+    IMMEDIATE) and the read pool of kit/reads.py."""
 
     def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> None:
         self.url = url

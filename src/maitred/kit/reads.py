@@ -92,14 +92,16 @@ def _convert(plan: _Plan, raw_rows: Sequence[Sequence[Any]]) -> list[Row]:
 
 
 class ReadPool:
-    """Up to `size` reading connections, each used by one coroutine at a time."""
+    """Up to `size` reading connections, each used by one coroutine at a time; more readers
+    wait for a slot. A connection is borrowed from the engine on first need and kept."""
 
     def __init__(self, engine: AsyncEngine, *, size: int = 4) -> None:
         self.engine = engine
         self.size = size
         self.dialect = engine.dialect
-        self._idle: asyncio.LifoQueue[PoolProxiedConnection] = asyncio.LifoQueue()
-        self._held = 0
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[PoolProxiedConnection] = []
+        self._in_use = 0
         self._is_sqlite = engine.dialect.name == "sqlite"
         self._invalidating: set[asyncio.Task[Any]] = set()
 
@@ -110,21 +112,30 @@ class ReadPool:
     async def all(self, query: ReadQuery, **values: Any) -> list[Row]:
         plan = query.plan(self.dialect)
         parameters = query.parameters(plan, values)
-        connection = await self._acquire()
-        try:
-            raw_rows = await self._fetch(connection.driver_connection, plan.sql, parameters)
-        except asyncio.CancelledError:
-            # The driver may still be mid-query: never hand this connection out again.
-            self._forget(connection)
-            raise
-        except Exception as exc:
-            if not self._broken(exc, connection.driver_connection):
-                self._idle.put_nowait(connection)
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else await self.engine.raw_connection()
+            self._in_use += 1
+            try:
+                raw_rows = await self._fetch(connection.driver_connection, plan.sql, parameters)
+            except asyncio.CancelledError:
+                # The driver may still be mid-query: never hand this connection out again.
+                self._forget(connection)
                 raise
-            self._forget(connection)
-            raise ConnectionError(f"database connection lost: {exc}") from exc
-        self._idle.put_nowait(connection)
+            except Exception as exc:
+                if not self._broken(exc, connection.driver_connection):
+                    self._idle.append(connection)
+                    raise
+                self._forget(connection)
+                raise ConnectionError(f"database connection lost: {exc}") from exc
+            finally:
+                self._in_use -= 1
+            self._idle.append(connection)
         return _convert(plan, raw_rows)
+
+    @property
+    def held(self) -> int:
+        """Connections borrowed from the engine right now (idle or in use)."""
+        return self._in_use + len(self._idle)
 
     async def _fetch(self, driver: Any, sql: str, parameters: list[Any]) -> Sequence[Any]:
         if self._is_sqlite:
@@ -134,16 +145,6 @@ class ReadPool:
             return rows
         records: Sequence[Any] = await driver.fetch(sql, *parameters)
         return records
-
-    async def _acquire(self) -> PoolProxiedConnection:
-        if self._idle.empty() and self._held < self.size:
-            self._held += 1
-            try:
-                return await self.engine.raw_connection()
-            except BaseException:
-                self._held -= 1
-                raise
-        return await self._idle.get()
 
     def _broken(self, exc: Exception, driver: Any) -> bool:
         """Whether the connection is unusable after `exc` (rather than the query being bad)."""
@@ -158,7 +159,6 @@ class ReadPool:
         return not isinstance(exc, asyncpg.PostgresError) or bool(driver.is_closed())
 
     def _forget(self, connection: PoolProxiedConnection) -> None:
-        self._held -= 1
         task = asyncio.get_running_loop().create_task(greenlet_spawn(connection.invalidate))
         self._invalidating.add(task)
         task.add_done_callback(self._invalidating.discard)
@@ -166,7 +166,5 @@ class ReadPool:
     async def close(self) -> None:
         """Hands every held connection back to the engine's pool."""
         await asyncio.gather(*self._invalidating, return_exceptions=True)
-        while not self._idle.empty():
-            connection = self._idle.get_nowait()
-            self._held -= 1
-            await greenlet_spawn(connection.close)
+        while self._idle:
+            await greenlet_spawn(self._idle.pop().close)
