@@ -43,7 +43,7 @@ INSERT_COLUMNS = (
     "id, name, slug, timezone, currency, locale, country, settings, is_active, "
     "created_at, updated_at"
 )
-SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL")
+SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=FULL")
 
 
 class OrganizationStore(Protocol):

@@ -86,11 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             500: {"model": ErrorBody, "description": "Internal error"},
         },
     )
-    database = Database(
-        settings.sqlalchemy_url,
-        pool_size=settings.db_pool_size,
-        connect_timeout=settings.db_connect_timeout,
-    )
+    database = settings.database()
     app.state.settings = settings
     app.state.database = database
     app.state.health_monitor = HealthMonitor(

@@ -75,14 +75,13 @@ def cmd_migrate(_args: argparse.Namespace) -> None:
 
 def cmd_create_admin(args: argparse.Namespace) -> None:
     from maitred.identity import service as identity_service
-    from maitred.kit.db import Database
     from maitred.kit.errors import ValidationFailed
 
     settings = _settings()
     _migrate(settings)
 
     async def run() -> identity_service.AdminResult:
-        database = Database(settings.sqlalchemy_url)
+        database = settings.database()
         try:
             async with database.transaction() as session:
                 return await identity_service.create_admin(
@@ -108,10 +107,9 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 
 def _load_demo(settings: Settings) -> None:
     from maitred.demo import load_demo
-    from maitred.kit.db import Database
 
     async def run() -> list[str]:
-        database = Database(settings.sqlalchemy_url)
+        database = settings.database()
         try:
             return await load_demo(database)
         finally:
@@ -130,14 +128,13 @@ def cmd_demo(_args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from maitred.app import worker_options
     from maitred.domains import import_event_handlers
-    from maitred.kit.db import Database
     from maitred.kit.worker import Worker
 
     settings = _settings()
     import_event_handlers()
 
     async def run() -> None:
-        database = Database(settings.sqlalchemy_url, pool_size=2)
+        database = settings.database(pool_size=2)
         options = worker_options(settings)
         options.batch_size = args.batch_size
         worker = Worker(database, options)

@@ -11,10 +11,13 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from maitred.kit.db import Database
 
 
 class ConfigError(Exception):
@@ -47,6 +50,8 @@ class Settings(BaseSettings):
     # on PostgreSQL deployments run `maitred worker` processes instead (or set this to true).
     embedded_worker: bool | None = None
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # SQLite only: FULL survives a power cut; NORMAL only a crash of maitred, with faster commits.
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     db_connect_timeout: float = Field(default=3.0, gt=0)
     health_cache_seconds: float = Field(default=1.0, ge=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
@@ -89,6 +94,17 @@ class Settings(BaseSettings):
         if url.startswith("postgres:"):
             url = "postgresql:" + url.removeprefix("postgres:")
         return "postgresql+asyncpg:" + url.removeprefix("postgresql:")
+
+    def database(self, *, pool_size: int | None = None) -> Database:
+        """The database these settings describe (connections open lazily)."""
+        from maitred.kit.db import Database
+
+        return Database(
+            self.sqlalchemy_url,
+            pool_size=pool_size or self.db_pool_size,
+            connect_timeout=self.db_connect_timeout,
+            sqlite_synchronous=self.sqlite_synchronous,
+        )
 
     @property
     def json_logs(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -84,16 +84,22 @@ class TenantOwned(Entity):
     )
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in (
-        "journal_mode=WAL",
-        "foreign_keys=ON",
-        "busy_timeout=10000",
-        "synchronous=NORMAL",
-    ):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, ConnectionPoolEntry], None]:
+    """FULL syncs the WAL on every commit, so an accepted write survives a power cut too;
+    NORMAL survives a crash of maitred but not of the machine (and commits ~30× faster)."""
+
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "busy_timeout=10000",
+            f"synchronous={synchronous}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return on_connect
 
 
 def _sqlite_on_begin(conn: Any) -> None:
@@ -111,7 +117,9 @@ def _sqlite_path(url: str) -> str:
     return path
 
 
-def make_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> AsyncEngine:
+def make_engine(
+    url: str, *, pool_size: int = 10, connect_timeout: float = 3.0, synchronous: str = "FULL"
+) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url,
@@ -122,7 +130,7 @@ def make_engine(url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) 
             max_overflow=0,
             pool_reset_on_return=None,
         )
-        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(synchronous))
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
     return create_async_engine(
@@ -137,13 +145,23 @@ class Database:
     """The engine, two session factories (on SQLite: reads in autocommit, writes BEGIN
     IMMEDIATE) and the read pool of kit/reads.py."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 3.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        connect_timeout: float = 3.0,
+        sqlite_synchronous: str = "FULL",
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         read_size = min(pool_size, 4)
         # The read pool holds its connections for good: size the engine's pool for both.
         self.engine = make_engine(
-            url, pool_size=pool_size + read_size, connect_timeout=connect_timeout
+            url,
+            pool_size=pool_size + read_size,
+            connect_timeout=connect_timeout,
+            synchronous=sqlite_synchronous,
         )
         write_engine = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
