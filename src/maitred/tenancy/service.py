@@ -87,9 +87,11 @@ async def ensure(session: AsyncSession, *, name: str | None) -> Ensured:
 async def get_public(reads: ReadPool, id_or_slug: str) -> dict[str, Any]:
     """An active organization's public profile by id or slug; inactive ones are not found."""
     try:
-        found = await reads.one(repository.ACTIVE_BY_ID, id=uuid.UUID(id_or_slug))
+        organization_id = uuid.UUID(id_or_slug)
     except ValueError:
         found = await reads.one(repository.ACTIVE_BY_SLUG, slug=id_or_slug.lower())
+    else:
+        found = await reads.one(repository.ACTIVE_BY_ID, id=organization_id)
     if found is None:
         raise NotFound("No such organization")
     return found
