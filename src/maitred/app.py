@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -21,8 +20,6 @@ from maitred.kit.errors import ErrorBody, install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
-
-log = logging.getLogger("maitred")
 
 DESCRIPTION = """
 maitred keeps the book for hospitality businesses: who asked, who booked, for when, for how
