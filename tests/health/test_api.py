@@ -56,6 +56,20 @@ async def test_health_is_503_with_the_same_shape_when_sqlite_file_is_not_a_datab
     assert "not a database" in db_response.json()["error"]
 
 
+async def test_health_is_503_when_the_sqlite_path_cannot_be_opened(tmp_path: Path) -> None:
+    unopenable = tmp_path / "a-directory.db"
+    unopenable.mkdir()
+    app = create_app(make_settings(tmp_path, f"sqlite:///{unopenable}"))
+    response = await _get(app, "/health")
+    db_response = await _get(app, "/health/db")
+    await app.state.database.dispose()
+    assert response.status_code == 503
+    assert set(response.json()) == HEALTH_FIELDS
+    assert response.json()["database"] == "disconnected"
+    assert db_response.status_code == 503
+    assert "unable to open database file" in db_response.json()["error"]
+
+
 async def test_health_db_names_backend_and_applied_migration(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/db")
     assert response.status_code == 200
