@@ -63,6 +63,23 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: float = Field(default=24.0, ge=24.0)
     idempotency_lock_seconds: float = Field(default=60.0, gt=0)
 
+    # Field-level encryption (kit/crypto.py). Comma-separated base64 keys of 32 bytes, newest
+    # first: the newest encrypts, all decrypt. Empty: one key derived from the secret key.
+    encryption_keys: str = ""
+    # Key of the blind indexes (keyed hashes for exact lookups of encrypted values). Empty:
+    # derived from the secret key. Changing it means recomputing every index.
+    blind_index_key: str = ""
+
+    # Rate limits (kit/ratelimit.py): "N/second|minute|hour|day" per tier.
+    rate_limit_enabled: bool = True
+    rate_limit_login: str = "5/minute"
+    rate_limit_public: str = "20/minute"
+    rate_limit_authenticated: str = "60/minute"
+    rate_limit_admin: str = "120/minute"
+    rate_limit_ai: str = "10/minute"
+    # Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs).
+    trusted_proxies: str = ""
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
