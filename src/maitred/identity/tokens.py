@@ -1,0 +1,110 @@
+"""Access tokens: short-lived signed JWTs carrying who, where, which role, and a token version.
+
+The version is the user's `token_version` at issue time; raising it (password change,
+deactivation, "sign out everywhere") makes every older access token fail the check that the
+authentication layer does against the user row. Refresh tokens are not JWTs: they are random
+strings stored hashed, so that they can be rotated and revoked (see the identity service).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import Unauthorized
+
+ALGORITHM = "HS256"
+ISSUER = "maitred"
+ACCESS_TOKEN_TYPE = "access"
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    organization_id: uuid.UUID | None
+    role: str
+    token_version: int
+    token_id: str
+    expires_at: datetime
+
+
+def derive_signing_key(secret_key: str) -> bytes:
+    """A key for tokens only, so the secret key itself signs nothing directly."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"maitred access tokens v1"
+    ).derive(secret_key.encode())
+
+
+class TokenSigner:
+    def __init__(self, secret_key: str, *, lifetime: timedelta = timedelta(minutes=30)) -> None:
+        self._key = derive_signing_key(secret_key)
+        self.lifetime = lifetime
+
+    def issue(
+        self,
+        *,
+        user_id: uuid.UUID,
+        organization_id: uuid.UUID | None,
+        role: str,
+        token_version: int,
+        now: datetime | None = None,
+    ) -> tuple[str, AccessClaims]:
+        issued = now or utcnow()
+        claims = AccessClaims(
+            user_id=user_id,
+            organization_id=organization_id,
+            role=role,
+            token_version=token_version,
+            token_id=uuid.uuid4().hex,
+            expires_at=issued + self.lifetime,
+        )
+        payload = {
+            "iss": ISSUER,
+            "typ": ACCESS_TOKEN_TYPE,
+            "sub": str(user_id),
+            "org": str(organization_id) if organization_id else None,
+            "role": role,
+            "ver": token_version,
+            "jti": claims.token_id,
+            "iat": int(issued.timestamp()),
+            "exp": int(claims.expires_at.timestamp()),
+        }
+        return jwt.encode(payload, self._key, algorithm=ALGORITHM), claims
+
+    def verify(self, token: str, *, now: datetime | None = None) -> AccessClaims:
+        """The claims of a valid access token; `Unauthorized` with a plain reason otherwise."""
+        try:
+            payload = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "typ", "ver", "jti"]},
+                leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("The access token has expired") from None
+        except jwt.PyJWTError:
+            raise Unauthorized("The access token is invalid") from None
+        if payload["typ"] != ACCESS_TOKEN_TYPE:
+            raise Unauthorized("The access token is invalid")
+        try:
+            claims = AccessClaims(
+                user_id=uuid.UUID(payload["sub"]),
+                organization_id=uuid.UUID(payload["org"]) if payload.get("org") else None,
+                role=str(payload["role"]),
+                token_version=int(payload["ver"]),
+                token_id=str(payload["jti"]),
+                expires_at=datetime.fromtimestamp(payload["exp"], tz=utcnow().tzinfo),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise Unauthorized("The access token is invalid") from None
+        if now is not None and claims.expires_at <= now:
+            raise Unauthorized("The access token has expired")
+        return claims
