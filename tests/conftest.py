@@ -20,6 +20,7 @@ from sqlalchemy import text
 from maitred.app import create_app
 from maitred.config import Settings
 from maitred.domains import import_models
+from maitred.kit import crypto
 from maitred.kit.db import Base, Database
 from maitred.kit.migrate import upgrade
 from tests.probe_router import ProbeControls, install_probe
@@ -52,6 +53,14 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
 @pytest.fixture(scope="session")
 def settings(data_dir: Path, database_url: str) -> Settings:
     return make_settings(data_dir, database_url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def keyring(settings: Settings) -> crypto.Keyring:
+    """Encrypted columns work in every test, with or without an app."""
+    ring = crypto.Keyring.from_settings(settings)
+    crypto.configure(ring)
+    return ring
 
 
 @pytest.fixture(scope="session")

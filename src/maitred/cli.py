@@ -20,8 +20,11 @@ class CommandFailed(Exception):
 
 
 def _settings() -> Settings:
+    from maitred.kit import crypto
+
     settings = load_settings()
     configure_logging(level=settings.log_level, json_lines=settings.json_logs)
+    crypto.configure(crypto.Keyring.from_settings(settings))  # a bad key fails here, in one line
     return settings
 
 
