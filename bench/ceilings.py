@@ -216,7 +216,7 @@ def main() -> None:
         port=args.port,
         access_log=False,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=False,
         server_header=False,
     )
 

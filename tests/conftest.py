@@ -44,6 +44,7 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
         "database_url": database_url,
         "embedded_worker": False,
         "health_cache_seconds": 0,
+        "rate_limit_enabled": False,  # the rate-limit tests switch it on themselves
         "secret_key": "test-secret-key-that-is-long-enough-for-production",
     }
     values.update(overrides)

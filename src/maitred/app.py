@@ -15,10 +15,13 @@ from maitred import __version__
 from maitred.config import Settings, load_settings
 from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health.service import HealthMonitor
+from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import ErrorBody, install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
+from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
+from maitred.kit.ratelimit_middleware import RateLimitMiddleware, TierResolver
 from maitred.kit.worker import Worker, WorkerOptions
 
 DESCRIPTION = """
@@ -60,6 +63,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.worker.stop()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(worker_task, timeout=10)
+        if (rate_limiter := getattr(app.state, "rate_limiter", None)) is not None:
+            await rate_limiter.aclose()
         await database.dispose()
 
 
@@ -69,6 +74,7 @@ def _unique_operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    crypto.configure(crypto.Keyring.from_settings(settings))
     import_event_handlers()
     app = FastAPI(
         title="maitred",
@@ -80,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
         responses={
             422: {"model": ErrorBody, "description": "Validation error"},
+            429: {"model": ErrorBody, "description": "Rate limit exceeded"},
             500: {"model": ErrorBody, "description": "Internal error"},
         },
     )
@@ -105,6 +112,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         lock_timeout=timedelta(seconds=settings.idempotency_lock_seconds),
     )
+    # Checked even when switched off: a typo must not wait for the day limits are switched on.
+    policies = policies_from_settings(settings)
+    resolver = TierResolver(settings.trusted_proxies)
+    if settings.rate_limit_enabled:  # inside the request context: a 429 has a request id
+        app.state.rate_limiter = limiter_from_settings(settings)
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=app.state.rate_limiter,
+            policies=policies,
+            resolver=resolver,
+        )
     app.add_middleware(RequestContextMiddleware)
     return app
 

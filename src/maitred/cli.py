@@ -50,7 +50,13 @@ def _migrate(settings: Settings) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from maitred.kit.ratelimit import policies_from_settings
+    from maitred.kit.ratelimit_middleware import parse_networks
+
     settings = _settings()
+    # Checked here, once, so that with --workers N a typo is one line and not N tracebacks.
+    policies_from_settings(settings)
+    parse_networks(settings.trusted_proxies)
     if not args.no_migrate:
         _migrate(settings)
     if args.demo:
@@ -65,7 +71,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         reload=args.reload,
         access_log=False,
         log_config=None,
-        proxy_headers=True,
+        # Only MAITRED_TRUSTED_PROXIES decides whose X-Forwarded-For is believed (rate limits,
+        # idempotency scopes); uvicorn must not rewrite the client address on its own.
+        proxy_headers=False,
         server_header=False,
     )
 

@@ -20,9 +20,10 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.monitoring.router import router as monitoring
     from maitred.tenancy.router import public_router as tenancy_public
 
-    return [tenancy_public]
+    return [tenancy_public, monitoring]
 
 
 def import_event_handlers() -> None:

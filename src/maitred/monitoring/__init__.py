@@ -1,0 +1,1 @@
+"""What a caller can learn about their own use of the API: their rate limit standing."""
