@@ -15,13 +15,15 @@ from maitred import __version__
 from maitred.config import Settings, load_settings
 from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health.service import HealthMonitor
+from maitred.identity.config import auth_config_from_settings
+from maitred.identity.deps import describe_permissions
 from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import ErrorBody, install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
-from maitred.kit.ratelimit_middleware import RateLimitMiddleware, TierResolver
+from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware, TierResolver
 from maitred.kit.worker import Worker, WorkerOptions
 
 DESCRIPTION = """
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = settings.database()
     app.state.settings = settings
     app.state.database = database
+    app.state.auth_config = auth_config_from_settings(settings)
+    app.state.client_address = ClientAddress(settings.trusted_proxies)
     app.state.health_monitor = HealthMonitor(
         database=database, redis_url=settings.redis_url, max_age=settings.health_cache_seconds
     )
@@ -105,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
 
+    describe_permissions(app)
     install_error_handlers(app)
     app.add_middleware(
         IdempotencyMiddleware,

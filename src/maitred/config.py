@@ -80,6 +80,26 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs).
     trusted_proxies: str = ""
 
+    # Sign-in (identity/). Access tokens are checked against the user row on every request, so
+    # a revoked session stops at once; the lifetime bounds a stolen token's use otherwise.
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=7, ge=1, le=365)
+    mfa_token_minutes: int = Field(default=5, ge=1, le=60)
+    password_reset_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
+    # Failed sign-ins: an account locks after this many in the window; a client address too.
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    # Any signed-in user may create an organization (and becomes its admin); otherwise only
+    # super admins can.
+    organization_signup: bool = False
+    # Where links in emails point (password reset, invitations).
+    public_url: str = "http://localhost:8000"
+    # Google sign-in (seed 002): the OAuth client id ID tokens must be issued for.
+    google_client_id: str = ""
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

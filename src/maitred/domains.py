@@ -20,10 +20,12 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.identity.router import facilitator_router as facilitator_auth
+    from maitred.identity.router import router as auth
     from maitred.monitoring.router import router as monitoring
     from maitred.tenancy.router import public_router as tenancy_public
 
-    return [tenancy_public, monitoring]
+    return [auth, facilitator_auth, tenancy_public, monitoring]
 
 
 def import_event_handlers() -> None:
@@ -39,5 +41,6 @@ def import_models() -> None:
         "maitred.kit.idempotency",
         "maitred.tenancy.models",
         "maitred.identity.models",
+        "maitred.audit.models",
     ):
         importlib.import_module(module)

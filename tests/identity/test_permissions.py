@@ -8,7 +8,7 @@ from maitred.identity.permissions import (
     outranks,
     permissions_for,
 )
-from maitred.identity.roles import Role
+from maitred.kit.roles import Role
 
 
 def test_admin_holds_every_organization_permission_and_super_admin_the_platform_too() -> None:

@@ -7,7 +7,7 @@ organization, `super_admin` also the platform's.
 
 from __future__ import annotations
 
-from maitred.identity.roles import Role
+from maitred.kit.roles import Role
 
 READ, WRITE = "read", "write"
 

@@ -32,6 +32,8 @@ class AccessClaims:
     token_version: int
     token_id: str
     expires_at: datetime
+    # The sign-in (refresh-token family) this token belongs to: signing out ends it at once.
+    session_id: uuid.UUID | None = None
 
 
 def derive_signing_key(secret_key: str) -> bytes:
@@ -43,7 +45,7 @@ def derive_signing_key(secret_key: str) -> bytes:
 
 class TokenSigner:
     def __init__(self, secret_key: str, *, lifetime: timedelta = timedelta(minutes=30)) -> None:
-        self._key = derive_signing_key(secret_key)
+        self.key = derive_signing_key(secret_key)
         self.lifetime = lifetime
 
     def issue(
@@ -53,6 +55,7 @@ class TokenSigner:
         organization_id: uuid.UUID | None,
         role: str,
         token_version: int,
+        session_id: uuid.UUID | None = None,
         now: datetime | None = None,
     ) -> tuple[str, AccessClaims]:
         issued = now or utcnow()
@@ -63,6 +66,7 @@ class TokenSigner:
             token_version=token_version,
             token_id=uuid.uuid4().hex,
             expires_at=issued + self.lifetime,
+            session_id=session_id,
         )
         payload = {
             "iss": ISSUER,
@@ -72,17 +76,18 @@ class TokenSigner:
             "role": role,
             "ver": token_version,
             "jti": claims.token_id,
+            "sid": str(session_id) if session_id else None,
             "iat": int(issued.timestamp()),
             "exp": int(claims.expires_at.timestamp()),
         }
-        return jwt.encode(payload, self._key, algorithm=ALGORITHM), claims
+        return jwt.encode(payload, self.key, algorithm=ALGORITHM), claims
 
     def verify(self, token: str, *, now: datetime | None = None) -> AccessClaims:
         """The claims of a valid access token; `Unauthorized` with a plain reason otherwise."""
         try:
             payload = jwt.decode(
                 token,
-                self._key,
+                self.key,
                 algorithms=[ALGORITHM],
                 issuer=ISSUER,
                 options={"require": ["exp", "iat", "sub", "typ", "ver", "jti"]},
@@ -102,9 +107,48 @@ class TokenSigner:
                 token_version=int(payload["ver"]),
                 token_id=str(payload["jti"]),
                 expires_at=datetime.fromtimestamp(payload["exp"], tz=utcnow().tzinfo),
+                session_id=uuid.UUID(payload["sid"]) if payload.get("sid") else None,
             )
         except (KeyError, TypeError, ValueError):
             raise Unauthorized("The access token is invalid") from None
         if now is not None and claims.expires_at <= now:
             raise Unauthorized("The access token has expired")
         return claims
+
+
+MFA_TOKEN_TYPE = "mfa"
+
+
+def issue_mfa_token(
+    signing_key: bytes, *, user_id: uuid.UUID, organization_id: uuid.UUID | None, minutes: int
+) -> str:
+    """Proof that the password was right, good only for `POST /auth/mfa/verify`."""
+    now = utcnow()
+    payload = {
+        "iss": ISSUER,
+        "typ": MFA_TOKEN_TYPE,
+        "sub": str(user_id),
+        "org": str(organization_id) if organization_id else None,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=minutes)).timestamp()),
+    }
+    return jwt.encode(payload, signing_key, algorithm=ALGORITHM)
+
+
+def verify_mfa_token(signing_key: bytes, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+    try:
+        payload = jwt.decode(
+            token,
+            signing_key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "sub", "typ"]},
+        )
+        if payload["typ"] != MFA_TOKEN_TYPE:
+            raise jwt.InvalidTokenError
+        org = payload.get("org")
+        return uuid.UUID(payload["sub"]), uuid.UUID(org) if org else None
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("The MFA token has expired; sign in again") from None
+    except (jwt.PyJWTError, KeyError, ValueError):
+        raise Unauthorized("The MFA token is invalid") from None

@@ -65,7 +65,12 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, str: String()}
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+        str: String(),
+    }
 
 
 class Entity:
@@ -187,8 +192,11 @@ class Database:
         async with factory() as session:
             try:
                 yield session
-            except BaseException:
-                await session.rollback()
+            except BaseException as exc:
+                if getattr(exc, "keep_changes", False) and session.in_transaction():
+                    await session.commit()
+                else:
+                    await session.rollback()
                 raise
             if session.in_transaction():
                 await session.commit()

@@ -38,3 +38,16 @@ async def get_reads(request: Request) -> ReadPool:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 Reads = Annotated[ReadPool, Depends(get_reads)]
 """Committed data through compiled queries, without a session: for read-only endpoints."""
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address, believing `X-Forwarded-For` only from trusted proxies."""
+    resolve = getattr(request.app.state, "client_address", None)
+    forwarded = request.headers.get("x-forwarded-for")
+    if resolve is not None:
+        return str(resolve(request.scope, forwarded))
+    return request.client.host if request.client else "unknown"
+
+
+def user_agent(request: Request) -> str:
+    return request.headers.get("user-agent", "")[:300]

@@ -41,6 +41,8 @@ class AppError(Exception):
     status_code = 400
     code = "invalid_request"
     message = "The request is invalid"
+    # True: the request's transaction is still committed (a failed sign-in must be counted).
+    keep_changes = False
 
     def __init__(
         self,

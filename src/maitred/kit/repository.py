@@ -52,6 +52,12 @@ class Repository(Generic[M]):
             raise NotFound(self.not_found_message)
         return found
 
+    async def all(self, statement: Select[tuple[M]] | None = None) -> Sequence[M]:
+        """Every row of `statement` (default: everything of this organization)."""
+        result = await self.session.scalars(statement if statement is not None else self.scoped())
+        rows: Sequence[M] = result.all()  # type: ignore[assignment]
+        return rows
+
     def add(self, entity: M) -> M:
         """Adds a new row to the session, owned by this repository's organization."""
         if entity.organization_id not in (None, self.organization_id):

@@ -13,6 +13,7 @@ from maitred.kit.errors import NotFound
 from maitred.kit.reads import ReadPool
 from maitred.tenancy import repository
 from maitred.tenancy.models import Organization
+from maitred.tenancy.settings import OrganizationSettings
 
 
 def slugify(name: str) -> str:
@@ -95,3 +96,18 @@ async def get_public(reads: ReadPool, id_or_slug: str) -> dict[str, Any]:
     if found is None:
         raise NotFound("No such organization")
     return found
+
+
+async def find(session: AsyncSession, id_or_slug: str) -> Organization | None:
+    """An organization by id or slug (active or not)."""
+    try:
+        organization_id = uuid.UUID(id_or_slug)
+    except ValueError:
+        return await session.scalar(
+            select(Organization).where(Organization.slug == id_or_slug.strip().lower())
+        )
+    return await session.get(Organization, organization_id)
+
+
+def settings_of(organization: Organization) -> OrganizationSettings:
+    return OrganizationSettings.model_validate(organization.settings or {})

@@ -1,3 +1,5 @@
+"""The roles of ../shared/API.md, known to every domain (permissions live in identity)."""
+
 from maitred.kit.enums import CaseInsensitiveEnum
 
 

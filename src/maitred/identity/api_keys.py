@@ -1,0 +1,83 @@
+"""API keys (seed 001): machine credentials of one organization, shown once, stored hashed.
+
+A key's scopes must be permissions its creator holds, and at use they are narrowed again to
+what the creator's role grants, so a key never outranks the person who made it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.identity.deps import API_KEY_PREFIX, AuthContext
+from maitred.identity.models import ApiKey
+from maitred.identity.opaque import digest, new_secret
+from maitred.kit.clock import utcnow
+from maitred.kit.db import Database
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.repository import Repository
+
+
+class ApiKeyRepository(Repository[ApiKey]):
+    model = ApiKey
+    not_found_message = "No such API key"
+
+
+async def create(
+    session: AsyncSession,
+    auth: AuthContext,
+    *,
+    name: str,
+    scopes: list[str] | None,
+    expires_at: datetime | None,
+) -> tuple[ApiKey, str]:
+    """The new key and its secret, which is never shown again."""
+    wanted = sorted(set(scopes)) if scopes is not None else sorted(auth.permissions)
+    beyond = [s for s in wanted if s not in auth.permissions]
+    if beyond:
+        raise ValidationFailed(
+            details={"scopes": f"You cannot grant permissions you do not hold: {', '.join(beyond)}"}
+        )
+    if not wanted:
+        raise ValidationFailed(details={"scopes": "Give the key at least one scope"})
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed(details={"expires_at": "Must be in the future"})
+    secret = new_secret(API_KEY_PREFIX)
+    key = ApiKeyRepository(session, auth.org_id).add(
+        ApiKey(
+            name=name.strip(),
+            prefix=secret[:10],
+            key_hash=digest(secret),
+            scopes=wanted,
+            role=auth.role,
+            created_by_id=auth.user_id,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+    return key, secret
+
+
+async def list_keys(session: AsyncSession, auth: AuthContext) -> Sequence[ApiKey]:
+    repository = ApiKeyRepository(session, auth.org_id)
+    return await repository.all(repository.scoped().order_by(ApiKey.created_at.desc()))
+
+
+async def revoke(session: AsyncSession, auth: AuthContext, key_id: uuid.UUID) -> None:
+    key = await ApiKeyRepository(session, auth.org_id).get(key_id)
+    if key is None or key.revoked_at is not None:
+        raise NotFound("No such API key")
+    key.revoked_at = utcnow()
+
+
+async def touch(database: Database, key_id: uuid.UUID) -> None:
+    """Records when a key was last used (at most once a minute, outside the request's
+    transaction so that read-only requests stay read-only)."""
+    async with database.transaction() as session:
+        await session.execute(
+            update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=utcnow())
+        )

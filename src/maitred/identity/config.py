@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from maitred.config import Settings
+from maitred.identity.sessions import AuthConfig
+from maitred.identity.throttle import ThrottleRules
+from maitred.identity.tokens import TokenSigner
+
+
+def auth_config_from_settings(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        signer=TokenSigner(
+            settings.resolved_secret_key(),
+            lifetime=timedelta(minutes=settings.access_token_minutes),
+        ),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days),
+        mfa_minutes=settings.mfa_token_minutes,
+        reset_lifetime=timedelta(minutes=settings.password_reset_minutes),
+        throttle=ThrottleRules(
+            max_per_account=settings.login_max_failures_per_account,
+            max_per_ip=settings.login_max_failures_per_ip,
+            window=timedelta(minutes=settings.login_failure_window_minutes),
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+        ),
+        organization_signup=settings.organization_signup,
+        public_url=settings.public_url,
+        google_client_id=settings.google_client_id,
+        google_jwks_url=settings.google_jwks_url,
+    )

@@ -1,0 +1,247 @@
+"""Who is calling, for which organization, with which permissions: resolved once per request.
+
+    @router.post("", ...)
+    async def create_user(body: UserCreate, auth: Annotated[AuthContext, requires("users:write")],
+                          db: DbSession) -> ...
+
+`requires(...)` is the one place a route states its permission; `describe_permissions` copies
+it into the route's OpenAPI description, and the permission-matrix test reads it from there.
+Access tokens are checked against the database on every request (active user, token version,
+live session, current role), so revocation and role changes take effect immediately.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
+
+from maitred.identity import repository
+from maitred.identity.errors import TenantRequired
+from maitred.identity.opaque import digest
+from maitred.identity.permissions import permissions_for
+from maitred.identity.sessions import AuthConfig
+from maitred.kit.auditnote import set_actor
+from maitred.kit.clock import utcnow
+from maitred.kit.deps import database_of
+from maitred.kit.errors import Forbidden, NotFound, Unauthorized
+from maitred.kit.roles import Role
+
+API_KEY_PREFIX = "mk_"
+_API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class AuthContext:
+    """The caller: a user (by access token) or an API key, in at most one organization."""
+
+    role: str
+    permissions: frozenset[str]
+    organization_id: uuid.UUID | None
+    user_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+    session_id: uuid.UUID | None = None
+    is_super_admin: bool = False
+    mfa_enabled: bool = False
+    organization_settings: dict[str, Any] = field(default_factory=dict)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    @property
+    def org_id(self) -> uuid.UUID:
+        """The organization of a tenant-scoped request (TenantRequired when there is none)."""
+        if self.organization_id is None:
+            raise TenantRequired()
+        return self.organization_id
+
+    @property
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+
+def auth_config_of(request: Request) -> AuthConfig:
+    config: AuthConfig = request.app.state.auth_config
+    return config
+
+
+def _credentials(request: Request) -> tuple[str | None, str | None]:
+    authorization = request.headers.get("authorization")
+    bearer = None
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <access token>'")
+        bearer = value.strip()
+    return bearer, request.headers.get("x-api-key")
+
+
+async def _tenant_id(request: Request, tenant: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(tenant)
+    except ValueError:
+        row = await database_of(request).reads.one(
+            repository.ORGANIZATION_ID_BY_SLUG, slug=tenant.strip().lower()
+        )
+    if row is None:
+        raise NotFound("No such organization")
+    found: uuid.UUID = row["id"]
+    return found
+
+
+async def _user_context(request: Request, token: str) -> AuthContext:
+    claims = auth_config_of(request).signer.verify(token)
+    if claims.session_id is None:
+        raise Unauthorized("The access token is invalid")
+    reads = database_of(request).reads
+    tenant = request.headers.get("x-tenant-id")
+    org_id = await _tenant_id(request, tenant) if tenant else claims.organization_id
+    if org_id is None:
+        firsts = await reads.all(repository.FIRST_TWO_MEMBERSHIPS, user_id=claims.user_id)
+        org_id = firsts[0]["organization_id"] if len(firsts) == 1 else None
+    row = await reads.one(
+        repository.USER_IN_ORGANIZATION,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        org_a=org_id,
+        org_b=org_id,
+    )
+    if (
+        row is None
+        or not row["is_active"]
+        or row["token_version"] != claims.token_version
+        or not row["session_alive"]
+    ):
+        raise Unauthorized("The session has ended; sign in again")
+    role: str | None = row["role"]
+    if row["is_super_admin"] and role is None:
+        role = Role.super_admin
+    if org_id is not None and (role is None or row["organization_id"] is None):
+        raise NotFound("No such organization")
+    if org_id is not None and not row["organization_active"] and role != Role.super_admin:
+        raise Forbidden("This organization has been deactivated")
+    return AuthContext(
+        role=role or "",
+        permissions=permissions_for(role) if role else frozenset(),
+        organization_id=org_id,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        is_super_admin=row["is_super_admin"],
+        mfa_enabled=row["mfa_enabled"],
+        organization_settings=row["organization_settings"] or {},
+    )
+
+
+async def _api_key_context(request: Request, key: str) -> AuthContext:
+    database = database_of(request)
+    row = await database.reads.one(repository.API_KEY_BY_HASH, key_hash=digest(key.strip()))
+    now = utcnow()
+    if (
+        row is None
+        or row["revoked_at"] is not None
+        or (row["expires_at"] is not None and row["expires_at"] <= now)
+    ):
+        raise Unauthorized("The API key is invalid, expired or revoked")
+    if not row["organization_active"]:
+        raise Forbidden("This organization has been deactivated")
+    tenant = request.headers.get("x-tenant-id")
+    if tenant and await _tenant_id(request, tenant) != row["organization_id"]:
+        raise NotFound("No such organization")
+    if row["last_used_at"] is None or now - row["last_used_at"] > _API_KEY_TOUCH_INTERVAL:
+        from maitred.identity import api_keys
+
+        await api_keys.touch(database, row["id"])
+    scopes = frozenset(row["scopes"]) & permissions_for(row["role"])
+    return AuthContext(
+        role=row["role"],
+        permissions=scopes,
+        organization_id=row["organization_id"],
+        api_key_id=row["id"],
+        organization_settings=row["organization_settings"] or {},
+    )
+
+
+async def authenticate(request: Request) -> AuthContext:
+    """The caller, or 401. Cached on the request: several dependencies may ask."""
+    cached: AuthContext | None = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    bearer, api_key = _credentials(request)
+    if bearer:
+        context = await _user_context(request, bearer)
+    elif api_key:
+        context = await _api_key_context(request, api_key)
+    else:
+        raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' or 'X-API-Key'")
+    request.state.auth = context
+    set_actor(
+        user_id=context.user_id,
+        api_key_id=context.api_key_id,
+        organization_id=context.organization_id,
+    )
+    return context
+
+
+def _mfa_required(context: AuthContext) -> bool:
+    identity_settings = context.organization_settings.get("identity") or {}
+    required = identity_settings.get("mfa_required_roles") or []
+    return context.is_user and not context.mfa_enabled and context.role in required
+
+
+def requires(*permissions: str) -> Any:
+    """A dependency admitting callers of an organization that hold every one of `permissions`."""
+
+    async def check(request: Request) -> AuthContext:
+        context = await authenticate(request)
+        if context.organization_id is None:
+            raise TenantRequired()
+        missing = [p for p in permissions if p not in context.permissions]
+        if missing:
+            raise Forbidden(f"Requires permission {', '.join(missing)}")
+        if _mfa_required(context):
+            raise Forbidden(
+                f"Your organization requires multi-factor authentication for the {context.role} "
+                "role: set it up with POST /api/v1/auth/mfa/setup"
+            )
+        return context
+
+    check.required_permissions = permissions  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def requires_super_admin() -> Any:
+    async def check(request: Request) -> AuthContext:
+        context = await authenticate(request)
+        if not context.is_super_admin:
+            raise Forbidden("Only platform administrators may do this")
+        return context
+
+    check.required_permissions = ("platform:write",)  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+Caller = Annotated[AuthContext, Depends(authenticate)]
+"""Any signed-in caller, with or without an organization (`/auth/me`, creating one)."""
+
+
+def route_permissions(route: APIRoute) -> tuple[str, ...] | None:
+    """The permissions a route declared with `requires`, or None when it declared none."""
+    for dependency in route.dependant.dependencies:
+        found = getattr(dependency.call, "required_permissions", None)
+        if found is not None:
+            return tuple(found)
+    return None
+
+
+def describe_permissions(app: FastAPI) -> None:
+    """Adds "Requires: `users:write`" to each route's OpenAPI description."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            permissions = route_permissions(route)
+            if permissions:
+                needed = ", ".join(f"`{p}`" for p in permissions)
+                route.description = (route.description or "") + f"\n\n**Requires:** {needed}"

@@ -1,0 +1,186 @@
+"""A user's own account: registering, the profile, passwords and password resets."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.identity import service as identity_service
+from maitred.identity.errors import InvalidCredentials
+from maitred.identity.models import PasswordResetToken, User
+from maitred.identity.opaque import digest, new_secret
+from maitred.identity.passwords import hash_password, verify_password
+from maitred.identity.permissions import permissions_for
+from maitred.identity.sessions import AuthConfig
+from maitred.kit.auditnote import record
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from maitred.kit.roles import Role
+from maitred.tenancy import service as tenancy_service
+
+log = logging.getLogger("maitred.identity")
+
+
+def split_name(user: User) -> tuple[str, str]:
+    if user.first_name or user.last_name:
+        return user.first_name, user.last_name
+    first, _, last = user.full_name.partition(" ")
+    return first, last
+
+
+def user_read(
+    user: User, *, role: str | None, organization_id: uuid.UUID | None
+) -> dict[str, object]:
+    first, last = split_name(user)
+    return {
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "name": user.full_name,
+        "first_name": first,
+        "last_name": last,
+        "phone": user.phone,
+        "role": role or None,
+        "permissions": sorted(permissions_for(role)) if role else [],
+        "is_active": user.is_active,
+        "mfa_enabled": user.mfa_enabled,
+        "email_verified": user.email_verified,
+        "organization_id": organization_id,
+        "created_at": user.created_at,
+        "last_login_at": user.last_login_at,
+    }
+
+
+def _names(full_name: str | None, first: str | None, last: str | None) -> tuple[str, str, str]:
+    first, last = (first or "").strip(), (last or "").strip()
+    full = (full_name or "").strip() or f"{first} {last}".strip()
+    return full, first, last
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    tenant: str | None,
+    email: str,
+    password: str,
+    full_name: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+) -> tuple[User, uuid.UUID]:
+    """A customer of the organization named by X-Tenant-ID, where it allows self sign-up."""
+    if not tenant:
+        raise ValidationFailed(
+            "Say which business you are registering with",
+            details={"X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID"},
+        )
+    organization = await tenancy_service.find(session, tenant)
+    if organization is None or not organization.is_active:
+        raise NotFound("No such organization")
+    if not tenancy_service.settings_of(organization).identity.self_signup:
+        raise Forbidden("This organization does not accept sign-ups; ask it for an invitation")
+    full, first, last = _names(full_name, first_name, last_name)
+    if phone:
+        phone = identity_service.normalize_phone(phone, region=organization.country)
+    user = await identity_service.create_user(
+        session, email=email, password=password, full_name=full, phone=phone
+    )
+    user.first_name, user.last_name = first, last
+    await identity_service.add_membership(
+        session, user_id=user.id, organization_id=organization.id, role=Role.customer
+    )
+    record(
+        "auth.register",
+        resource_type="user",
+        resource_id=user.id,
+        actor_user_id=user.id,
+        organization_id=organization.id,
+    )
+    return user, organization.id
+
+
+async def update_profile(
+    session: AsyncSession,
+    user: User,
+    *,
+    changes: dict[str, object],
+    region: str = "US",
+) -> User:
+    if "phone" in changes:
+        phone = changes["phone"]
+        user.phone = identity_service.normalize_phone(str(phone), region=region) if phone else None
+    for name in ("first_name", "last_name"):
+        if name in changes:
+            setattr(user, name, str(changes[name] or "").strip())
+    if "full_name" in changes:
+        user.full_name = str(changes["full_name"] or "").strip()
+    elif "first_name" in changes or "last_name" in changes:
+        user.full_name = f"{user.first_name} {user.last_name}".strip()
+    await session.flush()
+    return user
+
+
+async def change_password(
+    session: AsyncSession, user: User, *, current_password: str, new_password: str
+) -> None:
+    """Ends every session, this one included: the caller signs in again."""
+    if not verify_password(user.password_hash, current_password):
+        raise Unauthorized("The current password is wrong", details={"current_password": "Wrong"})
+    if current_password == new_password:
+        raise ValidationFailed(details={"new_password": "Choose a password you do not use now"})
+    identity_service.check_password(new_password, field="new_password")
+    user.password_hash = hash_password(new_password)
+    await identity_service.revoke_all_sessions(session, user)
+    record("auth.password_changed", resource_type="user", resource_id=user.id)
+
+
+async def issue_reset_token(
+    session: AsyncSession, config: AuthConfig, user: User, *, purpose: str = "reset"
+) -> tuple[str, datetime]:
+    """A one-time link for choosing a (first) password; returns the token and its expiry."""
+    token = new_secret()
+    expires = utcnow() + config.reset_lifetime * (24 if purpose == "invite" else 1)
+    session.add(PasswordResetToken(user_id=user.id, token_hash=digest(token), expires_at=expires))
+    await session.flush()
+    # Until the notification layer sends it, the link goes to the log for the operator.
+    link = f"{config.public_url.rstrip('/')}/reset-password?token={token}"
+    log.info("password %s link for user %s: %s", purpose, user.id, link)
+    return token, expires
+
+
+async def request_reset(session: AsyncSession, config: AuthConfig, *, email: str) -> None:
+    """Answers the same whether or not the account exists."""
+    try:
+        user = await identity_service.find_by_email(session, email)
+    except ValidationFailed:
+        return
+    if user is None or not user.is_active:
+        return
+    await issue_reset_token(session, config, user)
+    record("auth.password_reset_requested", resource_type="user", resource_id=user.id)
+
+
+async def confirm_reset(session: AsyncSession, *, token: str, new_password: str) -> User:
+    stored = await session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == digest(token))
+    )
+    if stored is None or stored.used_at is not None or stored.expires_at <= utcnow():
+        raise InvalidCredentials("The reset link is invalid or has expired; ask for a new one")
+    identity_service.check_password(new_password, field="new_password")
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active:
+        raise InvalidCredentials("The reset link is invalid or has expired; ask for a new one")
+    user.password_hash = hash_password(new_password)
+    user.email_verified = True  # the link reached the mailbox
+    await session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    await identity_service.revoke_all_sessions(session, user)
+    record("auth.password_reset", resource_type="user", resource_id=user.id, actor_user_id=user.id)
+    return user

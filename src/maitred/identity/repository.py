@@ -1,0 +1,67 @@
+"""The queries of the authentication hot path, compiled once (kit/reads.py).
+
+Every authenticated request runs one of these: the user with their role in the requested
+organization and whether their session is still alive, or the API key with its organization.
+"""
+
+from sqlalchemy import and_, bindparam, exists, select
+
+from maitred.identity.models import ApiKey, Membership, RefreshToken, User
+from maitred.kit.reads import ReadQuery
+from maitred.tenancy.models import Organization
+
+_session_alive = (
+    exists()
+    .where(RefreshToken.family_id == bindparam("session_id"), RefreshToken.revoked_at.is_(None))
+    .label("session_alive")
+)
+
+USER_IN_ORGANIZATION = ReadQuery(
+    select(
+        User.id,
+        User.is_active,
+        User.token_version,
+        User.is_super_admin,
+        User.mfa_enabled,
+        _session_alive,
+        Membership.role,
+        Organization.id.label("organization_id"),
+        Organization.is_active.label("organization_active"),
+        Organization.settings.label("organization_settings"),
+    )
+    .select_from(User)
+    .outerjoin(
+        Membership,
+        and_(Membership.user_id == User.id, Membership.organization_id == bindparam("org_a")),
+    )
+    .outerjoin(Organization, Organization.id == bindparam("org_b"))
+    .where(User.id == bindparam("user_id"))
+)
+
+# Two rows at most: enough to tell "exactly one organization" from "several".
+FIRST_TWO_MEMBERSHIPS = ReadQuery(
+    select(Membership.organization_id)
+    .where(Membership.user_id == bindparam("user_id"))
+    .order_by(Membership.created_at)
+    .limit(2)
+)
+
+ORGANIZATION_ID_BY_SLUG = ReadQuery(
+    select(Organization.id).where(Organization.slug == bindparam("slug"))
+)
+
+API_KEY_BY_HASH = ReadQuery(
+    select(
+        ApiKey.id,
+        ApiKey.organization_id,
+        ApiKey.scopes,
+        ApiKey.role,
+        ApiKey.expires_at,
+        ApiKey.revoked_at,
+        ApiKey.last_used_at,
+        Organization.is_active.label("organization_active"),
+        Organization.settings.label("organization_settings"),
+    )
+    .join(Organization, Organization.id == ApiKey.organization_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)

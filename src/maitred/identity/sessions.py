@@ -1,0 +1,302 @@
+"""Signing in: password checks with lockout, sessions as rotating refresh-token families.
+
+A sign-in starts a session: a family of refresh tokens of which only the newest may be used.
+Using it replaces it; presenting a replaced one again means someone kept a copy, so the whole
+family is revoked (theft detection). Access tokens name their session, and the authentication
+layer rejects them once it is revoked, so signing out takes effect at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.identity import service as identity_service
+from maitred.identity import throttle
+from maitred.identity.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    MfaRequired,
+    SessionRevoked,
+    TenantRequired,
+)
+from maitred.identity.models import Membership, RefreshToken, User
+from maitred.identity.opaque import digest, new_secret
+from maitred.identity.passwords import hash_password, needs_rehash, verify_password
+from maitred.identity.permissions import permissions_for
+from maitred.identity.throttle import ThrottleRules
+from maitred.identity.tokens import TokenSigner, issue_mfa_token
+from maitred.kit.auditnote import record
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import Forbidden, NotFound
+from maitred.kit.roles import Role
+from maitred.tenancy import service as tenancy_service
+
+REFRESH_PREFIX = "mrt_"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    """Sign-in settings, built once from `Settings` (app.state.auth_config)."""
+
+    signer: TokenSigner
+    refresh_lifetime: timedelta = timedelta(days=7)
+    mfa_minutes: int = 5
+    reset_lifetime: timedelta = timedelta(hours=1)
+    throttle: ThrottleRules = field(default_factory=ThrottleRules)
+    organization_signup: bool = False
+    public_url: str = "http://localhost:8000"
+    google_client_id: str = ""
+    google_jwks_url: str = ""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+    role: str | None
+    organization_id: uuid.UUID | None
+
+    @property
+    def permissions(self) -> list[str]:
+        return sorted(permissions_for(self.role)) if self.role else []
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The organization a token is cut for, and the user's role there."""
+
+    organization_id: uuid.UUID | None
+    role: str | None
+
+
+async def choose_seat(session: AsyncSession, user: User, tenant: str | None) -> Seat:
+    """The organization named by `tenant` (id or slug), else the user's only one. A user with
+    several and no choice gets a token without an organization (and must send X-Tenant-ID)."""
+    if tenant:
+        organization = await tenancy_service.find(session, tenant)
+        if organization is None:
+            raise NotFound("No such organization")
+        member = await identity_service.membership(session, user.id, organization.id)
+        if member is not None:
+            return Seat(organization.id, member.role)
+        if user.is_super_admin:
+            return Seat(organization.id, Role.super_admin)
+        raise NotFound("No such organization")
+    memberships = await identity_service.memberships_of(session, user.id)
+    if len(memberships) == 1:
+        return Seat(memberships[0].organization_id, memberships[0].role)
+    if user.is_super_admin:
+        return Seat(None, Role.super_admin)
+    return Seat(None, None)
+
+
+async def start_session(
+    session: AsyncSession,
+    config: AuthConfig,
+    user: User,
+    seat: Seat,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    family_id: uuid.UUID | None = None,
+) -> SignedIn:
+    family_id = family_id or uuid.uuid4()
+    refresh = new_secret(REFRESH_PREFIX)
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            organization_id=seat.organization_id,
+            family_id=family_id,
+            token_hash=digest(refresh),
+            expires_at=utcnow() + config.refresh_lifetime,
+            user_agent=user_agent[:300],
+            ip=ip[:64],
+        )
+    )
+    access, _claims = config.signer.issue(
+        user_id=user.id,
+        organization_id=seat.organization_id,
+        role=seat.role or "",
+        token_version=user.token_version,
+        session_id=family_id,
+    )
+    await session.flush()
+    return SignedIn(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(config.signer.lifetime.total_seconds()),
+        user=user,
+        role=seat.role,
+        organization_id=seat.organization_id,
+    )
+
+
+async def login(
+    session: AsyncSession,
+    config: AuthConfig,
+    *,
+    email: str,
+    password: str,
+    tenant: str | None,
+    ip: str,
+    user_agent: str = "",
+    only_role: Role | None = None,
+) -> SignedIn:
+    keys = ["account:" + identity_service.email_index(email), "ip:" + ip]
+    if (until := await throttle.locked_until(session, keys)) is not None:
+        wait = max(1, int((until - utcnow()).total_seconds()))
+        record("auth.login_locked", changes={"retry_after": wait})
+        raise AccountLocked(
+            f"Too many failed sign-ins; try again in {(wait + 59) // 60} minute(s)",
+            details={"retry_after": wait},
+            headers={"Retry-After": str(wait)},
+        )
+    user = await identity_service.find_by_email(session, email)
+    good = verify_password(user.password_hash if user else None, password)
+    if user is None or not good or not user.is_active:
+        for key in keys:
+            if await throttle.record_failure(session, key, config.throttle):
+                record("auth.lockout", actor_user_id=user.id if user else None)
+        record("auth.login_failed", actor_user_id=user.id if user else None)
+        raise InvalidCredentials()
+    await throttle.clear(session, keys[0])
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    seat = await choose_seat(session, user, tenant)
+    if only_role is not None and seat.role != only_role:
+        record("auth.login_failed", actor_user_id=user.id, organization_id=seat.organization_id)
+        raise Forbidden(f"This sign-in is only for users with the {only_role} role")
+    if user.mfa_enabled:
+        record("auth.mfa_challenge", actor_user_id=user.id, organization_id=seat.organization_id)
+        token = issue_mfa_token(
+            config.signer.key,
+            user_id=user.id,
+            organization_id=seat.organization_id,
+            minutes=config.mfa_minutes,
+        )
+        raise MfaRequired(
+            "Enter the code from your authenticator app (or a backup code)",
+            details={"mfa_token": token, "expires_in": config.mfa_minutes * 60},
+        )
+    return await complete_login(session, config, user, seat, ip=ip, user_agent=user_agent)
+
+
+async def complete_login(
+    session: AsyncSession,
+    config: AuthConfig,
+    user: User,
+    seat: Seat,
+    *,
+    ip: str,
+    user_agent: str,
+    method: str = "password",
+) -> SignedIn:
+    user.last_login_at = utcnow()
+    record(
+        "auth.login",
+        resource_type="user",
+        resource_id=user.id,
+        actor_user_id=user.id,
+        organization_id=seat.organization_id,
+        changes={"method": method},
+    )
+    return await start_session(session, config, user, seat, ip=ip, user_agent=user_agent)
+
+
+async def refresh(
+    session: AsyncSession, config: AuthConfig, *, token: str, ip: str, user_agent: str = ""
+) -> SignedIn:
+    stored = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == digest(token))
+    )
+    now = utcnow()
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        raise SessionRevoked()
+    # Compare-and-swap: of two requests racing with one token, one wins and one is a reuse.
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        await revoke_family(session, stored.family_id)
+        record("auth.refresh_token_reused", resource_type="user", actor_user_id=stored.user_id)
+        raise SessionRevoked("This refresh token was already used; the session has been ended")
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active:
+        raise SessionRevoked()
+    role = await _current_role(session, user, stored.organization_id)
+    if stored.organization_id is not None and role is None:
+        raise SessionRevoked("You are no longer a member of this organization")
+    return await start_session(
+        session,
+        config,
+        user,
+        Seat(stored.organization_id, role),
+        ip=ip,
+        user_agent=user_agent,
+        family_id=stored.family_id,
+    )
+
+
+async def _current_role(
+    session: AsyncSession, user: User, organization_id: uuid.UUID | None
+) -> str | None:
+    if organization_id is None:
+        return Role.super_admin if user.is_super_admin else None
+    role = await session.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user.id, Membership.organization_id == organization_id
+        )
+    )
+    if role is None and user.is_super_admin:
+        return Role.super_admin
+    return role
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def logout(
+    session: AsyncSession,
+    *,
+    user: User,
+    session_id: uuid.UUID | None,
+    refresh_token: str | None,
+    everywhere: bool = False,
+) -> None:
+    """Ends this session (the one the access token or the given refresh token belongs to);
+    `everywhere` ends all of the user's sessions."""
+    if everywhere:
+        await identity_service.revoke_all_sessions(session, user)
+        return
+    families = {session_id} if session_id else set()
+    if refresh_token:
+        stored = await session.scalar(
+            select(RefreshToken).where(
+                RefreshToken.token_hash == digest(refresh_token),
+                RefreshToken.user_id == user.id,
+            )
+        )
+        if stored is not None:
+            families.add(stored.family_id)
+    for family in families:
+        await revoke_family(session, family)
+
+
+def require_seat(seat: Seat) -> Seat:
+    if seat.organization_id is None:
+        raise TenantRequired()
+    return seat

@@ -1,0 +1,76 @@
+"""What a request tells the audit log about itself, beyond what the audit middleware sees.
+
+The middleware puts an `AuditNote` in a context variable for every request it records; the
+authentication layer fills in the actor, and services name what happened (`record`) when the
+method and path alone would not say it (a failed sign-in, a lockout, a reused refresh token).
+The note is a mutable object, so what is written into it reaches the middleware however the
+request's context was copied on the way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class AuditEvent:
+    action: str
+    resource_type: str = ""
+    resource_id: str = ""
+    actor_user_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AuditNote:
+    actor_user_id: uuid.UUID | None = None
+    actor_api_key_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+audit_note_var: ContextVar[AuditNote | None] = ContextVar("audit_note", default=None)
+
+
+def current_note() -> AuditNote | None:
+    return audit_note_var.get()
+
+
+def set_actor(
+    *,
+    user_id: uuid.UUID | None,
+    api_key_id: uuid.UUID | None,
+    organization_id: uuid.UUID | None,
+) -> None:
+    note = audit_note_var.get()
+    if note is not None:
+        note.actor_user_id, note.actor_api_key_id = user_id, api_key_id
+        note.organization_id = organization_id
+
+
+def record(
+    action: str,
+    *,
+    resource_type: str = "",
+    resource_id: object = "",
+    actor_user_id: uuid.UUID | None = None,
+    organization_id: uuid.UUID | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Names an event of this request for the audit log (written even if the request fails)."""
+    note = audit_note_var.get()
+    if note is not None:
+        note.events.append(
+            AuditEvent(
+                action=action,
+                resource_type=resource_type,
+                resource_id=str(resource_id) if resource_id else "",
+                actor_user_id=actor_user_id,
+                organization_id=organization_id,
+                changes=changes or {},
+            )
+        )

@@ -1,0 +1,38 @@
+"""Organization settings: one typed section per domain, validated on every write.
+
+Stored in `organizations.settings` as given (defaults are not written), read back through
+`OrganizationSettings.model_validate`, so a new default reaches every organization at once.
+Each domain adds its section here as it lands.
+"""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from maitred.kit.roles import Role
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IdentitySettings(Section):
+    self_signup: bool = Field(
+        default=False,
+        description="Anyone may register as a customer of this organization (POST /auth/register)",
+    )
+    mfa_required_roles: list[Role] = Field(
+        default_factory=list,
+        description="Roles that must turn on MFA before they may use the API",
+        examples=[["admin", "manager"]],
+    )
+
+
+class RateLimitSettings(Section):
+    """Per-organization overrides of the instance tiers (`N/second|minute|hour|day`)."""
+
+    authenticated: str | None = Field(default=None, examples=["120/minute"])
+    admin: str | None = Field(default=None, examples=["240/minute"])
+
+
+class OrganizationSettings(Section):
+    identity: IdentitySettings = Field(default_factory=IdentitySettings)
+    rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
