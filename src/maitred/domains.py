@@ -20,12 +20,29 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.audit.router import router as audit
+    from maitred.identity.api_keys_router import router as api_keys
+    from maitred.identity.mfa_router import router as mfa
     from maitred.identity.router import facilitator_router as facilitator_auth
     from maitred.identity.router import router as auth
+    from maitred.identity.users_router import router as users
     from maitred.monitoring.router import router as monitoring
+    from maitred.tenancy.locations_router import router as locations
     from maitred.tenancy.router import public_router as tenancy_public
+    from maitred.tenancy.router import router as organizations
 
-    return [auth, facilitator_auth, tenancy_public, monitoring]
+    return [
+        auth,
+        mfa,
+        facilitator_auth,
+        users,
+        api_keys,
+        organizations,
+        locations,
+        tenancy_public,
+        audit,
+        monitoring,
+    ]
 
 
 def import_event_handlers() -> None:

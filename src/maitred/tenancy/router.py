@@ -8,6 +8,7 @@ from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.schemas import OrganizationPublicRead
 
 public_router = APIRouter(prefix="/public/organizations", tags=["organizations"])
+router = APIRouter(tags=["organizations"])
 
 
 @public_router.get(
