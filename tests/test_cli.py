@@ -230,14 +230,19 @@ def test_demo_is_idempotent(workdir: Path) -> None:
     second = maitred(workdir, "demo")
 
     assert first.returncode == second.returncode == 0
+    team = ("manager", "staff", "chef")
     assert first.stdout.splitlines() == [
         "created demo organization 'Hibachi at Home (demo)' (slug hibachi-at-home-demo)",
-        "created demo user admin@hibachi-demo.example / password demo-password-2026",
+        "created demo user admin@hibachi-demo.example (admin) / password demo-password-2026",
+        *(
+            f"created demo user {who}@hibachi-demo.example ({role}) / password demo-password-2026"
+            for who, role in zip(team, ("manager", "staff", "facilitator"), strict=True)
+        ),
     ]
     assert second.stdout.splitlines() == [
-        "kept demo user admin@hibachi-demo.example / password demo-password-2026"
+        line.replace("created", "kept") for line in first.stdout.splitlines()[1:]
     ]
-    assert after_first == {"organizations": 1, "users": 1, "memberships": 1}
+    assert after_first == {"organizations": 1, "users": 4, "memberships": 4}
     assert counts(workdir) == after_first
     assert rows(workdir, "SELECT id, password_hash FROM users") == users_after_first
     assert rows(workdir, "SELECT timezone, currency, country FROM organizations") == [

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
+from datetime import timedelta
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 
-from maitred.identity.models import RefreshToken
+from maitred.identity.models import RefreshToken, User
+from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from tests.factories import PASSWORD, bearer, given_organization, given_user, sign_in
 from tests.probe_router import error_of
@@ -138,3 +143,78 @@ async def test_logout_ends_the_session_at_once(
     assert refreshed.status_code == 401
     # Another device's session goes on.
     assert (await client.get("/api/v1/auth/me", headers=bearer(other))).status_code == 200
+
+
+async def test_an_expired_access_token_is_refused(
+    client: httpx.AsyncClient, database: Database, app: FastAPI
+) -> None:
+    org = await given_organization(database)
+    user = await given_user(database, org)
+    tokens = await sign_in(client, user.email)
+    claims = app.state.auth_config.signer.verify(tokens["access_token"])
+    expired, _ = app.state.auth_config.signer.issue(
+        user_id=user.id,
+        organization_id=org.id,
+        role="admin",
+        token_version=1,
+        session_id=claims.session_id,
+        now=utcnow() - timedelta(minutes=31),
+    )
+
+    response = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {expired}"})
+
+    assert response.status_code == 401
+    assert error_of(response)["message"] == "The access token has expired"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer not-a-token", "Basic dXNlcjpwYXNz", "Bearer ", "eyJhbGciOi.x.y"],
+)
+async def test_malformed_credentials_are_401(
+    client: httpx.AsyncClient, database: Database, authorization: str
+) -> None:
+    response = await client.get("/api/v1/auth/me", headers={"Authorization": authorization})
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+async def test_a_deactivated_user_is_signed_out_and_cannot_sign_in(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    org = await given_organization(database)
+    user = await given_user(database, org)
+    tokens = await sign_in(client, user.email)
+    async with database.transaction() as session:
+        stored = await session.get(User, user.id)
+        assert stored is not None
+        stored.is_active = False
+
+    me = await client.get("/api/v1/auth/me", headers=bearer(tokens))
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+
+    assert me.status_code == 401
+    assert login.status_code == 401
+    assert error_of(login) == INVALID
+
+
+async def test_facilitator_login_admits_only_facilitators(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    org = await given_organization(database)
+    chef = await given_user(database, org, "facilitator")
+    manager = await given_user(database, org, "manager")
+
+    def login(email: str) -> Awaitable[httpx.Response]:
+        return client.post(
+            "/api/v1/facilitators/login", json={"email": email, "password": PASSWORD}
+        )
+
+    admitted, refused = await login(chef.email), await login(manager.email)
+
+    assert admitted.status_code == 200
+    assert admitted.json()["user"]["role"] == "facilitator"
+    assert refused.status_code == 403

@@ -101,7 +101,7 @@ async def _user_context(request: Request, token: str) -> AuthContext:
     tenant = request.headers.get("x-tenant-id")
     org_id = await _tenant_id(request, tenant) if tenant else claims.organization_id
     if org_id is None:
-        firsts = await reads.all(repository.FIRST_TWO_MEMBERSHIPS, user_id=claims.user_id)
+        firsts = await reads.all(repository.MEMBERSHIPS_OF_USER, user_id=claims.user_id)
         org_id = firsts[0]["organization_id"] if len(firsts) == 1 else None
     row = await reads.one(
         repository.USER_IN_ORGANIZATION,

@@ -38,12 +38,9 @@ USER_IN_ORGANIZATION = ReadQuery(
     .where(User.id == bindparam("user_id"))
 )
 
-# Two rows at most: enough to tell "exactly one organization" from "several".
-FIRST_TWO_MEMBERSHIPS = ReadQuery(
-    select(Membership.organization_id)
-    .where(Membership.user_id == bindparam("user_id"))
-    .order_by(Membership.created_at)
-    .limit(2)
+# A user belongs to a handful of organizations at most.
+MEMBERSHIPS_OF_USER = ReadQuery(
+    select(Membership.organization_id).where(Membership.user_id == bindparam("user_id"))
 )
 
 ORGANIZATION_ID_BY_SLUG = ReadQuery(

@@ -1,0 +1,105 @@
+"""Every route under /api/v1, for every role: a route that declares permissions answers 403 to
+roles without them and lets the others through; every other route is either open on purpose
+(listed here) or needs a signed-in caller. A new route that fits none of these fails the test."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from maitred.identity.deps import authenticate, route_permissions
+from maitred.identity.permissions import permissions_for
+from maitred.kit.db import Database
+from maitred.kit.roles import Role
+from tests.factories import given_organization, signed_in_as
+
+# Open without signing in, by design.
+PUBLIC = {
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/password-reset/request"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
+    ("POST", "/api/v1/auth/mfa/verify"),  # with an mfa_token instead of an access token
+    ("POST", "/api/v1/auth/google-login"),
+    ("POST", "/api/v1/facilitators/login"),
+    ("GET", "/api/v1/public/organizations/{id_or_slug}"),
+    ("GET", "/api/v1/monitoring/rate-limit/status"),
+}
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    found = []
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api/v1/"):
+            for method in sorted(route.methods or ()):
+                found.append((method, route))
+    return found
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
+
+
+def needs_caller(route: APIRoute) -> bool:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if (
+            dependency.call is authenticate
+            or getattr(dependency.call, "required_permissions", None) is not None
+        ):
+            return True
+        stack.extend(dependency.dependencies)
+    return False
+
+
+async def call(
+    client: httpx.AsyncClient, method: str, route: APIRoute, headers: dict[str, str]
+) -> httpx.Response:
+    body = {} if method in ("POST", "PUT", "PATCH") else None
+    return await client.request(method, concrete(route.path), headers=headers, json=body)
+
+
+async def test_every_route_is_public_on_purpose_or_needs_a_caller(
+    client: httpx.AsyncClient, app: FastAPI, database: Database
+) -> None:
+    unclassified = []
+    for method, route in api_routes(app):
+        if (method, route.path) in PUBLIC:
+            continue
+        if not needs_caller(route):
+            unclassified.append(f"{method} {route.path}")
+            continue
+        response = await call(client, method, route, {})
+        assert response.status_code == 401, f"{method} {route.path}: {response.status_code}"
+    assert unclassified == []
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+async def test_declared_permissions_are_enforced_for_every_role(
+    client: httpx.AsyncClient, app: FastAPI, database: Database, role: Role
+) -> None:
+    organization = await given_organization(database)
+    actor = await signed_in_as(client, database, role, organization)
+    headers = {**actor.headers, "X-Tenant-ID": str(organization.id)}
+    granted = permissions_for(role)
+    checked = 0
+    for method, route in api_routes(app):
+        declared = route_permissions(route)
+        if declared is None or (method, route.path) in PUBLIC:
+            continue
+        response = await call(client, method, route, headers)
+        allowed = set(declared) <= granted
+        where = f"{role.value} {method} {route.path} (needs {declared}): {response.text[:200]}"
+        if allowed:
+            assert response.status_code not in (401, 403), where
+        else:
+            assert response.status_code == 403, where
+        checked += 1
+    assert checked > 0
