@@ -71,3 +71,37 @@ def test_check_reports_drift(tmp_path: Path) -> None:
 def test_test_database_is_at_head_without_drift(settings: Settings, migrated: None) -> None:
     """SQLite file of this run, or PostgreSQL when MAITRED_TEST_DATABASE_URL is set."""
     check(settings.sqlalchemy_url)
+
+
+def test_emails_of_existing_users_are_sealed_by_the_identity_migration(tmp_path: Path) -> None:
+    """An install from before field encryption keeps its users, now with encrypted emails."""
+    from sqlalchemy import text
+
+    from maitred.kit import crypto
+
+    path = tmp_path / "maitred.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url, "a2bd209fcbd7")
+    engine = create_engine(f"sqlite:///{path}")
+    user_id, now = "0b7c8a8e2f4d4f6e9a1b2c3d4e5f6a7b", "2026-11-20 10:00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, password_hash, full_name, is_active, created_at,"
+                " updated_at) VALUES (:id, 'owner@hibachi.example', 'x', 'Owner', 1, :now, :now)"
+            ),
+            {"id": user_id, "now": now},
+        )
+
+    upgrade(url)
+    with engine.begin() as connection:
+        email, index = connection.execute(text("SELECT email, email_index FROM users")).one()
+    command.downgrade(alembic_config(url), "a2bd209fcbd7")
+    with engine.begin() as connection:
+        restored = connection.execute(text("SELECT email FROM users")).scalar_one()
+    engine.dispose()
+
+    keyring = crypto.active_keyring()
+    assert keyring.decrypt(email, context="users.email") == "owner@hibachi.example"
+    assert index == keyring.blind_index("owner@hibachi.example", purpose="email")
+    assert restored == "owner@hibachi.example"
