@@ -12,18 +12,20 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from maitred import __version__
+from maitred.audit.middleware import AuditMiddleware
 from maitred.config import Settings, load_settings
 from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health.service import HealthMonitor
 from maitred.identity.config import auth_config_from_settings
 from maitred.identity.deps import describe_permissions
+from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
 from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import ErrorBody, install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
-from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware, TierResolver
+from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
 
 DESCRIPTION = """
@@ -106,11 +108,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The unversioned /api (seed 000) serves the same handlers, listed once in the docs. Each
     # router is included directly: every level of nesting costs routing time on every request.
     for router in api_routers():
+        describe_permissions(router.routes)
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
 
-    describe_permissions(app)
     install_error_handlers(app)
+    # Innermost: an idempotent replay or a 429 changed nothing, so it is not recorded.
+    app.add_middleware(AuditMiddleware, database=database, client_address=app.state.client_address)
     app.add_middleware(
         IdempotencyMiddleware,
         database=database,
@@ -119,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Checked even when switched off: a typo must not wait for the day limits are switched on.
     policies = policies_from_settings(settings)
-    resolver = TierResolver(settings.trusted_proxies)
+    resolver = IdentityTierResolver(settings.trusted_proxies, app.state.auth_config.signer)
     if settings.rate_limit_enabled:  # inside the request context: a 429 has a request id
         app.state.rate_limiter = limiter_from_settings(settings)
         app.add_middleware(
@@ -127,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             limiter=app.state.rate_limiter,
             policies=policies,
             resolver=resolver,
+            override=OrganizationLimits(database),
         )
     app.add_middleware(RequestContextMiddleware)
     return app

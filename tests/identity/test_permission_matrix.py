@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from maitred.identity.deps import authenticate, route_permissions
 from maitred.identity.permissions import permissions_for
@@ -33,12 +34,21 @@ PUBLIC = {
 }
 
 
-def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+@dataclass(frozen=True)
+class Served:
+    """A route as the app serves it: its full path, and the route its router declared."""
+
+    path: str
+    route: APIRoute
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, Served]]:
     found = []
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1/"):
+    for context in iter_route_contexts(app.routes):
+        route, path = context.original_route, context.path or ""
+        if isinstance(route, APIRoute) and path.startswith("/api/v1/"):
             for method in sorted(route.methods or ()):
-                found.append((method, route))
+                found.append((method, Served(path, route)))
     return found
 
 
@@ -60,25 +70,27 @@ def needs_caller(route: APIRoute) -> bool:
 
 
 async def call(
-    client: httpx.AsyncClient, method: str, route: APIRoute, headers: dict[str, str]
+    client: httpx.AsyncClient, method: str, served: Served, headers: dict[str, str]
 ) -> httpx.Response:
     body = {} if method in ("POST", "PUT", "PATCH") else None
-    return await client.request(method, concrete(route.path), headers=headers, json=body)
+    return await client.request(method, concrete(served.path), headers=headers, json=body)
 
 
 async def test_every_route_is_public_on_purpose_or_needs_a_caller(
     client: httpx.AsyncClient, app: FastAPI, database: Database
 ) -> None:
     unclassified = []
-    for method, route in api_routes(app):
-        if (method, route.path) in PUBLIC:
+    served_routes = api_routes(app)
+    for method, served in served_routes:
+        if (method, served.path) in PUBLIC:
             continue
-        if not needs_caller(route):
-            unclassified.append(f"{method} {route.path}")
+        if not needs_caller(served.route):
+            unclassified.append(f"{method} {served.path}")
             continue
-        response = await call(client, method, route, {})
-        assert response.status_code == 401, f"{method} {route.path}: {response.status_code}"
+        response = await call(client, method, served, {})
+        assert response.status_code == 401, f"{method} {served.path}: {response.status_code}"
     assert unclassified == []
+    assert len(served_routes) > len(PUBLIC)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -90,13 +102,13 @@ async def test_declared_permissions_are_enforced_for_every_role(
     headers = {**actor.headers, "X-Tenant-ID": str(organization.id)}
     granted = permissions_for(role)
     checked = 0
-    for method, route in api_routes(app):
-        declared = route_permissions(route)
-        if declared is None or (method, route.path) in PUBLIC:
+    for method, served in api_routes(app):
+        declared = route_permissions(served.route)
+        if declared is None or (method, served.path) in PUBLIC:
             continue
-        response = await call(client, method, route, headers)
+        response = await call(client, method, served, headers)
         allowed = set(declared) <= granted
-        where = f"{role.value} {method} {route.path} (needs {declared}): {response.text[:200]}"
+        where = f"{role.value} {method} {served.path} (needs {declared}): {response.text[:200]}"
         if allowed:
             assert response.status_code not in (401, 403), where
         else:

@@ -13,12 +13,14 @@ live session, current role), so revocation and role changes take effect immediat
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from maitred.identity import repository
 from maitred.identity.errors import TenantRequired
@@ -237,11 +239,16 @@ def route_permissions(route: APIRoute) -> tuple[str, ...] | None:
     return None
 
 
-def describe_permissions(app: FastAPI) -> None:
-    """Adds "Requires: `users:write`" to each route's OpenAPI description."""
-    for route in app.routes:
+def describe_permissions(routes: Iterable[BaseRoute]) -> None:
+    """Adds "Requires: `users:write`" to each route's OpenAPI description (once: routers are
+    module-level and every app built in a process includes the same ones)."""
+    for route in routes:
         if isinstance(route, APIRoute):
             permissions = route_permissions(route)
-            if permissions:
+            description = route.description or ""
+            if permissions and REQUIRES_MARK not in description:
                 needed = ", ".join(f"`{p}`" for p in permissions)
-                route.description = (route.description or "") + f"\n\n**Requires:** {needed}"
+                route.description = f"{description}\n\n{REQUIRES_MARK} {needed}".strip()
+
+
+REQUIRES_MARK = "**Requires:**"

@@ -8,14 +8,23 @@ refused by authentication as usual.
 
 from __future__ import annotations
 
+import time
+import uuid
+
+from sqlalchemy import bindparam, select
 from starlette.types import Scope
 
 from maitred.identity.tokens import TokenSigner
+from maitred.kit.db import Database
 from maitred.kit.errors import Unauthorized
+from maitred.kit.ratelimit import Policy
 from maitred.kit.ratelimit_middleware import TierResolver
+from maitred.kit.reads import ReadQuery
 from maitred.kit.roles import Role
+from maitred.tenancy.models import Organization
 
 ADMIN_ROLES = frozenset({Role.admin.value, Role.super_admin.value})
+ORG_HINT = "rate_limit_organization"
 
 
 class IdentityTierResolver(TierResolver):
@@ -37,6 +46,8 @@ class IdentityTierResolver(TierResolver):
             return resolved
         if tier == "authenticated" and claims.role in ADMIN_ROLES:
             tier = "admin"
+        if claims.organization_id is not None:
+            scope.setdefault("state", {})[ORG_HINT] = claims.organization_id
         return tier, f"user:{claims.user_id}"
 
 
@@ -46,3 +57,42 @@ def _bearer(scope: Scope) -> str | None:
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() if scheme.lower() == "bearer" and token.strip() else None
     return None
+
+
+class OrganizationLimits:
+    """Per-organization tier overrides (`rate_limits` in organization settings), cached for
+    `ttl` seconds per process so the limiter does not read the database on every request."""
+
+    def __init__(self, database: Database, *, ttl: float = 30.0) -> None:
+        self.database = database
+        self.ttl = ttl
+        self._cache: dict[uuid.UUID, tuple[float, dict[str, Policy]]] = {}
+
+    async def __call__(self, scope: Scope, tier: str) -> Policy | None:
+        organization_id = scope.get("state", {}).get(ORG_HINT)
+        if organization_id is None:
+            return None
+        now = time.monotonic()
+        cached = self._cache.get(organization_id)
+        if cached is None or cached[0] <= now:
+            cached = (now + self.ttl, await self._load(organization_id))
+            if len(self._cache) >= 10_000:
+                self._cache.clear()
+            self._cache[organization_id] = cached
+        return cached[1].get(tier)
+
+    async def _load(self, organization_id: uuid.UUID) -> dict[str, Policy]:
+        row = await self.database.reads.one(ORGANIZATION_SETTINGS, id=organization_id)
+        limits = ((row or {}).get("settings") or {}).get("rate_limits") or {}
+        policies = {}
+        for tier, text in limits.items():
+            try:
+                policies[tier] = Policy.parse(str(text))
+            except ValueError:
+                continue  # settings are validated on write; an old bad value is ignored
+        return policies
+
+
+ORGANIZATION_SETTINGS = ReadQuery(
+    select(Organization.settings).where(Organization.id == bindparam("id"))
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +24,9 @@ from maitred.kit.ratelimit import Limiter, Policy, RateState
 
 Resolver = Callable[[Scope], tuple[str, str] | None]
 """The tier a request counts against and the key of its quota, or None when it is exempt."""
+
+PolicyOverride = Callable[[Scope, str], Awaitable[Policy | None]]
+"""An organization's own limit for a tier (per-organization settings), or None."""
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -205,11 +208,28 @@ class RateLimitMiddleware:
         limiter: Limiter,
         policies: Mapping[str, Policy],
         resolver: Resolver | None = None,
+        override: PolicyOverride | None = None,
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.tiers = {name: _Tier(name, policy) for name, policy in policies.items()}
         self.resolver = resolver or TierResolver()
+        self.override = override
+        self._custom: dict[tuple[str, Policy], _Tier] = {}
+
+    async def _tier(self, scope: Scope, name: str) -> _Tier:
+        tier = self.tiers[name]
+        if self.override is None:
+            return tier
+        policy = await self.override(scope, name)
+        if policy is None or policy == tier.policy:
+            return tier
+        custom = self._custom.get((name, policy))
+        if custom is None:
+            if len(self._custom) >= 1024:
+                self._custom.clear()
+            custom = self._custom[(name, policy)] = _Tier(name, policy)
+        return custom
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -220,7 +240,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         name, key = resolved
-        tier = self.tiers[name]
+        tier = await self._tier(scope, name)
         if scope["path"] in STATUS_PATHS:
             state = await self.limiter.peek(tier.key_prefix + key, tier.policy)
             scope.setdefault("state", {})["rate_limit"] = RateLimitStatus(name, tier.policy, state)
