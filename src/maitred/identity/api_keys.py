@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.identity.deps import API_KEY_PREFIX, AuthContext
 from maitred.identity.models import ApiKey
 from maitred.identity.opaque import digest, new_secret
+from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.kit.repository import Repository
 
 
@@ -34,8 +36,11 @@ async def create(
     name: str,
     scopes: list[str] | None,
     expires_at: datetime | None,
+    expires_in_days: int | None = None,
 ) -> tuple[ApiKey, str]:
     """The new key and its secret, which is never shown again."""
+    if expires_in_days is not None:
+        expires_at = utcnow() + timedelta(days=expires_in_days)
     wanted = sorted(set(scopes)) if scopes is not None else sorted(auth.permissions)
     beyond = [s for s in wanted if s not in auth.permissions]
     if beyond:
@@ -59,6 +64,12 @@ async def create(
         )
     )
     await session.flush()
+    record(
+        "api_key.created",
+        resource_type="api_key",
+        resource_id=key.id,
+        changes={"name": key.name, "prefix": key.prefix, "scopes": wanted},
+    )
     return key, secret
 
 
@@ -67,11 +78,35 @@ async def list_keys(session: AsyncSession, auth: AuthContext) -> Sequence[ApiKey
     return await repository.all(repository.scoped().order_by(ApiKey.created_at.desc()))
 
 
+async def page_keys(
+    session: AsyncSession, auth: AuthContext, params: PageParams
+) -> tuple[Sequence[ApiKey], PaginationInfo]:
+    """Newest first, revoked and expired keys included (they show when they stopped)."""
+    sort = parse_sort(None, None, {"created_at": ApiKey.created_at}, default="created_at")
+    return await ApiKeyRepository(session, auth.org_id).page(params, sort=sort)
+
+
+async def get(session: AsyncSession, auth: AuthContext, key_id: uuid.UUID) -> ApiKey:
+    return await ApiKeyRepository(session, auth.org_id).get_or_404(key_id)
+
+
 async def revoke(session: AsyncSession, auth: AuthContext, key_id: uuid.UUID) -> None:
     key = await ApiKeyRepository(session, auth.org_id).get(key_id)
     if key is None or key.revoked_at is not None:
         raise NotFound("No such API key")
     key.revoked_at = utcnow()
+    record("api_key.revoked", resource_type="api_key", resource_id=key.id)
+
+
+async def revoke_created_by(
+    session: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID | None = None
+) -> None:
+    """A user who leaves an organization (or every one, when deactivated) takes the keys
+    they made with them: a key must not outlive its creator's access."""
+    statement = update(ApiKey).where(ApiKey.created_by_id == user_id, ApiKey.revoked_at.is_(None))
+    if organization_id is not None:
+        statement = statement.where(ApiKey.organization_id == organization_id)
+    await session.execute(statement.values(revoked_at=utcnow()))
 
 
 async def touch(database: Database, key_id: uuid.UUID) -> None:

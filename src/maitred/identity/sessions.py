@@ -22,7 +22,6 @@ from maitred.identity.errors import (
     InvalidCredentials,
     MfaRequired,
     SessionRevoked,
-    TenantRequired,
 )
 from maitred.identity.models import Membership, RefreshToken, User
 from maitred.identity.opaque import digest, new_secret
@@ -174,18 +173,23 @@ async def login(
         record("auth.login_failed", actor_user_id=user.id, organization_id=seat.organization_id)
         raise Forbidden(f"This sign-in is only for users with the {only_role} role")
     if user.mfa_enabled:
-        record("auth.mfa_challenge", actor_user_id=user.id, organization_id=seat.organization_id)
-        token = issue_mfa_token(
-            config.signer.key,
-            user_id=user.id,
-            organization_id=seat.organization_id,
-            minutes=config.mfa_minutes,
-        )
-        raise MfaRequired(
-            "Enter the code from your authenticator app (or a backup code)",
-            details={"mfa_token": token, "expires_in": config.mfa_minutes * 60},
-        )
+        raise mfa_challenge(config, user, seat)
     return await complete_login(session, config, user, seat, ip=ip, user_agent=user_agent)
+
+
+def mfa_challenge(config: AuthConfig, user: User, seat: Seat) -> MfaRequired:
+    """The 401 `mfa_required` answer of a sign-in whose first factor was right."""
+    record("auth.mfa_challenge", actor_user_id=user.id, organization_id=seat.organization_id)
+    token = issue_mfa_token(
+        config.signer.key,
+        user_id=user.id,
+        organization_id=seat.organization_id,
+        minutes=config.mfa_minutes,
+    )
+    return MfaRequired(
+        "Enter the code from your authenticator app (or a backup code)",
+        details={"mfa_token": token, "expires_in": config.mfa_minutes * 60},
+    )
 
 
 async def complete_login(
@@ -294,9 +298,3 @@ async def logout(
             families.add(stored.family_id)
     for family in families:
         await revoke_family(session, family)
-
-
-def require_seat(seat: Seat) -> Seat:
-    if seat.organization_id is None:
-        raise TenantRequired()
-    return seat

@@ -1,5 +1,176 @@
-"""(placeholder: filled in by its domain's work)"""
+"""/users, /organizations/{organization_id}/members and /roles.
 
-from fastapi import APIRouter
+The members routes are the same operations as /users under the organization's own path (seed
+issue "Invite members"); the organization in the path must be the caller's current one.
+"""
 
-router = APIRouter()
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from maitred.identity import users
+from maitred.identity.deps import AuthContext, auth_config_of, requires
+from maitred.identity.schemas import UserRead
+from maitred.identity.sessions import AuthConfig
+from maitred.identity.user_schemas import (
+    MemberInvite,
+    RoleList,
+    RoleRead,
+    UserCreate,
+    UserCreated,
+    UserUpdate,
+)
+from maitred.kit.deps import DbSession
+from maitred.kit.errors import ErrorBody, NotFound
+from maitred.kit.pagination import Page, Pagination
+from maitred.kit.roles import Role
+
+router = APIRouter(tags=["users"])
+
+Config = Annotated[AuthConfig, Depends(auth_config_of)]
+Readers = Annotated[AuthContext, requires("users:read")]
+Writers = Annotated[AuthContext, requires("users:write")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorBody, "description": "Missing permission, or a role above yours"},
+    404: {"model": ErrorBody, "description": "Not a member of this organization"},
+    409: {"model": ErrorBody, "description": "Already a member, or the last admin"},
+}
+
+
+def _created(member: users.Member, invited: bool) -> dict[str, Any]:
+    return {**member.read(), "invitation_sent": invited}
+
+
+@router.get("/users", response_model=Page[UserRead])
+async def list_users(
+    auth: Readers,
+    db: DbSession,
+    pagination: Pagination,
+    role: Role | None = None,
+    active: bool | None = None,
+    search: Annotated[
+        str | None, Query(max_length=320, description="Part of the name, or the exact email")
+    ] = None,
+    sort: Annotated[str | None, Query(description="created_at or full_name")] = None,
+    order: Annotated[str | None, Query(description="asc or desc")] = None,
+) -> Any:
+    """The members of the current organization."""
+    members, info = await users.list_members(
+        db, auth, pagination, role=role, active=active, search=search, sort=sort, order=order
+    )
+    return {"items": [m.read() for m in members], "pagination": info}
+
+
+@router.post("/users", status_code=201, response_model=UserCreated, responses=ERRORS)
+async def create_user(body: UserCreate, auth: Writers, db: DbSession, config: Config) -> Any:
+    """A new account (invited by link when no password is given), or an existing account
+    joining this organization."""
+    member, invited = await users.add_member(
+        db,
+        auth,
+        config,
+        email=body.email,
+        role=body.role,
+        password=body.password,
+        full_name=body.full_name or body.name,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        phone=body.phone,
+    )
+    return _created(member, invited)
+
+
+@router.get("/users/{user_id}", response_model=UserRead, responses=ERRORS)
+async def get_user(user_id: uuid.UUID, auth: Readers, db: DbSession) -> Any:
+    return (await users.get_member(db, auth, user_id)).read()
+
+
+@router.put("/users/{user_id}", response_model=UserRead, responses=ERRORS)
+@router.patch("/users/{user_id}", response_model=UserRead, responses=ERRORS)
+async def update_user(user_id: uuid.UUID, body: UserUpdate, auth: Writers, db: DbSession) -> Any:
+    """Deactivating ends the user's sessions at once; the last admin stays an active admin."""
+    member = await users.update_member(db, auth, user_id, changes=body.changes())
+    return member.read()
+
+
+@router.delete("/users/{user_id}", status_code=204, response_class=Response, responses=ERRORS)
+async def delete_user(user_id: uuid.UUID, auth: Writers, db: DbSession) -> Response:
+    """Removes the user from this organization and ends their sessions; the account stays."""
+    await users.remove_member(db, auth, user_id)
+    return Response(status_code=204)
+
+
+def _current(auth: AuthContext, organization_id: uuid.UUID) -> None:
+    if organization_id != auth.org_id:
+        raise NotFound("No such organization")
+
+
+MEMBERS = "/organizations/{organization_id}/members"
+
+
+@router.get(MEMBERS, response_model=Page[UserRead], tags=["organizations"], responses=ERRORS)
+async def list_members(
+    organization_id: uuid.UUID, auth: Readers, db: DbSession, pagination: Pagination
+) -> Any:
+    _current(auth, organization_id)
+    members, info = await users.list_members(db, auth, pagination)
+    return {"items": [m.read() for m in members], "pagination": info}
+
+
+@router.post(
+    MEMBERS, status_code=201, response_model=UserCreated, tags=["organizations"], responses=ERRORS
+)
+async def invite_member(
+    organization_id: uuid.UUID, body: MemberInvite, auth: Writers, db: DbSession, config: Config
+) -> Any:
+    """A new account receives a link to choose its password; an existing one joins as is."""
+    _current(auth, organization_id)
+    member, invited = await users.add_member(db, auth, config, email=body.email, role=body.role)
+    return _created(member, invited)
+
+
+@router.get(
+    MEMBERS + "/{user_id}", response_model=UserRead, tags=["organizations"], responses=ERRORS
+)
+async def get_member(
+    organization_id: uuid.UUID, user_id: uuid.UUID, auth: Readers, db: DbSession
+) -> Any:
+    _current(auth, organization_id)
+    return (await users.get_member(db, auth, user_id)).read()
+
+
+@router.patch(
+    MEMBERS + "/{user_id}", response_model=UserRead, tags=["organizations"], responses=ERRORS
+)
+async def update_member(
+    organization_id: uuid.UUID, user_id: uuid.UUID, body: UserUpdate, auth: Writers, db: DbSession
+) -> Any:
+    _current(auth, organization_id)
+    return (await users.update_member(db, auth, user_id, changes=body.changes())).read()
+
+
+@router.delete(
+    MEMBERS + "/{user_id}",
+    status_code=204,
+    response_class=Response,
+    tags=["organizations"],
+    responses=ERRORS,
+)
+async def remove_member(
+    organization_id: uuid.UUID, user_id: uuid.UUID, auth: Writers, db: DbSession
+) -> Response:
+    _current(auth, organization_id)
+    await users.remove_member(db, auth, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/roles", response_model=RoleList, tags=["roles"])
+async def list_roles(auth: Annotated[AuthContext, requires()]) -> Any:
+    """Every role with its permissions (API.md, Roles)."""
+    return {"items": users.role_catalog()}
+
+
+@router.get("/roles/{name}", response_model=RoleRead, tags=["roles"], responses=ERRORS)
+async def get_role(name: str, auth: Annotated[AuthContext, requires()]) -> Any:
+    return users.role_info(name)

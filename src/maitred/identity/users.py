@@ -1,0 +1,345 @@
+"""The users of an organization (its members): adding, inviting, changing, removing them.
+
+A user exists once across organizations; what an organization administers is its membership
+(the role) plus the person's profile. Three rules hold here: nobody grants or touches a role
+beyond their own permissions, `super_admin` is never granted through an organization, and an
+organization always keeps at least one active admin.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.identity import api_keys, profile
+from maitred.identity import service as identity_service
+from maitred.identity.deps import AuthContext
+from maitred.identity.models import Membership, User
+from maitred.identity.permissions import ROLE_PERMISSIONS, outranks, permissions_for
+from maitred.identity.sessions import AuthConfig
+from maitred.kit.auditnote import record
+from maitred.kit.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+)
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.roles import Role
+from maitred.tenancy import service as tenancy_service
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.super_admin: "Runs the platform: every organization and the platform's own settings",
+    Role.admin: "Runs the organization: every permission in it, users and API keys included",
+    Role.manager: "Runs the daily business; reads users, settings and the audit log",
+    Role.staff: "Works bookings, customers, leads and messages; reads the catalog",
+    Role.viewer: "Reads bookings, customers, the catalog and reports; changes nothing",
+    Role.facilitator: "Hosts events: reads their events and bookings, keeps CRM notes",
+    Role.ai_system: "The booking assistant: quotes, leads, waitlist and bookings only",
+    Role.customer: "A guest: browses the menu and events, manages their own bookings",
+}
+PROFILE_FIELDS = ("full_name", "first_name", "last_name", "phone")
+SORTS = {"created_at": User.created_at, "full_name": User.full_name}
+
+
+def role_catalog() -> list[dict[str, Any]]:
+    return [role_info(role) for role in Role]
+
+
+def role_info(name: str) -> dict[str, Any]:
+    try:
+        role = Role(name)
+    except ValueError:
+        raise NotFound("No such role") from None
+    return {
+        "name": role.value,
+        "description": ROLE_DESCRIPTIONS[role],
+        "permissions": sorted(ROLE_PERMISSIONS[role]),
+    }
+
+
+@dataclass(frozen=True)
+class Member:
+    user: User
+    membership: Membership
+
+    def read(self) -> dict[str, object]:
+        return profile.user_read(
+            self.user, role=self.membership.role, organization_id=self.membership.organization_id
+        )
+
+
+class MemberRepository:
+    """Memberships of one organization joined to their users; every query starts at
+    `scoped()`, so a user outside the organization is simply not found."""
+
+    def __init__(self, session: AsyncSession, organization_id: uuid.UUID) -> None:
+        self.session = session
+        self.organization_id = organization_id
+
+    def scoped(self) -> Select[Any]:
+        return (
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organization_id == self.organization_id)
+        )
+
+    async def get(self, user_id: uuid.UUID) -> Member | None:
+        row = (
+            await self.session.execute(
+                select(User, Membership)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.organization_id == self.organization_id, User.id == user_id)
+            )
+        ).first()
+        return Member(row[0], row[1]) if row is not None else None
+
+    async def with_users(self, memberships: Sequence[Membership]) -> list[Member]:
+        ids = [m.user_id for m in memberships]
+        users = {u.id: u for u in await self.session.scalars(select(User).where(User.id.in_(ids)))}
+        return [Member(users[m.user_id], m) for m in memberships]
+
+
+async def _lock_admins(session: AsyncSession, organization_ids: Sequence[uuid.UUID]) -> None:
+    """Serializes every change that could remove an organization's last admin (a no-op on
+    SQLite, whose write transactions already run one at a time)."""
+    await session.execute(
+        select(Membership.id)
+        .where(Membership.organization_id.in_(organization_ids), Membership.role == Role.admin)
+        .with_for_update()
+    )
+
+
+async def _ensure_admins_remain(
+    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
+) -> None:
+    """Checked after the change, inside its transaction, so it also covers concurrent ones."""
+    await session.flush()
+    for organization_id in organization_ids:
+        admins = await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.organization_id == organization_id,
+                Membership.role == Role.admin,
+                User.is_active.is_(True),
+            )
+        )
+        if not admins:
+            raise InvalidState(
+                "This is the organization's last admin: make someone else admin first"
+            )
+
+
+def _holds_every_permission_of(auth: AuthContext, role: Role | str) -> bool:
+    """Users are limited by their role, API keys also by their scopes."""
+    return outranks(auth.role, role) and permissions_for(role) <= auth.permissions
+
+
+def _check_grant(auth: AuthContext, role: Role) -> None:
+    if role == Role.super_admin:
+        raise ValidationFailed(
+            details={"role": "super_admin is a platform role; it cannot be granted here"}
+        )
+    if not _holds_every_permission_of(auth, role):
+        raise Forbidden(f"You cannot grant the {role.value} role: it outranks your own")
+
+
+def _check_target(auth: AuthContext, member: Member) -> None:
+    if not _holds_every_permission_of(auth, member.membership.role):
+        raise Forbidden(f"You cannot change a member with the {member.membership.role} role")
+
+
+def _names(full_name: str | None, first: str | None, last: str | None) -> tuple[str, str, str]:
+    first, last = (first or "").strip(), (last or "").strip()
+    full = (full_name or "").strip() or f"{first} {last}".strip()
+    return full, first, last
+
+
+async def _region(session: AsyncSession, organization_id: uuid.UUID) -> str:
+    organization = await tenancy_service.get(session, organization_id)
+    return organization.country if organization is not None else "US"
+
+
+async def _search_condition(session: AsyncSession, search: str) -> Any:
+    """Emails are encrypted, so they match exactly (by blind index); names match partially."""
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    condition: Any = User.full_name.ilike(f"%{escaped}%", escape="\\")
+    if "@" in search:
+        try:
+            found = await identity_service.find_by_email(session, search)
+        except ValidationFailed:
+            found = None
+        if found is not None:
+            condition = condition | (User.id == found.id)
+    return condition
+
+
+async def list_members(
+    session: AsyncSession,
+    auth: AuthContext,
+    params: PageParams,
+    *,
+    role: Role | None = None,
+    active: bool | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    order: str | None = None,
+) -> tuple[list[Member], PaginationInfo]:
+    chosen = parse_sort(
+        sort,
+        order,
+        SORTS,
+        default="created_at",
+        default_order="asc" if sort == "full_name" else "desc",
+    )
+    repository = MemberRepository(session, auth.org_id)
+    statement = repository.scoped()
+    if role is not None:
+        statement = statement.where(Membership.role == role)
+    if active is not None:
+        statement = statement.where(User.is_active.is_(active))
+    if search and search.strip():
+        statement = statement.where(await _search_condition(session, search.strip()))
+    column = chosen.column.desc() if chosen.descending else chosen.column.asc()
+    tiebreak = Membership.id.desc() if chosen.descending else Membership.id.asc()
+    memberships, info = await paginate(session, statement.order_by(column, tiebreak), params)
+    return await repository.with_users(memberships), info
+
+
+async def get_member(session: AsyncSession, auth: AuthContext, user_id: uuid.UUID) -> Member:
+    member = await MemberRepository(session, auth.org_id).get(user_id)
+    if member is None:
+        raise NotFound("No such user")
+    return member
+
+
+async def add_member(
+    session: AsyncSession,
+    auth: AuthContext,
+    config: AuthConfig,
+    *,
+    email: str,
+    role: Role,
+    password: str | None = None,
+    full_name: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    phone: str | None = None,
+) -> tuple[Member, bool]:
+    """The member, and whether an invitation link went out. An existing account only gains
+    a membership: its password and profile belong to its owner and stay as they are."""
+    _check_grant(auth, role)
+    email = identity_service.normalize_email(email)
+    user = await identity_service.find_by_email(session, email)
+    if user is not None and await identity_service.membership(session, user.id, auth.org_id):
+        raise AlreadyExists(
+            "This user is already a member of the organization",
+            details={"email": "Already a member"},
+        )
+    new_account = user is None
+    if user is None:
+        full, first, last = _names(full_name, first_name, last_name)
+        if phone:
+            region = await _region(session, auth.org_id)
+            phone = identity_service.normalize_phone(phone, region=region)
+        user = await identity_service.create_user(
+            session, email=email, password=password, full_name=full, phone=phone
+        )
+        user.first_name, user.last_name = first, last
+    elif password is not None:
+        raise ValidationFailed(
+            "This email already has an account with its own password",
+            details={"password": "Leave it out: the existing account keeps its password"},
+        )
+    membership = await identity_service.add_membership(
+        session, user_id=user.id, organization_id=auth.org_id, role=role
+    )
+    invited = user.password_hash is None
+    if invited:
+        await profile.issue_reset_token(session, config, user, purpose="invite")
+    record(
+        "user.created",
+        resource_type="user",
+        resource_id=user.id,
+        changes={"role": role.value, "new_account": new_account},
+    )
+    if invited:
+        record("user.invited", resource_type="user", resource_id=user.id)
+    return Member(user, membership), invited
+
+
+async def update_member(
+    session: AsyncSession, auth: AuthContext, user_id: uuid.UUID, *, changes: dict[str, Any]
+) -> Member:
+    member = await get_member(session, auth, user_id)
+    _check_target(auth, member)
+    user, membership = member.user, member.membership
+    new_role = Role(changes["role"]) if changes.get("role") is not None else None
+    if new_role is not None:
+        _check_grant(auth, new_role)
+    deactivating = changes.get("is_active") is False and user.is_active
+    if deactivating and user.id == auth.user_id:
+        raise ValidationFailed(details={"is_active": "You cannot deactivate yourself"})
+
+    guarded: list[uuid.UUID] = []
+    if deactivating:
+        guarded = [
+            m.organization_id
+            for m in await identity_service.memberships_of(session, user.id)
+            if m.role == Role.admin
+        ]
+    elif membership.role == Role.admin and new_role not in (None, Role.admin):
+        guarded = [auth.org_id]
+    if guarded:
+        await _lock_admins(session, guarded)
+
+    audit: dict[str, Any] = {}
+    if new_role is not None and new_role != membership.role:
+        membership.role = new_role
+        audit["role"] = new_role.value
+    if "is_active" in changes and changes["is_active"] != user.is_active:
+        user.is_active = bool(changes["is_active"])
+        audit["is_active"] = user.is_active
+        if deactivating:
+            await identity_service.revoke_all_sessions(session, user)
+            await api_keys.revoke_created_by(session, user_id=user.id)
+    profile_changes = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
+    if profile_changes:
+        region = await _region(session, auth.org_id) if profile_changes.get("phone") else "US"
+        await profile.update_profile(session, user, changes=profile_changes, region=region)
+    if guarded:
+        await _ensure_admins_remain(session, guarded)
+    await session.flush()
+    record(
+        "user.updated",
+        resource_type="user",
+        resource_id=user.id,
+        changes={"fields": sorted(changes), **audit},
+    )
+    return member
+
+
+async def remove_member(session: AsyncSession, auth: AuthContext, user_id: uuid.UUID) -> None:
+    """The user loses this organization (and every session); their account stays."""
+    if user_id == auth.user_id:
+        raise ValidationFailed(details={"user_id": "You cannot remove yourself"})
+    member = await get_member(session, auth, user_id)
+    _check_target(auth, member)
+    is_admin = member.membership.role == Role.admin
+    if is_admin:
+        await _lock_admins(session, [auth.org_id])
+    await session.delete(member.membership)
+    await session.flush()
+    if is_admin:
+        await _ensure_admins_remain(session, [auth.org_id])
+    await identity_service.revoke_all_sessions(session, member.user)
+    await api_keys.revoke_created_by(session, user_id=user_id, organization_id=auth.org_id)
+    record("user.removed", resource_type="user", resource_id=user_id)
