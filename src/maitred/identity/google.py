@@ -17,21 +17,17 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.identity import profile, sessions
 from maitred.identity import service as identity_service
-from maitred.identity import sessions
 from maitred.identity.models import User
 from maitred.identity.sessions import AuthConfig, SignedIn
 from maitred.kit.auditnote import record
 from maitred.kit.errors import (
     AppError,
-    Forbidden,
     InvalidRequest,
-    NotFound,
     Unauthorized,
-    ValidationFailed,
 )
 from maitred.kit.roles import Role
-from maitred.tenancy import service as tenancy_service
 
 ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 CLOCK_SKEW_SECONDS = 30
@@ -110,16 +106,11 @@ async def verify_id_token(config: AuthConfig, token: str) -> GoogleIdentity:
 async def _create_customer(
     session: AsyncSession, identity: GoogleIdentity, tenant: str | None
 ) -> User:
-    if not tenant:
-        raise ValidationFailed(
-            "No account uses this Google address; say which business you are signing up with",
-            details={"X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID"},
-        )
-    organization = await tenancy_service.find(session, tenant)
-    if organization is None or not organization.is_active:
-        raise NotFound("No such organization")
-    if not tenancy_service.settings_of(organization).identity.self_signup:
-        raise Forbidden("This organization does not accept sign-ups; ask it for an invitation")
+    organization = await profile.organization_open_to_signup(
+        session,
+        tenant,
+        no_tenant="No account uses this Google address; say which business you are signing up with",
+    )
     full_name = identity.name or f"{identity.given_name} {identity.family_name}".strip()
     user = await identity_service.create_user(
         session, email=identity.email, password=None, full_name=full_name, email_verified=True

@@ -21,6 +21,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from maitred.kit.roles import Role
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
 
 log = logging.getLogger("maitred.identity")
 
@@ -61,6 +62,23 @@ def _names(full_name: str | None, first: str | None, last: str | None) -> tuple[
     return full, first, last
 
 
+async def organization_open_to_signup(
+    session: AsyncSession, tenant: str | None, *, no_tenant: str
+) -> Organization:
+    """The active organization named by X-Tenant-ID, if it lets customers sign themselves up."""
+    if not tenant:
+        raise ValidationFailed(
+            no_tenant,
+            details={"X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID"},
+        )
+    organization = await tenancy_service.find(session, tenant)
+    if organization is None or not organization.is_active:
+        raise NotFound("No such organization")
+    if not tenancy_service.settings_of(organization).identity.self_signup:
+        raise Forbidden("This organization does not accept sign-ups; ask it for an invitation")
+    return organization
+
+
 async def register(
     session: AsyncSession,
     *,
@@ -73,16 +91,9 @@ async def register(
     phone: str | None,
 ) -> tuple[User, uuid.UUID]:
     """A customer of the organization named by X-Tenant-ID, where it allows self sign-up."""
-    if not tenant:
-        raise ValidationFailed(
-            "Say which business you are registering with",
-            details={"X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID"},
-        )
-    organization = await tenancy_service.find(session, tenant)
-    if organization is None or not organization.is_active:
-        raise NotFound("No such organization")
-    if not tenancy_service.settings_of(organization).identity.self_signup:
-        raise Forbidden("This organization does not accept sign-ups; ask it for an invitation")
+    organization = await organization_open_to_signup(
+        session, tenant, no_tenant="Say which business you are registering with"
+    )
     full, first, last = _names(full_name, first_name, last_name)
     if phone:
         phone = identity_service.normalize_phone(phone, region=organization.country)
