@@ -74,6 +74,17 @@ async def login(
 ) -> Any:
     """Email and password. With MFA on, answers 401 `mfa_required` with an `mfa_token` in
     `details`; finish with `POST /auth/mfa/verify`."""
+    return await _password_login(body, request, db, config, tenant)
+
+
+async def _password_login(
+    body: LoginRequest,
+    request: Request,
+    db: DbSession,
+    config: AuthConfig,
+    tenant: str | None,
+    only_role: Role | None = None,
+) -> dict[str, Any]:
     result = await sessions.login(
         db,
         config,
@@ -82,6 +93,7 @@ async def login(
         tenant=tenant,
         ip=client_ip(request),
         user_agent=user_agent(request),
+        only_role=only_role,
     )
     return signed_in(result)
 
@@ -91,17 +103,7 @@ async def facilitator_login(
     body: LoginRequest, request: Request, db: DbSession, config: Config, tenant: TenantHeader = None
 ) -> Any:
     """The same sign-in, accepted only for users with the facilitator role (seed 002)."""
-    result = await sessions.login(
-        db,
-        config,
-        email=body.email,
-        password=body.password,
-        tenant=tenant,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        only_role=Role.facilitator,
-    )
-    return signed_in(result)
+    return await _password_login(body, request, db, config, tenant, only_role=Role.facilitator)
 
 
 @router.post("/refresh", response_model=LoginResponse, responses=AUTH_ERRORS)
