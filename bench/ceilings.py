@@ -4,10 +4,13 @@ A req/s figure alone depends on the machine; the ratio of a maitred endpoint to 
 the same way, measured in the same run, says what maitred's own layers cost (middleware,
 dependencies, sessions, ORM, response models). Each endpoint here is the least code that gives
 the same JSON: a fixed /health body, and one organization read or inserted with the raw driver
-(aiosqlite, or asyncpg for a PostgreSQL URL) in the very database maitred serves.
+(aiosqlite, or asyncpg for a PostgreSQL URL) in the very database maitred serves. The
+authenticated read checks maitred's own access token (HS256, the key derived from
+MAITRED_SECRET_KEY as maitred derives it) and reads the user row by id.
 
 Served by uvicorn with the options `maitred serve` passes (1 worker, no access log, no server
-header): `python bench/ceilings.py --port 8001 --database-url sqlite:///path/maitred.db`.
+header): `python bench/ceilings.py --port 8001 --database-url sqlite:///path/maitred.db`, with
+MAITRED_SECRET_KEY in the environment for `/raw/auth/me`.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ import argparse
 import contextlib
 import itertools
 import logging
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import aiosqlite
 import asyncpg
+import jwt
 import uvicorn
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Header, HTTPException
+
+from maitred.identity.tokens import derive_signing_key
 
 # The shape of maitred's GET /health body (HealthRead), with fixed values.
 HEALTH_BODY: dict[str, Any] = {
@@ -43,6 +50,9 @@ INSERT_COLUMNS = (
     "id, name, slug, timezone, currency, locale, country, settings, is_active, "
     "created_at, updated_at"
 )
+# The user row as stored: the email is maitred's ciphertext (decrypting it is maitred's work).
+USER_COLUMNS = ("id", "email", "is_active", "token_version")
+USER_SQL = f"SELECT {', '.join(USER_COLUMNS)} FROM users WHERE id = "
 SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000", "synchronous=FULL")
 
 
@@ -50,6 +60,7 @@ class OrganizationStore(Protocol):
     async def open(self) -> None: ...
     async def close(self) -> None: ...
     async def read(self, organization_id: uuid.UUID) -> dict[str, Any] | None: ...
+    async def read_user(self, user_id: uuid.UUID) -> dict[str, Any] | None: ...
     async def insert(self) -> uuid.UUID: ...
 
 
@@ -104,6 +115,10 @@ class SqliteStore:
         found["id"] = str(uuid.UUID(found["id"]))
         return found
 
+    async def read_user(self, user_id: uuid.UUID) -> dict[str, Any] | None:
+        rows = await next(self._next_reader).execute_fetchall(USER_SQL + "?", (user_id.hex,))
+        return dict(zip(USER_COLUMNS, next(iter(rows)), strict=True)) if rows else None
+
     async def insert(self) -> uuid.UUID:
         assert self._writer is not None, "open() first"
         organization_id = uuid.uuid4()
@@ -147,6 +162,11 @@ class PostgresStore:
             return None
         return {**dict(row), "id": str(row["id"])}
 
+    async def read_user(self, user_id: uuid.UUID) -> dict[str, Any] | None:
+        assert self._pool is not None, "open() first"
+        row = await self._pool.fetchrow(USER_SQL + "$1", user_id)
+        return None if row is None else dict(row)
+
     async def insert(self) -> uuid.UUID:
         assert self._pool is not None, "open() first"
         organization_id = uuid.uuid4()
@@ -170,8 +190,26 @@ def open_store(database_url: str, pool_size: int) -> OrganizationStore:
     raise ValueError(f"unsupported database URL: {database_url}")
 
 
+def token_claims(authorization: str | None, signing_key: bytes | None) -> dict[str, Any]:
+    """The claims of maitred's access token in `Authorization: Bearer …`, or 401."""
+    if signing_key is None:
+        raise HTTPException(503, "Set MAITRED_SECRET_KEY to check access tokens")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        raise HTTPException(401, "Use 'Authorization: Bearer <access token>'")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token.strip(), signing_key, algorithms=["HS256"], issuer="maitred"
+        )
+    except jwt.PyJWTError:
+        raise HTTPException(401, "The access token is invalid") from None
+    return claims
+
+
 def create_app(database_url: str, pool_size: int) -> FastAPI:
     store = open_store(database_url, pool_size)
+    secret_key = os.environ.get("MAITRED_SECRET_KEY")
+    signing_key = derive_signing_key(secret_key) if secret_key else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -193,6 +231,14 @@ def create_app(database_url: str, pool_size: int) -> FastAPI:
         if found is None:
             raise HTTPException(404, "No such organization")
         return found
+
+    @app.get("/raw/auth/me")
+    async def read_me(authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        claims = token_claims(authorization, signing_key)
+        user = await store.read_user(uuid.UUID(claims["sub"]))
+        if user is None or not user["is_active"] or user["token_version"] != claims["ver"]:
+            raise HTTPException(401, "The session has ended; sign in again")
+        return {"id": claims["sub"], "email": user["email"], "role": claims["role"]}
 
     @app.post("/raw/organizations", status_code=201)
     async def insert_organization() -> dict[str, Any]:

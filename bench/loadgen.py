@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -102,14 +103,22 @@ def parse_summary(output: str, seconds_hint: float) -> Measurement:
     )
 
 
-def run_wrk(wrk: str, url: str, method: str, load: LoadSettings) -> tuple[Measurement, str]:
-    """One bounded wrk run against `url`; the measurement and wrk's own report."""
+def run_wrk(
+    wrk: str,
+    url: str,
+    method: str,
+    load: LoadSettings,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[Measurement, str]:
+    """One bounded wrk run against `url`, with `headers` on every request; the measurement and
+    wrk's own report."""
     command = [
         wrk,
         f"-t{load.threads}",
         f"-c{load.connections}",
         f"-d{load.seconds:g}s",
         "--latency",
+        *(arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")),
         "-s",
         str(SUMMARY_SCRIPT),
         url,

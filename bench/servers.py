@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -30,6 +31,10 @@ ADMIN_PASSWORD = "bench-password-2026"
 ORG_NAME = "Bench Co"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
+# Long enough that the access token signed in once before the load outlives any run.
+ACCESS_TOKEN_MINUTES = 600
+# The limiter stays on (its cost is part of every request) but never denies the load.
+NEVER_REFUSE = "1000000000/minute"
 
 
 class ServerError(Exception):
@@ -73,15 +78,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def maitred_env(workdir: Path, database_url: str) -> dict[str, str]:
+def new_secret_key() -> str:
+    """The run's MAITRED_SECRET_KEY, given to both servers: the ceiling checks maitred's tokens."""
+    return secrets.token_urlsafe(48)
+
+
+def maitred_env(workdir: Path, database_url: str, secret_key: str) -> dict[str, str]:
     """This machine's environment without any MAITRED_* setting, plus the benchmark's own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAITRED_")}
     env.update(
         MAITRED_DATA_DIR=str(workdir),
         MAITRED_DATABASE_URL=database_url,
         MAITRED_LOG_LEVEL="WARNING",
-        # The limiter stays on (its cost is part of every request) but never denies the load.
-        MAITRED_RATE_LIMIT_PUBLIC="1000000000/minute",
+        MAITRED_SECRET_KEY=secret_key,
+        MAITRED_ACCESS_TOKEN_MINUTES=str(ACCESS_TOKEN_MINUTES),
+        MAITRED_RATE_LIMIT_PUBLIC=NEVER_REFUSE,
+        MAITRED_RATE_LIMIT_LOGIN=NEVER_REFUSE,
+        MAITRED_RATE_LIMIT_AUTHENTICATED=NEVER_REFUSE,
+        MAITRED_RATE_LIMIT_ADMIN=NEVER_REFUSE,
     )
     return env
 
@@ -120,17 +134,29 @@ def start_maitred(workdir: Path, env: dict[str, str]) -> Server:
     return start("maitred", [*command, "--no-migrate"], env, workdir, port)
 
 
-def start_ceilings(workdir: Path, database_url: str, pool_size: int) -> Server:
+def start_ceilings(workdir: Path, database_url: str, pool_size: int, secret_key: str) -> Server:
     port = free_port()
     command = [sys.executable, str(CEILINGS_SCRIPT), "--host", HOST, "--port", str(port)]
     command += ["--database-url", database_url, "--pool-size", str(pool_size)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAITRED_")}
+    env["MAITRED_SECRET_KEY"] = secret_key  # to check maitred's access tokens
     return start("ceilings", command, env, workdir, port)
 
 
-def fetch(url: str, method: str = "GET", timeout: float = 5.0) -> tuple[int, Any]:
-    """Status and decoded JSON body (None when not JSON) of one request."""
-    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+def fetch(
+    url: str,
+    method: str = "GET",
+    timeout: float = 5.0,
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+) -> tuple[int, Any]:
+    """Status and decoded JSON body (None when not JSON) of one request; `body` is sent as
+    JSON."""
+    data = json.dumps(body).encode() if body is not None else b"" if method == "POST" else None
+    all_headers = {**(headers or {})}
+    if body is not None:
+        all_headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, method=method, data=data, headers=all_headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
@@ -140,6 +166,17 @@ def fetch(url: str, method: str = "GET", timeout: float = 5.0) -> tuple[int, Any
         return status, json.loads(raw)
     except ValueError:
         return status, None
+
+
+def sign_in(server: Server) -> str:
+    """An access token of the run's admin: one `POST /api/v1/auth/login` before any load."""
+    credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    status, body = fetch(
+        server.base_url + "/api/v1/auth/login", "POST", timeout=30.0, body=credentials
+    )
+    if status != 200 or not isinstance(body, dict) or "access_token" not in body:
+        raise ServerError(f"signing in to {server.name} failed: HTTP {status} {body}")
+    return str(body["access_token"])
 
 
 def wait_until_ready(server: Server, path: str, timeout: float = START_TIMEOUT) -> None:

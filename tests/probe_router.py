@@ -72,7 +72,9 @@ class OrganizationOut(BaseModel):
 
 
 @router.post("/organizations", status_code=201, response_model=OrganizationOut)
-async def create_organization(body: OrganizationIn, request: Request, db: DbSession) -> object:
+async def probe_create_organization(
+    body: OrganizationIn, request: Request, db: DbSession
+) -> object:
     """Writes one organization row; waits at the gate first (before touching the database)."""
     probe = controls(request)
     probe.calls += 1
@@ -87,7 +89,7 @@ async def create_organization(body: OrganizationIn, request: Request, db: DbSess
 
 
 @router.get("/organizations", response_model=Page[OrganizationOut])
-async def list_organizations(
+async def probe_list_organizations(
     db: DbSession,
     pagination: Pagination,
     sort: str | None = None,

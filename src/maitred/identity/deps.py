@@ -124,7 +124,7 @@ async def _user_context(request: Request, token: str) -> AuthContext:
         role = Role.super_admin
     if org_id is not None and (role is None or row["organization_id"] is None):
         raise NotFound("No such organization")
-    if org_id is not None and not row["organization_active"] and role != Role.super_admin:
+    if org_id is not None and not row["organization_active"] and not row["is_super_admin"]:
         raise Forbidden("This organization has been deactivated")
     return AuthContext(
         role=role or "",

@@ -1,14 +1,61 @@
-from typing import Any
+"""/organizations (and seed 003's /projects): the businesses a caller belongs to.
 
-from fastapi import APIRouter
+The organization in the path may differ from the one the request's token or X-Tenant-ID is for,
+so these routes check the caller's role in the path's organization (`organization_permission`)
+instead of `requires(...)`, which checks the request's organization.
+"""
 
-from maitred.kit.deps import Reads
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from maitred.identity.deps import Caller, auth_config_of, authenticate
+from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
+from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy import service as tenancy_service
-from maitred.tenancy.schemas import OrganizationPublicRead
+from maitred.tenancy.schemas import (
+    OrganizationCreate,
+    OrganizationPublicRead,
+    OrganizationRead,
+    OrganizationUpdate,
+)
+from maitred.tenancy.settings import OrganizationSettings
 
 public_router = APIRouter(prefix="/public/organizations", tags=["organizations"])
 router = APIRouter(tags=["organizations"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in"},
+    403: {"model": ErrorBody, "description": "A member without the permission"},
+    404: {"model": ErrorBody, "description": "No such organization, or not a member of it"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {"model": ErrorBody, "description": "The slug is taken"},
+}
+
+
+def organization_permission(permission: str) -> Any:
+    """A dependency admitting callers that hold `permission` in the path's organization."""
+
+    async def check(
+        request: Request,
+        db: DbSession,
+        organization_id: Annotated[str, Path(description="Organization id or slug")],
+    ) -> tenancy_service.Access:
+        auth = await authenticate(request)
+        return await tenancy_service.authorize(db, auth, organization_id, permission)
+
+    check.required_permissions = (permission,)  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+Readable = Annotated[tenancy_service.Access, organization_permission("organizations:read")]
+Writable = Annotated[tenancy_service.Access, organization_permission("organizations:write")]
+SettingsReadable = Annotated[tenancy_service.Access, organization_permission("settings:read")]
+SettingsWritable = Annotated[tenancy_service.Access, organization_permission("settings:write")]
 
 
 @public_router.get(
@@ -20,3 +67,136 @@ router = APIRouter(tags=["organizations"])
 async def get_public_organization(id_or_slug: str, reads: Reads) -> dict[str, Any]:
     """Name, timezone and currency of an active organization, by id or slug (no sign-in)."""
     return await tenancy_service.get_public(reads, id_or_slug)
+
+
+async def create_organization(
+    body: OrganizationCreate, auth: Caller, request: Request, db: DbSession
+) -> dict[str, Any]:
+    """Platform administrators may always; any signed-in user when the instance allows
+    self-service (`MAITRED_ORGANIZATION_SIGNUP`). The creator becomes its admin."""
+    organization = await tenancy_service.create_for(
+        db,
+        auth,
+        self_service=auth_config_of(request).organization_signup,
+        **body.model_dump(exclude={"settings"}),
+        settings=body.settings,
+    )
+    return tenancy_service.read(organization)
+
+
+async def list_organizations(
+    auth: Caller,
+    db: DbSession,
+    pagination: Pagination,
+    search: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    is_active: bool | None = None,
+    sort: Annotated[str | None, Query(description="`name` or `created_at`")] = None,
+    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
+) -> dict[str, Any]:
+    """The organizations the caller may read (platform administrators: all of them)."""
+    rows, info = await tenancy_service.list_visible(
+        db, auth, pagination, search=search, is_active=is_active, sort=sort, order=order
+    )
+    return {"items": [tenancy_service.read(row) for row in rows], "pagination": info}
+
+
+async def get_organization(access: Readable) -> dict[str, Any]:
+    return tenancy_service.read(access.organization)
+
+
+async def update_organization(
+    body: OrganizationUpdate, access: Writable, db: DbSession
+) -> dict[str, Any]:
+    """Only the fields sent change; `settings` also needs `settings:write` and is merged
+    section by section; `is_active` only an admin may change."""
+    changes = {field: getattr(body, field) for field in body.model_fields_set}
+    organization = await tenancy_service.update(db, access, changes=changes)
+    return tenancy_service.read(organization)
+
+
+async def deactivate_organization(access: Writable, db: DbSession) -> Response:
+    """Soft delete, by an admin of the organization: its data stays, its members are shut out."""
+    await tenancy_service.deactivate(db, access)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/organizations/{organization_id}/settings",
+    response_model=OrganizationSettings,
+    responses=ERRORS,
+)
+async def get_settings(access: SettingsReadable) -> dict[str, Any]:
+    """The effective settings: what was set, and the defaults for the rest."""
+    return tenancy_service.effective_settings(access.organization)
+
+
+@router.patch(
+    "/organizations/{organization_id}/settings",
+    response_model=OrganizationSettings,
+    responses=ERRORS,
+)
+async def update_settings(
+    body: OrganizationSettings, access: SettingsWritable, db: DbSession
+) -> dict[str, Any]:
+    """Merges the sections sent into the stored ones; answers the effective settings."""
+    return await tenancy_service.update_settings(db, access, body)
+
+
+def _route(
+    path: str,
+    endpoint: Callable[..., Any],
+    method: str,
+    *,
+    status_code: int = 200,
+    **options: Any,
+) -> None:
+    """Serves `endpoint` at /organizations`path` and at seed 003's /projects`path`."""
+    for prefix, tag, name in (
+        ("/organizations", "organizations", endpoint.__name__),
+        ("/projects", "projects", endpoint.__name__.replace("organization", "project")),
+    ):
+        router.add_api_route(
+            prefix + path,
+            endpoint,
+            methods=[method],
+            status_code=status_code,
+            name=name,
+            **options,
+        )
+        router.routes[-1].tags = [tag]  # type: ignore[attr-defined]
+
+
+_route(
+    "",
+    create_organization,
+    "POST",
+    status_code=201,
+    response_model=OrganizationRead,
+    responses=WRITE_ERRORS,
+)
+_route("", list_organizations, "GET", response_model=Page[OrganizationRead], responses=ERRORS)
+_route(
+    "/{organization_id}", get_organization, "GET", response_model=OrganizationRead, responses=ERRORS
+)
+_route(
+    "/{organization_id}",
+    update_organization,
+    "PATCH",
+    response_model=OrganizationRead,
+    responses=WRITE_ERRORS,
+)
+_route(
+    "/{organization_id}",
+    update_organization,
+    "PUT",
+    response_model=OrganizationRead,
+    responses=WRITE_ERRORS,
+)
+_route(
+    "/{organization_id}",
+    deactivate_organization,
+    "DELETE",
+    status_code=204,
+    response_class=Response,
+    responses=ERRORS,
+)

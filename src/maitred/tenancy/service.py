@@ -1,19 +1,41 @@
-"""Organization rules. Creating the first one is also what `maitred create-admin` does."""
+"""Organization rules. Creating the first one is also what `maitred create-admin` does.
+
+Identity imports this module and this module imports identity's service: both only use the
+other's functions at call time, so the import order does not matter.
+"""
+
+from __future__ import annotations
 
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.kit.errors import NotFound
+from maitred.identity import service as identity_service
+from maitred.identity.permissions import permissions_for
+from maitred.kit.auditnote import record
+from maitred.kit.errors import (
+    AlreadyExists,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    validation_details,
+)
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
 from maitred.kit.reads import ReadPool
+from maitred.kit.roles import Role
 from maitred.tenancy import repository
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings
+
+if TYPE_CHECKING:
+    from maitred.identity.deps import AuthContext
 
 
 def slugify(name: str) -> str:
@@ -50,14 +72,21 @@ async def create(
     timezone: str = "UTC",
     currency: str = "USD",
     country: str = "US",
+    slug: str | None = None,
+    description: str = "",
+    locale: str = "en-US",
+    settings: dict[str, Any] | None = None,
 ) -> Organization:
+    """`slug` must already be free (checked by `create_for`); without one it comes from the name."""
     organization = Organization(
         name=name.strip(),
-        slug=await _unique_slug(session, name),
+        slug=slug or await _unique_slug(session, name),
+        description=description,
         timezone=timezone,
         currency=currency,
+        locale=locale,
         country=country,
-        settings={},
+        settings=settings or {},
     )
     session.add(organization)
     await session.flush()
@@ -111,3 +140,261 @@ async def find(session: AsyncSession, id_or_slug: str) -> Organization | None:
 
 def settings_of(organization: Organization) -> OrganizationSettings:
     return OrganizationSettings.model_validate(organization.settings or {})
+
+
+# --- Organizations through the API: who may see and change which one ------------------------
+
+READ_PERMISSION = "organizations:read"
+SORTABLE = {"name": func.lower(Organization.name), "created_at": Organization.created_at}
+_PLAIN_FIELDS = ("name", "slug", "description", "timezone", "currency", "locale", "country")
+
+
+@dataclass(frozen=True)
+class Access:
+    """An organization of the path and what the caller may do in it (which may differ from the
+    organization the request's token or X-Tenant-ID is for)."""
+
+    organization: Organization
+    role: str
+    permissions: frozenset[str]
+    is_user: bool
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def _mfa_missing(organization: Organization, role: str, auth: AuthContext) -> bool:
+    identity_settings = (organization.settings or {}).get("identity") or {}
+    required = identity_settings.get("mfa_required_roles") or []
+    return auth.is_user and not auth.mfa_enabled and role in required
+
+
+async def _held_anywhere(session: AsyncSession, auth: AuthContext) -> frozenset[str]:
+    """Every permission the caller holds in any organization (an API key: in its own)."""
+    if auth.user_id is None:
+        return auth.permissions
+    memberships = await identity_service.memberships_of(session, auth.user_id)
+    return frozenset().union(*(permissions_for(m.role) for m in memberships))
+
+
+async def authorize(
+    session: AsyncSession, auth: AuthContext, id_or_slug: str, permission: str
+) -> Access:
+    """The organization if the caller holds `permission` in it. A caller whose roles grant
+    `permission` nowhere: 403, before the organization is even looked up; not a member: 404
+    (whether it exists is nobody else's business); a member without the permission: 403."""
+    if not auth.is_super_admin and permission not in await _held_anywhere(session, auth):
+        raise Forbidden(f"Requires permission {permission}")
+    organization = await find(session, id_or_slug)
+    if organization is None:
+        raise NotFound("No such organization")
+    if auth.is_super_admin:
+        role, permissions = Role.super_admin.value, permissions_for(Role.super_admin)
+    elif auth.user_id is not None:
+        member = await identity_service.membership(session, auth.user_id, organization.id)
+        if member is None:
+            raise NotFound("No such organization")
+        role, permissions = member.role, permissions_for(member.role)
+    elif auth.organization_id == organization.id:
+        role, permissions = auth.role, auth.permissions
+    else:
+        raise NotFound("No such organization")
+    if not auth.is_super_admin:
+        if not organization.is_active:
+            raise Forbidden("This organization has been deactivated")
+        if _mfa_missing(organization, role, auth):
+            raise Forbidden(
+                f"This organization requires multi-factor authentication for the {role} role: "
+                "set it up with POST /api/v1/auth/mfa/setup"
+            )
+    if permission not in permissions:
+        raise Forbidden(f"Requires permission {permission}")
+    return Access(organization, role, permissions, is_user=auth.user_id is not None)
+
+
+async def create_for(
+    session: AsyncSession,
+    auth: AuthContext,
+    *,
+    self_service: bool,
+    name: str,
+    slug: str | None,
+    description: str,
+    timezone: str,
+    currency: str,
+    locale: str,
+    country: str,
+    settings: OrganizationSettings | None,
+) -> Organization:
+    """A new organization with the calling user as its admin. Platform administrators may
+    always; other users only when the instance allows self-service sign-up."""
+    if auth.user_id is None:
+        raise Forbidden("Only a signed-in user can create an organization")
+    if not (auth.is_super_admin or self_service):
+        raise Forbidden("Only platform administrators may create organizations")
+    if slug is not None and await repository.slug_taken(session, slug):
+        raise AlreadyExists("This slug is taken", details={"slug": "Already taken"})
+    organization = await create(
+        session,
+        name=name,
+        slug=slug,
+        description=description,
+        timezone=timezone,
+        currency=currency,
+        locale=locale,
+        country=country,
+        settings=settings.model_dump(mode="json", exclude_unset=True) if settings else None,
+    )
+    await identity_service.add_membership(
+        session, user_id=auth.user_id, organization_id=organization.id, role=Role.admin
+    )
+    record(
+        "organization.created",
+        resource_type="organization",
+        resource_id=organization.id,
+        organization_id=organization.id,
+        changes={f: getattr(organization, f) for f in _PLAIN_FIELDS},
+    )
+    return organization
+
+
+async def list_visible(
+    session: AsyncSession,
+    auth: AuthContext,
+    params: PageParams,
+    *,
+    search: str | None,
+    is_active: bool | None,
+    sort: str | None,
+    order: str | None,
+) -> tuple[Sequence[Organization], PaginationInfo]:
+    """Platform administrators see every organization; others those they may read, if active."""
+    chosen = parse_sort(sort, order, SORTABLE, default="created_at", default_order="asc")
+    ids: list[uuid.UUID] | None = None
+    if not auth.is_super_admin:
+        if auth.user_id is not None:
+            memberships = await identity_service.memberships_of(session, auth.user_id)
+            ids = [
+                m.organization_id for m in memberships if READ_PERMISSION in permissions_for(m.role)
+            ]
+        else:
+            ids = [auth.org_id] if auth.can(READ_PERMISSION) else []
+    statement = repository.listing(
+        ids=ids, search=search, is_active=is_active, only_active=not auth.is_super_admin
+    )
+    column = chosen.column.desc() if chosen.descending else chosen.column.asc()
+    return await paginate(session, statement.order_by(column, Organization.id), params)
+
+
+async def update(
+    session: AsyncSession,
+    access: Access,
+    *,
+    changes: dict[str, Any],
+) -> Organization:
+    """`changes`: the fields sent, none of them null; `settings` among them is merged section by
+    section, as PATCH .../settings does."""
+    organization = access.organization
+    if nulls := [f for f, v in changes.items() if v is None]:
+        raise ValidationFailed(details=dict.fromkeys(nulls, "May not be null"))
+    settings: OrganizationSettings | None = changes.pop("settings", None)
+    if settings is not None and not access.can("settings:write"):
+        raise Forbidden("Requires permission settings:write")
+    if "is_active" in changes:
+        _check_may_deactivate(access)
+    slug = changes.get("slug")
+    if slug and await repository.slug_taken(session, slug, other_than=organization.id):
+        raise AlreadyExists("This slug is taken", details={"slug": "Already taken"})
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    if settings is not None:
+        _merge_settings(organization, settings)
+    await session.flush()
+    record(
+        "organization.updated",
+        resource_type="organization",
+        resource_id=organization.id,
+        organization_id=organization.id,
+        changes=changes | ({"settings": _sections(settings)} if settings else {}),
+    )
+    return organization
+
+
+def _check_may_deactivate(access: Access) -> None:
+    if not access.is_user or access.role not in (Role.admin, Role.super_admin):
+        raise Forbidden("Only an admin of this organization may deactivate or reactivate it")
+
+
+async def deactivate(session: AsyncSession, access: Access) -> None:
+    """Soft: the rows stay, but nobody except platform administrators gets in any more."""
+    _check_may_deactivate(access)
+    access.organization.is_active = False
+    await session.flush()
+    record(
+        "organization.deactivated",
+        resource_type="organization",
+        resource_id=access.organization.id,
+        organization_id=access.organization.id,
+    )
+
+
+def _sections(settings: OrganizationSettings) -> dict[str, Any]:
+    dumped: dict[str, Any] = settings.model_dump(mode="json", exclude_unset=True)
+    return dumped
+
+
+def _deep_merge(stored: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(stored)
+    for key, value in given.items():
+        current = merged.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merged[key] = _deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_settings(organization: Organization, settings: OrganizationSettings) -> dict[str, Any]:
+    """Merges what was sent into what is stored and validates the whole; only what anyone ever
+    sent is stored, so changed defaults reach every organization."""
+    merged = _deep_merge(organization.settings or {}, _sections(settings))
+    try:
+        effective = OrganizationSettings.model_validate(merged)
+    except PydanticValidationError as exc:
+        raise ValidationFailed(details=validation_details(exc.errors())) from None
+    organization.settings = merged
+    dumped: dict[str, Any] = effective.model_dump(mode="json")
+    return dumped
+
+
+async def update_settings(
+    session: AsyncSession, access: Access, settings: OrganizationSettings
+) -> dict[str, Any]:
+    """The effective settings (defaults included) after merging `settings` in."""
+    effective = _merge_settings(access.organization, settings)
+    await session.flush()
+    record(
+        "organization.settings_updated",
+        resource_type="organization",
+        resource_id=access.organization.id,
+        organization_id=access.organization.id,
+        changes=_sections(settings),
+    )
+    return effective
+
+
+def effective_settings(organization: Organization) -> dict[str, Any]:
+    dumped: dict[str, Any] = settings_of(organization).model_dump(mode="json")
+    return dumped
+
+
+def read(organization: Organization) -> dict[str, Any]:
+    """An organization as members see it, with its effective settings."""
+    return {
+        "id": organization.id,
+        **{f: getattr(organization, f) for f in _PLAIN_FIELDS},
+        "settings": effective_settings(organization),
+        "is_active": organization.is_active,
+        "created_at": organization.created_at,
+        "updated_at": organization.updated_at,
+    }

@@ -1,0 +1,169 @@
+"""Locations (seed 004): the places an organization works from.
+
+A location without its own time zone uses the organization's, and phone numbers are read in the
+organization's country, so every answer is built with the organization at hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.identity import service as identity_service
+from maitred.kit.auditnote import record
+from maitred.kit.errors import ValidationFailed
+from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.repository import Repository
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Location, Organization
+
+SORTABLE = {"name": func.lower(Location.name), "created_at": Location.created_at}
+_NULLABLE = frozenset({"timezone", "phone"})
+
+
+class LocationRepository(Repository[Location]):
+    model: ClassVar[type[Any]] = Location
+    not_found_message: ClassVar[str] = "No such location"
+
+    def matching(self, *, search: str | None, is_active: bool | None) -> Select[tuple[Location]]:
+        statement = self.scoped()
+        if search and search.strip():
+            escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            statement = statement.where(Location.name.ilike(f"%{escaped}%", escape="\\"))
+        if is_active is not None:
+            statement = statement.where(Location.is_active.is_(is_active))
+        return statement
+
+
+async def _organization(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+    organization = await tenancy_service.get(session, organization_id)
+    assert organization is not None  # authentication resolved it for this request
+    return organization
+
+
+def read(location: Location, organization: Organization) -> dict[str, Any]:
+    return {
+        "id": location.id,
+        "organization_id": location.organization_id,
+        "name": location.name,
+        "address": location.address,
+        "timezone": location.timezone,
+        "effective_timezone": location.timezone or organization.timezone,
+        "phone": location.phone,
+        "is_active": location.is_active,
+        "created_at": location.created_at,
+        "updated_at": location.updated_at,
+    }
+
+
+def _phone(phone: str | None, organization: Organization) -> str | None:
+    if phone is None or not phone.strip():
+        return None
+    return identity_service.normalize_phone(phone, region=organization.country)
+
+
+async def list_locations(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    params: PageParams,
+    search: str | None,
+    is_active: bool | None,
+    sort: str | None,
+    order: str | None,
+) -> tuple[Sequence[dict[str, Any]], PaginationInfo]:
+    chosen = parse_sort(sort, order, SORTABLE, default="name", default_order="asc")
+    repository = LocationRepository(session, organization_id)
+    statement = repository.matching(search=search, is_active=is_active)
+    rows, info = await repository.page(params, sort=chosen, statement=statement)
+    organization = await _organization(session, organization_id)
+    return [read(row, organization) for row in rows], info
+
+
+async def get(
+    session: AsyncSession, *, organization_id: uuid.UUID, location_id: uuid.UUID
+) -> dict[str, Any]:
+    location = await LocationRepository(session, organization_id).get_or_404(location_id)
+    return read(location, await _organization(session, organization_id))
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    name: str,
+    address: str = "",
+    timezone: str | None = None,
+    phone: str | None = None,
+    is_active: bool = True,
+) -> dict[str, Any]:
+    organization = await _organization(session, organization_id)
+    location = LocationRepository(session, organization_id).add(
+        Location(
+            name=name.strip(),
+            address=address.strip(),
+            timezone=timezone,
+            phone=_phone(phone, organization),
+            is_active=is_active,
+        )
+    )
+    await session.flush()
+    record(
+        "location.created",
+        resource_type="location",
+        resource_id=location.id,
+        organization_id=organization_id,
+        changes={"name": location.name, "timezone": timezone, "is_active": is_active},
+    )
+    return read(location, organization)
+
+
+async def update(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    location_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    """`changes`: the fields sent; only `timezone` and `phone` may be null (cleared)."""
+    if nulls := [f for f, v in changes.items() if v is None and f not in _NULLABLE]:
+        raise ValidationFailed(details=dict.fromkeys(nulls, "May not be null"))
+    location = await LocationRepository(session, organization_id).get_or_404(location_id)
+    organization = await _organization(session, organization_id)
+    if "phone" in changes:
+        changes["phone"] = _phone(changes["phone"], organization)
+    for field in ("name", "address"):
+        if field in changes:
+            changes[field] = changes[field].strip()
+    for field, value in changes.items():
+        setattr(location, field, value)
+    await session.flush()
+    record(
+        "location.updated",
+        resource_type="location",
+        resource_id=location.id,
+        organization_id=organization_id,
+        changes={f: v for f, v in changes.items() if f not in ("phone", "address")}
+        | {"fields": sorted(changes)},
+    )
+    return read(location, organization)
+
+
+async def delete(
+    session: AsyncSession, *, organization_id: uuid.UUID, location_id: uuid.UUID
+) -> None:
+    """Hard delete: nothing refers to a location yet."""
+    location = await LocationRepository(session, organization_id).get_or_404(location_id)
+    await session.delete(location)
+    await session.flush()
+    record(
+        "location.deleted",
+        resource_type="location",
+        resource_id=location_id,
+        organization_id=organization_id,
+        changes={"name": location.name},
+    )
