@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.identity import repository
 from maitred.identity import service as identity_service
 from maitred.identity.errors import InvalidCredentials
 from maitred.identity.models import PasswordResetToken, User
@@ -19,6 +21,7 @@ from maitred.identity.sessions import AuthConfig
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
@@ -26,7 +29,17 @@ from maitred.tenancy.models import Organization
 log = logging.getLogger("maitred.identity")
 
 
-def split_name(user: User) -> tuple[str, str]:
+async def own_profile(
+    reads: ReadPool, *, user_id: uuid.UUID, role: str | None, organization_id: uuid.UUID | None
+) -> dict[str, object]:
+    """GET /auth/me from a compiled read: authentication has just proved the user exists."""
+    row = await reads.one(repository.USER_PROFILE, user_id=user_id)
+    if row is None:
+        raise Unauthorized("The session has ended; sign in again")
+    return user_read(SimpleNamespace(**row), role=role, organization_id=organization_id)
+
+
+def split_name(user: User | SimpleNamespace) -> tuple[str, str]:
     if user.first_name or user.last_name:
         return user.first_name, user.last_name
     first, _, last = user.full_name.partition(" ")
@@ -34,7 +47,7 @@ def split_name(user: User) -> tuple[str, str]:
 
 
 def user_read(
-    user: User, *, role: str | None, organization_id: uuid.UUID | None
+    user: User | SimpleNamespace, *, role: str | None, organization_id: uuid.UUID | None
 ) -> dict[str, object]:
     first, last = split_name(user)
     return {

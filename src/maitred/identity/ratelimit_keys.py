@@ -25,6 +25,8 @@ from maitred.tenancy.models import Organization
 
 ADMIN_ROLES = frozenset({Role.admin.value, Role.super_admin.value})
 ORG_HINT = "rate_limit_organization"
+# The claims of the access token the limiter verified, so authentication need not verify twice.
+VERIFIED_CLAIMS = "verified_access_claims"
 
 
 class IdentityTierResolver(TierResolver):
@@ -46,8 +48,10 @@ class IdentityTierResolver(TierResolver):
             return resolved
         if tier == "authenticated" and claims.role in ADMIN_ROLES:
             tier = "admin"
+        state = scope.setdefault("state", {})
+        state[VERIFIED_CLAIMS] = (token, claims)
         if claims.organization_id is not None:
-            scope.setdefault("state", {})[ORG_HINT] = claims.organization_id
+            state[ORG_HINT] = claims.organization_id
         return tier, f"user:{claims.user_id}"
 
 

@@ -62,3 +62,20 @@ API_KEY_BY_HASH = ReadQuery(
     .join(Organization, Organization.id == ApiKey.organization_id)
     .where(ApiKey.key_hash == bindparam("key_hash"))
 )
+
+# What GET /auth/me shows, read without a unit of work (the hottest signed-in read).
+USER_PROFILE = ReadQuery(
+    select(
+        User.id,
+        User.email,
+        User.full_name,
+        User.first_name,
+        User.last_name,
+        User.phone,
+        User.is_active,
+        User.mfa_enabled,
+        User.email_verified,
+        User.created_at,
+        User.last_login_at,
+    ).where(User.id == bindparam("user_id"))
+)

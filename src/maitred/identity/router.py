@@ -22,7 +22,7 @@ from maitred.identity.schemas import (
     UserRead,
 )
 from maitred.identity.sessions import AuthConfig, SignedIn
-from maitred.kit.deps import DbSession, client_ip, user_agent
+from maitred.kit.deps import DbSession, Reads, client_ip, user_agent
 from maitred.kit.errors import ErrorBody, Forbidden
 from maitred.kit.roles import Role
 
@@ -142,16 +142,22 @@ async def _own_user(db: DbSession, caller: Caller) -> Any:
 
 
 @router.get("/me", response_model=UserRead)
-async def me(caller: Caller, db: DbSession) -> Any:
+async def me(caller: Caller, reads: Reads) -> Any:
     """The signed-in user, with their role and permissions in the current organization."""
-    user = await _own_user(db, caller)
-    return profile.user_read(user, role=caller.role, organization_id=caller.organization_id)
+    if caller.user_id is None:
+        raise Forbidden("API keys have no user profile")
+    return await profile.own_profile(
+        reads,
+        user_id=caller.user_id,
+        role=caller.role,
+        organization_id=caller.organization_id,
+    )
 
 
 @router.get("/profile", response_model=UserRead, include_in_schema=False)
-async def profile_alias(caller: Caller, db: DbSession) -> Any:
+async def profile_alias(caller: Caller, reads: Reads) -> Any:
     """Seed 002's name for GET /auth/me."""
-    return await me(caller, db)
+    return await me(caller, reads)
 
 
 @router.patch("/me", response_model=UserRead)
