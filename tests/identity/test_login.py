@@ -218,3 +218,27 @@ async def test_facilitator_login_admits_only_facilitators(
     assert admitted.status_code == 200
     assert admitted.json()["user"]["role"] == "facilitator"
     assert refused.status_code == 403
+
+
+async def test_a_hash_with_weaker_parameters_is_replaced_at_sign_in(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from argon2 import PasswordHasher
+
+    org = await given_organization(database)
+    user = await given_user(database, org)
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    async with database.transaction() as session:
+        stored = await session.get(User, user.id)
+        assert stored is not None
+        stored.password_hash = weak
+
+    await sign_in(client, user.email)
+
+    async with database.transaction() as session:
+        rehashed = await session.get(User, user.id)
+        assert rehashed is not None
+        assert rehashed.password_hash != weak
+        assert rehashed.password_hash is not None
+        assert "$m=19456,t=2,p=1$" in rehashed.password_hash
+    assert (await sign_in(client, user.email))["user"]["id"] == str(user.id)

@@ -494,6 +494,13 @@ async def test_settings_are_merged_section_by_section(
             {"identity": {"self_signup": "sometimes"}},
             {"identity.self_signup": "Input should be a valid boolean, unable to interpret input"},
         ),
+        (
+            {"rate_limits": {"admin": "lots"}},
+            {
+                "rate_limits.admin": "'lots' is not a rate; use N/second, N/minute, N/hour or "
+                "N/day with N >= 1"
+            },
+        ),
     ],
 )
 async def test_invalid_settings_are_422_and_change_nothing(

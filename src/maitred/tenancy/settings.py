@@ -5,8 +5,9 @@ Stored in `organizations.settings` as given (defaults are not written), read bac
 Each domain adds its section here as it lands.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from maitred.kit.ratelimit import Policy
 from maitred.kit.roles import Role
 
 
@@ -31,6 +32,13 @@ class RateLimitSettings(Section):
 
     authenticated: str | None = Field(default=None, examples=["120/minute"])
     admin: str | None = Field(default=None, examples=["240/minute"])
+
+    @field_validator("authenticated", "admin")
+    @classmethod
+    def _a_rate(cls, value: str | None) -> str | None:
+        if value is not None:
+            Policy.parse(value)  # ValueError names the expected form
+        return value
 
 
 class OrganizationSettings(Section):
