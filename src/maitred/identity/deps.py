@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from maitred.identity import repository
-from maitred.identity.errors import TenantRequired
+from maitred.identity.errors import MfaSetupRequired, TenantRequired
 from maitred.identity.opaque import digest
 from maitred.identity.permissions import permissions_for
 from maitred.identity.ratelimit_keys import VERIFIED_CLAIMS
@@ -34,6 +34,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.deps import database_of
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized
 from maitred.kit.roles import Role
+from maitred.tenancy.settings import requires_mfa
 
 API_KEY_PREFIX = "mk_"
 _API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -199,12 +200,6 @@ async def authenticate(request: Request) -> AuthContext:
     return context
 
 
-def _mfa_required(context: AuthContext) -> bool:
-    identity_settings = context.organization_settings.get("identity") or {}
-    required = identity_settings.get("mfa_required_roles") or []
-    return context.is_user and not context.mfa_enabled and context.role in required
-
-
 def requires(*permissions: str) -> Any:
     """A dependency admitting callers of an organization that hold every one of `permissions`."""
 
@@ -215,11 +210,12 @@ def requires(*permissions: str) -> Any:
         missing = [p for p in permissions if p not in context.permissions]
         if missing:
             raise Forbidden(f"Requires permission {', '.join(missing)}")
-        if _mfa_required(context):
-            raise Forbidden(
-                f"Your organization requires multi-factor authentication for the {context.role} "
-                "role: set it up with POST /api/v1/auth/mfa/setup"
-            )
+        if (
+            context.is_user
+            and not context.mfa_enabled
+            and requires_mfa(context.organization_settings, context.role)
+        ):
+            raise MfaSetupRequired(context.role)
         return context
 
     check.required_permissions = permissions  # type: ignore[attr-defined]

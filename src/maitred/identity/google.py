@@ -27,7 +27,6 @@ from maitred.kit.errors import (
     InvalidRequest,
     Unauthorized,
 )
-from maitred.kit.roles import Role
 
 ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 CLOCK_SKEW_SECONDS = 30
@@ -117,17 +116,7 @@ async def _create_customer(
     )
     user.first_name, user.last_name = identity.given_name, identity.family_name
     user.google_subject = identity.subject
-    await identity_service.add_membership(
-        session, user_id=user.id, organization_id=organization.id, role=Role.customer
-    )
-    record(
-        "auth.register",
-        resource_type="user",
-        resource_id=user.id,
-        actor_user_id=user.id,
-        organization_id=organization.id,
-        changes={"method": "google"},
-    )
+    await profile.join_as_customer(session, user, organization, method="google")
     return user
 
 

@@ -69,7 +69,8 @@ def user_read(
     }
 
 
-def _names(full_name: str | None, first: str | None, last: str | None) -> tuple[str, str, str]:
+def names(full_name: str | None, first: str | None, last: str | None) -> tuple[str, str, str]:
+    """The full name and its parts from what was given: the full name, or first and last."""
     first, last = (first or "").strip(), (last or "").strip()
     full = (full_name or "").strip() or f"{first} {last}".strip()
     return full, first, last
@@ -107,13 +108,21 @@ async def register(
     organization = await organization_open_to_signup(
         session, tenant, no_tenant="Say which business you are registering with"
     )
-    full, first, last = _names(full_name, first_name, last_name)
+    full, first, last = names(full_name, first_name, last_name)
     if phone:
         phone = identity_service.normalize_phone(phone, region=organization.country)
     user = await identity_service.create_user(
         session, email=email, password=password, full_name=full, phone=phone
     )
     user.first_name, user.last_name = first, last
+    await join_as_customer(session, user, organization)
+    return user, organization.id
+
+
+async def join_as_customer(
+    session: AsyncSession, user: User, organization: Organization, *, method: str = "password"
+) -> None:
+    """A self-registered user becomes a customer of `organization` (recorded as a sign-up)."""
     await identity_service.add_membership(
         session, user_id=user.id, organization_id=organization.id, role=Role.customer
     )
@@ -123,8 +132,8 @@ async def register(
         resource_id=user.id,
         actor_user_id=user.id,
         organization_id=organization.id,
+        changes={"method": method},
     )
-    return user, organization.id
 
 
 async def update_profile(

@@ -157,12 +157,6 @@ def _check_target(auth: AuthContext, member: Member) -> None:
         raise Forbidden(f"You cannot change a member with the {member.membership.role} role")
 
 
-def _names(full_name: str | None, first: str | None, last: str | None) -> tuple[str, str, str]:
-    first, last = (first or "").strip(), (last or "").strip()
-    full = (full_name or "").strip() or f"{first} {last}".strip()
-    return full, first, last
-
-
 async def _region(session: AsyncSession, organization_id: uuid.UUID) -> str:
     organization = await tenancy_service.get(session, organization_id)
     return organization.country if organization is not None else "US"
@@ -246,7 +240,7 @@ async def add_member(
         )
     new_account = user is None
     if user is None:
-        full, first, last = _names(full_name, first_name, last_name)
+        full, first, last = profile.names(full_name, first_name, last_name)
         if phone:
             region = await _region(session, auth.org_id)
             phone = identity_service.normalize_phone(phone, region=region)

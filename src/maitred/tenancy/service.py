@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity import service as identity_service
+from maitred.identity.errors import MfaSetupRequired
 from maitred.identity.permissions import permissions_for
 from maitred.kit.auditnote import record
 from maitred.kit.errors import (
@@ -32,7 +33,7 @@ from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import repository
 from maitred.tenancy.models import Organization
-from maitred.tenancy.settings import OrganizationSettings
+from maitred.tenancy.settings import OrganizationSettings, requires_mfa
 
 if TYPE_CHECKING:
     from maitred.identity.deps import AuthContext
@@ -163,12 +164,6 @@ class Access:
         return permission in self.permissions
 
 
-def _mfa_missing(organization: Organization, role: str, auth: AuthContext) -> bool:
-    identity_settings = (organization.settings or {}).get("identity") or {}
-    required = identity_settings.get("mfa_required_roles") or []
-    return auth.is_user and not auth.mfa_enabled and role in required
-
-
 async def _held_anywhere(session: AsyncSession, auth: AuthContext) -> frozenset[str]:
     """Every permission the caller holds in any organization (an API key: in its own)."""
     if auth.user_id is None:
@@ -202,11 +197,8 @@ async def authorize(
     if not auth.is_super_admin:
         if not organization.is_active:
             raise Forbidden("This organization has been deactivated")
-        if _mfa_missing(organization, role, auth):
-            raise Forbidden(
-                f"This organization requires multi-factor authentication for the {role} role: "
-                "set it up with POST /api/v1/auth/mfa/setup"
-            )
+        if auth.is_user and not auth.mfa_enabled and requires_mfa(organization.settings, role):
+            raise MfaSetupRequired(role)
     if permission not in permissions:
         raise Forbidden(f"Requires permission {permission}")
     return Access(organization, role, permissions, is_user=auth.user_id is not None)

@@ -5,6 +5,8 @@ Stored in `organizations.settings` as given (defaults are not written), read bac
 Each domain adds its section here as it lands.
 """
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maitred.kit.ratelimit import Policy
@@ -44,3 +46,10 @@ class RateLimitSettings(Section):
 class OrganizationSettings(Section):
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+
+
+def requires_mfa(stored: dict[str, Any], role: str) -> bool:
+    """Whether an organization's stored settings make `role` turn on MFA. Reads the stored
+    dict as it is: this runs on every authorized request, and settings are validated on write."""
+    identity = stored.get("identity") or {}
+    return role in (identity.get("mfa_required_roles") or [])
