@@ -59,5 +59,12 @@ def import_models() -> None:
         "maitred.tenancy.models",
         "maitred.identity.models",
         "maitred.audit.models",
+        "maitred.kit.numbering",
+        "maitred.menu.models",
+        "maitred.customers.models",
+        "maitred.leads.models",
+        "maitred.availability.models",
+        "maitred.bookings.models",
+        "maitred.waitlist.models",
     ):
         importlib.import_module(module)

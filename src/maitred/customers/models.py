@@ -1,0 +1,67 @@
+"""Customers (seeds 000, 001) and the marketing consents people give.
+
+Email and phone are encrypted at rest and found by blind index (exact match only); the name stays
+searchable in clear. Erasure blanks the person and keeps the row, so bookings and money stay
+in the books.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from maitred.kit.db import Base, TenantOwned
+from maitred.kit.encrypted import EncryptedText
+
+
+class Customer(TenantOwned, Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        # One customer per email and per phone in an organization: finding the existing one
+        # instead of making a duplicate is safe under concurrency.
+        UniqueConstraint("organization_id", "email_index"),
+        UniqueConstraint("organization_id", "phone_index"),
+        Index("ix_customers_org_name", "organization_id", "name"),
+        Index("ix_customers_org_tier", "organization_id", "loyalty_tier"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(EncryptedText("customers.email"))
+    email_index: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("customers.phone"))
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    # {"street", "city", "state", "zip"}; encrypted as one JSON text.
+    address: Mapped[str | None] = mapped_column(EncryptedText("customers.address"))
+    dietary_restrictions: Mapped[list[Any]] = mapped_column(default=list)
+    preferred_contact: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(50), default="admin")
+    loyalty_tier: Mapped[str] = mapped_column(String(32), default="bronze")
+    loyalty_points: Mapped[int] = mapped_column(default=0)
+    # The signed-in account of this customer (role customer), when there is one.
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    erased_at: Mapped[datetime | None]
+
+
+class ContactConsent(TenantOwned, Base):
+    """Consent to marketing on one channel, as given: who, where from, when, from which IP."""
+
+    __tablename__ = "contact_consents"
+    __table_args__ = (Index("ix_contact_consents_org_address", "organization_id", "address_index"),)
+
+    channel: Mapped[str] = mapped_column(String(16))  # sms, email
+    address: Mapped[str] = mapped_column(EncryptedText("contact_consents.address"))
+    address_index: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    lead_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    source: Mapped[str] = mapped_column(String(50))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    consented_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]

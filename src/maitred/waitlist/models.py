@@ -1,0 +1,32 @@
+"""The waitlist (seed 000): people who wanted a date that was full, first come first served."""
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from maitred.kit.db import Base, TenantOwned
+
+
+class WaitlistEntry(TenantOwned, Base):
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        Index("ix_waitlist_org_date_status", "organization_id", "preferred_date", "status"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
+    preferred_date: Mapped[date]
+    preferred_time: Mapped[time | None]
+    guest_count: Mapped[int]
+    location: Mapped[str] = mapped_column(Text, default="")
+    location_details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # waiting → offered → converted; or cancelled / expired
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    offered_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL")
+    )
