@@ -19,6 +19,7 @@ from maitred.identity.permissions import permissions_for
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
+from maitred.tenancy.settings import OrganizationSettings
 from tests.conftest import make_settings
 from tests.factories import (
     Actor,
@@ -31,10 +32,7 @@ from tests.factories import (
 from tests.probe_router import error_of
 
 API = "/api/v1"
-DEFAULT_SETTINGS = {
-    "identity": {"self_signup": False, "mfa_required_roles": []},
-    "rate_limits": {"authenticated": None, "admin": None},
-}
+DEFAULT_SETTINGS = OrganizationSettings().model_dump(mode="json")
 BAD_CURRENCY = "Use an ISO 4217 code of three letters, such as 'USD'"
 BAD_COUNTRY = "Use an ISO 3166 alpha-2 country code, such as 'US'"
 BAD_SLUG = "Use lowercase letters, digits and single hyphens, such as 'my-grill'"
@@ -474,6 +472,7 @@ async def test_settings_are_merged_section_by_section(
     read = await client.get(path, headers=admin.headers)
 
     expected = {
+        **DEFAULT_SETTINGS,
         "identity": {"self_signup": True, "mfa_required_roles": ["manager"]},
         "rate_limits": {"authenticated": None, "admin": "240/minute"},
     }

@@ -139,6 +139,12 @@ async def find(session: AsyncSession, id_or_slug: str) -> Organization | None:
     return await session.get(Organization, organization_id)
 
 
+async def some_active(session: AsyncSession, *, limit: int) -> Sequence[Organization]:
+    """Up to `limit` active organizations (is this a one-business install?)."""
+    statement = select(Organization).where(Organization.is_active.is_(True)).limit(limit)
+    return (await session.scalars(statement)).all()
+
+
 def settings_of(organization: Organization) -> OrganizationSettings:
     return OrganizationSettings.model_validate(organization.settings or {})
 

@@ -7,14 +7,17 @@ Each domain adds its section here as it lands.
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from maitred.kit.ratelimit import Policy
 from maitred.kit.roles import Role
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from maitred.tenancy.book_settings import (
+    AvailabilitySettings,
+    BookingPolicySettings,
+    LoyaltySettings,
+    PricingSettings,
+)
+from maitred.tenancy.settings_base import Section
 
 
 class IdentitySettings(Section):
@@ -46,6 +49,10 @@ class RateLimitSettings(Section):
 class OrganizationSettings(Section):
     identity: IdentitySettings = Field(default_factory=IdentitySettings)
     rate_limits: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    pricing: PricingSettings = Field(default_factory=PricingSettings)
+    availability: AvailabilitySettings = Field(default_factory=AvailabilitySettings)
+    loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
+    bookings: BookingPolicySettings = Field(default_factory=BookingPolicySettings)
 
 
 def requires_mfa(stored: dict[str, Any], role: str) -> bool:
