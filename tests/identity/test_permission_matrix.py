@@ -31,6 +31,10 @@ PUBLIC = {
     ("POST", "/api/v1/facilitators/login"),
     ("GET", "/api/v1/public/organizations/{id_or_slug}"),
     ("GET", "/api/v1/monitoring/rate-limit/status"),
+    ("GET", "/api/v1/menu"),
+    ("POST", "/api/v1/public/leads"),
+    ("POST", "/api/v1/public/bookings"),
+    ("GET", "/api/v1/public/availability"),
 }
 
 

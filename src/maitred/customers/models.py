@@ -1,4 +1,5 @@
-"""Customers (seeds 000, 001) and the marketing consents people give.
+"""Customers (seeds 000, 001), the marketing consents people give, and the spam public forms
+drop (counted, never stored).
 
 Email and phone are encrypted at rest and found by blind index (exact match only); the name stays
 searchable in clear. Erasure blanks the person and keeps the row, so bookings and money stay
@@ -6,7 +7,7 @@ in the books.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -65,3 +66,14 @@ class ContactConsent(TenantOwned, Base):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     consented_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
+
+
+class DroppedSubmission(TenantOwned, Base):
+    """Spam caught by a public form's honeypot: counted per form and day, never stored."""
+
+    __tablename__ = "dropped_submissions"
+    __table_args__ = (UniqueConstraint("organization_id", "form", "day"),)
+
+    form: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date]
+    count: Mapped[int] = mapped_column(default=0)

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
@@ -49,18 +49,5 @@ class LeadNote(TenantOwned, Base):
     lead_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("leads.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
-
-
-class DroppedSubmission(TenantOwned, Base):
-    """Spam caught by a form's honeypot: counted per form and day, never stored."""
-
-    __tablename__ = "dropped_submissions"
-    __table_args__ = (UniqueConstraint("organization_id", "form", "day"),)
-
-    form: Mapped[str] = mapped_column(String(32))
-    day: Mapped[date]
-    count: Mapped[int] = mapped_column(default=0)
