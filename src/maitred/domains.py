@@ -8,7 +8,12 @@ import importlib
 from fastapi import APIRouter
 
 # Modules whose import registers outbox handlers (`<domain>/events.py`).
-EVENT_HANDLER_MODULES: tuple[str, ...] = ()
+EVENT_HANDLER_MODULES: tuple[str, ...] = (
+    "maitred.availability.events",
+    "maitred.bookings.events",
+    "maitred.leads.events",
+    "maitred.waitlist.events",
+)
 
 
 def root_routers() -> list[APIRouter]:
@@ -21,15 +26,25 @@ def root_routers() -> list[APIRouter]:
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
     from maitred.audit.router import router as audit
+    from maitred.availability.router import public_router as availability_public
+    from maitred.availability.router import router as availability
+    from maitred.bookings.router import public_router as bookings_public
+    from maitred.bookings.router import router as bookings
+    from maitred.customers.router import router as customers
     from maitred.identity.api_keys_router import router as api_keys
     from maitred.identity.mfa_router import router as mfa
     from maitred.identity.router import facilitator_router as facilitator_auth
     from maitred.identity.router import router as auth
     from maitred.identity.users_router import router as users
+    from maitred.leads.router import public_router as leads_public
+    from maitred.leads.router import router as leads
+    from maitred.menu.router import router as menu
     from maitred.monitoring.router import router as monitoring
+    from maitred.pricing.router import router as pricing
     from maitred.tenancy.locations_router import router as locations
     from maitred.tenancy.router import public_router as tenancy_public
     from maitred.tenancy.router import router as organizations
+    from maitred.waitlist.router import router as waitlist
 
     return [
         auth,
@@ -40,6 +55,16 @@ def api_routers() -> list[APIRouter]:
         organizations,
         locations,
         tenancy_public,
+        menu,
+        pricing,
+        customers,
+        leads,
+        leads_public,
+        availability,
+        availability_public,
+        bookings,
+        bookings_public,
+        waitlist,
         audit,
         monitoring,
     ]
