@@ -109,9 +109,12 @@ def run_wrk(
     method: str,
     load: LoadSettings,
     headers: Mapping[str, str] | None = None,
+    script: Path = SUMMARY_SCRIPT,
+    script_env: Mapping[str, str] | None = None,
 ) -> tuple[Measurement, str]:
     """One bounded wrk run against `url`, with `headers` on every request; the measurement and
-    wrk's own report."""
+    wrk's own report. `script` may build each request itself (it must print the summary line
+    as wrk_summary.lua does); `script_env` reaches it through os.getenv."""
     command = [
         wrk,
         f"-t{load.threads}",
@@ -120,13 +123,13 @@ def run_wrk(
         "--latency",
         *(arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")),
         "-s",
-        str(SUMMARY_SCRIPT),
+        str(script),
         url,
     ]
     try:
         done = subprocess.run(
             command,
-            env={**os.environ, "BENCH_METHOD": method},
+            env={**os.environ, "BENCH_METHOD": method, **(script_env or {})},
             capture_output=True,
             text=True,
             timeout=load.seconds + 60,

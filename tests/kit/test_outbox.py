@@ -34,16 +34,16 @@ class Rollback(Exception):
 async def test_committed_event_is_stored_with_one_pending_delivery_per_handler(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "notify.customer")
-    subscribe.add("booking.created", "crm.sync")
-    subscribe.add("booking.cancelled", "notify.chef")
+    subscribe.add("probe.created", "notify.customer")
+    subscribe.add("probe.created", "crm.sync")
+    subscribe.add("probe.cancelled", "notify.chef")
     organization_id, booking_id = uuid.uuid4(), uuid.uuid4()
     before = utcnow()
 
     async with database.transaction() as session:
         emitted = await outbox.emit(
             session,
-            "booking.created",
+            "probe.created",
             organization_id=organization_id,
             booking_id=booking_id,
             guest_count=8,
@@ -51,7 +51,7 @@ async def test_committed_event_is_stored_with_one_pending_delivery_per_handler(
 
     [event] = await all_events(database)
     assert event.id == emitted.id
-    assert event.name == "booking.created"
+    assert event.name == "probe.created"
     assert event.organization_id == organization_id
     assert event.payload == {"booking_id": str(booking_id), "guest_count": 8}
     assert before <= event.available_at <= utcnow()
@@ -69,12 +69,12 @@ async def test_committed_event_is_stored_with_one_pending_delivery_per_handler(
 async def test_rolled_back_transaction_leaves_no_event_and_no_delivery(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "notify.customer")
+    subscribe.add("probe.created", "notify.customer")
     written_inside: list[int | None] = []
 
     async def emit_then_fail() -> None:
         async with database.transaction() as session:
-            await outbox.emit(session, "booking.created", booking_id=uuid.uuid4())
+            await outbox.emit(session, "probe.created", booking_id=uuid.uuid4())
             await session.flush()
             for table in (OutboxEvent, OutboxDelivery):
                 written_inside.append(await session.scalar(select(func.count()).select_from(table)))
@@ -91,7 +91,7 @@ async def test_rolled_back_transaction_leaves_no_event_and_no_delivery(
 async def test_event_without_handlers_is_kept_as_history_without_deliveries(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "notify.customer")
+    subscribe.add("probe.created", "notify.customer")
 
     async with database.transaction() as session:
         await outbox.emit(session, "lead.archived", lead_id="L-1")
@@ -104,11 +104,11 @@ async def test_event_without_handlers_is_kept_as_history_without_deliveries(
 async def test_scheduled_event_is_due_at_its_available_at(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.reminder", "notify.customer")
+    subscribe.add("probe.reminder", "notify.customer")
     remind_at = (utcnow() + timedelta(days=2)).replace(microsecond=0)
 
     async with database.transaction() as session:
-        await outbox.emit(session, "booking.reminder", available_at=remind_at, booking_id="B-1")
+        await outbox.emit(session, "probe.reminder", available_at=remind_at, booking_id="B-1")
 
     [event] = await all_events(database)
     [delivery] = await all_deliveries(database)
@@ -119,14 +119,14 @@ async def test_scheduled_event_is_due_at_its_available_at(
 async def test_deliveries_follow_the_handlers_registered_when_the_event_is_emitted(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "notify.customer")
+    subscribe.add("probe.created", "notify.customer")
     async with database.transaction() as session:
-        first = await outbox.emit(session, "booking.created", booking_id="B-1")
+        first = await outbox.emit(session, "probe.created", booking_id="B-1")
 
-    subscribe.add("booking.created", "crm.sync")
-    outbox.unregister("booking.created", "notify.customer")
+    subscribe.add("probe.created", "crm.sync")
+    outbox.unregister("probe.created", "notify.customer")
     async with database.transaction() as session:
-        second = await outbox.emit(session, "booking.created", booking_id="B-2")
+        second = await outbox.emit(session, "probe.created", booking_id="B-2")
 
     assert sorted((d.event_id, d.handler) for d in await all_deliveries(database)) == sorted(
         [(first.id, "notify.customer"), (second.id, "crm.sync")]

@@ -60,8 +60,8 @@ def fast(**changes: float) -> WorkerOptions:
 async def test_worker_delivers_a_committed_event_and_the_handlers_writes_commit_with_done(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync", writes_organization=True)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync", writes_organization=True)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     worker = Worker(database, FAST)
     before = utcnow()
 
@@ -70,7 +70,7 @@ async def test_worker_delivers_a_committed_event_and_the_handlers_writes_commit_
     [call] = recorder.calls
     assert call.event == Event(
         id=event_id,
-        name="booking.created",
+        name="probe.created",
         organization_id=None,
         payload={"booking_id": "B-1"},
         created_at=call.event.created_at,
@@ -87,8 +87,8 @@ async def test_worker_delivers_a_committed_event_and_the_handlers_writes_commit_
 async def test_failing_handler_keeps_none_of_its_writes_and_its_delivery_pending(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync", failures=1, writes_organization=True)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync", failures=1, writes_organization=True)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     worker = Worker(database, FAST)
 
     assert await worker.run_once() == 1
@@ -106,8 +106,8 @@ async def test_failing_handler_is_retried_with_exponential_backoff_until_it_succ
     database: Database, subscribe: Subscriptions
 ) -> None:
     backoff = 0.2
-    recorder = subscribe.add("booking.created", "crm.sync", failures=2, writes_organization=True)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync", failures=2, writes_organization=True)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     worker = Worker(database, fast(backoff_seconds=backoff, lease_seconds=0.3, max_attempts=5))
 
     async def delivery() -> OutboxDelivery:
@@ -148,8 +148,8 @@ def test_backoff_doubles_from_the_base_up_to_the_cap(database: Database) -> None
 async def test_delivery_is_dead_after_max_attempts_and_never_tried_again(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync", failures=100)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync", failures=100)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     worker = Worker(database, fast(max_attempts=3, max_backoff_seconds=0.05))
 
     async def dead() -> bool:
@@ -170,9 +170,9 @@ async def test_delivery_is_dead_after_max_attempts_and_never_tried_again(
 async def test_one_failing_handler_neither_blocks_nor_repeats_another_on_the_same_event(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    failing = subscribe.add("booking.created", "a.failing", failures=100)
-    recording = subscribe.add("booking.created", "b.recording", writes_organization=True)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    failing = subscribe.add("probe.created", "a.failing", failures=100)
+    recording = subscribe.add("probe.created", "b.recording", writes_organization=True)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     worker = Worker(database, fast(max_attempts=3))
 
     assert await worker.run_once() == 2
@@ -194,10 +194,10 @@ async def test_one_failing_handler_neither_blocks_nor_repeats_another_on_the_sam
 async def test_event_is_not_delivered_before_its_available_at(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.reminder", "notify.customer")
+    recorder = subscribe.add("probe.reminder", "notify.customer")
     available_at = utcnow() + timedelta(seconds=0.5)
-    later = await emit_committed(database, "booking.reminder", available_at=available_at, n=2)
-    now = await emit_committed(database, "booking.reminder", n=1)
+    later = await emit_committed(database, "probe.reminder", available_at=available_at, n=2)
+    now = await emit_committed(database, "probe.reminder", n=1)
     worker = Worker(database, FAST)
 
     assert await worker.run_once() == 1
@@ -216,8 +216,8 @@ async def test_event_is_not_delivered_before_its_available_at(
 async def test_delivery_for_a_handler_this_worker_does_not_know_ends_dead(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "retired.handler")
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    subscribe.add("probe.created", "retired.handler")
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     subscribe.clear()
     worker = Worker(database, fast(max_attempts=2))
 
@@ -228,7 +228,7 @@ async def test_delivery_for_a_handler_this_worker_does_not_know_ends_dead(
     delivery = (await deliveries_by_handler(database, event_id))["retired.handler"]
     assert delivery.attempts == 2
     assert delivery.last_error == (
-        "LookupError: no handler 'retired.handler' for 'booking.created'"
+        "LookupError: no handler 'retired.handler' for 'probe.created'"
     )
 
 
@@ -245,9 +245,9 @@ async def second_database(settings: Settings) -> AsyncIterator[Database]:
 async def test_concurrent_claims_take_disjoint_deliveries(
     database: Database, settings: Settings, subscribe: Subscriptions
 ) -> None:
-    subscribe.add("booking.created", "crm.sync")
+    subscribe.add("probe.created", "crm.sync")
     async with database.transaction() as session:
-        events = [await outbox.emit(session, "booking.created", n=n) for n in range(60)]
+        events = [await outbox.emit(session, "probe.created", n=n) for n in range(60)]
 
     async with second_database(settings) as other:
         workers = [Worker(db, fast(batch_size=4)) for db in (database, other) for _ in range(3)]
@@ -264,8 +264,8 @@ async def test_concurrent_claims_take_disjoint_deliveries(
 async def test_expired_lease_passes_the_delivery_to_the_next_worker_and_only_it_runs_it(
     database: Database, settings: Settings, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync")
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync")
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
 
     async with second_database(settings) as other:
         slow, fresh = Worker(database, fast(lease_seconds=0.1)), Worker(other, FAST)
@@ -288,8 +288,8 @@ async def test_expired_lease_passes_the_delivery_to_the_next_worker_and_only_it_
 async def test_delivery_whose_handler_outlives_its_lease_is_not_run_again_meanwhile(
     database: Database, settings: Settings, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync", seconds=0.6, writes_organization=True)
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.6, writes_organization=True)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
 
     async with second_database(settings) as other:
         slow, eager = Worker(database, fast(lease_seconds=0.1)), Worker(other, FAST)
@@ -308,8 +308,8 @@ async def test_delivery_whose_handler_outlives_its_lease_is_not_run_again_meanwh
 async def test_two_running_workers_deliver_every_event_exactly_once(
     database: Database, settings: Settings, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync", seconds=0.01, writes_organization=True)
-    event_ids = [await emit_committed(database, "booking.created", n=n) for n in range(40)]
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.01, writes_organization=True)
+    event_ids = [await emit_committed(database, "probe.created", n=n) for n in range(40)]
     # Leases shorter than a batch takes: each worker also meets deliveries the other reclaimed.
     # Every reclaim counts as an attempt, hence max_attempts high enough never to bury one here.
     options = fast(batch_size=6, lease_seconds=0.05, poll_seconds=0.02, max_attempts=1000)
@@ -337,8 +337,8 @@ async def test_two_running_workers_deliver_every_event_exactly_once(
 async def test_delivery_whose_workers_keep_dying_ends_dead_without_running_again(
     database: Database, settings: Settings, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync")
-    event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+    recorder = subscribe.add("probe.created", "crm.sync")
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
     options = fast(max_attempts=2, lease_seconds=0.05)
 
     for _ in range(2):  # each worker claims it and dies before delivering
@@ -359,9 +359,9 @@ async def test_stopped_worker_finishes_the_delivery_in_hand_and_hands_back_the_r
     database: Database, subscribe: Subscriptions
 ) -> None:
     worker = Worker(database, fast(lease_seconds=60))
-    recorder = subscribe.add("booking.created", "crm.sync", on_call=worker.stop)
-    first = await emit_committed(database, "booking.created", n=1)
-    rest = [await emit_committed(database, "booking.created", n=n) for n in (2, 3)]
+    recorder = subscribe.add("probe.created", "crm.sync", on_call=worker.stop)
+    first = await emit_committed(database, "probe.created", n=1)
+    rest = [await emit_committed(database, "probe.created", n=n) for n in (2, 3)]
 
     await asyncio.wait_for(worker.run(), timeout=10)
 
@@ -378,7 +378,7 @@ async def test_stopped_worker_finishes_the_delivery_in_hand_and_hands_back_the_r
 async def test_running_worker_wakes_on_a_commit_in_its_process_and_reports_a_heartbeat(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    recorder = subscribe.add("booking.created", "crm.sync")
+    recorder = subscribe.add("probe.created", "crm.sync")
     # Polls once a minute: only the wake-up after commit can deliver within the test's deadline.
     worker = Worker(database, fast(poll_seconds=60))
     task = asyncio.create_task(worker.run())
@@ -392,7 +392,7 @@ async def test_running_worker_wakes_on_a_commit_in_its_process_and_reports_a_hea
             return await heartbeat_ids() == [worker.worker_id]
 
         await eventually(beating)
-        event_id = await emit_committed(database, "booking.created", booking_id="B-1")
+        event_id = await emit_committed(database, "probe.created", booking_id="B-1")
         await eventually(lambda: _called(recorder, 1), within=5)
     finally:
         worker.stop()

@@ -1,5 +1,182 @@
 """/menu (seed 004): categories and items; the active menu is public."""
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from maitred.identity.deps import AuthContext, requires
+from maitred.kit.deps import DbSession
+from maitred.kit.errors import ErrorBody
+from maitred.kit.pagination import Page, Pagination
+from maitred.menu import service as menu_service
+from maitred.menu.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+    PublicMenu,
+)
+from maitred.tenancy.public import PublicOrganization
 
 router = APIRouter(prefix="/menu", tags=["menu"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in"},
+    403: {"model": ErrorBody, "description": "The role lacks the permission"},
+    404: {"model": ErrorBody, "description": "No such category or item in this organization"},
+}
+Reader = Annotated[AuthContext, requires("menu:read")]
+Writer = Annotated[AuthContext, requires("menu:write")]
+Sort = Annotated[str | None, Query(description="`name`, `price` (items) or `sort_order`")]
+Order = Annotated[str | None, Query(description="`asc` or `desc`")]
+Search = Annotated[str | None, Query(max_length=200, description="Part of the name")]
+
+
+@router.get(
+    "",
+    response_model=PublicMenu,
+    responses={404: {"model": ErrorBody, "description": "No such organization"}},
+)
+async def public_menu(organization: PublicOrganization, db: DbSession) -> dict[str, Any]:
+    """The active menu grouped by category, for anyone (the organization from `X-Tenant-ID`
+    or `?org=`)."""
+    return await menu_service.public_menu(db, organization_id=organization.id)
+
+
+# --- Categories --------------------------------------------------------------------------------
+
+
+@router.get("/categories", response_model=Page[CategoryRead], responses=ERRORS)
+async def list_categories(
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    search: Search = None,
+    is_active: bool | None = None,
+    sort: Sort = None,
+    order: Order = None,
+) -> dict[str, Any]:
+    items, info = await menu_service.list_categories(
+        db,
+        organization_id=auth.org_id,
+        params=pagination,
+        search=search,
+        is_active=is_active,
+        sort=sort,
+        order=order,
+    )
+    return {"items": items, "pagination": info}
+
+
+@router.post("/categories", status_code=201, response_model=CategoryRead, responses=ERRORS)
+async def create_category(body: CategoryCreate, auth: Writer, db: DbSession) -> dict[str, Any]:
+    return await menu_service.create_category(db, organization_id=auth.org_id, **body.model_dump())
+
+
+@router.get("/categories/{category_id}", response_model=CategoryRead, responses=ERRORS)
+async def get_category(category_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+    return await menu_service.get_category(db, organization_id=auth.org_id, category_id=category_id)
+
+
+async def update_category(
+    category_id: uuid.UUID, body: CategoryUpdate, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Only the fields sent change."""
+    return await menu_service.update_category(
+        db,
+        organization_id=auth.org_id,
+        category_id=category_id,
+        changes=body.model_dump(exclude_unset=True),
+    )
+
+
+for method, name in (("PATCH", "update_category"), ("PUT", "replace_category")):
+    router.add_api_route(
+        "/categories/{category_id}",
+        update_category,
+        methods=[method],
+        name=name,
+        response_model=CategoryRead,
+        responses=ERRORS,
+    )
+
+
+@router.delete(
+    "/categories/{category_id}", status_code=204, response_class=Response, responses=ERRORS
+)
+async def delete_category(category_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
+    """Its items stay on the menu, uncategorized."""
+    await menu_service.delete_category(db, organization_id=auth.org_id, category_id=category_id)
+    return Response(status_code=204)
+
+
+# --- Items -------------------------------------------------------------------------------------
+
+
+@router.get("/items", response_model=Page[ItemRead], responses=ERRORS)
+async def list_items(
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    category_id: uuid.UUID | None = None,
+    is_active: bool | None = None,
+    search: Search = None,
+    dietary_tag: Annotated[str | None, Query(max_length=40, examples=["vegetarian"])] = None,
+    sort: Sort = None,
+    order: Order = None,
+) -> dict[str, Any]:
+    items, info = await menu_service.list_items(
+        db,
+        organization_id=auth.org_id,
+        params=pagination,
+        category_id=category_id,
+        is_active=is_active,
+        search=search,
+        dietary_tag=dietary_tag,
+        sort=sort,
+        order=order,
+    )
+    return {"items": items, "pagination": info}
+
+
+@router.post("/items", status_code=201, response_model=ItemRead, responses=ERRORS)
+async def create_item(body: ItemCreate, auth: Writer, db: DbSession) -> dict[str, Any]:
+    """`category_id` must be a category of this organization (else 422)."""
+    return await menu_service.create_item(db, organization_id=auth.org_id, **body.model_dump())
+
+
+@router.get("/items/{item_id}", response_model=ItemRead, responses=ERRORS)
+async def get_item(item_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+    return await menu_service.get_item(db, organization_id=auth.org_id, item_id=item_id)
+
+
+async def update_item(
+    item_id: uuid.UUID, body: ItemUpdate, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Only the fields sent change; `category_id: null` makes the item uncategorized."""
+    return await menu_service.update_item(
+        db,
+        organization_id=auth.org_id,
+        item_id=item_id,
+        changes=body.model_dump(exclude_unset=True),
+    )
+
+
+for method, name in (("PATCH", "update_item"), ("PUT", "replace_item")):
+    router.add_api_route(
+        "/items/{item_id}",
+        update_item,
+        methods=[method],
+        name=name,
+        response_model=ItemRead,
+        responses=ERRORS,
+    )
+
+
+@router.delete("/items/{item_id}", status_code=204, response_class=Response, responses=ERRORS)
+async def delete_item(item_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
+    await menu_service.delete_item(db, organization_id=auth.org_id, item_id=item_id)
+    return Response(status_code=204)

@@ -1,5 +1,121 @@
 """/waitlist (seed 000)."""
 
-from fastapi import APIRouter
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from maitred.identity.deps import AuthContext, requires
+from maitred.kit.deps import DbSession
+from maitred.kit.errors import ErrorBody
+from maitred.kit.pagination import Page, Pagination
+from maitred.waitlist import service as waitlist_service
+from maitred.waitlist.schemas import (
+    WaitlistConvert,
+    WaitlistConverted,
+    WaitlistCreate,
+    WaitlistRead,
+    WaitlistStatus,
+    WaitlistUpdate,
+)
 
 router = APIRouter(prefix="/waitlist", tags=["waitlist"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in"},
+    403: {"model": ErrorBody, "description": "The role lacks the permission"},
+    404: {"model": ErrorBody, "description": "No such waitlist entry in this organization"},
+}
+CONFLICTS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {"model": ErrorBody, "description": "`invalid_state` or `capacity_exceeded`"},
+}
+Reader = Annotated[AuthContext, requires("waitlist:read")]
+Writer = Annotated[AuthContext, requires("waitlist:write")]
+
+
+@router.get("", response_model=Page[WaitlistRead], responses=ERRORS)
+async def list_waitlist(
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    status: WaitlistStatus | None = None,
+    date_from: Annotated[date | None, Query(description="Earliest preferred_date")] = None,
+    date_to: Annotated[date | None, Query(description="Latest preferred_date")] = None,
+    customer_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """First come first served: the oldest entry first."""
+    items, info = await waitlist_service.list_entries(
+        db,
+        organization_id=auth.org_id,
+        params=pagination,
+        status=status.value if status else None,
+        date_from=date_from,
+        date_to=date_to,
+        customer_id=customer_id,
+    )
+    return {"items": items, "pagination": info}
+
+
+@router.post("", status_code=201, response_model=WaitlistRead, responses=ERRORS)
+async def add_to_waitlist(body: WaitlistCreate, auth: Writer, db: DbSession) -> dict[str, Any]:
+    """An embedded `customer` is found by email or phone, or created (source `waitlist`)."""
+    return await waitlist_service.create(
+        db,
+        organization_id=auth.org_id,
+        customer=body.customer,
+        customer_id=body.customer_id,
+        preferred_date=body.preferred_date,
+        preferred_time=body.preferred_time,
+        guest_count=body.guest_count,
+        location=body.location,
+        notes=body.notes,
+    )
+
+
+@router.get("/{entry_id}", response_model=WaitlistRead, responses=ERRORS)
+async def get_waitlist_entry(entry_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+    return await waitlist_service.get(db, organization_id=auth.org_id, entry_id=entry_id)
+
+
+@router.patch("/{entry_id}", response_model=WaitlistRead, responses=CONFLICTS)
+async def update_waitlist_entry(
+    entry_id: uuid.UUID, body: WaitlistUpdate, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Only the fields sent change. `status: waiting` re-queues an offered or expired entry."""
+    return await waitlist_service.update(
+        db,
+        organization_id=auth.org_id,
+        entry_id=entry_id,
+        changes=body.model_dump(exclude_unset=True),
+    )
+
+
+@router.delete("/{entry_id}", status_code=204, response_class=Response, responses=CONFLICTS)
+async def cancel_waitlist_entry(entry_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
+    """The entry stays, cancelled, for the record."""
+    await waitlist_service.cancel(db, organization_id=auth.org_id, entry_id=entry_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{entry_id}/convert",
+    status_code=201,
+    response_model=WaitlistConverted,
+    responses=CONFLICTS,
+)
+async def convert_waitlist_entry(
+    entry_id: uuid.UUID, body: WaitlistConvert, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Creates a pending booking; 409 `capacity_exceeded` when no chef team is free then."""
+    return await waitlist_service.convert(
+        db,
+        organization_id=auth.org_id,
+        actor_user_id=auth.user_id,
+        entry_id=entry_id,
+        event_date=body.event_date,
+        event_time=body.event_time,
+        location=body.location,
+        guest_count=body.guest_count,
+    )

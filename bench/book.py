@@ -1,0 +1,187 @@
+"""The booking book under load: the issue's three figures, measured on a busy database.
+
+    .venv/bin/python bench/book.py            # seeds 100,000 bookings, then 10 s per row
+    .venv/bin/python bench/book.py --quick    # 3 s per row (same data)
+
+With 100,000 bookings and 50,000 customers in the database (bench/book_seed.py), at 16
+connections: `GET /bookings` filtered by status and a month of dates, and `GET /availability` for
+one date, each with its p99 (goal: under 50 ms); and `POST /public/bookings` (validation, customer
+lookup, pricing, capacity claim, insert, outbox) next to the raw-driver insert ceiling of
+bench/run.py in the same run (goal: at least 40 % of it) with no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import book_seed
+import hostinfo
+import loadgen
+import servers
+from loadgen import LoadError, LoadSettings, Measurement
+from servers import Server, ServerError
+
+BENCH_DIR = Path(__file__).resolve().parent
+POST_SCRIPT = BENCH_DIR / "wrk_public_booking.lua"
+P99_GOAL_MS = 50.0
+INSERT_GOAL = 0.40
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--quick", action="store_true", help="3 s per row after 1 s of warm-up")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--bookings", type=int, default=100_000)
+    parser.add_argument("--customers", type=int, default=50_000)
+    parser.add_argument("--database-url", help="postgresql://… (default: a fresh SQLite file)")
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = 3.0, 1.0
+    return args
+
+
+def run(
+    wrk: str,
+    server: Server,
+    path: str,
+    args: argparse.Namespace,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    script_env: dict[str, str] | None = None,
+) -> Measurement:
+    url = server.base_url + path
+    script = POST_SCRIPT if script_env is not None else loadgen.SUMMARY_SCRIPT
+    for run_number, seconds in ((0, args.warmup), (1, args.duration)):
+        load = LoadSettings(seconds, args.connections, 1)
+        env = {**(script_env or {}), "BENCH_RUN": str(run_number)}
+        measurement, _report = loadgen.run_wrk(wrk, url, method, load, headers, script, env)
+    return measurement
+
+
+def row(label: str, m: Measurement, verdict: str) -> list[str]:
+    errors = m.non_2xx + m.socket_errors
+    return [
+        label,
+        f"{m.requests_per_s:,.0f}",
+        f"{m.p50_ms:.1f}",
+        f"{m.p99_ms:.1f}",
+        verdict,
+        str(errors),
+    ]
+
+
+def first_free_day(today: date) -> date:
+    """Past the seeded year of bookings, so the measured requests find free teams."""
+    return today + timedelta(days=370)
+
+
+def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[str]]:
+    database_url = args.database_url or f"sqlite:///{workdir / 'maitred.db'}"
+    driver = "asyncpg" if args.database_url else "aiosqlite"
+    secret_key = servers.new_secret_key()
+    env = servers.maitred_env(workdir, database_url, secret_key)
+    organization = servers.create_organization(workdir, env)
+    print(f"seeding {args.bookings:,} bookings and {args.customers:,} customers …", flush=True)
+    book_seed.run_seed(env, organization.id, bookings=args.bookings, customers=args.customers)
+    today = datetime.now(book_seed.ZONE).date()
+    started: list[Server] = []
+    rows: list[list[str]] = []
+    with servers.running(started):
+        started.append(servers.start_maitred(workdir, env))
+        started.append(servers.start_ceilings(workdir, database_url, 1, secret_key))
+        for server in started:
+            servers.wait_until_ready(server, "/health")
+        maitred, ceilings = started
+        bearer = {"Authorization": f"Bearer {servers.sign_in(maitred)}"}
+        month_from, month_to = today + timedelta(days=30), today + timedelta(days=60)
+        listing = (
+            f"/api/v1/bookings?status=confirmed&date_from={month_from}&date_to={month_to}"
+            "&sort=event_date&order=asc"
+        )
+        availability = f"/api/v1/availability?date={today + timedelta(days=45)}&guest_count=20"
+        for path in (listing, availability):
+            status, body = servers.fetch(maitred.base_url + path, headers=bearer, timeout=30.0)
+            if status != 200:
+                raise ServerError(f"{path} answered {status}: {body}")
+        print(f"load: wrk -t1 -c{args.connections} -d{args.duration:g}s (after {args.warmup:g} s)")
+        for label, path in (
+            ("GET /bookings (status + dates)", listing),
+            ("GET /availability (one date)", availability),
+        ):
+            m = run(wrk, maitred, path, args, headers=bearer)
+            verdict = f"p99 {'✓' if m.p99_ms < P99_GOAL_MS else '✗'} < {P99_GOAL_MS:g} ms"
+            rows.append(row(label, m, verdict))
+            print("  " + " | ".join(rows[-1]), flush=True)
+        ceiling = run(wrk, ceilings, "/raw/organizations", args, method="POST")
+        rows.append(row(f"ceiling: raw {driver} insert", ceiling, ""))
+        print("  " + " | ".join(rows[-1]), flush=True)
+        day_one = datetime.combine(first_free_day(today), datetime.min.time(), UTC)
+        script_env = {
+            "BENCH_FIRST_DAY_EPOCH": str(int(day_one.timestamp())),
+            "BENCH_PER_DAY": str(book_seed.TEAMS - book_seed.ACTIVE_PER_DAY - 5),
+            "BENCH_TENANT": organization.slug,
+        }
+        posted = run(
+            wrk, maitred, "/api/v1/public/bookings", args, method="POST", script_env=script_env
+        )
+        share = posted.requests_per_s / ceiling.requests_per_s if ceiling.requests_per_s else 0
+        verdict = f"{share:.0%} of raw insert {'✓' if share >= INSERT_GOAL else '✗'} ≥ 40 %"
+        rows.append(row("POST /public/bookings", posted, verdict))
+        print("  " + " | ".join(rows[-1]), flush=True)
+    return rows
+
+
+def table(rows: list[list[str]]) -> str:
+    header = ["row", "req/s", "p50 ms", "p99 ms", "goal", "errors"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)) + " |"]
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        wrk = loadgen.ensure_wrk()
+        machine = hostinfo.machine_info(wrk, "booking book")
+        hostinfo.print_machine(machine)
+        with tempfile.TemporaryDirectory(prefix="maitred-bench-book-") as tmp:
+            rows = benchmark(args, wrk, Path(tmp))
+    except (LoadError, ServerError) as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+    print()
+    print(table(rows))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or BENCH_DIR / "results" / f"book-{stamp}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    document: dict[str, Any] = {
+        "machine": machine,
+        "args": vars(args) | {"output": None},
+        "rows": rows,
+    }
+    output.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    print(f"\nresults: {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

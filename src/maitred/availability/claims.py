@@ -1,0 +1,242 @@
+"""The claim ledger: which chef team is promised to which booking, never one team twice.
+
+A claimer first takes the lock rows (`capacity_days`) of every local day its span touches, then
+reads the teams and the active claims, then inserts its own. Two claims that could overlap touch
+a common day, so they are taken one after the other and the second sees the first. Expiry is a
+condition of every read (`active_at`), never a job the ledger waits for: the worker releasing
+expired holds only tidies up and tells the waitlist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.availability.calendar import Window, buffered, overlaps, teams_needed, works_on
+from maitred.availability.errors import CapacityExceeded
+from maitred.availability.models import CapacityClaim, ChefTeam
+from maitred.availability.policy import policy_of
+from maitred.availability.repository import ClaimRepository, TeamRepository
+from maitred.kit import outbox
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import ValidationFailed
+
+ONE_DAY = timedelta(days=1)
+# A claim's span starts at most a day before its own date and lasts at most two days (event and
+# buffers are capped by the settings), so claims that can reach a day are within these bounds.
+_REACH_BEFORE, _REACH_AFTER = timedelta(days=3), timedelta(days=1)
+
+
+def is_active(claim: CapacityClaim, now: datetime) -> bool:
+    return claim.released_at is None and (claim.expires_at is None or claim.expires_at > now)
+
+
+def lock_days(window: Window, start: datetime, end: datetime) -> list[date]:
+    """The event's day, the next one, and every local day the buffered span touches."""
+    zone = ZoneInfo(window.timezone)
+    first = min(window.day, start.astimezone(zone).date())
+    last = max(window.day + ONE_DAY, (end - timedelta(microseconds=1)).astimezone(zone).date())
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    window: Window,
+    guest_count: int,
+    hold_until: datetime | None,
+    team_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Takes free teams for the booking at `window` (replacing its earlier claims, so a
+    reschedule or a larger party is one atomic step); the first team's id. Nothing changes when
+    there are not enough free teams (CapacityExceeded)."""
+    policy = await policy_of(session, organization_id)
+    start, end = buffered(policy.rules, window)
+    days = lock_days(window, start, end)
+    claims = ClaimRepository(session, organization_id)
+    await claims.lock_days(days)
+    now = utcnow()
+    teams = await TeamRepository(session, organization_id).active()
+    if team_id is not None and all(t.id != team_id for t in teams):
+        raise ValidationFailed(details={"chef_team_id": "No such active chef team"})
+    earlier = await claims.unreleased_of(booking_id)
+    busy = {
+        team
+        for booking, team, taken_from, taken_to in await claims.active_between(
+            days[0] - _REACH_BEFORE, days[-1] + _REACH_AFTER, now
+        )
+        if booking != booking_id and overlaps(taken_from, taken_to, start, end)
+    }
+    free = [
+        t
+        for t in teams
+        if t.id not in busy and works_on(t.working_weekdays, t.time_off, window.day)
+    ]
+    chosen = _choose(free, teams_needed(policy.rules, guest_count), team_id, earlier)
+    kept = {(t.id, start, end) for t in chosen}
+    freed = {
+        c.day
+        for c in earlier
+        if is_active(c, now) and (c.team_id, c.starts_at, c.ends_at) not in kept
+    }
+    for old in earlier:
+        old.released_at = now
+    for team in chosen:
+        claims.add(
+            CapacityClaim(
+                booking_id=booking_id,
+                team_id=team.id,
+                day=window.day,
+                starts_at=start,
+                ends_at=end,
+                expires_at=hold_until,
+            )
+        )
+    await session.flush()
+    await _announce_released(session, organization_id, booking_id, freed)
+    if hold_until is not None:
+        await outbox.emit(
+            session,
+            "capacity.hold_expired",
+            organization_id=organization_id,
+            available_at=hold_until,
+            booking_id=booking_id,
+        )
+    return chosen[0].id
+
+
+def _choose(
+    free: list[ChefTeam],
+    needed: int,
+    forced: uuid.UUID | None,
+    earlier: Sequence[CapacityClaim],
+) -> list[ChefTeam]:
+    """`needed` of the free teams: the forced one first, then those the booking already had."""
+    held = {c.team_id for c in earlier}
+    ordered = sorted(free, key=lambda t: (t.id != forced, t.id not in held))
+    if len(ordered) < needed or (forced is not None and ordered[0].id != forced):
+        raise CapacityExceeded()
+    return ordered[:needed]
+
+
+async def confirm(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    window: Window,
+    guest_count: int,
+) -> uuid.UUID:
+    """The booking's hold becomes permanent; when it ran out (or no longer fits the window or
+    the party), the teams are claimed again, which may fail with CapacityExceeded."""
+    policy = await policy_of(session, organization_id)
+    start, end = buffered(policy.rules, window)
+    claims = ClaimRepository(session, organization_id)
+    await claims.lock_days(lock_days(window, start, end))
+    now = utcnow()
+    held = [c for c in await claims.unreleased_of(booking_id) if is_active(c, now)]
+    fitting = [
+        c
+        for c in held
+        if c.day == window.day and c.starts_at <= window.starts_at and c.ends_at >= window.ends_at
+    ]
+    needed = teams_needed(policy.rules, guest_count)
+    keep = fitting[:needed]
+    if len(keep) < needed or await claims.make_permanent([c.id for c in keep]) < needed:
+        return await claim(
+            session,
+            organization_id=organization_id,
+            booking_id=booking_id,
+            window=window,
+            guest_count=guest_count,
+            hold_until=None,
+        )
+    spare = [c for c in held if c not in keep]
+    for extra in spare:
+        extra.released_at = now
+    await session.flush()
+    await _announce_released(session, organization_id, booking_id, {c.day for c in spare})
+    return keep[0].team_id
+
+
+async def release(
+    session: AsyncSession, *, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> None:
+    """Gives back everything the booking holds (cancelled, completed early, expired)."""
+    now = utcnow()
+    earlier = await ClaimRepository(session, organization_id).unreleased_of(booking_id)
+    freed = {c.day for c in earlier if is_active(c, now)}
+    for old in earlier:
+        old.released_at = now
+    await session.flush()
+    await _announce_released(session, organization_id, booking_id, freed)
+
+
+async def release_expired_hold(
+    session: AsyncSession, *, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> None:
+    """Marks the booking's run-out holds released (idempotent: confirmed or renewed holds and
+    released claims are left alone) and tells the waitlist of the days freed."""
+    days = await ClaimRepository(session, organization_id).release_expired(booking_id, utcnow())
+    await _announce_released(session, organization_id, booking_id, set(days))
+
+
+async def _announce_released(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, days: set[date]
+) -> None:
+    for day in sorted(days):
+        await outbox.emit(
+            session,
+            "capacity.released",
+            organization_id=organization_id,
+            day=day.isoformat(),
+            booking_id=booking_id,
+        )
+
+
+async def ledger_problems(session: AsyncSession, *, organization_id: uuid.UUID) -> list[str]:
+    """What is wrong with the ledger of events still to come (empty when it is sound): a team
+    promised twice at once, claims held for bookings that should not hold any, confirmed
+    bookings on a hold that will run out, and bookings that should hold a team but hold none."""
+    now = utcnow()
+    claims = ClaimRepository(session, organization_id)
+    active = await claims.future_active(now)
+    problems: list[str] = []
+    by_team: dict[uuid.UUID, list[CapacityClaim]] = defaultdict(list)
+    for row in active:
+        by_team[row.team_id].append(row)
+    for team, rows in by_team.items():
+        latest = rows[0]  # of the claims so far, the one ending last
+        for after in rows[1:]:
+            if after.starts_at < latest.ends_at:
+                problems.append(
+                    f"team {team} is promised to bookings {latest.booking_id} and "
+                    f"{after.booking_id} at once ({after.starts_at.isoformat()})"
+                )
+            if after.ends_at > latest.ends_at:
+                latest = after
+    statuses = await claims.statuses_of({c.booking_id for c in active})
+    holding = {row.id: row for row in await claims.holding_bookings(now)}
+    for row in active:
+        status = statuses.get(row.booking_id)
+        if status is None:
+            problems.append(f"claim {row.id} holds team {row.team_id} for no booking")
+        elif row.booking_id not in holding:
+            problems.append(f"booking {row.booking_id} is {status} but holds team {row.team_id}")
+        elif holding[row.booking_id].event_date != row.day:
+            problems.append(f"booking {row.booking_id} holds team {row.team_id} on {row.day}")
+        elif status == "confirmed" and row.expires_at is not None:
+            problems.append(f"confirmed booking {row.booking_id} holds only an expiring hold")
+    claimed = {c.booking_id for c in active}
+    for booking_id, booking in holding.items():
+        hold_over = booking.hold_expires_at is not None and booking.hold_expires_at <= now
+        if booking_id not in claimed and not (booking.status == "pending" and hold_over):
+            problems.append(f"booking {booking_id} is {booking.status} but holds no team")
+    return problems

@@ -1,0 +1,231 @@
+"""Every query of availability: chef teams, the day locks, and the claim ledger."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    Uuid,
+    and_,
+    column,
+    delete,
+    or_,
+    select,
+    table,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
+
+from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
+from maitred.kit.clock import utcnow
+from maitred.kit.db import UTCDateTime
+from maitred.kit.repository import Repository
+
+# The columns of the book the integrity check compares claims with. Read as a plain table:
+# bookings depends on availability, not the other way round.
+_bookings = table(
+    "bookings",
+    column("id", Uuid),
+    column("organization_id", Uuid),
+    column("status", String),
+    column("event_date", Date),
+    column("ends_at", UTCDateTime()),
+    column("hold_expires_at", UTCDateTime()),
+)
+HOLDING_STATUSES = ("pending", "confirmed")
+
+
+def active_at(now: datetime) -> ColumnElement[bool]:
+    """A claim holds its team while neither released nor expired; no background job needed."""
+    return and_(
+        CapacityClaim.released_at.is_(None),
+        or_(CapacityClaim.expires_at.is_(None), CapacityClaim.expires_at > now),
+    )
+
+
+class TeamRepository(Repository[ChefTeam]):
+    model: ClassVar[type[Any]] = ChefTeam
+    not_found_message: ClassVar[str] = "No such chef team"
+
+    def matching(self, *, is_active: bool | None) -> Select[tuple[ChefTeam]]:
+        statement = self.scoped()
+        if is_active is not None:
+            statement = statement.where(ChefTeam.is_active.is_(is_active))
+        return statement
+
+    async def active(self) -> Sequence[ChefTeam]:
+        return await self.all(
+            self.scoped().where(ChefTeam.is_active.is_(True)).order_by(ChefTeam.name, ChefTeam.id)
+        )
+
+    async def has_future_claims(self, team_id: uuid.UUID, now: datetime) -> bool:
+        found = await self.session.scalar(
+            select(CapacityClaim.id)
+            .where(
+                CapacityClaim.organization_id == self.organization_id,
+                CapacityClaim.team_id == team_id,
+                CapacityClaim.ends_at > now,
+                active_at(now),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def delete(self, team: ChefTeam) -> None:
+        """The team and its spent claims (released, expired or past): they constrain nothing."""
+        await self.session.execute(
+            delete(CapacityClaim)
+            .where(
+                CapacityClaim.organization_id == self.organization_id,
+                CapacityClaim.team_id == team.id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.delete(team)
+
+
+class ClaimRepository(Repository[CapacityClaim]):
+    model: ClassVar[type[Any]] = CapacityClaim
+
+    async def lock_days(self, days: Sequence[date]) -> None:
+        """Takes the lock row of every day in `days`, in ascending order (no deadlocks): on
+        PostgreSQL the row lock is held until commit, so claimers of a day run one at a time;
+        on SQLite the write transaction already holds the database's single writer lock."""
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        now = utcnow()
+        for day in sorted(set(days)):
+            await self.session.execute(
+                insert(CapacityDay)
+                .values(
+                    id=uuid.uuid4(),
+                    organization_id=self.organization_id,
+                    day=day,
+                    version=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["organization_id", "day"])
+            )
+            await self.session.execute(
+                update(CapacityDay)
+                .where(CapacityDay.organization_id == self.organization_id, CapacityDay.day == day)
+                .values(version=CapacityDay.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def active_between(
+        self, first: date, last: date, now: datetime
+    ) -> Sequence[tuple[uuid.UUID, uuid.UUID, datetime, datetime]]:
+        """(booking, team, starts_at, ends_at) of the active claims of days `first`..`last`."""
+        rows = await self.session.execute(
+            select(
+                CapacityClaim.booking_id,
+                CapacityClaim.team_id,
+                CapacityClaim.starts_at,
+                CapacityClaim.ends_at,
+            ).where(
+                CapacityClaim.organization_id == self.organization_id,
+                CapacityClaim.day >= first,
+                CapacityClaim.day <= last,
+                active_at(now),
+            )
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def unreleased_of(self, booking_id: uuid.UUID) -> Sequence[CapacityClaim]:
+        return await self.all(
+            self.scoped()
+            .where(CapacityClaim.booking_id == booking_id, CapacityClaim.released_at.is_(None))
+            .order_by(CapacityClaim.created_at, CapacityClaim.id)
+        )
+
+    async def mark_released(self, claim_ids: Collection[uuid.UUID], now: datetime) -> None:
+        if claim_ids:
+            await self.session.execute(
+                update(CapacityClaim)
+                .where(
+                    CapacityClaim.organization_id == self.organization_id,
+                    CapacityClaim.id.in_(list(claim_ids)),
+                    CapacityClaim.released_at.is_(None),
+                )
+                .values(released_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def release_expired(self, booking_id: uuid.UUID, now: datetime) -> Sequence[date]:
+        """Releases the booking's holds that ran out; the days they were on."""
+        rows = await self.session.execute(
+            update(CapacityClaim)
+            .where(
+                CapacityClaim.organization_id == self.organization_id,
+                CapacityClaim.booking_id == booking_id,
+                CapacityClaim.released_at.is_(None),
+                CapacityClaim.expires_at.is_not(None),
+                CapacityClaim.expires_at <= now,
+            )
+            .values(released_at=now)
+            .returning(CapacityClaim.day)
+            .execution_options(synchronize_session="fetch")
+        )
+        return [row[0] for row in rows]
+
+    async def make_permanent(self, claim_ids: Collection[uuid.UUID]) -> int:
+        """Clears the expiry of those of `claim_ids` not released meanwhile (the expiry job
+        takes no day lock, so it may just have released one); how many were kept."""
+        result = await self.session.execute(
+            update(CapacityClaim)
+            .where(
+                CapacityClaim.organization_id == self.organization_id,
+                CapacityClaim.id.in_(list(claim_ids)),
+                CapacityClaim.released_at.is_(None),
+            )
+            .values(expires_at=None)
+            .execution_options(synchronize_session="fetch")
+        )
+        count: int = result.rowcount  # type: ignore[attr-defined]
+        return count
+
+    async def future_active(self, now: datetime) -> Sequence[CapacityClaim]:
+        return await self.all(
+            self.scoped()
+            .where(CapacityClaim.ends_at > now, active_at(now))
+            .order_by(CapacityClaim.team_id, CapacityClaim.starts_at)
+        )
+
+    async def holding_bookings(self, now: datetime) -> Sequence[Any]:
+        """Bookings still to happen that should hold a team: confirmed, or pending within
+        their hold (id, status, event_date, hold_expires_at)."""
+        rows = await self.session.execute(
+            select(
+                _bookings.c.id,
+                _bookings.c.status,
+                _bookings.c.event_date,
+                _bookings.c.hold_expires_at,
+            ).where(
+                _bookings.c.organization_id == self.organization_id,
+                _bookings.c.status.in_(HOLDING_STATUSES),
+                _bookings.c.ends_at > now,
+            )
+        )
+        return rows.all()
+
+    async def statuses_of(self, booking_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not booking_ids:
+            return {}
+        rows = await self.session.execute(
+            select(_bookings.c.id, _bookings.c.status).where(
+                _bookings.c.organization_id == self.organization_id,
+                _bookings.c.id.in_(list(booking_ids)),
+            )
+        )
+        return {row[0]: row[1] for row in rows}

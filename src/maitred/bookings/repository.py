@@ -1,0 +1,207 @@
+"""Every query of bookings, scoped to one organization by construction.
+
+The list runs on the (organization, status, event_date) and (organization, event_date) indexes of
+bookings/models.py; nothing here issues a query per row.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    CursorResult,
+    Select,
+    String,
+    Uuid,
+    case,
+    delete,
+    func,
+    select,
+    table,
+    type_coerce,
+    update,
+)
+
+from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
+from maitred.kit.repository import Repository
+
+_REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d+$")
+# The customers' name, for "search by customer name" in one statement. Only the columns of the
+# table are named here, never the customers domain's model (bookings uses customers' service).
+_customers = table(
+    "customers",
+    Column("id", Uuid),
+    Column("organization_id", Uuid),
+    Column("name", String),
+)
+
+
+@dataclass(frozen=True)
+class BookingFilters:
+    statuses: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    customer_id: uuid.UUID | None = None
+    event_type: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    customer_id: uuid.UUID
+    total_bookings: int
+    spent_minor: int
+    upcoming_bookings: int
+    last_booking_date: date | None
+
+
+class BookingRepository(Repository[Booking]):
+    model = Booking
+    not_found_message = "No such booking"
+
+    def filtered(self, filters: BookingFilters) -> Select[tuple[Booking]]:
+        statement = self.scoped()
+        if filters.statuses:
+            statement = statement.where(Booking.status.in_(filters.statuses))
+        if filters.date_from is not None:
+            statement = statement.where(Booking.event_date >= filters.date_from)
+        if filters.date_to is not None:
+            statement = statement.where(Booking.event_date <= filters.date_to)
+        if filters.customer_id is not None:
+            statement = statement.where(Booking.customer_id == filters.customer_id)
+        if filters.event_type:
+            statement = statement.where(Booking.event_type == filters.event_type)
+        if filters.search:
+            statement = statement.where(self._matching(filters.search))
+        return statement
+
+    def _matching(self, search: str) -> Any:
+        """The exact reference number, or else part of the customer's name (one or the other, so
+        each runs on its own index)."""
+        if _REFERENCE.match(search.strip()):
+            return Booking.reference_number == search.strip().upper()
+        pattern = (
+            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        named = select(_customers.c.id).where(
+            _customers.c.organization_id == self.organization_id,
+            func.lower(_customers.c.name).like(pattern, escape="\\"),
+        )
+        return Booking.customer_id.in_(named)
+
+    async def lines_of(self, booking_id: uuid.UUID) -> Sequence[BookingLine]:
+        statement = (
+            select(BookingLine)
+            .where(
+                BookingLine.organization_id == self.organization_id,
+                BookingLine.booking_id == booking_id,
+            )
+            .order_by(BookingLine.position)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def history_of(self, booking_id: uuid.UUID) -> Sequence[BookingStatusChange]:
+        statement = (
+            select(BookingStatusChange)
+            .where(
+                BookingStatusChange.organization_id == self.organization_id,
+                BookingStatusChange.booking_id == booking_id,
+            )
+            .order_by(BookingStatusChange.created_at, BookingStatusChange.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def replace_lines(self, booking_id: uuid.UUID, lines: Sequence[BookingLine]) -> None:
+        await self.session.execute(
+            delete(BookingLine).where(
+                BookingLine.organization_id == self.organization_id,
+                BookingLine.booking_id == booking_id,
+            )
+        )
+        self.add_all(lines)
+
+    def add_all(self, rows: Sequence[BookingLine | BookingStatusChange]) -> None:
+        for row in rows:
+            row.organization_id = self.organization_id
+            self.session.add(row)
+
+    async def swap_status(
+        self, booking_id: uuid.UUID, *, old: str, new: str, values: dict[str, Any]
+    ) -> bool:
+        """Compare-and-swap: only one of two racing changes of the same status wins."""
+        result = await self.session.execute(
+            update(Booking)
+            .where(
+                Booking.organization_id == self.organization_id,
+                Booking.id == booking_id,
+                Booking.status == old,
+            )
+            .values(status=new, **values)
+            .execution_options(synchronize_session="fetch")
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    async def add_payment(self, booking_id: uuid.UUID, amount: Any) -> bool:
+        """One guarded statement, so concurrent payments add up instead of overwriting."""
+        result = await self.session.execute(
+            update(Booking)
+            .where(Booking.organization_id == self.organization_id, Booking.id == booking_id)
+            .values(amount_paid=Booking.amount_paid + amount)
+            .execution_options(synchronize_session="fetch")
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    async def stats(self, customer_ids: Collection[uuid.UUID], today: date) -> list[StatsRow]:
+        """Booking figures of many customers in one grouped query."""
+        if not customer_ids:
+            return []
+        kept = Booking.status != "cancelled"
+        minor = type_coerce(Booking.total_amount, BigInteger)
+        statement = (
+            select(
+                Booking.customer_id,
+                func.sum(case((kept, 1), else_=0)),
+                func.sum(case((Booking.status == "completed", minor), else_=0)),
+                func.sum(
+                    case(
+                        (
+                            Booking.status.in_(("pending", "confirmed"))
+                            & (Booking.event_date >= today),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+                func.max(case((kept & (Booking.event_date <= today), Booking.event_date))),
+            )
+            .where(
+                Booking.organization_id == self.organization_id,
+                Booking.customer_id.in_(list(customer_ids)),
+            )
+            .group_by(Booking.customer_id)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return [
+            StatsRow(
+                customer_id=row[0],
+                total_bookings=int(row[1] or 0),
+                spent_minor=int(row[2] or 0),
+                upcoming_bookings=int(row[3] or 0),
+                last_booking_date=_as_date(row[4]),
+            )
+            for row in rows
+        ]
+
+
+def _as_date(value: object) -> date | None:
+    """SQLite hands back MAX() over a CASE of dates as text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

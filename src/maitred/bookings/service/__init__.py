@@ -1,0 +1,31 @@
+"""The rules of bookings, by operation; other domains call `create_booking` and
+`record_payment`. Importing this package registers the booking figures customers show."""
+
+from maitred.bookings.service.access import Viewer, viewer_of
+from maitred.bookings.service.change import (
+    cancel_booking,
+    record_payment,
+    transition,
+    update_booking,
+)
+from maitred.bookings.service.create import create_booking, create_from_form
+from maitred.bookings.service.public import request_booking
+from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
+from maitred.customers import stats as customer_stats
+
+customer_stats.provide(booking_stats)
+
+__all__ = [
+    "Viewer",
+    "booking_stats",
+    "cancel_booking",
+    "create_booking",
+    "create_from_form",
+    "get_booking",
+    "list_bookings",
+    "record_payment",
+    "request_booking",
+    "transition",
+    "update_booking",
+    "viewer_of",
+]

@@ -1,0 +1,61 @@
+"""Who is asking: staff see the organization's book, a customer only their own bookings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.customers import service as customers_service
+from maitred.identity import service as identity_service
+from maitred.identity.deps import AuthContext
+from maitred.kit.errors import NotFound
+from maitred.kit.roles import Role
+
+
+@dataclass(frozen=True)
+class Viewer:
+    organization_id: uuid.UUID
+    user_id: uuid.UUID | None
+    is_customer: bool
+
+
+def viewer_of(auth: AuthContext) -> Viewer:
+    return Viewer(
+        organization_id=auth.org_id,
+        user_id=auth.user_id,
+        is_customer=auth.role == Role.customer and auth.user_id is not None,
+    )
+
+
+async def own_customer(
+    session: AsyncSession, viewer: Viewer
+) -> customers_service.CustomerBrief | None:
+    """The signed-in customer's record, if they have one yet."""
+    assert viewer.user_id is not None
+    return await customers_service.for_user(
+        session, organization_id=viewer.organization_id, user_id=viewer.user_id
+    )
+
+
+async def own_customer_or_create(
+    session: AsyncSession, viewer: Viewer
+) -> customers_service.CustomerBrief:
+    """A customer booking for the first time gets a record made from their profile."""
+    found = await own_customer(session, viewer)
+    if found is not None:
+        return found
+    assert viewer.user_id is not None
+    user = await identity_service.get_user(session, viewer.user_id)
+    if user is None:
+        raise NotFound("No such user")
+    return await customers_service.find_or_create(
+        session,
+        organization_id=viewer.organization_id,
+        name=user.full_name or user.email,
+        email=user.email,
+        phone=user.phone,
+        source="customer",
+        user_id=user.id,
+    )

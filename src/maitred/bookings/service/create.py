@@ -1,0 +1,291 @@
+"""Making a booking: check the date, price it, promise a chef team, number it, record it.
+
+The team is claimed before anything is written, so a full slot (CapacityExceeded) leaves
+nothing behind, not even a spent reference number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.availability import service as availability_service
+from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
+from maitred.bookings.repository import BookingRepository
+from maitred.bookings.schemas import BookingCreate, MenuItemIn
+from maitred.bookings.service.access import Viewer, own_customer_or_create
+from maitred.bookings.service.location import place_of
+from maitred.bookings.service.read import detail
+from maitred.bookings.service.status import CONFIRMED, PENDING
+from maitred.customers import service as customers_service
+from maitred.kit import numbering, outbox
+from maitred.kit.auditnote import record
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import Forbidden, NotFound, ValidationFailed
+from maitred.pricing import service as pricing_service
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.book_settings import BookingPolicySettings
+from maitred.tenancy.models import Organization
+
+REFERENCE_SERIES = "BK"
+
+
+async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    return organization
+
+
+def checked_event_type(policy: BookingPolicySettings, event_type: str) -> str:
+    wanted = (event_type or "other").strip().lower()
+    if wanted not in policy.event_types:
+        raise ValidationFailed(
+            details={"event_type": f"Must be one of: {', '.join(policy.event_types)}"}
+        )
+    return wanted
+
+
+def apply_quote(booking: Booking, quote: pricing_service.Quote) -> list[BookingLine]:
+    """Copies the quote's amounts onto the booking; returns its menu lines to store."""
+    booking.currency = quote.currency
+    booking.subtotal = quote.subtotal
+    booking.service_fee = quote.service_fee
+    booking.travel_fee = quote.travel_fee
+    booking.tax = quote.tax
+    booking.total_amount = quote.total_amount
+    booking.deposit_amount = quote.deposit_amount
+    booking.pricing = quote.as_json()
+    return [
+        BookingLine(
+            booking_id=booking.id,
+            menu_item_id=line.menu_item_id,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            pricing_unit=line.pricing_unit or "per_item",
+            amount=line.amount,
+            position=position,
+        )
+        for position, line in enumerate(line for line in quote.lines if line.kind == "menu")
+    ]
+
+
+async def create_booking(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    actor_user_id: uuid.UUID | None,
+    customer_id: uuid.UUID,
+    event_date: date,
+    event_time: time | None,
+    guest_count: int,
+    event_type: str = "other",
+    location: str = "",
+    location_details: dict[str, Any] | None = None,
+    menu: Sequence[pricing_service.MenuChoice] = (),
+    upgrades: Sequence[pricing_service.UpgradeChoice] = (),
+    child_count: int = 0,
+    notes: str = "",
+    special_requests: str = "",
+    status: str = PENDING,
+    source: str = "admin",
+    lead_id: uuid.UUID | None = None,
+    public: bool = False,
+    chef_team_id: uuid.UUID | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    """The booking as BookingRead; `event_time` None means the first slot of the day."""
+    organization = await organization_of(session, organization_id)
+    settings = tenancy_service.settings_of(organization)
+    if status not in (PENDING, CONFIRMED):
+        raise ValidationFailed(details={"status": "A new booking is pending or confirmed"})
+    if child_count > guest_count:
+        raise ValidationFailed(details={"child_count": "Children are counted in guest_count"})
+    kind_of_event = checked_event_type(settings.bookings, event_type)
+    start_time = event_time or time.fromisoformat(settings.availability.slot_times[0])
+    place = place_of(location, location_details)
+    brief = await customers_service.brief(
+        session, organization_id=organization_id, customer_id=customer_id
+    )
+    await availability_service.check_bookable(
+        session,
+        organization_id=organization_id,
+        event_date=event_date,
+        event_time=start_time,
+        city=place.city,
+        zip_code=place.zip_code,
+        public=public,
+    )
+    quote = await pricing_service.quote(
+        session,
+        organization_id=organization_id,
+        request=pricing_service.PriceRequest(
+            guest_count=guest_count,
+            child_count=child_count,
+            menu=tuple(menu),
+            upgrades=tuple(upgrades),
+            zip_code=place.zip_code,
+            city=place.city,
+        ),
+    )
+    window = await availability_service.window(
+        session, organization_id=organization_id, event_date=event_date, event_time=start_time
+    )
+    now = utcnow()
+    hold_until = now + timedelta(hours=settings.availability.hold_hours)
+    booking_id = uuid.uuid4()
+    team_id = await availability_service.claim(
+        session,
+        organization_id=organization_id,
+        booking_id=booking_id,
+        window=window,
+        guest_count=guest_count,
+        hold_until=hold_until if status == PENDING else None,
+        team_id=chef_team_id,
+    )
+    year = now.astimezone(ZoneInfo(window.timezone)).year
+    number = await numbering.next_number(
+        session, organization_id=organization_id, series=REFERENCE_SERIES, year=year
+    )
+    booking = Booking(
+        id=booking_id,
+        reference_number=numbering.formatted(REFERENCE_SERIES, year, number),
+        customer_id=customer_id,
+        status=status,
+        event_date=event_date,
+        event_time=start_time,
+        timezone=window.timezone,
+        starts_at=window.starts_at,
+        ends_at=window.ends_at,
+        guest_count=guest_count,
+        child_count=child_count,
+        event_type=kind_of_event,
+        location=place.text,
+        location_details=place.details,
+        zip_code=place.zip_code,
+        city=place.city,
+        notes=notes,
+        special_requests=special_requests,
+        source=source,
+        chef_team_id=team_id,
+        hold_expires_at=hold_until if status == PENDING else None,
+        confirmed_at=now if status == CONFIRMED else None,
+        lead_id=lead_id,
+        created_by=actor_user_id,
+        amount_paid=Decimal(0),
+        created_at=now,
+        updated_at=now,
+    )
+    lines = apply_quote(booking, quote)
+    repository = BookingRepository(session, organization_id)
+    repository.add(booking)
+    await session.flush()  # the booking before the rows that refer to it
+    change = BookingStatusChange(
+        booking_id=booking.id,
+        from_status=None,
+        to_status=status,
+        reason="",
+        changed_by=actor_user_id,
+        created_at=now,
+    )
+    repository.add_all([*lines, change])
+    await session.flush()
+    await outbox.emit(
+        session,
+        "booking.created",
+        organization_id=organization_id,
+        booking_id=booking.id,
+        customer_id=customer_id,
+        reference_number=booking.reference_number,
+        source=source,
+        event_date=event_date.isoformat(),
+        guest_count=guest_count,
+        event_type=kind_of_event,
+        message=message,
+    )
+    record(
+        "booking.created",
+        resource_type="booking",
+        resource_id=booking.id,
+        actor_user_id=actor_user_id,
+        organization_id=organization_id,
+        changes={"reference_number": booking.reference_number, "status": status},
+    )
+    return detail(booking, brief, lines, [change])
+
+
+def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:
+    """Seed 001's `{menu_item_id, quantity}` objects or seed 000's plain names."""
+    return tuple(
+        pricing_service.MenuChoice(name=item)
+        if isinstance(item, str)
+        else pricing_service.MenuChoice(
+            menu_item_id=item.menu_item_id, name=item.name, quantity=item.quantity
+        )
+        for item in items
+    )
+
+
+async def create_from_form(
+    session: AsyncSession, viewer: Viewer, form: BookingCreate
+) -> dict[str, Any]:
+    """POST /bookings (a `BookingCreate`): staff book for any customer, customers for
+    themselves (pending only, within the public calendar's rules)."""
+    if viewer.is_customer:
+        if form.status == CONFIRMED:
+            raise Forbidden("Customers cannot confirm their own bookings")
+        customer = await own_customer_or_create(session, viewer)
+        if form.customer is not None or form.customer_id not in (None, customer.id):
+            raise Forbidden("Customers book for themselves")
+        source, public = "customer", True
+    elif form.customer_id is not None:
+        try:
+            customer = await customers_service.brief(
+                session, organization_id=viewer.organization_id, customer_id=form.customer_id
+            )
+        except NotFound:
+            raise ValidationFailed(details={"customer_id": "No such customer"}) from None
+        source, public = "admin", False
+    elif form.customer is not None:
+        customer = await customers_service.find_or_create(
+            session,
+            organization_id=viewer.organization_id,
+            name=form.customer.name,
+            email=form.customer.email,
+            phone=form.customer.phone,
+            source="admin",
+        )
+        source, public = "admin", False
+    else:
+        raise ValidationFailed(details={"customer_id": "Give customer_id or customer"})
+    location = form.location
+    return await create_booking(
+        session,
+        organization_id=viewer.organization_id,
+        actor_user_id=viewer.user_id,
+        customer_id=customer.id,
+        event_date=form.event_date,
+        event_time=form.event_time,
+        guest_count=form.guest_count,
+        child_count=form.child_count,
+        event_type=form.event_type,
+        location=location if isinstance(location, str) else "",
+        location_details=None if isinstance(location, str) else location.model_dump(),
+        menu=menu_choices(form.menu_items),
+        upgrades=tuple(
+            pricing_service.UpgradeChoice(name=u.name, quantity=u.quantity) for u in form.upgrades
+        ),
+        notes=form.notes,
+        special_requests=form.special_requests,
+        status=str(form.status),
+        source=source,
+        public=public,
+        chef_team_id=None if viewer.is_customer else form.chef_team_id,
+    )

@@ -1,0 +1,238 @@
+"""Reading the book: the list (fast, one query for the page and one for its customers), the
+detail of seed 001, and the booking figures the customers domain shows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
+from maitred.bookings.repository import BookingFilters, BookingRepository
+from maitred.bookings.service.access import Viewer, own_customer
+from maitred.bookings.service.status import STATUSES
+from maitred.customers import service as customers_service
+from maitred.customers import stats as customer_stats
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.money import from_minor
+from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.tenancy import service as tenancy_service
+
+SORTS = {
+    "event_date": Booking.event_date,
+    "created_at": Booking.created_at,
+    "total_amount": Booking.total_amount,
+}
+ZERO = Decimal("0.00")
+
+
+def customer_ref(
+    customer_id: uuid.UUID, brief: customers_service.CustomerBrief | None
+) -> dict[str, Any]:
+    if brief is None:
+        return {"id": customer_id, "name": "", "email": None, "phone": None}
+    return {"id": brief.id, "name": brief.name, "email": brief.email, "phone": brief.phone}
+
+
+def _payment(booking: Booking) -> dict[str, Any]:
+    paid = booking.amount_paid or ZERO
+    total = booking.total_amount or ZERO
+    if paid <= 0:
+        status = "unpaid"
+    elif paid >= total:
+        status = "paid"
+    else:
+        status = "partial"
+    return {
+        "deposit_paid": paid > 0 and paid >= (booking.deposit_amount or ZERO),
+        "balance_due": max(total - paid, ZERO),
+        "payment_status": status,
+        "amount_paid": paid,
+    }
+
+
+def summary(booking: Booking, brief: customers_service.CustomerBrief | None) -> dict[str, Any]:
+    return {
+        "id": booking.id,
+        "reference_number": booking.reference_number,
+        "kind": booking.kind,
+        "customer": customer_ref(booking.customer_id, brief),
+        "event_date": booking.event_date,
+        "event_time": booking.event_time,
+        "guest_count": booking.guest_count,
+        "event_type": booking.event_type,
+        "location": booking.location,
+        "status": booking.status,
+        "currency": booking.currency,
+        "total_amount": booking.total_amount,
+        "deposit_amount": booking.deposit_amount,
+        "created_at": booking.created_at,
+        "updated_at": booking.updated_at,
+        **_payment(booking),
+    }
+
+
+def detail(
+    booking: Booking,
+    brief: customers_service.CustomerBrief | None,
+    lines: Sequence[BookingLine],
+    history: Sequence[BookingStatusChange],
+) -> dict[str, Any]:
+    return {
+        **summary(booking, brief),
+        "customer_id": booking.customer_id,
+        "child_count": booking.child_count,
+        "location_details": booking.location_details or {},
+        "source": booking.source,
+        "menu_items": [
+            {
+                "id": line.menu_item_id,
+                "name": line.name,
+                "quantity": line.quantity,
+                "price": line.unit_price,
+                "amount": line.amount,
+                "pricing_unit": line.pricing_unit,
+            }
+            for line in lines
+        ],
+        "subtotal": booking.subtotal,
+        "tax": booking.tax,
+        "service_fee": booking.service_fee,
+        "travel_fee": booking.travel_fee,
+        "notes": booking.notes,
+        "special_requests": booking.special_requests,
+        "chef_team_id": booking.chef_team_id,
+        "hold_expires_at": booking.hold_expires_at,
+        "lead_id": booking.lead_id,
+        "status_history": [
+            {
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "reason": change.reason,
+                "changed_by": change.changed_by,
+                "changed_at": change.created_at,
+            }
+            for change in history
+        ],
+        "confirmed_at": booking.confirmed_at,
+        "cancelled_at": booking.cancelled_at,
+        "completed_at": booking.completed_at,
+        "cancellation_reason": booking.cancellation_reason,
+        "pricing": booking.pricing or {},
+    }
+
+
+async def read_booking(session: AsyncSession, booking: Booking) -> dict[str, Any]:
+    repository = BookingRepository(session, booking.organization_id)
+    brief = await customers_service.brief(
+        session, organization_id=booking.organization_id, customer_id=booking.customer_id
+    )
+    lines = await repository.lines_of(booking.id)
+    history = await repository.history_of(booking.id)
+    return detail(booking, brief, lines, history)
+
+
+async def visible_booking(session: AsyncSession, viewer: Viewer, booking_id: uuid.UUID) -> Booking:
+    """The booking, or 404 when it is another organization's, or another customer's."""
+    booking = await BookingRepository(session, viewer.organization_id).get_or_404(booking_id)
+    if viewer.is_customer:
+        own = await own_customer(session, viewer)
+        if own is None or own.id != booking.customer_id:
+            raise NotFound("No such booking")
+    return booking
+
+
+async def get_booking(
+    session: AsyncSession, viewer: Viewer, booking_id: uuid.UUID
+) -> dict[str, Any]:
+    return await read_booking(session, await visible_booking(session, viewer, booking_id))
+
+
+def parse_statuses(status: str | None) -> tuple[str, ...]:
+    """`confirmed`, `CONFIRMED` or `pending,confirmed`."""
+    if not status:
+        return ()
+    wanted = tuple(dict.fromkeys(s.strip().lower() for s in status.split(",") if s.strip()))
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown:
+        raise ValidationFailed(
+            details={"status": f"Unknown status {unknown[0]!r}; use {', '.join(STATUSES)}"}
+        )
+    return wanted
+
+
+async def list_bookings(
+    session: AsyncSession,
+    viewer: Viewer,
+    params: PageParams,
+    *,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    customer_id: uuid.UUID | None = None,
+    event_type: str | None = None,
+    search: str | None = None,
+    sort: str | None = None,
+    order: str | None = None,
+) -> tuple[list[dict[str, Any]], PaginationInfo]:
+    ordering = parse_sort(sort, order, SORTS, default="event_date", default_order="desc")
+    if viewer.is_customer:
+        own = await own_customer(session, viewer)
+        if own is None or (customer_id is not None and customer_id != own.id):
+            empty = PaginationInfo(
+                page=params.page,
+                limit=params.limit,
+                total_items=0,
+                total_pages=0,
+                has_next=False,
+                has_prev=params.page > 1,
+            )
+            return [], empty
+        customer_id = own.id
+    filters = BookingFilters(
+        statuses=parse_statuses(status),
+        date_from=date_from,
+        date_to=date_to,
+        customer_id=customer_id,
+        event_type=event_type.strip().lower() if event_type else None,
+        search=search.strip() if search and search.strip() else None,
+    )
+    repository = BookingRepository(session, viewer.organization_id)
+    rows, info = await repository.page(
+        params, sort=ordering, statement=repository.filtered(filters)
+    )
+    briefs = await customers_service.briefs(
+        session,
+        organization_id=viewer.organization_id,
+        customer_ids={row.customer_id for row in rows},
+    )
+    return [summary(row, briefs.get(row.customer_id)) for row in rows], info
+
+
+async def local_now(session: AsyncSession, organization_id: uuid.UUID) -> datetime:
+    organization = await tenancy_service.get(session, organization_id)
+    zone = ZoneInfo(organization.timezone if organization else "UTC")
+    return utcnow().astimezone(zone)
+
+
+async def booking_stats(
+    session: AsyncSession, organization_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, customer_stats.BookingStats]:
+    """The customers domain's figures (registered with customers/stats.py at import)."""
+    today = (await local_now(session, organization_id)).date()
+    rows = await BookingRepository(session, organization_id).stats(customer_ids, today)
+    return {
+        row.customer_id: customer_stats.BookingStats(
+            total_bookings=row.total_bookings,
+            total_spent=from_minor(row.spent_minor),
+            upcoming_bookings=row.upcoming_bookings,
+            last_booking_date=row.last_booking_date,
+        )
+        for row in rows
+    }

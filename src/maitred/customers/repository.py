@@ -1,0 +1,132 @@
+"""Queries of customers, their consents and the spam counter; all scoped to one organization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlalchemy import ColumnElement, Select, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from maitred.customers.models import ContactConsent, Customer, DroppedSubmission
+from maitred.kit.clock import utcnow
+from maitred.kit.repository import Repository
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class CustomerRepository(Repository[Customer]):
+    model: ClassVar[type[Any]] = Customer
+    not_found_message: ClassVar[str] = "No such customer"
+
+    async def get_for_update(self, customer_id: uuid.UUID) -> Customer | None:
+        found: Customer | None = await self.session.scalar(
+            self.scoped().where(Customer.id == customer_id).with_for_update()
+        )
+        return found
+
+    async def by_email_index(self, index: str) -> Customer | None:
+        found: Customer | None = await self.session.scalar(
+            self.scoped().where(Customer.email_index == index)
+        )
+        return found
+
+    async def by_phone_index(self, index: str) -> Customer | None:
+        found: Customer | None = await self.session.scalar(
+            self.scoped().where(Customer.phone_index == index)
+        )
+        return found
+
+    async def by_user(self, user_id: uuid.UUID) -> Customer | None:
+        found: Customer | None = await self.session.scalar(
+            self.scoped().where(Customer.user_id == user_id, Customer.erased_at.is_(None)).limit(1)
+        )
+        return found
+
+    async def many(self, customer_ids: Collection[uuid.UUID]) -> Sequence[Customer]:
+        if not customer_ids:
+            return []
+        return await self.all(self.scoped().where(Customer.id.in_(list(customer_ids))))
+
+    def matching(
+        self,
+        *,
+        name_part: str | None,
+        email_index: str | None,
+        phone_index: str | None,
+        loyalty_tier: str | None,
+    ) -> Select[tuple[Customer]]:
+        """Erased customers are no longer anyone to find; they stay reachable by id."""
+        statement = self.scoped().where(Customer.erased_at.is_(None))
+        found_by: list[ColumnElement[bool]] = []
+        if name_part:
+            found_by.append(Customer.name.ilike(f"%{escape_like(name_part)}%", escape="\\"))
+        if email_index:
+            found_by.append(Customer.email_index == email_index)
+        if phone_index:
+            found_by.append(Customer.phone_index == phone_index)
+        if found_by:
+            statement = statement.where(or_(*found_by))
+        if loyalty_tier:
+            statement = statement.where(Customer.loyalty_tier == loyalty_tier)
+        return statement
+
+
+class ConsentRepository(Repository[ContactConsent]):
+    model: ClassVar[type[Any]] = ContactConsent
+
+    async def of_customer(
+        self, customer_id: uuid.UUID, address_indexes: Collection[str]
+    ) -> Sequence[ContactConsent]:
+        """Live consents given by the customer, linked or by the same address."""
+        linked = [ContactConsent.customer_id == customer_id]
+        if address_indexes:
+            linked.append(ContactConsent.address_index.in_(list(address_indexes)))
+        return await self.all(
+            self.scoped().where(ContactConsent.withdrawn_at.is_(None), or_(*linked))
+        )
+
+
+class DroppedSubmissions(Repository[DroppedSubmission]):
+    model: ClassVar[type[Any]] = DroppedSubmission
+
+    async def count_one(self, *, form: str, day: date) -> None:
+        """Upsert then increment: one statement each, so concurrent spam is counted exactly."""
+        now = utcnow()
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(DroppedSubmission)
+            .values(
+                id=uuid.uuid4(),
+                organization_id=self.organization_id,
+                form=form,
+                day=day,
+                count=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["organization_id", "form", "day"])
+        )
+        await self.session.execute(
+            update(DroppedSubmission)
+            .where(
+                DroppedSubmission.organization_id == self.organization_id,
+                DroppedSubmission.form == form,
+                DroppedSubmission.day == day,
+            )
+            .values(count=DroppedSubmission.count + 1, updated_at=now)
+        )
+
+    async def total(self, *, form: str, since: date) -> int:
+        value = await self.session.scalar(
+            self.scoped()
+            .with_only_columns(func.coalesce(func.sum(DroppedSubmission.count), 0))
+            .where(DroppedSubmission.form == form, DroppedSubmission.day >= since)
+        )
+        return int(value or 0)

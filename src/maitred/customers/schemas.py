@@ -1,0 +1,98 @@
+"""Request and response bodies of /customers (seeds 000, 001)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from maitred.kit.money import Money
+from maitred.kit.schemas import Input
+
+PreferredContact = Literal["email", "phone", "sms"]
+Dietary = list[str]
+
+
+class AddressIn(Input):
+    """Seed 000 writes `zip_code`, seed 001 `zip`: both are accepted."""
+
+    street: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=100)
+    zip: str | None = Field(default=None, max_length=20)
+    zip_code: str | None = Field(default=None, max_length=20)
+
+    @model_validator(mode="after")
+    def _one_zip(self) -> AddressIn:
+        if self.zip and self.zip_code and self.zip.strip() != self.zip_code.strip():
+            raise ValueError("zip and zip_code disagree; send one of them")
+        return self
+
+
+class PreferencesIn(Input):
+    preferred_contact: PreferredContact | None = None
+    dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
+
+
+class CustomerCreate(Input):
+    name: str = Field(min_length=1, max_length=200, examples=["Alice Johnson"])
+    email: str | None = Field(default=None, max_length=320, examples=["alice@example.com"])
+    phone: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["(916) 555-0123"],
+        description="Normalized to E.164, national numbers read in the organization's country",
+    )
+    address: AddressIn | None = None
+    dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
+    notes: str = Field(default="", max_length=5000)
+    preferences: PreferencesIn | None = None
+
+
+class CustomerUpdate(Input):
+    """Only the fields sent change; `null` clears email, phone or address."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    address: AddressIn | None = None
+    dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
+    notes: str | None = Field(default=None, max_length=5000)
+    preferences: PreferencesIn | None = None
+
+
+class AddressRead(BaseModel):
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+class PreferencesRead(BaseModel):
+    dietary_restrictions: Dietary
+    preferred_contact: PreferredContact | None
+
+
+class CustomerRead(BaseModel):
+    """Seed 001's customer detail; the booking figures are computed from the bookings."""
+
+    id: uuid.UUID
+    name: str = Field(examples=["Jane Smith"])
+    email: str | None = Field(examples=["jane@example.com"])
+    phone: str | None = Field(examples=["+19165550123"])
+    address: AddressRead | None
+    dietary_restrictions: Dietary
+    preferences: PreferencesRead
+    notes: str
+    source: str = Field(examples=["admin", "lead", "public"])
+    loyalty_tier: str = Field(examples=["silver"])
+    loyalty_points: int
+    total_bookings: int
+    total_spent: Money
+    upcoming_bookings: int
+    last_booking_date: date | None
+    erased_at: datetime | None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,423 @@
+"""Customers: the people the business cooks for, found again by email or phone.
+
+Email and phone are encrypted at rest and matched through blind indexes, so "the same person"
+is decided by exact normalized address; the unique indexes make that hold under concurrency.
+Erasure blanks the person but keeps the row, so bookings and money stay in the books.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.customers import stats
+from maitred.customers.models import ContactConsent, Customer
+from maitred.customers.records import (
+    consent_index,
+    email_index,
+    flatten,
+    normalized_contact,
+    phone_index,
+    read,
+)
+from maitred.customers.records import search_terms as search_terms
+from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
+from maitred.identity import service as identity_service
+from maitred.kit import outbox
+from maitred.kit.auditnote import record
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
+from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
+
+SORTABLE = {"name": func.lower(Customer.name), "created_at": Customer.created_at}
+ERASED_NAME = "Erased customer"
+_NULLABLE = frozenset({"email", "phone", "address", "preferred_contact"})
+
+
+@dataclass(frozen=True)
+class CustomerBrief:
+    id: uuid.UUID
+    name: str
+    email: str | None
+    phone: str | None
+
+
+async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    return organization
+
+
+def _brief(customer: Customer) -> CustomerBrief:
+    return CustomerBrief(customer.id, customer.name, customer.email, customer.phone)
+
+
+def _check_name(fields: dict[str, Any]) -> None:
+    if isinstance(fields.get("name"), str) and not fields["name"].strip():
+        raise ValidationFailed(details={"name": "Field is required and cannot be empty"})
+
+
+async def _refuse_duplicates(
+    repository: CustomerRepository,
+    *,
+    email: str | None,
+    phone: str | None,
+    except_id: uuid.UUID | None = None,
+) -> None:
+    taken = []
+    if email and (other := await repository.by_email_index(email_index(email))):
+        taken += ["email"] if other.id != except_id else []
+    if phone and (other := await repository.by_phone_index(phone_index(phone))):
+        taken += ["phone"] if other.id != except_id else []
+    if taken:
+        raise AlreadyExists(
+            f"A customer with this {' and '.join(taken)} already exists",
+            details={field: f"Another customer has this {field}" for field in taken},
+        )
+
+
+async def _insert(
+    session: AsyncSession, repository: CustomerRepository, customer: Customer
+) -> bool:
+    """False when a concurrent insert took the email or phone first (the unique indexes)."""
+    try:
+        async with session.begin_nested():
+            repository.add(customer)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def _created(session: AsyncSession, customer: Customer, *, source: str) -> None:
+    await outbox.emit(
+        session,
+        "customer.created",
+        organization_id=customer.organization_id,
+        customer_id=customer.id,
+    )
+    record(
+        "customer.created",
+        resource_type="customer",
+        resource_id=customer.id,
+        organization_id=customer.organization_id,
+        changes={"source": source},
+    )
+
+
+async def create_customer(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    fields: dict[str, Any],
+    source: str = "admin",
+) -> dict[str, Any]:
+    """Staff adding someone by hand: an email or phone already on file is a 409 naming it."""
+    organization = await organization_of(session, organization_id)
+    flat = flatten(fields)
+    _check_name(flat)
+    email, phone = normalized_contact(
+        flat.get("email"), flat.get("phone"), region=organization.country
+    )
+    repository = CustomerRepository(session, organization_id)
+    await _refuse_duplicates(repository, email=email, phone=phone)
+    customer = Customer(
+        name=flat["name"].strip(),
+        email=email,
+        email_index=email_index(email) if email else None,
+        phone=phone,
+        phone_index=phone_index(phone) if phone else None,
+        address=flat.get("address"),
+        dietary_restrictions=flat.get("dietary_restrictions") or [],
+        preferred_contact=flat.get("preferred_contact"),
+        notes=(flat.get("notes") or "").strip(),
+        source=source,
+    )
+    if not await _insert(session, repository, customer):
+        await _refuse_duplicates(repository, email=email, phone=phone)
+        raise AlreadyExists("A customer with this email or phone already exists")
+    await _created(session, customer, source=source)
+    return read(customer, stats.NO_BOOKINGS)
+
+
+async def get_customer(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> dict[str, Any]:
+    customer = await CustomerRepository(session, organization_id).get_or_404(customer_id)
+    figures = await stats.stats_of(session, organization_id, [customer.id])
+    return read(customer, figures[customer.id])
+
+
+async def list_customers(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    params: PageParams,
+    search: str | None = None,
+    loyalty_tier: str | None = None,
+    sort: str | None = None,
+    order: str | None = None,
+) -> tuple[list[dict[str, Any]], PaginationInfo]:
+    chosen = parse_sort(sort, order, SORTABLE, default="created_at")
+    organization = await organization_of(session, organization_id)
+    name_part, email, phone = search_terms(search, region=organization.country)
+    repository = CustomerRepository(session, organization_id)
+    statement = repository.matching(
+        name_part=name_part,
+        email_index=email_index(email) if email else None,
+        phone_index=phone_index(phone) if phone else None,
+        loyalty_tier=loyalty_tier.strip().lower() if loyalty_tier else None,
+    )
+    rows, info = await repository.page(params, sort=chosen, statement=statement)
+    figures = await stats.stats_of(session, organization_id, [row.id for row in rows])
+    return [read(row, figures[row.id]) for row in rows], info
+
+
+async def update_customer(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    """Only the fields sent change; a new email or phone is re-indexed and must be free."""
+    flat = flatten(changes)
+    _check_name(flat)
+    if nulls := sorted(f for f, v in flat.items() if v is None and f not in _NULLABLE):
+        raise ValidationFailed(details=dict.fromkeys(nulls, "May not be null"))
+    repository = CustomerRepository(session, organization_id)
+    customer = await repository.get_for_update(customer_id)
+    if customer is None:
+        raise NotFound(CustomerRepository.not_found_message)
+    if customer.erased_at is not None:
+        raise InvalidState("This customer was erased and cannot be changed")
+    organization = await organization_of(session, organization_id)
+    email, phone = normalized_contact(
+        flat.get("email"), flat.get("phone"), region=organization.country
+    )
+    await _refuse_duplicates(repository, email=email, phone=phone, except_id=customer.id)
+    if "email" in flat:
+        customer.email, customer.email_index = email, email_index(email) if email else None
+    if "phone" in flat:
+        customer.phone, customer.phone_index = phone, phone_index(phone) if phone else None
+    for field in ("address", "dietary_restrictions", "preferred_contact"):
+        if field in flat:
+            setattr(customer, field, flat[field])
+    for field in ("name", "notes"):
+        if field in flat:
+            setattr(customer, field, flat[field].strip())
+    customer.updated_at = utcnow()
+    await session.flush()
+    record(
+        "customer.updated",
+        resource_type="customer",
+        resource_id=customer.id,
+        organization_id=organization_id,
+        changes={"fields": sorted(flat)},
+    )
+    figures = await stats.stats_of(session, organization_id, [customer.id])
+    return read(customer, figures[customer.id])
+
+
+async def erase_customer(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> None:
+    """Right to erasure: the person goes, the row stays for the bookings and the books.
+    Their marketing consents are withdrawn. Erasing twice changes nothing."""
+    repository = CustomerRepository(session, organization_id)
+    customer = await repository.get_for_update(customer_id)
+    if customer is None:
+        raise NotFound(CustomerRepository.not_found_message)
+    if customer.erased_at is not None:
+        return
+    now = utcnow()
+    addresses = [consent_index(a) for a in (customer.email, customer.phone) if a]
+    consents = await ConsentRepository(session, organization_id).of_customer(customer.id, addresses)
+    for consent in consents:
+        consent.withdrawn_at = now
+    customer.name = ERASED_NAME
+    customer.email = customer.email_index = customer.phone = customer.phone_index = None
+    customer.address = customer.preferred_contact = customer.user_id = None
+    customer.notes, customer.dietary_restrictions = "", []
+    customer.erased_at = customer.updated_at = now
+    await session.flush()
+    record(
+        "customer.erased",
+        resource_type="customer",
+        resource_id=customer.id,
+        organization_id=organization_id,
+        changes={"consents_withdrawn": len(consents)},
+    )
+
+
+# --- For other domains (the contract of the booking book) ------------------------------------
+
+
+async def find_or_create(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    address: dict[str, Any] | None = None,
+    source: str = "admin",
+    user_id: uuid.UUID | None = None,
+) -> CustomerBrief:
+    """The customer with this email, else this phone, else a new one (never a duplicate)."""
+    organization = await organization_of(session, organization_id)
+    email_n, phone_n = normalized_contact(email, phone, region=organization.country)
+    repository = CustomerRepository(session, organization_id)
+    for _ in range(2):
+        found = await _find(repository, email=email_n, phone=phone_n)
+        if found is not None:
+            await _complete(repository, found, email=email_n, phone=phone_n, user_id=user_id)
+            return _brief(found)
+        customer = Customer(
+            name=name.strip() or "Guest",
+            email=email_n,
+            email_index=email_index(email_n) if email_n else None,
+            phone=phone_n,
+            phone_index=phone_index(phone_n) if phone_n else None,
+            address=flatten({"address": address})["address"] if address else None,
+            dietary_restrictions=[],
+            source=source,
+            user_id=user_id,
+        )
+        if await _insert(session, repository, customer):
+            await _created(session, customer, source=source)
+            return _brief(customer)
+    raise AlreadyExists("A customer with this email or phone was being created; try again")
+
+
+async def _find(
+    repository: CustomerRepository, *, email: str | None, phone: str | None
+) -> Customer | None:
+    found = await repository.by_email_index(email_index(email)) if email else None
+    if found is None and phone:
+        found = await repository.by_phone_index(phone_index(phone))
+    return found
+
+
+async def _complete(
+    repository: CustomerRepository,
+    customer: Customer,
+    *,
+    email: str | None,
+    phone: str | None,
+    user_id: uuid.UUID | None,
+) -> None:
+    """Fills in an email or phone the customer lacked, when nobody else has it."""
+    if (
+        email
+        and customer.email is None
+        and await repository.by_email_index(email_index(email)) is None
+    ):
+        customer.email, customer.email_index = email, email_index(email)
+    if (
+        phone
+        and customer.phone is None
+        and await repository.by_phone_index(phone_index(phone)) is None
+    ):
+        customer.phone, customer.phone_index = phone, phone_index(phone)
+    if user_id is not None and customer.user_id is None:
+        customer.user_id = user_id
+    await repository.session.flush()
+
+
+async def brief(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> CustomerBrief:
+    return _brief(await CustomerRepository(session, organization_id).get_or_404(customer_id))
+
+
+async def briefs(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, CustomerBrief]:
+    rows = await CustomerRepository(session, organization_id).many(set(customer_ids))
+    return {row.id: _brief(row) for row in rows}
+
+
+async def for_user(
+    session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
+) -> CustomerBrief | None:
+    """A signed-in customer's record: linked to the account, else found by its email and
+    linked from then on."""
+    repository = CustomerRepository(session, organization_id)
+    linked = await repository.by_user(user_id)
+    if linked is not None:
+        return _brief(linked)
+    user = await identity_service.get_user(session, user_id)
+    if user is None:
+        return None
+    found = await repository.by_email_index(email_index(user.email))
+    if found is None or found.erased_at is not None or found.user_id is not None:
+        return None
+    found.user_id = user_id
+    await session.flush()
+    return _brief(found)
+
+
+async def credit_completed_booking(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID, amount: Decimal
+) -> None:
+    """Points for the money of a completed booking; the tier follows the total spent."""
+    customer = await CustomerRepository(session, organization_id).get_for_update(customer_id)
+    if customer is None or customer.erased_at is not None:
+        return
+    loyalty = tenancy_service.settings_of(await organization_of(session, organization_id)).loyalty
+    earned = (max(amount, Decimal(0)) * loyalty.points_per_unit).to_integral_value(ROUND_DOWN)
+    customer.loyalty_points += int(earned)
+    spent = (await stats.stats_of(session, organization_id, [customer.id]))[customer.id].total_spent
+    reached = [tier for tier in loyalty.tiers if tier.min_spent <= spent]
+    customer.loyalty_tier = max(reached, key=lambda t: t.min_spent).name
+    await session.flush()
+
+
+async def note_spam(session: AsyncSession, *, organization_id: uuid.UUID, form: str) -> None:
+    """Counts a honeypot catch for the dashboard, per form and local day; stores nothing else."""
+    organization = await organization_of(session, organization_id)
+    today = utcnow().astimezone(ZoneInfo(organization.timezone)).date()
+    await DroppedSubmissions(session, organization_id).count_one(form=form, day=today)
+
+
+async def record_consent(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    channel: str,
+    address: str,
+    source: str,
+    ip: str,
+    user_agent: str,
+    consented_at: datetime | None = None,
+    lead_id: uuid.UUID | None = None,
+    customer_id: uuid.UUID | None = None,
+) -> None:
+    """Marketing consent as given (`address` already normalized: E.164 or lowercased email)."""
+    ConsentRepository(session, organization_id).add(
+        ContactConsent(
+            channel=channel,
+            address=address,
+            address_index=consent_index(address),
+            customer_id=customer_id,
+            lead_id=lead_id,
+            source=source[:50],
+            ip=ip[:64],
+            user_agent=user_agent[:300],
+            consented_at=consented_at or utcnow(),
+        )
+    )
+    await session.flush()

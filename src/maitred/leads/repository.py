@@ -1,0 +1,79 @@
+"""Queries of leads and their notes; all scoped to one organization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import ColumnElement, Select, or_
+
+from maitred.kit.repository import Repository
+from maitred.leads.models import Lead, LeadNote
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class LeadRepository(Repository[Lead]):
+    model: ClassVar[type[Any]] = Lead
+    not_found_message: ClassVar[str] = "No such lead"
+
+    async def get_for_update(self, lead_id: uuid.UUID) -> Lead | None:
+        found: Lead | None = await self.session.scalar(
+            self.scoped().where(Lead.id == lead_id).with_for_update()
+        )
+        return found
+
+    async def by_booking(self, booking_id: uuid.UUID) -> Lead | None:
+        found: Lead | None = await self.session.scalar(
+            self.scoped().where(Lead.booking_id == booking_id).limit(1)
+        )
+        return found
+
+    def matching(
+        self,
+        *,
+        status: str | None,
+        source: str | None,
+        created_from: datetime | None,
+        created_before: datetime | None,
+        assigned_to: uuid.UUID | None,
+        name_part: str | None,
+        email_index: str | None,
+        phone_index: str | None,
+    ) -> Select[tuple[Lead]]:
+        statement = self.scoped()
+        if status:
+            statement = statement.where(Lead.status == status)
+        if source:
+            statement = statement.where(Lead.source == source)
+        if created_from:
+            statement = statement.where(Lead.created_at >= created_from)
+        if created_before:
+            statement = statement.where(Lead.created_at < created_before)
+        if assigned_to:
+            statement = statement.where(Lead.assigned_to == assigned_to)
+        found_by: list[ColumnElement[bool]] = []
+        if name_part:
+            found_by.append(Lead.name.ilike(f"%{_escape_like(name_part)}%", escape="\\"))
+        if email_index:
+            found_by.append(Lead.email_index == email_index)
+        if phone_index:
+            found_by.append(Lead.phone_index == phone_index)
+        if found_by:
+            statement = statement.where(or_(*found_by))
+        return statement
+
+
+class LeadNoteRepository(Repository[LeadNote]):
+    model: ClassVar[type[Any]] = LeadNote
+
+    async def of_lead(self, lead_id: uuid.UUID) -> Sequence[LeadNote]:
+        return await self.all(
+            self.scoped()
+            .where(LeadNote.lead_id == lead_id)
+            .order_by(LeadNote.created_at, LeadNote.id)
+        )

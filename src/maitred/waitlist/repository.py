@@ -1,0 +1,86 @@
+"""Queries of the waitlist, scoped to one organization by construction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, update
+
+from maitred.kit.errors import NotFound
+from maitred.kit.repository import Repository
+from maitred.waitlist.models import WaitlistEntry
+
+OPEN_STATUSES = ("waiting", "offered")
+
+
+class WaitlistRepository(Repository[WaitlistEntry]):
+    model: ClassVar[type[Any]] = WaitlistEntry
+    not_found_message: ClassVar[str] = "No such waitlist entry"
+
+    def matching(
+        self,
+        *,
+        status: str | None,
+        date_from: date | None,
+        date_to: date | None,
+        customer_id: uuid.UUID | None,
+    ) -> Select[tuple[WaitlistEntry]]:
+        statement = self.scoped()
+        if status is not None:
+            statement = statement.where(WaitlistEntry.status == status)
+        if date_from is not None:
+            statement = statement.where(WaitlistEntry.preferred_date >= date_from)
+        if date_to is not None:
+            statement = statement.where(WaitlistEntry.preferred_date <= date_to)
+        if customer_id is not None:
+            statement = statement.where(WaitlistEntry.customer_id == customer_id)
+        return statement
+
+    async def get_locked_or_404(self, entry_id: uuid.UUID) -> WaitlistEntry:
+        """The entry, row-locked on PostgreSQL until the transaction ends (SQLite's writer
+        lock already serializes the writing transaction)."""
+        found: WaitlistEntry | None = await self.session.scalar(
+            self.scoped().where(WaitlistEntry.id == entry_id).with_for_update()
+        )
+        if found is None:
+            raise NotFound(self.not_found_message)
+        return found
+
+    async def waiting_on(self, day: date) -> Sequence[WaitlistEntry]:
+        """The queue of `day`, first come first served, locked so that two deliveries for the
+        same day offer each entry once."""
+        return await self.all(
+            self.scoped()
+            .where(WaitlistEntry.preferred_date == day, WaitlistEntry.status == "waiting")
+            .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+            .with_for_update()
+        )
+
+    async def offered_on(self, day: date) -> Sequence[WaitlistEntry]:
+        return await self.all(
+            self.scoped()
+            .where(WaitlistEntry.preferred_date == day, WaitlistEntry.status == "offered")
+            .order_by(WaitlistEntry.offered_at, WaitlistEntry.id)
+            .with_for_update()
+        )
+
+    async def mark_converted(self, entry_id: uuid.UUID, booking_id: uuid.UUID) -> bool:
+        """Compare-and-swap: only an open entry converts, so a second convert loses."""
+        result = await self.session.execute(
+            update(WaitlistEntry)
+            .where(
+                WaitlistEntry.organization_id == self.organization_id,
+                WaitlistEntry.id == entry_id,
+                WaitlistEntry.status.in_(OPEN_STATUSES),
+            )
+            .values(status="converted", booking_id=booking_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    @staticmethod
+    def is_offer_live(entry: WaitlistEntry, now: datetime) -> bool:
+        return entry.offer_expires_at is not None and entry.offer_expires_at > now
