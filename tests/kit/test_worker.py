@@ -227,9 +227,7 @@ async def test_delivery_for_a_handler_this_worker_does_not_know_ends_dead(
     await eventually(dead, step=worker.run_once)
     delivery = (await deliveries_by_handler(database, event_id))["retired.handler"]
     assert delivery.attempts == 2
-    assert delivery.last_error == (
-        "LookupError: no handler 'retired.handler' for 'probe.created'"
-    )
+    assert delivery.last_error == ("LookupError: no handler 'retired.handler' for 'probe.created'")
 
 
 @contextlib.asynccontextmanager
