@@ -11,7 +11,6 @@ import uuid
 from datetime import date, time
 from typing import Any
 
-from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import (
@@ -34,10 +33,9 @@ from maitred.availability.claims import (
 from maitred.availability.errors import CapacityExceeded
 from maitred.availability.policy import policy_of
 from maitred.availability.slots import availability
-from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import ValidationFailed, validation_details
-from maitred.tenancy.settings import OrganizationSettings
+from maitred.kit.errors import ValidationFailed
+from maitred.tenancy import sections as tenancy_sections
 
 __all__ = [
     "CapacityExceeded",
@@ -108,27 +106,9 @@ async def get_settings(session: AsyncSession, *, organization_id: uuid.UUID) -> 
 async def update_settings(
     session: AsyncSession, *, organization_id: uuid.UUID, changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """Merges `changes` (JSON values of the fields sent) into the stored section and validates
-    all settings together; nothing is stored when any of it is invalid."""
-    organization = (await policy_of(session, organization_id)).organization
-    stored = dict(organization.settings or {})
-    stored["availability"] = {**(stored.get("availability") or {}), **changes}
-    try:
-        effective = OrganizationSettings.model_validate(stored)
-    except PydanticValidationError as exc:
-        details = {
-            key.removeprefix("availability."): message
-            for key, message in validation_details(exc.errors()).items()
-        }
-        raise ValidationFailed(details=details) from None
-    organization.settings = stored
-    await session.flush()
-    record(
-        "settings.availability_updated",
-        resource_type="organization",
-        resource_id=organization.id,
-        organization_id=organization.id,
-        changes=changes,
+    """Merges `changes` into the stored section (`tenancy_sections.update_section`)."""
+    effective = await tenancy_sections.update_section(
+        session, organization_id=organization_id, section="availability", changes=changes
     )
-    dumped: dict[str, Any] = effective.availability.model_dump(mode="json")
+    dumped: dict[str, Any] = effective.model_dump(mode="json")
     return dumped
