@@ -48,7 +48,7 @@ HEALTH_BODY: dict[str, Any] = {
 PUBLIC_COLUMNS = ("id", "name", "slug", "timezone", "currency", "locale", "country")
 INSERT_COLUMNS = (
     "id, name, slug, timezone, currency, locale, country, settings, is_active, "
-    "created_at, updated_at"
+    "created_at, updated_at, description"
 )
 # The user row as stored: the email is maitred's ciphertext (decrypting it is maitred's work).
 USER_COLUMNS = ("id", "email", "is_active", "token_version")
@@ -126,7 +126,7 @@ class SqliteStore:
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         await self._writer.execute(
             f"INSERT INTO organizations ({INSERT_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, '')",
             (organization_id.hex, *_inserted_row(organization_id), now, now),
         )
         return organization_id
@@ -173,7 +173,7 @@ class PostgresStore:
         now = datetime.now(UTC)
         await self._pool.execute(
             f"INSERT INTO organizations ({INSERT_COLUMNS}) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, false, $9, $9)",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, false, $9, $9, '')",
             organization_id,
             *_inserted_row(organization_id),
             now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -28,6 +29,9 @@ from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
 
+log = logging.getLogger("maitred")
+STATISTICS_SECONDS = 600.0
+
 DESCRIPTION = """
 maitred keeps the book for hospitality businesses: who asked, who booked, for when, for how
 many, what they paid and what they were told.
@@ -47,10 +51,22 @@ def worker_options(settings: Settings) -> WorkerOptions:
     )
 
 
+async def keep_statistics_fresh(database: Database) -> None:
+    """The query planner's figures follow the data as it grows (see Database.refresh_statistics)."""
+    while True:
+        await asyncio.sleep(STATISTICS_SECONDS)
+        try:
+            await database.refresh_statistics()
+        except Exception:
+            log.exception("refreshing the query planner's statistics failed; retrying later")
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     database: Database = app.state.database
+    await database.refresh_statistics()
+    statistics_task = asyncio.create_task(keep_statistics_fresh(database), name="maitred-stats")
     worker_task = None
     if settings.run_embedded_worker:
         worker = Worker(database, worker_options(settings))
@@ -63,6 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        statistics_task.cancel()
         if worker_task is not None:
             app.state.worker.stop()
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):

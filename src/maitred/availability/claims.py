@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import Window, buffered, overlaps, teams_needed, works_on
 from maitred.availability.errors import CapacityExceeded
-from maitred.availability.models import CapacityClaim, ChefTeam
+from maitred.availability.models import CapacityClaim
 from maitred.availability.policy import policy_of
-from maitred.availability.repository import ClaimRepository, TeamRepository
+from maitred.availability.repository import ActiveTeam, ClaimRepository, TeamRepository
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
@@ -113,11 +113,11 @@ async def claim(
 
 
 def _choose(
-    free: list[ChefTeam],
+    free: list[ActiveTeam],
     needed: int,
     forced: uuid.UUID | None,
     earlier: Sequence[CapacityClaim],
-) -> list[ChefTeam]:
+) -> list[ActiveTeam]:
     """`needed` of the free teams: the forced one first, then those the booking already had."""
     held = {c.team_id for c in earlier}
     ordered = sorted(free, key=lambda t: (t.id != forced, t.id not in held))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     String,
     Uuid,
     and_,
+    bindparam,
     column,
     delete,
     or_,
@@ -51,6 +53,38 @@ def active_at(now: datetime) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class ActiveTeam:
+    id: uuid.UUID
+    name: str
+    working_weekdays: list[int]
+    time_off: list[Any]
+
+
+# The calendar's two reads, built once: availability answers and every claim run them, and
+# building the statements anew cost more than running them.
+_ACTIVE_TEAMS = (
+    select(ChefTeam.id, ChefTeam.name, ChefTeam.working_weekdays, ChefTeam.time_off)
+    .where(
+        ChefTeam.organization_id == bindparam("organization_id", type_=Uuid()),
+        ChefTeam.is_active.is_(True),
+    )
+    .order_by(ChefTeam.name, ChefTeam.id)
+)
+_ACTIVE_CLAIMS_BETWEEN = select(
+    CapacityClaim.booking_id, CapacityClaim.team_id, CapacityClaim.starts_at, CapacityClaim.ends_at
+).where(
+    CapacityClaim.organization_id == bindparam("organization_id", type_=Uuid()),
+    CapacityClaim.day >= bindparam("first", type_=Date()),
+    CapacityClaim.day <= bindparam("last", type_=Date()),
+    CapacityClaim.released_at.is_(None),
+    or_(
+        CapacityClaim.expires_at.is_(None),
+        CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
+    ),
+)
+
+
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
     not_found_message: ClassVar[str] = "No such chef team"
@@ -61,10 +95,10 @@ class TeamRepository(Repository[ChefTeam]):
             statement = statement.where(ChefTeam.is_active.is_(is_active))
         return statement
 
-    async def active(self) -> Sequence[ChefTeam]:
-        return await self.all(
-            self.scoped().where(ChefTeam.is_active.is_(True)).order_by(ChefTeam.name, ChefTeam.id)
-        )
+    async def active(self) -> list[ActiveTeam]:
+        """What the calendar needs of each active team, by name."""
+        rows = await self.session.execute(_ACTIVE_TEAMS, {"organization_id": self.organization_id})
+        return [ActiveTeam(r.id, r.name, r.working_weekdays, r.time_off or []) for r in rows]
 
     async def has_future_claims(self, team_id: uuid.UUID, now: datetime) -> bool:
         found = await self.session.scalar(
@@ -125,20 +159,11 @@ class ClaimRepository(Repository[CapacityClaim]):
 
     async def active_between(
         self, first: date, last: date, now: datetime
-    ) -> Sequence[tuple[uuid.UUID, uuid.UUID, datetime, datetime]]:
+    ) -> list[tuple[uuid.UUID, uuid.UUID, datetime, datetime]]:
         """(booking, team, starts_at, ends_at) of the active claims of days `first`..`last`."""
         rows = await self.session.execute(
-            select(
-                CapacityClaim.booking_id,
-                CapacityClaim.team_id,
-                CapacityClaim.starts_at,
-                CapacityClaim.ends_at,
-            ).where(
-                CapacityClaim.organization_id == self.organization_id,
-                CapacityClaim.day >= first,
-                CapacityClaim.day <= last,
-                active_at(now),
-            )
+            _ACTIVE_CLAIMS_BETWEEN,
+            {"organization_id": self.organization_id, "first": first, "last": last, "now": now},
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 

@@ -27,9 +27,8 @@ from maitred.availability.calendar import (
     teams_needed,
     works_on,
 )
-from maitred.availability.models import ChefTeam
 from maitred.availability.policy import Policy, policy_of
-from maitred.availability.repository import ClaimRepository, TeamRepository
+from maitred.availability.repository import ActiveTeam, ClaimRepository, TeamRepository
 from maitred.kit.clock import utcnow
 from maitred.pricing import service as pricing_service
 
@@ -44,7 +43,7 @@ class _Calendar:
     policy: Policy
     now: datetime
     today: date
-    teams: list[ChefTeam]
+    teams: list[ActiveTeam]
     busy: dict[uuid.UUID, list[tuple[datetime, datetime]]]
     needed: int
     area_problem: str | None

@@ -43,6 +43,14 @@ _customers = table(
 )
 
 
+def customers_named(organization_id: Any, pattern: Any) -> Select[tuple[uuid.UUID]]:
+    """The ids of the organization's customers whose lower-cased name is LIKE `pattern`."""
+    return select(_customers.c.id).where(
+        _customers.c.organization_id == organization_id,
+        func.lower(_customers.c.name).like(pattern, escape="\\"),
+    )
+
+
 @dataclass(frozen=True)
 class BookingFilters:
     statuses: tuple[str, ...] = ()
@@ -90,11 +98,7 @@ class BookingRepository(Repository[Booking]):
         pattern = (
             "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
-        named = select(_customers.c.id).where(
-            _customers.c.organization_id == self.organization_id,
-            func.lower(_customers.c.name).like(pattern, escape="\\"),
-        )
-        return Booking.customer_id.in_(named)
+        return Booking.customer_id.in_(customers_named(self.organization_id, pattern))
 
     async def lines_of(self, booking_id: uuid.UUID) -> Sequence[BookingLine]:
         statement = (

@@ -21,7 +21,7 @@ from maitred.bookings.schemas import (
     PublicBookingRequest,
 )
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.public import PublicOrganization
@@ -42,6 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 async def list_bookings(
     auth: Readers,
     db: DbSession,
+    reads: Reads,
     pagination: Pagination,
     status: Annotated[
         str | None, Query(description="One status, or several comma-separated")
@@ -61,6 +62,7 @@ async def list_bookings(
 ) -> Any:
     items, info = await bookings_service.list_bookings(
         db,
+        reads,
         bookings_service.viewer_of(auth),
         pagination,
         status=status,

@@ -30,13 +30,19 @@ from maitred.customers.records import (
     read,
 )
 from maitred.customers.records import search_terms as search_terms
-from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
+from maitred.customers.repository import (
+    ConsentRepository,
+    CustomerRepository,
+    DroppedSubmissions,
+    briefs_query,
+)
 from maitred.identity import service as identity_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -348,6 +354,18 @@ async def briefs(
 ) -> dict[uuid.UUID, CustomerBrief]:
     rows = await CustomerRepository(session, organization_id).many(set(customer_ids))
     return {row.id: _brief(row) for row in rows}
+
+
+async def briefs_read(
+    reads: ReadPool, *, organization_id: uuid.UUID, customer_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, CustomerBrief]:
+    """briefs() outside the request's session (committed data), for fast read-only lists."""
+    wanted = list(set(customer_ids))
+    if not wanted:
+        return {}
+    values = {f"id_{i}": customer_id for i, customer_id in enumerate(wanted)}
+    rows = await reads.all(briefs_query(len(wanted)), organization_id=organization_id, **values)
+    return {r["id"]: CustomerBrief(r["id"], r["name"], r["email"], r["phone"]) for r in rows}
 
 
 async def for_user(

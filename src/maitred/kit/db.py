@@ -123,12 +123,17 @@ def _sqlite_path(url: str) -> str:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, connect_timeout: float = 3.0, synchronous: str = "FULL"
+    url: str,
+    *,
+    pool_size: int = 10,
+    connect_timeout: float = 3.0,
+    synchronous: str = "FULL",
+    statistics: sqlite_driver.PlannerStatistics | None = None,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url,
-            async_creator=sqlite_driver.creator(_sqlite_path(url)),
+            async_creator=sqlite_driver.creator(_sqlite_path(url), statistics),
             # No overflow: SQLite has one writer anyway, and an overflow connection is closed on
             # return and reopened on the next burst (a thread, a file and PRAGMAs every time).
             pool_size=pool_size,
@@ -161,12 +166,14 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         read_size = min(pool_size, 4)
+        self.planner_statistics = sqlite_driver.PlannerStatistics()
         # The read pool holds its connections for good: size the engine's pool for both.
         self.engine = make_engine(
             url,
             pool_size=pool_size + read_size,
             connect_timeout=connect_timeout,
             synchronous=sqlite_synchronous,
+            statistics=self.planner_statistics,
         )
         write_engine = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
@@ -202,6 +209,21 @@ class Database:
                 await session.commit()
             if session.info.pop("outbox_emitted", False):
                 self.notify_outbox()
+
+    async def refresh_statistics(self) -> None:
+        """SQLite: a bounded ANALYZE (a few ms at any size), which every connection then loads.
+
+        Without statistics SQLite guesses that `organization_id = ?` matches about ten rows, so
+        with 50,000 customers in one organization a lookup of 20 ids scanned all of them (27 ms
+        instead of 0.3). PostgreSQL's autovacuum keeps its own statistics: nothing to do there.
+        """
+        if not self.is_sqlite:
+            return
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA analysis_limit=400")
+            await connection.exec_driver_sql("ANALYZE")
+            await connection.commit()
+        self.planner_statistics.changed()
 
     async def dispose(self) -> None:
         await self.reads.close()

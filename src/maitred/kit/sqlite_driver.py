@@ -6,6 +6,10 @@ itself. This adapter keeps aiosqlite's model (one thread per connection, the eve
 blocks on the database) but runs execute + fetchall as one round trip, creates and closes cursors
 without one, and sends BEGIN along with the first statement of the transaction, so an ORM read
 costs two round trips (query, commit). It implements only what SQLAlchemy's adapter calls.
+
+Each connection also reloads the query planner's statistics (`ANALYZE sqlite_schema`, along with
+its next statement) once `PlannerStatistics.changed()` says another connection refreshed them:
+SQLite reads them only when a connection opens, and pooled connections live for good.
 """
 
 from __future__ import annotations
@@ -21,11 +25,25 @@ T = TypeVar("T")
 _STOP = object()
 
 
+class PlannerStatistics:
+    """Which version of the sqlite_stat1 figures the connections of one database file use."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+
+    def changed(self) -> None:
+        self.generation += 1
+
+
 class Connection:
-    def __init__(self, database: str, **kwargs: Any) -> None:
+    def __init__(
+        self, database: str, statistics: PlannerStatistics | None = None, **kwargs: Any
+    ) -> None:
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._connection: sqlite3.Connection | None = None
         self._pending_begin: str | None = None
+        self._statistics = statistics or PlannerStatistics()
+        self._seen_generation = self._statistics.generation
         self._thread = threading.Thread(
             target=self._serve, args=(database, kwargs), name="maitred-sqlite", daemon=True
         )
@@ -66,6 +84,13 @@ class Connection:
     def _take_begin(self) -> str | None:
         begin, self._pending_begin = self._pending_begin, None
         return begin
+
+    def _take_reload(self) -> bool:
+        """Whether the statistics changed since this connection last loaded them."""
+        if self._seen_generation == self._statistics.generation:
+            return False
+        self._seen_generation = self._statistics.generation
+        return True
 
     @property
     def in_transaction(self) -> bool:
@@ -123,8 +148,11 @@ class Cursor:
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         conn = self._owner._require()
         begin = self._owner._take_begin()
+        reload = self._owner._take_reload()
 
         def work() -> tuple[Any, list[Any], int, int | None]:
+            if reload:
+                conn.execute("ANALYZE sqlite_schema").close()
             if begin:
                 conn.execute(begin).close()
             cursor = conn.execute(sql, parameters)
@@ -180,10 +208,12 @@ def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-def creator(database: str, **kwargs: Any) -> Callable[[], Any]:
+def creator(
+    database: str, statistics: PlannerStatistics | None = None, **kwargs: Any
+) -> Callable[[], Any]:
     """An `async_creator` for `create_async_engine`: opens one adapted connection."""
 
     async def connect() -> Connection:
-        return await Connection(database).open(database, **kwargs)
+        return await Connection(database, statistics).open(database, **kwargs)
 
     return connect

@@ -3,15 +3,18 @@ detail of seed 001, and the booking figures the customers domain shows."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.bookings import list_queries
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.bookings.repository import BookingFilters, BookingRepository
 from maitred.bookings.service.access import Viewer, own_customer
@@ -22,13 +25,10 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.money import from_minor
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 
-SORTS = {
-    "event_date": Booking.event_date,
-    "created_at": Booking.created_at,
-    "total_amount": Booking.total_amount,
-}
+SORTS = list_queries.SORTS
 ZERO = Decimal("0.00")
 
 
@@ -40,7 +40,7 @@ def customer_ref(
     return {"id": brief.id, "name": brief.name, "email": brief.email, "phone": brief.phone}
 
 
-def _payment(booking: Booking) -> dict[str, Any]:
+def _payment(booking: Booking | SimpleNamespace) -> dict[str, Any]:
     paid = booking.amount_paid or ZERO
     total = booking.total_amount or ZERO
     if paid <= 0:
@@ -57,7 +57,10 @@ def _payment(booking: Booking) -> dict[str, Any]:
     }
 
 
-def summary(booking: Booking, brief: customers_service.CustomerBrief | None) -> dict[str, Any]:
+def summary(
+    booking: Booking | SimpleNamespace, brief: customers_service.CustomerBrief | None
+) -> dict[str, Any]:
+    """A booking of the list: an ORM row, or a row of bookings/list_queries.py."""
     return {
         "id": booking.id,
         "reference_number": booking.reference_number,
@@ -169,6 +172,7 @@ def parse_statuses(status: str | None) -> tuple[str, ...]:
 
 async def list_bookings(
     session: AsyncSession,
+    reads: ReadPool,
     viewer: Viewer,
     params: PageParams,
     *,
@@ -181,19 +185,12 @@ async def list_bookings(
     sort: str | None = None,
     order: str | None = None,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
+    """One page through the compiled queries of bookings/list_queries.py (committed data)."""
     ordering = parse_sort(sort, order, SORTS, default="event_date", default_order="desc")
     if viewer.is_customer:
         own = await own_customer(session, viewer)
         if own is None or (customer_id is not None and customer_id != own.id):
-            empty = PaginationInfo(
-                page=params.page,
-                limit=params.limit,
-                total_items=0,
-                total_pages=0,
-                has_next=False,
-                has_prev=params.page > 1,
-            )
-            return [], empty
+            return [], page_info(params, 0)
         customer_id = own.id
     filters = BookingFilters(
         statuses=parse_statuses(status),
@@ -203,16 +200,36 @@ async def list_bookings(
         event_type=event_type.strip().lower() if event_type else None,
         search=search.strip() if search and search.strip() else None,
     )
-    repository = BookingRepository(session, viewer.organization_id)
-    rows, info = await repository.page(
-        params, sort=ordering, statement=repository.filtered(filters)
+    sort_name = sort or "event_date"
+    shape, values = list_queries.shape_and_values(
+        viewer.organization_id, filters, sort_name, ordering.descending
     )
-    briefs = await customers_service.briefs(
-        session,
+    counted = await reads.one(list_queries.count_query(shape), **values)
+    total = int(counted["total"]) if counted else 0
+    rows = []
+    if total > params.offset:
+        rows = await reads.all(
+            list_queries.page_query(shape), limit=params.limit, offset=params.offset, **values
+        )
+    briefs = await customers_service.briefs_read(
+        reads,
         organization_id=viewer.organization_id,
-        customer_ids={row.customer_id for row in rows},
+        customer_ids={row["customer_id"] for row in rows},
     )
-    return [summary(row, briefs.get(row.customer_id)) for row in rows], info
+    items = [summary(SimpleNamespace(**row), briefs.get(row["customer_id"])) for row in rows]
+    return items, page_info(params, total)
+
+
+def page_info(params: PageParams, total: int) -> PaginationInfo:
+    pages = math.ceil(total / params.limit) if total else 0
+    return PaginationInfo(
+        page=params.page,
+        limit=params.limit,
+        total_items=total,
+        total_pages=pages,
+        has_next=params.page < pages,
+        has_prev=params.page > 1,
+    )
 
 
 async def local_now(session: AsyncSession, organization_id: uuid.UUID) -> datetime:

@@ -1,0 +1,145 @@
+"""The booking list's queries, compiled once per shape of filters (kit/reads.py).
+
+`GET /bookings` is the book's busiest read. Through an `AsyncSession` its three queries cost
+about 5 ms of SQLAlchemy machinery and ORM loading; compiled `ReadQuery`s run the same SQL on the
+same indexes ((organization, status, event_date) and (organization, event_date)) for a fraction.
+A shape is which filters are present and how many statuses: at most a few dozen exist, and each is
+compiled on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    Uuid,
+    bindparam,
+    func,
+    select,
+)
+
+from maitred.bookings.models import Booking
+from maitred.bookings.repository import BookingFilters, customers_named
+from maitred.kit.reads import ReadQuery
+
+REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d+$")
+SORTS = {
+    "event_date": Booking.event_date,
+    "created_at": Booking.created_at,
+    "total_amount": Booking.total_amount,
+}
+SUMMARY_COLUMNS = (
+    Booking.id,
+    Booking.reference_number,
+    Booking.kind,
+    Booking.customer_id,
+    Booking.event_date,
+    Booking.event_time,
+    Booking.guest_count,
+    Booking.event_type,
+    Booking.location,
+    Booking.status,
+    Booking.currency,
+    Booking.total_amount,
+    Booking.deposit_amount,
+    Booking.amount_paid,
+    Booking.created_at,
+    Booking.updated_at,
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    statuses: int
+    date_from: bool
+    date_to: bool
+    customer: bool
+    event_type: bool
+    search: str | None  # "reference", "name" or None
+    sort: str
+    descending: bool
+
+
+def shape_and_values(
+    organization_id: uuid.UUID, filters: BookingFilters, sort: str, descending: bool
+) -> tuple[Shape, dict[str, Any]]:
+    """The query shape of `filters` and the values of its parameters."""
+    search = filters.search.strip() if filters.search else None
+    search_kind = None if not search else "reference" if REFERENCE.match(search) else "name"
+    values: dict[str, Any] = {"organization_id": organization_id}
+    values.update({f"status_{i}": s for i, s in enumerate(filters.statuses)})
+    optional = {
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "customer_id": filters.customer_id,
+        "event_type": filters.event_type,
+    }
+    values.update({k: v for k, v in optional.items() if v is not None})
+    if search_kind == "reference":
+        values["reference"] = search.upper() if search else None
+    elif search_kind == "name" and search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%"
+    shape = Shape(
+        statuses=len(filters.statuses),
+        date_from=filters.date_from is not None,
+        date_to=filters.date_to is not None,
+        customer=filters.customer_id is not None,
+        event_type=filters.event_type is not None,
+        search=search_kind,
+        sort=sort,
+        descending=descending,
+    )
+    return shape, values
+
+
+def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        Booking.organization_id == bindparam("organization_id", type_=Uuid())
+    ]
+    if shape.statuses:
+        statuses = [bindparam(f"status_{i}", type_=String()) for i in range(shape.statuses)]
+        where.append(Booking.status.in_(statuses))
+    if shape.date_from:
+        where.append(Booking.event_date >= bindparam("date_from", type_=Date()))
+    if shape.date_to:
+        where.append(Booking.event_date <= bindparam("date_to", type_=Date()))
+    if shape.customer:
+        where.append(Booking.customer_id == bindparam("customer_id", type_=Uuid()))
+    if shape.event_type:
+        where.append(Booking.event_type == bindparam("event_type", type_=String()))
+    if shape.search == "reference":
+        where.append(Booking.reference_number == bindparam("reference", type_=String()))
+    elif shape.search == "name":
+        named = customers_named(
+            bindparam("organization_id", type_=Uuid()), bindparam("pattern", type_=String())
+        )
+        where.append(Booking.customer_id.in_(named))
+    return where
+
+
+@functools.cache
+def page_query(shape: Shape) -> ReadQuery:
+    column = SORTS[shape.sort]
+    order = column.desc() if shape.descending else column.asc()
+    tiebreak = Booking.id.desc() if shape.descending else Booking.id.asc()
+    return ReadQuery(
+        select(*SUMMARY_COLUMNS)
+        .where(*_conditions(shape))
+        .order_by(order, tiebreak)
+        .limit(bindparam("limit", type_=Integer()))
+        .offset(bindparam("offset", type_=Integer()))
+    )
+
+
+@functools.cache
+def count_query(shape: Shape) -> ReadQuery:
+    return ReadQuery(select(func.count().label("total")).where(*_conditions(shape)))
