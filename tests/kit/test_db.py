@@ -38,3 +38,38 @@ async def test_sqlite_connections_carry_the_pragmas(
 
 async def test_durable_commits_are_the_default(tmp_path: Path) -> None:
     assert make_settings(tmp_path, "sqlite:///x.db").sqlite_synchronous == "FULL"
+
+
+async def _plan(database: Database, sql: str) -> str:
+    async with database.transaction(write=False) as session:
+        rows = (await session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))).all()
+    return " / ".join(str(row[-1]) for row in rows)
+
+
+async def test_sqlite_lookups_by_id_use_the_primary_key_once_statistics_exist(
+    tmp_path: Path,
+) -> None:
+    """Without statistics SQLite takes `org = ?` for a selective index and scans a whole
+    organization to find twenty ids; after refresh_statistics() the already pooled connection
+    (opened before it) looks them up by primary key."""
+    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 's.db'}")
+    database = settings.database(pool_size=1)
+    lookup = (
+        "SELECT name FROM people WHERE org = 'a' AND id IN "
+        f"({', '.join(repr(f'p{n}') for n in range(20))})"
+    )
+    try:
+        async with database.transaction() as session:
+            await session.execute(text("CREATE TABLE people (id TEXT PRIMARY KEY, org, name)"))
+            await session.execute(text("CREATE INDEX ix_people_org ON people (org)"))
+            await session.execute(
+                text("INSERT INTO people VALUES (:id, 'a', 'x')"),
+                [{"id": f"p{n}"} for n in range(2000)],
+            )
+        assert "ix_people_org" in await _plan(database, lookup)
+
+        await database.refresh_statistics()
+
+        assert "ix_people_org" not in await _plan(database, lookup)
+    finally:
+        await database.dispose()
