@@ -40,6 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--quick", action="store_true", help="3 s per row after 1 s of warm-up")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="maitred serve --workers N")
     parser.add_argument("--bookings", type=int, default=100_000)
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--database-url", help="postgresql://… (default: a fresh SQLite file)")
@@ -98,7 +99,7 @@ def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[st
     started: list[Server] = []
     rows: list[list[str]] = []
     with servers.running(started):
-        started.append(servers.start_maitred(workdir, env))
+        started.append(servers.start_maitred(workdir, env, args.workers))
         started.append(servers.start_ceilings(workdir, database_url, 1, secret_key))
         for server in started:
             servers.wait_until_ready(server, "/health")
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         wrk = loadgen.ensure_wrk()
-        machine = hostinfo.machine_info(wrk, "booking book")
+        machine = hostinfo.machine_info(wrk, "booking book", args.workers)
         hostinfo.print_machine(machine)
         with tempfile.TemporaryDirectory(prefix="maitred-bench-book-") as tmp:
             rows = benchmark(args, wrk, Path(tmp))

@@ -82,11 +82,11 @@ def idle_share(seconds: float = 1.0) -> float | None:
     return (idle2 - idle1) / max(total2 - total1, 1)
 
 
-def machine_info(wrk: str, database: str) -> dict[str, Any]:
+def machine_info(wrk: str, database: str, workers: int = 1) -> dict[str, Any]:
     versions = {name: package_version(name) for name in PACKAGES.split()}
     server = (
         f"uvicorn {versions['uvicorn']} (uvloop {versions['uvloop']}, httptools "
-        f"{versions['httptools']}), 1 worker, 127.0.0.1"
+        f"{versions['httptools']}), {workers} worker{'s' if workers > 1 else ''}, 127.0.0.1"
     )
     return {
         "nproc": len(os.sched_getaffinity(0)),

@@ -128,9 +128,11 @@ def start(name: str, command: list[str], env: dict[str, str], workdir: Path, por
     return Server(name=name, process=process, port=port, log=log)
 
 
-def start_maitred(workdir: Path, env: dict[str, str]) -> Server:
+def start_maitred(workdir: Path, env: dict[str, str], workers: int = 1) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "maitred", "serve", "--host", HOST, "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     return start("maitred", [*command, "--no-migrate"], env, workdir, port)
 
 

@@ -82,22 +82,40 @@ async def _drop_everything(url: str) -> None:
         await database.dispose()
 
 
-@pytest.fixture
-async def database(settings: Settings, migrated: None) -> AsyncIterator[Database]:
-    """A database handle on empty tables."""
-    db = Database(settings.sqlalchemy_url, pool_size=5)
-    async with db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
+@pytest.fixture(scope="session")
+async def shared_database(settings: Settings, migrated: None) -> AsyncIterator[Database]:
+    db = settings.database()
     yield db
     await db.dispose()
 
 
 @pytest.fixture
-async def app(settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    yield application
-    await application.state.database.dispose()
+async def database(shared_database: Database) -> AsyncIterator[Database]:
+    """The run's database handle, on empty tables. Its connections are closed after each test,
+    as a test's own handle was: a connection kept open across the subprocess tests (real servers
+    and workers, some killed) came to fail with SQLite short reads."""
+    async with shared_database.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(table.delete())
+    yield shared_database
+    await shared_database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def shared_app(settings: Settings, shared_database: Database) -> FastAPI:
+    """One app for the run: FastAPI prepares its routes on an app's first requests (~0.4 s),
+    which every test paid when each had its own app."""
+    return create_app(settings, database=shared_database)
+
+
+@pytest.fixture
+async def app(
+    request: pytest.FixtureRequest, settings: Settings, database: Database, shared_app: FastAPI
+) -> FastAPI:
+    """The run's app; a test that adds routes (the probe, or marked `own_app`) gets its own."""
+    if "probe" in request.fixturenames or request.node.get_closest_marker("own_app"):
+        return create_app(settings, database=database)
+    return shared_app
 
 
 @pytest.fixture

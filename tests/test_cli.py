@@ -225,13 +225,14 @@ def test_invalid_email_is_refused_in_one_line(workdir: Path) -> None:
 def test_demo_is_idempotent(workdir: Path) -> None:
     first = maitred(workdir, "demo")
     after_first = counts(workdir)
+    book_after_first = book_counts(workdir)
     users_after_first = rows(workdir, "SELECT id, password_hash FROM users")
 
     second = maitred(workdir, "demo")
 
-    assert first.returncode == second.returncode == 0
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     team = ("manager", "staff", "chef")
-    assert first.stdout.splitlines() == [
+    identity_lines = [
         "created demo organization 'Hibachi at Home (demo)' (slug hibachi-at-home-demo)",
         "created demo user admin@hibachi-demo.example (admin) / password demo-password-2026",
         *(
@@ -239,15 +240,32 @@ def test_demo_is_idempotent(workdir: Path) -> None:
             for who, role in zip(team, ("manager", "staff", "facilitator"), strict=True)
         ),
     ]
-    assert second.stdout.splitlines() == [
-        line.replace("created", "kept") for line in first.stdout.splitlines()[1:]
+    assert first.stdout.splitlines()[:5] == identity_lines
+    assert first.stdout.splitlines()[-1] == "created leads 51-100 of 100, won ones converted"
+    assert second.stdout.splitlines()[:4] == [
+        line.replace("created", "kept") for line in identity_lines[1:]
     ]
+    assert second.stdout.splitlines()[-3:] == [
+        "kept 200 customers",
+        "kept 600 bookings",
+        "kept 100 leads",
+    ]
+    assert all(line.startswith("kept ") for line in second.stdout.splitlines())
     assert after_first == {"organizations": 1, "users": 4, "memberships": 4}
+    assert book_after_first == {"customers": 200, "leads": 100, "bookings": 600, "menu_items": 7}
     assert counts(workdir) == after_first
+    assert book_counts(workdir) == book_after_first
     assert rows(workdir, "SELECT id, password_hash FROM users") == users_after_first
     assert rows(workdir, "SELECT timezone, currency, country FROM organizations") == [
         ("America/Los_Angeles", "USD", "US")
     ]
+
+
+def book_counts(workdir: Path) -> dict[str, int]:
+    return {
+        table: rows(workdir, f"SELECT count(*) FROM {table}")[0][0]
+        for table in ("customers", "leads", "bookings", "menu_items")
+    }
 
 
 def test_unsupported_database_url_is_one_line_naming_the_variable(workdir: Path) -> None:

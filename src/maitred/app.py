@@ -93,7 +93,8 @@ def _unique_operation_id(route: APIRoute) -> str:
     return f"{route.name}_{'_'.join(sorted(m.lower() for m in route.methods or ()))}"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The app on `database` (default: a new handle from `settings`; the tests share one)."""
     settings = settings or load_settings()
     crypto.configure(crypto.Keyring.from_settings(settings))
     import_event_handlers()
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             500: {"model": ErrorBody, "description": "Internal error"},
         },
     )
-    database = settings.database()
+    database = database or settings.database()
     app.state.settings = settings
     app.state.database = database
     app.state.auth_config = auth_config_from_settings(settings)

@@ -119,15 +119,17 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 def _load_demo(settings: Settings) -> None:
     from maitred.demo import load_demo
 
-    async def run() -> list[str]:
+    def show(line: str) -> None:
+        print(line, flush=True)
+
+    async def run() -> None:
         database = settings.database()
         try:
-            return await load_demo(database)
+            await load_demo(database, progress=show)  # a line per step, as it happens
         finally:
             await database.dispose()
 
-    for line in asyncio.run(run()):
-        print(line, flush=True)
+    asyncio.run(run())
 
 
 def cmd_demo(_args: argparse.Namespace) -> None:

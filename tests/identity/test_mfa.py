@@ -410,6 +410,7 @@ async def guarded_bookings(
     return {"role": auth.role}
 
 
+@pytest.mark.own_app
 async def test_an_organization_can_require_mfa_for_a_role(
     app: FastAPI, client: httpx.AsyncClient, database: Database, clock: Clock
 ) -> None:

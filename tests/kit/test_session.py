@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import func, select
 
@@ -44,6 +45,9 @@ async def write_one(db: DbSession, slug: str) -> dict[str, str]:
     db.add(Organization(name=slug, slug=slug, settings={}))
     await db.flush()
     return {"slug": slug}
+
+
+pytestmark = pytest.mark.own_app  # the tests mount routes of their own
 
 
 def _mount(app: object) -> None:

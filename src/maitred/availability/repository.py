@@ -85,6 +85,33 @@ _ACTIVE_CLAIMS_BETWEEN = select(
 )
 
 
+def _create_day(insert: Any) -> Any:
+    return (
+        insert(CapacityDay)
+        .values(
+            id=bindparam("b_id"),
+            organization_id=bindparam("b_organization_id"),
+            day=bindparam("b_day"),
+            version=0,
+            created_at=bindparam("b_now"),
+            updated_at=bindparam("b_now"),
+        )
+        .on_conflict_do_nothing(index_elements=["organization_id", "day"])
+    )
+
+
+_CREATE_DAY = {"postgresql": _create_day(pg_insert), "sqlite": _create_day(sqlite_insert)}
+_BUMP_DAY = (
+    update(CapacityDay)
+    .where(
+        CapacityDay.organization_id == bindparam("b_organization_id"),
+        CapacityDay.day == bindparam("b_day"),
+    )
+    .values(version=CapacityDay.version + 1, updated_at=bindparam("b_now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
     not_found_message: ClassVar[str] = "No such chef team"
@@ -133,29 +160,12 @@ class ClaimRepository(Repository[CapacityClaim]):
         """Takes the lock row of every day in `days`, in ascending order (no deadlocks): on
         PostgreSQL the row lock is held until commit, so claimers of a day run one at a time;
         on SQLite the write transaction already holds the database's single writer lock."""
-        insert = (
-            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
+        dialect = self.session.get_bind().dialect.name
         now = utcnow()
         for day in sorted(set(days)):
-            await self.session.execute(
-                insert(CapacityDay)
-                .values(
-                    id=uuid.uuid4(),
-                    organization_id=self.organization_id,
-                    day=day,
-                    version=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["organization_id", "day"])
-            )
-            await self.session.execute(
-                update(CapacityDay)
-                .where(CapacityDay.organization_id == self.organization_id, CapacityDay.day == day)
-                .values(version=CapacityDay.version + 1)
-                .execution_options(synchronize_session=False)
-            )
+            key = {"b_organization_id": self.organization_id, "b_day": day, "b_now": now}
+            await self.session.execute(_CREATE_DAY[dialect], {"b_id": uuid.uuid4(), **key})
+            await self.session.execute(_BUMP_DAY, key)
 
     async def active_between(
         self, first: date, last: date, now: datetime

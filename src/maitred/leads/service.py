@@ -171,6 +171,49 @@ async def submit_public_lead(
     return _thanks(lead.id, subscribed=True)
 
 
+async def record_lead(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    message: str,
+    source: str,
+    received_at: datetime | None = None,
+    event_date: date | None = None,
+    guest_count: int | None = None,
+    event_type: str | None = None,
+) -> dict[str, Any]:
+    """A lead staff write down themselves (a call, a direct message, a referral), new in the
+    pipeline; `received_at` is when the person asked. Unlike the public form it records no
+    marketing consent: nobody ticked a box."""
+    organization = await _organization(session, organization_id)
+    name, e164, email_n = checked_form(
+        name=name, phone=phone, email=email, message=message, region=organization.country
+    )
+    lead = LeadRepository(session, organization_id).add(
+        Lead(
+            name=name,
+            phone=e164,
+            phone_index=phone_index(e164),
+            email=email_n,
+            email_index=email_index(email_n) if email_n else None,
+            message=message.strip(),
+            source=source.strip().lower(),
+            extra={},
+            status="new",
+            event_date=event_date,
+            guest_count=guest_count,
+            event_type=event_type,
+            created_at=received_at or utcnow(),
+        )
+    )
+    await session.flush()
+    await _created(session, lead)
+    return read(lead)
+
+
 def _thanks(lead_id: uuid.UUID, *, subscribed: bool) -> dict[str, Any]:
     return {
         "success": True,

@@ -1,5 +1,6 @@
-"""The rules of bookings, by operation; other domains call `create_booking` and
-`record_payment`. Importing this package registers the booking figures customers show."""
+"""The rules of bookings, by operation; other domains call `create_booking`, `record_payment`
+and `record_past_booking` (events already over). Importing this package registers the booking
+figures customers show."""
 
 from maitred.bookings.service.access import Viewer, viewer_of
 from maitred.bookings.service.change import (
@@ -9,6 +10,7 @@ from maitred.bookings.service.change import (
     update_booking,
 )
 from maitred.bookings.service.create import create_booking, create_from_form
+from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
 from maitred.customers import stats as customer_stats
@@ -23,6 +25,7 @@ __all__ = [
     "create_from_form",
     "get_booking",
     "list_bookings",
+    "record_past_booking",
     "record_payment",
     "request_booking",
     "transition",
