@@ -8,8 +8,6 @@ Erasure blanks the person but keeps the row, so bookings and money stay in the b
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -20,6 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import stats
+from maitred.customers.briefs import CustomerBrief as CustomerBrief
+from maitred.customers.briefs import brief as brief
+from maitred.customers.briefs import brief_of
+from maitred.customers.briefs import briefs as briefs
+from maitred.customers.briefs import briefs_read as briefs_read
+from maitred.customers.briefs import for_user as for_user
 from maitred.customers.models import ContactConsent, Customer
 from maitred.customers.records import (
     consent_index,
@@ -30,19 +34,12 @@ from maitred.customers.records import (
     read,
 )
 from maitred.customers.records import search_terms as search_terms
-from maitred.customers.repository import (
-    ConsentRepository,
-    CustomerRepository,
-    DroppedSubmissions,
-    briefs_query,
-)
-from maitred.identity import service as identity_service
+from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
-from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -51,23 +48,11 @@ ERASED_NAME = "Erased customer"
 _NULLABLE = frozenset({"email", "phone", "address", "preferred_contact"})
 
 
-@dataclass(frozen=True)
-class CustomerBrief:
-    id: uuid.UUID
-    name: str
-    email: str | None
-    phone: str | None
-
-
 async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         raise NotFound("No such organization")
     return organization
-
-
-def _brief(customer: Customer) -> CustomerBrief:
-    return CustomerBrief(customer.id, customer.name, customer.email, customer.phone)
 
 
 def _check_name(fields: dict[str, Any]) -> None:
@@ -290,7 +275,7 @@ async def find_or_create(
         found = await _find(repository, email=email_n, phone=phone_n)
         if found is not None:
             await _complete(repository, found, email=email_n, phone=phone_n, user_id=user_id)
-            return _brief(found)
+            return brief_of(found)
         customer = Customer(
             name=name.strip() or "Guest",
             email=email_n,
@@ -304,7 +289,7 @@ async def find_or_create(
         )
         if await _insert(session, repository, customer):
             await _created(session, customer, source=source)
-            return _brief(customer)
+            return brief_of(customer)
     raise AlreadyExists("A customer with this email or phone was being created; try again")
 
 
@@ -341,51 +326,6 @@ async def _complete(
     if user_id is not None and customer.user_id is None:
         customer.user_id = user_id
     await repository.session.flush()
-
-
-async def brief(
-    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
-) -> CustomerBrief:
-    return _brief(await CustomerRepository(session, organization_id).get_or_404(customer_id))
-
-
-async def briefs(
-    session: AsyncSession, *, organization_id: uuid.UUID, customer_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, CustomerBrief]:
-    rows = await CustomerRepository(session, organization_id).many(set(customer_ids))
-    return {row.id: _brief(row) for row in rows}
-
-
-async def briefs_read(
-    reads: ReadPool, *, organization_id: uuid.UUID, customer_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, CustomerBrief]:
-    """briefs() outside the request's session (committed data), for fast read-only lists."""
-    wanted = list(set(customer_ids))
-    if not wanted:
-        return {}
-    values = {f"id_{i}": customer_id for i, customer_id in enumerate(wanted)}
-    rows = await reads.all(briefs_query(len(wanted)), organization_id=organization_id, **values)
-    return {r["id"]: CustomerBrief(r["id"], r["name"], r["email"], r["phone"]) for r in rows}
-
-
-async def for_user(
-    session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
-) -> CustomerBrief | None:
-    """A signed-in customer's record: linked to the account, else found by its email and
-    linked from then on."""
-    repository = CustomerRepository(session, organization_id)
-    linked = await repository.by_user(user_id)
-    if linked is not None:
-        return _brief(linked)
-    user = await identity_service.get_user(session, user_id)
-    if user is None:
-        return None
-    found = await repository.by_email_index(email_index(user.email))
-    if found is None or found.erased_at is not None or found.user_id is not None:
-        return None
-    found.user_id = user_id
-    await session.flush()
-    return _brief(found)
 
 
 async def credit_completed_booking(

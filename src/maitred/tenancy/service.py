@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +34,7 @@ from maitred.kit.roles import Role
 from maitred.tenancy import repository
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, requires_mfa
+from maitred.tenancy.settings import settings_of as settings_of
 
 if TYPE_CHECKING:
     from maitred.identity.deps import AuthContext
@@ -144,29 +144,6 @@ async def some_active(session: AsyncSession, *, limit: int) -> Sequence[Organiza
     """Up to `limit` active organizations (is this a one-business install?)."""
     statement = select(Organization).where(Organization.is_active.is_(True)).limit(limit)
     return (await session.scalars(statement)).all()
-
-
-_PARSED_SETTINGS: dict[bytes, OrganizationSettings] = {}
-_PARSED_SETTINGS_LIMIT = 512
-
-
-def settings_of(organization: Organization) -> OrganizationSettings:
-    """The organization's settings, parsed once per distinct stored value.
-
-    Validating every section cost ~0.5 ms, several times per booking request. The key is the
-    stored JSON itself, so a change made by any process is seen at the next read of the row.
-    """
-    stored = organization.settings or {}
-    try:
-        key = orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # not plain JSON yet (changed in this session): parse it as it is
-        return OrganizationSettings.model_validate(stored)
-    parsed = _PARSED_SETTINGS.get(key)
-    if parsed is None:
-        if len(_PARSED_SETTINGS) >= _PARSED_SETTINGS_LIMIT:
-            _PARSED_SETTINGS.clear()
-        parsed = _PARSED_SETTINGS[key] = OrganizationSettings.model_validate(stored)
-    return parsed
 
 
 # --- Organizations through the API: who may see and change which one ------------------------
