@@ -71,14 +71,16 @@ def run(
 
 
 def row(label: str, m: Measurement, verdict: str) -> list[str]:
-    errors = m.non_2xx + m.socket_errors
+    kinds = [f"{m.non_2xx} non-2xx"] if m.non_2xx else []
+    kinds += [f"{m.socket_errors} socket (wrk's 2 s timeout included)"] if m.socket_errors else []
+    errors = ", ".join(kinds) or "0"
     return [
         label,
         f"{m.requests_per_s:,.0f}",
         f"{m.p50_ms:.1f}",
         f"{m.p99_ms:.1f}",
         verdict,
-        str(errors),
+        errors,
     ]
 
 
