@@ -29,6 +29,7 @@ from sqlalchemy import (
 from maitred.bookings.models import Booking
 from maitred.bookings.repository import BookingFilters, customers_named
 from maitred.kit.reads import ReadQuery
+from maitred.kit.repository import escape_like
 
 REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d+$")
 SORTS = {
@@ -86,8 +87,7 @@ def shape_and_values(
     if search_kind == "reference":
         values["reference"] = search.upper() if search else None
     elif search_kind == "name" and search:
-        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        values["pattern"] = f"%{escaped}%"
+        values["pattern"] = f"%{escape_like(search.lower())}%"
     shape = Shape(
         statuses=len(filters.statuses),
         date_from=filters.date_from is not None,

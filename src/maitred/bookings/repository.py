@@ -1,12 +1,9 @@
-"""Every query of bookings, scoped to one organization by construction.
-
-The list runs on the (organization, status, event_date) and (organization, event_date) indexes of
-bookings/models.py; nothing here issues a query per row.
+"""Every query of bookings, scoped to one organization by construction (the list's compiled
+queries are in bookings/list_queries.py); nothing here issues a query per row.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -32,7 +29,6 @@ from sqlalchemy import (
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.kit.repository import Repository
 
-_REFERENCE = re.compile(r"^[A-Za-z]{2,4}-\d{4}-\d+$")
 # The customers' name, for "search by customer name" in one statement. Only the columns of the
 # table are named here, never the customers domain's model (bookings uses customers' service).
 _customers = table(
@@ -73,32 +69,6 @@ class StatsRow:
 class BookingRepository(Repository[Booking]):
     model = Booking
     not_found_message = "No such booking"
-
-    def filtered(self, filters: BookingFilters) -> Select[tuple[Booking]]:
-        statement = self.scoped()
-        if filters.statuses:
-            statement = statement.where(Booking.status.in_(filters.statuses))
-        if filters.date_from is not None:
-            statement = statement.where(Booking.event_date >= filters.date_from)
-        if filters.date_to is not None:
-            statement = statement.where(Booking.event_date <= filters.date_to)
-        if filters.customer_id is not None:
-            statement = statement.where(Booking.customer_id == filters.customer_id)
-        if filters.event_type:
-            statement = statement.where(Booking.event_type == filters.event_type)
-        if filters.search:
-            statement = statement.where(self._matching(filters.search))
-        return statement
-
-    def _matching(self, search: str) -> Any:
-        """The exact reference number, or else part of the customer's name (one or the other, so
-        each runs on its own index)."""
-        if _REFERENCE.match(search.strip()):
-            return Booking.reference_number == search.strip().upper()
-        pattern = (
-            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        return Booking.customer_id.in_(customers_named(self.organization_id, pattern))
 
     async def lines_of(self, booking_id: uuid.UUID) -> Sequence[BookingLine]:
         statement = (

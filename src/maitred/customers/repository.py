@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from maitred.customers.models import ContactConsent, Customer, DroppedSubmission
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadQuery
-from maitred.kit.repository import Repository
+from maitred.kit.repository import Repository, escape_like
 
 
 @functools.cache
@@ -29,10 +29,6 @@ def briefs_query(count: int) -> ReadQuery:
             Customer.id.in_(ids),
         )
     )
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class CustomerRepository(Repository[Customer]):

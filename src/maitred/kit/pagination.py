@@ -77,8 +77,13 @@ async def paginate(
         await session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))
     ).scalar_one()
     rows = (await session.scalars(statement.limit(params.limit).offset(params.offset))).all()
+    return rows, page_info(params, total)
+
+
+def page_info(params: PageParams, total: int) -> PaginationInfo:
+    """Where page `params.page` stands among `total` items."""
     pages = math.ceil(total / params.limit) if total else 0
-    info = PaginationInfo(
+    return PaginationInfo(
         page=params.page,
         limit=params.limit,
         total_items=total,
@@ -86,7 +91,6 @@ async def paginate(
         has_next=params.page < pages,
         has_prev=params.page > 1,
     )
-    return rows, info
 
 
 @dataclass(frozen=True)

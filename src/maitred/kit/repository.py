@@ -27,6 +27,11 @@ from maitred.kit.pagination import PageParams, PaginationInfo, Sort, paginate
 M = TypeVar("M", bound=TenantOwned)
 
 
+def escape_like(text: str) -> str:
+    """`text` taken literally inside a LIKE pattern with `escape="\\"`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
     not_found_message: ClassVar[str] = "Resource not found"

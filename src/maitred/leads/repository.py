@@ -9,12 +9,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, or_
 
-from maitred.kit.repository import Repository
+from maitred.kit.repository import Repository, escape_like
 from maitred.leads.models import Lead, LeadNote
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class LeadRepository(Repository[Lead]):
@@ -58,7 +54,7 @@ class LeadRepository(Repository[Lead]):
             statement = statement.where(Lead.assigned_to == assigned_to)
         found_by: list[ColumnElement[bool]] = []
         if name_part:
-            found_by.append(Lead.name.ilike(f"%{_escape_like(name_part)}%", escape="\\"))
+            found_by.append(Lead.name.ilike(f"%{escape_like(name_part)}%", escape="\\"))
         if email_index:
             found_by.append(Lead.email_index == email_index)
         if phone_index:

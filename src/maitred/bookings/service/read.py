@@ -1,9 +1,8 @@
-"""Reading the book: the list (fast, one query for the page and one for its customers), the
+"""Reading the book: the list (compiled queries: the count, the page, its customers), the
 detail of seed 001, and the booking figures the customers domain shows."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -24,7 +23,7 @@ from maitred.customers import stats as customer_stats
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.money import from_minor
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.pagination import PageParams, PaginationInfo, page_info, parse_sort
 from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 
@@ -218,18 +217,6 @@ async def list_bookings(
     )
     items = [summary(SimpleNamespace(**row), briefs.get(row["customer_id"])) for row in rows]
     return items, page_info(params, total)
-
-
-def page_info(params: PageParams, total: int) -> PaginationInfo:
-    pages = math.ceil(total / params.limit) if total else 0
-    return PaginationInfo(
-        page=params.page,
-        limit=params.limit,
-        total_items=total,
-        total_pages=pages,
-        has_next=params.page < pages,
-        has_prev=params.page > 1,
-    )
 
 
 async def local_now(session: AsyncSession, organization_id: uuid.UUID) -> datetime:
