@@ -36,6 +36,14 @@ from maitred.tenancy.models import Organization
 REFERENCE_SERIES = "BK"
 
 
+async def next_reference(session: AsyncSession, organization_id: uuid.UUID, year: int) -> str:
+    """The organization's next `BK-YYYY-NNNNNN` of `year`, never handed out twice."""
+    number = await numbering.next_number(
+        session, organization_id=organization_id, series=REFERENCE_SERIES, year=year
+    )
+    return numbering.formatted(REFERENCE_SERIES, year, number)
+
+
 async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
@@ -151,12 +159,9 @@ async def create_booking(
         team_id=chef_team_id,
     )
     year = now.astimezone(ZoneInfo(window.timezone)).year
-    number = await numbering.next_number(
-        session, organization_id=organization_id, series=REFERENCE_SERIES, year=year
-    )
     booking = Booking(
         id=booking_id,
-        reference_number=numbering.formatted(REFERENCE_SERIES, year, number),
+        reference_number=await next_reference(session, organization_id, year),
         customer_id=customer_id,
         status=status,
         event_date=event_date,

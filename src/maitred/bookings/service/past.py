@@ -22,9 +22,9 @@ from maitred.availability import teams as teams_service
 from maitred.bookings.models import Booking, BookingStatusChange
 from maitred.bookings.repository import BookingRepository
 from maitred.bookings.service.create import (
-    REFERENCE_SERIES,
     apply_quote,
     checked_event_type,
+    next_reference,
     organization_of,
 )
 from maitred.bookings.service.location import place_of
@@ -37,7 +37,6 @@ from maitred.bookings.service.status import (
     check_move,
 )
 from maitred.customers import service as customers_service
-from maitred.kit import numbering
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
@@ -132,12 +131,9 @@ async def record_past_booking(
     booked_at, (status, updated_at) = history[0][1], history[-1]
     reached = dict(history)
     year = booked_at.astimezone(ZoneInfo(window.timezone)).year
-    number = await numbering.next_number(
-        session, organization_id=organization_id, series=REFERENCE_SERIES, year=year
-    )
     booking = Booking(
         id=uuid.uuid4(),
-        reference_number=numbering.formatted(REFERENCE_SERIES, year, number),
+        reference_number=await next_reference(session, organization_id, year),
         customer_id=customer_id,
         status=status,
         event_date=event_date,
