@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.db import Database
+from maitred.kit.sqlite_driver import WriterQueue
 from tests.conftest import make_settings
 
 
@@ -74,3 +77,47 @@ async def test_sqlite_lookups_by_id_use_the_primary_key_once_statistics_exist(
             assert "ix_people_org" not in await _plan(session, lookup)
     finally:
         await database.dispose()
+
+
+async def test_writers_of_one_process_take_turns_instead_of_meeting_the_busy_lock(
+    tmp_path: Path,
+) -> None:
+    """With SQLite's busy timeout at zero, any two write transactions that met would fail with
+    "database is locked": twenty concurrent ones, each pausing while it holds the lock, all
+    commit because they queue in the process before their BEGIN IMMEDIATE."""
+    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'w.db'}")
+    database = settings.database(pool_size=20)
+
+    def impatient(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.cursor().execute("PRAGMA busy_timeout=0")
+
+    event.listen(database.engine.sync_engine, "connect", impatient)
+    try:
+        async with database.transaction() as session:
+            await session.execute(text("CREATE TABLE counter (n INTEGER)"))
+            await session.execute(text("INSERT INTO counter VALUES (0)"))
+
+        async def bump() -> None:
+            async with database.transaction() as session:
+                n = (await session.execute(text("SELECT n FROM counter"))).scalar_one()
+                await asyncio.sleep(0.002)
+                await session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+        await asyncio.gather(*(bump() for _ in range(20)))
+        async with database.transaction(write=False) as session:
+            assert (await session.execute(text("SELECT n FROM counter"))).scalar_one() == 20
+    finally:
+        await database.dispose()
+
+
+async def test_a_writer_that_waits_past_its_patience_goes_on_without_a_turn() -> None:
+    """A transaction left open must not hang every other writer: after `patience` they go to
+    SQLite, whose busy timeout then decides."""
+    writers = WriterQueue(patience=0.05)
+    held = await writers.enter()
+    assert held is not None
+    assert await writers.enter() is None
+    held.release()
+    again = await writers.enter()
+    assert again is not None
+    again.release()

@@ -129,11 +129,12 @@ def make_engine(
     connect_timeout: float = 3.0,
     synchronous: str = "FULL",
     statistics: sqlite_driver.PlannerStatistics | None = None,
+    writers: sqlite_driver.WriterQueue | None = None,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url,
-            async_creator=sqlite_driver.creator(_sqlite_path(url), statistics),
+            async_creator=sqlite_driver.creator(_sqlite_path(url), statistics, writers),
             # No overflow: SQLite has one writer anyway, and an overflow connection is closed on
             # return and reopened on the next burst (a thread, a file and PRAGMAs every time).
             pool_size=pool_size,
@@ -174,6 +175,7 @@ class Database:
             connect_timeout=connect_timeout,
             synchronous=sqlite_synchronous,
             statistics=self.planner_statistics,
+            writers=sqlite_driver.WriterQueue(),
         )
         write_engine = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine

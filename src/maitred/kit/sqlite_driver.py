@@ -10,6 +10,12 @@ costs two round trips (query, commit). It implements only what SQLAlchemy's adap
 Each connection also reloads the query planner's statistics (`ANALYZE sqlite_schema`, along with
 its next statement) once `PlannerStatistics.changed()` says another connection refreshed them:
 SQLite reads them only when a connection opens, and pooled connections live for good.
+
+Write transactions of one process queue on a `WriterQueue` before their BEGIN IMMEDIATE: SQLite
+lets one writer in and the others wait in its busy handler, which sleeps (up to 100 ms a try)
+instead of waking when the lock is free, so 16 concurrent writers made about 60 commits a
+second. The queue is only a shortcut within one process; BEGIN IMMEDIATE and the busy timeout
+still keep writers of other processes apart.
 """
 
 from __future__ import annotations
@@ -35,13 +41,50 @@ class PlannerStatistics:
         self.generation += 1
 
 
+class WriterQueue:
+    """The write transactions of one process on one database file, one at a time, in order.
+
+    A writer that waits longer than `patience` goes on without its turn, to SQLite's busy
+    handler: a queue that never moves (a transaction left open) then fails as it would without
+    the queue, instead of hanging.
+    """
+
+    def __init__(self, patience: float = 10.0) -> None:
+        self.patience = patience
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            self._locks = {k: v for k, v in self._locks.items() if not k.is_closed()}
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    async def enter(self) -> asyncio.Lock | None:
+        """The lock now held (release it once), or None when patience ran out."""
+        lock = self._lock()
+        try:
+            async with asyncio.timeout(self.patience):
+                await lock.acquire()
+        except TimeoutError:
+            return None
+        return lock
+
+
 class Connection:
     def __init__(
-        self, database: str, statistics: PlannerStatistics | None = None, **kwargs: Any
+        self,
+        database: str,
+        statistics: PlannerStatistics | None = None,
+        writers: WriterQueue | None = None,
+        **kwargs: Any,
     ) -> None:
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._connection: sqlite3.Connection | None = None
         self._pending_begin: str | None = None
+        self._writers = writers
+        self._turn: asyncio.Lock | None = None
         self._statistics = statistics or PlannerStatistics()
         self._seen_generation = self._statistics.generation
         self._thread = threading.Thread(
@@ -81,9 +124,17 @@ class Connection:
         """BEGIN travels with the transaction's first statement instead of on its own."""
         self._pending_begin = statement
 
-    def _take_begin(self) -> str | None:
+    async def _take_begin(self) -> str | None:
+        """The pending BEGIN, after this connection's turn among the writers for IMMEDIATE."""
         begin, self._pending_begin = self._pending_begin, None
+        if begin == "BEGIN IMMEDIATE" and self._writers is not None and self._turn is None:
+            self._turn = await self._writers.enter()
         return begin
+
+    def _end_turn(self) -> None:
+        turn, self._turn = self._turn, None
+        if turn is not None:
+            turn.release()
 
     def _take_reload(self) -> bool:
         """Whether the statistics changed since this connection last loaded them."""
@@ -105,11 +156,15 @@ class Connection:
     async def _end(self, statement: str) -> None:
         self._pending_begin = None  # a transaction that ran nothing needs no round trip
         conn = self._connection
-        if conn is not None and conn.in_transaction:
-            await self._run(lambda: conn.execute(statement).close())
+        try:
+            if conn is not None and conn.in_transaction:
+                await self._run(lambda: conn.execute(statement).close())
+        finally:
+            self._end_turn()
 
     async def close(self) -> None:
         conn, self._connection = self._connection, None
+        self._end_turn()
         if conn is not None:
             await self._run(conn.close)
         self._jobs.put_nowait(_STOP)
@@ -117,6 +172,7 @@ class Connection:
     def stop(self) -> None:
         """Force close without waiting (SQLAlchemy's terminate)."""
         self._connection = None
+        self._end_turn()
         self._jobs.put_nowait(_STOP)
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
@@ -147,7 +203,7 @@ class Cursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         conn = self._owner._require()
-        begin = self._owner._take_begin()
+        begin = await self._owner._take_begin()
         reload = self._owner._take_reload()
 
         def work() -> tuple[Any, list[Any], int, int | None]:
@@ -167,7 +223,7 @@ class Cursor:
 
     async def executemany(self, sql: str, seq_of_parameters: Sequence[Any]) -> Cursor:
         conn = self._owner._require()
-        begin = self._owner._take_begin()
+        begin = await self._owner._take_begin()
 
         def work() -> tuple[int, int | None]:
             if begin:
@@ -209,11 +265,14 @@ def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
 
 
 def creator(
-    database: str, statistics: PlannerStatistics | None = None, **kwargs: Any
+    database: str,
+    statistics: PlannerStatistics | None = None,
+    writers: WriterQueue | None = None,
+    **kwargs: Any,
 ) -> Callable[[], Any]:
     """An `async_creator` for `create_async_engine`: opens one adapted connection."""
 
     async def connect() -> Connection:
-        return await Connection(database, statistics).open(database, **kwargs)
+        return await Connection(database, statistics, writers).open(database, **kwargs)
 
     return connect
