@@ -118,6 +118,11 @@ async def test_capacity_is_the_number_of_free_teams(
     assert all_taken["price_estimate"] is None
     thursday, friday, saturday = (day + timedelta(days=n) for n in (1, 2, 3))
     assert all_taken["alternative_dates"] == alternatives(thursday, friday, saturday)
+    for label in ("17:00", "18:00", "19:00"):
+        await taken(database, organization, friday, label)
+    friday_taken = await availability(client, staff, date=day.isoformat())
+    sunday = day + timedelta(days=4)
+    assert friday_taken["alternative_dates"] == alternatives(thursday, saturday, sunday)
 
 
 async def test_buffers_make_the_neighbouring_slots_busy(

@@ -1,14 +1,14 @@
 """Free slots for a date or a run of dates (seed 000's availability answer).
 
-Fast by construction: one query for the teams and one for the active claims of the whole range
-(on the organization/day index), then plain Python over a handful of teams and slots.
+Fast by construction: one query for the teams and one for the active claims of the range (on
+the organization/day index), then plain Python over a handful of teams and slots.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -110,18 +110,15 @@ async def availability(
     first = day or today
     last = first + timedelta(days=(days or ALTERNATIVES_WITHIN + 1) - 1)
     city, zip_code = parse_location(location)
-    busy: dict[uuid.UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
     claims = ClaimRepository(session, organization_id)
-    for _booking, team, start, end in await claims.active_between(
-        first - _REACH_BEFORE, last + _REACH_AFTER, now
-    ):
-        busy[team].append((start, end))
+    # One asked date needs the claims around it only; the fortnight of alternatives is read
+    # when that date turns out unavailable (a month of claims is most of the answer's time).
     calendar = _Calendar(
         policy=policy,
         now=now,
         today=today,
         teams=list(await TeamRepository(session, organization_id).active()),
-        busy=busy,
+        busy=await _busy(claims, first, first if days is None else last, now),
         needed=teams_needed(policy.rules, guest_count),
         area_problem=(
             None
@@ -139,6 +136,7 @@ async def availability(
         }
     answer = calendar.day(first) | {"price_estimate": estimate, "alternative_dates": []}
     if not answer["available"] and calendar.area_problem is None:
+        calendar = replace(calendar, busy=await _busy(claims, first, last, now))
         for n in range(1, ALTERNATIVES_WITHIN + 1):
             other = calendar.day(first + timedelta(days=n))
             if other["available"]:
@@ -148,6 +146,18 @@ async def availability(
                 if len(answer["alternative_dates"]) == ALTERNATIVES:
                     break
     return answer
+
+
+async def _busy(
+    claims: ClaimRepository, first: date, last: date, now: datetime
+) -> dict[uuid.UUID, list[tuple[datetime, datetime]]]:
+    """Each team's taken windows that can reach into the days `first`..`last`."""
+    busy: dict[uuid.UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for _booking, team, start, end in await claims.active_between(
+        first - _REACH_BEFORE, last + _REACH_AFTER, now
+    ):
+        busy[team].append((start, end))
+    return busy
 
 
 async def _price_estimate(
