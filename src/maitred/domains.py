@@ -30,7 +30,12 @@ def api_routers() -> list[APIRouter]:
     from maitred.availability.router import router as availability
     from maitred.bookings.router import public_router as bookings_public
     from maitred.bookings.router import router as bookings
+    from maitred.crm.router import booking_status_router as crm_booking_status
+    from maitred.crm.router import facilitator_crm_router as crm_facilitators
+    from maitred.crm.router import router as crm
     from maitred.customers.router import router as customers
+    from maitred.events.router import facilitators_router as facilitators
+    from maitred.events.router import router as events
     from maitred.identity.api_keys_router import router as api_keys
     from maitred.identity.mfa_router import router as mfa
     from maitred.identity.router import facilitator_router as facilitator_auth
@@ -65,6 +70,11 @@ def api_routers() -> list[APIRouter]:
         bookings,
         bookings_public,
         waitlist,
+        events,
+        facilitators,
+        crm,
+        crm_booking_status,
+        crm_facilitators,
         audit,
         monitoring,
     ]
@@ -89,7 +99,9 @@ def import_models() -> None:
         "maitred.customers.models",
         "maitred.leads.models",
         "maitred.availability.models",
+        "maitred.events.models",
         "maitred.bookings.models",
+        "maitred.crm.models",
         "maitred.waitlist.models",
     ):
         importlib.import_module(module)

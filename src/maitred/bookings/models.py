@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
@@ -24,10 +24,25 @@ class Booking(TenantOwned, Base):
         Index("ix_bookings_org_date", "organization_id", "event_date"),
         Index("ix_bookings_org_created", "organization_id", "created_at"),
         Index("ix_bookings_org_customer_date", "organization_id", "customer_id", "event_date"),
+        # One active seat per customer and event; a cancelled one does not count (seed 002's
+        # plain unique constraint kept people who cancelled from booking again).
+        Index(
+            "uq_bookings_active_seat",
+            "organization_id",
+            "event_id",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("event_id IS NOT NULL AND status IN ('pending', 'confirmed')"),
+            postgresql_where=text("event_id IS NOT NULL AND status IN ('pending', 'confirmed')"),
+        ),
     )
 
     reference_number: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16), default="catering")
+    kind: Mapped[str] = mapped_column(String(16), default="catering")  # catering, seat
+    # A seat booking's event (its date, times and price are copied from it).
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("events.id", ondelete="RESTRICT"), index=True
+    )
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     event_date: Mapped[date]

@@ -18,6 +18,10 @@ class WaitlistEntry(TenantOwned, Base):
 
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
     preferred_date: Mapped[date]
+    # Waiting for a seat on this event (seed 002) rather than for a catering date.
+    event_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
     preferred_time: Mapped[time | None]
     guest_count: Mapped[int]
     location: Mapped[str] = mapped_column(Text, default="")
