@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "acb79b3273a7"
 down_revision: str | None = "60eab8a23661"
 branch_labels: str | Sequence[str] | None = None
