@@ -5,7 +5,9 @@ Revises: 60eab8a23661
 Create Date: 2026-11-26 15:50:26.870777
 """
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -239,7 +241,60 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
 
+    _backfill_crm_records()
     # ### end Alembic commands ###
+
+
+def _backfill_crm_records() -> None:
+    """Every booking made before the CRM existed gets its record, status `new`, in batches."""
+    bind = op.get_bind()
+    when = sa.DateTime(timezone=True)
+    bookings = sa.table(
+        "bookings",
+        *(sa.column(name, sa.Uuid()) for name in ("id", "organization_id", "customer_id")),
+        *(sa.column(name, sa.String()) for name in ("kind", "status", "event_type", "location")),
+        sa.column("notes", sa.Text()),
+        sa.column("created_at", when),
+        sa.column("starts_at", when),
+    )
+    records = sa.table(
+        "crm_records",
+        *(sa.column(name, sa.Uuid()) for name in ("id", "organization_id", "booking_id")),
+        sa.column("customer_id", sa.Uuid()),
+        *(sa.column(name, sa.String()) for name in ("kind", "contact_name", "event_title")),
+        *(sa.column(name, sa.String()) for name in ("event_type", "event_location")),
+        *(sa.column(name, sa.String()) for name in ("booking_status", "notes", "crm_status")),
+        *(sa.column(name, when) for name in ("event_starts_at", "booking_date", "received_at")),
+        *(sa.column(name, when) for name in ("created_at", "updated_at")),
+    )
+    now = datetime.now(UTC)
+    rows = bind.execute(sa.select(bookings)).mappings().all()
+    for start in range(0, len(rows), 1000):
+        bind.execute(
+            sa.insert(records),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": row["organization_id"],
+                    "booking_id": row["id"],
+                    "customer_id": row["customer_id"],
+                    "kind": row["kind"],
+                    "contact_name": "",
+                    "event_title": "",
+                    "event_type": row["event_type"],
+                    "event_location": (row["location"] or "")[:300],
+                    "booking_status": row["status"],
+                    "notes": row["notes"] or "",
+                    "crm_status": "new",
+                    "event_starts_at": row["starts_at"],
+                    "booking_date": row["created_at"],
+                    "received_at": row["created_at"],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for row in rows[start : start + 1000]
+            ],
+        )
 
 
 def downgrade() -> None:

@@ -34,6 +34,7 @@ from maitred.customers import service as customers_service
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
+from tests.bookings.seats_given import active_seats, given_event, seats_taken
 from tests.factories import bearer, given_organization, given_user, sign_in
 
 MAITRED = str(Path(sys.executable).with_name("maitred"))
@@ -337,3 +338,33 @@ async def test_cancellations_mid_burst_give_teams_back_without_overbooking(
     )
     active = await assert_ledger_agrees(database, book, day, winners={*winners, *refills})
     assert len(active) == book.capacity
+
+
+async def test_seats_of_an_event_are_never_oversold_nor_doubled(
+    database: Database, http: httpx.AsyncClient
+) -> None:
+    """Seed 002 counted seats with a read-then-increment and sold the last seat more than once:
+    sixty simultaneous requests for an event's last ten seats get exactly ten; and one person
+    pressing "book" ten times at once holds one seat."""
+    book = await given_book(database, http, teams=0)
+    last_ten = await given_event(database, book.organization, seats=10)
+    customers = await given_customers(database, book, 60)
+
+    async def seat(event_id: uuid.UUID, customer_id: uuid.UUID) -> httpx.Response:
+        return await http.post(
+            "/api/v1/bookings",
+            json={"event_id": str(event_id), "customer_id": str(customer_id)},
+            headers=book.headers,
+        )
+
+    burst = await asyncio.gather(*(seat(last_ten, c) for c in customers))
+    roomy = await given_event(database, book.organization, seats=50)
+    impatient = await asyncio.gather(*(seat(roomy, customers[0]) for _ in range(10)))
+
+    assert Counter(outcome(r) for r in burst) == {"201": 10, "409 capacity_exceeded": 50}
+    assert (await seats_taken(database, last_ten), await active_seats(database, last_ten)) == (
+        10,
+        10,
+    )
+    assert Counter(outcome(r) for r in impatient) == {"201": 1, "409 already_exists": 9}
+    assert (await seats_taken(database, roomy), await active_seats(database, roomy)) == (1, 1)

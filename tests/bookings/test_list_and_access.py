@@ -114,6 +114,7 @@ async def test_items_and_pages(client: httpx.AsyncClient, database: Database) ->
         "id": listed.ids["b4"],
         "reference_number": listed.refs["b4"],
         "kind": "catering",
+        "event": None,
         "customer": {
             "id": str(listed.bob),
             "name": "Bob Wilson",
@@ -132,6 +133,7 @@ async def test_items_and_pages(client: httpx.AsyncClient, database: Database) ->
         "deposit_paid": False,
         "balance_due": 1350.0,
         "payment_status": "unpaid",
+        "booking_date": b4["created_at"],
         "created_at": b4["created_at"],
         "updated_at": b4["updated_at"],
     }

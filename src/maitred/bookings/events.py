@@ -1,8 +1,29 @@
 """Outbox side of bookings. Bookings emits `booking.created`, `booking.status_changed` and
-`booking.rescheduled` (payloads in service/), and handles nothing yet: an expired hold needs no
-change to the booking, which simply stays pending without a team until confirmed or cancelled.
+`booking.rescheduled` (payloads in service/). It handles `event.cancelled`: the events domain
+cannot reach into the book, so it announces the cancellation and the seats are cancelled here,
+idempotently (delivery may repeat). An expired hold needs no change to the booking, which simply
+stays pending without a team until confirmed or cancelled.
 
 Importing the service here registers the customers' booking figures in the worker process too.
 """
 
-from maitred.bookings import service as _service  # noqa: F401  (registers the stats source)
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.bookings import service as bookings_service
+from maitred.kit import outbox
+
+
+@outbox.on("event.cancelled", name="bookings.cancel_event_seats")
+async def cancel_event_seats(session: AsyncSession, event: outbox.Event) -> None:
+    if event.organization_id is None:
+        return
+    await bookings_service.cancel_event_seats(
+        session,
+        event.organization_id,
+        uuid.UUID(str(event.payload["event_id"])),
+        str(event.payload.get("reason") or ""),
+    )

@@ -41,6 +41,7 @@ SUMMARY_COLUMNS = (
     Booking.id,
     Booking.reference_number,
     Booking.kind,
+    Booking.event_id,
     Booking.customer_id,
     Booking.event_date,
     Booking.event_time,
@@ -64,6 +65,8 @@ class Shape:
     date_to: bool
     customer: bool
     event_type: bool
+    event_id: bool
+    kind: bool
     search: str | None  # "reference", "name" or None
     sort: str
     descending: bool
@@ -82,6 +85,8 @@ def shape_and_values(
         "date_to": filters.date_to,
         "customer_id": filters.customer_id,
         "event_type": filters.event_type,
+        "event_id": filters.event_id,
+        "kind": filters.kind,
     }
     values.update({k: v for k, v in optional.items() if v is not None})
     if search_kind == "reference":
@@ -94,6 +99,8 @@ def shape_and_values(
         date_to=filters.date_to is not None,
         customer=filters.customer_id is not None,
         event_type=filters.event_type is not None,
+        event_id=filters.event_id is not None,
+        kind=filters.kind is not None,
         search=search_kind,
         sort=sort,
         descending=descending,
@@ -116,6 +123,10 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
         where.append(Booking.customer_id == bindparam("customer_id", type_=Uuid()))
     if shape.event_type:
         where.append(Booking.event_type == bindparam("event_type", type_=String()))
+    if shape.event_id:
+        where.append(Booking.event_id == bindparam("event_id", type_=Uuid()))
+    if shape.kind:
+        where.append(Booking.kind == bindparam("kind", type_=String()))
     if shape.search == "reference":
         where.append(Booking.reference_number == bindparam("reference", type_=String()))
     elif shape.search == "name":

@@ -55,6 +55,8 @@ class BookingFilters:
     customer_id: uuid.UUID | None = None
     event_type: str | None = None
     search: str | None = None
+    event_id: uuid.UUID | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,25 @@ class BookingRepository(Repository[Booking]):
             )
         )
         self.add_all(lines)
+
+    async def active_seat_of(self, customer_id: uuid.UUID, event_id: uuid.UUID) -> uuid.UUID | None:
+        """The customer's pending or confirmed booking for the event, if any."""
+        return await self.session.scalar(
+            select(Booking.id).where(
+                Booking.organization_id == self.organization_id,
+                Booking.event_id == event_id,
+                Booking.customer_id == customer_id,
+                Booking.status.in_(("pending", "confirmed")),
+            )
+        )
+
+    async def active_seats_of_event(self, event_id: uuid.UUID) -> Sequence[Booking]:
+        statement = select(Booking).where(
+            Booking.organization_id == self.organization_id,
+            Booking.event_id == event_id,
+            Booking.status.in_(("pending", "confirmed")),
+        )
+        return (await self.session.scalars(statement)).all()
 
     def add_all(self, rows: Sequence[BookingLine | BookingStatusChange]) -> None:
         for row in rows:

@@ -59,6 +59,9 @@ async def list_bookings(
     ] = None,
     sort: Annotated[str | None, Query(description="event_date, created_at or total_amount")] = None,
     order: Annotated[str | None, Query(description="asc or desc")] = None,
+    event_id: uuid.UUID | None = None,
+    kind: Annotated[str | None, Query(description="catering or seat")] = None,
+    upcoming: Annotated[bool, Query(description="Only from today on (seed 002)")] = False,
 ) -> Any:
     items, info = await bookings_service.list_bookings(
         db,
@@ -73,6 +76,9 @@ async def list_bookings(
         search=search,
         sort=sort,
         order=order,
+        event_id=event_id,
+        kind=kind,
+        upcoming=upcoming,
     )
     return {"items": items, "pagination": info}
 

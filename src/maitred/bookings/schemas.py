@@ -73,9 +73,12 @@ class BookingCreate(Input):
 
     customer_id: uuid.UUID | None = None
     customer: CustomerIn | None = None
-    event_date: date = Field(examples=["2025-11-15"])
+    event_id: uuid.UUID | None = Field(
+        default=None, description="A seat on this event (seed 002) instead of a catering date"
+    )
+    event_date: date | None = Field(default=None, examples=["2025-11-15"])
     event_time: time | None = Field(default=None, examples=["18:00"])
-    guest_count: int = Field(ge=1, le=500, examples=[25])
+    guest_count: int | None = Field(default=None, ge=1, le=500, examples=[25])
     child_count: int = Field(default=0, ge=0, le=500)
     event_type: str = Field(default="other", max_length=32, examples=["birthday"])
     location: LocationText | LocationIn = Field(
@@ -92,6 +95,10 @@ class BookingCreate(Input):
     def _one_customer(self) -> BookingCreate:
         if self.customer_id is not None and self.customer is not None:
             raise ValueError("Give customer_id or customer, not both")
+        if self.event_id is None and (self.event_date is None or self.guest_count is None):
+            raise ValueError("Give event_date and guest_count, or event_id for a seat")
+        if self.event_id is not None and self.event_date is not None:
+            raise ValueError("A seat takes its date from the event: give event_id alone")
         return self
 
 
@@ -147,12 +154,25 @@ class StatusChangeRead(BaseModel):
     changed_at: datetime
 
 
+class EventRef(BaseModel):
+    """The event a seat booking is for (seed 002's `event`)."""
+
+    id: uuid.UUID
+    title: str
+    event_type: str
+    start_datetime: datetime
+    end_datetime: datetime
+    facilitator_id: uuid.UUID | None
+
+
 class BookingSummary(BaseModel):
-    """A row of GET /bookings (seed 001's list item)."""
+    """A row of GET /bookings (seed 001's list item); seat bookings (`kind` seat) also carry
+    their `event` (seed 002)."""
 
     id: uuid.UUID
     reference_number: str = Field(examples=["BK-2025-000123"])
-    kind: str
+    kind: str = Field(examples=["catering", "seat"])
+    event: EventRef | None = None
     customer: CustomerRef
     event_date: date
     event_time: time
@@ -166,6 +186,7 @@ class BookingSummary(BaseModel):
     deposit_paid: bool
     balance_due: Money
     payment_status: str = Field(examples=["unpaid", "partial", "paid"])
+    booking_date: datetime = Field(description="When the booking was made (seed 002)")
     created_at: datetime
     updated_at: datetime
 
@@ -194,6 +215,10 @@ class BookingRead(BookingSummary):
     completed_at: datetime | None
     cancellation_reason: str | None
     pricing: dict[str, Any] = Field(description="The priced breakdown the customer was given")
+    crm_notified: bool = Field(
+        default=True,
+        description="The booking's CRM record exists (seed 002); written in the same transaction",
+    )
 
 
 class BookingWritten(BookingRead):

@@ -43,7 +43,6 @@ async def track_booking(
     changed_by: uuid.UUID | None = None,
 ) -> None:
     """The booking's CRM record, status `new`, with the first line of its history."""
-    now = utcnow()
     record = CrmRecord(
         id=uuid.uuid4(),
         organization_id=organization_id,
@@ -61,7 +60,7 @@ async def track_booking(
         booking_date=booking.booked_at,
         notes=booking.notes,
         crm_status="new",
-        received_at=now,
+        received_at=booking.booked_at,  # a booking of maitred reaches its CRM as it is made
     )
     session.add(record)
     session.add(

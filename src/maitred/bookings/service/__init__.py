@@ -3,6 +3,7 @@ and `record_past_booking` (events already over). Importing this package register
 figures customers show."""
 
 from maitred.bookings.service.access import Viewer, viewer_of
+from maitred.bookings.service.cancelled_events import cancel_event_seats
 from maitred.bookings.service.change import (
     cancel_booking,
     record_payment,
@@ -13,6 +14,7 @@ from maitred.bookings.service.create import create_booking, create_from_form
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
+from maitred.bookings.service.seats import create_seat_booking
 from maitred.customers import stats as customer_stats
 
 customer_stats.provide(booking_stats)
@@ -21,8 +23,10 @@ __all__ = [
     "Viewer",
     "booking_stats",
     "cancel_booking",
+    "cancel_event_seats",
     "create_booking",
     "create_from_form",
+    "create_seat_booking",
     "get_booking",
     "list_bookings",
     "record_past_booking",

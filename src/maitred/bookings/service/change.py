@@ -34,7 +34,9 @@ from maitred.bookings.service.status import (
     PENDING,
     check_move,
 )
+from maitred.crm import service as crm_service
 from maitred.customers import service as customers_service
+from maitred.events import service as events_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
@@ -72,7 +74,12 @@ async def transition(
         await session.refresh(booking)
         check_move(booking.status, to_status)
         raise InvalidState("The booking changed meanwhile; try again")
-    if to_status == CONFIRMED:
+    await crm_service.booking_status_changed(session, organization_id, booking.id, to_status)
+    if booking.kind == "seat":
+        # A seat holds no chef team; a cancelled one goes back to the event.
+        if to_status == CANCELLED and booking.event_id is not None:
+            await events_service.release_seat(session, organization_id, booking.event_id)
+    elif to_status == CONFIRMED:
         window = await availability_service.window(
             session,
             organization_id=organization_id,
@@ -158,6 +165,12 @@ async def update_booking(
     repository = BookingRepository(session, viewer.organization_id)
     settings = tenancy_service.settings_of(await organization_of(session, viewer.organization_id))
     given = form.model_fields_set
+    if booking.kind == "seat":
+        fixed = sorted(given - {"notes", "status", "reason"})
+        if fixed:
+            raise ValidationFailed(
+                details=dict.fromkeys(fixed, "A seat follows its event; cancel it and book another")
+            )
     if form.notes is not None:
         booking.notes = form.notes
     if form.special_requests is not None:

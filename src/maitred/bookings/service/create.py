@@ -21,10 +21,13 @@ from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingCreate, MenuItemIn
 from maitred.bookings.service.access import Viewer, own_customer_or_create
 from maitred.bookings.service.location import place_of
+from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
+from maitred.bookings.service.seats import create_seat_booking
 from maitred.bookings.service.status import CONFIRMED, PENDING
+from maitred.crm import service as crm_service
 from maitred.customers import service as customers_service
-from maitred.kit import numbering, outbox
+from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, ValidationFailed
@@ -33,22 +36,19 @@ from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.book_settings import BookingPolicySettings
 from maitred.tenancy.models import Organization
 
-REFERENCE_SERIES = "BK"
-
-
-async def next_reference(session: AsyncSession, organization_id: uuid.UUID, year: int) -> str:
-    """The organization's next `BK-YYYY-NNNNNN` of `year`, never handed out twice."""
-    number = await numbering.next_number(
-        session, organization_id=organization_id, series=REFERENCE_SERIES, year=year
-    )
-    return numbering.formatted(REFERENCE_SERIES, year, number)
-
 
 async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         raise NotFound("No such organization")
     return organization
+
+
+# What a seat booking takes from its event instead of the form.
+CATERING_FIELDS = frozenset(
+    {"guest_count", "child_count", "event_type", "location", "menu_items", "upgrades"}
+    | {"special_requests", "status", "chef_team_id", "event_time"}
+)
 
 
 def checked_event_type(policy: BookingPolicySettings, event_type: str) -> str:
@@ -201,6 +201,23 @@ async def create_booking(
         created_at=now,
     )
     repository.add_all([*lines, change])
+    await crm_service.track_booking(
+        session,
+        organization_id,
+        crm_service.TrackedBooking(
+            booking_id=booking.id,
+            kind=booking.kind,
+            customer_id=customer_id,
+            user_id=None,
+            status=status,
+            booked_at=now,
+            notes=notes,
+            event_type=kind_of_event,
+            event_starts_at=window.starts_at,
+            event_location=place.text,
+        ),
+        changed_by=actor_user_id,
+    )
     await session.flush()
     await outbox.emit(
         session,
@@ -270,6 +287,25 @@ async def create_from_form(
         source, public = "admin", False
     else:
         raise ValidationFailed(details={"customer_id": "Give customer_id or customer"})
+    if form.event_id is not None:
+        catering_only = sorted(CATERING_FIELDS & form.model_fields_set)
+        if catering_only:
+            raise ValidationFailed(
+                details=dict.fromkeys(catering_only, "A seat booking takes this from its event")
+            )
+        return await create_seat_booking(
+            session,
+            organization_id=viewer.organization_id,
+            actor_user_id=viewer.user_id,
+            customer=customer,
+            customer_user_id=viewer.user_id if viewer.is_customer else None,
+            event_id=form.event_id,
+            notes=form.notes,
+            source=source,
+        )
+    # The form checked that a catering booking has both.
+    assert form.event_date is not None
+    assert form.guest_count is not None
     location = form.location
     return await create_booking(
         session,

@@ -20,6 +20,7 @@ from maitred.bookings.service.access import Viewer, own_customer
 from maitred.bookings.service.status import STATUSES
 from maitred.customers import service as customers_service
 from maitred.customers import stats as customer_stats
+from maitred.events import service as events_service
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.money import from_minor
@@ -28,6 +29,7 @@ from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 
 SORTS = list_queries.SORTS
+KINDS = ("catering", "seat")
 ZERO = Decimal("0.00")
 
 
@@ -74,6 +76,8 @@ def summary(
         "currency": booking.currency,
         "total_amount": booking.total_amount,
         "deposit_amount": booking.deposit_amount,
+        "event": None,
+        "booking_date": booking.created_at,
         "created_at": booking.created_at,
         "updated_at": booking.updated_at,
         **_payment(booking),
@@ -127,6 +131,7 @@ def detail(
         "completed_at": booking.completed_at,
         "cancellation_reason": booking.cancellation_reason,
         "pricing": booking.pricing or {},
+        "crm_notified": True,
     }
 
 
@@ -137,7 +142,9 @@ async def read_booking(session: AsyncSession, booking: Booking) -> dict[str, Any
     )
     lines = await repository.lines_of(booking.id)
     history = await repository.history_of(booking.id)
-    return detail(booking, brief, lines, history)
+    found = detail(booking, brief, lines, history)
+    await with_events(session, booking.organization_id, [found], [booking.event_id])
+    return found
 
 
 async def visible_booking(session: AsyncSession, viewer: Viewer, booking_id: uuid.UUID) -> Booking:
@@ -183,8 +190,17 @@ async def list_bookings(
     search: str | None = None,
     sort: str | None = None,
     order: str | None = None,
+    event_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    upcoming: bool = False,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    """One page through the compiled queries of bookings/list_queries.py (committed data)."""
+    """One page through the compiled queries of bookings/list_queries.py (committed data);
+    `upcoming` (seed 002) keeps the bookings from today on, in the organization's time zone."""
+    if kind is not None and kind not in KINDS:
+        raise ValidationFailed(details={"kind": f"Use one of: {', '.join(KINDS)}"})
+    if upcoming:
+        today = (await local_now(session, viewer.organization_id)).date()
+        date_from = max(date_from, today) if date_from else today
     ordering = parse_sort(sort, order, SORTS, default="event_date", default_order="desc")
     if viewer.is_customer:
         own = await own_customer(session, viewer)
@@ -198,6 +214,8 @@ async def list_bookings(
         customer_id=customer_id,
         event_type=event_type.strip().lower() if event_type else None,
         search=search.strip() if search and search.strip() else None,
+        event_id=event_id,
+        kind=kind,
     )
     sort_name = sort or "event_date"
     shape, values = list_queries.shape_and_values(
@@ -216,7 +234,33 @@ async def list_bookings(
         customer_ids={row["customer_id"] for row in rows},
     )
     items = [summary(SimpleNamespace(**row), briefs.get(row["customer_id"])) for row in rows]
+    await with_events(session, viewer.organization_id, items, [row["event_id"] for row in rows])
     return items, page_info(params, total)
+
+
+def event_ref(event: events_service.EventBrief) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "title": event.title,
+        "event_type": event.event_type,
+        "start_datetime": event.starts_at,
+        "end_datetime": event.ends_at,
+        "facilitator_id": event.facilitator_id,
+    }
+
+
+async def with_events(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    items: list[dict[str, Any]],
+    event_ids: Sequence[uuid.UUID | None],
+) -> None:
+    """Fills `event` of the seat bookings among `items` (one query for the page)."""
+    wanted = {event_id for event_id in event_ids if event_id is not None}
+    events = await events_service.event_briefs(session, organization_id, wanted)
+    for item, event_id in zip(items, event_ids, strict=True):
+        if event_id is not None and event_id in events:
+            item["event"] = event_ref(events[event_id])
 
 
 async def local_now(session: AsyncSession, organization_id: uuid.UUID) -> datetime:
