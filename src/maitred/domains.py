@@ -32,6 +32,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.bookings.router import router as bookings
     from maitred.crm.router import booking_status_router as crm_booking_status
     from maitred.crm.router import facilitator_crm_router as crm_facilitators
+    from maitred.crm.router import notify_alias_router as crm_notify_alias
     from maitred.crm.router import router as crm
     from maitred.customers.router import router as customers
     from maitred.events.router import facilitators_router as facilitators
@@ -75,6 +76,7 @@ def api_routers() -> list[APIRouter]:
         crm,
         crm_booking_status,
         crm_facilitators,
+        crm_notify_alias,
         audit,
         monitoring,
     ]

@@ -1,5 +1,21 @@
 """The CRM workflow (seed 002's CRM service, built in)."""
 
+from maitred.crm.dashboard import facilitator_bookings, facilitator_dashboard
+from maitred.crm.listing import list_records
+from maitred.crm.notify import receive
 from maitred.crm.tracking import TrackedBooking, booking_status_changed, track_booking
+from maitred.crm.workflow import WORKFLOW, allowed_next, change_status, get_record
 
-__all__ = ["TrackedBooking", "booking_status_changed", "track_booking"]
+__all__ = [
+    "WORKFLOW",
+    "TrackedBooking",
+    "allowed_next",
+    "booking_status_changed",
+    "change_status",
+    "facilitator_bookings",
+    "facilitator_dashboard",
+    "get_record",
+    "list_records",
+    "receive",
+    "track_booking",
+]

@@ -75,3 +75,15 @@ async def facilitator_id_of_user(
             Facilitator.organization_id == organization_id, Facilitator.user_id == user_id
         )
     )
+
+
+async def facilitator_exists(
+    session: AsyncSession, organization_id: uuid.UUID, facilitator_id: uuid.UUID
+) -> bool:
+    """Whether the organization has this facilitator (the CRM's 404 for unknown ones)."""
+    found = await session.scalar(
+        select(Facilitator.id).where(
+            Facilitator.organization_id == organization_id, Facilitator.id == facilitator_id
+        )
+    )
+    return found is not None

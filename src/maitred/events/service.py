@@ -1,13 +1,48 @@
-"""Events and facilitators (seed 002)."""
+"""Events and facilitators (seed 002): what routers and other domains call."""
 
-from maitred.events.lookup import EventBrief, event_brief, event_briefs, facilitator_id_of_user
+from maitred.events.changes import cancel_event, create_event, delete_event, update_event
+from maitred.events.facilitators import (
+    create_facilitator,
+    get_facilitator,
+    list_facilitators,
+    remove_facilitator,
+    update_facilitator,
+)
+from maitred.events.lookup import (
+    EventBrief,
+    event_brief,
+    event_briefs,
+    facilitator_exists,
+    facilitator_id_of_user,
+)
+from maitred.events.reads import facilitator_events, get_event, list_events
 from maitred.events.seats import release_seat, take_seat
+from maitred.events.series import create_series
+from maitred.events.types import get_settings, list_types, update_settings
 
 __all__ = [
     "EventBrief",
+    "cancel_event",
+    "create_event",
+    "create_facilitator",
+    "create_series",
+    "delete_event",
     "event_brief",
     "event_briefs",
+    "facilitator_events",
+    "facilitator_exists",
+    "facilitator_exists",
     "facilitator_id_of_user",
+    "get_event",
+    "get_facilitator",
+    "get_settings",
+    "list_events",
+    "list_facilitators",
+    "list_types",
     "release_seat",
+    "remove_facilitator",
     "take_seat",
+    "update_event",
+    "update_facilitator",
+    "update_settings",
 ]

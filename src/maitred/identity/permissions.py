@@ -42,7 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         | _read("users", "audit_logs", "settings", "webhooks", "organizations")
     ),
     Role.staff: frozenset(
-        _both(*STAFF_RESOURCES, *COMMS_RESOURCES)
+        _both(*STAFF_RESOURCES, *COMMS_RESOURCES, "crm")
         | _read(*CATALOG_RESOURCES, "payments", "organizations")
     ),
     Role.viewer: frozenset(

@@ -18,6 +18,7 @@ from maitred.tenancy.book_settings import (
     LoyaltySettings,
     PricingSettings,
 )
+from maitred.tenancy.event_settings import EventSettings
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings_base import Section
 
@@ -55,6 +56,7 @@ class OrganizationSettings(Section):
     availability: AvailabilitySettings = Field(default_factory=AvailabilitySettings)
     loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
     bookings: BookingPolicySettings = Field(default_factory=BookingPolicySettings)
+    events: EventSettings = Field(default_factory=EventSettings)
 
 
 def requires_mfa(stored: dict[str, Any], role: str) -> bool:
