@@ -201,23 +201,7 @@ async def create_booking(
         created_at=now,
     )
     repository.add_all([*lines, change])
-    await crm_service.track_booking(
-        session,
-        organization_id,
-        crm_service.TrackedBooking(
-            booking_id=booking.id,
-            kind=booking.kind,
-            customer_id=customer_id,
-            user_id=None,
-            status=status,
-            booked_at=now,
-            notes=notes,
-            event_type=kind_of_event,
-            event_starts_at=window.starts_at,
-            event_location=place.text,
-        ),
-        changed_by=actor_user_id,
-    )
+    await track_in_crm(session, booking, actor_user_id)
     await session.flush()
     await outbox.emit(
         session,
@@ -241,6 +225,29 @@ async def create_booking(
         changes={"reference_number": booking.reference_number, "status": status},
     )
     return detail(booking, brief, lines, [change])
+
+
+async def track_in_crm(
+    session: AsyncSession, booking: Booking, actor_user_id: uuid.UUID | None
+) -> None:
+    """A catering booking's CRM record, made in the booking's transaction (`crm_notified`)."""
+    await crm_service.track_booking(
+        session,
+        booking.organization_id,
+        crm_service.TrackedBooking(
+            booking_id=booking.id,
+            kind=booking.kind,
+            customer_id=booking.customer_id,
+            user_id=None,
+            status=booking.status,
+            booked_at=booking.created_at,
+            notes=booking.notes,
+            event_type=booking.event_type,
+            event_starts_at=booking.starts_at,
+            event_location=booking.location,
+        ),
+        changed_by=actor_user_id,
+    )
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:

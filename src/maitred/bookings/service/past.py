@@ -21,7 +21,12 @@ from maitred.availability import service as availability_service
 from maitred.availability import teams as teams_service
 from maitred.bookings.models import Booking, BookingStatusChange
 from maitred.bookings.repository import BookingRepository
-from maitred.bookings.service.create import apply_quote, checked_event_type, organization_of
+from maitred.bookings.service.create import (
+    apply_quote,
+    checked_event_type,
+    organization_of,
+    track_in_crm,
+)
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
@@ -32,7 +37,6 @@ from maitred.bookings.service.status import (
     PENDING,
     check_move,
 )
-from maitred.crm import service as crm_service
 from maitred.customers import service as customers_service
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
@@ -174,23 +178,7 @@ async def record_past_booking(
         for index, (to_status, at) in enumerate(history)
     ]
     repository.add_all([*lines, *changes])
-    await crm_service.track_booking(
-        session,
-        organization_id,
-        crm_service.TrackedBooking(
-            booking_id=booking.id,
-            kind=booking.kind,
-            customer_id=customer_id,
-            user_id=None,
-            status=status,
-            booked_at=booked_at,
-            notes=notes,
-            event_type=kind_of_event,
-            event_starts_at=window.starts_at,
-            event_location=place.text,
-        ),
-        changed_by=actor_user_id,
-    )
+    await track_in_crm(session, booking, actor_user_id)
     await session.flush()
     if status == COMPLETED:
         await customers_service.credit_completed_booking(
