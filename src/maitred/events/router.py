@@ -140,6 +140,8 @@ async def get_event(event_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[st
     )
 
 
+@router.put("/events/{event_id}", response_model=EventRead, responses=WRITE_ERRORS)
+@router.patch("/events/{event_id}", response_model=EventRead, responses=WRITE_ERRORS)
 async def update_event(
     event_id: uuid.UUID, body: EventUpdate, auth: Writer, db: DbSession
 ) -> dict[str, Any]:
@@ -149,17 +151,6 @@ async def update_event(
         organization_id=auth.org_id,
         event_id=event_id,
         changes=body.model_dump(exclude_unset=True),
-    )
-
-
-for method, name in (("PATCH", "update_event"), ("PUT", "replace_event")):
-    router.add_api_route(
-        "/events/{event_id}",
-        update_event,
-        methods=[method],
-        name=name,
-        response_model=EventRead,
-        responses=WRITE_ERRORS,
     )
 
 
@@ -243,6 +234,8 @@ async def list_facilitator_events(
     return {"items": items, "pagination": info}
 
 
+@facilitators_router.put("/{facilitator_id}", response_model=FacilitatorRead, responses=ERRORS)
+@facilitators_router.patch("/{facilitator_id}", response_model=FacilitatorRead, responses=ERRORS)
 async def update_facilitator(
     facilitator_id: uuid.UUID, body: FacilitatorUpdate, auth: FacilitatorWriter, db: DbSession
 ) -> dict[str, Any]:
@@ -252,17 +245,6 @@ async def update_facilitator(
         organization_id=auth.org_id,
         facilitator_id=facilitator_id,
         changes=body.model_dump(exclude_unset=True),
-    )
-
-
-for method, name in (("PATCH", "update_facilitator"), ("PUT", "replace_facilitator")):
-    facilitators_router.add_api_route(
-        "/{facilitator_id}",
-        update_facilitator,
-        methods=[method],
-        name=name,
-        response_model=FacilitatorRead,
-        responses=ERRORS,
     )
 
 

@@ -45,10 +45,7 @@ async def create_seat_booking(
     """A confirmed seat as BookingRead with `event` and `crm_notified` (seed 002)."""
     repository = BookingRepository(session, organization_id)
     if await repository.active_seat_of(customer.id, event_id) is not None:
-        raise AlreadyExists(
-            "This customer already has a booking for this event",
-            details={"event_id": str(event_id)},
-        )
+        raise _already_booked(event_id)
     event = await events_service.take_seat(session, organization_id, event_id)
     now = utcnow()
     local = event.starts_at.astimezone(ZoneInfo(event.timezone))
@@ -89,10 +86,7 @@ async def create_seat_booking(
         await session.flush()
     except IntegrityError:
         # Another request of the same customer took a seat on this event meanwhile.
-        raise AlreadyExists(
-            "This customer already has a booking for this event",
-            details={"event_id": str(event_id)},
-        ) from None
+        raise _already_booked(event_id) from None
     change = BookingStatusChange(
         booking_id=booking.id,
         from_status=None,
@@ -147,3 +141,10 @@ async def create_seat_booking(
     )
     found = detail(booking, customer, [], [change])
     return {**found, "event": event_ref(event)}
+
+
+def _already_booked(event_id: uuid.UUID) -> AlreadyExists:
+    return AlreadyExists(
+        "This customer already has a booking for this event",
+        details={"event_id": str(event_id)},
+    )
