@@ -45,6 +45,11 @@ async def test_a_customer_books_a_seat_and_sees_it_with_its_event(
     assert booking["event"]["event_type"] == "session"
     assert (booking["total_amount"], booking["payment_status"]) == (25.0, "unpaid")
     assert booking["customer"]["email"] == customer.user.email
+    assert {k: booking["user"][k] for k in ("email", "first_name", "last_name")} == {
+        "email": customer.user.email,
+        "first_name": "Pat",
+        "last_name": "Example",
+    }
     assert await seats_taken(database, event_id) == 1
     assert [item["id"] for item in listed.json()["items"]] == [booking["id"]]
     assert listed.json()["items"][0]["event"]["id"] == str(event_id)

@@ -307,6 +307,29 @@ async def test_an_event_with_seats_taken_is_not_deleted(
     assert await stored_event(database, event_id) is not None
 
 
+async def test_an_event_whose_seats_were_all_cancelled_is_kept_for_the_book(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, Role.admin)
+    assert admin.organization is not None
+    event_id = await given_event(database, admin.organization)
+    customer = await signed_in_as(client, database, Role.customer, admin.organization)
+    booked = await client.post(
+        "/api/v1/bookings", json={"event_id": str(event_id)}, headers=customer.headers
+    )
+    cancelled = await client.put(
+        f"/api/v1/bookings/{booked.json()['id']}/cancel", json={}, headers=customer.headers
+    )
+
+    response = await client.delete(f"{EVENTS}/{event_id}", headers=admin.headers)
+
+    assert (booked.status_code, cancelled.status_code) == (201, 200)
+    assert response.status_code == 409
+    assert error_of(response)["error"] == "invalid_state"
+    assert "cancel it instead" in error_of(response)["message"]
+    assert await stored_event(database, event_id) is not None
+
+
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [

@@ -137,6 +137,15 @@ class CustomerRef(BaseModel):
     phone: str | None
 
 
+class UserRef(BaseModel):
+    """Seed 002's `user` of a booking: the person booked, read from the customer record."""
+
+    id: uuid.UUID
+    email: str | None
+    first_name: str
+    last_name: str
+
+
 class MenuLineRead(BaseModel):
     id: uuid.UUID | None = Field(description="The menu item (null when it was deleted since)")
     name: str
@@ -174,6 +183,7 @@ class BookingSummary(BaseModel):
     kind: str = Field(examples=["catering", "seat"])
     event: EventRef | None = None
     customer: CustomerRef
+    user: UserRef
     event_date: date
     event_time: time
     guest_count: int

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.events.models import Event, Facilitator
@@ -208,7 +209,15 @@ async def delete_event(
     """Only an event nobody has a seat on; one with seats is cancelled instead (409)."""
     repository = EventRepository(session, organization_id)
     event = await repository.get_or_404(event_id)
-    if not await repository.delete_unbooked(event_id):
+    try:
+        deleted = await repository.delete_unbooked(event_id)
+    except IntegrityError:
+        # Only cancelled seats are left, and the book keeps them (the request rolls back).
+        raise InvalidState(
+            "This event has cancelled bookings on record; cancel it instead of deleting it",
+            details={"seats_taken": 0},
+        ) from None
+    if not deleted:
         await session.refresh(event)
         raise InvalidState(
             "Seats on this event are taken; cancel it instead (POST /events/{id}/cancel)",

@@ -41,6 +41,19 @@ def customer_ref(
     return {"id": brief.id, "name": brief.name, "email": brief.email, "phone": brief.phone}
 
 
+def user_ref(
+    customer_id: uuid.UUID, brief: customers_service.CustomerBrief | None
+) -> dict[str, Any]:
+    """Seed 002's `user`: the customer's name split at its first space."""
+    first, _, last = (brief.name if brief else "").strip().partition(" ")
+    return {
+        "id": customer_id,
+        "email": brief.email if brief else None,
+        "first_name": first,
+        "last_name": last.strip(),
+    }
+
+
 def _payment(booking: Booking | SimpleNamespace) -> dict[str, Any]:
     paid = booking.amount_paid or ZERO
     total = booking.total_amount or ZERO
@@ -67,6 +80,7 @@ def summary(
         "reference_number": booking.reference_number,
         "kind": booking.kind,
         "customer": customer_ref(booking.customer_id, brief),
+        "user": user_ref(booking.customer_id, brief),
         "event_date": booking.event_date,
         "event_time": booking.event_time,
         "guest_count": booking.guest_count,
