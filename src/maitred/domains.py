@@ -50,6 +50,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.tenancy.locations_router import router as locations
     from maitred.tenancy.router import public_router as tenancy_public
     from maitred.tenancy.router import router as organizations
+    from maitred.waitlist.router import event_waitlist_router as event_waitlist
     from maitred.waitlist.router import router as waitlist
 
     return [
@@ -71,6 +72,7 @@ def api_routers() -> list[APIRouter]:
         bookings,
         bookings_public,
         waitlist,
+        event_waitlist,
         events,
         facilitators,
         crm,

@@ -121,6 +121,12 @@ async def test_items_and_pages(client: httpx.AsyncClient, database: Database) ->
             "email": "bob@example.com",
             "phone": "+19165550202",
         },
+        "user": {
+            "id": str(listed.bob),
+            "email": "bob@example.com",
+            "first_name": "Bob",
+            "last_name": "Wilson",
+        },
         "event_date": saturday(6).isoformat(),
         "event_time": "17:00:00",
         "guest_count": 30,

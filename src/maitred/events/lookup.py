@@ -28,6 +28,12 @@ class EventBrief:
     price: Decimal
     currency: str
     status: str
+    max_participants: int
+    seats_taken: int
+
+    @property
+    def seats_free(self) -> int:
+        return max(0, self.max_participants - self.seats_taken)
 
 
 def brief_of(event: Event) -> EventBrief:
@@ -43,6 +49,8 @@ def brief_of(event: Event) -> EventBrief:
         price=event.price,
         currency=event.currency,
         status=event.status,
+        max_participants=event.max_participants,
+        seats_taken=event.seats_taken,
     )
 
 
@@ -51,6 +59,20 @@ async def event_brief(
 ) -> EventBrief | None:
     event = await session.scalar(
         select(Event).where(Event.organization_id == organization_id, Event.id == event_id)
+    )
+    return None if event is None else brief_of(event)
+
+
+async def locked_event_brief(
+    session: AsyncSession, organization_id: uuid.UUID, event_id: uuid.UUID
+) -> EventBrief | None:
+    """The event, its row locked on PostgreSQL until the transaction ends: a seat given back
+    meanwhile (which updates the row) waits, so a decision on "is it full?" holds."""
+    event = await session.scalar(
+        select(Event)
+        .where(Event.organization_id == organization_id, Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return None if event is None else brief_of(event)
 

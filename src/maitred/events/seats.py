@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.events.errors import EventFull
 from maitred.events.lookup import EventBrief, event_brief
 from maitred.events.models import Event
+from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState, NotFound
 
@@ -46,14 +47,18 @@ async def take_seat(
         raise InvalidState(f"This event is {event.status}", details={"status": event.status})
     if event.starts_at <= now:
         raise InvalidState("This event has already started")
-    raise EventFull("This event is full", details={"event_id": str(event_id)})
+    raise EventFull(
+        "This event is full; join its waitlist to get the next free seat",
+        details={"event_id": str(event_id), "waitlist": f"/api/v1/events/{event_id}/waitlist"},
+    )
 
 
 async def release_seat(
     session: AsyncSession, organization_id: uuid.UUID, event_id: uuid.UUID
 ) -> None:
-    """Gives a seat back (a cancelled or moved seat booking); never below zero."""
-    await session.execute(
+    """Gives a seat back (a cancelled or moved seat booking); never below zero. Emits
+    `seat.released` (event_id) so the event's waitlist gets the seat."""
+    released = await session.execute(
         update(Event)
         .where(
             Event.organization_id == organization_id,
@@ -63,3 +68,7 @@ async def release_seat(
         .values(seats_taken=Event.seats_taken - 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    if released.rowcount == 1:  # type: ignore[attr-defined]
+        await outbox.emit(
+            session, "seat.released", organization_id=organization_id, event_id=str(event_id)
+        )

@@ -1,6 +1,7 @@
 """Events and facilitators (seed 002): what routers and other domains call."""
 
 from maitred.events.changes import cancel_event, create_event, delete_event, update_event
+from maitred.events.errors import EventFull
 from maitred.events.facilitators import (
     create_facilitator,
     get_facilitator,
@@ -14,6 +15,7 @@ from maitred.events.lookup import (
     event_briefs,
     facilitator_exists,
     facilitator_id_of_user,
+    locked_event_brief,
 )
 from maitred.events.reads import facilitator_events, get_event, list_events
 from maitred.events.seats import release_seat, take_seat
@@ -22,6 +24,7 @@ from maitred.events.types import get_settings, list_types, update_settings
 
 __all__ = [
     "EventBrief",
+    "EventFull",
     "cancel_event",
     "create_event",
     "create_facilitator",
@@ -31,7 +34,6 @@ __all__ = [
     "event_briefs",
     "facilitator_events",
     "facilitator_exists",
-    "facilitator_exists",
     "facilitator_id_of_user",
     "get_event",
     "get_facilitator",
@@ -39,6 +41,7 @@ __all__ = [
     "list_events",
     "list_facilitators",
     "list_types",
+    "locked_event_brief",
     "release_seat",
     "remove_facilitator",
     "take_seat",

@@ -1,18 +1,20 @@
-"""Outbox handlers of waitlist: freed capacity is offered to the people waiting for that date.
+"""Outbox handlers of waitlist: freed capacity is offered to the people waiting for that date,
+a freed seat is booked for the first in an event's queue, a cancelled event's queue is closed.
 
-Emits `waitlist.offered` (waitlist_id, customer_id, preferred_date, offer_expires_at) for the
-notification layer.
+Emits `waitlist.offered` (waitlist_id, customer_id, preferred_date, offer_expires_at) and
+`waitlist.converted` (waitlist_id, booking_id, customer_id, event_id) for the notification layer.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
 from maitred.kit.outbox import Event
-from maitred.waitlist import offers
+from maitred.waitlist import offers, seats
 
 
 @outbox.on("capacity.released", name="waitlist.offer_freed_capacity")
@@ -25,4 +27,27 @@ async def offer_freed_capacity(session: AsyncSession, event: Event) -> None:
         session,
         organization_id=event.organization_id,
         day=date.fromisoformat(str(event.payload["day"])),
+    )
+
+
+@outbox.on("seat.released", name="waitlist.give_freed_seat")
+async def give_freed_seat(session: AsyncSession, event: Event) -> None:
+    """Idempotent: a repeated delivery finds the seat taken or nobody waiting."""
+    if event.organization_id is None:
+        return
+    await seats.give_freed_seats(
+        session,
+        organization_id=event.organization_id,
+        event_id=uuid.UUID(str(event.payload["event_id"])),
+    )
+
+
+@outbox.on("event.cancelled", name="waitlist.close_cancelled_event")
+async def close_cancelled_event(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is None:
+        return
+    await seats.close_for_cancelled_event(
+        session,
+        organization_id=event.organization_id,
+        event_id=uuid.UUID(str(event.payload["event_id"])),
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, update
+from sqlalchemy import Select, func, select, update
 
 from maitred.kit.errors import NotFound
 from maitred.kit.repository import Repository
@@ -27,8 +27,11 @@ class WaitlistRepository(Repository[WaitlistEntry]):
         date_from: date | None,
         date_to: date | None,
         customer_id: uuid.UUID | None,
+        event_id: uuid.UUID | None = None,
     ) -> Select[tuple[WaitlistEntry]]:
         statement = self.scoped()
+        if event_id is not None:
+            statement = statement.where(WaitlistEntry.event_id == event_id)
         if status is not None:
             statement = statement.where(WaitlistEntry.status == status)
         if date_from is not None:
@@ -54,7 +57,11 @@ class WaitlistRepository(Repository[WaitlistEntry]):
         same day offer each entry once."""
         return await self.all(
             self.scoped()
-            .where(WaitlistEntry.preferred_date == day, WaitlistEntry.status == "waiting")
+            .where(
+                WaitlistEntry.preferred_date == day,
+                WaitlistEntry.event_id.is_(None),
+                WaitlistEntry.status == "waiting",
+            )
             .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
             .with_for_update()
         )
@@ -62,10 +69,66 @@ class WaitlistRepository(Repository[WaitlistEntry]):
     async def offered_on(self, day: date) -> Sequence[WaitlistEntry]:
         return await self.all(
             self.scoped()
-            .where(WaitlistEntry.preferred_date == day, WaitlistEntry.status == "offered")
+            .where(
+                WaitlistEntry.preferred_date == day,
+                WaitlistEntry.event_id.is_(None),
+                WaitlistEntry.status == "offered",
+            )
             .order_by(WaitlistEntry.offered_at, WaitlistEntry.id)
             .with_for_update()
         )
+
+    async def waiting_for_event(self, event_id: uuid.UUID) -> Sequence[WaitlistEntry]:
+        """The event's queue, first come first served, locked so that two deliveries of one
+        freed seat give it once."""
+        return await self.all(
+            self.scoped()
+            .where(WaitlistEntry.event_id == event_id, WaitlistEntry.status == "waiting")
+            .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+            .with_for_update()
+        )
+
+    async def open_entry_for_event(
+        self, customer_id: uuid.UUID, event_id: uuid.UUID
+    ) -> WaitlistEntry | None:
+        found: WaitlistEntry | None = await self.session.scalar(
+            self.scoped()
+            .where(
+                WaitlistEntry.event_id == event_id,
+                WaitlistEntry.customer_id == customer_id,
+                WaitlistEntry.status.in_(OPEN_STATUSES),
+            )
+            .with_for_update()
+        )
+        return found
+
+    async def place_in_queue(self, entry: WaitlistEntry) -> int:
+        """1 for the next one to get a seat."""
+        ahead = await self.session.scalar(
+            select(func.count())
+            .select_from(WaitlistEntry)
+            .where(
+                WaitlistEntry.organization_id == self.organization_id,
+                WaitlistEntry.event_id == entry.event_id,
+                WaitlistEntry.status == "waiting",
+                WaitlistEntry.created_at < entry.created_at,
+            )
+        )
+        return int(ahead or 0) + 1
+
+    async def close_for_event(self, event_id: uuid.UUID) -> int:
+        """Cancels the open entries of a cancelled event; how many."""
+        result = await self.session.execute(
+            update(WaitlistEntry)
+            .where(
+                WaitlistEntry.organization_id == self.organization_id,
+                WaitlistEntry.event_id == event_id,
+                WaitlistEntry.status.in_(OPEN_STATUSES),
+            )
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def mark_converted(self, entry_id: uuid.UUID, booking_id: uuid.UUID) -> bool:
         """Compare-and-swap: only an open entry converts, so a second convert loses."""

@@ -1,4 +1,4 @@
-"""/waitlist (seed 000)."""
+"""/waitlist (seed 000), and /events/{id}/waitlist: the queue for a full event's seats."""
 
 import uuid
 from datetime import date
@@ -6,12 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from maitred.bookings import service as bookings_service
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
+from maitred.waitlist import seats as waitlist_seats
 from maitred.waitlist import service as waitlist_service
 from maitred.waitlist.schemas import (
+    EventWaitlistJoin,
+    EventWaitlistRead,
     WaitlistConvert,
     WaitlistConverted,
     WaitlistCreate,
@@ -21,6 +25,7 @@ from maitred.waitlist.schemas import (
 )
 
 router = APIRouter(prefix="/waitlist", tags=["waitlist"])
+event_waitlist_router = APIRouter(prefix="/events/{event_id}/waitlist", tags=["waitlist"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Not signed in"},
@@ -33,6 +38,8 @@ CONFLICTS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("waitlist:read")]
 Writer = Annotated[AuthContext, requires("waitlist:write")]
+# Whoever may book a seat may queue for one: customers for themselves, staff for anyone.
+Booker = Annotated[AuthContext, requires("bookings:write")]
 
 
 @router.get("", response_model=Page[WaitlistRead], responses=ERRORS)
@@ -44,6 +51,7 @@ async def list_waitlist(
     date_from: Annotated[date | None, Query(description="Earliest preferred_date")] = None,
     date_to: Annotated[date | None, Query(description="Latest preferred_date")] = None,
     customer_id: uuid.UUID | None = None,
+    event_id: Annotated[uuid.UUID | None, Query(description="Queued for this event")] = None,
 ) -> dict[str, Any]:
     """First come first served: the oldest entry first."""
     items, info = await waitlist_service.list_entries(
@@ -54,6 +62,7 @@ async def list_waitlist(
         date_from=date_from,
         date_to=date_to,
         customer_id=customer_id,
+        event_id=event_id,
     )
     return {"items": items, "pagination": info}
 
@@ -119,3 +128,49 @@ async def convert_waitlist_entry(
         location=body.location,
         guest_count=body.guest_count,
     )
+
+
+@event_waitlist_router.post(
+    "", status_code=201, response_model=EventWaitlistRead, responses=CONFLICTS
+)
+async def join_event_waitlist(
+    event_id: uuid.UUID, auth: Booker, db: DbSession, body: EventWaitlistJoin | None = None
+) -> dict[str, Any]:
+    """Queue for a seat of a full event. When a seat frees up it is booked for the first in line
+    (confirmed, source `waitlist`). 409 `invalid_state` when seats are free (book one) or the
+    event is not bookable, `already_exists` when already booked or queued."""
+    body = body or EventWaitlistJoin()
+    return await waitlist_seats.join_event(
+        db,
+        bookings_service.viewer_of(auth),
+        event_id=event_id,
+        customer_id=body.customer_id,
+        customer=body.customer,
+        notes=body.notes,
+    )
+
+
+@event_waitlist_router.get("", response_model=Page[WaitlistRead], responses=ERRORS)
+async def list_event_waitlist(
+    event_id: uuid.UUID,
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    status: WaitlistStatus | None = None,
+) -> dict[str, Any]:
+    """The event's queue, first in line first."""
+    items, info = await waitlist_service.list_entries(
+        db,
+        organization_id=auth.org_id,
+        params=pagination,
+        status=status.value if status else None,
+        event_id=event_id,
+    )
+    return {"items": items, "pagination": info}
+
+
+@event_waitlist_router.delete("", status_code=204, response_class=Response, responses=ERRORS)
+async def leave_event_waitlist(event_id: uuid.UUID, auth: Booker, db: DbSession) -> Response:
+    """A signed-in customer leaves the queue; staff cancel an entry with DELETE /waitlist/{id}."""
+    await waitlist_seats.leave_event(db, bookings_service.viewer_of(auth), event_id=event_id)
+    return Response(status_code=204)

@@ -65,6 +65,21 @@ class WaitlistCreate(Input):
         return self
 
 
+class EventWaitlistJoin(Input):
+    """A signed-in customer joins for themselves (no body needed); staff name a `customer_id`
+    or embed a `customer`."""
+
+    customer: CustomerIn | None = None
+    customer_id: uuid.UUID | None = None
+    notes: Notes = ""
+
+    @model_validator(mode="after")
+    def _at_most_one_customer(self) -> EventWaitlistJoin:
+        if self.customer is not None and self.customer_id is not None:
+            raise ValueError("Give customer or customer_id, not both")
+        return self
+
+
 class WaitlistUpdate(Input):
     """Only the fields sent change; `preferred_time: null` means any time of the day."""
 
@@ -96,6 +111,9 @@ class WaitlistRead(BaseModel):
     id: uuid.UUID
     customer_id: uuid.UUID
     customer: CustomerBriefRead | None
+    event_id: uuid.UUID | None = Field(
+        description="Waiting for a seat on this event (seed 002) instead of a catering date"
+    )
     preferred_date: date
     preferred_time: time | None
     guest_count: int
@@ -108,6 +126,10 @@ class WaitlistRead(BaseModel):
     booking_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime
+
+
+class EventWaitlistRead(WaitlistRead):
+    position: int = Field(description="1 for the next in line to get a seat", examples=[1])
 
 
 class WaitlistConverted(BaseModel):

@@ -18,10 +18,14 @@ from maitred.kit.pagination import PageParams, PaginationInfo, Sort
 from maitred.waitlist.models import WaitlistEntry
 from maitred.waitlist.repository import OPEN_STATUSES, WaitlistRepository
 from maitred.waitlist.schemas import CustomerIn, LocationIn
+from maitred.waitlist.seats import book_seat_for
+from maitred.waitlist.views import read
 
 # A dict is a LocationIn already validated and dumped (PATCH bodies arrive as dumps).
 Location = LocationIn | dict[str, Any] | str | None
 _NULLABLE = frozenset({"preferred_time", "location"})
+# An entry for an event's seat takes these from the event.
+_EVENT_FIXED = frozenset({"preferred_date", "preferred_time", "guest_count", "location"})
 
 
 def location_of(location: Location) -> tuple[str, dict[str, Any]]:
@@ -36,32 +40,6 @@ def location_of(location: Location) -> tuple[str, dict[str, Any]]:
     region = " ".join(p for p in (details.get("state"), details.get("zip_code")) if p)
     parts = [details.get("address"), details.get("city"), region]
     return ", ".join(p for p in parts if p), details
-
-
-def _customer_read(brief: customers_service.CustomerBrief | None) -> dict[str, Any] | None:
-    if brief is None:
-        return None
-    return {"id": brief.id, "name": brief.name, "email": brief.email, "phone": brief.phone}
-
-
-def read(entry: WaitlistEntry, customer: customers_service.CustomerBrief | None) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "customer_id": entry.customer_id,
-        "customer": _customer_read(customer),
-        "preferred_date": entry.preferred_date,
-        "preferred_time": entry.preferred_time,
-        "guest_count": entry.guest_count,
-        "location": entry.location,
-        "location_details": entry.location_details,
-        "notes": entry.notes,
-        "status": entry.status,
-        "offered_at": entry.offered_at,
-        "offer_expires_at": entry.offer_expires_at,
-        "booking_id": entry.booking_id,
-        "created_at": entry.created_at,
-        "updated_at": entry.updated_at,
-    }
 
 
 async def _read_one(session: AsyncSession, entry: WaitlistEntry) -> dict[str, Any]:
@@ -80,13 +58,18 @@ async def list_entries(
     date_from: date | None = None,
     date_to: date | None = None,
     customer_id: uuid.UUID | None = None,
+    event_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[dict[str, Any]], PaginationInfo]:
     """First come first served: the oldest entry first."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
     repository = WaitlistRepository(session, organization_id)
     statement = repository.matching(
-        status=status, date_from=date_from, date_to=date_to, customer_id=customer_id
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        customer_id=customer_id,
+        event_id=event_id,
     )
     oldest_first = Sort(column=WaitlistEntry.created_at, descending=False)
     rows, info = await repository.page(params, sort=oldest_first, statement=statement)
@@ -175,6 +158,8 @@ async def update(
             "A converted waitlist entry cannot change", details={"status": entry.status}
         )
     sent = sorted(changes)
+    if entry.event_id is not None and (fixed := sorted(_EVENT_FIXED & set(changes))):
+        raise ValidationFailed(details=dict.fromkeys(fixed, "An event's waitlist entry keeps it"))
     if "location" in changes:
         entry.location, entry.location_details = location_of(changes.pop("location"))
     if "notes" in changes:
@@ -238,6 +223,18 @@ async def convert(
             f"A {entry.status} waitlist entry cannot be converted",
             details={"status": entry.status},
         )
+    if entry.event_id is not None:
+        return await _convert_to_seat(
+            session,
+            entry,
+            actor_user_id=actor_user_id,
+            sent={
+                "event_date": event_date,
+                "event_time": event_time,
+                "location": location,
+                "guest_count": guest_count,
+            },
+        )
     if location is None:
         line, details = entry.location, entry.location_details
     else:
@@ -269,6 +266,25 @@ async def convert(
     return {
         "waitlist_id": entry.id,
         "booking_id": booking_id,
+        "reference_number": booking["reference_number"],
+        "status": booking["status"],
+    }
+
+
+async def _convert_to_seat(
+    session: AsyncSession,
+    entry: WaitlistEntry,
+    *,
+    actor_user_id: uuid.UUID | None,
+    sent: dict[str, Any],
+) -> dict[str, Any]:
+    """Staff give the seat by hand (a seat is usually given by itself when one frees up)."""
+    if given := sorted(field for field, value in sent.items() if value is not None):
+        raise ValidationFailed(details=dict.fromkeys(given, "A seat takes this from its event"))
+    booking = await book_seat_for(session, entry, actor_user_id=actor_user_id)
+    return {
+        "waitlist_id": entry.id,
+        "booking_id": booking["id"],
         "reference_number": booking["reference_number"],
         "status": booking["status"],
     }

@@ -2,7 +2,7 @@
 and `record_past_booking` (events already over). Importing this package registers the booking
 figures customers show."""
 
-from maitred.bookings.service.access import Viewer, viewer_of
+from maitred.bookings.service.access import NewCustomer, Viewer, booking_customer, viewer_of
 from maitred.bookings.service.cancelled_events import cancel_event_seats
 from maitred.bookings.service.change import (
     cancel_booking,
@@ -14,13 +14,15 @@ from maitred.bookings.service.create import create_booking, create_from_form
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
-from maitred.bookings.service.seats import create_seat_booking
+from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 
 customer_stats.provide(booking_stats)
 
 __all__ = [
+    "NewCustomer",
     "Viewer",
+    "booking_customer",
     "booking_stats",
     "cancel_booking",
     "cancel_event_seats",
@@ -28,6 +30,7 @@ __all__ = [
     "create_from_form",
     "create_seat_booking",
     "get_booking",
+    "has_active_seat",
     "list_bookings",
     "record_past_booking",
     "record_payment",

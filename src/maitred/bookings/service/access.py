@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
-from maitred.kit.errors import NotFound
+from maitred.kit.errors import Forbidden, NotFound, ValidationFailed
 from maitred.kit.roles import Role
 
 
@@ -59,3 +60,49 @@ async def own_customer_or_create(
         source="customer",
         user_id=user.id,
     )
+
+
+class NewCustomer(Protocol):
+    """An embedded customer of a request body (seed 000): found by email or phone, or made."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+async def booking_customer(
+    session: AsyncSession,
+    viewer: Viewer,
+    *,
+    customer_id: uuid.UUID | None,
+    customer: NewCustomer | None,
+) -> tuple[customers_service.CustomerBrief, str]:
+    """Who a booking (or a place on a waitlist) is for, and its source: a signed-in customer
+    is always themselves; staff name a `customer_id` or embed a `customer`."""
+    if viewer.is_customer:
+        own = await own_customer_or_create(session, viewer)
+        if customer is not None or customer_id not in (None, own.id):
+            raise Forbidden("Customers book for themselves")
+        return own, "customer"
+    if customer_id is not None:
+        try:
+            found = await customers_service.brief(
+                session, organization_id=viewer.organization_id, customer_id=customer_id
+            )
+        except NotFound:
+            raise ValidationFailed(details={"customer_id": "No such customer"}) from None
+        return found, "admin"
+    if customer is not None:
+        made = await customers_service.find_or_create(
+            session,
+            organization_id=viewer.organization_id,
+            name=customer.name,
+            email=customer.email,
+            phone=customer.phone,
+            source="admin",
+        )
+        return made, "admin"
+    raise ValidationFailed(details={"customer_id": "Give customer_id or customer"})

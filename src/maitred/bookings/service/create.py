@@ -19,7 +19,7 @@ from maitred.availability import service as availability_service
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingCreate, MenuItemIn
-from maitred.bookings.service.access import Viewer, own_customer_or_create
+from maitred.bookings.service.access import Viewer, booking_customer
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
@@ -267,33 +267,12 @@ async def create_from_form(
 ) -> dict[str, Any]:
     """POST /bookings (a `BookingCreate`): staff book for any customer, customers for
     themselves (pending only, within the public calendar's rules)."""
-    if viewer.is_customer:
-        if form.status == CONFIRMED:
-            raise Forbidden("Customers cannot confirm their own bookings")
-        customer = await own_customer_or_create(session, viewer)
-        if form.customer is not None or form.customer_id not in (None, customer.id):
-            raise Forbidden("Customers book for themselves")
-        source, public = "customer", True
-    elif form.customer_id is not None:
-        try:
-            customer = await customers_service.brief(
-                session, organization_id=viewer.organization_id, customer_id=form.customer_id
-            )
-        except NotFound:
-            raise ValidationFailed(details={"customer_id": "No such customer"}) from None
-        source, public = "admin", False
-    elif form.customer is not None:
-        customer = await customers_service.find_or_create(
-            session,
-            organization_id=viewer.organization_id,
-            name=form.customer.name,
-            email=form.customer.email,
-            phone=form.customer.phone,
-            source="admin",
-        )
-        source, public = "admin", False
-    else:
-        raise ValidationFailed(details={"customer_id": "Give customer_id or customer"})
+    if viewer.is_customer and form.status == CONFIRMED:
+        raise Forbidden("Customers cannot confirm their own bookings")
+    customer, source = await booking_customer(
+        session, viewer, customer_id=form.customer_id, customer=form.customer
+    )
+    public = viewer.is_customer
     if form.event_id is not None:
         catering_only = sorted(CATERING_FIELDS & form.model_fields_set)
         if catering_only:

@@ -143,6 +143,18 @@ async def create_seat_booking(
     return {**found, "event": event_ref(event)}
 
 
+async def has_active_seat(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    event_id: uuid.UUID,
+) -> bool:
+    """Whether the customer holds a pending or confirmed seat on the event (the waitlist
+    does not queue someone who has one)."""
+    found = await BookingRepository(session, organization_id).active_seat_of(customer_id, event_id)
+    return found is not None
+
+
 def _already_booked(event_id: uuid.UUID) -> AlreadyExists:
     return AlreadyExists(
         "This customer already has a booking for this event",
