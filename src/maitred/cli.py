@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="organization to add the admin to, created if missing "
         "(default: the first organization, or a new one)",
     )
-    add("demo", cmd_demo, "Load a demo hibachi catering business (safe to run again).")
+    add("demo", cmd_demo, "Load a demo hibachi caterer and wellness studio (safe to run again).")
     worker = add("worker", cmd_worker, "Run background workers only (no API).")
     worker.add_argument("--batch-size", type=int, default=20, help="deliveries claimed at once")
     return parser

@@ -171,6 +171,7 @@ async def test_a_customer_leaves_the_queue_and_staff_give_a_seat_by_hand(
         headers=admin.headers,
     )
 
+    by_staff = await client.delete(queue_of(event_id), headers=admin.headers)
     left = await client.delete(queue_of(event_id), headers=leaving.headers)
     left_again = await client.delete(queue_of(event_id), headers=leaving.headers)
     full = await client.post(
@@ -189,6 +190,7 @@ async def test_a_customer_leaves_the_queue_and_staff_give_a_seat_by_hand(
     )
 
     assert added.status_code == 201, added.text
+    assert (by_staff.status_code, error_of(by_staff)["error"]) == (400, "invalid_request")
     assert (left.status_code, left_again.status_code) == (204, 404)
     assert (full.status_code, error_of(full)["error"]) == (409, "capacity_exceeded")
     assert moved.status_code == 422

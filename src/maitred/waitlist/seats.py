@@ -22,7 +22,7 @@ from maitred.events import service as events_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import AlreadyExists, Conflict, InvalidState, NotFound
+from maitred.kit.errors import AlreadyExists, Conflict, InvalidRequest, InvalidState, NotFound
 from maitred.waitlist.models import WaitlistEntry
 from maitred.waitlist.repository import WaitlistRepository
 from maitred.waitlist.views import read
@@ -104,9 +104,13 @@ async def leave_event(
     session: AsyncSession, viewer: bookings_service.Viewer, *, event_id: uuid.UUID
 ) -> None:
     """A signed-in customer leaves an event's waitlist (staff cancel entries by id)."""
-    own = await bookings_service.booking_customer(session, viewer, customer_id=None, customer=None)
+    if not viewer.is_customer:
+        raise InvalidRequest("Staff cancel a waitlist entry with DELETE /waitlist/{id}")
+    own, _source = await bookings_service.booking_customer(
+        session, viewer, customer_id=None, customer=None
+    )
     repository = WaitlistRepository(session, viewer.organization_id)
-    entry = await repository.open_entry_for_event(own[0].id, event_id)
+    entry = await repository.open_entry_for_event(own.id, event_id)
     if entry is None:
         raise NotFound("You are not on this event's waitlist")
     entry.status = "cancelled"
