@@ -12,6 +12,7 @@ from maitred.identity import service as identity_service
 from maitred.identity.models import User
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
+from maitred.kit.worker import Worker, WorkerOptions
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -97,3 +98,10 @@ async def signed_in_as(
     tenant = str(organization.id) if role == Role.super_admin else None
     tokens = await sign_in(client, user.email, tenant=tenant)
     return Actor(user, organization, tokens)
+
+
+async def deliver_everything(database: Database) -> None:
+    """Runs the worker until nothing is due: every outbox event handled, as after a while."""
+    worker = Worker(database, WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01))
+    while await worker.run_once():
+        pass

@@ -13,9 +13,8 @@ from maitred.crm.models import CrmRecord
 from maitred.kit import outbox
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
-from maitred.kit.worker import Worker, WorkerOptions
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
-from tests.factories import given_organization, signed_in_as
+from tests.factories import deliver_everything, given_organization, signed_in_as
 from tests.probe_router import error_of
 
 BOOKINGS = "/api/v1/bookings"
@@ -182,10 +181,8 @@ async def test_cancelling_an_event_cancels_its_seats_through_the_outbox(
             event_id=event_id,
             reason="Teacher ill",
         )
-    worker = Worker(database, WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01))
 
-    while await worker.run_once():
-        pass
+    await deliver_everything(database)
 
     assert await active_seats(database, event_id) == 0
     assert await seats_taken(database, event_id) == 0

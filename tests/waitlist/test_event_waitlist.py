@@ -11,10 +11,9 @@ import httpx
 from maitred.kit import outbox
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
-from maitred.kit.worker import Worker, WorkerOptions
 from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
-from tests.factories import Actor, given_organization, signed_in_as
+from tests.factories import Actor, deliver_everything, given_organization, signed_in_as
 from tests.probe_router import error_of
 
 BOOKINGS = "/api/v1/bookings"
@@ -22,12 +21,6 @@ BOOKINGS = "/api/v1/bookings"
 
 def queue_of(event_id: uuid.UUID) -> str:
     return f"/api/v1/events/{event_id}/waitlist"
-
-
-async def deliver_everything(database: Database) -> None:
-    worker = Worker(database, WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01))
-    while await worker.run_once():
-        pass
 
 
 async def full_event(

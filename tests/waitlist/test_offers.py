@@ -12,15 +12,8 @@ from sqlalchemy import select
 from maitred.kit import outbox
 from maitred.kit.db import Database
 from maitred.kit.outbox import OutboxEvent
-from maitred.kit.worker import Worker
-from tests.factories import Actor
+from tests.factories import Actor, deliver_everything
 from tests.waitlist.book import WAITLIST, add_entry, book, customer, days_ahead, given_book
-
-
-async def deliver_everything(database: Database) -> None:
-    worker = Worker(database)
-    while await worker.run_once():
-        pass
 
 
 async def entries(client: httpx.AsyncClient, actor: Actor) -> dict[str, dict[str, Any]]:

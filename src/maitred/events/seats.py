@@ -9,6 +9,7 @@ no row and gets 409. A read-then-increment (seed 002's) sells the same seat twic
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,14 @@ from maitred.events.models import Event
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState, NotFound
+
+
+def check_bookable(event: EventBrief, now: datetime) -> None:
+    """409 `invalid_state` unless the event is active and has not started (full or not)."""
+    if event.status != "active":
+        raise InvalidState(f"This event is {event.status}", details={"status": event.status})
+    if event.starts_at <= now:
+        raise InvalidState("This event has already started")
 
 
 async def take_seat(
@@ -43,10 +52,7 @@ async def take_seat(
         raise NotFound("No such event")
     if taken.rowcount == 1:  # type: ignore[attr-defined]
         return event
-    if event.status != "active":
-        raise InvalidState(f"This event is {event.status}", details={"status": event.status})
-    if event.starts_at <= now:
-        raise InvalidState("This event has already started")
+    check_bookable(event, now)
     raise EventFull(
         "This event is full; join its waitlist to get the next free seat",
         details={"event_id": str(event_id), "waitlist": f"/api/v1/events/{event_id}/waitlist"},

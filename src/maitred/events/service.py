@@ -18,7 +18,7 @@ from maitred.events.lookup import (
     locked_event_brief,
 )
 from maitred.events.reads import facilitator_events, get_event, list_events
-from maitred.events.seats import release_seat, take_seat
+from maitred.events.seats import check_bookable, release_seat, take_seat
 from maitred.events.series import create_series
 from maitred.events.types import get_settings, list_types, update_settings
 
@@ -26,6 +26,7 @@ __all__ = [
     "EventBrief",
     "EventFull",
     "cancel_event",
+    "check_bookable",
     "create_event",
     "create_facilitator",
     "create_series",

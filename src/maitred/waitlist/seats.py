@@ -34,10 +34,7 @@ async def _bookable_event(
     event = await events_service.locked_event_brief(session, organization_id, event_id)
     if event is None:
         raise NotFound("No such event")
-    if event.status != "active":
-        raise InvalidState(f"This event is {event.status}", details={"status": event.status})
-    if event.starts_at <= utcnow():
-        raise InvalidState("This event has already started")
+    events_service.check_bookable(event, utcnow())
     return event
 
 
@@ -176,7 +173,11 @@ async def give_freed_seats(
     entries served. Someone who booked a seat by themselves meanwhile leaves the queue. Safe to
     run twice: a second run finds no free seat, or nobody waiting."""
     event = await events_service.event_brief(session, organization_id, event_id)
-    if event is None or event.status != "active" or event.starts_at <= utcnow():
+    if event is None:
+        return []
+    try:
+        events_service.check_bookable(event, utcnow())
+    except InvalidState:
         return []
     served: list[uuid.UUID] = []
     for entry in await WaitlistRepository(session, organization_id).waiting_for_event(event_id):
