@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from maitred.config import Settings
 from maitred.identity import service as identity_service
 from maitred.identity.models import User
 from maitred.kit.db import Database
@@ -100,8 +101,13 @@ async def signed_in_as(
     return Actor(user, organization, tokens)
 
 
-async def deliver_everything(database: Database) -> None:
-    """Runs the worker until nothing is due: every outbox event handled, as after a while."""
-    worker = Worker(database, WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01))
-    while await worker.run_once():
-        pass
+async def deliver_everything(database: Database, settings: Settings | None = None) -> None:
+    """Runs the worker until nothing is due: every outbox event handled and every poller's
+    work (messages, webhook deliveries) done, as after a while."""
+    worker = Worker(
+        database, WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01), settings=settings
+    )
+    for _ in range(50):
+        if not await worker.run_once():
+            return
+    raise AssertionError("the worker never ran out of work")

@@ -69,7 +69,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     statistics_task = asyncio.create_task(keep_statistics_fresh(database), name="maitred-stats")
     worker_task = None
     if settings.run_embedded_worker:
-        worker = Worker(database, worker_options(settings))
+        worker = Worker(database, worker_options(settings), settings=settings)
         worker_task = asyncio.create_task(worker.run(), name="maitred-worker")
         app.state.worker = worker
     # Everything created at start-up lives as long as the process: keep it out of the cyclic

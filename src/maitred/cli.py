@@ -150,7 +150,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
         database = settings.database(pool_size=2)
         options = worker_options(settings)
         options.batch_size = args.batch_size
-        worker = Worker(database, options)
+        worker = Worker(database, options, settings=settings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, worker.stop)

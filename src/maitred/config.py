@@ -100,6 +100,38 @@ class Settings(BaseSettings):
     google_client_id: str = ""
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
 
+    # Messaging defaults for a single-business install (issue 6); an organization's own
+    # channel settings win. Unset: the `console` provider records what would have gone out.
+    smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS when offered), smtps://… for TLS
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
+    email_from: str = "maitred <no-reply@localhost>"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base: str = "https://api.twilio.com"
+    ringcentral_client_id: str = ""
+    ringcentral_client_secret: str = ""
+    ringcentral_jwt: str = ""
+    ringcentral_from_number: str = ""
+    ringcentral_api_base: str = "https://platform.ringcentral.com"
+    ringcentral_verification_token: str = ""
+    whatsapp_access_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: str = ""
+    whatsapp_verify_token: str = ""
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    # Messages: attempts before `failed`, and the first retry delay (doubling each time).
+    message_max_attempts: int = Field(default=6, ge=1)
+    message_backoff_seconds: float = Field(default=30.0, gt=0)
+    # How long a worker may take to hand a message to its provider before another takes over.
+    message_lease_seconds: float = Field(default=120.0, gt=0)
+    # Webhooks out: private and loopback targets are refused in production unless allowed.
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:

@@ -12,15 +12,19 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.availability.events",
     "maitred.bookings.events",
     "maitred.leads.events",
+    "maitred.messaging.events",
+    "maitred.notifications.events",
     "maitred.waitlist.events",
+    "maitred.webhooks.events",
 )
 
 
 def root_routers() -> list[APIRouter]:
-    """Served at the root: health checks."""
+    """Served at the root: health checks, and the live inbox's WebSocket."""
     from maitred.health.router import router as health
+    from maitred.messaging.realtime_router import router as inbox_socket
 
-    return [health]
+    return [health, inbox_socket]
 
 
 def api_routers() -> list[APIRouter]:
@@ -45,13 +49,20 @@ def api_routers() -> list[APIRouter]:
     from maitred.leads.router import public_router as leads_public
     from maitred.leads.router import router as leads
     from maitred.menu.router import router as menu
+    from maitred.messaging.channels_router import router as messaging_channels
+    from maitred.messaging.router import router as messages
+    from maitred.messaging.webhooks_router import router as provider_webhooks
     from maitred.monitoring.router import router as monitoring
+    from maitred.notifications.router import public_router as notifications_public
+    from maitred.notifications.router import router as notifications
+    from maitred.notifications.templates_router import router as notification_templates
     from maitred.pricing.router import router as pricing
     from maitred.tenancy.locations_router import router as locations
     from maitred.tenancy.router import public_router as tenancy_public
     from maitred.tenancy.router import router as organizations
     from maitred.waitlist.router import event_waitlist_router as event_waitlist
     from maitred.waitlist.router import router as waitlist
+    from maitred.webhooks.router import router as webhooks
 
     return [
         auth,
@@ -81,6 +92,13 @@ def api_routers() -> list[APIRouter]:
         crm_notify_alias,
         audit,
         monitoring,
+        notifications,
+        notification_templates,
+        notifications_public,
+        messaging_channels,
+        messages,
+        provider_webhooks,
+        webhooks,
     ]
 
 
@@ -107,5 +125,8 @@ def import_models() -> None:
         "maitred.bookings.models",
         "maitred.crm.models",
         "maitred.waitlist.models",
+        "maitred.messaging.models",
+        "maitred.notifications.models",
+        "maitred.webhooks.models",
     ):
         importlib.import_module(module)

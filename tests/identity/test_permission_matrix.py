@@ -35,6 +35,16 @@ PUBLIC = {
     ("POST", "/api/v1/public/leads"),
     ("POST", "/api/v1/public/bookings"),
     ("GET", "/api/v1/public/availability"),
+    # A marketing email's unsubscribe link (GET) and one-click unsubscribe (POST): the token
+    # in the link is the credential (notifications).
+    ("GET", "/api/v1/public/unsubscribe"),
+    ("POST", "/api/v1/public/unsubscribe"),
+    # Providers' callbacks: verified by their signature or token instead (messaging).
+    ("POST", "/api/v1/webhooks/twilio"),
+    ("POST", "/api/v1/webhooks/ringcentral"),
+    ("GET", "/api/v1/webhooks/whatsapp"),
+    ("POST", "/api/v1/webhooks/whatsapp"),
+    ("POST", "/api/v1/webhooks/telegram"),
 }
 
 

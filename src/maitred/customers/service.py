@@ -293,6 +293,18 @@ async def find_or_create(
     raise AlreadyExists("A customer with this email or phone was being created; try again")
 
 
+async def find_by_contact(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    email: str | None = None,
+    phone: str | None = None,
+) -> CustomerBrief | None:
+    """The customer with this (normalized) email or phone: who an inbound message is from."""
+    found = await _find(CustomerRepository(session, organization_id), email=email, phone=phone)
+    return None if found is None else brief_of(found)
+
+
 async def _find(
     repository: CustomerRepository, *, email: str | None, phone: str | None
 ) -> Customer | None:

@@ -15,12 +15,19 @@ READ, WRITE = "read", "write"
 STAFF_RESOURCES = ("customers", "leads", "bookings", "waitlist", "quotes", "availability")
 CATALOG_RESOURCES = ("menu", "events", "facilitators", "locations")
 COMMS_RESOURCES = ("messages", "notifications")
+# How messages go out (providers and their credentials): admins and managers set, staff see.
+CHANNEL_RESOURCES = ("messaging",)
 BUSINESS_RESOURCES = ("payments", "analytics", "crm", "orders", "inventory", "staff", "loyalty")
 ADMIN_RESOURCES = ("users", "api_keys", "audit_logs", "settings", "webhooks", "organizations")
 PLATFORM_PERMISSIONS = frozenset({"platform:read", "platform:write"})
 
 ALL_RESOURCES = (
-    STAFF_RESOURCES + CATALOG_RESOURCES + COMMS_RESOURCES + BUSINESS_RESOURCES + ADMIN_RESOURCES
+    STAFF_RESOURCES
+    + CATALOG_RESOURCES
+    + COMMS_RESOURCES
+    + CHANNEL_RESOURCES
+    + BUSINESS_RESOURCES
+    + ADMIN_RESOURCES
 )
 
 
@@ -39,11 +46,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: ORGANIZATION_PERMISSIONS,
     Role.manager: frozenset(
         _both(*STAFF_RESOURCES, *CATALOG_RESOURCES, *COMMS_RESOURCES, *BUSINESS_RESOURCES)
+        | _both(*CHANNEL_RESOURCES)
         | _read("users", "audit_logs", "settings", "webhooks", "organizations")
     ),
     Role.staff: frozenset(
         _both(*STAFF_RESOURCES, *COMMS_RESOURCES, "crm")
-        | _read(*CATALOG_RESOURCES, "payments", "organizations")
+        | _read(*CATALOG_RESOURCES, *CHANNEL_RESOURCES, "payments", "organizations")
     ),
     Role.viewer: frozenset(
         _read(*STAFF_RESOURCES, *CATALOG_RESOURCES, *COMMS_RESOURCES, *BUSINESS_RESOURCES)

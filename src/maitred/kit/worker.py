@@ -24,6 +24,8 @@ from sqlalchemy import String, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from maitred.config import Settings, load_settings
+from maitred.kit import pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
@@ -59,9 +61,17 @@ class WorkerOptions:
 
 
 class Worker:
-    def __init__(self, database: Database, options: WorkerOptions | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        options: WorkerOptions | None = None,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
         self.database = database
         self.options = options or WorkerOptions()
+        # Pollers read provider settings; without any given, the environment's.
+        self.settings = settings or load_settings()
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.started_at = utcnow()
         self.processed = 0
@@ -188,14 +198,24 @@ class Worker:
                 delivery.next_attempt_at = utcnow() + self.backoff(delivery.attempts)
 
     async def run_once(self) -> int:
-        """Claims and delivers one batch; returns how many deliveries it claimed."""
+        """Claims and delivers one batch, then runs each poller once; returns how many items
+        it claimed in all (0: nothing was due)."""
         claimed = await self.claim()
         for index, delivery_id in enumerate(claimed):
             if self._stopping.is_set():
                 await self._release(claimed[index:])
                 break
             await self.deliver(delivery_id)
-        return len(claimed)
+        worked = len(claimed)
+        context = pollers.PollContext(self.database, self.worker_id, self.settings)
+        for name, poll in pollers.registered():
+            if self._stopping.is_set():
+                break
+            try:
+                worked += await poll(context)
+            except Exception:
+                log.exception("poller %s failed; retrying next round", name)
+        return worked
 
     async def _release(self, ids: list[uuid.UUID]) -> None:
         """Hands back unstarted leases so another worker need not wait for them to expire."""

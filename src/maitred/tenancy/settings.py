@@ -20,6 +20,7 @@ from maitred.tenancy.book_settings import (
 )
 from maitred.tenancy.event_settings import EventSettings
 from maitred.tenancy.models import Organization
+from maitred.tenancy.notification_settings import NotificationSettings
 from maitred.tenancy.settings_base import Section
 
 
@@ -57,6 +58,7 @@ class OrganizationSettings(Section):
     loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
     bookings: BookingPolicySettings = Field(default_factory=BookingPolicySettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
 
 
 def requires_mfa(stored: dict[str, Any], role: str) -> bool:

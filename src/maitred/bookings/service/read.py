@@ -146,6 +146,9 @@ def detail(
         "cancellation_reason": booking.cancellation_reason,
         "pricing": booking.pricing or {},
         "crm_notified": True,
+        # Not in BookingRead: for services that schedule around the start (reminders).
+        "starts_at": booking.starts_at,
+        "timezone": booking.timezone,
     }
 
 

@@ -1,0 +1,123 @@
+"""The shapes of /messages (seed 003): a message with its sender and recipient, conversations,
+the send request, and the summary of a period."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field
+
+from maitred.kit.enums import CaseInsensitiveEnum
+from maitred.kit.schemas import Input
+
+
+class Channel(CaseInsensitiveEnum):
+    email = "email"
+    sms = "sms"
+    whatsapp = "whatsapp"
+    telegram = "telegram"
+
+
+class Direction(CaseInsensitiveEnum):
+    inbound = "inbound"
+    outbound = "outbound"
+
+
+class Category(CaseInsensitiveEnum):
+    transactional = "transactional"
+    marketing = "marketing"
+
+
+class Party(BaseModel):
+    """One side of a message: the address under the key its channel uses."""
+
+    phone: str | None = None
+    email: str | None = None
+    chat_id: str | None = None
+    name: str = ""
+
+
+class MessageRead(BaseModel):
+    id: uuid.UUID
+    direction: Direction
+    channel: Channel
+    provider: str = Field(examples=["twilio"], description="Empty until the sender picks one")
+    content: str
+    subject: str
+    content_type: str
+    sender: Party
+    recipient: Party
+    is_read: bool
+    read_at: datetime | None
+    status: str = Field(
+        description="queued, sending, sent, delivered, failed, suppressed; received (inbound)"
+    )
+    category: Category
+    booking_id: uuid.UUID | None
+    order_id: uuid.UUID | None
+    customer_id: uuid.UUID | None
+    conversation_id: uuid.UUID | None
+    ai_generated: bool
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    error: str | None
+
+
+class ConversationRead(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID | None
+    display_name: str
+    unread_count: int
+    last_message_at: datetime | None
+    last_inbound_at: datetime | None
+    created_at: datetime
+
+
+class ConversationDetail(ConversationRead):
+    messages: list[MessageRead] = Field(description="Newest first")
+    next_cursor: str | None = Field(description="`cursor` of the next (older) messages")
+
+
+class Recipient(Input):
+    phone: str | None = Field(default=None, max_length=40, examples=["+1234567890"])
+    email: str | None = Field(default=None, max_length=320)
+    chat_id: str | None = Field(default=None, max_length=64, description="Telegram chat id")
+    name: str = Field(default="", max_length=200, examples=["John Doe"])
+
+
+class MessageSend(Input):
+    recipient: Recipient
+    content: str = Field(min_length=1, max_length=10_000)
+    channel: Channel = Field(
+        validation_alias=AliasChoices("provider", "channel"),
+        description="The channel; seed 003 calls it `provider`, and both names are accepted",
+    )
+    content_type: Literal["text", "html"] = Field(default="text", description="html: email only")
+    subject: str = Field(default="", max_length=300, description="Email only")
+    category: Category = Field(
+        default=Category.transactional,
+        description="marketing is not sent to addresses that opted out (an SMS STOP)",
+    )
+    booking_id: uuid.UUID | None = None
+    order_id: uuid.UUID | None = None
+
+
+class StatsSummary(BaseModel):
+    days: int
+    since: datetime
+    sent: dict[str, int] = Field(
+        description="Outbound, per channel: queued, sent or delivered (not failed or suppressed)"
+    )
+    received: dict[str, int] = Field(description="Per channel")
+    total_sent: int
+    total_received: int
+    failed: int
+    unread: int = Field(description="Inbound messages of the period nobody has read")
+    average_first_response_seconds: float | None = Field(
+        description="From a customer's message to our next one in the same conversation"
+    )
+    median_first_response_seconds: float | None
+    responses_measured: int

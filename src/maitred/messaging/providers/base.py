@@ -1,0 +1,55 @@
+"""What every channel provider is to the sender: one `send` that says what happened.
+
+A provider raises `TransientSendError` for what may work later (timeouts, 5xx, rate limits;
+the sender retries with backoff) and `PermanentSendError` for what never will (a bad number, a
+rejected address, bad credentials); anything else counts as transient.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: uuid.UUID  # also the idempotency key where the provider takes one
+    organization_id: uuid.UUID
+    channel: str
+    to: str  # E.164 phone, email address, or chat id
+    to_name: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    content_type: str = "text"
+    # Extra headers or provider fields (an email's List-Unsubscribe, a reply's thread).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider_message_id: str | None
+    status: str = "sent"  # or "delivered" when the provider says so at once
+    sender: str = ""  # the address or number it went out from
+
+
+class SendError(Exception):
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TransientSendError(SendError):
+    """Retry later."""
+
+
+class PermanentSendError(SendError):
+    """Never retry: the message is failed."""
+
+
+class Provider(Protocol):
+    name: str
+    channel: str
+
+    async def send(self, message: OutgoingMessage) -> SendResult: ...

@@ -1,0 +1,135 @@
+"""/messages (seed 003): the shared inbox, conversations, sending, read marks and figures.
+
+Seed 003 puts a project id in every path (`/messages/{project_id}/inbox`); here the organization
+comes from the caller, as everywhere else in maitred.
+"""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from maitred.bookings import service as bookings_service
+from maitred.identity.deps import AuthContext, requires
+from maitred.kit.deps import DbSession
+from maitred.kit.errors import ErrorBody
+from maitred.kit.pagination import MAX_LIMIT, CursorPage, Page, Pagination
+from maitred.messaging import inbox, inbox_stats
+from maitred.messaging.inbox_schemas import (
+    Channel,
+    ConversationDetail,
+    ConversationRead,
+    Direction,
+    MessageRead,
+    MessageSend,
+    StatsSummary,
+)
+
+router = APIRouter(prefix="/messages", tags=["messages"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in"},
+    403: {"model": ErrorBody, "description": "The role lacks the permission"},
+    404: {"model": ErrorBody, "description": "No such message or conversation here"},
+}
+Reader = Annotated[AuthContext, requires("messages:read")]
+Writer = Annotated[AuthContext, requires("messages:write")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+Days = Annotated[int | None, Query(ge=1, le=3660, description="Only the last N days")]
+
+
+@router.get("/inbox", response_model=CursorPage[MessageRead], responses=ERRORS)
+async def get_inbox(
+    auth: Reader,
+    db: DbSession,
+    direction: Direction | None = None,
+    channel: Channel | None = None,
+    provider: Annotated[
+        str | None,
+        Query(max_length=32, description="A provider (twilio) or, as in seed 003, a channel"),
+    ] = None,
+    customer_id: uuid.UUID | None = None,
+    booking_id: uuid.UUID | None = None,
+    order_id: uuid.UUID | None = None,
+    is_read: bool | None = None,
+    days: Days = None,
+    cursor: str | None = None,
+    limit: Limit = 20,
+) -> dict[str, Any]:
+    """Every message in and out, newest first; page on with `cursor=<next_cursor>`."""
+    items, next_cursor = await inbox.list_inbox(
+        db,
+        auth.org_id,
+        cursor=cursor,
+        limit=limit,
+        days=days,
+        direction=direction.value if direction else None,
+        channel=channel.value if channel else None,
+        provider=provider.lower() if provider else None,
+        customer_id=customer_id,
+        booking_id=booking_id,
+        order_id=order_id,
+        is_read=is_read,
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/conversations", response_model=Page[ConversationRead], responses=ERRORS)
+async def list_conversations(auth: Reader, db: DbSession, pagination: Pagination) -> dict[str, Any]:
+    """The most recent activity first, each with its unread count."""
+    rows, info = await inbox.list_conversations(db, auth.org_id, pagination)
+    return {"items": [inbox.conversation_view(row) for row in rows], "pagination": info}
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail, responses=ERRORS)
+async def get_conversation(
+    conversation_id: uuid.UUID,
+    auth: Reader,
+    db: DbSession,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """The thread and its messages, newest first; older ones with `cursor=<next_cursor>`."""
+    return await inbox.get_conversation(
+        db, auth.org_id, conversation_id, cursor=cursor, limit=limit
+    )
+
+
+@router.post("/send", status_code=201, response_model=MessageRead, responses=ERRORS)
+async def send_message(body: MessageSend, auth: Writer, db: DbSession) -> dict[str, Any]:
+    """Queues the message; the worker sends it. A `booking_id` must be one of this
+    organization's bookings, and links the message to its customer."""
+    customer_id = None
+    if body.booking_id is not None:
+        viewer = bookings_service.viewer_of(auth)
+        booking = await bookings_service.get_booking(db, viewer, body.booking_id)
+        customer_id = booking["customer_id"]
+    return await inbox.send(
+        db,
+        auth.org_id,
+        channel=body.channel.value,
+        recipient=body.recipient.model_dump(),
+        content=body.content,
+        content_type=body.content_type,
+        subject=body.subject,
+        category=body.category.value,
+        booking_id=body.booking_id,
+        order_id=body.order_id,
+        customer_id=customer_id,
+        created_by=auth.user_id,
+    )
+
+
+@router.patch("/{message_id}/read", response_model=MessageRead, responses=ERRORS)
+async def mark_message_read(message_id: uuid.UUID, auth: Writer, db: DbSession) -> dict[str, Any]:
+    """Idempotent: the conversation's unread count drops the first time only."""
+    return await inbox.mark_read(db, auth.org_id, message_id)
+
+
+@router.get("/stats/summary", response_model=StatsSummary, responses=ERRORS)
+async def message_stats(
+    auth: Reader,
+    db: DbSession,
+    days: Annotated[int, Query(ge=1, le=3660)] = 30,
+) -> dict[str, Any]:
+    return await inbox_stats.summary(db, auth.org_id, days=days)

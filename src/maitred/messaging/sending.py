@@ -1,0 +1,156 @@
+"""The worker's sender: queued messages go out through their channel's provider.
+
+Each message is claimed with a lease (status `sending`, kit/leases.py), then the provider is
+called outside any transaction, then the outcome is written if the lease is still ours. A worker
+killed before the provider answered leaves a `sending` message whose lease lapses: the next
+worker sends it again, so nothing is lost. Nothing is sent twice unless a worker dies in the
+instant between the provider accepting and our commit; the message id is passed to providers
+that deduplicate (as an idempotency key, an email's Message-ID).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from maitred.kit import outbox
+from maitred.kit.clock import utcnow
+from maitred.kit.leases import backoff, claim_due
+from maitred.kit.pollers import PollContext, poller
+from maitred.messaging.models import Message
+from maitred.messaging.providers.base import (
+    OutgoingMessage,
+    PermanentSendError,
+    Provider,
+    SendResult,
+)
+from maitred.messaging.providers.registry import provider_for
+
+log = logging.getLogger("maitred.messages")
+BATCH = 20
+MAX_BACKOFF_SECONDS = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    result: SendResult | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
+@poller("messaging.send")
+async def send_due(context: PollContext) -> int:
+    claimed = await claim_due(
+        context.database,
+        Message,
+        worker_id=context.worker_id,
+        waiting="queued",
+        working="sending",
+        batch=BATCH,
+        lease_seconds=context.settings.message_lease_seconds,
+    )
+    for message_id in claimed:
+        await send_one(context, message_id)
+    return len(claimed)
+
+
+async def _prepare(
+    context: PollContext, message_id: uuid.UUID
+) -> tuple[Provider, OutgoingMessage] | _Outcome | None:
+    """The provider and what to give it; an outcome instead when it must not be sent; None when
+    the message is no longer ours."""
+    async with context.database.transaction(write=False) as session:
+        message = await session.get(Message, message_id)
+        if message is None or message.locked_by != context.worker_id:
+            return None
+        if message.attempts > context.settings.message_max_attempts:
+            return _Outcome(error="gave up: earlier attempts ended without an outcome")
+        try:
+            provider = await provider_for(
+                session, message.organization_id, message.channel, context.settings
+            )
+        except (LookupError, ValueError, KeyError) as exc:
+            return _Outcome(error=f"channel not usable: {exc}", permanent=True)
+        return provider, OutgoingMessage(
+            id=message.id,
+            organization_id=message.organization_id,
+            channel=message.channel,
+            to=message.contact,
+            to_name=message.contact_name,
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            content_type=message.content_type,
+            extra=dict(message.meta.get("extra") or {}),
+        )
+
+
+async def send_one(context: PollContext, message_id: uuid.UUID) -> None:
+    prepared = await _prepare(context, message_id)
+    if prepared is None:
+        return
+    provider_name = ""
+    if isinstance(prepared, _Outcome):
+        outcome = prepared
+    else:
+        provider, outgoing = prepared
+        provider_name = provider.name
+        try:
+            outcome = _Outcome(result=await provider.send(outgoing))
+        except PermanentSendError as exc:
+            outcome = _Outcome(error=_describe(exc), permanent=True)
+        except Exception as exc:  # transient: timeouts, 5xx, rate limits, the unexpected
+            log.warning("sending message %s failed: %s", message_id, exc)
+            outcome = _Outcome(error=_describe(exc))
+    await _record(context, message_id, provider_name, outcome)
+
+
+def _describe(exc: Exception) -> str:
+    code = getattr(exc, "code", None)
+    return (f"{code}: {exc}" if code else f"{type(exc).__name__}: {exc}")[:2000]
+
+
+async def _record(
+    context: PollContext, message_id: uuid.UUID, provider_name: str, outcome: _Outcome
+) -> None:
+    async with context.database.transaction() as session:
+        message = await session.get(Message, message_id, with_for_update=True)
+        if message is None or message.locked_by != context.worker_id:
+            return  # the lease lapsed and another worker has it
+        now = utcnow()
+        message.locked_by = message.locked_until = None
+        if provider_name:
+            message.provider = provider_name
+        if outcome.result is not None:
+            message.status = outcome.result.status
+            message.provider_message_id = outcome.result.provider_message_id
+            message.sender = outcome.result.sender[:320]
+            message.sent_at = now
+            message.error = None
+            if outcome.result.status == "delivered":
+                message.delivered_at = now
+            event = "message.sent"
+        elif outcome.permanent or message.attempts >= context.settings.message_max_attempts:
+            message.status, message.failed_at, message.error = "failed", now, outcome.error
+            event = "message.failed"
+        else:
+            message.status, message.error = "queued", outcome.error
+            message.next_attempt_at = now + backoff(
+                message.attempts,
+                base_seconds=context.settings.message_backoff_seconds,
+                max_seconds=MAX_BACKOFF_SECONDS,
+            )
+            return
+        await outbox.emit(
+            session,
+            event,
+            organization_id=message.organization_id,
+            message_id=message.id,
+            channel=message.channel,
+            provider=message.provider,
+            status=message.status,
+            booking_id=message.booking_id,
+            customer_id=message.customer_id,
+            error=message.error,
+        )

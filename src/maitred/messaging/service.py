@@ -1,0 +1,15 @@
+"""Messaging as other domains use it: queue a message (the worker sends it)."""
+
+from maitred.messaging.history import HistoryFilters, outbound_history
+from maitred.messaging.queue import Outgoing, conversation_for, queue_message
+from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
+
+__all__ = [
+    "HistoryFilters",
+    "Outgoing",
+    "conversation_for",
+    "outbound_history",
+    "queue_message",
+    "record_opt_out",
+    "unsubscribe",
+]

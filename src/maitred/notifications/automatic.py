@@ -1,0 +1,85 @@
+"""Sending one automatic notification: rendered from the organization's wording (or the
+built-in), queued once per channel the settings allow and the recipient has an address for.
+
+Every message has a dedupe key made from what it is about, so a repeated delivery of the event
+that caused it queues nothing new. A custom template that fails on real data falls back to the
+built-in wording: the customer still hears from the business, and the failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.kit.errors import ValidationFailed
+from maitred.messaging import service as messaging_service
+from maitred.notifications import templates
+from maitred.notifications.facts import Business, Facts
+from maitred.notifications.rendering import Rendered, render
+
+log = logging.getLogger("maitred.notifications")
+
+
+async def render_for(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    name: str,
+    channel: str,
+    data: Mapping[str, Any],
+) -> Rendered:
+    source = await templates.source_for(session, organization_id, name, channel)
+    try:
+        return render(source, data, strict=False)
+    except ValidationFailed as exc:
+        log.warning(
+            "template %s (%s) of organization %s failed, using the built-in: %s",
+            name,
+            channel,
+            organization_id,
+            exc.details,
+        )
+        return render(templates.notification(name).source(channel), data, strict=False)
+
+
+async def send_automatic(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    owner: Business,
+    name: str,
+    facts: Facts,
+    *,
+    dedupe: str,
+) -> int:
+    """How many messages were queued (or found queued already under their dedupe key)."""
+    recipient = facts.recipient
+    queued = 0
+    for channel in owner.settings.channels:
+        address = recipient.email if channel == "email" else recipient.phone
+        if not address:
+            continue
+        rendered = await render_for(session, organization_id, name, channel, facts.data)
+        outgoing = messaging_service.Outgoing(
+            channel=channel,
+            to=address,
+            subject=rendered.subject if channel == "email" else "",
+            body_text=rendered.body_text,
+            body_html=rendered.body_html if channel == "email" else None,
+            template=name,
+            category="transactional",
+            contact_name=recipient.name,
+            customer_id=recipient.customer_id,
+            booking_id=facts.booking_id,
+            lead_id=recipient.lead_id,
+            dedupe_key=f"{dedupe}:{channel}",
+        )
+        try:
+            await messaging_service.queue_message(session, organization_id, outgoing)
+        except ValidationFailed as exc:  # an address this channel cannot use: skip it
+            log.warning("not sending %s by %s: %s", name, channel, exc.details)
+            continue
+        queued += 1
+    return queued

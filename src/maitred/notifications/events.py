@@ -1,0 +1,83 @@
+"""Outbox handlers of notifications: the automatic messages (notices.py) and the reminders
+(reminders.py), each a handler of its own so that one failing (a provider's bad address) does
+not hold back the others. `waitlist.converted` needs nothing: the booking it makes is confirmed
+through `booking.created` like any other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.kit import outbox
+from maitred.kit.outbox import Event
+from maitred.notifications import notices, reminders
+
+
+def _id(event: Event, key: str) -> uuid.UUID:
+    return uuid.UUID(str(event.payload[key]))
+
+
+@outbox.on("booking.created", name="notifications.booking_confirmation")
+async def booking_confirmation(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await notices.confirm_booking(session, event.organization_id, _id(event, "booking_id"))
+
+
+@outbox.on("booking.created", name="notifications.deposit_request")
+async def deposit_request(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await notices.request_deposit(session, event.organization_id, _id(event, "booking_id"))
+
+
+@outbox.on("booking.created", name="notifications.schedule_reminders")
+async def schedule_reminders(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await reminders.schedule_reminders(session, event.organization_id, _id(event, "booking_id"))
+
+
+@outbox.on("booking.rescheduled", name="notifications.reschedule_reminders")
+async def reschedule_reminders(session: AsyncSession, event: Event) -> None:
+    """New reminders for the new start; the old ones find the start changed and stay silent."""
+    if event.organization_id is not None:
+        await reminders.schedule_reminders(session, event.organization_id, _id(event, "booking_id"))
+
+
+@outbox.on(reminders.REMINDER_DUE, name="notifications.booking_reminder")
+async def booking_reminder(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await reminders.send_reminder(
+            session,
+            event.organization_id,
+            _id(event, "booking_id"),
+            hours=int(event.payload["hours"]),
+            planned_start=datetime.fromisoformat(str(event.payload["starts_at"])),
+        )
+
+
+@outbox.on("booking.status_changed", name="notifications.status_notice")
+async def status_notice(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await notices.tell_status(
+            session,
+            event.organization_id,
+            _id(event, "booking_id"),
+            event_id=event.id,
+            from_status=event.payload.get("from_status"),
+            to_status=str(event.payload["to_status"]),
+            reason=str(event.payload.get("reason") or ""),
+        )
+
+
+@outbox.on("lead.created", name="notifications.lead_auto_reply")
+async def lead_auto_reply(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await notices.answer_lead(session, event.organization_id, _id(event, "lead_id"))
+
+
+@outbox.on("waitlist.offered", name="notifications.waitlist_offer")
+async def waitlist_offer(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await notices.offer_waitlist_date(session, event.organization_id, _id(event, "waitlist_id"))

@@ -1,0 +1,34 @@
+"""Outgoing webhooks' outbox handlers: every event a subscription may ask for is fanned out to
+the matching subscriptions as deliveries; importing this module also registers the poller that
+sends them (webhooks/delivering.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.kit import outbox
+from maitred.kit.outbox import Event
+from maitred.webhooks import deliveries
+from maitred.webhooks import delivering as delivering  # registers the poller
+from maitred.webhooks.catalog import KNOWN_EVENTS
+
+HANDLER_NAME = "webhooks.fan_out"
+
+
+async def fan_out(session: AsyncSession, event: Event) -> None:
+    """Idempotent (one delivery per subscription and event); events of no organization have
+    no subscribers."""
+    if event.organization_id is None:
+        return
+    await deliveries.fan_out(
+        session,
+        organization_id=event.organization_id,
+        event_id=event.id,
+        event_name=event.name,
+        happened_at=event.created_at,
+        data=event.payload,
+    )
+
+
+for _event_name in KNOWN_EVENTS:
+    outbox.register(_event_name, fan_out, name=HANDLER_NAME)
