@@ -53,6 +53,22 @@ async def test_same_key_and_body_replays_the_first_response_without_a_second_row
     assert await organization_names(database) == ["Sushi Bar"]
 
 
+async def test_a_kept_answer_is_stored_encrypted(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    first = await client.post(ORGANIZATIONS, json=SUSHI, headers={"Idempotency-Key": "k-sealed"})
+    async with database.transaction(write=False) as session:
+        stored = await session.scalar(
+            select(IdempotencyRecord.response_body).where(IdempotencyRecord.key == "k-sealed")
+        )
+    second = await client.post(ORGANIZATIONS, json=SUSHI, headers={"Idempotency-Key": "k-sealed"})
+
+    assert stored is not None
+    assert b"Sushi" not in stored
+    assert stored.startswith(b"v1.")
+    assert second.content == first.content
+
+
 async def test_replay_ignores_json_key_order_only_when_bytes_match(
     client: httpx.AsyncClient, probe: ProbeControls, database: Database
 ) -> None:

@@ -267,6 +267,13 @@ async def test_login_routes_have_their_own_stricter_quota(build_app: BuildApp) -
         ("/health/db", {}, None),
         ("/redoc", {}, None),
         ("/api/v1/webhooks/stripe", {}, None),
+        ("/api/webhooks/twilio", {}, None),
+        ("/api/v1/webhooks/whatsapp", {}, None),
+        (
+            "/api/v1/webhooks/subscriptions",
+            {"Authorization": "Bearer t"},
+            ("authenticated", "cred:" + hashlib.sha256(b"Bearer t").hexdigest()),
+        ),
         ("/api/stripe/webhook", {}, None),
     ],
 )

@@ -35,8 +35,10 @@ class Scripted:
     channel = "sms"
     script: list[Exception | None] = []
     sent: list[OutgoingMessage] = []
+    seconds_per_message = 0.0
 
     async def send(self, message: OutgoingMessage) -> SendResult:
+        await asyncio.sleep(Scripted.seconds_per_message)
         outcome = Scripted.script.pop(0) if Scripted.script else None
         if outcome is not None:
             raise outcome
@@ -48,7 +50,7 @@ class Scripted:
 def scripted(monkeypatch: pytest.MonkeyPatch) -> type[Scripted]:
     registry.register("scripted", ("sms",), lambda setup: Scripted())
     monkeypatch.setattr(registry, "environment_default", lambda channel, settings: "scripted")
-    Scripted.script, Scripted.sent = [], []
+    Scripted.script, Scripted.sent, Scripted.seconds_per_message = [], [], 0.0
     return Scripted
 
 
@@ -162,6 +164,26 @@ async def test_a_message_whose_worker_died_mid_send_is_sent_by_the_next(
     assert (untouched.status, sent_while_leased) == ("sending", 0)
     message = await stored(database, message_id)
     assert (message.status, message.attempts, len(scripted.sent)) == ("sent", 2, 1)
+
+
+async def test_a_slow_batch_is_not_taken_over_message_by_message(
+    database: Database, settings: Settings, scripted: type[Scripted]
+) -> None:
+    organization = await given_organization(database)
+    queued = [await queue(database, organization, to=f"+1415555010{n}") for n in range(4)]
+    scripted.seconds_per_message = 0.4  # the whole batch outlasts a lease; no single message does
+    short_lease = settings.model_copy(update={"message_lease_seconds": 0.6})
+
+    async def second_worker_keeps_polling() -> None:
+        other = worker(database, short_lease)
+        for _ in range(40):
+            await other.run_once()
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(drain(worker(database, short_lease)), second_worker_keeps_polling())
+
+    assert sorted(m.to for m in scripted.sent) == [f"+1415555010{n}" for n in range(4)]
+    assert {(await stored(database, m)).status for m in queued} == {"sent"}
 
 
 async def test_bad_addresses_are_refused_before_anything_is_queued(

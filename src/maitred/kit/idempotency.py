@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.kit.clock import utcnow
+from maitred.kit.crypto import VERSION, active_keyring
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.errors import error_response
 from maitred.kit.jsonresponse import JSONResponse
@@ -241,7 +242,7 @@ class IdempotencyMiddleware:
                         completed=True,
                         response_status=captured.status,
                         response_headers=headers,
-                        response_body=bytes(captured.body),
+                        response_body=seal_body(bytes(captured.body)),
                     )
                     .execution_options(synchronize_session=False)
                 )
@@ -267,11 +268,26 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
+BODY_CONTEXT = "idempotency.response_body"
+
+
+def seal_body(body: bytes) -> bytes:
+    """A stored answer is encrypted like any personal field: it may hold a customer's details
+    or a secret shown once (a webhook subscription's)."""
+    return active_keyring().encrypt(body.decode("latin-1"), context=BODY_CONTEXT).encode()
+
+
+def unseal_body(stored: bytes) -> bytes:
+    if not stored.startswith(f"{VERSION}.".encode()):
+        return stored  # kept before answers were encrypted (they expire within a day)
+    return active_keyring().decrypt(stored.decode(), context=BODY_CONTEXT).encode("latin-1")
+
+
 async def _replay(record: IdempotencyRecord, scope: Scope, receive: Receive, send: Send) -> None:
     headers = [
         (k.encode(), v.encode("latin-1")) for k, v in (record.response_headers or {}).items()
     ]
-    body = record.response_body or b""
+    body = unseal_body(record.response_body or b"")
     headers += [
         (b"idempotent-replayed", b"true"),
         (b"content-length", str(len(body)).encode()),

@@ -63,3 +63,20 @@ async def claim_due(
 def backoff(attempts: int, *, base_seconds: float, max_seconds: float) -> timedelta:
     """Exponential: base, 2×base, 4×base, … capped."""
     return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), max_seconds))
+
+
+async def renew_lease(
+    database: Database, model: Any, row_id: uuid.UUID, *, worker_id: str, lease_seconds: float
+) -> bool:
+    """Starts the lease of one claimed row afresh, for work done one row after another: the
+    last row of a batch must not be taken over while the ones before it were slow. False when
+    the row is no longer this worker's."""
+    renew = (
+        update(model)
+        .where(model.id == row_id, model.locked_by == worker_id)
+        .values(locked_until=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    async with database.transaction() as session:
+        renewed = await session.execute(renew)
+    return bool(getattr(renewed, "rowcount", 0))

@@ -35,10 +35,13 @@ STATUS_PATHS = frozenset(
     {"/api/v1/monitoring/rate-limit/status", "/api/monitoring/rate-limit/status"}
 )
 EXEMPT_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-# After /api or /api/v1. Webhooks are signed by their sender and retried by it (seed 001: "No
-# limit"); limiting them would only lose payments.
-EXEMPT_API_PATHS = frozenset({"/stripe/webhook"})
-EXEMPT_API_PREFIXES = ("/webhooks/",)
+# After /api or /api/v1. Providers' callbacks are signed by their sender and retried by it
+# (seed 001: "No limit"); limiting them would only lose payments and replies. The webhook
+# subscriptions API beside them is limited like any other.
+EXEMPT_API_PATHS = frozenset(
+    {"/stripe/webhook"}
+    | {f"/webhooks/{name}" for name in ("stripe", "twilio", "ringcentral", "whatsapp", "telegram")}
+)
 LOGIN_API_PATHS = frozenset(
     {
         "/auth/login",
@@ -143,7 +146,7 @@ class TierResolver:
                 forwarded_for = f"{forwarded_for},{text}" if forwarded_for else text
         tail = _api_path(path)
         if tail is not None:
-            if tail in EXEMPT_API_PATHS or tail.startswith(EXEMPT_API_PREFIXES):
+            if tail in EXEMPT_API_PATHS:
                 return None
             if tail in LOGIN_API_PATHS or tail.startswith(LOGIN_API_PREFIXES):
                 return "login", "ip:" + self.client_address(scope, forwarded_for)

@@ -1,11 +1,11 @@
 """The worker's sender: queued messages go out through their channel's provider.
 
-Each message is claimed with a lease (status `sending`, kit/leases.py), then the provider is
-called outside any transaction, then the outcome is written if the lease is still ours. A worker
-killed before the provider answered leaves a `sending` message whose lease lapses: the next
-worker sends it again, so nothing is lost. Nothing is sent twice unless a worker dies in the
-instant between the provider accepting and our commit; the message id is passed to providers
-that deduplicate (as an idempotency key, an email's Message-ID).
+Each message is claimed with a lease (status `sending`, kit/leases.py), renewed when its turn in
+the batch comes; the provider is called outside any transaction, then the outcome is written if
+the lease is still ours. A worker killed before the provider answered leaves a `sending` message
+whose lease lapses: the next worker sends it again, so nothing is lost. Nothing is sent twice
+unless a worker dies in the instant between the provider accepting and our commit; the message
+id is passed to providers that deduplicate (as an idempotency key, an email's Message-ID).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
-from maitred.kit.leases import backoff, claim_due
+from maitred.kit.leases import backoff, claim_due, renew_lease
 from maitred.kit.pollers import PollContext, poller
 from maitred.messaging.models import Message
 from maitred.messaging.providers.base import (
@@ -60,6 +60,11 @@ async def _prepare(
 ) -> tuple[Provider, OutgoingMessage] | _Outcome | None:
     """The provider and what to give it; an outcome instead when it must not be sent; None when
     the message is no longer ours."""
+    lease = context.settings.message_lease_seconds
+    if not await renew_lease(
+        context.database, Message, message_id, worker_id=context.worker_id, lease_seconds=lease
+    ):
+        return None
     async with context.database.transaction(write=False) as session:
         message = await session.get(Message, message_id)
         if message is None or message.locked_by != context.worker_id:
