@@ -128,5 +128,6 @@ def import_models() -> None:
         "maitred.messaging.models",
         "maitred.notifications.models",
         "maitred.webhooks.models",
+        "maitred.payments.models",
     ):
         importlib.import_module(module)
