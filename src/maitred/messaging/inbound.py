@@ -22,7 +22,7 @@ from maitred.messaging import contacts
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, OptOuts
 from maitred.messaging.models import Message, OptOut
 from maitred.messaging.provider_callbacks import Arrived, Callback, Reported
-from maitred.messaging.queue import conversation_for, region_of
+from maitred.messaging.queue import conversation_for, emit_outcome, region_of
 from maitred.webhooks.inbound import store_once
 
 # The carriers' opt-out and opt-in keywords (CTIA), matched on the whole message.
@@ -160,18 +160,7 @@ async def update_status(
         return None
     await session.refresh(message)
     if status == "failed":
-        await outbox.emit(
-            session,
-            "message.failed",
-            organization_id=organization_id,
-            message_id=message.id,
-            channel=message.channel,
-            provider=message.provider,
-            status=message.status,
-            booking_id=message.booking_id,
-            customer_id=message.customer_id,
-            error=message.error,
-        )
+        await emit_outcome(session, "message.failed", message)
     return message
 
 

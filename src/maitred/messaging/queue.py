@@ -170,3 +170,20 @@ async def queue_message(
         customer_id=message.customer_id,
     )
     return message
+
+
+async def emit_outcome(session: AsyncSession, event: str, message: Message) -> None:
+    """`message.sent` or `message.failed` with the same facts, whether the sender learned the
+    outcome or a provider's status callback reported it later."""
+    await outbox.emit(
+        session,
+        event,
+        organization_id=message.organization_id,
+        message_id=message.id,
+        channel=message.channel,
+        provider=message.provider,
+        status=message.status,
+        booking_id=message.booking_id,
+        customer_id=message.customer_id,
+        error=message.error,
+    )

@@ -14,7 +14,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.leases import backoff, claim_due, renew_lease
 from maitred.kit.pollers import PollContext, poller
@@ -26,6 +25,7 @@ from maitred.messaging.providers.base import (
     SendResult,
 )
 from maitred.messaging.providers.registry import provider_for
+from maitred.messaging.queue import emit_outcome
 
 log = logging.getLogger("maitred.messages")
 BATCH = 20
@@ -147,15 +147,4 @@ async def _record(
                 max_seconds=MAX_BACKOFF_SECONDS,
             )
             return
-        await outbox.emit(
-            session,
-            event,
-            organization_id=message.organization_id,
-            message_id=message.id,
-            channel=message.channel,
-            provider=message.provider,
-            status=message.status,
-            booking_id=message.booking_id,
-            customer_id=message.customer_id,
-            error=message.error,
-        )
+        await emit_outcome(session, event, message)

@@ -6,7 +6,7 @@ a studio (a seat at an event) alike: `booking_kind` tells them apart. Optional f
 from maitred.notifications.rendering import Source
 
 # The lines every booking message shows; the same for text and HTML, so they are written once.
-_FACTS_TEXT = """\
+FACTS_TEXT = """\
 {% if reference_number %}
 Reference: {{ reference_number }}
 {% endif %}
@@ -25,7 +25,7 @@ Location: {{ location }}
 {% endif %}
 """
 
-_FACTS_HTML = """\
+FACTS_HTML = """\
 <ul>
 {% if reference_number %}<li>Reference: <strong>{{ reference_number }}</strong></li>{% endif %}
 {% if booking_kind == "seat" and event_title %}<li>Event: {{ event_title }}</li>{% endif %}
@@ -52,7 +52,7 @@ Thank you for booking with {{ business_name }}! We will confirm your request sho
 {% endif %}
 
 """
-    + _FACTS_TEXT
+    + FACTS_TEXT
     + """\
 {% if total_amount %}
 Total: {{ total_amount }}
@@ -69,7 +69,7 @@ We look forward to seeing you.
 <p>Thank you for booking with {{ business_name }}! We will confirm your request shortly.</p>
 {% endif %}
 """
-    + _FACTS_HTML
+    + FACTS_HTML
     + """\
 {% if total_amount %}<p>Total: {{ total_amount }}</p>{% endif %}
 <p>We look forward to seeing you.<br>{{ business_name }}</p>
@@ -101,7 +101,7 @@ Hi {{ customer_name }},
 To secure your booking with {{ business_name }}, a deposit of {{ amount_due }} is due.
 
 """
-    + _FACTS_TEXT
+    + FACTS_TEXT
     + """\
 {% if total_amount %}
 Total: {{ total_amount }}{% if deposit_amount %}, deposit {{ deposit_amount }}{% endif %}
@@ -116,7 +116,7 @@ Reply to this message or call us if you have any questions.
 <p>To secure your booking with {{ business_name }}, a deposit of
 <strong>{{ amount_due }}</strong> is due.</p>
 """
-    + _FACTS_HTML
+    + FACTS_HTML
     + """\
 {% if total_amount %}<p>Total: {{ total_amount }}{% if deposit_amount %}, deposit \
 {{ deposit_amount }}{% endif %}</p>{% endif %}
@@ -146,7 +146,7 @@ Hi {{ customer_name }},
 A friendly reminder: your booking with {{ business_name }} is {{ starts_in }}.
 
 """
-    + _FACTS_TEXT
+    + FACTS_TEXT
     + """\
 {% if balance_due %}
 Balance due: {{ balance_due }}
@@ -159,7 +159,7 @@ See you soon!
 <p>Hi {{ customer_name }},</p>
 <p>A friendly reminder: your booking with {{ business_name }} is {{ starts_in }}.</p>
 """
-    + _FACTS_HTML
+    + FACTS_HTML
     + """\
 {% if balance_due %}<p>Balance due: {{ balance_due }}</p>{% endif %}
 <p>See you soon!<br>{{ business_name }}</p>

@@ -1,6 +1,7 @@
 """Built-in wording of the notices about a booking that changed: cancelled, or confirmed after
 it was requested (the other moves, completed and no-show, tell the customer nothing new)."""
 
+from maitred.notifications.defaults.booking import FACTS_HTML, FACTS_TEXT
 from maitred.notifications.rendering import Source
 
 BOOKING_CANCELLED_EMAIL = Source(
@@ -65,22 +66,9 @@ Your booking with {{ business_name }} is now {{ status }}.
 {{ reason }}
 {% endif %}
 
-{% if reference_number %}
-Reference: {{ reference_number }}
-{% endif %}
-{% if booking_kind == "seat" and event_title %}
-Event: {{ event_title }}
-{% endif %}
-{% if event_date %}
-Date: {{ event_date }}{% if event_time %} at {{ event_time }}{% endif %}
-
-{% endif %}
-{% if booking_kind != "seat" and guest_count %}
-Guests: {{ guest_count }}
-{% endif %}
-{% if location %}
-Location: {{ location }}
-{% endif %}
+"""
+    + FACTS_TEXT
+    + """\
 
 {{ business_name }}
 """,
@@ -92,14 +80,9 @@ Location: {{ location }}
 <p>Your booking with {{ business_name }} is now {{ status }}.</p>
 {% endif %}
 {% if reason %}<p>{{ reason }}</p>{% endif %}
-<ul>
-{% if reference_number %}<li>Reference: <strong>{{ reference_number }}</strong></li>{% endif %}
-{% if booking_kind == "seat" and event_title %}<li>Event: {{ event_title }}</li>{% endif %}
-{% if event_date %}<li>Date: {{ event_date }}{% if event_time %} at {{ event_time }}{% endif %}\
-</li>{% endif %}
-{% if booking_kind != "seat" and guest_count %}<li>Guests: {{ guest_count }}</li>{% endif %}
-{% if location %}<li>Location: {{ location }}</li>{% endif %}
-</ul>
+"""
+    + FACTS_HTML
+    + """\
 <p>{{ business_name }}</p>
 """,
 )
