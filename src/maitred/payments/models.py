@@ -10,10 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
+from maitred.kit.encrypted import EncryptedText
 from maitred.kit.money import MoneyColumn
 
 
@@ -67,6 +68,12 @@ class Payment(TenantOwned, Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     succeeded_at: Mapped[datetime | None]
+    # A hash of the organization and the client's Idempotency-Key: a request retried after an
+    # unanswered provider call finds this payment again instead of starting a second one.
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What the provider last said was refunded (minor units); refunds made at the provider that
+    # we have no record of still count.
+    provider_refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
@@ -88,3 +95,20 @@ class Refund(TenantOwned, Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     succeeded_at: Mapped[datetime | None]
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # as on payments
+
+
+class ProviderConfig(TenantOwned, Base):
+    """An organization's own card payment account, for platforms that host several businesses;
+    without one the instance's `MAITRED_STRIPE_*` settings are used. Secrets are encrypted."""
+
+    __tablename__ = "payment_provider_configs"
+    __table_args__ = (UniqueConstraint("organization_id", "provider"),)
+
+    provider: Mapped[str] = mapped_column(String(32))  # stripe
+    api_key: Mapped[str] = mapped_column(EncryptedText("payment_provider_configs.api_key"))
+    webhook_secret: Mapped[str | None] = mapped_column(
+        EncryptedText("payment_provider_configs.webhook_secret")
+    )
+    publishable_key: Mapped[str] = mapped_column(String(255), default="")
+    key_hint: Mapped[str] = mapped_column(String(16), default="")  # "sk_test_…4242"
