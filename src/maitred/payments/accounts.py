@@ -51,6 +51,14 @@ async def card_provider(
     )
 
 
+async def offers_cards(
+    session: AsyncSession, organization_id: uuid.UUID, settings: Settings
+) -> bool:
+    if settings.stripe_api_key:
+        return True
+    return await ProviderConfigRepository(session, organization_id).of(STRIPE) is not None
+
+
 async def required_card_provider(
     session: AsyncSession, organization_id: uuid.UUID, settings: Settings
 ) -> StripeProvider:

@@ -8,11 +8,13 @@ import functools
 import uuid
 
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.config import Settings, load_settings
 from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import ValidationFailed
+from maitred.payments import accounts
 from maitred.payments.charges import Caller, Due, create_checkout_link
 
 TOKEN_CONTEXT = "payments.deposit_link"
@@ -20,10 +22,19 @@ PATH = "/api/v1/public/payments/pay"
 
 
 @functools.lru_cache(maxsize=1)
+def _instance() -> Settings:
+    """The instance's settings, read once per process: messages are queued by worker handlers
+    too, which have no Settings at hand (see messaging/unsubscribe.py)."""
+    return load_settings()
+
+
 def _public_url() -> str:
-    """MAITRED_PUBLIC_URL, read once per process (messages are queued by worker handlers too,
-    which have no Settings at hand; see messaging/unsubscribe.py)."""
-    return load_settings().public_url.rstrip("/")
+    return _instance().public_url.rstrip("/")
+
+
+async def takes_cards(session: AsyncSession, organization_id: uuid.UUID) -> bool:
+    """Whether a message may offer the customer a link to pay online."""
+    return await accounts.offers_cards(session, organization_id, _instance())
 
 
 def deposit_link(

@@ -16,7 +16,7 @@ from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.payments.charges import Caller, Due, record_received
 from maitred.payments.models import Payment
-from maitred.payments.public_links import deposit_link
+from maitred.payments.public_links import deposit_link, takes_cards
 from maitred.payments.reads import payment_read, payments_read
 from maitred.payments.repository import (
     PaymentFilters,
@@ -27,7 +27,7 @@ from maitred.tenancy import sections as tenancy_sections
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.payment_settings import PaymentSettings
 
-__all__ = ["Caller", "Due", "deposit_link", "record_received"]
+__all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
 
 SORTABLE = {"created_at": Payment.created_at, "amount": Payment.amount}
 
