@@ -276,6 +276,27 @@ class StripeApi:
         self.refunds[refund["id"]] = refund
         return ok(refund)
 
+    def customer_pays(self, session_id: str) -> dict[str, Any]:
+        """What the hosted page does when the customer pays: the session completes with a new
+        succeeded intent carrying `payment_intent_data.metadata`. Returns the session as the
+        `checkout.session.completed` event carries it."""
+        with self._lock:
+            session = self.sessions[session_id]
+            intent_id = ident("pi_")
+            self.intents[intent_id] = {
+                "id": intent_id,
+                "object": "payment_intent",
+                "amount": session["amount_total"],
+                "amount_received": session["amount_total"],
+                "currency": session["currency"],
+                "metadata": (session.get("payment_intent_data") or {}).get("metadata", {}),
+                "status": "succeeded",
+                "last_payment_error": None,
+                "latest_charge": ident("ch_"),
+            }
+            session |= {"payment_intent": intent_id, "payment_status": "paid", "status": "complete"}
+            return {k: v for k, v in session.items() if k != "payment_intent_data"}
+
     def _create_session(self, params: dict[str, Any]) -> Answer:
         if missing := required(params, "mode", "line_items"):
             return missing

@@ -29,8 +29,6 @@ from tests.payments import stripe_api
 from tests.payments.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, StripeStandIn
 from tests.payments.stripe_signing import event_of, signature_header, signed_event
 
-# The SDK's HTTPXClient hands httpx the form as `data=<str>`, which httpx deprecates.
-pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 
 BOOKING = {
     "booking_id": "0b7e6f9a-3c2d-4e1f-9a8b-7c6d5e4f3a2b",
