@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from maitred.kit.db import Database
+from maitred.webhooks.models import InboundWebhook
 from tests.bookings.given import Book, book_one, given_book, given_customer, seed_001_form
 from tests.factories import Actor, signed_in_as
 from tests.payments.stripe_api import WEBHOOK_SECRET, ident
@@ -131,3 +133,44 @@ def refund_object(
         "reason": "requested_by_customer",
         "status": "succeeded",
     }
+
+
+async def payments_of(
+    client: httpx.AsyncClient, actor: Actor, booking_id: str
+) -> list[dict[str, Any]]:
+    """The booking's payments as staff see them (GET /payments?booking_id=…)."""
+    response = await client.get(
+        "/api/v1/payments", params={"booking_id": booking_id}, headers=actor.headers
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def checkout_link(
+    client: httpx.AsyncClient, actor: Actor, booking_id: str
+) -> dict[str, Any]:
+    """A hosted checkout link for the deposit, made the way staff make one."""
+    response = await client.post(
+        "/api/v1/payments/checkout-links", json={"booking_id": booking_id}, headers=actor.headers
+    )
+    assert response.status_code == 201, response.text
+    link: dict[str, Any] = response.json()
+    return link
+
+
+async def stored_webhooks(database: Database) -> list[tuple[str, str]]:
+    """(event id, type) of every Stripe event kept, oldest first."""
+    async with database.transaction(write=False) as session:
+        rows = await session.execute(
+            select(InboundWebhook.event_id, InboundWebhook.event_type)
+            .where(InboundWebhook.provider == "stripe")
+            .order_by(InboundWebhook.created_at)
+        )
+        return [(str(row[0]), str(row[1])) for row in rows]
+
+
+def money(booking: dict[str, Any]) -> dict[str, Any]:
+    """What a booking shows of its money, and whether it is confirmed."""
+    fields = ("status", "amount_paid", "amount_refunded", "balance_due", "deposit_paid")
+    return {name: booking[name] for name in (*fields, "payment_status")}
