@@ -80,9 +80,7 @@ async def money_of(client: httpx.AsyncClient, actor: Actor, booking_id: str) -> 
 async def change_settings(
     client: httpx.AsyncClient, admin: Actor, changes: dict[str, Any]
 ) -> dict[str, Any]:
-    response = await client.patch(
-        "/api/v1/payments/settings", json=changes, headers=admin.headers
-    )
+    response = await client.patch("/api/v1/payments/settings", json=changes, headers=admin.headers)
     assert response.status_code == 200, response.text
     settings: dict[str, Any] = response.json()
     return settings

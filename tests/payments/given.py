@@ -9,13 +9,37 @@ from sqlalchemy import select
 
 from maitred.kit.db import Database
 from maitred.webhooks.models import InboundWebhook
-from tests.bookings.given import Book, book_one, given_book, given_customer, seed_001_form
+from tests.bookings.given import (
+    Book,
+    book_one,
+    events_named,
+    given_book,
+    given_customer,
+    seed_001_form,
+)
 from tests.factories import Actor, signed_in_as
 from tests.payments.stripe_api import WEBHOOK_SECRET, ident
 from tests.payments.stripe_signing import event_of, signed_event
 
 # seed_001_form prices at 725.00 + 10 % tax + 20 % service = 942.50 in all (seed 001), half down.
 TOTAL, DEPOSIT = 942.50, 471.25
+DEPOSIT_MINOR = 47125  # in cents, as Stripe counts it
+# What `money` shows of a new booking, and of one whose deposit was just paid.
+UNPAID = {
+    "status": "pending",
+    "amount_paid": 0.0,
+    "amount_refunded": 0.0,
+    "balance_due": TOTAL,
+    "deposit_paid": False,
+    "payment_status": "unpaid",
+}
+DEPOSIT_PAID = UNPAID | {
+    "status": "confirmed",
+    "amount_paid": DEPOSIT,
+    "balance_due": TOTAL - DEPOSIT,
+    "deposit_paid": True,
+    "payment_status": "partial",
+}
 
 
 async def given_pending_booking(
@@ -147,9 +171,7 @@ async def payments_of(
     return items
 
 
-async def checkout_link(
-    client: httpx.AsyncClient, actor: Actor, booking_id: str
-) -> dict[str, Any]:
+async def checkout_link(client: httpx.AsyncClient, actor: Actor, booking_id: str) -> dict[str, Any]:
     """A hosted checkout link for the deposit, made the way staff make one."""
     response = await client.post(
         "/api/v1/payments/checkout-links", json={"booking_id": booking_id}, headers=actor.headers
@@ -174,3 +196,47 @@ def money(booking: dict[str, Any]) -> dict[str, Any]:
     """What a booking shows of its money, and whether it is confirmed."""
     fields = ("status", "amount_paid", "amount_refunded", "balance_due", "deposit_paid")
     return {name: booking[name] for name in (*fields, "payment_status")}
+
+
+def intent_succeeded(intent_id: str, amount_minor: int, metadata: dict[str, str]) -> dict[str, Any]:
+    return stripe_event(
+        "payment_intent.succeeded", intent_object(intent_id, amount_minor, metadata)
+    )
+
+
+def intent_declined(intent_id: str, amount_minor: int, metadata: dict[str, str]) -> dict[str, Any]:
+    """payment_intent.payment_failed: the card was declined, the intent waits for another."""
+    intent = intent_object(intent_id, amount_minor, metadata, status="requires_payment_method")
+    intent["last_payment_error"] = {
+        "type": "card_error",
+        "code": "card_declined",
+        "decline_code": "insufficient_funds",
+        "message": "Your card has insufficient funds.",
+    }
+    return stripe_event("payment_intent.payment_failed", intent)
+
+
+def charge_refunded(
+    intent_id: str,
+    amount_minor: int,
+    metadata: dict[str, str],
+    refunded_minor: int,
+    refunds: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    charge = charge_object(intent_id, amount_minor, refunded_minor, metadata, refunds)
+    return stripe_event("charge.refunded", charge)
+
+
+async def post_all(client: httpx.AsyncClient, *events: dict[str, Any]) -> None:
+    """Each event delivered in turn, each answered 200."""
+    for event in events:
+        response = await post_event(client, event)
+        assert response.status_code == 200, response.text
+
+
+async def refunds_announced(database: Database) -> list[tuple[str, str]]:
+    """(this refund, the payment's refunded total) of each payment.refunded, in order."""
+    return [
+        (event["refund_amount"], event["refunded_total"])
+        for event in await events_named(database, "payment.refunded")
+    ]

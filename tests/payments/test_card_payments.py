@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from maitred.kit.db import Database
+from tests.factories import signed_in_as
 from tests.payments import stripe_api
 from tests.payments.calls import money_of, pay, payments_listed
 from tests.payments.given import given_pending_booking
@@ -233,3 +234,23 @@ async def test_without_stripe_no_intent_is_started(
     assert response.status_code == 422, response.text
     assert response.json()["message"].startswith("Card payments are not set up")
     assert await payments_listed(client, manager) == []
+
+
+async def test_who_may_start_an_intent(
+    stripe_client: httpx.AsyncClient, database: Database, stripe_account: StripeApi
+) -> None:
+    book, _, booking = await given_pending_booking(stripe_client, database)
+    viewer = await signed_in_as(stripe_client, database, "viewer", book.organization)
+    stranger = await signed_in_as(stripe_client, database, "manager")
+    path, body = "/api/v1/payments/intents", {"booking_id": booking["id"]}
+
+    anonymous = await stripe_client.post(path, json=body)
+    by_viewer = await stripe_client.post(path, json=body, headers=viewer.headers)
+    by_stranger = await stripe_client.post(path, json=body, headers=stranger.headers)
+
+    assert (anonymous.status_code, by_viewer.status_code, by_stranger.status_code) == (
+        401,
+        403,
+        404,
+    )
+    assert stripe_account.intents == {}

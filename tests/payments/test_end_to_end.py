@@ -121,7 +121,7 @@ async def test_deposit_by_checkout_confirms_then_cancel_refunds_part_counted_onc
     assert after["amount_paid"] == 281.25
     assert after["amount_refunded"] == 140.63
     assert after["balance_due"] == 0  # nothing is due on a cancelled booking
-    assert after["payment_status"] == "partial"
+    assert after["payment_status"] == "refunded"
 
     # Stripe's own news of that refund, twice, and a stale failure: still counted once.
     news = stripe_event(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from maitred.kit.db import Database
-from tests.bookings.given import SEED_001_POLICY
+from tests.bookings.given import SEED_001_POLICY, given_customer, saturday, seed_001_form
 from tests.factories import signed_in_as
 from tests.payments.calls import change_settings, money_of, pay, payments_listed
 from tests.payments.given import booking_of, given_pending_booking
@@ -133,6 +133,35 @@ async def test_a_booking_is_confirmed_only_once_its_deposit_is_paid_when_require
     assert confirmed.json()["status"] == "confirmed"
 
 
+async def test_with_the_deposit_required_paying_it_still_confirms_the_booking(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    required = SEED_001_POLICY | {"payments": {"require_deposit_to_confirm": True}}
+    _, manager, booking = await given_pending_booking(client, database, settings=required)
+
+    await pay(client, manager, booking["id"], 471.25, method="check")
+
+    assert (await money_of(client, manager, booking["id"]))["status"] == "confirmed"
+
+
+async def test_a_new_booking_cannot_be_confirmed_before_its_required_deposit(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    required = SEED_001_POLICY | {"payments": {"require_deposit_to_confirm": True}}
+    book, manager, _ = await given_pending_booking(client, database, settings=required)
+    customer = await given_customer(
+        database, book, name="Omar Haddad", email="omar@example.com", phone="+19165550177"
+    )
+    form = seed_001_form(
+        customer, book, status="confirmed", event_date=saturday(weeks_ahead=5).isoformat()
+    )
+
+    response = await client.post("/api/v1/bookings", json=form, headers=manager.headers)
+
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "invalid_state"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -177,7 +206,9 @@ async def test_without_stripe_a_card_is_refused_plainly_and_cash_still_works(
     cash = await pay(client, manager, booking["id"], 100, method="cash")
 
     assert card["message"].startswith("Card payments are not set up: configure Stripe")
-    assert "cash, check and bank transfers can still be recorded" in card["details"]["payment_method"]
+    assert card["details"]["payment_method"].endswith(
+        "cash, check and bank transfers can still be recorded"
+    )
     assert cash["status"] == "succeeded"
     assert [p["payment_method"] for p in await payments_listed(client, manager)] == ["cash"]
 

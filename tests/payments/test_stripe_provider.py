@@ -29,7 +29,6 @@ from tests.payments import stripe_api
 from tests.payments.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, StripeStandIn
 from tests.payments.stripe_signing import event_of, signature_header, signed_event
 
-
 BOOKING = {
     "booking_id": "0b7e6f9a-3c2d-4e1f-9a8b-7c6d5e4f3a2b",
     "organization_id": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",

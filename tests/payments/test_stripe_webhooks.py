@@ -1,11 +1,12 @@
 """Stripe's webhook through HTTP: only events Stripe signed are believed, each counts once, and
-a paid deposit shows on the booking. Order and concurrency: test_stripe_webhook_order.py."""
+a paid deposit shows on the booking. Order and concurrency: test_stripe_webhook_order.py;
+refunds: test_stripe_webhook_refunds.py; organizations' own accounts:
+test_stripe_webhook_accounts.py."""
 
 from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,10 +15,11 @@ import pytest
 
 from maitred.kit.db import Database
 from tests.bookings.given import events_named
-from tests.factories import signed_in_as
 from tests.payments.given import (
     DEPOSIT,
-    TOTAL,
+    DEPOSIT_MINOR,
+    DEPOSIT_PAID,
+    UNPAID,
     booking_of,
     checkout_link,
     checkout_object,
@@ -32,22 +34,6 @@ from tests.payments.given import (
 from tests.payments.stripe_api import WEBHOOK_SECRET, StripeApi, ident
 from tests.payments.stripe_signing import signed_event
 
-DEPOSIT_MINOR = 47125
-UNPAID = {
-    "status": "pending",
-    "amount_paid": 0.0,
-    "amount_refunded": 0.0,
-    "balance_due": TOTAL,
-    "deposit_paid": False,
-    "payment_status": "unpaid",
-}
-DEPOSIT_PAID = UNPAID | {
-    "status": "confirmed",
-    "amount_paid": DEPOSIT,
-    "balance_due": TOTAL - DEPOSIT,
-    "deposit_paid": True,
-    "payment_status": "partial",
-}
 Signing = Callable[[dict[str, Any]], tuple[bytes, str | None]]
 
 
@@ -79,7 +65,9 @@ async def test_an_event_stripe_did_not_sign_is_refused_and_changes_nothing(
     intent = intent_object(ident("pi_"), DEPOSIT_MINOR, {"booking_id": booking["id"]})
     payload, header = signing(stripe_event("payment_intent.succeeded", intent))
 
-    headers = {"Content-Type": "application/json"} | ({"Stripe-Signature": header} if header else {})
+    headers = {"Content-Type": "application/json"} | (
+        {"Stripe-Signature": header} if header else {}
+    )
     response = await stripe_client.post(path, content=payload, headers=headers)
 
     assert response.status_code == 401, response.text
@@ -110,6 +98,34 @@ async def test_a_paid_intent_records_the_deposit_and_confirms_the_booking(
         payment["amount"],
         payment["provider_reference"],
     ) == ("succeeded", "card", DEPOSIT, intent_id)
+    assert money(await booking_of(stripe_client, manager, booking["id"])) == DEPOSIT_PAID
+
+
+async def test_seed_000s_example_event_is_recorded_once(
+    stripe_client: httpx.AsyncClient, database: Database
+) -> None:
+    """Seed 000's example: no event id (it is known by its payload's hash), an intent with only
+    an amount, a currency and the booking."""
+    _, manager, booking = await given_pending_booking(stripe_client, database)
+    intent_id = ident("pi_")
+    event = {
+        "type": "payment_intent.succeeded",
+        "data": {
+            "object": {
+                "id": intent_id,
+                "amount": DEPOSIT_MINOR,
+                "currency": "usd",
+                "metadata": {"booking_id": booking["id"]},
+            }
+        },
+    }
+
+    first = await post_event(stripe_client, event, path="/api/stripe/webhook")
+    again = await post_event(stripe_client, event, path="/api/stripe/webhook")
+
+    assert [first.json()["accepted"], again.json()["accepted"]] == [1, 0]
+    [payment] = await payments_of(stripe_client, manager, booking["id"])
+    assert (payment["provider_reference"], payment["amount"]) == (intent_id, DEPOSIT)
     assert money(await booking_of(stripe_client, manager, booking["id"])) == DEPOSIT_PAID
 
 
@@ -202,90 +218,6 @@ async def test_a_checkout_and_its_intent_both_reported_count_once(
     assert money(await booking_of(stripe_client, manager, booking["id"])) == DEPOSIT_PAID
     [completed] = await events_named(database, "payment.completed")
     assert (completed["payment_id"], completed["amount"]) == (link["payment_id"], "471.25")
-
-
-OWN_SECRET = "whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
-
-
-async def given_own_stripe_account(
-    client: httpx.AsyncClient, database: Database
-) -> tuple[str, Any, dict[str, Any]]:
-    """A pending booking of an organization that uses its own Stripe account: its endpoint's
-    path, its manager and the booking."""
-    book, manager, booking = await given_pending_booking(client, database)
-    admin = await signed_in_as(client, database, "admin", book.organization)
-    response = await client.put(
-        "/api/v1/payments/provider",
-        json={"api_key": "sk_test_51OwnAccountKey0000000000004242", "webhook_secret": OWN_SECRET},
-        headers=admin.headers,
-    )
-    assert response.status_code == 200, response.text
-    assert response.json()["webhook_path"] == f"/api/v1/webhooks/stripe/{book.organization.id}"
-    return response.json()["webhook_path"], manager, booking
-
-
-async def test_an_organizations_own_account_reports_to_its_own_endpoint(
-    stripe_client: httpx.AsyncClient, database: Database
-) -> None:
-    path, manager, booking = await given_own_stripe_account(stripe_client, database)
-    intent = intent_object(ident("pi_"), DEPOSIT_MINOR, {"booking_id": booking["id"]})
-
-    response = await post_event(
-        stripe_client, stripe_event("payment_intent.succeeded", intent), secret=OWN_SECRET, path=path
-    )
-
-    assert response.json() == {"received": True, "accepted": 1}
-    assert money(await booking_of(stripe_client, manager, booking["id"])) == DEPOSIT_PAID
-
-
-async def test_the_instance_secret_is_refused_at_an_organizations_endpoint(
-    stripe_client: httpx.AsyncClient, database: Database
-) -> None:
-    path, manager, booking = await given_own_stripe_account(stripe_client, database)
-    intent = intent_object(ident("pi_"), DEPOSIT_MINOR, {"booking_id": booking["id"]})
-
-    response = await post_event(
-        stripe_client, stripe_event("payment_intent.succeeded", intent), path=path
-    )
-
-    assert response.status_code == 401, response.text
-    assert response.json()["error"] == "unauthorized"
-    assert await stored_webhooks(database) == []
-    assert money(await booking_of(stripe_client, manager, booking["id"])) == UNPAID
-
-
-async def test_an_organizations_endpoint_leaves_other_organizations_bookings_alone(
-    stripe_client: httpx.AsyncClient, database: Database
-) -> None:
-    path, _, _ = await given_own_stripe_account(stripe_client, database)
-    _, other_manager, other_booking = await given_pending_booking(stripe_client, database)
-    intent = intent_object(ident("pi_"), DEPOSIT_MINOR, {"booking_id": other_booking["id"]})
-
-    response = await post_event(
-        stripe_client, stripe_event("payment_intent.succeeded", intent), secret=OWN_SECRET, path=path
-    )
-
-    assert response.status_code == 200, response.text
-    assert await payments_of(stripe_client, other_manager, other_booking["id"]) == []
-    assert money(await booking_of(stripe_client, other_manager, other_booking["id"])) == UNPAID
-
-
-async def test_an_endpoint_of_no_organization_is_404(
-    stripe_client: httpx.AsyncClient, database: Database
-) -> None:
-    _, manager, booking = await given_pending_booking(stripe_client, database)
-    intent = intent_object(ident("pi_"), DEPOSIT_MINOR, {"booking_id": booking["id"]})
-
-    response = await post_event(
-        stripe_client,
-        stripe_event("payment_intent.succeeded", intent),
-        path=f"/api/v1/webhooks/stripe/{uuid.uuid4()}",
-    )
-
-    assert response.status_code == 404, response.text
-    assert response.json()["error"] == "not_found"
-    assert await stored_webhooks(database) == []
-    assert money(await booking_of(stripe_client, manager, booking["id"])) == UNPAID
 
 
 async def test_a_subscription_event_is_kept_and_changes_nothing(

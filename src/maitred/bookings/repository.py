@@ -161,13 +161,6 @@ class BookingRepository(Repository[Booking]):
         )
         return found
 
-    async def organization_of(self, booking_id: uuid.UUID) -> uuid.UUID | None:
-        """Whose booking this is, for callers that only have its id (a provider's webhook)."""
-        found: uuid.UUID | None = await self.session.scalar(
-            select(Booking.organization_id).where(Booking.id == booking_id)
-        )
-        return found
-
     async def outstanding(self, date_from: date | None, date_to: date | None) -> OutstandingRow:
         """What active bookings of these event dates still owe: balances and unpaid deposits."""
         net = Booking.amount_paid - Booking.amount_refunded
@@ -246,3 +239,11 @@ def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+async def organization_of(session: Any, booking_id: uuid.UUID) -> uuid.UUID | None:
+    """Whose booking this is, for callers that only have its id (a provider's webhook)."""
+    found: uuid.UUID | None = await session.scalar(
+        select(Booking.organization_id).where(Booking.id == booking_id)
+    )
+    return found

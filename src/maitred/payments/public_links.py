@@ -10,15 +10,20 @@ import uuid
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.bookings import service as bookings_service
 from maitred.config import Settings, load_settings
 from maitred.kit import crypto
 from maitred.kit.db import Database
-from maitred.kit.errors import ValidationFailed
+from maitred.kit.errors import InvalidState, ValidationFailed
 from maitred.payments import accounts
-from maitred.payments.charges import Caller, Due, create_checkout_link
+from maitred.payments.charges import Caller, Due
+from maitred.payments.pages import create_checkout_link
 
 TOKEN_CONTEXT = "payments.deposit_link"
 PATH = "/api/v1/public/payments/pay"
+# What the customer reads instead of the staff's wording (which names settings and endpoints).
+NO_CARDS = "Paying online is not available for this booking; please contact us to pay."
+CANCELLED = "This booking is cancelled: nothing is due."
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,6 +67,13 @@ def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID, str]:
 async def checkout_for(database: Database, token: str, settings: Settings) -> str:
     """The hosted page's URL for the link's booking (the same page again while it is open)."""
     organization_id, booking_id, purpose = read_token(token)
+    async with database.transaction(write=False) as session:
+        money = await bookings_service.money_of(session, organization_id, booking_id)
+        cards = await accounts.offers_cards(session, organization_id, settings)
+    if money.status == "cancelled":
+        raise InvalidState(CANCELLED)
+    if not cards:
+        raise ValidationFailed(NO_CARDS)
     link = await create_checkout_link(
         database,
         Caller(organization_id=organization_id),

@@ -111,6 +111,8 @@ async def refund_payment(
     async with database.transaction() as session:
         payment = await outcomes.locked_payment(session, caller.organization_id, payment_id)
         refund = await _again(session, caller, key, payment_id)
+        if refund is None and payment.method == "card":
+            refund = await _unanswered(session, payment, amount)
         if refund is None:
             refund = await _start(session, caller, payment, amount, reason, key)
             if payment.method != "card":
@@ -122,7 +124,7 @@ async def refund_payment(
             refund_id=refund.id,
             payment_id=payment.id,
             amount=refund.amount,
-            provider_key=f"maitred-refund-{key or refund.id}",
+            provider_key=f"maitred-refund-{refund.request_key or refund.id}",
             intent_reference=payment.provider_reference,
             metadata={
                 "refund_id": str(refund.id),
@@ -213,6 +215,23 @@ async def _again(
             details={"idempotency_key": "Use a new key for a new refund"},
         )
     return found
+
+
+async def _unanswered(
+    session: AsyncSession, payment: Payment, amount: Decimal | None
+) -> Refund | None:
+    """A refund of this card payment whose provider call went unanswered (the 502 said to ask
+    again), when asked again for its amount, or for all that is left and nothing else is. It is
+    sent again under its first provider key, so Stripe makes it at most once, where a new row
+    would find nothing left to refund (the unanswered one still counts as under way)."""
+    if amount is None and await refundable(session, payment) > 0:
+        return None
+    refunds = await RefundRepository(session, payment.organization_id).of_payments([payment.id])
+    for refund in refunds:
+        unanswered = refund.status == "pending" and refund.provider_reference is None
+        if unanswered and (amount is None or refund.amount == amount):
+            return refund
+    return None
 
 
 async def _answer(

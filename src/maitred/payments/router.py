@@ -15,7 +15,7 @@ from maitred.kit.db import Database
 from maitred.kit.deps import DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
 from maitred.kit.pagination import Page, Pagination
-from maitred.payments import accounts, charges, refunds
+from maitred.payments import accounts, charges, pages, refunds
 from maitred.payments import service as payments_service
 from maitred.payments.schemas import (
     BookingRefundCreate,
@@ -119,7 +119,7 @@ async def create_intent(
     """A Stripe PaymentIntent for the booking's deposit or balance; its `client_secret` lets a
     checkout page (Stripe Elements) collect the card. The webhook records the money."""
     due = charges.Due(body.booking_id, body.amount, body.purpose.value, body.currency)
-    return await charges.create_intent(database, _caller(request, auth), due, settings=settings)
+    return await pages.create_intent(database, _caller(request, auth), due, settings=settings)
 
 
 @router.post(
@@ -131,7 +131,7 @@ async def create_checkout_link(
     """A hosted Stripe Checkout page for the deposit (or balance), to send by SMS or email; an
     open link for the same amount is handed out again."""
     due = charges.Due(body.booking_id, body.amount, body.purpose.value, body.currency)
-    return await charges.create_checkout_link(
+    return await pages.create_checkout_link(
         database,
         _caller(request, auth),
         due,

@@ -122,14 +122,7 @@ async def _payment(
     made outside maitred, seed 000's webhook)."""
     repository = PaymentRepository(session, organization_id)
     metadata = _metadata(data)
-    found = None
-    payment_id = _uuid(metadata.get("payment_id"))
-    if payment_id is not None:
-        found = await repository.get(payment_id)
-    if found is None and intent:
-        found = await repository.by_provider_reference(STRIPE, intent)
-    if found is None and checkout:
-        found = await repository.by_checkout_reference(checkout)
+    found = await _known(repository, metadata, intent, checkout)
     if found is not None:
         return await outcomes.locked_payment(session, organization_id, found.id)
     booking_id = _uuid(metadata.get("booking_id"))
@@ -139,6 +132,10 @@ async def _payment(
         money = await bookings_service.money_of(session, organization_id, booking_id, lock=True)
     except NotFound:
         return None
+    # Another event about the same intent may have made it while we waited for the lock.
+    found = await _known(repository, metadata, intent, checkout)
+    if found is not None:
+        return await outcomes.locked_payment(session, organization_id, found.id)
     payment = repository.add(
         Payment(
             id=uuid.uuid4(),
@@ -156,6 +153,21 @@ async def _payment(
     )
     await session.flush()
     return payment
+
+
+async def _known(
+    repository: PaymentRepository,
+    metadata: dict[str, Any],
+    intent: str | None,
+    checkout: str | None,
+) -> Payment | None:
+    payment_id = _uuid(metadata.get("payment_id"))
+    found = await repository.get(payment_id) if payment_id is not None else None
+    if found is None and intent:
+        found = await repository.by_provider_reference(STRIPE, intent)
+    if found is None and checkout:
+        found = await repository.by_checkout_reference(checkout)
+    return found
 
 
 async def _set_reference(session: AsyncSession, payment: Payment, intent: str | None) -> None:
@@ -250,8 +262,11 @@ async def charge_refunded(
     await _set_reference(session, payment, intent)
     before = payment.refunded_amount
     if payment.status != recording.SUCCEEDED:
-        # The refund got here before the success: a refunded charge was paid.
+        # The refund got here before the success: a refunded charge was paid, and paid before
+        # it was refunded, so the payment is settled first (a paid deposit confirms the booking)
+        # as when the events come in Stripe's order.
         await recording.succeed(session, payment, amount=from_minor(captured) if captured else None)
+        await outcomes.settle(session, payment)
     payment.provider_refunded_minor = max(
         payment.provider_refunded_minor, int(data.get("amount_refunded") or 0)
     )
@@ -264,7 +279,8 @@ async def charge_refunded(
 async def refund_changed(
     session: AsyncSession, organization_id: uuid.UUID, data: dict[str, Any]
 ) -> None:
-    """refund.created / refund.updated / refund.failed: one refund object."""
+    """refund.created / refund.updated / refund.failed / charge.refund.updated: one refund
+    object."""
     intent = _intent_of(data, "refund")
     payment = await _payment(session, organization_id, data, intent=intent)
     if payment is None or payment.status != recording.SUCCEEDED:
@@ -322,4 +338,5 @@ HANDLERS: dict[str, Handler] = {
     "refund.created": refund_changed,
     "refund.updated": refund_changed,
     "refund.failed": refund_changed,
+    "charge.refund.updated": refund_changed,  # the same refund object, under the older name
 }

@@ -15,7 +15,13 @@ from pydantic import BaseModel, Field
 from maitred.config import Settings
 from maitred.kit.db import Database
 from maitred.kit.deps import DbSession, get_database
-from maitred.kit.errors import AppError, ErrorBody, InvalidRequest, Unauthorized
+from maitred.kit.errors import (
+    AppError,
+    ErrorBody,
+    ExternalServiceFailed,
+    InvalidRequest,
+    Unauthorized,
+)
 from maitred.payments import accounts, public_links, stripe_events
 from maitred.payments.providers.base import InvalidWebhookSignature
 from maitred.payments.providers.stripe import verify_event
@@ -69,8 +75,8 @@ async def _receive(
 async def stripe_webhook(request: Request, db: DbSession) -> dict[str, Any]:
     """Signed with the instance's endpoint secret (`MAITRED_STRIPE_WEBHOOK_SECRET`). Handles
     payment_intent.succeeded / payment_failed / canceled, checkout.session.completed,
-    charge.refunded and refund.*; records the rest (customer.subscription.created). Each event
-    counts once, in any order."""
+    charge.refunded, refund.* and charge.refund.updated; records the rest
+    (customer.subscription.created). Each event counts once, in any order."""
     return await _receive(request, db, None)
 
 
@@ -93,6 +99,14 @@ async def organization_stripe_webhook(
     return await _receive(request, db, organization_id)
 
 
+UNAVAILABLE = "The payment page could not be opened just now; please try the link again shortly."
+
+
+def _html(description: str) -> dict[str, Any]:
+    """A small page for the customer's browser."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>
 <body><p>{text}</p></body></html>"""
 
@@ -103,7 +117,9 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title
     response_class=RedirectResponse,
     responses={
         303: {"description": "On to Stripe's hosted checkout page"},
-        200: {"description": "Nothing is due, or card payments are not available (HTML)"},
+        200: _html("Nothing is due, or card payments are not available"),
+        422: {"model": ErrorBody, "description": "No token"},
+        502: _html("Stripe did not answer; following the link again may work"),
     },
 )
 async def pay(
@@ -114,6 +130,9 @@ async def pay(
     """The deposit request's link: opens a Stripe Checkout page for what is still due."""
     try:
         url = await public_links.checkout_for(database, token, _settings(request))
+    except ExternalServiceFailed:
+        page = PAGE.format(title="Payment", text=UNAVAILABLE)
+        return HTMLResponse(page, status_code=502)
     except AppError as exc:
         if exc.status_code >= 500:
             raise
@@ -122,7 +141,14 @@ async def pay(
     return RedirectResponse(url, status_code=303)
 
 
-@public_router.get("/done", response_class=HTMLResponse)
+@public_router.get(
+    "/done",
+    response_model=None,
+    responses={
+        200: _html("Thanks, or the payment was not made"),
+        422: {"model": ErrorBody, "description": "`paid` is not 0 or 1"},
+    },
+)
 async def done(paid: int = 1) -> HTMLResponse:
     """Where Stripe's page returns when the organization names no page of its own."""
     text = (

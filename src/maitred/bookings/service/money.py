@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings.models import Booking
-from maitred.bookings.repository import BookingRepository
+from maitred.bookings.repository import BookingRepository, organization_of
 from maitred.bookings.service.change import transition
 from maitred.bookings.service.status import CANCELLED, CONFIRMED, PENDING
 from maitred.kit.clock import utcnow
@@ -98,7 +98,7 @@ async def money_of(
 
 
 async def organization_of_booking(session: AsyncSession, booking_id: uuid.UUID) -> uuid.UUID | None:
-    return await BookingRepository(session, uuid.UUID(int=0)).organization_of(booking_id)
+    return await organization_of(session, booking_id)
 
 
 async def set_paid(

@@ -56,12 +56,14 @@ def user_ref(
 
 def _payment(booking: Booking | SimpleNamespace) -> dict[str, Any]:
     """Derived from the paid and refunded totals (payments/totals.py keeps them); nothing is due
-    on a cancelled booking."""
+    on a cancelled booking, and one refunded in part (by the cancellation policy) reads
+    `refunded`."""
     paid = booking.amount_paid or ZERO
     refunded = booking.amount_refunded or ZERO
     net = paid - refunded
     total = booking.total_amount or ZERO
-    if refunded > 0 and net <= 0:
+    cancelled = booking.status == "cancelled"
+    if refunded > 0 and (net <= 0 or cancelled):
         status = "refunded"
     elif net <= 0:
         status = "unpaid"
@@ -69,7 +71,6 @@ def _payment(booking: Booking | SimpleNamespace) -> dict[str, Any]:
         status = "paid"
     else:
         status = "partial"
-    cancelled = booking.status == "cancelled"
     return {
         "deposit_paid": net > 0 and net >= (booking.deposit_amount or ZERO),
         "balance_due": ZERO if cancelled else max(total - net, ZERO),
