@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     message_backoff_seconds: float = Field(default=30.0, gt=0)
     # How long a worker may take to hand a message to its provider before another takes over.
     message_lease_seconds: float = Field(default=120.0, gt=0)
+    # Card payments (payments/providers/stripe.py); no API key: card payments are unavailable.
+    stripe_api_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_timeout_seconds: float = Field(default=20.0, gt=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -56,6 +56,9 @@ def api_routers() -> list[APIRouter]:
     from maitred.notifications.router import public_router as notifications_public
     from maitred.notifications.router import router as notifications
     from maitred.notifications.templates_router import router as notification_templates
+    from maitred.payments.router import router as payments
+    from maitred.payments.webhook_router import public_router as payments_public
+    from maitred.payments.webhook_router import router as payment_webhooks
     from maitred.pricing.router import router as pricing
     from maitred.tenancy.locations_router import router as locations
     from maitred.tenancy.router import public_router as tenancy_public
@@ -99,6 +102,9 @@ def api_routers() -> list[APIRouter]:
         messages,
         provider_webhooks,
         webhooks,
+        payments,
+        payments_public,
+        payment_webhooks,
     ]
 
 
@@ -128,5 +134,6 @@ def import_models() -> None:
         "maitred.messaging.models",
         "maitred.notifications.models",
         "maitred.webhooks.models",
+        "maitred.payments.models",
     ):
         importlib.import_module(module)

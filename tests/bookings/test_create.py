@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from decimal import Decimal
 
 import httpx
 
-from maitred.bookings import service as bookings_service
 from maitred.kit.db import Database
 from tests.bookings.given import (
     SEED_000_MENU,
@@ -98,13 +96,12 @@ async def test_seed_001_balance_once_the_deposit_is_paid(
         client, staff, seed_001_form(await given_customer(database, book), book)
     )
 
-    async with database.transaction() as session:
-        await bookings_service.record_payment(
-            session,
-            organization_id=book.organization.id,
-            booking_id=uuid.UUID(created["id"]),
-            amount=Decimal("471.25"),
-        )
+    paid = await client.post(
+        "/api/v1/payments/process",
+        json={"booking_id": created["id"], "amount": 471.25, "payment_method": "cash"},
+        headers=staff.headers,
+    )
+    assert paid.status_code == 201, paid.text
     detail = (await client.get(f"/api/v1/bookings/{created['id']}", headers=staff.headers)).json()
 
     assert detail["amount_paid"] == 471.25

@@ -45,6 +45,13 @@ PUBLIC = {
     ("GET", "/api/v1/webhooks/whatsapp"),
     ("POST", "/api/v1/webhooks/whatsapp"),
     ("POST", "/api/v1/webhooks/telegram"),
+    # Stripe's, verified by Stripe-Signature (payments); the deposit link's token is its
+    # credential, and the page Checkout returns to shows nothing of anyone's.
+    ("POST", "/api/v1/webhooks/stripe"),
+    ("POST", "/api/v1/stripe/webhook"),
+    ("POST", "/api/v1/webhooks/stripe/{organization_id}"),
+    ("GET", "/api/v1/public/payments/pay"),
+    ("GET", "/api/v1/public/payments/done"),
 }
 
 

@@ -29,7 +29,7 @@ async def test_every_notification_is_listed_on_email_and_sms_with_its_built_in_w
 
     assert listed.status_code == 200
     names = {(t["name"], t["channel"]) for t in listed.json()["items"]}
-    assert len(names) == 14
+    assert len(names) == 18
     assert ("booking_reminder", "sms") in names
     assert ("lead_auto_reply", "email") in names
     assert not any(t["customized"] for t in listed.json()["items"])

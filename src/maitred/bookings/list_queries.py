@@ -53,6 +53,7 @@ SUMMARY_COLUMNS = (
     Booking.total_amount,
     Booking.deposit_amount,
     Booking.amount_paid,
+    Booking.amount_refunded,
     Booking.created_at,
     Booking.updated_at,
 )

@@ -1,7 +1,8 @@
 """Bookings (seeds 000, 001): the book itself, with priced lines and the history of its status.
 
 Money is stored as priced when the booking was made or last changed (the policy may change
-later; the customer was told these figures). `amount_paid` is maintained by payments.
+later; the customer was told these figures). `amount_paid` and `amount_refunded` are derived
+from payments by payments/totals.py.
 """
 
 import uuid
@@ -69,6 +70,7 @@ class Booking(TenantOwned, Base):
     total_amount: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal(0))
     deposit_amount: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal(0))
     amount_paid: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal(0))
+    amount_refunded: Mapped[Decimal] = mapped_column(MoneyColumn(), default=Decimal(0))
     # The whole priced breakdown (pricing.Quote as JSON), and what it was priced from.
     pricing: Mapped[dict[str, Any]] = mapped_column(default=dict)
     chef_team_id: Mapped[uuid.UUID | None] = mapped_column(

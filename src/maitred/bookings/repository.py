@@ -48,6 +48,13 @@ def customers_named(organization_id: Any, pattern: Any) -> Select[tuple[uuid.UUI
 
 
 @dataclass(frozen=True)
+class OutstandingRow:
+    bookings: int
+    balances_minor: int
+    deposits_minor: int
+
+
+@dataclass(frozen=True)
 class BookingFilters:
     statuses: tuple[str, ...] = ()
     date_from: date | None = None
@@ -143,15 +150,47 @@ class BookingRepository(Repository[Booking]):
         )
         return cast(CursorResult[Any], result).rowcount == 1
 
-    async def add_payment(self, booking_id: uuid.UUID, amount: Any) -> bool:
-        """One guarded statement, so concurrent payments add up instead of overwriting."""
-        result = await self.session.execute(
-            update(Booking)
-            .where(Booking.organization_id == self.organization_id, Booking.id == booking_id)
-            .values(amount_paid=Booking.amount_paid + amount)
-            .execution_options(synchronize_session="fetch")
+    async def locked(self, booking_id: uuid.UUID) -> Booking | None:
+        """The booking, re-read under a row lock (PostgreSQL; SQLite's write transactions run
+        one at a time): money changes of one booking queue here instead of racing."""
+        found: Booking | None = await self.session.scalar(
+            self.scoped()
+            .where(Booking.id == booking_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
-        return cast(CursorResult[Any], result).rowcount == 1
+        return found
+
+    async def outstanding(self, date_from: date | None, date_to: date | None) -> OutstandingRow:
+        """What active bookings of these event dates still owe: balances and unpaid deposits."""
+        net = Booking.amount_paid - Booking.amount_refunded
+        owed = Booking.total_amount - net
+        deposit_owed = Booking.deposit_amount - net
+        statement = select(
+            func.coalesce(func.sum(case((owed > 0, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((owed > 0, type_coerce(owed, BigInteger)), else_=0)), 0),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (
+                            (Booking.status == "pending") & (deposit_owed > 0),
+                            type_coerce(deposit_owed, BigInteger),
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(
+            Booking.organization_id == self.organization_id,
+            Booking.status.in_(("pending", "confirmed")),
+        )
+        if date_from is not None:
+            statement = statement.where(Booking.event_date >= date_from)
+        if date_to is not None:
+            statement = statement.where(Booking.event_date <= date_to)
+        count, balances, deposits = (await self.session.execute(statement)).one()
+        return OutstandingRow(int(count), int(balances), int(deposits))
 
     async def stats(self, customer_ids: Collection[uuid.UUID], today: date) -> list[StatsRow]:
         """Booking figures of many customers in one grouped query."""
@@ -200,3 +239,11 @@ def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+async def organization_of(session: Any, booking_id: uuid.UUID) -> uuid.UUID | None:
+    """Whose booking this is, for callers that only have its id (a provider's webhook)."""
+    found: uuid.UUID | None = await session.scalar(
+        select(Booking.organization_id).where(Booking.id == booking_id)
+    )
+    return found

@@ -195,7 +195,7 @@ class BookingSummary(BaseModel):
     deposit_amount: Money
     deposit_paid: bool
     balance_due: Money
-    payment_status: str = Field(examples=["unpaid", "partial", "paid"])
+    payment_status: str = Field(examples=["unpaid", "partial", "paid", "refunded"])
     booking_date: datetime = Field(description="When the booking was made (seed 002)")
     created_at: datetime
     updated_at: datetime
@@ -214,6 +214,7 @@ class BookingRead(BookingSummary):
     service_fee: Money
     travel_fee: Money
     amount_paid: Money
+    amount_refunded: Money = Field(description="Given back; `balance_due` counts what is kept")
     notes: str
     special_requests: str
     chef_team_id: uuid.UUID | None

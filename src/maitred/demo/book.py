@@ -22,6 +22,7 @@ from maitred.demo.plan import Planned, plan_book
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.pagination import PageParams
+from maitred.payments import service as payments_service
 from maitred.pricing import service as pricing_service
 
 SEED = 7
@@ -99,13 +100,22 @@ async def _record_past(
         reason=planned.reason,
         **_order(planned),
     )
-    if "confirmed" not in planned.path:
-        return  # cancelled before any deposit came in
+    if "confirmed" not in planned.path or planned.path[-1] == "cancelled":
+        return  # cancelled before any deposit came in, or refunded with it
     paid = booking["total_amount"] if planned.path[-1] == "completed" else booking["deposit_amount"]
     if paid:
-        await bookings_service.record_payment(
-            session, organization_id=cast.organization_id, booking_id=booking["id"], amount=paid
-        )
+        await _paid(session, cast, booking["id"], paid)
+
+
+async def _paid(session: AsyncSession, cast: Cast, booking_id: uuid.UUID, amount: Any) -> None:
+    """Demo money arrives by bank transfer: refunding it needs no Stripe account."""
+    await payments_service.record_received(
+        session,
+        payments_service.Caller(organization_id=cast.organization_id, user_id=cast.admin_id),
+        payments_service.Due(booking_id=booking_id, amount=amount),
+        method="bank_transfer",
+        reference="demo",
+    )
 
 
 async def free_evening(session: AsyncSession, cast: Cast, day: date) -> tuple[date, time] | None:
@@ -156,6 +166,10 @@ async def book_ahead(
             day, at = free
     if booking is None:
         return None
+    if "confirmed" in planned.path and booking["deposit_amount"]:
+        # The deposit confirms the booking as it would in life (organization setting).
+        await _paid(session, cast, booking["id"], booking["deposit_amount"])
+        booking = await bookings_service.get_booking(session, _viewer(cast), booking["id"])
     for status in planned.path[1:]:
         if status == "cancelled":
             booking = await bookings_service.cancel_booking(
@@ -168,13 +182,6 @@ async def book_ahead(
                 booking["id"],
                 BookingUpdate.model_validate({"status": status}),
             )
-    if "confirmed" in planned.path:
-        await bookings_service.record_payment(
-            session,
-            organization_id=cast.organization_id,
-            booking_id=booking["id"],
-            amount=booking["deposit_amount"],
-        )
     return booking
 
 

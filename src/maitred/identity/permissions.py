@@ -39,7 +39,9 @@ def _read(*resources: str) -> set[str]:
     return {f"{r}:{READ}" for r in resources}
 
 
-ORGANIZATION_PERMISSIONS = frozenset(_both(*ALL_RESOURCES))
+# Giving money back is kept apart from taking it: staff take payments, managers refund.
+REFUND = "payments:refund"
+ORGANIZATION_PERMISSIONS = frozenset(_both(*ALL_RESOURCES) | {REFUND})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.super_admin: ORGANIZATION_PERMISSIONS | PLATFORM_PERMISSIONS,
@@ -48,10 +50,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         _both(*STAFF_RESOURCES, *CATALOG_RESOURCES, *COMMS_RESOURCES, *BUSINESS_RESOURCES)
         | _both(*CHANNEL_RESOURCES)
         | _read("users", "audit_logs", "settings", "webhooks", "organizations")
+        | {REFUND}
     ),
     Role.staff: frozenset(
-        _both(*STAFF_RESOURCES, *COMMS_RESOURCES, "crm")
-        | _read(*CATALOG_RESOURCES, *CHANNEL_RESOURCES, "payments", "organizations")
+        _both(*STAFF_RESOURCES, *COMMS_RESOURCES, "crm", "payments")
+        | _read(*CATALOG_RESOURCES, *CHANNEL_RESOURCES, "organizations")
     ),
     Role.viewer: frozenset(
         _read(*STAFF_RESOURCES, *CATALOG_RESOURCES, *COMMS_RESOURCES, *BUSINESS_RESOURCES)

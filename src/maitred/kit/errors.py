@@ -103,6 +103,12 @@ class ValidationFailed(AppError):
     status_code, code, message = 422, "validation_error", "Request validation failed"
 
 
+class ExternalServiceFailed(AppError):
+    """A provider we called (payments, messaging) failed to answer usefully; retrying may work."""
+
+    status_code, code, message = 502, "external_api_error", "An outside service failed"
+
+
 class ServiceUnavailable(AppError):
     """A dependency maitred needs is down."""
 

@@ -42,6 +42,8 @@ EXEMPT_API_PATHS = frozenset(
     {"/stripe/webhook"}
     | {f"/webhooks/{name}" for name in ("stripe", "twilio", "ringcentral", "whatsapp", "telegram")}
 )
+# An organization's own Stripe account posts to /webhooks/stripe/{organization id}.
+EXEMPT_API_PREFIXES = ("/webhooks/stripe/",)
 LOGIN_API_PATHS = frozenset(
     {
         "/auth/login",
@@ -146,7 +148,7 @@ class TierResolver:
                 forwarded_for = f"{forwarded_for},{text}" if forwarded_for else text
         tail = _api_path(path)
         if tail is not None:
-            if tail in EXEMPT_API_PATHS:
+            if tail in EXEMPT_API_PATHS or tail.startswith(EXEMPT_API_PREFIXES):
                 return None
             if tail in LOGIN_API_PATHS or tail.startswith(LOGIN_API_PREFIXES):
                 return "login", "ip:" + self.client_address(scope, forwarded_for)

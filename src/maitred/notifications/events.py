@@ -1,19 +1,21 @@
-"""Outbox handlers of notifications: the automatic messages (notices.py) and the reminders
-(reminders.py), each a handler of its own so that one failing (a provider's bad address) does
-not hold back the others. `waitlist.converted` needs nothing: the booking it makes is confirmed
-through `booking.created` like any other.
+"""Outbox handlers of notifications: the automatic messages (notices.py), the reminders
+(reminders.py) and the payment receipts (receipts.py), each a handler of its own so that one
+failing (a provider's bad address) does not hold back the others. `payment.failed` sends
+nothing: the payer sees the failure where they paid. `waitlist.converted` needs nothing: the
+booking it makes is confirmed through `booking.created` like any other.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
 from maitred.kit.outbox import Event
-from maitred.notifications import notices, reminders
+from maitred.notifications import notices, receipts, reminders
 
 
 def _id(event: Event, key: str) -> uuid.UUID:
@@ -81,3 +83,26 @@ async def lead_auto_reply(session: AsyncSession, event: Event) -> None:
 async def waitlist_offer(session: AsyncSession, event: Event) -> None:
     if event.organization_id is not None:
         await notices.offer_waitlist_date(session, event.organization_id, _id(event, "waitlist_id"))
+
+
+@outbox.on("payment.completed", name="notifications.payment_receipt")
+async def payment_receipt(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        await receipts.send_payment_receipt(
+            session, event.organization_id, receipts.PaymentNews.of(event)
+        )
+
+
+@outbox.on("payment.refunded", name="notifications.refund_receipt")
+async def refund_receipt(session: AsyncSession, event: Event) -> None:
+    if event.organization_id is not None:
+        refund_id = event.payload.get("refund_id")
+        await receipts.send_refund_receipt(
+            session,
+            event.organization_id,
+            receipts.PaymentNews.of(event),
+            refund_id=uuid.UUID(str(refund_id)) if refund_id else None,
+            refund_amount=Decimal(str(event.payload["refund_amount"])),
+            refunded_total=Decimal(str(event.payload["refunded_total"])),
+            reason=str(event.payload.get("reason") or ""),
+        )

@@ -118,6 +118,7 @@ async def booking_facts(
         "total_amount": money(booking["total_amount"], currency),
         "deposit_amount": money(booking["deposit_amount"], currency),
         "amount_paid": money(paid, currency),
+        "amount_refunded": money(booking.get("amount_refunded"), currency),
         "balance_due": money(booking["balance_due"], currency),
     }
     recipient = Recipient(
@@ -130,11 +131,12 @@ async def booking_facts(
 
 
 def deposit_due(booking: dict[str, Any]) -> Decimal:
-    """What is still owed of the deposit (nothing when paid or when there is none)."""
-    owed = (booking.get("deposit_amount") or Decimal(0)) - (
-        booking.get("amount_paid") or Decimal(0)
+    """What is still owed of the deposit (nothing when paid or when there is none); money given
+    back counts as not paid."""
+    kept = (booking.get("amount_paid") or Decimal(0)) - (
+        booking.get("amount_refunded") or Decimal(0)
     )
-    return max(owed, Decimal(0))
+    return max((booking.get("deposit_amount") or Decimal(0)) - kept, Decimal(0))
 
 
 async def lead_facts(

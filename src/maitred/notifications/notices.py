@@ -21,6 +21,7 @@ from maitred.notifications.facts import (
     money,
     waitlist_facts,
 )
+from maitred.payments import service as payments_service
 
 ACTIVE = ("pending", "confirmed")
 # The status moves a customer hears about, and the notification that tells them.
@@ -49,7 +50,8 @@ async def confirm_booking(
 async def request_deposit(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
 ) -> int:
-    """Only while a deposit is still owed: a booking paid in full meanwhile gets nothing."""
+    """Only while a deposit is still owed: a booking paid in full meanwhile gets nothing. Where
+    the organization takes cards, the message carries a link to pay it online."""
     owner = await business(session, organization_id)
     if owner is None or not owner.settings.deposit_request:
         return 0
@@ -59,7 +61,15 @@ async def request_deposit(
     owed = deposit_due(facts.booking)
     if owed <= 0:
         return 0
-    data = facts.data | {"amount_due": money(owed, str(facts.booking["currency"]))}
+    link = (
+        payments_service.deposit_link(organization_id, booking_id)
+        if await payments_service.takes_cards(session, organization_id)
+        else ""
+    )
+    data = facts.data | {
+        "amount_due": money(owed, str(facts.booking["currency"])),
+        "payment_link": link,
+    }
     return await send_automatic(
         session,
         organization_id,

@@ -33,6 +33,10 @@ class NotificationSettings(Section):
     waitlist_offer: bool = Field(
         default=True, description="Tell a waiting customer that their date has opened up"
     )
+    payment_receipts: bool = Field(
+        default=True,
+        description="Send the customer a receipt when a booking's payment or refund goes through",
+    )
     channels: list[AutomaticChannel] = Field(
         default_factory=_every_channel,
         max_length=2,

@@ -21,6 +21,7 @@ from maitred.tenancy.book_settings import (
 from maitred.tenancy.event_settings import EventSettings
 from maitred.tenancy.models import Organization
 from maitred.tenancy.notification_settings import NotificationSettings
+from maitred.tenancy.payment_settings import PaymentSettings
 from maitred.tenancy.settings_base import Section
 
 
@@ -59,6 +60,7 @@ class OrganizationSettings(Section):
     bookings: BookingPolicySettings = Field(default_factory=BookingPolicySettings)
     events: EventSettings = Field(default_factory=EventSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    payments: PaymentSettings = Field(default_factory=PaymentSettings)
 
 
 def requires_mfa(stored: dict[str, Any], role: str) -> bool:

@@ -1,16 +1,24 @@
-"""The rules of bookings, by operation; other domains call `create_booking`, `record_payment`
-and `record_past_booking` (events already over). Importing this package registers the booking
-figures customers show."""
+"""The rules of bookings, by operation; other domains call `create_booking`,
+`record_past_booking` (events already over) and, for payments, the functions of money.py.
+Importing this package registers the booking figures customers show."""
 
 from maitred.bookings.service.access import NewCustomer, Viewer, booking_customer, viewer_of
 from maitred.bookings.service.cancelled_events import cancel_event_seats
 from maitred.bookings.service.change import (
     cancel_booking,
-    record_payment,
     transition,
     update_booking,
 )
 from maitred.bookings.service.create import create_booking, create_from_form
+from maitred.bookings.service.money import (
+    BookingMoney,
+    Outstanding,
+    confirm_paid,
+    money_of,
+    organization_of_booking,
+    outstanding,
+    set_paid,
+)
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
@@ -20,6 +28,13 @@ from maitred.customers import stats as customer_stats
 customer_stats.provide(booking_stats)
 
 __all__ = [
+    "BookingMoney",
+    "Outstanding",
+    "confirm_paid",
+    "money_of",
+    "organization_of_booking",
+    "outstanding",
+    "set_paid",
     "NewCustomer",
     "Viewer",
     "booking_customer",
@@ -33,7 +48,6 @@ __all__ = [
     "has_active_seat",
     "list_bookings",
     "record_past_booking",
-    "record_payment",
     "request_booking",
     "transition",
     "update_booking",

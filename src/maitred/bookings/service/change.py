@@ -1,12 +1,11 @@
-"""Changing a booking: its details, its date (re-priced and re-claimed in one transaction), its
-status through the machine of status.py, and the money paid against it."""
+"""Changing a booking: its details, its date (re-priced and re-claimed in one transaction), and
+its status through the machine of status.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,8 +39,7 @@ from maitred.events import service as events_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import Forbidden, InvalidState, NotFound, ValidationFailed
-from maitred.kit.money import round_money
+from maitred.kit.errors import Forbidden, InvalidState, ValidationFailed
 from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 
@@ -65,6 +63,7 @@ async def transition(
     now = utcnow()
     values: dict[str, Any] = {"updated_at": now}
     if to_status == CONFIRMED:
+        await _check_deposit(session, booking)
         values.update(confirmed_at=now, hold_expires_at=None)
     elif to_status == CANCELLED:
         values.update(cancelled_at=now, cancellation_reason=reason or None)
@@ -133,6 +132,22 @@ async def transition(
         organization_id=organization_id,
         changes={"from": current, "to": to_status, "reason": reason},
     )
+
+
+async def _check_deposit(session: AsyncSession, booking: Booking) -> None:
+    """Where the organization asks for it, nobody confirms a booking before its deposit."""
+    owed = (booking.deposit_amount or 0) - (
+        (booking.amount_paid or 0) - (booking.amount_refunded or 0)
+    )
+    if owed <= 0:
+        return
+    settings = tenancy_service.settings_of(await organization_of(session, booking.organization_id))
+    if settings.payments.require_deposit_to_confirm:
+        raise InvalidState(
+            f"The deposit is not paid yet ({owed} {booking.currency} still due); "
+            "it confirms the booking when it arrives",
+            details={"deposit_due": str(owed)},
+        )
 
 
 def _kept_menu(lines: Sequence[BookingLine]) -> tuple[pricing_service.MenuChoice, ...]:
@@ -309,14 +324,3 @@ async def cancel_booking(
     )
     await session.flush()
     return await read_booking(session, booking)
-
-
-async def record_payment(
-    session: AsyncSession, *, organization_id: uuid.UUID, booking_id: uuid.UUID, amount: Decimal
-) -> None:
-    """Raises what has been paid (the payments domain calls this when money arrives)."""
-    if amount <= 0:
-        raise ValidationFailed(details={"amount": "Must be more than 0"})
-    repository = BookingRepository(session, organization_id)
-    if not await repository.add_payment(booking_id, round_money(amount)):
-        raise NotFound("No such booking")

@@ -30,7 +30,7 @@ from maitred.customers import service as customers_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import Forbidden, NotFound, ValidationFailed
+from maitred.kit.errors import Forbidden, InvalidState, NotFound, ValidationFailed
 from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.book_settings import BookingPolicySettings
@@ -143,6 +143,16 @@ async def create_booking(
             city=place.city,
         ),
     )
+    if (
+        status == CONFIRMED
+        and quote.deposit_amount > 0
+        and (settings.payments.require_deposit_to_confirm)
+    ):
+        raise InvalidState(
+            f"The deposit is not paid yet ({quote.deposit_amount} {quote.currency} due); book it "
+            "pending: the deposit confirms it when it arrives",
+            details={"deposit_due": str(quote.deposit_amount)},
+        )
     window = await availability_service.window(
         session, organization_id=organization_id, event_date=event_date, event_time=start_time
     )

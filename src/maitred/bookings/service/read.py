@@ -55,19 +55,28 @@ def user_ref(
 
 
 def _payment(booking: Booking | SimpleNamespace) -> dict[str, Any]:
+    """Derived from the paid and refunded totals (payments/totals.py keeps them); nothing is due
+    on a cancelled booking, and one refunded in part (by the cancellation policy) reads
+    `refunded`."""
     paid = booking.amount_paid or ZERO
+    refunded = booking.amount_refunded or ZERO
+    net = paid - refunded
     total = booking.total_amount or ZERO
-    if paid <= 0:
+    cancelled = booking.status == "cancelled"
+    if refunded > 0 and (net <= 0 or cancelled):
+        status = "refunded"
+    elif net <= 0:
         status = "unpaid"
-    elif paid >= total:
+    elif net >= total:
         status = "paid"
     else:
         status = "partial"
     return {
-        "deposit_paid": paid > 0 and paid >= (booking.deposit_amount or ZERO),
-        "balance_due": max(total - paid, ZERO),
+        "deposit_paid": net > 0 and net >= (booking.deposit_amount or ZERO),
+        "balance_due": ZERO if cancelled else max(total - net, ZERO),
         "payment_status": status,
         "amount_paid": paid,
+        "amount_refunded": refunded,
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from maitred.notifications.defaults import booking, changes, outreach
+from maitred.notifications.defaults import booking, changes, outreach, payments
 from maitred.notifications.defaults.samples import SAMPLES
 from maitred.notifications.rendering import Source
 
@@ -60,6 +60,18 @@ NOTIFICATIONS: dict[str, Notification] = {
             "A pending booking was confirmed",
             changes.BOOKING_STATUS_CHANGED_EMAIL,
             changes.BOOKING_STATUS_CHANGED_SMS,
+        ),
+        Notification(
+            "payment_receipt",
+            "A booking's payment went through (recorded by staff, or paid by card)",
+            payments.PAYMENT_RECEIPT_EMAIL,
+            payments.PAYMENT_RECEIPT_SMS,
+        ),
+        Notification(
+            "refund_receipt",
+            "Money of a booking's payment was given back",
+            payments.REFUND_RECEIPT_EMAIL,
+            payments.REFUND_RECEIPT_SMS,
         ),
         Notification(
             "waitlist_offer",

@@ -99,6 +99,9 @@ DEPOSIT_REQUEST_EMAIL = Source(
 Hi {{ customer_name }},
 
 To secure your booking with {{ business_name }}, a deposit of {{ amount_due }} is due.
+{% if payment_link %}
+You can pay it online: {{ payment_link }}
+{% endif %}
 
 """
     + FACTS_TEXT
@@ -115,6 +118,7 @@ Reply to this message or call us if you have any questions.
 <p>Hi {{ customer_name }},</p>
 <p>To secure your booking with {{ business_name }}, a deposit of
 <strong>{{ amount_due }}</strong> is due.</p>
+{% if payment_link %}<p><a href="{{ payment_link }}">Pay the deposit online</a></p>{% endif %}
 """
     + FACTS_HTML
     + """\
@@ -129,7 +133,8 @@ DEPOSIT_REQUEST_SMS = Source(
     body_text=(
         "{{ business_name }}: a deposit of {{ amount_due }} is due to secure your booking"
         "{% if reference_number %} {{ reference_number }}{% endif %}"
-        "{% if event_date %} on {{ event_date }}{% endif %}. Questions? Just reply."
+        "{% if event_date %} on {{ event_date }}{% endif %}."
+        "{% if payment_link %} Pay online: {{ payment_link }}{% endif %} Questions? Just reply."
     ),
     body_html=None,
 )

@@ -1,7 +1,7 @@
 """What each notification is given to render: the sample that saving and previewing render
-against. Automatic sends give exactly these keys (notifications/facts.py), so a template that
-renders its sample renders the real thing. Amounts come formatted in the booking's currency, and
-as empty text when zero, so `{% if balance_due %}` hides what is not owed."""
+against. Automatic sends give exactly these keys (notifications/facts.py and receipts.py), so a
+template that renders its sample renders the real thing. Amounts come formatted in the booking's
+currency, and as empty text when zero, so `{% if balance_due %}` hides what is not owed."""
 
 from __future__ import annotations
 
@@ -24,16 +24,39 @@ _BOOKING: dict[str, Any] = {
     "total_amount": "$1,237.50",
     "deposit_amount": "$618.75",
     "amount_paid": "$0.00",
+    "amount_refunded": "",
     "balance_due": "$1,237.50",
+}
+# The booking after its card deposit was received (the refund's sample gives part of it back).
+_PAYMENT: dict[str, Any] = _BOOKING | {
+    "amount_paid": "$618.75",
+    "balance_due": "$618.75",
+    "payment_id": "c7e2a4f0-1b3d-4e5a-8f69-2d0b7a1c3e84",
+    "payment_amount": "$618.75",
+    "payment_method": "card",
+    "payment_purpose": "deposit",
 }
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "booking_confirmation": dict(_BOOKING),
-    "deposit_request": _BOOKING | {"amount_due": "$618.75"},
+    "deposit_request": _BOOKING
+    | {
+        "amount_due": "$618.75",
+        "payment_link": "https://book.hibachi.example/api/v1/public/payments/pay?token=sample",
+    },
     "booking_reminder": _BOOKING | {"hours_before": 48, "starts_in": "in 2 days"},
     "booking_cancelled": _BOOKING
     | {"status": "cancelled", "cancellation_reason": "Change of plans"},
     "booking_status_changed": _BOOKING | {"previous_status": "pending", "reason": ""},
+    "payment_receipt": _PAYMENT | {"paid_on": "Monday, February 2, 2026"},
+    "refund_receipt": _PAYMENT
+    | {
+        "amount_refunded": "$50.00",
+        "balance_due": "$668.75",
+        "refund_amount": "$50.00",
+        "refund_reason": "Goodwill for the late start",
+        "refunded_on": "Tuesday, February 3, 2026",
+    },
     "waitlist_offer": {
         "business_name": "Hibachi at Home",
         "customer_name": "Jane Smith",

@@ -1,0 +1,1 @@
+"""Card payments: deposits and balances charged through a provider, refunds, and its webhooks."""

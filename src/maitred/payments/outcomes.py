@@ -1,0 +1,66 @@
+"""What a provider answered (a request's reply or a webhook), applied to a payment under its
+booking's lock, then the booking's totals settled. Shared by the API flows and the webhook, so
+whichever arrives first does the work and the other finds it done."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.bookings import service as bookings_service
+from maitred.kit.errors import NotFound
+from maitred.kit.money import from_minor
+from maitred.payments import recording, totals
+from maitred.payments.models import Payment
+from maitred.payments.repository import PaymentRepository
+
+
+async def lock_booking_of(session: AsyncSession, payment: Payment) -> None:
+    """Takes the booking's lock first (every money change of a booking does, in this order)."""
+    if payment.booking_id is not None:
+        await bookings_service.money_of(
+            session, payment.organization_id, payment.booking_id, lock=True
+        )
+
+
+async def locked_payment(
+    session: AsyncSession, organization_id: uuid.UUID, payment_id: uuid.UUID
+) -> Payment:
+    repository = PaymentRepository(session, organization_id)
+    payment = await repository.get(payment_id)
+    if payment is None:
+        raise NotFound("No such payment")
+    await lock_booking_of(session, payment)
+    locked = await repository.locked(payment_id)
+    assert locked is not None  # payments are never deleted
+    return locked
+
+
+async def settle(session: AsyncSession, payment: Payment) -> None:
+    if payment.booking_id is not None:
+        await totals.settle_and_confirm(session, payment.organization_id, payment.booking_id)
+    await session.flush()
+
+
+async def apply_intent(
+    session: AsyncSession,
+    payment: Payment,
+    *,
+    status: str,
+    reference: str | None,
+    amount_minor: int | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+) -> None:
+    """`payment` is locked (`locked_payment`). A status only moves forward (recording.py)."""
+    if reference and payment.provider_reference is None:
+        payment.provider_reference = reference
+    if status == recording.SUCCEEDED:
+        amount = from_minor(amount_minor) if amount_minor else None
+        await recording.succeed(session, payment, amount=amount)
+    elif status == recording.FAILED:
+        await recording.fail(session, payment, code=error_code, message=error_message)
+    else:
+        recording.move(payment, status)
+    await settle(session, payment)

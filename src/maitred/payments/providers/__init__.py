@@ -1,0 +1,1 @@
+"""The card payment providers behind `base.PaymentProvider`; `registry` picks the configured one."""

@@ -1,0 +1,138 @@
+"""The rules of payments that read: the list, one payment, the period summary and the payments
+settings; and what other domains call (`record_received` for demo data, `deposit_link` for the
+deposit request message). Flows that call the provider are in charges.py and refunds.py."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.bookings import service as bookings_service
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.payments.charges import Caller, Due, record_received
+from maitred.payments.models import Payment
+from maitred.payments.public_links import deposit_link, takes_cards
+from maitred.payments.reads import payment_read, payments_read
+from maitred.payments.repository import (
+    PaymentFilters,
+    PaymentRepository,
+    RefundRepository,
+)
+from maitred.tenancy import sections as tenancy_sections
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.payment_settings import PaymentSettings
+
+__all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
+
+SORTABLE = {"created_at": Payment.created_at, "amount": Payment.amount}
+
+
+def _day_start(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+
+
+async def _zone_and_currency(session: AsyncSession, organization_id: uuid.UUID) -> tuple[str, str]:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    return organization.timezone or "UTC", organization.currency
+
+
+def _bounds(
+    date_from: date | None, date_to: date | None, zone: str
+) -> tuple[datetime | None, datetime | None]:
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed(details={"date_to": "Must not be before date_from"})
+    since = _day_start(date_from, zone) if date_from else None
+    until = _day_start(date_to + timedelta(days=1), zone) if date_to else None
+    return since, until
+
+
+async def list_payments(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    booking_id: uuid.UUID | None,
+    status: str | None,
+    method: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    params: PageParams,
+    sort: str | None,
+    order: str | None,
+) -> tuple[list[dict[str, Any]], PaginationInfo]:
+    """Newest first; dates are the organization's local days the payment was made."""
+    zone, _ = await _zone_and_currency(session, organization_id)
+    since, until = _bounds(date_from, date_to, zone)
+    chosen = parse_sort(sort, order, SORTABLE, default="created_at")
+    if method == "stripe":
+        method = "card"
+    rows, info = await PaymentRepository(session, organization_id).listed(
+        PaymentFilters(booking_id, status, method, since, until), params, chosen
+    )
+    return await payments_read(session, rows), info
+
+
+async def get_payment(
+    session: AsyncSession, organization_id: uuid.UUID, payment_id: uuid.UUID
+) -> dict[str, Any]:
+    payment = await PaymentRepository(session, organization_id).get_or_404(payment_id)
+    refunds = await RefundRepository(session, organization_id).of_payments([payment.id])
+    return payment_read(payment, refunds)
+
+
+async def summary(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+) -> dict[str, Any]:
+    """Money in and out in the period (by when it happened), and what bookings with events in
+    the period still owe."""
+    zone, currency = await _zone_and_currency(session, organization_id)
+    since, until = _bounds(date_from, date_to, zone)
+    by_method = await PaymentRepository(session, organization_id).collected(since, until)
+    refunds, refunded = await RefundRepository(session, organization_id).refunded(since, until)
+    owed = await bookings_service.outstanding(
+        session, organization_id, date_from=date_from, date_to=date_to
+    )
+    collected = sum((row.amount for row in by_method), start=refunded * 0)
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "currency": currency,
+        "collected": collected,
+        "refunded": refunded,
+        "net": collected - refunded,
+        "payments": sum(row.count for row in by_method),
+        "refunds": refunds,
+        "by_method": [
+            {"payment_method": row.method, "count": row.count, "amount": row.amount}
+            for row in by_method
+        ],
+        "outstanding_balance": owed.balances,
+        "deposits_due": owed.deposits,
+        "bookings_with_balance": owed.bookings,
+    }
+
+
+async def get_settings(session: AsyncSession, organization_id: uuid.UUID) -> PaymentSettings:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    return tenancy_service.settings_of(organization).payments
+
+
+async def update_settings(
+    session: AsyncSession, organization_id: uuid.UUID, changes: dict[str, Any]
+) -> PaymentSettings:
+    updated: PaymentSettings = await tenancy_sections.update_section(
+        session, organization_id=organization_id, section="payments", changes=changes
+    )
+    return updated
