@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.config import Settings
 from maitred.kit.db import Database
 from maitred.kit.reads import ReadPool
 
@@ -20,6 +21,13 @@ def database_of(request: Request) -> Database:
 async def get_database(request: Request) -> Database:
     """Async on purpose: FastAPI runs plain `def` dependencies in a thread pool."""
     return database_of(request)
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was created with (tests and the CLI pass their own, so never
+    `load_settings()` in a request)."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -37,6 +45,7 @@ async def get_reads(request: Request) -> ReadPool:
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 Reads = Annotated[ReadPool, Depends(get_reads)]
+AppSettings = Annotated[Settings, Depends(app_settings)]
 """Committed data through compiled queries, without a session: for read-only endpoints."""
 
 

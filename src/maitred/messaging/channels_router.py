@@ -10,9 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 
-from maitred.config import Settings
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import ErrorBody
 from maitred.messaging import channels as channels_service
 from maitred.messaging.channel_schemas import ChannelList, ChannelRead, ChannelUpdate
@@ -28,17 +27,12 @@ Reader = Annotated[AuthContext, requires("messaging:read")]
 Writer = Annotated[AuthContext, requires("messaging:write")]
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.get("", response_model=ChannelList, responses=ERRORS)
 async def list_channels(request: Request, auth: Reader, db: DbSession) -> dict[str, Any]:
     """Each channel's provider in use, and whether it is the organization's own or the
     instance's default."""
     items = await channels_service.list_channels(
-        db, organization_id=auth.org_id, settings=_settings(request)
+        db, organization_id=auth.org_id, settings=app_settings(request)
     )
     return {"items": items}
 
@@ -60,7 +54,7 @@ async def configure_channel(
         provider=body.provider,
         options=dict(body.options),
         credentials=body.credentials,
-        settings=_settings(request),
+        settings=app_settings(request),
     )
 
 
@@ -71,5 +65,5 @@ async def reset_channel(
     """Forgets the organization's settings (credentials included): the channel sends through
     the instance's default again. Answers what is in use now."""
     return await channels_service.reset(
-        db, organization_id=auth.org_id, channel=channel, settings=_settings(request)
+        db, organization_id=auth.org_id, channel=channel, settings=app_settings(request)
     )

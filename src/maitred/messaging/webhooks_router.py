@@ -17,8 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from maitred.config import Settings
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
 from maitred.messaging import inbound
 from maitred.messaging import provider_callbacks as callbacks
@@ -50,11 +49,6 @@ def _text_answer(media_type: str, description: str, example: str) -> dict[str, A
     return {"description": description, "content": {media_type: {"schema": schema}}}
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def _body(request: Request) -> bytes:
     raw = await request.body()
     if len(raw) > MAX_BODY:
@@ -75,7 +69,7 @@ def _json(raw: bytes) -> dict[str, Any]:
 def _twilio_urls(request: Request) -> list[str]:
     """Twilio signs the URL it was given: ours as the public sees it, or as we received it."""
     query = f"?{request.url.query}" if request.url.query else ""
-    public = _settings(request).public_url.rstrip("/") + request.url.path + query
+    public = app_settings(request).public_url.rstrip("/") + request.url.path + query
     return [public, str(request.url)]
 
 
@@ -90,7 +84,7 @@ async def twilio_webhook(
     """Inbound SMS (and WhatsApp through Twilio) and status callbacks, signed with
     `X-Twilio-Signature`; answered with empty TwiML (no automatic reply)."""
     form = parse_qsl((await _body(request)).decode("utf-8", "replace"), keep_blank_values=True)
-    token = await webhook_secret(db, organization.id, _settings(request), "twilio_auth_token")
+    token = await webhook_secret(db, organization.id, app_settings(request), "twilio_auth_token")
     signature = request.headers.get("x-twilio-signature")
     if not twilio_valid(token, signature, _twilio_urls(request), form):
         raise WebhookSignatureInvalid()
@@ -114,7 +108,7 @@ async def ringcentral_webhook(
     if validation is not None:
         return Response(status_code=200, headers={"Validation-Token": validation[:200]})
     expected = await webhook_secret(
-        db, organization.id, _settings(request), "ringcentral_verification_token"
+        db, organization.id, app_settings(request), "ringcentral_verification_token"
     )
     if not same(request.headers.get("verification-token"), expected):
         raise WebhookSignatureInvalid()
@@ -146,7 +140,7 @@ async def whatsapp_verification(
 ) -> PlainTextResponse:
     """Meta's subscription handshake: the challenge is echoed when the verify token matches."""
     expected = await webhook_secret(
-        db, organization.id, _settings(request), "whatsapp_verify_token"
+        db, organization.id, app_settings(request), "whatsapp_verify_token"
     )
     if mode != "subscribe" or challenge is None or not same(verify_token, expected):
         raise Forbidden("The verify token does not match")
@@ -159,7 +153,7 @@ async def whatsapp_webhook(
 ) -> Any:
     """Messages and delivery statuses, signed with `X-Hub-Signature-256` over the raw body."""
     raw = await _body(request)
-    secret = await webhook_secret(db, organization.id, _settings(request), "whatsapp_app_secret")
+    secret = await webhook_secret(db, organization.id, app_settings(request), "whatsapp_app_secret")
     if not hub_valid(secret, request.headers.get("x-hub-signature-256"), raw):
         raise WebhookSignatureInvalid()
     accepted = await inbound.record_callbacks(
@@ -178,7 +172,7 @@ async def telegram_webhook(
 ) -> Any:
     """Bot updates; `X-Telegram-Bot-Api-Secret-Token` repeats the secret given to setWebhook."""
     expected = await webhook_secret(
-        db, organization.id, _settings(request), "telegram_webhook_secret"
+        db, organization.id, app_settings(request), "telegram_webhook_secret"
     )
     if not same(request.headers.get("x-telegram-bot-api-secret-token"), expected):
         raise WebhookSignatureInvalid()

@@ -9,10 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from maitred.config import Settings
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.db import Database
-from maitred.kit.deps import DbSession, get_database
+from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
@@ -61,14 +60,6 @@ Writer = Annotated[AuthContext, requires("payments:write")]
 Refunder = Annotated[AuthContext, requires("payments:refund")]
 Admin = Annotated[AuthContext, requires("settings:write")]
 Db = Annotated[Database, Depends(get_database)]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppSettings = Annotated[Settings, Depends(_settings)]
 
 
 def _caller(request: Request, auth: AuthContext) -> charges.Caller:

@@ -12,9 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from maitred.config import Settings
 from maitred.kit.db import Database
-from maitred.kit.deps import DbSession, get_database
+from maitred.kit.deps import DbSession, app_settings, get_database
 from maitred.kit.errors import (
     AppError,
     ErrorBody,
@@ -40,11 +39,6 @@ class StripeReceived(BaseModel):
     accepted: int = Field(description="1 for an event new to us, 0 for Stripe's retry")
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 class StripeSignatureInvalid(Unauthorized):
     """Nothing of the event is kept."""
 
@@ -58,7 +52,7 @@ async def _receive(
     if len(raw) > MAX_BODY:
         raise InvalidRequest("The event is too large")
     header = request.headers.get("stripe-signature")
-    secret = await accounts.webhook_secret(db, endpoint_organization, _settings(request))
+    secret = await accounts.webhook_secret(db, endpoint_organization, app_settings(request))
     if not header:
         raise StripeSignatureInvalid()
     try:
@@ -129,7 +123,7 @@ async def pay(
 ) -> Any:
     """The deposit request's link: opens a Stripe Checkout page for what is still due."""
     try:
-        url = await public_links.checkout_for(database, token, _settings(request))
+        url = await public_links.checkout_for(database, token, app_settings(request))
     except ExternalServiceFailed:
         page = PAGE.format(title="Payment", text=UNAVAILABLE)
         return HTMLResponse(page, status_code=502)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from maitred.config import Settings
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPage, Page, Pagination
 from maitred.webhooks import deliveries as deliveries_service
@@ -41,14 +40,6 @@ CONFLICTS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("webhooks:read")]
 Writer = Annotated[AuthContext, requires("webhooks:write")]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-AppSettings = Annotated[Settings, Depends(_settings)]
 
 
 @router.post(
