@@ -4,9 +4,8 @@ the filters echoed back and how many records there are in all."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from maitred.crm.models import CrmRecord
 from maitred.crm.repository import CrmRecordRepository, RecordFilters
 from maitred.crm.views import audience_of, read_records
 from maitred.identity.deps import AuthContext
+from maitred.kit.clock import local_days
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, paginate
 from maitred.tenancy import service as tenancy_service
@@ -24,10 +24,6 @@ async def organization_timezone(session: AsyncSession, organization_id: uuid.UUI
     if organization is None:
         raise NotFound("No such organization")
     return organization.timezone
-
-
-def local_day_start(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 async def list_records(
@@ -53,6 +49,7 @@ async def list_records(
     audience = await audience_of(session, auth)
     repository = CrmRecordRepository(session, auth.org_id)
     booking_status = status.strip().lower() if status else None
+    received_from, received_before = local_days(date_from, date_to, zone)
     statement = repository.matching(
         audience,
         RecordFilters(
@@ -62,10 +59,8 @@ async def list_records(
             booking_status=booking_status,
             crm_status=crm_status,
             kind=kind,
-            received_from=local_day_start(date_from, zone) if date_from else None,
-            received_before=(
-                local_day_start(date_to + timedelta(days=1), zone) if date_to else None
-            ),
+            received_from=received_from,
+            received_before=received_before,
         ),
     )
     rows, info = await paginate(

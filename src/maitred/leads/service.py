@@ -8,9 +8,8 @@ blind index.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,7 @@ from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
 from maitred.kit import crypto, outbox
 from maitred.kit.auditnote import record
-from maitred.kit.clock import utcnow
+from maitred.kit.clock import local_days, utcnow
 from maitred.kit.errors import InvalidState, NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.kit.roles import Role
@@ -237,10 +236,6 @@ async def _created(session: AsyncSession, lead: Lead) -> None:
     )
 
 
-def _local_day_start(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
 async def list_leads(
     session: AsyncSession,
     *,
@@ -262,15 +257,12 @@ async def list_leads(
     organization = await _organization(session, organization_id)
     name_part, email, phone = customers_service.search_terms(search, region=organization.country)
     repository = LeadRepository(session, organization_id)
+    created_from, created_before = local_days(date_from, date_to, organization.timezone)
     statement = repository.matching(
         status=status,
         source=source.strip().lower() if source else None,
-        created_from=_local_day_start(date_from, organization.timezone) if date_from else None,
-        created_before=(
-            _local_day_start(date_to + timedelta(days=1), organization.timezone)
-            if date_to
-            else None
-        ),
+        created_from=created_from,
+        created_before=created_before,
         assigned_to=assigned_to,
         name_part=name_part,
         email_index=email_index(email) if email else None,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit.clock import local_days
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.pagination import paginate_by_cursor
 from maitred.messaging.contacts import CHANNELS
@@ -32,10 +32,6 @@ class HistoryFilters:
     customer_id: uuid.UUID | None = None
     date_from: date | None = None
     date_to: date | None = None
-
-
-def _day_start(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def _checked(filters: HistoryFilters) -> None:
@@ -73,11 +69,11 @@ async def outbound_history(
     if filters.date_from is not None or filters.date_to is not None:
         organization = await tenancy_service.get(session, organization_id)
         zone = organization.timezone if organization else "UTC"
-        if filters.date_from is not None:
-            statement = statement.where(Message.created_at >= _day_start(filters.date_from, zone))
-        if filters.date_to is not None:
-            day_after = filters.date_to + timedelta(days=1)
-            statement = statement.where(Message.created_at < _day_start(day_after, zone))
+        since, until = local_days(filters.date_from, filters.date_to, zone)
+        if since is not None:
+            statement = statement.where(Message.created_at >= since)
+        if until is not None:
+            statement = statement.where(Message.created_at < until)
     return await paginate_by_cursor(
         session,
         statement,

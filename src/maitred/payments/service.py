@@ -5,13 +5,13 @@ deposit request message). Flows that call the provider are in charges.py and ref
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
+from maitred.kit.clock import local_days
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.payments.charges import Caller, Due, record_received
@@ -32,10 +32,6 @@ __all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
 SORTABLE = {"created_at": Payment.created_at, "amount": Payment.amount}
 
 
-def _day_start(day: date, zone: str) -> datetime:
-    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
-
-
 async def _zone_and_currency(session: AsyncSession, organization_id: uuid.UUID) -> tuple[str, str]:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
@@ -48,9 +44,7 @@ def _bounds(
 ) -> tuple[datetime | None, datetime | None]:
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
-    since = _day_start(date_from, zone) if date_from else None
-    until = _day_start(date_to + timedelta(days=1), zone) if date_to else None
-    return since, until
+    return local_days(date_from, date_to, zone)
 
 
 async def list_payments(
