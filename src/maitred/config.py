@@ -7,6 +7,7 @@ exits instead of showing a traceback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import tempfile
@@ -210,6 +211,14 @@ class Settings(BaseSettings):
             finally:
                 os.unlink(scratch)
         return path.read_text().strip()
+
+
+@functools.lru_cache(maxsize=1)
+def instance_settings() -> Settings:
+    """The environment's settings, read once per process, for code that has no app at hand:
+    links in messages queued by worker handlers (outbox handlers get no Settings). Requests use
+    the app's own (`kit.deps.app_settings`)."""
+    return load_settings()
 
 
 def load_settings(**overrides: object) -> Settings:

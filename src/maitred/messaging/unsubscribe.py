@@ -10,7 +10,6 @@ not expire: an old email's link must still work (RFC 8058 expects that too).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import uuid
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.config import load_settings
+from maitred.config import instance_settings
 from maitred.kit import crypto
 from maitred.kit.errors import ValidationFailed
 from maitred.messaging import contacts
@@ -57,16 +56,11 @@ def read_token(token: str) -> Unsubscribe:
         ) from None
 
 
-@functools.lru_cache(maxsize=1)
-def _public_url() -> str:
-    """Where links in messages point (MAITRED_PUBLIC_URL). Read once per process, because
-    messages are queued by requests and by worker handlers alike, and only the app has its
-    Settings at hand."""
-    return load_settings().public_url.rstrip("/")
-
-
 def link(organization_id: uuid.UUID, channel: str, address: str) -> str:
-    return f"{_public_url()}{PATH}?token={make_token(organization_id, channel, address)}"
+    """Where links in messages point is the instance's MAITRED_PUBLIC_URL: messages are queued
+    by requests and by worker handlers alike, and only the app has its Settings at hand."""
+    base = instance_settings().public_url.rstrip("/")
+    return f"{base}{PATH}?token={make_token(organization_id, channel, address)}"
 
 
 def with_unsubscribe_link(outgoing: Outgoing, organization_id: uuid.UUID, address: str) -> Outgoing:

@@ -4,14 +4,13 @@ day; the message may be read later). No provider is called when the message is q
 
 from __future__ import annotations
 
-import functools
 import uuid
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
-from maitred.config import Settings, load_settings
+from maitred.config import Settings, instance_settings
 from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import InvalidState, ValidationFailed
@@ -26,20 +25,9 @@ NO_CARDS = "Paying online is not available for this booking; please contact us t
 CANCELLED = "This booking is cancelled: nothing is due."
 
 
-@functools.lru_cache(maxsize=1)
-def _instance() -> Settings:
-    """The instance's settings, read once per process: messages are queued by worker handlers
-    too, which have no Settings at hand (see messaging/unsubscribe.py)."""
-    return load_settings()
-
-
-def _public_url() -> str:
-    return _instance().public_url.rstrip("/")
-
-
 async def takes_cards(session: AsyncSession, organization_id: uuid.UUID) -> bool:
     """Whether a message may offer the customer a link to pay online."""
-    return await accounts.offers_cards(session, organization_id, _instance())
+    return await accounts.offers_cards(session, organization_id, instance_settings())
 
 
 def deposit_link(
@@ -49,7 +37,8 @@ def deposit_link(
         orjson.dumps([str(organization_id), str(booking_id), purpose]).decode(),
         context=TOKEN_CONTEXT,
     )
-    return f"{_public_url()}{PATH}?token={token}"
+    base = instance_settings().public_url.rstrip("/")
+    return f"{base}{PATH}?token={token}"
 
 
 def read_token(token: str) -> tuple[uuid.UUID, uuid.UUID, str]:
