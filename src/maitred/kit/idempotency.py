@@ -56,6 +56,12 @@ def _header(scope: Scope, names: tuple[bytes, ...]) -> str | None:
     return None
 
 
+def idempotency_key(scope: Scope) -> str | None:
+    """The client's key as sent, under either header name; code that calls a provider derives
+    the provider's key from it."""
+    return _header(scope, HEADER_NAMES)
+
+
 def default_caller_scope(scope: Scope) -> str:
     """Who is asking: a hash of their credential, or their address when anonymous."""
     credential = _header(scope, (b"authorization",)) or _header(scope, (b"x-api-key",))
@@ -99,7 +105,7 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        key = _header(scope, HEADER_NAMES)
+        key = idempotency_key(scope)
         if key is None:
             await self.app(scope, receive, send)
             return

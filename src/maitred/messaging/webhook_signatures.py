@@ -16,8 +16,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from maitred.kit.errors import Unauthorized
-
 
 def same(given: str | None, expected: str) -> bool:
     """Constant-time equality; False when either side is empty."""
@@ -54,9 +52,3 @@ def hub_valid(app_secret: str, signature: str | None, body: bytes) -> bool:
     if not app_secret or not signature:
         return False
     return same(signature.strip().lower(), hub_signature(app_secret, body))
-
-
-class WebhookSignatureInvalid(Unauthorized):
-    """The callback's signature or token is missing or wrong: nothing of it is kept."""
-
-    message = "The webhook signature is missing or invalid"

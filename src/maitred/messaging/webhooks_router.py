@@ -22,13 +22,9 @@ from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
 from maitred.messaging import inbound
 from maitred.messaging import provider_callbacks as callbacks
 from maitred.messaging.webhook_secrets import webhook_secret
-from maitred.messaging.webhook_signatures import (
-    WebhookSignatureInvalid,
-    hub_valid,
-    same,
-    twilio_valid,
-)
+from maitred.messaging.webhook_signatures import hub_valid, same, twilio_valid
 from maitred.tenancy.public import PublicOrganization
+from maitred.webhooks.inbound import WebhookSignatureInvalid
 
 router = APIRouter(prefix="/webhooks", tags=["provider webhooks"])
 

@@ -14,6 +14,7 @@ from maitred.config import Settings
 from maitred.kit.auditnote import record
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.payments.models import ProviderConfig
+from maitred.payments.providers import registry
 from maitred.payments.providers.stripe import NAME as STRIPE
 from maitred.payments.providers.stripe import StripeProvider
 from maitred.payments.repository import ProviderConfigRepository
@@ -35,20 +36,10 @@ async def card_provider(
     """A fresh client (close it with `aclose`), or None when card payments are not set up."""
     own = await ProviderConfigRepository(session, organization_id).of(STRIPE)
     if own is not None:
-        return StripeProvider(
-            own.api_key,
-            own.webhook_secret or "",
-            api_base=settings.stripe_api_base,
-            timeout_seconds=settings.stripe_timeout_seconds,
+        return registry.stripe_provider(
+            settings, api_key=own.api_key, webhook_secret=own.webhook_secret or ""
         )
-    if not settings.stripe_api_key:
-        return None
-    return StripeProvider(
-        settings.stripe_api_key,
-        settings.stripe_webhook_secret,
-        api_base=settings.stripe_api_base,
-        timeout_seconds=settings.stripe_timeout_seconds,
-    )
+    return registry.stripe_provider(settings)
 
 
 async def offers_cards(

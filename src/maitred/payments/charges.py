@@ -75,6 +75,19 @@ class Started:
     checkout_url: str | None = None
     checkout_expires_at: datetime | None = None
 
+    def intent(self, description: str, payment_method: str | None = None) -> IntentRequest:
+        """The PaymentIntent this payment asks for: charged at once with `payment_method`, else
+        left for the customer's page to confirm."""
+        return IntentRequest(
+            amount_minor=to_minor(self.amount),
+            currency=self.currency.lower(),
+            idempotency_key=self.provider_key,
+            metadata=self.metadata,
+            description=description,
+            receipt_email=self.customer_email,
+            payment_method=payment_method,
+        )
+
 
 def request_key(caller: Caller, action: str) -> str | None:
     if not caller.idempotency_key:
@@ -275,15 +288,7 @@ async def charge_card(
     async with calling(provider):
         try:
             intent = await provider.create_intent(
-                IntentRequest(
-                    amount_minor=to_minor(started.amount),
-                    currency=started.currency.lower(),
-                    idempotency_key=started.provider_key,
-                    metadata=started.metadata,
-                    description=f"Booking {started.reference_number}",
-                    receipt_email=started.customer_email,
-                    payment_method=token,
-                )
+                started.intent(f"Booking {started.reference_number}", token)
             )
         except PaymentDeclined as exc:
             declined = exc

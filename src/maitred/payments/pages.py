@@ -18,7 +18,7 @@ from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import to_minor
 from maitred.payments import accounts, outcomes, recording
 from maitred.payments.charges import Caller, Due, Started, calling, owed, start_card_payment
-from maitred.payments.providers.base import CheckoutRequest, IntentRequest, PaymentDeclined
+from maitred.payments.providers.base import CheckoutRequest, PaymentDeclined
 from maitred.payments.repository import PaymentRepository
 from maitred.tenancy import service as tenancy_service
 
@@ -34,16 +34,7 @@ async def create_intent(
     publishable = (await _describe(database, caller, settings)).get("publishable_key")
     async with calling(provider):
         try:
-            intent = await provider.create_intent(
-                IntentRequest(
-                    amount_minor=to_minor(started.amount),
-                    currency=started.currency.lower(),
-                    idempotency_key=started.provider_key,
-                    metadata=started.metadata,
-                    description=_line(started),
-                    receipt_email=started.customer_email,
-                )
-            )
+            intent = await provider.create_intent(started.intent(_line(started)))
         except PaymentDeclined as exc:
             await _give_up(database, caller, started.payment_id, exc)
             raise ValidationFailed(str(exc), details={"amount": str(exc)}) from exc

@@ -13,6 +13,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.db import Database
 from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
+from maitred.kit.idempotency import idempotency_key
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
 from maitred.payments import service as payments_service
@@ -63,7 +64,7 @@ Db = Annotated[Database, Depends(get_database)]
 
 
 def _caller(request: Request, auth: AuthContext) -> charges.Caller:
-    key = request.headers.get("idempotency-key") or request.headers.get("x-idempotency-key")
+    key = idempotency_key(request.scope)
     return charges.Caller(organization_id=auth.org_id, user_id=auth.user_id, idempotency_key=key)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,7 +97,7 @@ async def summary(
     owed = await bookings_service.outstanding(
         session, organization_id, date_from=date_from, date_to=date_to
     )
-    collected = sum((row.amount for row in by_method), start=refunded * 0)
+    collected = sum((row.amount for row in by_method), start=Decimal(0))
     return {
         "date_from": date_from,
         "date_to": date_to,

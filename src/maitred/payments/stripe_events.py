@@ -24,6 +24,7 @@ from maitred.payments import outcomes, recording
 from maitred.payments.models import Payment, Refund
 from maitred.payments.providers.base import WebhookEvent
 from maitred.payments.providers.stripe import NAME as STRIPE
+from maitred.payments.providers.stripe import refund_status
 from maitred.payments.refunds import apply_refund
 from maitred.payments.repository import (
     PaymentRepository,
@@ -34,7 +35,6 @@ from maitred.webhooks.inbound import store_once
 
 log = logging.getLogger("maitred.payments")
 Handler = Callable[[AsyncSession, uuid.UUID, dict[str, Any]], Awaitable[None]]
-_REFUND_STATUSES = {"succeeded": "succeeded", "failed": "failed", "canceled": "cancelled"}
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -297,7 +297,7 @@ async def _refund_row(
     """Our row of one Stripe refund, made or updated; returned when it has just succeeded."""
     repository = RefundRepository(session, payment.organization_id)
     reference = str(item.get("id") or "")
-    status = _REFUND_STATUSES.get(str(item.get("status")), "pending")
+    status = refund_status(item.get("status"))
     ours = None
     refund_id = _uuid(_metadata(item).get("refund_id"))
     if refund_id is not None:

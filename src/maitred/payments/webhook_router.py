@@ -19,11 +19,11 @@ from maitred.kit.errors import (
     ErrorBody,
     ExternalServiceFailed,
     InvalidRequest,
-    Unauthorized,
 )
 from maitred.payments import accounts, public_links, stripe_events
 from maitred.payments.providers.base import InvalidWebhookSignature
 from maitred.payments.providers.stripe import verify_event
+from maitred.webhooks.inbound import WebhookSignatureInvalid
 
 router = APIRouter(tags=["payments"])
 public_router = APIRouter(prefix="/public/payments", tags=["payments"])
@@ -39,10 +39,7 @@ class StripeReceived(BaseModel):
     accepted: int = Field(description="1 for an event new to us, 0 for Stripe's retry")
 
 
-class StripeSignatureInvalid(Unauthorized):
-    """Nothing of the event is kept."""
-
-    message = "The Stripe-Signature is missing, wrong or too old"
+BAD_SIGNATURE = "The Stripe-Signature is missing, wrong or too old"
 
 
 async def _receive(
@@ -54,11 +51,11 @@ async def _receive(
     header = request.headers.get("stripe-signature")
     secret = await accounts.webhook_secret(db, endpoint_organization, app_settings(request))
     if not header:
-        raise StripeSignatureInvalid()
+        raise WebhookSignatureInvalid(BAD_SIGNATURE)
     try:
         event = verify_event(raw, header, secret)
     except InvalidWebhookSignature as exc:
-        raise StripeSignatureInvalid(details={"reason": str(exc)}) from None
+        raise WebhookSignatureInvalid(BAD_SIGNATURE, details={"reason": str(exc)}) from None
     accepted = await stripe_events.receive(
         db, event, endpoint_organization=endpoint_organization, headers=dict(request.headers)
     )

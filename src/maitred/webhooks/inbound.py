@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit.errors import Unauthorized
 from maitred.webhooks.models import InboundWebhook
 
 # Never stored: they authenticate the caller.
@@ -21,6 +22,13 @@ _SECRET_HEADERS = frozenset(
         "validation-token",
     }
 )
+
+
+class WebhookSignatureInvalid(Unauthorized):
+    """A provider callback whose signature or token is missing or wrong: 401, and nothing of it
+    is kept (raise it before `store_once`)."""
+
+    message = "The webhook signature is missing or invalid"
 
 
 async def store_once(

@@ -6,13 +6,19 @@ from maitred.config import Settings
 from maitred.payments.providers.stripe import StripeProvider
 
 
-def stripe_provider(settings: Settings) -> StripeProvider | None:
-    """None without an API key: the offline default, where card payments are unavailable."""
-    if not settings.stripe_api_key:
+def stripe_provider(
+    settings: Settings, *, api_key: str | None = None, webhook_secret: str = ""
+) -> StripeProvider | None:
+    """With `api_key` (an organization's own account) a client of that account, else of the
+    instance's; None without any key: the offline default, where card payments are
+    unavailable. Where Stripe is and how long a call may take are the instance's either way."""
+    if api_key is None:
+        api_key, webhook_secret = settings.stripe_api_key, settings.stripe_webhook_secret
+    if not api_key:
         return None
     return StripeProvider(
-        settings.stripe_api_key,
-        settings.stripe_webhook_secret,
+        api_key,
+        webhook_secret,
         api_base=settings.stripe_api_base,
         timeout_seconds=settings.stripe_timeout_seconds,
     )

@@ -168,12 +168,17 @@ class StripeProvider:
             )
         return Refund(
             reference=refund.id,
-            status=_REFUND_STATUSES.get(refund.status or "pending", "pending"),
+            status=refund_status(refund.status),
             amount_minor=refund.amount,
         )
 
     def verify_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
         return verify_event(payload, signature_header, self._webhook_secret)
+
+
+def refund_status(stripe_status: object) -> RefundStatus:
+    """Ours for Stripe's refund status, as answered or as a webhook's refund object says."""
+    return _REFUND_STATUSES.get(str(stripe_status), "pending")
 
 
 def verify_event(payload: bytes, signature_header: str, secret: str) -> WebhookEvent:
