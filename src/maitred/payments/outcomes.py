@@ -43,6 +43,18 @@ async def settle(session: AsyncSession, payment: Payment) -> None:
     await session.flush()
 
 
+async def link_intent(session: AsyncSession, payment: Payment, reference: str | None) -> None:
+    """Records the provider's intent on a payment that has none yet, unless another row of ours
+    already holds it (then that row is the intent's payment)."""
+    if not reference or payment.provider_reference is not None:
+        return
+    other = await PaymentRepository(session, payment.organization_id).by_provider_reference(
+        payment.provider or "", reference
+    )
+    if other is None:
+        payment.provider_reference = reference
+
+
 async def apply_intent(
     session: AsyncSession,
     payment: Payment,
@@ -54,8 +66,7 @@ async def apply_intent(
     error_message: str | None = None,
 ) -> None:
     """`payment` is locked (`locked_payment`). A status only moves forward (recording.py)."""
-    if reference and payment.provider_reference is None:
-        payment.provider_reference = reference
+    await link_intent(session, payment, reference)
     if status == recording.SUCCEEDED:
         amount = from_minor(amount_minor) if amount_minor else None
         await recording.succeed(session, payment, amount=amount)

@@ -170,17 +170,6 @@ async def _known(
     return found
 
 
-async def _set_reference(session: AsyncSession, payment: Payment, intent: str | None) -> None:
-    """Links the intent unless another row of ours already holds it (then that row has it)."""
-    if not intent or payment.provider_reference is not None:
-        return
-    other = await PaymentRepository(session, payment.organization_id).by_provider_reference(
-        STRIPE, intent
-    )
-    if other is None:
-        payment.provider_reference = intent
-
-
 async def intent_succeeded(
     session: AsyncSession, organization_id: uuid.UUID, data: dict[str, Any]
 ) -> None:
@@ -189,9 +178,8 @@ async def intent_succeeded(
     payment = await _payment(session, organization_id, data, intent=intent, amount_minor=amount)
     if payment is None:
         return
-    await _set_reference(session, payment, intent)
     await outcomes.apply_intent(
-        session, payment, status=recording.SUCCEEDED, reference=None, amount_minor=amount or None
+        session, payment, status=recording.SUCCEEDED, reference=intent, amount_minor=amount or None
     )
 
 
@@ -205,12 +193,11 @@ async def intent_failed(
     if payment is None:
         return
     error = data.get("last_payment_error") or {}
-    await _set_reference(session, payment, intent)
     await outcomes.apply_intent(
         session,
         payment,
         status=recording.FAILED,
-        reference=None,
+        reference=intent,
         error_code=error.get("decline_code") or error.get("code"),
         error_message=error.get("message"),
     )
@@ -238,7 +225,6 @@ async def checkout_completed(
         return
     if payment.checkout_reference is None:
         payment.checkout_reference = checkout
-    await _set_reference(session, payment, intent)
     # "unpaid" for payment methods that settle later (bank debits): their intent's own
     # payment_intent.succeeded records the money then.
     paid = data.get("payment_status") in ("paid", "no_payment_required")
@@ -246,7 +232,7 @@ async def checkout_completed(
         session,
         payment,
         status=recording.SUCCEEDED if paid else payment.status,
-        reference=None,
+        reference=intent,
         amount_minor=amount or None,
     )
 
@@ -259,7 +245,7 @@ async def charge_refunded(
     payment = await _payment(session, organization_id, data, intent=intent, amount_minor=captured)
     if payment is None:
         return
-    await _set_reference(session, payment, intent)
+    await outcomes.link_intent(session, payment, intent)
     before = payment.refunded_amount
     if payment.status != recording.SUCCEEDED:
         # The refund got here before the success: a refunded charge was paid, and paid before
