@@ -5,6 +5,7 @@ whichever arrives first does the work and the other finds it done."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +13,7 @@ from maitred.bookings import service as bookings_service
 from maitred.kit.errors import NotFound
 from maitred.kit.money import from_minor
 from maitred.payments import recording, totals
-from maitred.payments.models import Payment
+from maitred.payments.models import Payment, Refund
 from maitred.payments.repository import PaymentRepository
 
 
@@ -41,6 +42,15 @@ async def settle(session: AsyncSession, payment: Payment) -> None:
     if payment.booking_id is not None:
         await totals.settle_and_confirm(session, payment.organization_id, payment.booking_id)
     await session.flush()
+
+
+async def settle_refunds(
+    session: AsyncSession, payment: Payment, refunded_before: Decimal, news: list[Refund]
+) -> None:
+    """Settles after refunds changed, then announces what the payment's refunded total grew by
+    since `refunded_before` (the announcement needs the settled total)."""
+    await settle(session, payment)
+    await recording.announce_growth(session, payment, refunded_before, news)
 
 
 async def link_intent(session: AsyncSession, payment: Payment, reference: str | None) -> None:

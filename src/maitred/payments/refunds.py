@@ -92,8 +92,7 @@ async def _finish_offline(session: AsyncSession, payment: Payment, refund: Refun
     """Cash, checks and transfers are given back by staff: the refund stands as recorded."""
     before = payment.refunded_amount
     recording.refund_went_through(refund)
-    await outcomes.settle(session, payment)
-    await recording.announce_growth(session, payment, before, [refund])
+    await outcomes.settle_refunds(session, payment, before, [refund])
 
 
 async def refund_payment(
@@ -167,8 +166,7 @@ async def refund_payment(
                 session, payment, refund, reference=answer.reference, status=answer.status
             )
             if went:
-                await outcomes.settle(session, payment)
-                await recording.announce_growth(session, payment, before, [refund])
+                await outcomes.settle_refunds(session, payment, before, [refund])
         result = await _answer(session, payment, refund)
     if raise_after is not None:
         raise ValidationFailed(

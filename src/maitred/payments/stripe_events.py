@@ -258,8 +258,7 @@ async def charge_refunded(
     )
     listed = (data.get("refunds") or {}).get("data") or []
     news = [r for item in listed if (r := await _refund_row(session, payment, item)) is not None]
-    await outcomes.settle(session, payment)
-    await recording.announce_growth(session, payment, before, news)
+    await outcomes.settle_refunds(session, payment, before, news)
 
 
 async def refund_changed(
@@ -273,8 +272,7 @@ async def refund_changed(
         return  # charge.refunded (which also succeeds the payment) will bring it
     before = payment.refunded_amount
     news = await _refund_row(session, payment, data)
-    await outcomes.settle(session, payment)
-    await recording.announce_growth(session, payment, before, [news] if news else [])
+    await outcomes.settle_refunds(session, payment, before, [news] if news else [])
 
 
 async def _refund_row(
