@@ -14,6 +14,7 @@ from maitred.identity.models import User
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.kit.worker import Worker, WorkerOptions
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -49,7 +50,7 @@ async def given_user(
         )
         user.is_super_admin = super_admin
         if organization is not None and role != Role.super_admin:
-            await identity_service.add_membership(
+            await memberships.add(
                 session, user_id=user.id, organization_id=organization.id, role=Role(role)
             )
     return user

@@ -42,6 +42,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.events.router import facilitators_router as facilitators
     from maitred.events.router import router as events
     from maitred.identity.api_keys_router import router as api_keys
+    from maitred.identity.invitations_router import router as invitations
     from maitred.identity.mfa_router import router as mfa
     from maitred.identity.router import facilitator_router as facilitator_auth
     from maitred.identity.router import router as auth
@@ -69,6 +70,7 @@ def api_routers() -> list[APIRouter]:
 
     return [
         auth,
+        invitations,
         mfa,
         facilitator_auth,
         users,

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from maitred.identity.models import Membership, User
+from maitred.identity.models import User
 from maitred.kit.db import Database
+from maitred.tenancy.models import Membership
 from tests.factories import PASSWORD, bearer, given_organization, given_user, sign_in
 from tests.probe_router import error_of
 

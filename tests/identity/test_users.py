@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from maitred.identity.models import Membership, User
+from maitred.identity.models import User
 from maitred.kit.db import Database
+from maitred.tenancy.models import Membership
 from tests.factories import (
     PASSWORD,
     Actor,

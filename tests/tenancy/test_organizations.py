@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from maitred.app import create_app
 from maitred.identity import api_keys
-from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
 from maitred.identity.permissions import permissions_for
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings
 from tests.conftest import make_settings
@@ -231,7 +231,7 @@ async def test_list_shows_only_the_callers_organizations(
     await given_organization(database, "Someone Else")
     user = await given_user(database, mine, Role.manager)
     async with database.transaction() as session:
-        await identity_service.add_membership(
+        await memberships.add(
             session, user_id=user.id, organization_id=also_mine.id, role=Role.viewer
         )
     headers = bearer(await sign_in(client, user.email, tenant=str(mine.id)))

@@ -21,10 +21,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.audit.models import AuditLog
-from maitred.identity import service as identity_service
 from maitred.kit.auditnote import AuditEvent, AuditNote
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.pagination import paginate_by_cursor
+from maitred.tenancy import memberships
 
 MAX_BODY = 64 * 1024
 VALUED_FIELDS = frozenset(
@@ -215,9 +215,9 @@ async def add_entries(session: AsyncSession, note: AuditNote, request: AuditedRe
     entries = entries_for(note, request)
     for entry in entries:
         if entry.organization_id is None and entry.actor_user_id is not None:
-            memberships = await identity_service.memberships_of(session, entry.actor_user_id)
-            if len(memberships) == 1:
-                entry.organization_id = memberships[0].organization_id
+            held = await memberships.active_of(session, entry.actor_user_id)
+            if len(held) == 1:
+                entry.organization_id = held[0].organization_id
     session.add_all(entries)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity import service as identity_service
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 
 DEMO_ORG = "Hibachi at Home (demo)"
 DEMO_PASSWORD = "demo-password-2026"
@@ -55,10 +56,8 @@ async def load_people(session: AsyncSession, say: Callable[[str], None]) -> Cast
                 session, email=email, password=DEMO_PASSWORD, full_name=name
             )
             verb = "created"
-        if await identity_service.membership(session, user.id, org.id) is None:
-            await identity_service.add_membership(
-                session, user_id=user.id, organization_id=org.id, role=role
-            )
+        if await memberships.find(session, user.id, org.id) is None:
+            await memberships.add(session, user_id=user.id, organization_id=org.id, role=role)
         if role in (Role.manager, Role.staff):
             sales.append(user.id)
         say(f"{verb} demo user {email} ({role.value}) / password {DEMO_PASSWORD}")

@@ -37,6 +37,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.pagination import PageParams
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 
 STUDIO_ORG = "Lotus Flow Studio (demo)"
@@ -85,8 +86,8 @@ async def load_studio_people(session: AsyncSession, say: Callable[[str], None]) 
             session, email=STUDIO_FACILITATOR, password=DEMO_PASSWORD, full_name=SIGNS_IN
         )
         verb = "created"
-    if await identity_service.membership(session, user.id, org.id) is None:
-        await identity_service.add_membership(
+    if await memberships.find(session, user.id, org.id) is None:
+        await memberships.add(
             session, user_id=user.id, organization_id=org.id, role=Role.facilitator
         )
     say(f"{verb} demo user {STUDIO_FACILITATOR} (facilitator) / password {DEMO_PASSWORD}")

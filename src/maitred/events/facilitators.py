@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.events.models import Facilitator
 from maitred.events.repository import EventRepository, FacilitatorRepository
-from maitred.identity import service as identity_service
 from maitred.kit.auditnote import record
 from maitred.kit.errors import AlreadyExists, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 
 _NULLABLE = frozenset({"photo_url", "user_id"})
 
@@ -42,7 +42,7 @@ async def _check_user(
     profile) and not already another facilitator's."""
     if user_id is None:
         return
-    member = await identity_service.membership(session, user_id, repository.organization_id)
+    member = await memberships.active(session, user_id, repository.organization_id)
     if member is None:
         raise ValidationFailed(details={"user_id": "No such user in this organization"})
     if member.role != Role.facilitator:

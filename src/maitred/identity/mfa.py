@@ -33,6 +33,7 @@ from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState, Unauthorized, ValidationFailed
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 
 ISSUER = "maitred"
 BACKUP_CODE_COUNT = 10
@@ -171,7 +172,7 @@ async def disable(session: AsyncSession, user: User, *, password: str, code: str
 async def _seat_of(session: AsyncSession, user: User, organization_id: uuid.UUID | None) -> Seat:
     if organization_id is None:
         return Seat(None, Role.super_admin if user.is_super_admin else None)
-    member = await identity_service.membership(session, user.id, organization_id)
+    member = await memberships.active(session, user.id, organization_id)
     if member is not None:
         return Seat(organization_id, member.role)
     if user.is_super_admin:

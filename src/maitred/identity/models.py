@@ -1,4 +1,4 @@
-"""Users, their memberships in organizations, sessions (refresh tokens), MFA, API keys.
+"""Users, sessions (refresh tokens), MFA, API keys. Memberships are tenancy's (tenancy/models.py).
 
 A user's email is encrypted at rest (kit/encrypted.py) and found by its blind index; so is the
 phone. Secrets (refresh tokens, reset tokens, backup codes, API keys) are stored as SHA-256 or
@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, Entity, TenantOwned
@@ -26,6 +26,7 @@ class User(Entity, Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
+    # The account itself (platform administrators only); organizations deactivate memberships.
     is_active: Mapped[bool] = mapped_column(default=True)
     # The platform role (API.md): above every organization.
     is_super_admin: Mapped[bool] = mapped_column(default=False)
@@ -38,19 +39,6 @@ class User(Entity, Base):
     mfa_last_step: Mapped[int] = mapped_column(default=0)
     google_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     last_login_at: Mapped[datetime | None]
-
-
-class Membership(Entity, Base):
-    """A user's one role in one organization."""
-
-    __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
-
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    organization_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    role: Mapped[str] = mapped_column(String(20))
 
 
 class RefreshToken(Entity, Base):

@@ -23,6 +23,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -123,7 +124,7 @@ async def join_as_customer(
     session: AsyncSession, user: User, organization: Organization, *, method: str = "password"
 ) -> None:
     """A self-registered user becomes a customer of `organization` (recorded as a sign-up)."""
-    await identity_service.add_membership(
+    await memberships.add(
         session, user_id=user.id, organization_id=organization.id, role=Role.customer
     )
     record(

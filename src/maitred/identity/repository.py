@@ -6,9 +6,9 @@ organization and whether their session is still alive, or the API key with its o
 
 from sqlalchemy import and_, bindparam, exists, select
 
-from maitred.identity.models import ApiKey, Membership, RefreshToken, User
+from maitred.identity.models import ApiKey, RefreshToken, User
 from maitred.kit.reads import ReadQuery
-from maitred.tenancy.models import Organization
+from maitred.tenancy.models import Membership, MembershipStatus, Organization
 
 _session_alive = (
     exists()
@@ -32,7 +32,13 @@ USER_IN_ORGANIZATION = ReadQuery(
     .select_from(User)
     .outerjoin(
         Membership,
-        and_(Membership.user_id == User.id, Membership.organization_id == bindparam("org_a")),
+        # Only an active membership grants a role: invitations and deactivated ones do not,
+        # and the change takes effect on the very next request.
+        and_(
+            Membership.user_id == User.id,
+            Membership.organization_id == bindparam("org_a"),
+            Membership.status == MembershipStatus.active.value,
+        ),
     )
     .outerjoin(Organization, Organization.id == bindparam("org_b"))
     .where(User.id == bindparam("user_id"))
@@ -40,7 +46,10 @@ USER_IN_ORGANIZATION = ReadQuery(
 
 # A user belongs to a handful of organizations at most.
 MEMBERSHIPS_OF_USER = ReadQuery(
-    select(Membership.organization_id).where(Membership.user_id == bindparam("user_id"))
+    select(Membership.organization_id).where(
+        Membership.user_id == bindparam("user_id"),
+        Membership.status == MembershipStatus.active.value,
+    )
 )
 
 ORGANIZATION_ID_BY_SLUG = ReadQuery(

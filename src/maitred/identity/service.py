@@ -1,13 +1,12 @@
-"""Users and memberships: the rules other domains (and the CLI) call.
+"""Users (accounts): the rules other domains (and the CLI) call.
 
 Emails are stored encrypted and found by their blind index; a user exists once across all
-organizations and holds one role in each organization they belong to.
+organizations and holds one role in each organization they belong to (tenancy/memberships.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import phonenumbers
@@ -15,12 +14,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity.models import Membership, RefreshToken, User
+from maitred.identity.models import RefreshToken, User
 from maitred.identity.passwords import hash_password, password_problem
 from maitred.kit import crypto
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, ValidationFailed
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -91,37 +91,26 @@ async def create_user(
     return user
 
 
-async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Membership]:
-    return (
-        await session.scalars(
-            select(Membership).where(Membership.user_id == user_id).order_by(Membership.created_at)
+async def revoke_organization_sessions(
+    session: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID
+) -> None:
+    """Ends the user's sessions cut for one organization; those of other organizations go on.
+    (Access tokens of any session lose that organization at once: authentication reads the
+    membership on every request.)"""
+    await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.user_id == user_id,
+            RefreshToken.organization_id == organization_id,
+            RefreshToken.revoked_at.is_(None),
         )
-    ).all()
-
-
-async def membership(
-    session: AsyncSession, user_id: uuid.UUID, organization_id: uuid.UUID
-) -> Membership | None:
-    return await session.scalar(
-        select(Membership).where(
-            Membership.user_id == user_id, Membership.organization_id == organization_id
-        )
+        .values(revoked_at=utcnow())
     )
 
 
-async def add_membership(
-    session: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID, role: Role
-) -> Membership:
-    if await membership(session, user_id, organization_id) is not None:
-        raise AlreadyExists("This user is already a member of the organization")
-    member = Membership(user_id=user_id, organization_id=organization_id, role=role)
-    session.add(member)
-    await session.flush()
-    return member
-
-
 async def revoke_all_sessions(session: AsyncSession, user: User) -> None:
-    """Every access token stops working at its next request; every refresh token at once."""
+    """Every access token stops working at its next request; every refresh token at once.
+    Only the account holder (a new password, signing out everywhere) ends them all."""
     user.token_version += 1
     await session.execute(
         update(RefreshToken)
@@ -144,23 +133,19 @@ async def create_admin(
     """Idempotent: an existing user with this email is left exactly as it is."""
     existing = await find_by_email(session, email)
     if existing is not None:
-        memberships = await memberships_of(session, existing.id)
-        org = (
-            await tenancy_service.get(session, memberships[0].organization_id)
-            if memberships
-            else None
-        )
+        held = await memberships.active_of(session, existing.id)
+        org = await tenancy_service.get(session, held[0].organization_id) if held else None
         if org is not None:
             return AdminResult(existing, org, user_created=False, organization_created=False)
         ensured = await tenancy_service.ensure(session, name=org_name)
-        await add_membership(
+        await memberships.add(
             session, user_id=existing.id, organization_id=ensured.organization.id, role=Role.admin
         )
         return AdminResult(existing, ensured.organization, False, ensured.created)
     check_password(password)
     ensured = await tenancy_service.ensure(session, name=org_name)
     user = await create_user(session, email=email, password=password, email_verified=True)
-    await add_membership(
+    await memberships.add(
         session, user_id=user.id, organization_id=ensured.organization.id, role=Role.admin
     )
     return AdminResult(user, ensured.organization, True, ensured.created)

@@ -23,7 +23,7 @@ from maitred.identity.errors import (
     MfaRequired,
     SessionRevoked,
 )
-from maitred.identity.models import Membership, RefreshToken, User
+from maitred.identity.models import RefreshToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, needs_rehash, verify_password
 from maitred.identity.permissions import permissions_for
@@ -33,6 +33,7 @@ from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 
 REFRESH_PREFIX = "mrt_"
@@ -77,20 +78,22 @@ class Seat:
 
 async def choose_seat(session: AsyncSession, user: User, tenant: str | None) -> Seat:
     """The organization named by `tenant` (id or slug), else the user's only one. A user with
-    several and no choice gets a token without an organization (and must send X-Tenant-ID)."""
+    several and no choice gets a token without an organization (and must send X-Tenant-ID).
+    Only active memberships count: an invitation not yet accepted, or a membership an
+    organization deactivated, grants nothing, and never stands in the way of the others."""
     if tenant:
         organization = await tenancy_service.find(session, tenant)
         if organization is None:
             raise NotFound("No such organization")
-        member = await identity_service.membership(session, user.id, organization.id)
+        member = await memberships.active(session, user.id, organization.id)
         if member is not None:
             return Seat(organization.id, member.role)
         if user.is_super_admin:
             return Seat(organization.id, Role.super_admin)
         raise NotFound("No such organization")
-    memberships = await identity_service.memberships_of(session, user.id)
-    if len(memberships) == 1:
-        return Seat(memberships[0].organization_id, memberships[0].role)
+    held = await memberships.active_of(session, user.id)
+    if len(held) == 1:
+        return Seat(held[0].organization_id, held[0].role)
     if user.is_super_admin:
         return Seat(None, Role.super_admin)
     return Seat(None, None)
@@ -255,14 +258,10 @@ async def _current_role(
 ) -> str | None:
     if organization_id is None:
         return Role.super_admin if user.is_super_admin else None
-    role = await session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.organization_id == organization_id
-        )
-    )
-    if role is None and user.is_super_admin:
+    member = await memberships.active(session, user.id, organization_id)
+    if member is None and user.is_super_admin:
         return Role.super_admin
-    return role
+    return member.role if member is not None else None
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:

@@ -9,10 +9,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from maitred.identity.schemas import UserRead
 from maitred.kit.roles import Role
 from maitred.kit.schemas import Input
+from maitred.tenancy.models import MembershipStatus
 
 
 class MemberInvite(Input):
-    """Seed issue "Invite members": a new account gets a link to choose its password."""
+    """Seed issue "Invite members": a new account gets a link to choose its password; an
+    existing account gets an invitation its holder accepts or declines."""
 
     email: str = Field(max_length=320, examples=["chef@hibachi.example"])
     role: Role = Field(examples=["staff"])
@@ -36,7 +38,10 @@ class UserCreate(MemberInvite):
 
 
 class UserUpdate(Input):
-    """Only the fields sent change (PUT and PATCH alike, as seed 000 sends partial bodies)."""
+    """Only the fields sent change (PUT and PATCH alike, as seed 000 sends partial bodies).
+    `role` and `is_active` are the membership's; the name and phone are the account holder's
+    (PATCH /auth/me): sending other values than the current ones is 403 (platform
+    administrators excepted)."""
 
     full_name: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, max_length=100)
@@ -56,8 +61,30 @@ class UserUpdate(Input):
         return self.model_dump(exclude_unset=True)
 
 
-class UserCreated(UserRead):
+class MemberRead(UserRead):
+    """A user as a member of the organization. `is_active` is the membership's; a pending
+    invitation (`status` invited) shows only the email and role the organization gave."""
+
+    status: MembershipStatus = Field(examples=["active"])
+
+
+class UserCreated(MemberRead):
     invitation_sent: bool = Field(description="A link to choose a password went to the new account")
+
+
+class InvitationRead(BaseModel):
+    """An organization's pending invitation to the signed-in account."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    organization_name: str
+    organization_slug: str
+    role: str = Field(examples=["manager"])
+    invited_at: datetime
+
+
+class InvitationList(BaseModel):
+    items: list[InvitationRead]
 
 
 class RoleRead(BaseModel):

@@ -1,9 +1,13 @@
 """The users of an organization (its members): adding, inviting, changing, removing them.
 
-A user exists once across organizations; what an organization administers is its membership
-(the role) plus the person's profile. Three rules hold here: nobody grants or touches a role
-beyond their own permissions, `super_admin` is never granted through an organization, and an
-organization always keeps at least one active admin.
+A user (an account) exists once across organizations and belongs to its holder; what an
+organization administers is its membership: the role and whether it is active. So an
+organization never changes the person's name or phone (the holder does, at /auth/me; a platform
+administrator may), an existing account only ever gets an invitation its holder accepts
+(tenancy/memberships.py), and deactivating or removing a member ends their sessions and API keys
+in this organization only. Nobody grants or touches a role beyond their own permissions,
+`super_admin` is never granted through an organization, and an organization always keeps at
+least one active admin.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity import api_keys, profile
 from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
-from maitred.identity.models import Membership, User
+from maitred.identity.models import User
 from maitred.identity.permissions import ROLE_PERMISSIONS, outranks, permissions_for
 from maitred.identity.sessions import AuthConfig
 from maitred.kit.auditnote import record
@@ -32,7 +36,9 @@ from maitred.kit.errors import (
 )
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
 from maitred.kit.roles import Role
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Membership, MembershipStatus
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.super_admin: "Runs the platform: every organization and the platform's own settings",
@@ -45,7 +51,14 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.customer: "A guest: browses the menu and events, manages their own bookings",
 }
 PROFILE_FIELDS = ("full_name", "first_name", "last_name", "phone")
-SORTS = {"created_at": User.created_at, "full_name": User.full_name}
+INVITED, ACTIVE = MembershipStatus.invited, MembershipStatus.active
+# An invitation shows no name (the account is not the organization's yet), so it sorts as none.
+_SHOWN_NAME = case((Membership.status == INVITED, ""), else_=User.full_name)
+SORTS = {"created_at": Membership.created_at, "full_name": _SHOWN_NAME}
+PROFILE_IS_THE_HOLDERS = (
+    "Only the account holder changes their name and phone (PATCH /api/v1/auth/me); "
+    "an organization changes a member's role and whether the membership is active"
+)
 
 
 def role_catalog() -> list[dict[str, Any]]:
@@ -69,10 +82,39 @@ class Member:
     user: User
     membership: Membership
 
+    @property
+    def is_active(self) -> bool:
+        return self.membership.status == ACTIVE and self.user.is_active
+
     def read(self) -> dict[str, object]:
-        return profile.user_read(
-            self.user, role=self.membership.role, organization_id=self.membership.organization_id
+        """A pending invitation shows what the organization itself typed (email and role),
+        nothing of the account's profile."""
+        membership = self.membership
+        if membership.status == INVITED:
+            return {
+                "id": self.user.id,
+                "email": self.user.email,
+                "full_name": "",
+                "name": "",
+                "first_name": "",
+                "last_name": "",
+                "phone": None,
+                "role": membership.role,
+                "permissions": [],
+                "is_active": False,
+                "status": membership.status,
+                "mfa_enabled": False,
+                "email_verified": False,
+                "organization_id": membership.organization_id,
+                "created_at": membership.created_at,
+                "last_login_at": None,
+            }
+        shown = profile.user_read(
+            self.user, role=membership.role, organization_id=membership.organization_id
         )
+        if not self.is_active:
+            shown["permissions"] = []
+        return shown | {"is_active": self.is_active, "status": membership.status}
 
 
 class MemberRepository:
@@ -129,6 +171,7 @@ async def _ensure_admins_remain(
             .where(
                 Membership.organization_id == organization_id,
                 Membership.role == Role.admin,
+                Membership.status == ACTIVE,
                 User.is_active.is_(True),
             )
         )
@@ -165,7 +208,9 @@ async def _region(session: AsyncSession, organization_id: uuid.UUID) -> str:
 async def _search_condition(session: AsyncSession, search: str) -> Any:
     """Emails are encrypted, so they match exactly (by blind index); names match partially."""
     escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    condition: Any = User.full_name.ilike(f"%{escaped}%", escape="\\")
+    condition: Any = User.full_name.ilike(f"%{escaped}%", escape="\\") & (
+        Membership.status != INVITED
+    )
     if "@" in search:
         try:
             found = await identity_service.find_by_email(session, search)
@@ -183,6 +228,7 @@ async def list_members(
     *,
     role: Role | None = None,
     active: bool | None = None,
+    status: MembershipStatus | None = None,
     search: str | None = None,
     sort: str | None = None,
     order: str | None = None,
@@ -199,7 +245,10 @@ async def list_members(
     if role is not None:
         statement = statement.where(Membership.role == role)
     if active is not None:
-        statement = statement.where(User.is_active.is_(active))
+        is_active = (Membership.status == ACTIVE) & User.is_active.is_(True)
+        statement = statement.where(is_active if active else ~is_active)
+    if status is not None:
+        statement = statement.where(Membership.status == status)
     if search and search.strip():
         statement = statement.where(await _search_condition(session, search.strip()))
     column = chosen.column.desc() if chosen.descending else chosen.column.asc()
@@ -228,32 +277,24 @@ async def add_member(
     last_name: str | None = None,
     phone: str | None = None,
 ) -> tuple[Member, bool]:
-    """The member, and whether an invitation link went out. An existing account only gains
-    a membership: its password and profile belong to its owner and stay as they are."""
+    """The member, and whether a link to choose a password went out. A new account joins at
+    once (nobody held it before) and gets that link; an existing account only gets a pending
+    invitation, which grants nothing until its holder accepts it (GET /auth/invitations)."""
     _check_grant(auth, role)
     email = identity_service.normalize_email(email)
     user = await identity_service.find_by_email(session, email)
-    if user is not None and await identity_service.membership(session, user.id, auth.org_id):
-        raise AlreadyExists(
-            "This user is already a member of the organization",
-            details={"email": "Already a member"},
-        )
-    new_account = user is None
-    if user is None:
-        full, first, last = profile.names(full_name, first_name, last_name)
-        if phone:
-            region = await _region(session, auth.org_id)
-            phone = identity_service.normalize_phone(phone, region=region)
-        user = await identity_service.create_user(
-            session, email=email, password=password, full_name=full, phone=phone
-        )
-        user.first_name, user.last_name = first, last
-    elif password is not None:
-        raise ValidationFailed(
-            "This email already has an account with its own password",
-            details={"password": "Leave it out: the existing account keeps its password"},
-        )
-    membership = await identity_service.add_membership(
+    if user is not None:
+        member = await _invite_existing(session, auth.org_id, user, password=password, role=role)
+        return member, False
+    full, first, last = profile.names(full_name, first_name, last_name)
+    if phone:
+        region = await _region(session, auth.org_id)
+        phone = identity_service.normalize_phone(phone, region=region)
+    user = await identity_service.create_user(
+        session, email=email, password=password, full_name=full, phone=phone
+    )
+    user.first_name, user.last_name = first, last
+    membership = await memberships.add(
         session, user_id=user.id, organization_id=auth.org_id, role=role
     )
     invited = user.password_hash is None
@@ -263,54 +304,120 @@ async def add_member(
         "user.created",
         resource_type="user",
         resource_id=user.id,
-        changes={"role": role.value, "new_account": new_account},
+        changes={"role": role.value, "new_account": True},
     )
     if invited:
         record("user.invited", resource_type="user", resource_id=user.id)
     return Member(user, membership), invited
 
 
+async def _invite_existing(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    user: User,
+    *,
+    password: str | None,
+    role: Role,
+) -> Member:
+    existing = await memberships.find(session, user.id, organization_id)
+    if existing is not None:
+        pending = existing.status == INVITED
+        raise AlreadyExists(
+            "This user is already invited" if pending else "This user is already a member",
+            details={"email": "Already invited" if pending else "Already a member"},
+        )
+    if password is not None:
+        raise ValidationFailed(
+            "This email already has an account with its own password",
+            details={"password": "Leave it out: the existing account keeps its password"},
+        )
+    membership = await memberships.add(
+        session, user_id=user.id, organization_id=organization_id, role=role, status=INVITED
+    )
+    record(
+        "user.invited",
+        resource_type="user",
+        resource_id=user.id,
+        changes={"role": role.value, "new_account": False},
+    )
+    return Member(user, membership)
+
+
+def _shown_profile(user: User) -> dict[str, str | None]:
+    first, last = profile.split_name(user)
+    return {
+        "full_name": user.full_name,
+        "first_name": first,
+        "last_name": last,
+        "phone": user.phone,
+    }
+
+
+async def _check_profile_change(
+    session: AsyncSession, auth: AuthContext, user: User, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """The profile fields that would really change. An organization may send the values it
+    was shown back (a full PUT) but not change them: the profile is the account holder's."""
+    wanted = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
+    if wanted.get("phone"):
+        region = await _region(session, auth.org_id)
+        wanted["phone"] = identity_service.normalize_phone(str(wanted["phone"]), region=region)
+    shown = _shown_profile(user)
+    changed = {
+        k: v
+        for k, v in wanted.items()
+        if (v or None if k == "phone" else str(v or "").strip()) != shown[k]
+    }
+    if changed and not auth.is_super_admin:
+        raise Forbidden(PROFILE_IS_THE_HOLDERS)
+    return changed
+
+
 async def update_member(
     session: AsyncSession, auth: AuthContext, user_id: uuid.UUID, *, changes: dict[str, Any]
 ) -> Member:
+    """The role and the membership's state; deactivating ends the member's sessions and API
+    keys in this organization (their other organizations are not this one's business)."""
     member = await get_member(session, auth, user_id)
     _check_target(auth, member)
     user, membership = member.user, member.membership
     new_role = Role(changes["role"]) if changes.get("role") is not None else None
     if new_role is not None:
         _check_grant(auth, new_role)
-    deactivating = changes.get("is_active") is False and user.is_active
+    pending = membership.status == INVITED
+    if pending and any(k in changes for k in ("is_active", *PROFILE_FIELDS)):
+        # Checked before the profile is even looked at: the inviting organization learns
+        # nothing of an account whose holder has not accepted.
+        raise InvalidState(
+            "The invitation is still pending: change its role, or delete it to withdraw it"
+        )
+    profile_changes = await _check_profile_change(session, auth, user, changes)
+    wanted_status = None
+    if "is_active" in changes and not pending:
+        wanted_status = ACTIVE if changes["is_active"] else MembershipStatus.deactivated
+    deactivating = wanted_status == MembershipStatus.deactivated and membership.status == ACTIVE
     if deactivating and user.id == auth.user_id:
         raise ValidationFailed(details={"is_active": "You cannot deactivate yourself"})
 
-    guarded: list[uuid.UUID] = []
-    if deactivating:
-        guarded = [
-            m.organization_id
-            for m in await identity_service.memberships_of(session, user.id)
-            if m.role == Role.admin
-        ]
-    elif membership.role == Role.admin and new_role not in (None, Role.admin):
-        guarded = [auth.org_id]
+    was_admin = membership.role == Role.admin and membership.status == ACTIVE
+    guarded = was_admin and (deactivating or new_role not in (None, Role.admin))
     if guarded:
-        await _lock_admins(session, guarded)
+        await _lock_admins(session, [auth.org_id])
 
     audit: dict[str, Any] = {}
     if new_role is not None and new_role != membership.role:
         membership.role = new_role
         audit["role"] = new_role.value
-    if "is_active" in changes and changes["is_active"] != user.is_active:
-        user.is_active = bool(changes["is_active"])
-        audit["is_active"] = user.is_active
+    if wanted_status is not None and wanted_status != membership.status:
+        membership.status = wanted_status
+        audit["is_active"] = wanted_status == ACTIVE
         if deactivating:
-            await identity_service.revoke_all_sessions(session, user)
-            await api_keys.revoke_created_by(session, user_id=user.id)
-    profile_changes = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
+            await _end_access(session, user_id=user.id, organization_id=auth.org_id)
     if profile_changes:
         region = await _region(session, auth.org_id) if profile_changes.get("phone") else "US"
         await profile.update_profile(session, user, changes=profile_changes, region=region)
     if guarded:
-        await _ensure_admins_remain(session, guarded)
+        await _ensure_admins_remain(session, [auth.org_id])
     await session.flush()
     record(
         "user.updated",
@@ -321,19 +428,34 @@ async def update_member(
     return member
 
 
+async def _end_access(
+    session: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID
+) -> None:
+    """Ends the user's sessions and API keys in this organization only."""
+    await identity_service.revoke_organization_sessions(
+        session, user_id=user_id, organization_id=organization_id
+    )
+    await api_keys.revoke_created_by(session, user_id=user_id, organization_id=organization_id)
+
+
 async def remove_member(session: AsyncSession, auth: AuthContext, user_id: uuid.UUID) -> None:
-    """The user loses this organization (and every session); their account stays."""
+    """The user loses this organization (and their sessions and keys in it); their account
+    and their other organizations stay. On a pending invitation, withdraws it."""
     if user_id == auth.user_id:
         raise ValidationFailed(details={"user_id": "You cannot remove yourself"})
     member = await get_member(session, auth, user_id)
     _check_target(auth, member)
-    is_admin = member.membership.role == Role.admin
+    if member.membership.status == INVITED:
+        await session.delete(member.membership)
+        await session.flush()
+        record("user.invitation_withdrawn", resource_type="user", resource_id=user_id)
+        return
+    is_admin = member.membership.role == Role.admin and member.membership.status == ACTIVE
     if is_admin:
         await _lock_admins(session, [auth.org_id])
     await session.delete(member.membership)
     await session.flush()
     if is_admin:
         await _ensure_admins_remain(session, [auth.org_id])
-    await identity_service.revoke_all_sessions(session, member.user)
-    await api_keys.revoke_created_by(session, user_id=user_id, organization_id=auth.org_id)
+    await _end_access(session, user_id=user_id, organization_id=auth.org_id)
     record("user.removed", resource_type="user", resource_id=user_id)

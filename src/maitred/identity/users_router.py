@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from maitred.identity import users
 from maitred.identity.deps import AuthContext, auth_config_of, requires
-from maitred.identity.schemas import UserRead
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.user_schemas import (
     MemberInvite,
+    MemberRead,
     RoleList,
     RoleRead,
     UserCreate,
@@ -25,6 +25,7 @@ from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody, NotFound
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.roles import Role
+from maitred.tenancy.models import MembershipStatus
 
 router = APIRouter(tags=["users"])
 
@@ -34,7 +35,10 @@ Writers = Annotated[AuthContext, requires("users:write")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Missing permission, or a role above yours"},
     404: {"model": ErrorBody, "description": "Not a member of this organization"},
-    409: {"model": ErrorBody, "description": "Already a member, or the last admin"},
+    409: {
+        "model": ErrorBody,
+        "description": "Already a member or invited, the last admin, or a pending invitation",
+    },
 }
 
 
@@ -42,30 +46,39 @@ def _created(member: users.Member, invited: bool) -> dict[str, Any]:
     return {**member.read(), "invitation_sent": invited}
 
 
-@router.get("/users", response_model=Page[UserRead])
+@router.get("/users", response_model=Page[MemberRead])
 async def list_users(
     auth: Readers,
     db: DbSession,
     pagination: Pagination,
     role: Role | None = None,
     active: bool | None = None,
+    status: MembershipStatus | None = None,
     search: Annotated[
         str | None, Query(max_length=320, description="Part of the name, or the exact email")
     ] = None,
     sort: Annotated[str | None, Query(description="created_at or full_name")] = None,
     order: Annotated[str | None, Query(description="asc or desc")] = None,
 ) -> Any:
-    """The members of the current organization."""
+    """The members of the current organization, pending invitations included (`status`)."""
     members, info = await users.list_members(
-        db, auth, pagination, role=role, active=active, search=search, sort=sort, order=order
+        db,
+        auth,
+        pagination,
+        role=role,
+        active=active,
+        status=status,
+        search=search,
+        sort=sort,
+        order=order,
     )
     return {"items": [m.read() for m in members], "pagination": info}
 
 
 @router.post("/users", status_code=201, response_model=UserCreated, responses=ERRORS)
 async def create_user(body: UserCreate, auth: Writers, db: DbSession, config: Config) -> Any:
-    """A new account (invited by link when no password is given), or an existing account
-    joining this organization."""
+    """A new account (invited by link when no password is given), or, for an existing account,
+    an invitation its holder accepts (`status` invited until then)."""
     member, invited = await users.add_member(
         db,
         auth,
@@ -81,22 +94,25 @@ async def create_user(body: UserCreate, auth: Writers, db: DbSession, config: Co
     return _created(member, invited)
 
 
-@router.get("/users/{user_id}", response_model=UserRead, responses=ERRORS)
+@router.get("/users/{user_id}", response_model=MemberRead, responses=ERRORS)
 async def get_user(user_id: uuid.UUID, auth: Readers, db: DbSession) -> Any:
     return (await users.get_member(db, auth, user_id)).read()
 
 
-@router.put("/users/{user_id}", response_model=UserRead, responses=ERRORS)
-@router.patch("/users/{user_id}", response_model=UserRead, responses=ERRORS)
+@router.put("/users/{user_id}", response_model=MemberRead, responses=ERRORS)
+@router.patch("/users/{user_id}", response_model=MemberRead, responses=ERRORS)
 async def update_user(user_id: uuid.UUID, body: UserUpdate, auth: Writers, db: DbSession) -> Any:
-    """Deactivating ends the user's sessions at once; the last admin stays an active admin."""
+    """The role and `is_active` of the membership. Deactivating ends the user's sessions and
+    API keys in this organization at once; the last admin stays an active admin. The name and
+    phone are the account holder's: 403 unless unchanged (or a platform administrator)."""
     member = await users.update_member(db, auth, user_id, changes=body.changes())
     return member.read()
 
 
 @router.delete("/users/{user_id}", status_code=204, response_class=Response, responses=ERRORS)
 async def delete_user(user_id: uuid.UUID, auth: Writers, db: DbSession) -> Response:
-    """Removes the user from this organization and ends their sessions; the account stays."""
+    """Removes the user from this organization and ends their sessions and API keys in it (or
+    withdraws a pending invitation); the account and its other organizations stay."""
     await users.remove_member(db, auth, user_id)
     return Response(status_code=204)
 
@@ -109,7 +125,7 @@ def _current(auth: AuthContext, organization_id: uuid.UUID) -> None:
 MEMBERS = "/organizations/{organization_id}/members"
 
 
-@router.get(MEMBERS, response_model=Page[UserRead], tags=["organizations"], responses=ERRORS)
+@router.get(MEMBERS, response_model=Page[MemberRead], tags=["organizations"], responses=ERRORS)
 async def list_members(
     organization_id: uuid.UUID, auth: Readers, db: DbSession, pagination: Pagination
 ) -> Any:
@@ -124,14 +140,15 @@ async def list_members(
 async def invite_member(
     organization_id: uuid.UUID, body: MemberInvite, auth: Writers, db: DbSession, config: Config
 ) -> Any:
-    """A new account receives a link to choose its password; an existing one joins as is."""
+    """A new account receives a link to choose its password; an existing one an invitation its
+    holder accepts."""
     _current(auth, organization_id)
     member, invited = await users.add_member(db, auth, config, email=body.email, role=body.role)
     return _created(member, invited)
 
 
 @router.get(
-    MEMBERS + "/{user_id}", response_model=UserRead, tags=["organizations"], responses=ERRORS
+    MEMBERS + "/{user_id}", response_model=MemberRead, tags=["organizations"], responses=ERRORS
 )
 async def get_member(
     organization_id: uuid.UUID, user_id: uuid.UUID, auth: Readers, db: DbSession
@@ -141,7 +158,7 @@ async def get_member(
 
 
 @router.patch(
-    MEMBERS + "/{user_id}", response_model=UserRead, tags=["organizations"], responses=ERRORS
+    MEMBERS + "/{user_id}", response_model=MemberRead, tags=["organizations"], responses=ERRORS
 )
 async def update_member(
     organization_id: uuid.UUID, user_id: uuid.UUID, body: UserUpdate, auth: Writers, db: DbSession

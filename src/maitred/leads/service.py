@@ -24,6 +24,7 @@ from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.kit.roles import Role
 from maitred.leads.models import Lead, LeadNote
 from maitred.leads.repository import LeadNoteRepository, LeadRepository
+from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -299,7 +300,7 @@ def _check_move(current: str, target: str) -> None:
 async def _check_assignee(
     session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
-    member = await identity_service.membership(session, user_id, organization_id)
+    member = await memberships.active(session, user_id, organization_id)
     if member is None or member.role == Role.customer:
         raise ValidationFailed(details={"assigned_to": "Not a staff member of this organization"})
 

@@ -1,8 +1,11 @@
-"""Organizations (the tenants) and their locations. Everything tenant-owned hangs here."""
+"""Organizations (the tenants), their locations and their members. Everything tenant-owned
+hangs here."""
 
+import uuid
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, Entity, TenantOwned
@@ -35,3 +38,26 @@ class Location(TenantOwned, Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class MembershipStatus(StrEnum):
+    invited = "invited"  # waits for the account holder to accept; grants nothing until then
+    active = "active"
+    deactivated = "deactivated"  # kept (role and history) but grants nothing
+
+
+class Membership(Entity, Base):
+    """A user's one role in one organization. Everything an organization controls about a person
+    is here; the account (users) belongs to its holder and is shared by every organization."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(
+        String(20), default=MembershipStatus.active, server_default=MembershipStatus.active.value
+    )

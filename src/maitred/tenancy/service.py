@@ -1,7 +1,7 @@
 """Organization rules. Creating the first one is also what `maitred create-admin` does.
 
-Identity imports this module and this module imports identity's service: both only use the
-other's functions at call time, so the import order does not matter.
+Memberships are tenancy's own (memberships.py): identity asks this package who belongs where,
+never the other way round.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity import service as identity_service
 from maitred.identity.errors import MfaSetupRequired
 from maitred.identity.permissions import permissions_for
 from maitred.kit.auditnote import record
@@ -31,7 +30,7 @@ from maitred.kit.errors import (
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
-from maitred.tenancy import repository
+from maitred.tenancy import memberships, repository
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, requires_mfa
 from maitred.tenancy.settings import settings_of as settings_of
@@ -173,14 +172,14 @@ async def authorize(
     """The organization if the caller holds `permission` in it. A caller whose roles grant
     `permission` nowhere: 403, before the organization is even looked up; not a member: 404
     (whether it exists is nobody else's business); a member without the permission: 403."""
-    memberships = (
-        await identity_service.memberships_of(session, auth.user_id)
+    held = (
+        await memberships.active_of(session, auth.user_id)
         if auth.user_id is not None and not auth.is_super_admin
         else ()
     )
     if not auth.is_super_admin:
         held_anywhere = (
-            frozenset().union(*(permissions_for(m.role) for m in memberships))
+            frozenset().union(*(permissions_for(m.role) for m in held))
             if auth.user_id is not None
             else auth.permissions  # an API key: its own organization's scopes
         )
@@ -192,7 +191,7 @@ async def authorize(
     if auth.is_super_admin:
         role, permissions = Role.super_admin.value, permissions_for(Role.super_admin)
     elif auth.user_id is not None:
-        member = next((m for m in memberships if m.organization_id == organization.id), None)
+        member = next((m for m in held if m.organization_id == organization.id), None)
         if member is None:
             raise NotFound("No such organization")
         role, permissions = member.role, permissions_for(member.role)
@@ -243,7 +242,7 @@ async def create_for(
         country=country,
         settings=settings.model_dump(mode="json", exclude_unset=True) if settings else None,
     )
-    await identity_service.add_membership(
+    await memberships.add(
         session, user_id=auth.user_id, organization_id=organization.id, role=Role.admin
     )
     record(
@@ -271,10 +270,8 @@ async def list_visible(
     ids: list[uuid.UUID] | None = None
     if not auth.is_super_admin:
         if auth.user_id is not None:
-            memberships = await identity_service.memberships_of(session, auth.user_id)
-            ids = [
-                m.organization_id for m in memberships if READ_PERMISSION in permissions_for(m.role)
-            ]
+            held = await memberships.active_of(session, auth.user_id)
+            ids = [m.organization_id for m in held if READ_PERMISSION in permissions_for(m.role)]
         else:
             ids = [auth.org_id] if auth.can(READ_PERMISSION) else []
     statement = repository.listing(
