@@ -189,9 +189,10 @@ async def test_no_one_grants_super_admin_or_beyond_their_own_role(
     assert await users_count(database) == before
 
 
-async def test_existing_account_joins_and_duplicate_membership_conflicts(
+async def test_an_existing_account_is_only_invited_and_duplicates_conflict(
     client: httpx.AsyncClient, database: Database
 ) -> None:
+    """Used to join the account at once, profile shown; now its holder must accept first."""
     admin = await signed_in_as(client, database, "admin")
     elsewhere = await given_organization(database, "Other Grill")
     known = await given_user(database, elsewhere, "manager", full_name="Known Person")
@@ -208,19 +209,22 @@ async def test_existing_account_joins_and_duplicate_membership_conflicts(
 
     assert joined.status_code == 201
     assert joined.json()["id"] == str(known.id)
-    assert joined.json()["full_name"] == "Known Person"  # the profile belongs to its owner
+    assert (joined.json()["status"], joined.json()["role"]) == ("invited", "viewer")
+    assert joined.json()["full_name"] == ""  # nothing of the account until its holder accepts
+    assert joined.json()["is_active"] is False
     assert joined.json()["invitation_sent"] is False
     assert again.status_code == 409
     assert error_of(again) == {
         "error": "already_exists",
-        "message": "This user is already a member of the organization",
-        "details": {"email": "Already a member"},
+        "message": "This user is already invited",
+        "details": {"email": "Already invited"},
     }
     assert with_password.status_code == 422
     assert await memberships(database, known.id) == {
         elsewhere.id: "manager",
         admin.organization.id: "viewer",  # type: ignore[union-attr]
     }
+    assert (await stored_user(database, known.id)).full_name == "Known Person"
 
 
 async def test_other_organizations_users_are_not_found(
@@ -246,33 +250,61 @@ async def test_other_organizations_users_are_not_found(
     assert await memberships(database, outsider.id) == {other.id: "staff"}
 
 
-async def test_update_profile_and_role(client: httpx.AsyncClient, database: Database) -> None:
+async def test_role_changes_and_the_profile_stays_the_holders(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """An organization used to change its members' names and phones; now only the account
+    holder (or a platform administrator) does."""
     admin = await signed_in_as(client, database, "admin")
     staff = await signed_in_as(client, database, "staff", admin.organization)
+    path = f"{USERS}/{staff.user.id}"
+    shown = (await client.get(path, headers=admin.headers)).json()
 
-    patched = await client.patch(
-        f"{USERS}/{staff.user.id}",
-        json={"first_name": "Yuki", "last_name": "Tanaka", "role": "manager"},
+    promoted = await client.patch(path, json={"role": "manager"}, headers=admin.headers)
+    renamed = await client.patch(
+        path, json={"first_name": "Yuki", "last_name": "Tanaka"}, headers=admin.headers
+    )
+    rephoned = await client.put(path, json={"phone": "916-555-0199"}, headers=admin.headers)
+    echoed = await client.put(
+        path,
+        json={k: shown[k] for k in ("full_name", "first_name", "last_name", "phone")}
+        | {"role": "manager"},
         headers=admin.headers,
     )
-    put = await client.put(
-        f"{USERS}/{staff.user.id}", json={"phone": "916-555-0199"}, headers=admin.headers
-    )
-    null_role = await client.patch(
-        f"{USERS}/{staff.user.id}", json={"role": None}, headers=admin.headers
-    )
-    unknown = await client.patch(
-        f"{USERS}/{staff.user.id}", json={"email": "x@y.example"}, headers=admin.headers
-    )
+    null_role = await client.patch(path, json={"role": None}, headers=admin.headers)
+    unknown = await client.patch(path, json={"email": "x@y.example"}, headers=admin.headers)
     me = await client.get("/api/v1/auth/me", headers=staff.headers)
 
-    assert patched.status_code == 200
-    assert (patched.json()["full_name"], patched.json()["role"]) == ("Yuki Tanaka", "manager")
-    assert put.json()["phone"] == "+19165550199"
-    assert put.json()["role"] == "manager"
+    assert promoted.status_code == 200
+    assert promoted.json()["role"] == "manager"
+    assert renamed.status_code == rephoned.status_code == 403
+    assert error_of(renamed)["message"] == (
+        "Only the account holder changes their name and phone (PATCH /api/v1/auth/me); "
+        "an organization changes a member's role and whether the membership is active"
+    )
+    assert echoed.status_code == 200  # sending back what was shown changes nothing
+    stored = await stored_user(database, staff.user.id)
+    assert (stored.full_name, stored.phone) == (shown["full_name"], shown["phone"])
     assert null_role.status_code == unknown.status_code == 422
     assert error_of(unknown)["details"] == {"email": "Unknown field"}
     assert me.json()["role"] == "manager"  # role changes apply to live sessions at once
+
+
+async def test_a_platform_administrator_may_change_a_members_profile(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, "admin")
+    staff = await given_user(database, admin.organization, "staff")
+    platform = await given_user(database, None, "super_admin", super_admin=True)
+    tenant = str(admin.organization.id)  # type: ignore[union-attr]
+    operator = bearer(await sign_in(client, platform.email, tenant=tenant))
+
+    response = await client.patch(
+        f"{USERS}/{staff.id}", json={"full_name": "Yuki Tanaka"}, headers=operator
+    )
+
+    assert response.status_code == 200
+    assert (await stored_user(database, staff.id)).full_name == "Yuki Tanaka"
 
 
 async def test_deactivation_ends_the_users_sessions_at_once(
@@ -294,8 +326,26 @@ async def test_deactivation_ends_the_users_sessions_at_once(
     )
 
     assert response.status_code == 200
-    assert response.json()["is_active"] is False
-    assert me.status_code == refreshed.status_code == login.status_code == 401
+    assert (response.json()["is_active"], response.json()["status"]) == (False, "deactivated")
+    assert me.status_code == refreshed.status_code == 401
+    # The account is the holder's: it still signs in, without this organization.
+    assert login.status_code == 200
+    assert (login.json()["user"]["organization_id"], login.json()["user"]["role"]) == (None, None)
+    again = await client.get(
+        USERS,
+        headers={**bearer(login.json()), "X-Tenant-ID": str(admin.organization.id)},  # type: ignore[union-attr]
+    )
+    assert again.status_code == 404
+    assert (await stored_user(database, staff.user.id)).is_active is True
+
+    reactivated = await client.patch(
+        f"{USERS}/{staff.user.id}", json={"is_active": True}, headers=admin.headers
+    )
+    assert reactivated.json()["status"] == "active"
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": staff.user.email, "password": PASSWORD}
+    )
+    assert login.json()["user"]["role"] == "staff"
 
 
 async def test_nobody_deactivates_or_removes_themselves(
@@ -345,28 +395,30 @@ async def test_the_last_admin_stays(client: httpx.AsyncClient, database: Databas
     ] == "manager"
 
 
-async def test_the_last_admin_of_another_organization_is_not_deactivated(
+async def test_deactivating_a_member_leaves_their_other_organization_alone(
     client: httpx.AsyncClient, database: Database
 ) -> None:
-    """Deactivation is account-wide, so it must not leave another organization adminless."""
+    """Deactivation used to be account-wide (and refused when it would leave another
+    organization adminless); now it is the membership's, so the other one is untouched."""
     admin = await signed_in_as(client, database, "admin")
     other = await given_organization(database, "Other Grill")
-    their_admin = await given_user(database, other, "admin")
+    their_admin = await signed_in_as(client, database, "admin", other)
     async with database.transaction() as session:
         session.add(
             Membership(
-                user_id=their_admin.id,
+                user_id=their_admin.user.id,
                 organization_id=admin.organization.id,  # type: ignore[union-attr]
                 role="staff",
             )
         )
 
     response = await client.patch(
-        f"{USERS}/{their_admin.id}", json={"is_active": False}, headers=admin.headers
+        f"{USERS}/{their_admin.user.id}", json={"is_active": False}, headers=admin.headers
     )
 
-    assert response.status_code == 409
-    assert (await stored_user(database, their_admin.id)).is_active is True
+    assert response.status_code == 200
+    assert (await stored_user(database, their_admin.user.id)).is_active is True
+    assert (await client.get(USERS, headers=their_admin.headers)).status_code == 200
 
 
 async def test_two_admins_demoting_each_other_leave_one_admin(

@@ -4,11 +4,14 @@ Every authenticated request runs one of these: the user with their role in the r
 organization and whether their session is still alive, or the API key with its organization.
 """
 
-from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy import and_, bindparam, exists, literal_column, select
 
 from maitred.identity.models import ApiKey, RefreshToken, User
 from maitred.kit.reads import ReadQuery
 from maitred.tenancy.models import Membership, MembershipStatus, Organization
+
+# A constant of the statement, not a parameter each caller would have to pass.
+_ACTIVE = literal_column(f"'{MembershipStatus.active.value}'")
 
 _session_alive = (
     exists()
@@ -37,7 +40,7 @@ USER_IN_ORGANIZATION = ReadQuery(
         and_(
             Membership.user_id == User.id,
             Membership.organization_id == bindparam("org_a"),
-            Membership.status == MembershipStatus.active.value,
+            Membership.status == _ACTIVE,
         ),
     )
     .outerjoin(Organization, Organization.id == bindparam("org_b"))
@@ -48,7 +51,7 @@ USER_IN_ORGANIZATION = ReadQuery(
 MEMBERSHIPS_OF_USER = ReadQuery(
     select(Membership.organization_id).where(
         Membership.user_id == bindparam("user_id"),
-        Membership.status == MembershipStatus.active.value,
+        Membership.status == _ACTIVE,
     )
 )
 
