@@ -99,7 +99,7 @@ async def invitations_of(session: AsyncSession, user_id: uuid.UUID) -> list[Invi
         )
         .order_by(Membership.created_at.desc(), Membership.id)
     )
-    return [Invitation(membership, organization) for membership, organization in rows.tuples()]
+    return [Invitation(membership, organization) for membership, organization in rows.all()]
 
 
 async def _invitation(
