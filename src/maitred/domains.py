@@ -44,11 +44,14 @@ def api_routers() -> list[APIRouter]:
     from maitred.identity.api_keys_router import router as api_keys
     from maitred.identity.invitations_router import router as invitations
     from maitred.identity.mfa_router import router as mfa
+    from maitred.identity.organizations_router import public_router as tenancy_public
+    from maitred.identity.organizations_router import router as organizations
     from maitred.identity.router import facilitator_router as facilitator_auth
     from maitred.identity.router import router as auth
     from maitred.identity.users_router import router as users
     from maitred.leads.router import public_router as leads_public
     from maitred.leads.router import router as leads
+    from maitred.locations.router import router as locations
     from maitred.menu.router import router as menu
     from maitred.messaging.channels_router import router as messaging_channels
     from maitred.messaging.router import router as messages
@@ -61,9 +64,6 @@ def api_routers() -> list[APIRouter]:
     from maitred.payments.webhook_router import public_router as payments_public
     from maitred.payments.webhook_router import router as payment_webhooks
     from maitred.pricing.router import router as pricing
-    from maitred.tenancy.locations_router import router as locations
-    from maitred.tenancy.router import public_router as tenancy_public
-    from maitred.tenancy.router import router as organizations
     from maitred.waitlist.router import event_waitlist_router as event_waitlist
     from maitred.waitlist.router import router as waitlist
     from maitred.webhooks.router import router as webhooks
@@ -122,6 +122,7 @@ def import_models() -> None:
         "maitred.kit.worker",
         "maitred.kit.idempotency",
         "maitred.tenancy.models",
+        "maitred.locations.models",
         "maitred.identity.models",
         "maitred.audit.models",
         "maitred.kit.numbering",

@@ -11,9 +11,9 @@ import httpx
 from sqlalchemy import select, update
 
 from maitred.identity.models import ApiKey
-from maitred.identity.permissions import ORGANIZATION_PERMISSIONS
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
+from maitred.kit.permissions import ORGANIZATION_PERMISSIONS
 from tests.factories import Actor, given_organization, signed_in_as
 from tests.probe_router import error_of
 

@@ -22,9 +22,9 @@ from maitred.audit.models import AuditLog
 from maitred.config import Settings
 from maitred.identity import api_keys
 from maitred.identity.deps import AuthContext, requires
-from maitred.identity.permissions import permissions_for
 from maitred.identity.tokens import derive_signing_key, issue_mfa_token
 from maitred.kit.db import Database
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Membership
 from tests.factories import (

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from maitred.identity.deps import authenticate, route_permissions
-from maitred.identity.permissions import permissions_for
 from maitred.kit.db import Database
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from tests.factories import given_organization, signed_in_as
 

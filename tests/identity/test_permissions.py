@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maitred.identity.permissions import (
+from maitred.kit.permissions import (
     ORGANIZATION_PERMISSIONS,
     PLATFORM_PERMISSIONS,
     outranks,

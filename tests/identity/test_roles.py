@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from maitred.identity.permissions import ORGANIZATION_PERMISSIONS, permissions_for
 from maitred.kit.db import Database
+from maitred.kit.permissions import ORGANIZATION_PERMISSIONS, permissions_for
 from tests.factories import given_organization, signed_in_as
 from tests.probe_router import error_of
 

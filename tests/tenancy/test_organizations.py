@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from maitred.app import create_app
 from maitred.identity import api_keys
 from maitred.identity.deps import AuthContext
-from maitred.identity.permissions import permissions_for
 from maitred.kit.db import Database
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 from maitred.tenancy.models import Organization

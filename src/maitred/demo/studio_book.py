@@ -24,11 +24,11 @@ from maitred.demo.studio_plan import Seat, Slot, plan_seats
 from maitred.events import service as events_service
 from maitred.events.errors import EventFull
 from maitred.identity.deps import AuthContext
-from maitred.identity.permissions import permissions_for
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.errors import InvalidState
 from maitred.kit.pagination import PageParams
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 
 if TYPE_CHECKING:

@@ -23,9 +23,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from maitred.identity import repository
-from maitred.identity.errors import MfaSetupRequired, TenantRequired
+from maitred.identity.errors import TenantRequired
 from maitred.identity.opaque import digest
-from maitred.identity.permissions import permissions_for
 from maitred.identity.ratelimit_keys import VERIFIED_CLAIMS
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.tokens import AccessClaims
@@ -33,7 +32,9 @@ from maitred.kit.auditnote import set_actor
 from maitred.kit.clock import utcnow
 from maitred.kit.deps import database_of
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
+from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.settings import requires_mfa
 
 API_KEY_PREFIX = "mk_"

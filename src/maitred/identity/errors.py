@@ -1,6 +1,6 @@
 """Expected failures of signing in and of authorization."""
 
-from maitred.kit.errors import AppError, Forbidden, InvalidRequest, Unauthorized
+from maitred.kit.errors import AppError, InvalidRequest, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -31,16 +31,6 @@ class MfaRequired(AppError):
     status_code, code = 401, "mfa_required"
     message = "Multi-factor authentication required"
     keep_changes = True
-
-
-class MfaSetupRequired(Forbidden):
-    """The organization requires MFA for the caller's role and the caller has not turned it on."""
-
-    def __init__(self, role: str) -> None:
-        super().__init__(
-            f"This organization requires multi-factor authentication for the {role} role: "
-            "set it up with POST /api/v1/auth/mfa/setup"
-        )
 
 
 class TenantRequired(InvalidRequest):

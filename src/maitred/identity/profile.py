@@ -16,11 +16,11 @@ from maitred.identity.errors import InvalidCredentials
 from maitred.identity.models import PasswordResetToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, verify_password
-from maitred.identity.permissions import permissions_for
 from maitred.identity.sessions import AuthConfig
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships

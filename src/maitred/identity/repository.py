@@ -4,14 +4,14 @@ Every authenticated request runs one of these: the user with their role in the r
 organization and whether their session is still alive, or the API key with its organization.
 """
 
-from sqlalchemy import and_, bindparam, exists, literal_column, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, literal_column, select
 
 from maitred.identity.models import ApiKey, RefreshToken, User
 from maitred.kit.reads import ReadQuery
 from maitred.tenancy.models import Membership, MembershipStatus, Organization
 
 # A constant of the statement, not a parameter each caller would have to pass.
-_ACTIVE = literal_column(f"'{MembershipStatus.active.value}'")
+_ACTIVE: ColumnElement[str] = literal_column(f"'{MembershipStatus.active.value}'")
 
 _session_alive = (
     exists()

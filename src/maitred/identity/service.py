@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from maitred.identity.passwords import hash_password, password_problem
 from maitred.kit import crypto
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, ValidationFailed
+from maitred.kit.phones import normalize_phone as normalize_phone
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
@@ -30,17 +30,6 @@ def normalize_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise ValidationFailed(details={"email": str(exc)}) from None
-
-
-def normalize_phone(phone: str, *, region: str = "US", field: str = "phone") -> str:
-    """E.164 (API.md), reading national numbers in the organization's country."""
-    try:
-        parsed = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise ValidationFailed(details={field: "Not a valid phone number"})
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email_index(email: str) -> str:

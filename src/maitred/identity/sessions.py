@@ -26,12 +26,12 @@ from maitred.identity.errors import (
 from maitred.identity.models import RefreshToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, needs_rehash, verify_password
-from maitred.identity.permissions import permissions_for
 from maitred.identity.throttle import ThrottleRules
 from maitred.identity.tokens import TokenSigner, issue_mfa_token
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound
+from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service

@@ -24,7 +24,6 @@ from maitred.identity import api_keys, profile
 from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
 from maitred.identity.models import User
-from maitred.identity.permissions import ROLE_PERMISSIONS, outranks, permissions_for
 from maitred.identity.sessions import AuthConfig
 from maitred.kit.auditnote import record
 from maitred.kit.errors import (
@@ -35,6 +34,7 @@ from maitred.kit.errors import (
     ValidationFailed,
 )
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.permissions import ROLE_PERMISSIONS, outranks, permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service

@@ -1,5 +1,4 @@
-"""Organizations (the tenants), their locations and their members. Everything tenant-owned
-hangs here."""
+"""Organizations (the tenants) and their members. Everything tenant-owned hangs here."""
 
 import uuid
 from enum import StrEnum
@@ -8,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from maitred.kit.db import Base, Entity, TenantOwned
+from maitred.kit.db import Base, Entity
 
 
 class Organization(Entity, Base):
@@ -25,18 +24,6 @@ class Organization(Entity, Base):
     country: Mapped[str] = mapped_column(String(2), default="US")
     # Validated by tenancy/settings.py (OrganizationSettings); stored as given, defaults omitted.
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-
-class Location(TenantOwned, Base):
-    """A place the business works from (seed 004): a restaurant, a kitchen, a studio."""
-
-    __tablename__ = "locations"
-
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(Text, default="")
-    timezone: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(default=True)
 
 

@@ -11,14 +11,12 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity.errors import MfaSetupRequired
-from maitred.identity.permissions import permissions_for
 from maitred.kit.auditnote import record
 from maitred.kit.errors import (
     AlreadyExists,
@@ -28,15 +26,37 @@ from maitred.kit.errors import (
     validation_details,
 )
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships, repository
+from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, requires_mfa
 from maitred.tenancy.settings import settings_of as settings_of
 
-if TYPE_CHECKING:
-    from maitred.identity.deps import AuthContext
+
+class Caller(Protocol):
+    """What these rules need to know of the caller (identity's AuthContext is one): a user,
+    with their memberships looked up here, or an API key of one organization."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def permissions(self) -> frozenset[str]: ...
+    @property
+    def organization_id(self) -> uuid.UUID | None: ...
+    @property
+    def user_id(self) -> uuid.UUID | None: ...
+    @property
+    def is_super_admin(self) -> bool: ...
+    @property
+    def mfa_enabled(self) -> bool: ...
+    @property
+    def org_id(self) -> uuid.UUID: ...
+    @property
+    def is_user(self) -> bool: ...
+    def can(self, permission: str) -> bool: ...
 
 
 def slugify(name: str) -> str:
@@ -167,7 +187,7 @@ class Access:
 
 
 async def authorize(
-    session: AsyncSession, auth: AuthContext, id_or_slug: str, permission: str
+    session: AsyncSession, auth: Caller, id_or_slug: str, permission: str
 ) -> Access:
     """The organization if the caller holds `permission` in it. A caller whose roles grant
     `permission` nowhere: 403, before the organization is even looked up; not a member: 404
@@ -211,7 +231,7 @@ async def authorize(
 
 async def create_for(
     session: AsyncSession,
-    auth: AuthContext,
+    auth: Caller,
     *,
     self_service: bool,
     name: str,
@@ -257,7 +277,7 @@ async def create_for(
 
 async def list_visible(
     session: AsyncSession,
-    auth: AuthContext,
+    auth: Caller,
     params: PageParams,
     *,
     search: str | None,

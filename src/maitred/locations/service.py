@@ -13,13 +13,14 @@ from typing import Any, ClassVar
 from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity import service as identity_service
 from maitred.kit.auditnote import record
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.phones import normalize_phone
 from maitred.kit.repository import Repository
+from maitred.locations.models import Location
 from maitred.tenancy import service as tenancy_service
-from maitred.tenancy.models import Location, Organization
+from maitred.tenancy.models import Organization
 
 SORTABLE = {"name": func.lower(Location.name), "created_at": Location.created_at}
 _NULLABLE = frozenset({"timezone", "phone"})
@@ -63,7 +64,7 @@ def read(location: Location, organization: Organization) -> dict[str, Any]:
 def _phone(phone: str | None, organization: Organization) -> str | None:
     if phone is None or not phone.strip():
         return None
-    return identity_service.normalize_phone(phone, region=organization.country)
+    return normalize_phone(phone, region=organization.country)
 
 
 async def list_locations(

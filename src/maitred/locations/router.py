@@ -9,8 +9,8 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
-from maitred.tenancy import locations as locations_service
-from maitred.tenancy.schemas import LocationCreate, LocationRead, LocationUpdate
+from maitred.locations import service as locations_service
+from maitred.locations.schemas import LocationCreate, LocationRead, LocationUpdate
 
 router = APIRouter(prefix="/locations", tags=["locations"])
 

@@ -1,5 +1,9 @@
 """/organizations (and seed 003's /projects): the businesses a caller belongs to.
 
+Served by identity, which knows the caller, while the rules and the memberships are tenancy's
+(tenancy/service.py, tenancy/memberships.py): tenancy never imports identity, so authentication
+can read organizations and memberships without an import cycle.
+
 The organization in the path may differ from the one the request's token or X-Tenant-ID is for,
 so these routes check the caller's role in the path's organization (`organization_permission`)
 instead of `requires(...)`, which checks the request's organization.

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
-from maitred.tenancy import locations as locations_service
+from maitred.locations import service as locations_service
+from maitred.locations.models import Location
 from maitred.tenancy import service as tenancy_service
-from maitred.tenancy.models import Location, Organization
+from maitred.tenancy.models import Organization
 from tests.factories import Actor, given_organization, signed_in_as
 from tests.probe_router import error_of
 

@@ -1,0 +1,1 @@
+"""Locations (seed 004): the places an organization works from."""
