@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from maitred.identity import users
+from maitred.identity import members, users
 from maitred.identity.deps import AuthContext, auth_config_of, requires
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.user_schemas import (
@@ -42,7 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _created(member: users.Member, invited: bool) -> dict[str, Any]:
+def _created(member: members.Member, invited: bool) -> dict[str, Any]:
     return {**member.read(), "invitation_sent": invited}
 
 
@@ -61,7 +61,7 @@ async def list_users(
     order: Annotated[str | None, Query(description="asc or desc")] = None,
 ) -> Any:
     """The members of the current organization, pending invitations included (`status`)."""
-    members, info = await users.list_members(
+    found, info = await members.list_members(
         db,
         auth,
         pagination,
@@ -72,7 +72,7 @@ async def list_users(
         sort=sort,
         order=order,
     )
-    return {"items": [m.read() for m in members], "pagination": info}
+    return {"items": [m.read() for m in found], "pagination": info}
 
 
 @router.post("/users", status_code=201, response_model=UserCreated, responses=ERRORS)
@@ -96,7 +96,7 @@ async def create_user(body: UserCreate, auth: Writers, db: DbSession, config: Co
 
 @router.get("/users/{user_id}", response_model=MemberRead, responses=ERRORS)
 async def get_user(user_id: uuid.UUID, auth: Readers, db: DbSession) -> Any:
-    return (await users.get_member(db, auth, user_id)).read()
+    return (await members.get_member(db, auth, user_id)).read()
 
 
 @router.put("/users/{user_id}", response_model=MemberRead, responses=ERRORS)
@@ -130,8 +130,8 @@ async def list_members(
     organization_id: uuid.UUID, auth: Readers, db: DbSession, pagination: Pagination
 ) -> Any:
     _current(auth, organization_id)
-    members, info = await users.list_members(db, auth, pagination)
-    return {"items": [m.read() for m in members], "pagination": info}
+    found, info = await members.list_members(db, auth, pagination)
+    return {"items": [m.read() for m in found], "pagination": info}
 
 
 @router.post(
@@ -154,7 +154,7 @@ async def get_member(
     organization_id: uuid.UUID, user_id: uuid.UUID, auth: Readers, db: DbSession
 ) -> Any:
     _current(auth, organization_id)
-    return (await users.get_member(db, auth, user_id)).read()
+    return (await members.get_member(db, auth, user_id)).read()
 
 
 @router.patch(

@@ -11,7 +11,7 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
@@ -30,33 +30,11 @@ from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships, repository
+from maitred.tenancy.caller import Caller
 from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, requires_mfa
 from maitred.tenancy.settings import settings_of as settings_of
-
-
-class Caller(Protocol):
-    """What these rules need to know of the caller (identity's AuthContext is one): a user,
-    with their memberships looked up here, or an API key of one organization."""
-
-    @property
-    def role(self) -> str: ...
-    @property
-    def permissions(self) -> frozenset[str]: ...
-    @property
-    def organization_id(self) -> uuid.UUID | None: ...
-    @property
-    def user_id(self) -> uuid.UUID | None: ...
-    @property
-    def is_super_admin(self) -> bool: ...
-    @property
-    def mfa_enabled(self) -> bool: ...
-    @property
-    def org_id(self) -> uuid.UUID: ...
-    @property
-    def is_user(self) -> bool: ...
-    def can(self, permission: str) -> bool: ...
 
 
 def slugify(name: str) -> str:
