@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.models import Customer
-from maitred.customers.records import email_index
 from maitred.customers.repository import CustomerRepository, briefs_query
-from maitred.identity import service as identity_service
 from maitred.kit.reads import ReadPool
 
 
@@ -56,18 +54,7 @@ async def briefs_read(
 async def for_user(
     session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
 ) -> CustomerBrief | None:
-    """A signed-in customer's record: linked to the account, else found by its email and
-    linked from then on."""
-    repository = CustomerRepository(session, organization_id)
-    linked = await repository.by_user(user_id)
-    if linked is not None:
-        return brief_of(linked)
-    user = await identity_service.get_user(session, user_id)
-    if user is None:
-        return None
-    found = await repository.by_email_index(email_index(user.email))
-    if found is None or found.erased_at is not None or found.user_id is not None:
-        return None
-    found.user_id = user_id
-    await session.flush()
-    return brief_of(found)
+    """A signed-in customer's record: the one linked to the account, read only (links are made
+    by verification, customers/accounts.py, never on a read)."""
+    linked = await CustomerRepository(session, organization_id).by_user(user_id)
+    return None if linked is None else brief_of(linked)

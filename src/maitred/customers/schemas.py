@@ -96,3 +96,22 @@ class CustomerRead(BaseModel):
     erased_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class EmailVerificationConfirm(Input):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class PhoneVerificationConfirm(Input):
+    code: str = Field(min_length=4, max_length=12, examples=["123456"])
+
+
+class VerificationAsked(BaseModel):
+    message: str
+
+
+class VerificationDone(BaseModel):
+    message: str
+    verified: Literal["email", "phone"]
+    # The customer record the account reaches now in the organization asked from, if any.
+    customer_id: uuid.UUID | None

@@ -91,6 +91,12 @@ async def create_user(
     return user
 
 
+async def mark_email_verified(session: AsyncSession, user: User) -> None:
+    """The account holder proved the mailbox (a link sent to it came back)."""
+    user.email_verified = True
+    await session.flush()
+
+
 async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Membership]:
     return (
         await session.scalars(
