@@ -184,8 +184,8 @@ class Verifications:
         proof.user_id = self.user_id
         self.session.add(proof)
 
-    def _own(self, channel: str) -> Select[tuple[ContactVerification]]:
-        statement: Select[tuple[ContactVerification]] = select(ContactVerification).where(
+    def _own(self, channel: str) -> Select[Any]:
+        statement: Select[Any] = select(ContactVerification).where(
             ContactVerification.user_id == self.user_id, ContactVerification.channel == channel
         )
         return statement
