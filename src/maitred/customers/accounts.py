@@ -13,6 +13,7 @@ from maitred.customers.briefs import CustomerBrief, brief_of
 from maitred.customers.models import Customer
 from maitred.customers.records import announce_created, email_index, insert_new, phone_index
 from maitred.customers.repository import CustomerRepository, Verifications
+from maitred.identity import service as identity_service
 from maitred.kit.auditnote import record
 from maitred.kit.errors import AlreadyExists, Forbidden
 
@@ -39,6 +40,24 @@ async def verified_indexes(session: AsyncSession, user: User) -> tuple[str | Non
     ):
         by_phone = phone_index(user.phone)
     return by_email, by_phone
+
+
+async def for_user(
+    session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
+) -> CustomerBrief | None:
+    """A signed-in customer's record, read only: the one linked to the account, else the
+    unlinked customer with the account's verified email (linked at its next write)."""
+    repository = CustomerRepository(session, organization_id)
+    linked = await repository.by_user(user_id)
+    if linked is not None:
+        return brief_of(linked)
+    user = await identity_service.get_user(session, user_id)
+    if user is None or not user.email_verified:
+        return None
+    found = await repository.by_email_index(email_index(user.email))
+    if found is None or found.user_id is not None or found.erased_at is not None:
+        return None
+    return brief_of(found)
 
 
 async def link_verified(

@@ -1,5 +1,5 @@
 """A customer in brief (id, name, email, phone): what other domains show next to a booking or a
-lead, read one at a time, for a page of a list, or for the signed-in customer."""
+lead, read one at a time or for a page of a list."""
 
 from __future__ import annotations
 
@@ -49,12 +49,3 @@ async def briefs_read(
     values = {f"id_{i}": customer_id for i, customer_id in enumerate(wanted)}
     rows = await reads.all(briefs_query(len(wanted)), organization_id=organization_id, **values)
     return {r["id"]: CustomerBrief(r["id"], r["name"], r["email"], r["phone"]) for r in rows}
-
-
-async def for_user(
-    session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
-) -> CustomerBrief | None:
-    """A signed-in customer's record: the one linked to the account, read only (links are made
-    by verification, customers/accounts.py, never on a read)."""
-    linked = await CustomerRepository(session, organization_id).by_user(user_id)
-    return None if linked is None else brief_of(linked)

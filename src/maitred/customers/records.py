@@ -56,6 +56,7 @@ def read(customer: Customer, figures: stats.BookingStats) -> dict[str, Any]:
         "total_spent": figures.total_spent,
         "upcoming_bookings": figures.upcoming_bookings,
         "last_booking_date": figures.last_booking_date,
+        "possible_duplicate_of": customer.possible_duplicate_of,
         "erased_at": customer.erased_at,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,

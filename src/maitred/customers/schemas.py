@@ -93,6 +93,8 @@ class CustomerRead(BaseModel):
     total_spent: Money
     upcoming_bookings: int
     last_booking_date: date | None
+    # The customer this record probably is (a form that shared only their phone), until merged.
+    possible_duplicate_of: uuid.UUID | None = None
     erased_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -115,3 +117,12 @@ class VerificationDone(BaseModel):
     verified: Literal["email", "phone"]
     # The customer record the account reaches now in the organization asked from, if any.
     customer_id: uuid.UUID | None
+
+
+class CustomerMerge(Input):
+    into: uuid.UUID = Field(description="The customer that stays; this one is merged into it")
+
+
+class PossibleDuplicate(BaseModel):
+    customer: CustomerRead
+    possible_duplicate_of: CustomerRead | None

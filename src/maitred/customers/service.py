@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import stats
 from maitred.customers.accounts import VerificationRequired as VerificationRequired
+from maitred.customers.accounts import for_user as for_user
 from maitred.customers.accounts import link_verified as link_verified
 from maitred.customers.accounts import own_or_create as own_or_create
 from maitred.customers.briefs import CustomerBrief as CustomerBrief
@@ -25,7 +26,6 @@ from maitred.customers.briefs import brief as brief
 from maitred.customers.briefs import brief_of
 from maitred.customers.briefs import briefs as briefs
 from maitred.customers.briefs import briefs_read as briefs_read
-from maitred.customers.briefs import for_user as for_user
 from maitred.customers.models import ContactConsent, Customer
 from maitred.customers.records import (
     announce_created,
