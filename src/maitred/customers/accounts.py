@@ -70,9 +70,12 @@ async def link_verified(
     if linked is not None:
         return brief_of(linked)
     by_email, by_phone = await verified_indexes(session, user)
+    # Any record of the proven email; by phone only the customer's own record, not one a
+    # visitor typed that phone into (a possible duplicate is someone else until merged).
+    by_phone_record = await repository.by_phone_index(by_phone) if by_phone else None
     candidates = [
         *(await repository.all_by_email_index(by_email) if by_email else []),
-        *(await repository.all_by_phone_index(by_phone) if by_phone else []),
+        *([by_phone_record] if by_phone_record is not None else []),
     ]
     found = next((c for c in candidates if c.user_id is None), None)
     if found is None:
