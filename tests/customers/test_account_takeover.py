@@ -41,14 +41,26 @@ async def given_victim(client: httpx.AsyncClient, database: Database) -> tuple[B
 async def register(
     client: httpx.AsyncClient, book: Book, *, email: str, phone: str | None = None
 ) -> Actor:
+    response = await sign_up(client, book, email=email, phone=phone)
+    assert response.status_code == 201, response.text
+    tokens = await sign_in(client, email, PASSWORD)
+    return Actor(None, book.organization, tokens)  # type: ignore[arg-type]
+
+
+async def sign_up(
+    client: httpx.AsyncClient, book: Book, *, email: str, phone: str | None = None
+) -> httpx.Response:
     body: dict[str, Any] = {"email": email, "password": PASSWORD, "full_name": "Sam Stranger"}
     if phone:
         body["phone"] = phone
     headers = {"X-Tenant-ID": str(book.organization.id)}
-    response = await client.post("/api/v1/auth/register", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    tokens = await sign_in(client, email, PASSWORD)
-    return Actor(None, book.organization, tokens)  # type: ignore[arg-type]
+    return await client.post("/api/v1/auth/register", json=body, headers=headers)
+
+
+def _shape(response: httpx.Response) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = response.json()
+    user = {k: v for k, v in body["user"].items() if k not in ("id", "email", "created_at")}
+    return response.status_code, {**body, "user": user}
 
 
 async def linked_customers(database: Database) -> list[tuple[str, object]]:
@@ -112,7 +124,9 @@ async def test_signing_up_with_a_customers_email_reaches_none_of_their_bookings(
 ) -> None:
     book, staff, booking = await given_victim(client, database)
 
-    stranger = await register(client, book, email="liz@example.com")
+    with_customer = await sign_up(client, book, email="liz@example.com")
+    nobodys = await sign_up(client, book, email="nobody@example.net")
+    stranger = Actor(None, book.organization, await sign_in(client, "liz@example.com", PASSWORD))  # type: ignore[arg-type]
     results = await attack(client, stranger, booking)
     booking_as_them = await client.post(
         "/api/v1/bookings",
@@ -123,6 +137,8 @@ async def test_signing_up_with_a_customers_email_reaches_none_of_their_bookings(
     assert results == DENIED
     assert booking_as_them.status_code == 403
     assert "Confirm your email address" in error_of(booking_as_them)["message"]
+    # Signing up answers alike whether or not a customer has the email.
+    assert _shape(with_customer) == _shape(nobodys)
     await assert_untouched(client, staff, booking, database)
 
 
@@ -298,3 +314,19 @@ async def _row_counts(database: Database) -> tuple[int, int]:
         customers = await session.scalar(select(func.count()).select_from(Customer))
         proofs = await session.scalar(select(func.count()).select_from(ContactVerification))
         return int(customers or 0), int(proofs or 0)
+
+
+async def test_codes_are_sent_five_times_an_hour_at_most(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book, _, _ = await given_victim(client, database)
+    stranger = await register(client, book, email="sam@example.net", phone="916-555-0177")
+
+    asked = [
+        await client.post("/api/v1/auth/verify-phone/request", headers=stranger.headers)
+        for _ in range(6)
+    ]
+
+    assert [a.status_code for a in asked] == [202] * 5 + [429]
+    assert asked[-1].headers["Retry-After"] == "3600"
+    assert len(await sent_messages(database, template="verify_phone")) == 5
