@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "d4cde5525ed2"
 down_revision: str | None = "88fe4f5d9dad"
 branch_labels: str | Sequence[str] | None = None

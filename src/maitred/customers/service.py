@@ -3,7 +3,8 @@
 Email and phone are encrypted at rest and matched through blind indexes, so "the same person"
 is decided by exact normalized address: an email names its customer, a phone only with the same
 name (another name or email under a known phone is a new customer kept apart as a possible
-duplicate, customers/merge.py). The unique indexes make that hold under concurrency. Erasure blanks the person but keeps the row, so bookings and money stay in the books.
+duplicate, customers/merge.py). The unique indexes make that hold under concurrency. Erasure
+blanks the person but keeps the row, so bookings and money stay in the books.
 """
 
 from __future__ import annotations
