@@ -42,11 +42,17 @@ async def given_user(
     password: str | None = PASSWORD,
     full_name: str = "Pat Example",
     super_admin: bool = False,
+    email_verified: bool = True,
 ) -> User:
+    """An established account: its email proven unless `email_verified=False`."""
     email = email or f"{Role(role).value}{next(_numbers)}@hibachi.example"
     async with database.transaction() as session:
         user = await identity_service.create_user(
-            session, email=email, password=password, full_name=full_name
+            session,
+            email=email,
+            password=password,
+            full_name=full_name,
+            email_verified=email_verified,
         )
         user.is_super_admin = super_admin
         if organization is not None and role != Role.super_admin:

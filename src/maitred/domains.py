@@ -39,6 +39,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.crm.router import notify_alias_router as crm_notify_alias
     from maitred.crm.router import router as crm
     from maitred.customers.router import router as customers
+    from maitred.customers.verification_router import router as contact_verification
     from maitred.events.router import facilitators_router as facilitators
     from maitred.events.router import router as events
     from maitred.identity.api_keys_router import router as api_keys
@@ -72,6 +73,7 @@ def api_routers() -> list[APIRouter]:
         auth,
         invitations,
         mfa,
+        contact_verification,
         facilitator_auth,
         users,
         api_keys,

@@ -63,6 +63,7 @@ async def test_seed_000s_create_body_answers_seed_001s_detail(
         "total_spent": 0.0,
         "upcoming_bookings": 0,
         "last_booking_date": None,
+        "possible_duplicate_of": None,
         "erased_at": None,
     }
 

@@ -28,7 +28,7 @@ from maitred.identity.models import User
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from tests.conftest import make_settings
-from tests.factories import bearer, given_organization, given_user, sign_in
+from tests.factories import PASSWORD, bearer, given_organization, given_user, sign_in
 from tests.probe_router import error_of
 
 CLIENT_ID = "test-client.apps.googleusercontent.com"
@@ -284,3 +284,26 @@ async def test_google_sign_in_not_configured_says_so(
     assert google.fetches == 0
     async with database.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(User)) == 0
+
+
+async def test_google_takes_an_unproven_account_from_whoever_chose_its_password(
+    google_client: httpx.AsyncClient, database: Database, google: FakeGoogle
+) -> None:
+    """Pre-hijacking: someone signs up with another person's address and a password of theirs;
+    when the address's holder signs in with Google, that password and its sessions stop."""
+    org = await given_organization(database)
+    squatter = await given_user(
+        database, org, Role.customer, email="sam.guest@gmail.example", email_verified=False
+    )
+    before = await sign_in(google_client, squatter.email)
+
+    holder = await google_client.post(GOOGLE_LOGIN, json={"token": google.token()})
+    password_again = await google_client.post(
+        "/api/v1/auth/login", json={"email": squatter.email, "password": PASSWORD}
+    )
+    old_session = await google_client.get("/api/v1/auth/me", headers=bearer(before))
+
+    assert holder.status_code == 200
+    assert holder.json()["user"]["email_verified"] is True
+    assert password_again.status_code == 401
+    assert old_session.status_code == 401

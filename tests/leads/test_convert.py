@@ -145,9 +145,12 @@ async def test_conversion_without_a_booking(client: httpx.AsyncClient, database:
     ]
 
 
-async def test_an_existing_customer_is_reused_by_email_or_phone(
+async def test_an_existing_customer_is_reused_by_email_or_by_phone_and_name(
     client: httpx.AsyncClient, database: Database
 ) -> None:
+    """A lead is what a visitor typed: it is filed under the customer with its email, or with
+    its phone and name, and changes nothing stored; a phone under another name is someone else,
+    a new customer marked as a possible duplicate for staff to merge."""
     staff = await signed_in_as(client, database, Role.staff)
     by_email = await client.post(
         "/api/v1/customers",
@@ -160,18 +163,24 @@ async def test_an_existing_customer_is_reused_by_email_or_phone(
         headers=staff.headers,
     )
     first = await submit(client, staff.organization, phone="916-555-0123")
-    second = await submit(client, staff.organization, phone="(916) 555-0177", email=None)
+    second = await submit(
+        client, staff.organization, name="Jane", phone="(916) 555-0177", email=None
+    )
+    third = await submit(client, staff.organization, phone="(916) 555-0177", email=None)
 
     one = await convert(client, staff, first, {"create_booking": False})
     two = await convert(client, staff, second, {"create_booking": False})
+    three = await convert(client, staff, third, {"create_booking": False})
 
     assert one.json()["customer_id"] == by_email.json()["id"]
     assert two.json()["customer_id"] == by_phone.json()["id"]
-    customers = await customers_of(client, staff)
-    assert len(customers) == 2
-    # The phone the customer lacked is filled in from the lead.
-    johnny = next(c for c in customers if c["id"] == by_email.json()["id"])
-    assert (johnny["name"], johnny["phone"]) == ("Johnny D", "+19165550123")
+    customers = {c["id"]: c for c in await customers_of(client, staff)}
+    assert len(customers) == 3
+    johnny = customers[by_email.json()["id"]]
+    assert (johnny["name"], johnny["phone"]) == ("Johnny D", None)
+    john = customers[three.json()["customer_id"]]
+    assert (john["name"], john["phone"]) == ("John Doe", "+19165550177")
+    assert john["possible_duplicate_of"] == by_phone.json()["id"]
 
 
 async def test_bad_conversion_requests_change_nothing(

@@ -1,5 +1,5 @@
 """A customer in brief (id, name, email, phone): what other domains show next to a booking or a
-lead, read one at a time, for a page of a list, or for the signed-in customer."""
+lead, read one at a time or for a page of a list."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.models import Customer
-from maitred.customers.records import email_index
 from maitred.customers.repository import CustomerRepository, briefs_query
-from maitred.identity import service as identity_service
 from maitred.kit.reads import ReadPool
 
 
@@ -51,23 +49,3 @@ async def briefs_read(
     values = {f"id_{i}": customer_id for i, customer_id in enumerate(wanted)}
     rows = await reads.all(briefs_query(len(wanted)), organization_id=organization_id, **values)
     return {r["id"]: CustomerBrief(r["id"], r["name"], r["email"], r["phone"]) for r in rows}
-
-
-async def for_user(
-    session: AsyncSession, *, organization_id: uuid.UUID, user_id: uuid.UUID
-) -> CustomerBrief | None:
-    """A signed-in customer's record: linked to the account, else found by its email and
-    linked from then on."""
-    repository = CustomerRepository(session, organization_id)
-    linked = await repository.by_user(user_id)
-    if linked is not None:
-        return brief_of(linked)
-    user = await identity_service.get_user(session, user_id)
-    if user is None:
-        return None
-    found = await repository.by_email_index(email_index(user.email))
-    if found is None or found.erased_at is not None or found.user_id is not None:
-        return None
-    found.user_id = user_id
-    await session.flush()
-    return brief_of(found)

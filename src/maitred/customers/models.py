@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
@@ -21,9 +21,24 @@ class Customer(TenantOwned, Base):
     __tablename__ = "customers"
     __table_args__ = (
         # One customer per email and per phone in an organization: finding the existing one
-        # instead of making a duplicate is safe under concurrency.
-        UniqueConstraint("organization_id", "email_index"),
-        UniqueConstraint("organization_id", "phone_index"),
+        # instead of making a duplicate is safe under concurrency. A record kept apart as a
+        # possible duplicate (a form that shared only a phone) may share them until merged.
+        Index(
+            "uq_customers_org_email",
+            "organization_id",
+            "email_index",
+            unique=True,
+            sqlite_where=text("possible_duplicate_of IS NULL"),
+            postgresql_where=text("possible_duplicate_of IS NULL"),
+        ),
+        Index(
+            "uq_customers_org_phone",
+            "organization_id",
+            "phone_index",
+            unique=True,
+            sqlite_where=text("possible_duplicate_of IS NULL"),
+            postgresql_where=text("possible_duplicate_of IS NULL"),
+        ),
         Index("ix_customers_org_name", "organization_id", "name"),
         Index("ix_customers_org_tier", "organization_id", "loyalty_tier"),
     )
@@ -41,11 +56,36 @@ class Customer(TenantOwned, Base):
     source: Mapped[str] = mapped_column(String(50), default="admin")
     loyalty_tier: Mapped[str] = mapped_column(String(32), default="bronze")
     loyalty_points: Mapped[int] = mapped_column(default=0)
-    # The signed-in account of this customer (role customer), when there is one.
+    # The signed-in account of this customer (role customer), when there is one: set only
+    # once the account proved it holds this email or phone (customers/verification.py).
     user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The customer a public form probably meant (same phone, another name or email): kept
+    # apart until staff merge the two (customers/merge.py) or not.
+    possible_duplicate_of: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
     erased_at: Mapped[datetime | None]
+
+
+class ContactVerification(TenantOwned, Base):
+    """A signed-in account proving it holds an email (a single-use link) or a phone (a six-digit
+    code): only the secret's hash is kept; it expires, and a code allows a few attempts.
+    `verified_at` marks the address (its blind index) as the account's own from then on; the
+    organization is where it was asked for, whose customer record it links."""
+
+    __tablename__ = "contact_verifications"
+    __table_args__ = (Index("ix_contact_verifications_user", "user_id", "channel"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))  # email, phone
+    address_index: Mapped[str] = mapped_column(String(64))
+    secret_hash: Mapped[str] = mapped_column(String(64), index=True)
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
 
 
 class ContactConsent(TenantOwned, Base):

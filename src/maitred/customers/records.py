@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from maitred.customers import stats
 from maitred.customers.models import Customer
+from maitred.customers.repository import CustomerRepository
 from maitred.identity import service as identity_service
-from maitred.kit import crypto
+from maitred.kit import crypto, outbox
+from maitred.kit.auditnote import record
 from maitred.kit.errors import ValidationFailed
 
 
@@ -51,6 +56,7 @@ def read(customer: Customer, figures: stats.BookingStats) -> dict[str, Any]:
         "total_spent": figures.total_spent,
         "upcoming_bookings": figures.upcoming_bookings,
         "last_booking_date": figures.last_booking_date,
+        "possible_duplicate_of": customer.possible_duplicate_of,
         "erased_at": customer.erased_at,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
@@ -115,3 +121,32 @@ def search_terms(search: str | None, *, region: str) -> tuple[str | None, str | 
     except ValidationFailed:
         pass
     return text, email, phone
+
+
+async def insert_new(
+    session: AsyncSession, repository: CustomerRepository, customer: Customer
+) -> bool:
+    """False when a concurrent insert took the email or phone first (the unique indexes)."""
+    try:
+        async with session.begin_nested():
+            repository.add(customer)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def announce_created(session: AsyncSession, customer: Customer, *, source: str) -> None:
+    await outbox.emit(
+        session,
+        "customer.created",
+        organization_id=customer.organization_id,
+        customer_id=customer.id,
+    )
+    record(
+        "customer.created",
+        resource_type="customer",
+        resource_id=customer.id,
+        organization_id=customer.organization_id,
+        changes={"source": source},
+    )

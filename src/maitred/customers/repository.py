@@ -5,14 +5,20 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, Uuid, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.customers.models import ContactConsent, Customer, DroppedSubmission
+from maitred.customers.models import (
+    ContactConsent,
+    ContactVerification,
+    Customer,
+    DroppedSubmission,
+)
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository, escape_like
@@ -41,17 +47,41 @@ class CustomerRepository(Repository[Customer]):
         )
         return found
 
+    def primary(self) -> Select[tuple[Customer]]:
+        """Records that are not kept apart as a possible duplicate: the one per email or phone."""
+        return self.scoped().where(Customer.possible_duplicate_of.is_(None))
+
     async def by_email_index(self, index: str) -> Customer | None:
         found: Customer | None = await self.session.scalar(
-            self.scoped().where(Customer.email_index == index)
+            self.primary().where(Customer.email_index == index)
         )
         return found
 
     async def by_phone_index(self, index: str) -> Customer | None:
         found: Customer | None = await self.session.scalar(
-            self.scoped().where(Customer.phone_index == index)
+            self.primary().where(Customer.phone_index == index)
         )
         return found
+
+    async def all_by_email_index(self, index: str) -> Sequence[Customer]:
+        """The record of this email first, then any kept apart as possible duplicates."""
+        return await self.all(self._sharing(Customer.email_index == index))
+
+    async def all_by_phone_index(self, index: str) -> Sequence[Customer]:
+        """The record of this phone first, then any kept apart as possible duplicates."""
+        return await self.all(self._sharing(Customer.phone_index == index))
+
+    def _sharing(self, condition: ColumnElement[bool]) -> Select[tuple[Customer]]:
+        return (
+            self.scoped()
+            .where(condition, Customer.erased_at.is_(None))
+            .order_by(Customer.possible_duplicate_of.is_not(None), Customer.created_at)
+        )
+
+    def possible_duplicates(self) -> Select[tuple[Customer]]:
+        return self.scoped().where(
+            Customer.possible_duplicate_of.is_not(None), Customer.erased_at.is_(None)
+        )
 
     async def by_user(self, user_id: uuid.UUID) -> Customer | None:
         found: Customer | None = await self.session.scalar(
@@ -141,3 +171,62 @@ class DroppedSubmissions(Repository[DroppedSubmission]):
             .where(DroppedSubmission.form == form, DroppedSubmission.day >= since)
         )
         return int(value or 0)
+
+
+class Verifications:
+    """Proofs of one account's email or phone, in whichever organization they were asked from
+    (an address is the account's or not wherever it signs in); scoped to the user."""
+
+    def __init__(self, session: AsyncSession, user_id: uuid.UUID) -> None:
+        self.session, self.user_id = session, user_id
+
+    def add(self, proof: ContactVerification) -> None:
+        proof.user_id = self.user_id
+        self.session.add(proof)
+
+    def _own(self, channel: str) -> Select[Any]:
+        statement: Select[Any] = select(ContactVerification).where(
+            ContactVerification.user_id == self.user_id, ContactVerification.channel == channel
+        )
+        return statement
+
+    async def by_secret(self, channel: str, secret_hash: str) -> ContactVerification | None:
+        found: ContactVerification | None = await self.session.scalar(
+            self._own(channel)
+            .where(ContactVerification.secret_hash == secret_hash)
+            .with_for_update()
+        )
+        return found
+
+    async def latest_open(self, channel: str, address_index: str) -> ContactVerification | None:
+        found: ContactVerification | None = await self.session.scalar(
+            self._own(channel)
+            .where(
+                ContactVerification.address_index == address_index,
+                ContactVerification.used_at.is_(None),
+            )
+            .order_by(ContactVerification.created_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        return found
+
+    async def asked_since(self, channel: str, since: datetime) -> int:
+        count = await self.session.scalar(
+            self._own(channel)
+            .with_only_columns(func.count())
+            .where(ContactVerification.created_at >= since)
+        )
+        return int(count or 0)
+
+    async def is_verified(self, channel: str, address_index: str) -> bool:
+        found = await self.session.scalar(
+            self._own(channel)
+            .with_only_columns(ContactVerification.id)
+            .where(
+                ContactVerification.address_index == address_index,
+                ContactVerification.verified_at.is_not(None),
+            )
+            .limit(1)
+        )
+        return found is not None

@@ -5,8 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from maitred.customers import merge
 from maitred.customers import service as customers_service
-from maitred.customers.schemas import CustomerCreate, CustomerRead, CustomerUpdate
+from maitred.customers.schemas import (
+    CustomerCreate,
+    CustomerMerge,
+    CustomerRead,
+    CustomerUpdate,
+    PossibleDuplicate,
+)
 from maitred.identity.deps import AuthContext, authenticate, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
@@ -76,6 +83,34 @@ async def create_customer(body: CustomerCreate, auth: Writer, db: DbSession) -> 
     """An email or phone another customer already has is a 409 naming the field."""
     return await customers_service.create_customer(
         db, organization_id=auth.org_id, fields=body.model_dump(exclude_unset=True)
+    )
+
+
+@router.get("/duplicates", response_model=Page[PossibleDuplicate], responses=ERRORS)
+async def list_possible_duplicates(
+    auth: Reader, db: DbSession, pagination: Pagination
+) -> dict[str, Any]:
+    """Customers made from a form that shared only a phone with another customer (under another
+    name or email), each beside that customer: merge them with POST /customers/{id}/merge."""
+    items, info = await merge.possible_duplicates(
+        db, organization_id=auth.org_id, params=pagination
+    )
+    return {"items": items, "pagination": info}
+
+
+@router.post(
+    "/{customer_id}/merge",
+    response_model=CustomerRead,
+    responses={**WRITE_ERRORS, 422: {"model": ErrorBody, "description": "Merged into itself"}},
+)
+async def merge_customer(
+    customer_id: uuid.UUID, body: CustomerMerge, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Moves everything of this customer (bookings, payments, leads, messages, waitlist places,
+    CRM records, consents) to `into`, which keeps its details and gains those it lacked; this
+    customer is then deleted. Answers the surviving customer."""
+    return await merge.merge(
+        db, organization_id=auth.org_id, customer_id=customer_id, into=body.into
     )
 
 

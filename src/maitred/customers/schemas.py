@@ -93,6 +93,36 @@ class CustomerRead(BaseModel):
     total_spent: Money
     upcoming_bookings: int
     last_booking_date: date | None
+    # The customer this record probably is (a form that shared only their phone), until merged.
+    possible_duplicate_of: uuid.UUID | None = None
     erased_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class EmailVerificationConfirm(Input):
+    token: str = Field(min_length=1, max_length=200)
+
+
+class PhoneVerificationConfirm(Input):
+    code: str = Field(min_length=4, max_length=12, examples=["123456"])
+
+
+class VerificationAsked(BaseModel):
+    message: str
+
+
+class VerificationDone(BaseModel):
+    message: str
+    verified: Literal["email", "phone"]
+    # The customer record the account reaches now in the organization asked from, if any.
+    customer_id: uuid.UUID | None
+
+
+class CustomerMerge(Input):
+    into: uuid.UUID = Field(description="The customer that stays; this one is merged into it")
+
+
+class PossibleDuplicate(BaseModel):
+    customer: CustomerRead
+    possible_duplicate_of: CustomerRead | None

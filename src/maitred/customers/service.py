@@ -1,8 +1,10 @@
 """Customers: the people the business cooks for, found again by email or phone.
 
 Email and phone are encrypted at rest and matched through blind indexes, so "the same person"
-is decided by exact normalized address; the unique indexes make that hold under concurrency.
-Erasure blanks the person but keeps the row, so bookings and money stay in the books.
+is decided by exact normalized address: an email names its customer, a phone only with the same
+name (another name or email under a known phone is a new customer kept apart as a possible
+duplicate, customers/merge.py). The unique indexes make that hold under concurrency. Erasure
+blanks the person but keeps the row, so bookings and money stay in the books.
 """
 
 from __future__ import annotations
@@ -14,28 +16,31 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import stats
+from maitred.customers.accounts import VerificationRequired as VerificationRequired
+from maitred.customers.accounts import for_user as for_user
+from maitred.customers.accounts import link_verified as link_verified
+from maitred.customers.accounts import own_or_create as own_or_create
 from maitred.customers.briefs import CustomerBrief as CustomerBrief
 from maitred.customers.briefs import brief as brief
 from maitred.customers.briefs import brief_of
 from maitred.customers.briefs import briefs as briefs
 from maitred.customers.briefs import briefs_read as briefs_read
-from maitred.customers.briefs import for_user as for_user
 from maitred.customers.models import ContactConsent, Customer
 from maitred.customers.records import (
+    announce_created,
     consent_index,
     email_index,
     flatten,
+    insert_new,
     normalized_contact,
     phone_index,
     read,
 )
 from maitred.customers.records import search_terms as search_terms
 from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
-from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
@@ -79,35 +84,6 @@ async def _refuse_duplicates(
         )
 
 
-async def _insert(
-    session: AsyncSession, repository: CustomerRepository, customer: Customer
-) -> bool:
-    """False when a concurrent insert took the email or phone first (the unique indexes)."""
-    try:
-        async with session.begin_nested():
-            repository.add(customer)
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
-async def _created(session: AsyncSession, customer: Customer, *, source: str) -> None:
-    await outbox.emit(
-        session,
-        "customer.created",
-        organization_id=customer.organization_id,
-        customer_id=customer.id,
-    )
-    record(
-        "customer.created",
-        resource_type="customer",
-        resource_id=customer.id,
-        organization_id=customer.organization_id,
-        changes={"source": source},
-    )
-
-
 async def create_customer(
     session: AsyncSession,
     *,
@@ -136,10 +112,10 @@ async def create_customer(
         notes=(flat.get("notes") or "").strip(),
         source=source,
     )
-    if not await _insert(session, repository, customer):
+    if not await insert_new(session, repository, customer):
         await _refuse_duplicates(repository, email=email, phone=phone)
         raise AlreadyExists("A customer with this email or phone already exists")
-    await _created(session, customer, source=source)
+    await announce_created(session, customer, source=source)
     return read(customer, stats.NO_BOOKINGS)
 
 
@@ -265,19 +241,25 @@ async def find_or_create(
     phone: str | None,
     address: dict[str, Any] | None = None,
     source: str = "admin",
-    user_id: uuid.UUID | None = None,
+    trusted: bool = False,
 ) -> CustomerBrief:
-    """The customer with this email, else this phone, else a new one (never a duplicate)."""
+    """Who a form (or staff) names: the customer with this email; else the one with this phone
+    when the name is the same and no other email was given; else a new customer, marked as a
+    possible duplicate of the one whose phone it shares, for staff to merge. What a visitor
+    typed never changes a stored record; only `trusted` input (staff's) fills in an email or
+    phone the customer lacked."""
     organization = await organization_of(session, organization_id)
     email_n, phone_n = normalized_contact(email, phone, region=organization.country)
+    name = name.strip() or "Guest"
     repository = CustomerRepository(session, organization_id)
     for _ in range(2):
-        found = await _find(repository, email=email_n, phone=phone_n)
+        found, shared = await _matching(repository, name=name, email=email_n, phone=phone_n)
         if found is not None:
-            await _complete(repository, found, email=email_n, phone=phone_n, user_id=user_id)
+            if trusted:
+                await _complete(repository, found, email=email_n, phone=phone_n)
             return brief_of(found)
         customer = Customer(
-            name=name.strip() or "Guest",
+            name=name,
             email=email_n,
             email_index=email_index(email_n) if email_n else None,
             phone=phone_n,
@@ -285,12 +267,39 @@ async def find_or_create(
             address=flatten({"address": address})["address"] if address else None,
             dietary_restrictions=[],
             source=source,
-            user_id=user_id,
+            possible_duplicate_of=shared,
         )
-        if await _insert(session, repository, customer):
-            await _created(session, customer, source=source)
+        if await insert_new(session, repository, customer):
+            await announce_created(session, customer, source=source)
             return brief_of(customer)
     raise AlreadyExists("A customer with this email or phone was being created; try again")
+
+
+async def _matching(
+    repository: CustomerRepository, *, name: str, email: str | None, phone: str | None
+) -> tuple[Customer | None, uuid.UUID | None]:
+    """The customer these details name, else the id of the one whose phone they share."""
+    if email and (by_email := await repository.all_by_email_index(email_index(email))):
+        return by_email[0], None
+    if not phone:
+        return None, None
+    by_phone = await repository.all_by_phone_index(phone_index(phone))
+    for candidate in by_phone:
+        if _same_person(candidate, name=name, email=email):
+            return candidate, None
+    primary = next((c for c in by_phone if c.possible_duplicate_of is None), None)
+    return None, primary.id if primary else None
+
+
+def _same_person(customer: Customer, *, name: str, email: str | None) -> bool:
+    """A phone alone names the customer only with their name and without another email: a
+    phone is easy to mistype or to know of someone, and a different person's request must not
+    be filed (and answered) under them."""
+    return _folded(customer.name) == _folded(name) and (email is None or email == customer.email)
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 async def find_by_contact(
@@ -320,7 +329,6 @@ async def _complete(
     *,
     email: str | None,
     phone: str | None,
-    user_id: uuid.UUID | None,
 ) -> None:
     """Fills in an email or phone the customer lacked, when nobody else has it."""
     if (
@@ -335,8 +343,6 @@ async def _complete(
         and await repository.by_phone_index(phone_index(phone)) is None
     ):
         customer.phone, customer.phone_index = phone, phone_index(phone)
-    if user_id is not None and customer.user_id is None:
-        customer.user_id = user_id
     await repository.session.flush()
 
 

@@ -132,6 +132,11 @@ async def _find_or_create(
     if user.google_subject is not None:
         raise Unauthorized("This account is linked to a different Google account")
     user.google_subject = identity.subject
+    if not user.email_verified:
+        # Whoever chose the password never proved the mailbox (anyone can sign up with another
+        # person's address): it stops working, as do its sessions; the holder can set one.
+        user.password_hash = None
+        await identity_service.revoke_all_sessions(session, user)
     user.email_verified = True  # Google vouches for the mailbox
     record("auth.google_linked", resource_type="user", resource_id=user.id, actor_user_id=user.id)
     return user

@@ -80,6 +80,12 @@ async def create_user(
     return user
 
 
+async def mark_email_verified(session: AsyncSession, user: User) -> None:
+    """The account holder proved the mailbox (a link sent to it came back)."""
+    user.email_verified = True
+    await session.flush()
+
+
 async def revoke_organization_sessions(
     session: AsyncSession, *, user_id: uuid.UUID, organization_id: uuid.UUID
 ) -> None:

@@ -33,7 +33,7 @@ def viewer_of(auth: AuthContext) -> Viewer:
 async def own_customer(
     session: AsyncSession, viewer: Viewer
 ) -> customers_service.CustomerBrief | None:
-    """The signed-in customer's record, if they have one yet."""
+    """The signed-in customer's record, if their account is linked to one (read only)."""
     assert viewer.user_id is not None
     return await customers_service.for_user(
         session, organization_id=viewer.organization_id, user_id=viewer.user_id
@@ -43,22 +43,14 @@ async def own_customer(
 async def own_customer_or_create(
     session: AsyncSession, viewer: Viewer
 ) -> customers_service.CustomerBrief:
-    """A customer booking for the first time gets a record made from their profile."""
-    found = await own_customer(session, viewer)
-    if found is not None:
-        return found
+    """A customer booking for the first time: their record, reached through the email or phone
+    their account proved (never one it merely typed), or a new one made from those."""
     assert viewer.user_id is not None
     user = await identity_service.get_user(session, viewer.user_id)
     if user is None:
         raise NotFound("No such user")
-    return await customers_service.find_or_create(
-        session,
-        organization_id=viewer.organization_id,
-        name=user.full_name or user.email,
-        email=user.email,
-        phone=user.phone,
-        source="customer",
-        user_id=user.id,
+    return await customers_service.own_or_create(
+        session, organization_id=viewer.organization_id, user=user
     )
 
 
@@ -103,6 +95,7 @@ async def booking_customer(
             email=customer.email,
             phone=customer.phone,
             source="admin",
+            trusted=True,
         )
         return made, "admin"
     raise ValidationFailed(details={"customer_id": "Give customer_id or customer"})
