@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from maitred.config import load_settings
 from maitred.domains import import_models
 from maitred.kit.db import Base, UTCDateTime
-from maitred.kit.encrypted import EncryptedText
+from maitred.kit.encrypted import EncryptedJSON, EncryptedText
 from maitred.kit.money import MoneyColumn
 
 import_models()
@@ -30,7 +30,7 @@ def _render_item(kind: str, obj: object, autogen_context: AutogenContext) -> str
         return "sa.DateTime(timezone=True)"
     if kind == "type" and isinstance(obj, MoneyColumn):
         return "sa.BigInteger()"
-    if kind == "type" and isinstance(obj, EncryptedText):
+    if kind == "type" and isinstance(obj, EncryptedText | EncryptedJSON):
         return "sa.Text()"
     return False
 

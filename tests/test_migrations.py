@@ -105,3 +105,72 @@ def test_emails_of_existing_users_are_sealed_by_the_identity_migration(tmp_path:
     assert keyring.decrypt(email, context="users.email") == "owner@hibachi.example"
     assert index == keyring.blind_index("owner@hibachi.example", purpose="email")
     assert restored == "owner@hibachi.example"
+
+
+def test_locations_and_message_bodies_are_sealed_in_place_and_unsealed_on_the_way_down(
+    tmp_path: Path,
+) -> None:
+    """An install from before issue 17 keeps its bookings' addresses and its messages, now
+    encrypted; going down restores the plain text."""
+    from sqlalchemy import text
+
+    from maitred.kit import crypto
+
+    path = tmp_path / "maitred.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    before = "88fe4f5d9dad"
+    upgrade(url, before)
+    engine = create_engine(f"sqlite:///{path}")
+    org, now = "0b7c8a8e2f4d4f6e9a1b2c3d4e5f6a7b", "2026-11-20 10:00:00"
+    address = '{"address": "123 Main St", "city": "Sacramento", "zip_code": "95814"}'
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO bookings (id, organization_id, reference_number, kind, customer_id,"
+                " status, event_date, event_time, timezone, starts_at, ends_at, guest_count,"
+                " child_count, event_type, location, location_details, zip_code, city,"
+                " special_requests, notes, source, currency, subtotal, service_fee, travel_fee,"
+                " tax, total_amount, deposit_amount, amount_paid, pricing, created_at,"
+                " updated_at) VALUES ('1b7c8a8e2f4d4f6e9a1b2c3d4e5f6a7b', :org, 'BK-2026-000001',"
+                " 'catering', '2b7c8a8e2f4d4f6e9a1b2c3d4e5f6a7b', 'confirmed', '2026-12-12',"
+                " '18:00:00', 'America/Los_Angeles', :now, :now, 10, 0, 'birthday',"
+                " '123 Main St, Sacramento, CA 95814', :address, '95814', 'Sacramento', '', '',"
+                " 'admin', 'USD', 0, 0, 0, 0, 0, 0, 0, '{}', :now, :now)"
+            ),
+            {"org": org, "now": now, "address": address},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO messages (id, organization_id, direction, channel, provider, contact,"
+                " contact_index, contact_name, sender, subject, body_text, body_html,"
+                " content_type, category, status, attempts, is_read, ai_generated, meta,"
+                " created_at, updated_at) VALUES ('3b7c8a8e2f4d4f6e9a1b2c3d4e5f6a7b', :org,"
+                " 'inbound', 'sms', 'twilio', 'x', 'i', '', '', '', 'Gate code is 4321', NULL,"
+                " 'text', 'transactional', 'received', 0, 0, 0, '{}', :now, :now)"
+            ),
+            {"org": org, "now": now},
+        )
+
+    upgrade(url)
+    with engine.begin() as connection:
+        location, details = connection.execute(
+            text("SELECT location, location_details FROM bookings")
+        ).one()
+        body = connection.execute(text("SELECT body_text FROM messages")).scalar_one()
+    upgrade(url)  # nothing to do: sealed values are not sealed twice
+    command.downgrade(alembic_config(url), before)
+    with engine.begin() as connection:
+        restored = connection.execute(text("SELECT location, location_details FROM bookings")).one()
+        restored_body = connection.execute(text("SELECT body_text FROM messages")).scalar_one()
+    engine.dispose()
+
+    keyring = crypto.active_keyring()
+    assert "Main St" not in location + details
+    assert "4321" not in body
+    assert keyring.decrypt(location, context="bookings.location") == (
+        "123 Main St, Sacramento, CA 95814"
+    )
+    assert keyring.decrypt(details, context="bookings.location_details") == address
+    assert keyring.decrypt(body, context="messages.body_text") == "Gate code is 4321"
+    assert tuple(restored) == ("123 Main St, Sacramento, CA 95814", address)
+    assert restored_body == "Gate code is 4321"

@@ -19,6 +19,7 @@ from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health.service import HealthMonitor
 from maitred.identity.config import auth_config_from_settings
 from maitred.identity.deps import describe_permissions
+from maitred.identity.idempotency_scope import IdempotencyScope
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
 from maitred.kit import crypto
 from maitred.kit.db import Database
@@ -138,6 +139,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database=database,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         lock_timeout=timedelta(seconds=settings.idempotency_lock_seconds),
+        caller_scope=IdempotencyScope(
+            signer=app.state.auth_config.signer,
+            database=database,
+            client_address=app.state.client_address,
+        ),
     )
     # Checked even when switched off: a typo must not wait for the day limits are switched on.
     policies = policies_from_settings(settings)

@@ -224,10 +224,10 @@ async def test_api_key_callers_are_scoped_by_their_key(
     assert await organization_names(database) == ["Sushi Bar", "Sushi Bar"]
 
 
-def test_caller_scope_never_contains_the_credential() -> None:
+async def test_caller_scope_never_contains_the_credential() -> None:
     scope = {"headers": [(b"authorization", b"Bearer secret-access-token")], "client": None}
 
-    caller = default_caller_scope(scope)
+    caller = await default_caller_scope(scope)
 
     assert caller.startswith("cred:")
     assert "secret-access-token" not in caller

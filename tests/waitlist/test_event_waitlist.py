@@ -193,3 +193,39 @@ async def test_a_customer_leaves_the_queue_and_staff_give_a_seat_by_hand(
     assert (await seats_taken(database, event_id), await active_seats(database, event_id)) == (2, 2)
     entries = (await client.get(queue_of(event_id), headers=admin.headers)).json()["items"]
     assert [e["status"] for e in entries] == ["cancelled", "converted"]
+
+
+async def test_the_waitlist_of_an_unknown_or_foreign_event_is_404_in_the_envelope(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """The probe got 200 (an empty list) and 400 for event ids that do not exist."""
+    ours = await given_organization(database)
+    theirs = await given_organization(database, "Sushi Bar")
+    foreign_event, _ = await full_event(client, database, theirs)
+    their_staff = await signed_in_as(client, database, Role.staff, theirs)
+    waiting = await signed_in_as(client, database, Role.customer, theirs)
+    assert (await client.post(queue_of(foreign_event), headers=waiting.headers)).status_code == 201
+    staff = await signed_in_as(client, database, Role.staff, ours)
+    customer = await signed_in_as(client, database, Role.customer, ours)
+
+    for event_id in (uuid.uuid4(), foreign_event):
+        answers = [
+            await client.get(queue_of(event_id), headers=staff.headers),
+            await client.post(queue_of(event_id), headers=customer.headers),
+            await client.post(
+                queue_of(event_id),
+                json={"customer": {"name": "Bob Wilson", "email": "bob@example.com"}},
+                headers=staff.headers,
+            ),
+            await client.post(queue_of(event_id), headers=staff.headers),
+            await client.delete(queue_of(event_id), headers=customer.headers),
+            await client.delete(queue_of(event_id), headers=staff.headers),
+        ]
+        for answer in answers:
+            assert answer.status_code == 404, answer.text
+            envelope = error_of(answer)  # checks the request id and timestamp too
+            assert (envelope["error"], envelope["message"]) == ("not_found", "No such event")
+
+    # The other organization's queue is as it was.
+    listed = await client.get(queue_of(foreign_event), headers=their_staff.headers)
+    assert [item["customer"]["email"] for item in listed.json()["items"]] == [waiting.user.email]

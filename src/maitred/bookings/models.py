@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
+from maitred.kit.encrypted import EncryptedJSON, EncryptedText
 from maitred.kit.money import MoneyColumn
 
 
@@ -54,9 +55,13 @@ class Booking(TenantOwned, Base):
     guest_count: Mapped[int]
     child_count: Mapped[int] = mapped_column(default=0)
     event_type: Mapped[str] = mapped_column(String(32), default="other")
-    location: Mapped[str] = mapped_column(Text, default="")
+    # The street address is personal data: encrypted, like a customer's. The city and zip code
+    # stay readable: pricing (travel zones), the service area and chef teams' areas use them.
+    location: Mapped[str] = mapped_column(EncryptedText("bookings.location"), default="")
     # {"address", "city", "state", "zip_code"} when given structured (seed 000).
-    location_details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    location_details: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON("bookings.location_details"), default=dict
+    )
     zip_code: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
     special_requests: Mapped[str] = mapped_column(Text, default="")

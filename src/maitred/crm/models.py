@@ -47,7 +47,10 @@ class CrmRecord(TenantOwned, Base):
     event_title: Mapped[str] = mapped_column(String(200), default="")
     event_type: Mapped[str] = mapped_column(String(32), default="")
     event_starts_at: Mapped[datetime | None]
-    event_location: Mapped[str] = mapped_column(String(300), default="")
+    # A booking's street address (encrypted like the booking's), or an event's venue.
+    event_location: Mapped[str] = mapped_column(
+        EncryptedText("crm_records.event_location"), default=""
+    )
     facilitator_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("facilitators.id", ondelete="SET NULL")
     )

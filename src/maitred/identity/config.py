@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from maitred.config import Settings
+from maitred.config import Environment, Settings
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.throttle import ThrottleRules
 from maitred.identity.tokens import TokenSigner
@@ -23,6 +23,7 @@ def auth_config_from_settings(settings: Settings) -> AuthConfig:
         ),
         organization_signup=settings.organization_signup,
         public_url=settings.public_url,
+        links_readable_in_history=settings.env is Environment.development,
         google_client_id=settings.google_client_id,
         google_jwks_url=settings.google_jwks_url,
     )

@@ -23,6 +23,7 @@ from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFail
 from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
+from maitred.messaging import service as messaging_service
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
@@ -173,17 +174,61 @@ async def change_password(
 
 
 async def issue_reset_token(
-    session: AsyncSession, config: AuthConfig, user: User, *, purpose: str = "reset"
+    session: AsyncSession,
+    config: AuthConfig,
+    user: User,
+    *,
+    purpose: str = "reset",
+    organization_id: uuid.UUID | None = None,
 ) -> tuple[str, datetime]:
-    """A one-time link for choosing a (first) password; returns the token and its expiry."""
+    """A one-time link for choosing a (first) password, emailed to the account; returns the token
+    and its expiry. The link is never logged: it is as good as the password."""
     token = new_secret()
     expires = utcnow() + config.reset_lifetime * (24 if purpose == "invite" else 1)
     session.add(PasswordResetToken(user_id=user.id, token_hash=digest(token), expires_at=expires))
     await session.flush()
-    # Until the notification layer sends it, the link goes to the log for the operator.
     link = f"{config.public_url.rstrip('/')}/reset-password?token={token}"
-    log.info("password %s link for user %s: %s", purpose, user.id, link)
+    sent_through = organization_id or await _organization_to_send_through(session, user)
+    if sent_through is None:
+        log.warning("password %s link for user %s not sent: no organization", purpose, user.id)
+        return token, expires
+    subject, text = _link_message(purpose, link, expires)
+    await messaging_service.queue_message(
+        session,
+        sent_through,
+        messaging_service.Outgoing(
+            channel="email",
+            to=user.email,
+            subject=subject,
+            body_text=text,
+            template=f"account.{purpose}",
+            contact_name=user.full_name,
+            meta=messaging_service.secret_meta(
+                readable_in_history=config.links_readable_in_history
+            ),
+        ),
+    )
+    log.info("password %s link sent to user %s", purpose, user.id)
     return token, expires
+
+
+async def _organization_to_send_through(session: AsyncSession, user: User) -> uuid.UUID | None:
+    """Messages belong to an organization: the one the account joined last (for an invitation,
+    the inviting one)."""
+    joined = await memberships.active_of(session, user.id)
+    return joined[-1].organization_id if joined else None
+
+
+def _link_message(purpose: str, link: str, expires: datetime) -> tuple[str, str]:
+    until = expires.strftime("%Y-%m-%d %H:%M UTC")
+    if purpose == "invite":
+        return "You are invited: choose your password", (
+            f"You have been invited. Choose your password here (valid until {until}):\n\n{link}\n"
+        )
+    return "Reset your password", (
+        f"Someone asked to reset the password of this account. Choose a new one here (valid "
+        f"until {until}):\n\n{link}\n\nIf it was not you, ignore this message.\n"
+    )
 
 
 async def request_reset(session: AsyncSession, config: AuthConfig, *, email: str) -> None:

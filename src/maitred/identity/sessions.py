@@ -50,6 +50,8 @@ class AuthConfig:
     throttle: ThrottleRules = field(default_factory=ThrottleRules)
     organization_signup: bool = False
     public_url: str = "http://localhost:8000"
+    # Staff may read password and invitation links in message history (development only).
+    links_readable_in_history: bool = False
     google_client_id: str = ""
     google_jwks_url: str = ""
 

@@ -165,7 +165,9 @@ async def add_member(
     )
     invited = user.password_hash is None
     if invited:
-        await profile.issue_reset_token(session, config, user, purpose="invite")
+        await profile.issue_reset_token(
+            session, config, user, purpose="invite", organization_id=auth.org_id
+        )
     record(
         "user.created",
         resource_type="user",

@@ -1,4 +1,5 @@
-"""EncryptedText: a column whose values are sealed by kit/crypto.py before they reach the database.
+"""EncryptedText: a column whose values are sealed by kit/crypto.py before they reach the database
+(EncryptedJSON: the same for a JSON object, such as a structured street address).
 
     email: Mapped[str] = mapped_column(EncryptedText("users.email"))
     email_index: Mapped[str] = mapped_column(String(64), index=True)  # crypto.blind_index(...)
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import ColumnElement, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
@@ -51,6 +53,29 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else active_keyring().decrypt(value, context=self.context)
+
+
+class EncryptedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON object sealed as one encrypted text: SQL sees neither its keys nor its values."""
+
+    impl = Text
+    cache_ok = True
+    comparator_factory = EncryptedText.comparator_factory
+
+    def __init__(self, context: str) -> None:
+        super().__init__()
+        self.context = context
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return active_keyring().encrypt(orjson.dumps(value).decode(), context=self.context)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        loaded: dict[str, Any] = orjson.loads(active_keyring().decrypt(value, context=self.context))
+        return loaded
 
 
 _NULL_TESTS = {operators.is_, operators.is_not}

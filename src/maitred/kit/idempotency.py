@@ -2,17 +2,21 @@
 
 The same key with the same request replays the first response (`Idempotent-Replayed: true`); with
 a different request it is 422 `idempotency_key_reused`; while the first is still running, 409.
-Keys live in the database, scoped to the caller, for at least 24 hours. A request that ended in
-a 5xx releases its key so the client can retry; one whose process died releases it when its lock
-times out; only the holder of the current lock may record or release a key, so a request that
-was taken over cannot overwrite or delete what its successor recorded.
+Keys live in the database for at least 24 hours, scoped to the caller as the IETF
+Idempotency-Key draft asks: by principal and organization (a user's second sign-in shares its
+keys, another user's never does). The kit cannot tell who a credential belongs to: the app passes
+`caller_scope`, filled in by identity; the default here only tells credentials apart.
+
+A request that ended in a 5xx releases its key so the client can retry; one whose process died
+releases it when its lock times out; only the holder of the current lock may record or release a
+key, so a request that was taken over cannot overwrite or delete what its successor recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,13 +66,25 @@ def idempotency_key(scope: Scope) -> str | None:
     return _header(scope, HEADER_NAMES)
 
 
-def default_caller_scope(scope: Scope) -> str:
-    """Who is asking: a hash of their credential, or their address when anonymous."""
+CallerScope = Callable[[Scope], Awaitable[str]]
+
+
+def caller_scope_of(kind: str, *parts: object) -> str:
+    """A scope as stored: its kind, then a hash of who (no address or id kept in the clear)."""
+    joined = "\0".join(str(part) for part in parts)
+    return f"{kind}:" + hashlib.sha256(joined.encode()).hexdigest()[:40]
+
+
+def credential_scope(scope: Scope) -> str | None:
+    """The credential itself, when nothing better is known (a request that will be 401)."""
     credential = _header(scope, (b"authorization",)) or _header(scope, (b"x-api-key",))
-    if credential:
-        return "cred:" + hashlib.sha256(credential.encode()).hexdigest()[:40]
+    return caller_scope_of("cred", credential) if credential else None
+
+
+async def default_caller_scope(scope: Scope) -> str:
+    """Who is asking: their credential, or their address when anonymous."""
     client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+    return credential_scope(scope) or caller_scope_of("ip", client[0] if client else "unknown")
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,7 @@ class IdempotencyMiddleware:
         database: Database,
         ttl: timedelta = timedelta(hours=24),
         lock_timeout: timedelta = timedelta(seconds=60),
-        caller_scope: Callable[[Scope], str] = default_caller_scope,
+        caller_scope: CallerScope = default_caller_scope,
     ) -> None:
         self.app = app
         self.database = database
@@ -121,7 +137,7 @@ class IdempotencyMiddleware:
         for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode()):
             digest.update(part.encode() + b"\0")
         digest.update(body)
-        caller = self.caller_scope(scope)
+        caller = await self.caller_scope(scope)
         outcome = await self._begin(caller, key, digest.hexdigest())
         if isinstance(outcome, IdempotencyRecord):
             await _replay(outcome, scope, receive, send)

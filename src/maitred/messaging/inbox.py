@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
+from maitred.messaging import secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
 from maitred.messaging.models import Conversation, Message
@@ -42,7 +43,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "direction": message.direction,
         "channel": message.channel,
         "provider": message.provider,
-        "content": message.body_text,
+        "content": secret_bodies.visible_body(message),
         "subject": message.subject,
         "content_type": message.content_type,
         "sender": theirs if inbound else ours,

@@ -89,8 +89,9 @@ class Message(TenantOwned, Base):
     # Our side: the sending address or number.
     sender: Mapped[str] = mapped_column(String(320), default="")
     subject: Mapped[str] = mapped_column(String(300), default="")
-    body_text: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str | None] = mapped_column(Text)
+    # What was said is personal data: encrypted (nothing searches message text in SQL).
+    body_text: Mapped[str] = mapped_column(EncryptedText("messages.body_text"), default="")
+    body_html: Mapped[str | None] = mapped_column(EncryptedText("messages.body_html"))
     content_type: Mapped[str] = mapped_column(String(16), default="text")
     template: Mapped[str | None] = mapped_column(String(64))
     # transactional (always sent) or marketing (not to opted-out addresses)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from maitred.kit.clock import utcnow
 from maitred.kit.leases import backoff, claim_due, renew_lease
 from maitred.kit.pollers import PollContext, poller
+from maitred.messaging import secret_bodies
 from maitred.messaging.models import Message
 from maitred.messaging.providers.base import (
     OutgoingMessage,
@@ -73,7 +74,11 @@ async def _prepare(
             return _Outcome(error="gave up: earlier attempts ended without an outcome")
         try:
             provider = await provider_for(
-                session, message.organization_id, message.channel, context.settings
+                session,
+                message.organization_id,
+                message.channel,
+                context.settings,
+                instance_only=secret_bodies.holds_secret(message),
             )
         except (LookupError, ValueError, KeyError) as exc:
             return _Outcome(error=f"channel not usable: {exc}", permanent=True)
@@ -88,6 +93,7 @@ async def _prepare(
             body_html=message.body_html,
             content_type=message.content_type,
             extra=dict(message.meta.get("extra") or {}),
+            holds_secret=secret_bodies.holds_secret(message),
         )
 
 
@@ -133,6 +139,7 @@ async def _record(
             message.sender = outcome.result.sender[:320]
             message.sent_at = now
             message.error = None
+            secret_bodies.erase_once_sent(message, context.settings)
             if outcome.result.status == "delivered":
                 message.delivered_at = now
             event = "message.sent"

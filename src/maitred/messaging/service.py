@@ -2,6 +2,8 @@
 
 from maitred.messaging.history import HistoryFilters, outbound_history
 from maitred.messaging.queue import Outgoing, conversation_for, queue_message
+from maitred.messaging.secret_bodies import marked as secret_meta
+from maitred.messaging.secret_bodies import visible_body
 from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
 
 __all__ = [
@@ -11,5 +13,7 @@ __all__ = [
     "outbound_history",
     "queue_message",
     "record_opt_out",
+    "secret_meta",
     "unsubscribe",
+    "visible_body",
 ]

@@ -33,7 +33,7 @@ def read_message(message: Message) -> dict[str, Any]:
         "category": message.category,
         "template": message.template,
         "subject": message.subject,
-        "body_text": message.body_text,
+        "body_text": messaging_service.visible_body(message),
         "booking_id": message.booking_id,
         "customer_id": message.customer_id,
         "provider": message.provider,

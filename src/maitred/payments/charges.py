@@ -47,6 +47,7 @@ class Caller:
     organization_id: uuid.UUID
     user_id: uuid.UUID | None = None
     idempotency_key: str | None = None  # the client's, as sent
+    api_key_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,12 @@ class Started:
 
 
 def request_key(caller: Caller, action: str) -> str | None:
+    """The money write a client's Idempotency-Key names: unique per organization and principal
+    (user or API key), as the middleware scopes the key, so a retry finds its row again."""
     if not caller.idempotency_key:
         return None
-    raw = f"{caller.organization_id}:{action}:{caller.idempotency_key}"
+    principal = caller.user_id or caller.api_key_id or ""
+    raw = f"{caller.organization_id}:{principal}:{action}:{caller.idempotency_key}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -161,10 +165,25 @@ async def record_received(
     reference: str = "",
     notes: str = "",
 ) -> Payment:
-    """Money staff took themselves (cash, check, transfer): succeeded as recorded."""
+    """Money staff took themselves (cash, check, transfer): succeeded as recorded. Sent again
+    with the same Idempotency-Key, it is the payment recorded the first time."""
+    key = request_key(caller, "record")
+    if key is not None:
+        # Serialized on the booking, so a concurrent retry finds the first one's row.
+        await bookings_service.money_of(session, caller.organization_id, due.booking_id, lock=True)
+        if (found := await _again(session, caller, key, due)) is not None:
+            return found
     money, amount, purpose = await owed(session, caller.organization_id, due)
     payment = _new(
-        session, money, amount, purpose, method, caller, reference=reference, notes=notes
+        session,
+        money,
+        amount,
+        purpose,
+        method,
+        caller,
+        reference=reference,
+        notes=notes,
+        request_key=key,
     )
     await session.flush()
     await recording.succeed(session, payment)

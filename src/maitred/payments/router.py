@@ -65,7 +65,12 @@ Db = Annotated[Database, Depends(get_database)]
 
 def _caller(request: Request, auth: AuthContext) -> charges.Caller:
     key = idempotency_key(request.scope)
-    return charges.Caller(organization_id=auth.org_id, user_id=auth.user_id, idempotency_key=key)
+    return charges.Caller(
+        organization_id=auth.org_id,
+        user_id=auth.user_id,
+        idempotency_key=key,
+        api_key_id=auth.api_key_id,
+    )
 
 
 @router.post("/process", status_code=201, response_model=ProcessedPayment, responses=MONEY_ERRORS)

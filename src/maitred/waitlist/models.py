@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, TenantOwned
+from maitred.kit.encrypted import EncryptedJSON, EncryptedText
 
 
 class WaitlistEntry(TenantOwned, Base):
@@ -24,8 +25,11 @@ class WaitlistEntry(TenantOwned, Base):
     )
     preferred_time: Mapped[time | None]
     guest_count: Mapped[int]
-    location: Mapped[str] = mapped_column(Text, default="")
-    location_details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Encrypted like a booking's location: a street address.
+    location: Mapped[str] = mapped_column(EncryptedText("waitlist_entries.location"), default="")
+    location_details: Mapped[dict[str, Any]] = mapped_column(
+        EncryptedJSON("waitlist_entries.location_details"), default=dict
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
     # waiting → offered → converted; or cancelled / expired
     status: Mapped[str] = mapped_column(String(16), default="waiting")

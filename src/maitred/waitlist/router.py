@@ -158,7 +158,9 @@ async def list_event_waitlist(
     pagination: Pagination,
     status: WaitlistStatus | None = None,
 ) -> dict[str, Any]:
-    """The event's queue, first in line first."""
+    """The event's queue, first in line first; 404 for an event of no one or of another
+    organization."""
+    await waitlist_seats.known_event(db, auth.org_id, event_id)
     items, info = await waitlist_service.list_entries(
         db,
         organization_id=auth.org_id,

@@ -28,6 +28,15 @@ from maitred.waitlist.repository import WaitlistRepository
 from maitred.waitlist.views import read
 
 
+async def known_event(
+    session: AsyncSession, organization_id: uuid.UUID, event_id: uuid.UUID
+) -> None:
+    """404 for an event that is not this organization's, before anything else is judged: a
+    waitlist of an event that does not exist is not empty, it is not there."""
+    if await events_service.event_brief(session, organization_id, event_id) is None:
+        raise NotFound("No such event")
+
+
 async def _bookable_event(
     session: AsyncSession, organization_id: uuid.UUID, event_id: uuid.UUID
 ) -> events_service.EventBrief:
@@ -51,6 +60,7 @@ async def join_event(
     they hold a seat already, or are queued already. The event's row stays locked until the
     request commits, so a seat given back meanwhile finds this entry in the queue."""
     organization_id = viewer.organization_id
+    await known_event(session, organization_id, event_id)
     brief, _source = await bookings_service.booking_customer(
         session, viewer, customer_id=customer_id, customer=customer
     )
@@ -101,6 +111,7 @@ async def leave_event(
     session: AsyncSession, viewer: bookings_service.Viewer, *, event_id: uuid.UUID
 ) -> None:
     """A signed-in customer leaves an event's waitlist (staff cancel entries by id)."""
+    await known_event(session, viewer.organization_id, event_id)
     if not viewer.is_customer:
         raise InvalidRequest("Staff cancel a waitlist entry with DELETE /waitlist/{id}")
     own, _source = await bookings_service.booking_customer(

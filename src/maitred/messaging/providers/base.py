@@ -25,6 +25,8 @@ class OutgoingMessage:
     content_type: str = "text"
     # Extra headers or provider fields (an email's List-Unsubscribe, a reply's thread).
     extra: dict[str, Any] = field(default_factory=dict)
+    # A one-time link for the recipient only (messaging/secret_bodies.py): never logged.
+    holds_secret: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.config import Settings
+from maitred.config import Environment, Settings
 from maitred.messaging.providers import (
     ringcentral,
     smtp,
@@ -69,9 +69,18 @@ def environment_default(channel: str, settings: Settings) -> str:
 
 
 async def provider_for(
-    session: AsyncSession, organization_id: uuid.UUID, channel: str, settings: Settings
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    channel: str,
+    settings: Settings,
+    *,
+    instance_only: bool = False,
 ) -> Provider:
-    config = await ChannelConfigRepository(session, organization_id).for_channel(channel)
+    """`instance_only`: the instance's own provider even where the organization set up its own
+    (for a message that carries an account's secret)."""
+    config = None
+    if not instance_only:
+        config = await ChannelConfigRepository(session, organization_id).for_channel(channel)
     if config is not None and config.active:
         credentials = orjson.loads(config.credentials) if config.credentials else {}
         setup = ProviderSetup(channel, settings, credentials, dict(config.options))
@@ -80,7 +89,11 @@ async def provider_for(
     return build(name, ProviderSetup(channel, settings, from_environment=True))
 
 
-register("console", CHANNELS, lambda setup: ConsoleProvider(setup.channel))
+def _console(setup: ProviderSetup) -> Provider:
+    return ConsoleProvider(setup.channel, redact=setup.settings.env is Environment.production)
+
+
+register("console", CHANNELS, _console)
 register("smtp", ("email",), smtp.from_setup, smtp.FIELDS)
 register("twilio", ("sms",), twilio.from_setup, twilio.FIELDS)
 register("ringcentral", ("sms",), ringcentral.from_setup, ringcentral.FIELDS)

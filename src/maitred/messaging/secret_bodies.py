@@ -1,0 +1,42 @@
+"""Messages that carry a secret (a password-reset or invitation link).
+
+Such a message is an account's, not an organization's: it goes out only through the instance's
+own channel (an organization's channel settings could point at a relay its admin reads), its body
+is never logged, and staff read it in history only where the sender allowed it (development,
+where the console provider's history is how a developer gets the link). In production its body
+is erased once it is sent: the link lives on only in the recipient's mailbox.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from maitred.config import Environment, Settings
+
+if TYPE_CHECKING:
+    from maitred.messaging.models import Message
+
+SECRET = "holds_secret"
+READABLE = "readable_in_history"
+WITHHELD = "[withheld: this message carries a one-time link for its recipient only]"
+
+
+def marked(*, readable_in_history: bool) -> dict[str, bool]:
+    """The `meta` of a message that holds a secret."""
+    return {SECRET: True, READABLE: readable_in_history}
+
+
+def holds_secret(message: Message) -> bool:
+    return bool((message.meta or {}).get(SECRET))
+
+
+def visible_body(message: Message) -> str:
+    """The body as staff may read it in history and the inbox."""
+    if holds_secret(message) and not (message.meta or {}).get(READABLE):
+        return WITHHELD
+    return message.body_text
+
+
+def erase_once_sent(message: Message, settings: Settings) -> None:
+    if holds_secret(message) and settings.env is Environment.production:
+        message.body_text, message.body_html = WITHHELD, None
