@@ -305,6 +305,22 @@ def test_the_default_resolver_picks_tier_and_key(
     assert TierResolver()(scope) == tier
 
 
+@pytest.mark.parametrize(
+    ("peer", "key"),
+    [
+        ("2001:db8:1:2:aaaa::1", "ip:2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:1:2:3", "ip:2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "ip:2001:db8:1:3::/64"),
+        ("192.0.2.7", "ip:192.0.2.7"),
+    ],
+)
+def test_an_ipv6_caller_has_one_quota_for_its_64(peer: str, key: str) -> None:
+    """A subscriber gets a /64 and may send from any of its addresses."""
+    scope = {"type": "http", "path": "/api/v1/public/x", "client": (peer, 1), "headers": []}
+
+    assert TierResolver()(scope) == ("public", key)
+
+
 async def test_each_address_and_each_credential_has_its_own_quota(build_app: BuildApp) -> None:
     app = build_app(FakeClock(), rate_limit_public="1/minute", rate_limit_authenticated="1/minute")
     statuses = []

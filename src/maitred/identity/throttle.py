@@ -12,8 +12,9 @@ has an account.
 Second-factor failures count under their own key (`mfa:`), which only someone who knows the
 password can raise; while it backs off, codes are not tried at all.
 
-Per client address, in the rate limiter (Redis when configured, else this process's memory): at
-most `per_address.limit` failures in any `per_address.window` seconds, across accounts.
+Per client address (an IPv6 /64 as one), in the rate limiter (Redis when configured, else this
+process's memory; none when rate limits are off): at most `per_address.limit` failures in any
+`per_address.window` seconds, across accounts.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from maitred.identity.errors import AccountLocked
 from maitred.identity.models import LoginThrottle
 from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.ratelimit import Limiter, Policy
+from maitred.kit.ratelimit_middleware import quota_address
 
 ACCOUNT = "account:"
 SECOND_FACTOR = "mfa:"
@@ -157,9 +159,9 @@ class AddressFailures:
         """Whole seconds until this address may try again, or None when it may now."""
         if self.limiter is None:
             return None
-        state = await self.limiter.peek(ADDRESS + ip, self.policy)
+        state = await self.limiter.peek(ADDRESS + quota_address(ip), self.policy)
         return None if state.allowed else state.retry_after
 
     async def record(self, ip: str) -> None:
         if self.limiter is not None:
-            await self.limiter.hit(ADDRESS + ip, self.policy)
+            await self.limiter.hit(ADDRESS + quota_address(ip), self.policy)
