@@ -119,12 +119,6 @@ class Limiter:
         """The state of `key` without counting anything."""
         return await self._ask(key, policy, count=False)
 
-    async def clear(self, key: str, policy: Policy) -> None:
-        try:
-            await self.strategy.clear(_item(policy), self.prefix + key)
-        except self._errors as exc:
-            self._failed(time.time(), exc)
-
     async def _ask(self, key: str, policy: Policy, *, count: bool) -> RateState:
         started = time.time()
         if started < self._down_until:
@@ -143,7 +137,7 @@ class Limiter:
         return _state(policy, time.time(), stats.reset_time, stats.remaining, allowed)
 
     async def aclose(self) -> None:
-        await self.storage.reset()
+        """Lets go of the storage (its connections); what it counted stays where it is."""
 
     def _failed(self, now: float, exc: BaseException) -> None:
         self._down_until = now + self.retry_seconds
@@ -198,6 +192,9 @@ class MemoryLimiter(Limiter):
     def __init__(self, *, prefix: str = "", max_keys: int = 100_000) -> None:
         self.memory = SweptMemoryStorage(max_keys=max_keys)
         super().__init__(self.memory, prefix=prefix)
+
+    async def aclose(self) -> None:
+        await self.memory.reset()
 
     @property
     def key_count(self) -> int:
