@@ -1,13 +1,15 @@
 """Failed sign-ins: exponential backoff per account, and a limit of failures per client address.
 
 Per account, in the database (every API process sees the same count, with or without Redis,
-and a restart does not hand an attacker a fresh allowance): after `free_failures` failures each
-further one doubles the wait before the next password is even checked, up to `max_delay`. Only
-password-only attempts wait. An attacker elsewhere can keep an account in backoff, never lock
-its owner out: the password together with a valid second factor is checked whatever the
-backoff (`mfa.sign_in_with_code`), and a password-reset link clears it. The account key is the
-email's blind index whether or not such an account exists, so backoff reveals nothing about who
-has an account.
+and a restart does not hand an attacker a fresh allowance): from the `free_failures`-th failure
+in a row on, each failure starts a wait before a password is even checked again, `first_delay`
+and doubling with each further failure up to `max_delay`. Only password-only attempts wait: an
+attacker elsewhere can keep an account in backoff, never lock its owner out, since the password
+together with a valid second factor is checked whatever the backoff (`mfa.sign_in_with_code`)
+and a password-reset link clears it. A correct password from an address the owner signed in
+from before is not let through: behind a shared address (carrier NAT, an office) anyone there
+would get unthrottled guesses. The account key is the email's blind index whether or not such
+an account exists, so backoff reveals nothing about who has an account.
 
 Second-factor failures count under their own key (`mfa:`), which only someone who knows the
 password can raise; while it backs off, codes are not tried at all.
