@@ -87,11 +87,14 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=7, ge=1, le=365)
     mfa_token_minutes: int = Field(default=5, ge=1, le=60)
     password_reset_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
-    # Failed sign-ins: an account locks after this many in the window; a client address too.
+    # Failed sign-ins (identity/throttle.py). An account backs off after this many in a row:
+    # the first wait is login_backoff_seconds, doubling with each further failure up to
+    # login_backoff_max_minutes. A client address may fail this many times in any window.
     login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_backoff_seconds: int = Field(default=30, ge=1)
+    login_backoff_max_minutes: int = Field(default=15, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
-    login_lockout_minutes: int = Field(default=15, ge=1)
     # Any signed-in user may create an organization (and becomes its admin); otherwise only
     # super admins can.
     organization_signup: bool = False

@@ -252,9 +252,11 @@ async def test_a_backup_code_works_once(
     }
 
 
-async def test_wrong_codes_count_towards_the_account_lockout(
+async def test_wrong_codes_back_off_the_second_factor(
     client: httpx.AsyncClient, database: Database, clock: Clock
 ) -> None:
+    """Codes are held back, not the password step: only someone with the password can get
+    this far, and a stranger's wrong passwords never hold back the owner's codes."""
     given = await enrolled(client, database, clock)
     token = await mfa_token_of(client, given.actor.user.email)
 
@@ -265,10 +267,11 @@ async def test_wrong_codes_count_towards_the_account_lockout(
     assert error_of(wrong[0]) == INVALID_CODE
     assert right_but_locked.status_code == 429
     assert right_but_locked.json()["error"] == "rate_limit_exceeded"
+    assert right_but_locked.headers["Retry-After"] == "30"
     login = await client.post(
         "/api/v1/auth/login", json={"email": given.actor.user.email, "password": PASSWORD}
     )
-    assert login.status_code == 429
+    assert login.json()["error"] == "mfa_required"
 
 
 async def test_garbage_and_expired_mfa_tokens_are_refused(

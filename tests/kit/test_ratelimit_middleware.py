@@ -32,7 +32,7 @@ BuildApp = Callable[..., FastAPI]
 
 @pytest.fixture
 async def build_app(
-    data_dir: Path, database_url: str, database: Database
+    data_dir: Path, database_url: str, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[BuildApp]:
     """Apps with rate limiting on, the given settings, and the probe routes."""
     apps: list[FastAPI] = []
@@ -43,7 +43,7 @@ async def build_app(
         install_probe(app)
         app.include_router(guarded_router, prefix="/api/v1")
         if clock is not None:
-            app.state.rate_limiter.clock = clock
+            clock.install(monkeypatch)
         apps.append(app)
         return app
 
@@ -141,52 +141,67 @@ async def test_a_counted_response_carries_the_quota_headers(build_app: BuildApp)
     assert rate_headers(response) == {
         "x-ratelimit-limit": "20",
         "x-ratelimit-remaining": "18",
-        "x-ratelimit-reset": str(WINDOW_START + 60),
+        "x-ratelimit-reset": str(WINDOW_START + 91),  # the first request leaves the window
         "ratelimit-policy": "20;w=60",
-        "ratelimit": "limit=20, remaining=18, reset=30",
+        "ratelimit": "limit=20, remaining=18, reset=60",
     }
 
 
 async def test_the_request_over_the_limit_is_429_and_never_reaches_the_handler(
     build_app: BuildApp, database: Database
 ) -> None:
-    app = build_app(FakeClock(WINDOW_START + 45.5), rate_limit_public="3/minute")
+    clock = FakeClock()
+    app = build_app(clock, rate_limit_public="3/minute")
+    allowed = []
     async with client_of(app) as client:
-        allowed = [await client.post(ORGANIZATIONS, json={"name": f"Bar {n}"}) for n in range(3)]
+        for n in range(3):
+            clock.now = WINDOW_START + 10.0 * (n + 1)
+            allowed.append(await client.post(ORGANIZATIONS, json={"name": f"Bar {n}"}))
+        clock.now = WINDOW_START + 45.5
         denied = await client.post(ORGANIZATIONS, json={"name": "One too many"})
 
     assert [r.status_code for r in allowed] == [201, 201, 201]
     assert denied.status_code == 429
+    # The first request (at +10) leaves the window just after +70, 24.5 s later: in whole
+    # seconds, 25 from now, and the epoch second after +70.
     assert error_of(denied) == {
         "error": "rate_limit_exceeded",
-        "message": "Rate limit exceeded. Try again in 15 seconds.",
-        "details": {"limit": 3, "reset_at": "2024-10-27T03:34:00Z", "retry_after": 15},
+        "message": "Rate limit exceeded. Try again in 25 seconds.",
+        "details": {"limit": 3, "reset_at": "2024-10-27T03:34:11Z", "retry_after": 25},
     }
     assert rate_headers(denied) == {
         "x-ratelimit-limit": "3",
         "x-ratelimit-remaining": "0",
-        "x-ratelimit-reset": str(WINDOW_START + 60),
+        "x-ratelimit-reset": str(WINDOW_START + 71),
         "ratelimit-policy": "3;w=60",
-        "ratelimit": "limit=3, remaining=0, reset=15",
-        "retry-after": "15",
+        "ratelimit": "limit=3, remaining=0, reset=25",
+        "retry-after": "25",
     }
     probe: ProbeControls = app.state.probe
     assert probe.calls == 3
     assert await organization_count(database) == 3
 
 
-async def test_a_new_window_restores_the_quota(build_app: BuildApp) -> None:
+async def test_the_quota_returns_as_requests_leave_the_window(build_app: BuildApp) -> None:
+    """No burst across a window boundary: 2 at :59 leave nothing for :00 (fixed windows did)."""
     clock = FakeClock(WINDOW_START + 59.0)
     app = build_app(clock, rate_limit_public="2/minute")
     async with client_of(app) as client:
         before = [(await client.get(ORGANIZATIONS)).status_code for _ in range(3)]
         clock.now = WINDOW_START + 60.0
+        across = await client.get(ORGANIZATIONS)
+        clock.now = WINDOW_START + 59.0 + int(across.headers["retry-after"]) - 1
+        early = await client.get(ORGANIZATIONS)
+        clock.now = WINDOW_START + 60.0 + int(across.headers["retry-after"])
         after = await client.get(ORGANIZATIONS)
 
     assert before == [200, 200, 429]
+    assert across.status_code == 429
+    assert across.headers["retry-after"] == "59"
+    assert early.status_code == 429
     assert after.status_code == 200
     assert after.headers["x-ratelimit-remaining"] == "1"
-    assert after.headers["x-ratelimit-reset"] == str(WINDOW_START + 120)
+    assert after.headers["x-ratelimit-reset"] == str(WINDOW_START + 180)
     assert after.headers["ratelimit"] == "limit=2, remaining=1, reset=60"
 
 
@@ -290,6 +305,22 @@ def test_the_default_resolver_picks_tier_and_key(
     assert TierResolver()(scope) == tier
 
 
+@pytest.mark.parametrize(
+    ("peer", "key"),
+    [
+        ("2001:db8:1:2:aaaa::1", "ip:2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:1:2:3", "ip:2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "ip:2001:db8:1:3::/64"),
+        ("192.0.2.7", "ip:192.0.2.7"),
+    ],
+)
+def test_an_ipv6_caller_has_one_quota_for_its_64(peer: str, key: str) -> None:
+    """A subscriber gets a /64 and may send from any of its addresses."""
+    scope = {"type": "http", "path": "/api/v1/public/x", "client": (peer, 1), "headers": []}
+
+    assert TierResolver()(scope) == ("public", key)
+
+
 async def test_each_address_and_each_credential_has_its_own_quota(build_app: BuildApp) -> None:
     app = build_app(FakeClock(), rate_limit_public="1/minute", rate_limit_authenticated="1/minute")
     statuses = []
@@ -312,8 +343,11 @@ async def test_credentials_are_kept_only_as_hashes(build_app: BuildApp) -> None:
     async with client_of(app, headers={"X-API-Key": "mk_live_secret"}) as client:
         await client.get(ORGANIZATIONS)
 
-    keys = list(app.state.rate_limiter._counters)
-    assert keys == ["authenticated:cred:" + hashlib.sha256(b"mk_live_secret").hexdigest()]
+    keys = list(app.state.rate_limiter.memory.events)
+    digest = hashlib.sha256(b"mk_live_secret").hexdigest()
+    assert len(keys) == 1
+    assert f"/authenticated:cred:{digest}/" in keys[0]
+    assert "secret" not in keys[0]
 
 
 async def test_forwarded_for_is_believed_only_from_a_trusted_proxy(build_app: BuildApp) -> None:

@@ -12,15 +12,15 @@ from fastapi import FastAPI
 from maitred.app import create_app
 from maitred.kit.db import Database
 from tests.conftest import make_settings
+from tests.kit.test_ratelimit import WINDOW_START, FakeClock
 from tests.probe_router import error_of
 
 STATUS = "/api/v1/monitoring/rate-limit/status"
-WINDOW_START = 1_729_999_980  # a multiple of 60
 
 
 @pytest.fixture
 async def build_app(
-    data_dir: Path, database_url: str, database: Database
+    data_dir: Path, database_url: str, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Callable[..., FastAPI]]:
     apps: list[FastAPI] = []
 
@@ -28,7 +28,7 @@ async def build_app(
         overrides.setdefault("rate_limit_enabled", True)
         app = create_app(make_settings(data_dir, database_url, **overrides))
         if overrides["rate_limit_enabled"]:
-            app.state.rate_limiter.clock = lambda: WINDOW_START + 42.5
+            FakeClock(WINDOW_START + 42.5).install(monkeypatch)
         apps.append(app)
         return app
 
@@ -58,12 +58,12 @@ async def test_status_reports_the_anonymous_callers_public_quota_without_countin
         "tier": "public",
         "limit": 20,
         "remaining": 17,
-        "reset_at": "2024-10-27T03:34:00Z",
+        "reset_at": "2024-10-27T03:34:43Z",  # the first request leaves the window
         "requests_made": 3,
         "window_duration": 60,
     }
     assert first.headers["x-ratelimit-remaining"] == "17"
-    assert first.headers["ratelimit"] == "limit=20, remaining=17, reset=18"
+    assert first.headers["ratelimit"] == "limit=20, remaining=17, reset=60"
 
 
 async def test_status_reports_the_quota_of_the_presented_credential(
@@ -83,7 +83,7 @@ async def test_status_reports_the_quota_of_the_presented_credential(
         "tier": "authenticated",
         "limit": 2,
         "remaining": 0,
-        "reset_at": "2024-10-27T03:34:00Z",
+        "reset_at": "2024-10-27T03:34:43Z",
         "requests_made": 2,
         "window_duration": 60,
     }

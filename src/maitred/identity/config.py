@@ -4,6 +4,7 @@ from maitred.config import Environment, Settings
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.throttle import ThrottleRules
 from maitred.identity.tokens import TokenSigner
+from maitred.kit.ratelimit import Policy
 
 
 def auth_config_from_settings(settings: Settings) -> AuthConfig:
@@ -16,10 +17,12 @@ def auth_config_from_settings(settings: Settings) -> AuthConfig:
         mfa_minutes=settings.mfa_token_minutes,
         reset_lifetime=timedelta(minutes=settings.password_reset_minutes),
         throttle=ThrottleRules(
-            max_per_account=settings.login_max_failures_per_account,
-            max_per_ip=settings.login_max_failures_per_ip,
-            window=timedelta(minutes=settings.login_failure_window_minutes),
-            lockout=timedelta(minutes=settings.login_lockout_minutes),
+            free_failures=settings.login_max_failures_per_account,
+            first_delay=timedelta(seconds=settings.login_backoff_seconds),
+            max_delay=timedelta(minutes=settings.login_backoff_max_minutes),
+            per_address=Policy(
+                settings.login_max_failures_per_ip, settings.login_failure_window_minutes * 60
+            ),
         ),
         organization_signup=settings.organization_signup,
         public_url=settings.public_url,

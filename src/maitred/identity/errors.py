@@ -7,11 +7,11 @@ class InvalidCredentials(Unauthorized):
     """Wrong email or password; the same answer whether or not the account exists."""
 
     message = "Invalid email or password"
-    keep_changes = True  # the failure counts towards a lockout
+    keep_changes = True  # the failure counts towards the backoff
 
 
 class AccountLocked(AppError):
-    """Too many failed sign-ins for this account or from this address."""
+    """Too many failed sign-ins for this account or from this address: wait `retry_after`."""
 
     status_code, code = 429, "rate_limit_exceeded"
     message = "Too many failed sign-ins; try again later"

@@ -4,7 +4,8 @@ A code is good once: the time step of every accepted TOTP code is stored in
 `users.mfa_last_step` by a compare-and-swap, so a code seen over someone's shoulder (or two
 requests racing with one code) cannot be used again, and a backup code is spent by a
 compare-and-swap on `used_at`. The secret is stored encrypted, backup codes as SHA-256 digests.
-Failed second factors during sign-in count towards the account's lockout like wrong passwords.
+Failed second factors during sign-in back off under their own key (identity/throttle), which
+only someone who knows the password can raise.
 """
 
 from __future__ import annotations
@@ -23,15 +24,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity import service as identity_service
 from maitred.identity import throttle
-from maitred.identity.errors import AccountLocked
+from maitred.identity.errors import InvalidCredentials
 from maitred.identity.models import MfaBackupCode, User
 from maitred.identity.opaque import digest
-from maitred.identity.passwords import verify_password
-from maitred.identity.sessions import AuthConfig, Seat, SignedIn, complete_login
+from maitred.identity.passwords import hash_password, needs_rehash, verify_password
+from maitred.identity.sessions import (
+    Attempt,
+    AuthConfig,
+    Seat,
+    SignedIn,
+    choose_seat,
+    complete_login,
+)
 from maitred.identity.tokens import verify_mfa_token
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import InvalidState, Unauthorized, ValidationFailed
+from maitred.kit.errors import Forbidden, InvalidState, Unauthorized, ValidationFailed
+from maitred.kit.ratelimit import Limiter
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 
@@ -42,7 +51,7 @@ _BACKUP_LENGTH = 10
 
 
 class InvalidCode(Unauthorized):
-    """A wrong, used or expired second factor; counted towards the account's lockout."""
+    """A wrong, used or expired second factor; counted towards the second factor's backoff."""
 
     message = "Invalid code"
     keep_changes = True
@@ -188,28 +197,76 @@ async def complete_sign_in(
     code: str,
     ip: str,
     user_agent: str,
+    limiter: Limiter | None = None,
 ) -> SignedIn:
-    """The second step of a sign-in that answered `mfa_required`."""
+    """The second step of a sign-in that answered `mfa_required`. The token shows the password
+    was right, so only the second factor's own backoff applies, not the account's."""
     user_id, organization_id = verify_mfa_token(config.signer.key, mfa_token)
     user = await identity_service.get_user(session, user_id)
     if user is None or not user.is_active or not user.mfa_enabled:
         raise Unauthorized("The MFA token is invalid")
-    account = "account:" + identity_service.email_index(user.email)
-    if (until := await throttle.locked_until(session, [account])) is not None:
-        wait = max(1, int((until - utcnow()).total_seconds()))
-        record("auth.login_locked", actor_user_id=user.id, changes={"retry_after": wait})
-        raise AccountLocked(
-            f"Too many failed sign-ins; try again in {(wait + 59) // 60} minute(s)",
-            details={"retry_after": wait},
-            headers={"Retry-After": str(wait)},
-        )
+    attempt = Attempt.of(config, email=user.email, ip=ip, limiter=limiter)
+    await attempt.refuse_if_throttled(session, config, password_only=False)
+    if (wait := await throttle.backoff(session, attempt.keys.second_factor)) is not None:
+        record("auth.login_throttled", actor_user_id=user.id, changes={"retry_after": wait})
+        raise throttle.too_many(wait, config.throttle.free_failures)
     if not await use_code(session, user, code):
-        if await throttle.record_failure(session, account, config.throttle):
-            record("auth.lockout", actor_user_id=user.id)
+        await attempt.addresses.record(ip)
+        if await throttle.record_failure(session, attempt.keys.second_factor, config.throttle):
+            record("auth.mfa_backoff", actor_user_id=user.id)
         record("auth.mfa_failed", resource_type="user", resource_id=user.id, actor_user_id=user.id)
         raise InvalidCode()
-    await throttle.clear(session, account)
+    await throttle.clear(session, attempt.keys.account, attempt.keys.second_factor)
     seat = await _seat_of(session, user, organization_id)
     return await complete_login(
         session, config, user, seat, ip=ip, user_agent=user_agent, method="mfa"
+    )
+
+
+async def sign_in_with_code(
+    session: AsyncSession,
+    config: AuthConfig,
+    *,
+    email: str,
+    password: str,
+    code: str,
+    tenant: str | None,
+    ip: str,
+    user_agent: str = "",
+    only_role: Role | None = None,
+    limiter: Limiter | None = None,
+) -> SignedIn:
+    """Password and second factor in one request, tried even while the account backs off from
+    failed passwords: an attacker elsewhere can slow password guesses, not lock the owner out.
+
+    The answer never says which of the two was wrong, and every failure counts against the
+    account alike, so adding a made-up code is no way around the backoff to test passwords. A
+    password without MFA behind it passes only outside the backoff, as it would alone.
+    """
+    attempt = Attempt.of(config, email=email, ip=ip, limiter=limiter)
+    await attempt.refuse_if_throttled(session, config, password_only=False)
+    backing_off = await throttle.backoff(session, attempt.keys.account) is not None
+    user = await identity_service.find_by_email(session, email)
+    good = verify_password(user.password_hash if user else None, password)
+    passed = False
+    if user is not None and good and user.is_active:
+        if not user.mfa_enabled:
+            passed = not backing_off
+        elif await throttle.backoff(session, attempt.keys.second_factor) is None:
+            passed = await use_code(session, user, code)
+            if not passed:
+                await throttle.record_failure(session, attempt.keys.second_factor, config.throttle)
+    if user is None or not passed:
+        await attempt.failed(session, config, user)
+        raise InvalidCredentials("Invalid email, password or code")
+    await throttle.clear(session, attempt.keys.account, attempt.keys.second_factor)
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    seat = await choose_seat(session, user, tenant)
+    if only_role is not None and seat.role != only_role:
+        record("auth.login_failed", actor_user_id=user.id, organization_id=seat.organization_id)
+        raise Forbidden(f"This sign-in is only for users with the {only_role} role")
+    method = "mfa" if user.mfa_enabled else "password"
+    return await complete_login(
+        session, config, user, seat, ip=ip, user_agent=user_agent, method=method
     )

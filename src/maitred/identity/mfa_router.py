@@ -64,6 +64,7 @@ async def verify_mfa(
             code=body.given_code,
             ip=client_ip(request),
             user_agent=user_agent(request),
+            limiter=getattr(request.app.state, "rate_limiter", None),
         )
         return signed_in(result)
     user = await _own_user(db, await authenticate(request))

@@ -84,7 +84,9 @@ class PasswordResetToken(Entity, Base):
 
 
 class LoginThrottle(Entity, Base):
-    """Failed sign-ins per account and per client address, shared by every process."""
+    """A run of failed sign-ins of one account (`account:`) or of its second factor (`mfa:`),
+    shared by every process: `failures` in a row since `window_started_at`, the last at
+    `updated_at`, and the backoff until `locked_until` (identity/throttle.py)."""
 
     __tablename__ = "login_throttles"
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity import repository
+from maitred.identity import repository, throttle
 from maitred.identity import service as identity_service
 from maitred.identity.errors import InvalidCredentials
 from maitred.identity.models import PasswordResetToken, User
@@ -261,5 +261,8 @@ async def confirm_reset(session: AsyncSession, *, token: str, new_password: str)
         .values(used_at=utcnow())
     )
     await identity_service.revoke_all_sessions(session, user)
+    # The link reached the owner's mailbox: failed sign-ins of others no longer hold them back.
+    keys = throttle.Keys.of(identity_service.email_index(user.email))
+    await throttle.clear(session, keys.account, keys.second_factor)
     record("auth.password_reset", resource_type="user", resource_id=user.id, actor_user_id=user.id)
     return user

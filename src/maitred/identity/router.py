@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from maitred.identity import profile, sessions
+from maitred.identity import mfa, profile, sessions
 from maitred.identity import service as identity_service
 from maitred.identity.deps import Caller, auth_config_of
 from maitred.identity.schemas import (
@@ -73,7 +73,9 @@ async def login(
     body: LoginRequest, request: Request, db: DbSession, config: Config, tenant: TenantHeader = None
 ) -> Any:
     """Email and password. With MFA on, answers 401 `mfa_required` with an `mfa_token` in
-    `details`; finish with `POST /auth/mfa/verify`."""
+    `details`; finish with `POST /auth/mfa/verify`, or send `mfa_code` along at once. After
+    repeated failures the account backs off (429 with `Retry-After`); a password with
+    `mfa_code` is still tried, and a password-reset link ends the backoff."""
     return await _password_login(body, request, db, config, tenant)
 
 
@@ -85,16 +87,32 @@ async def _password_login(
     tenant: str | None,
     only_role: Role | None = None,
 ) -> dict[str, Any]:
-    result = await sessions.login(
-        db,
-        config,
-        email=body.email,
-        password=body.password,
-        tenant=tenant,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        only_role=only_role,
-    )
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if body.mfa_code is not None:
+        result = await mfa.sign_in_with_code(
+            db,
+            config,
+            email=body.email,
+            password=body.password,
+            code=body.mfa_code,
+            tenant=tenant,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            only_role=only_role,
+            limiter=limiter,
+        )
+    else:
+        result = await sessions.login(
+            db,
+            config,
+            email=body.email,
+            password=body.password,
+            tenant=tenant,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            only_role=only_role,
+            limiter=limiter,
+        )
     return signed_in(result)
 
 

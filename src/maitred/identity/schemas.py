@@ -35,6 +35,12 @@ class UserRead(BaseModel):
 class LoginRequest(Input):
     email: str = Field(max_length=320, examples=["admin@hibachi-demo.example"])
     password: str = Password
+    mfa_code: str | None = Field(
+        default=None,
+        max_length=20,
+        description="TOTP or backup code, for signing in in one step; with it the sign-in is "
+        "tried even while failed attempts of others hold the account back",
+    )
 
 
 class TokenPair(BaseModel):

@@ -1,4 +1,5 @@
-"""Signing in: password checks with lockout, sessions as rotating refresh-token families.
+"""Signing in: password checks with backoff (identity/throttle), sessions as rotating
+refresh-token families.
 
 A sign-in starts a session: a family of refresh tokens of which only the newest may be used.
 Using it replaces it; presenting a replaced one again means someone kept a copy, so the whole
@@ -17,21 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity import service as identity_service
 from maitred.identity import throttle
-from maitred.identity.errors import (
-    AccountLocked,
-    InvalidCredentials,
-    MfaRequired,
-    SessionRevoked,
-)
+from maitred.identity.errors import InvalidCredentials, MfaRequired, SessionRevoked
 from maitred.identity.models import RefreshToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, needs_rehash, verify_password
-from maitred.identity.throttle import ThrottleRules
+from maitred.identity.throttle import AddressFailures, Keys, ThrottleRules
 from maitred.identity.tokens import TokenSigner, issue_mfa_token
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound
 from maitred.kit.permissions import permissions_for
+from maitred.kit.ratelimit import Limiter
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
@@ -142,6 +139,38 @@ async def start_session(
     )
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """Who a sign-in attempt counts against: the email's account and the client address."""
+
+    keys: Keys
+    ip: str
+    addresses: AddressFailures
+
+    @classmethod
+    def of(cls, config: AuthConfig, *, email: str, ip: str, limiter: Limiter | None) -> Attempt:
+        keys = Keys.of(identity_service.email_index(email))
+        return cls(keys, ip, AddressFailures(limiter, config.throttle.per_address))
+
+    async def refuse_if_throttled(
+        self, session: AsyncSession, config: AuthConfig, *, password_only: bool
+    ) -> None:
+        """429 with the exact wait while the address, or (`password_only`) the account, backs
+        off; a password with a second factor is tried whatever the account's backoff."""
+        if (wait := await self.addresses.wait(self.ip)) is not None:
+            record("auth.login_throttled", changes={"retry_after": wait, "by": "address"})
+            raise throttle.too_many(wait, self.addresses.policy.limit)
+        if password_only and (wait := await throttle.backoff(session, self.keys.account)):
+            record("auth.login_throttled", changes={"retry_after": wait, "by": "account"})
+            raise throttle.too_many(wait, config.throttle.free_failures)
+
+    async def failed(self, session: AsyncSession, config: AuthConfig, user: User | None) -> None:
+        await self.addresses.record(self.ip)
+        if await throttle.record_failure(session, self.keys.account, config.throttle):
+            record("auth.login_backoff", actor_user_id=user.id if user else None)
+        record("auth.login_failed", actor_user_id=user.id if user else None)
+
+
 async def login(
     session: AsyncSession,
     config: AuthConfig,
@@ -152,25 +181,17 @@ async def login(
     ip: str,
     user_agent: str = "",
     only_role: Role | None = None,
+    limiter: Limiter | None = None,
 ) -> SignedIn:
-    keys = ["account:" + identity_service.email_index(email), "ip:" + ip]
-    if (until := await throttle.locked_until(session, keys)) is not None:
-        wait = max(1, int((until - utcnow()).total_seconds()))
-        record("auth.login_locked", changes={"retry_after": wait})
-        raise AccountLocked(
-            f"Too many failed sign-ins; try again in {(wait + 59) // 60} minute(s)",
-            details={"retry_after": wait},
-            headers={"Retry-After": str(wait)},
-        )
+    """A password alone: refused (429) while the account or the address backs off."""
+    attempt = Attempt.of(config, email=email, ip=ip, limiter=limiter)
+    await attempt.refuse_if_throttled(session, config, password_only=True)
     user = await identity_service.find_by_email(session, email)
     good = verify_password(user.password_hash if user else None, password)
     if user is None or not good or not user.is_active:
-        for key in keys:
-            if await throttle.record_failure(session, key, config.throttle):
-                record("auth.lockout", actor_user_id=user.id if user else None)
-        record("auth.login_failed", actor_user_id=user.id if user else None)
+        await attempt.failed(session, config, user)
         raise InvalidCredentials()
-    await throttle.clear(session, keys[0])
+    await throttle.clear(session, attempt.keys.account)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     seat = await choose_seat(session, user, tenant)

@@ -113,6 +113,18 @@ class ClientAddress:
         return trusted
 
 
+def quota_address(address: str) -> str:
+    """The address a quota is kept for: an IPv6 address counts as its /64, the block one
+    subscriber gets (and can hop around in at will); anything else as it is."""
+    if ":" not in address:
+        return address
+    try:
+        network = ipaddress.IPv6Network(f"{address}/64", strict=False)
+    except ValueError:
+        return address
+    return str(network)
+
+
 def _api_path(path: str) -> str | None:
     """The path after `/api/v1` or `/api`, without a trailing slash; None outside the API."""
     if path.startswith("/api/v1/"):
@@ -128,7 +140,8 @@ class TierResolver:
     """The tier and quota key of a request before authentication: login-like routes, AI and
     public routes by path; anything else by whether it carries a credential.
 
-    Anonymous quotas are per client address; credentialed ones per SHA-256 of the credential.
+    Anonymous quotas are per client address (`quota_address`); credentialed ones per SHA-256 of
+    the credential.
     The admin tier needs to know who the caller is, so only an identity-aware resolver uses it.
     """
 
@@ -151,16 +164,16 @@ class TierResolver:
             if tail in EXEMPT_API_PATHS or tail.startswith(EXEMPT_API_PREFIXES):
                 return None
             if tail in LOGIN_API_PATHS or tail.startswith(LOGIN_API_PREFIXES):
-                return "login", "ip:" + self.client_address(scope, forwarded_for)
+                return "login", "ip:" + quota_address(self.client_address(scope, forwarded_for))
             if tail.startswith("/public/"):
-                return "public", "ip:" + self.client_address(scope, forwarded_for)
+                return "public", "ip:" + quota_address(self.client_address(scope, forwarded_for))
             if tail.startswith("/ai/"):  # sign-in is optional there (seed 001)
                 if credential is None:
-                    return "ai", "ip:" + self.client_address(scope, forwarded_for)
+                    return "ai", "ip:" + quota_address(self.client_address(scope, forwarded_for))
                 return "ai", credential_key(credential)
         if credential is not None:
             return "authenticated", credential_key(credential)
-        return "public", "ip:" + self.client_address(scope, forwarded_for)
+        return "public", "ip:" + quota_address(self.client_address(scope, forwarded_for))
 
 
 def credential_key(credential: bytes) -> str:

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/monitoring", tags=["monitoring"])
     responses={404: {"model": ErrorBody, "description": "No rate limit applies"}},
 )
 async def rate_limit_status(request: Request) -> RateLimitStatusRead:
-    """Your tier's limit and what is left of it in the current window.
+    """Your tier's limit and what is left of it in its moving window.
 
     Identifies you as every other request does (credential, else address) and does not count
     against your limit. 404 when rate limiting is switched off."""

@@ -4,7 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class RateLimitStatusRead(BaseModel):
-    """The caller's standing in the current window of their tier (seed 001)."""
+    """The caller's standing in their tier's moving window: the last `window_duration` seconds."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -22,8 +22,8 @@ class RateLimitStatusRead(BaseModel):
     )
 
     tier: str = Field(description="`login`, `public`, `authenticated`, `admin` or `ai`")
-    limit: int = Field(description="Requests allowed per window")
-    remaining: int = Field(description="Requests left in the current window")
-    reset_at: datetime = Field(description="When the current window ends")
-    requests_made: int = Field(description="Requests counted against the limit in this window")
-    window_duration: int = Field(description="Length of a window, in seconds")
+    limit: int = Field(description="Requests allowed in any window")
+    remaining: int = Field(description="Requests left now")
+    reset_at: datetime = Field(description="When the oldest counted request leaves the window")
+    requests_made: int = Field(description="Requests counted in the window")
+    window_duration: int = Field(description="Length of the window, in seconds")
