@@ -22,12 +22,13 @@ from maitred.identity.deps import describe_permissions
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
 from maitred.kit import crypto
 from maitred.kit.db import Database
-from maitred.kit.errors import ErrorBody, install_error_handlers
+from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
+from maitred.openapi import install_complete_openapi
 
 log = logging.getLogger("maitred")
 STATISTICS_SECONDS = 600.0
@@ -106,11 +107,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         generate_unique_id_function=_unique_operation_id,
         # maitred configures no OpenTelemetry; asking FastAPI to check costs every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        responses={
-            422: {"model": ErrorBody, "description": "Validation error"},
-            429: {"model": ErrorBody, "description": "Rate limit exceeded"},
-            500: {"model": ErrorBody, "description": "Internal error"},
-        },
     )
     database = database or settings.database()
     app.state.settings = settings
@@ -129,6 +125,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         describe_permissions(router.routes)
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
+    install_complete_openapi(app)
 
     install_error_handlers(app)
     # Innermost: an idempotent replay or a 429 changed nothing, so it is not recorded.
