@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterable
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, compile_path
 
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
@@ -90,6 +92,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await database.dispose()
 
 
+def ids_only_match_uuids(routes: Iterable[BaseRoute]) -> None:
+    """`/events/{event_id}` matches only a UUID, so `/events/series` is never taken for an id:
+    GET there is a 405 naming the methods it has, not a 422 about a malformed event id."""
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        path = route.path
+        for param in route.dependant.path_params:
+            if param.field_info.annotation is uuid.UUID:
+                path = path.replace(f"{{{param.alias}}}", f"{{{param.alias}:uuid}}")
+        if path != route.path:
+            route.path = path
+            route.path_regex, route.path_format, route.param_convertors = compile_path(path)
+
+
 def _unique_operation_id(route: APIRoute) -> str:
     return f"{route.name}_{'_'.join(sorted(m.lower() for m in route.methods or ()))}"
 
@@ -123,6 +140,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # router is included directly: every level of nesting costs routing time on every request.
     for router in api_routers():
         describe_permissions(router.routes)
+        ids_only_match_uuids(router.routes)
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
     install_complete_openapi(app)

@@ -37,9 +37,15 @@ def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependencies(dependency)
 
 
-def _public_of_one_organization(route: APIRoute) -> bool:
-    """The route names its organization by `X-Tenant-ID` or `?org=`, which may name none."""
-    return any(d.call is public_organization for d in _dependencies(route.dependant))
+def _names_an_organization(route: APIRoute) -> bool:
+    """The caller names the organization (`X-Tenant-ID`, or `?org=` on public forms), and the
+    name may match none."""
+    dependants = [route.dependant, *_dependencies(route.dependant)]
+    return any(
+        d.call is public_organization
+        or any(p.alias.lower() == "x-tenant-id" for p in d.header_params)
+        for d in dependants
+    )
 
 
 def _signed_in(route: APIRoute) -> bool:
@@ -58,11 +64,28 @@ def errors_of(route: APIRoute, method: str) -> dict[int, str]:
     if _signed_in(route):
         errors[401] = "Not signed in, or the credentials are not valid"
         errors[403] = "The role lacks the permission"
-    if route.dependant.path_params or _public_of_one_organization(route):
+    if route.dependant.path_params or _names_an_organization(route):
         errors[404] = "Nothing by that id in this organization"
     if method in WRITES:
         errors[409] = "Conflicts with the current state, or a request still in flight"
     return errors
+
+
+# JSON Schema's "time" is RFC 3339's full-time, which requires an offset; maitred's times are
+# local wall-clock times (`HH:MM` in, `HH:MM:SS` out, ../shared/API.md), so say just that.
+LOCAL_TIME = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"}
+
+
+def _local_times(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node.update(LOCAL_TIME)
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -70,12 +93,14 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def complete_document(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
-    """Adds each operation's envelope answers; a 422 is the envelope, never FastAPI's
-    `HTTPValidationError` (maitred renders every validation error in the envelope)."""
+    """Adds each operation's envelope answers (a 422 is the envelope, never FastAPI's
+    `HTTPValidationError`: maitred renders every validation error in it) and describes times
+    as the local times they are."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorBody", ErrorBody.model_json_schema())
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    _local_times(document)
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if not isinstance(route, APIRoute) or not context.include_in_schema:

@@ -12,12 +12,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
 
 from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.jsonresponse import JSONResponse
@@ -192,11 +192,11 @@ async def _validation_error(_request: Request, exc: Exception) -> Response:
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path. Starlette's 405 names only the methods of
     the first route that matched the path, and each method of a resource is a route of its own."""
+    path = request.scope["path"]
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and (route_methods := getattr(route, "methods", None)):
-            methods.update(route_methods)
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.methods and (regex := getattr(route, "path_regex", None)) and regex.match(path):
+            methods.update(route.methods)
     return sorted(methods)
 
 

@@ -106,9 +106,7 @@ UNSUBSCRIBED: dict[int | str, dict[str, Any]] = {
 
 
 @public_router.get("/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED)
-@public_router.post(
-    "/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED, include_in_schema=False
-)
+@public_router.post("/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED)
 async def unsubscribe(
     request: Request, db: WriteSession, token: Annotated[str, Query(max_length=2000)]
 ) -> Any:

@@ -159,6 +159,7 @@ async def list_event_waitlist(
     status: WaitlistStatus | None = None,
 ) -> dict[str, Any]:
     """The event's queue, first in line first."""
+    await waitlist_seats.require_event(db, auth.org_id, event_id)
     items, info = await waitlist_service.list_entries(
         db,
         organization_id=auth.org_id,
@@ -169,7 +170,12 @@ async def list_event_waitlist(
     return {"items": items, "pagination": info}
 
 
-@event_waitlist_router.delete("", status_code=204, response_class=Response, responses=ERRORS)
+@event_waitlist_router.delete(
+    "",
+    status_code=204,
+    response_class=Response,
+    responses={**ERRORS, 400: {"model": ErrorBody, "description": "Staff: use /waitlist/{id}"}},
+)
 async def leave_event_waitlist(event_id: uuid.UUID, auth: Booker, db: DbSession) -> Response:
     """A signed-in customer leaves the queue; staff cancel an entry with DELETE /waitlist/{id}."""
     await waitlist_seats.leave_event(db, bookings_service.viewer_of(auth), event_id=event_id)

@@ -38,6 +38,14 @@ async def _bookable_event(
     return event
 
 
+async def require_event(
+    session: AsyncSession, organization_id: uuid.UUID, event_id: uuid.UUID
+) -> None:
+    """404 for an event this organization does not have, before anything about its queue."""
+    if await events_service.event_brief(session, organization_id, event_id) is None:
+        raise NotFound("No such event")
+
+
 async def join_event(
     session: AsyncSession,
     viewer: bookings_service.Viewer,
@@ -101,6 +109,7 @@ async def leave_event(
     session: AsyncSession, viewer: bookings_service.Viewer, *, event_id: uuid.UUID
 ) -> None:
     """A signed-in customer leaves an event's waitlist (staff cancel entries by id)."""
+    await require_event(session, viewer.organization_id, event_id)
     if not viewer.is_customer:
         raise InvalidRequest("Staff cancel a waitlist entry with DELETE /waitlist/{id}")
     own, _source = await bookings_service.booking_customer(
