@@ -59,6 +59,7 @@ async def join_event(
     they hold a seat already, or are queued already. The event's row stays locked until the
     request commits, so a seat given back meanwhile finds this entry in the queue."""
     organization_id = viewer.organization_id
+    await require_event(session, organization_id, event_id)  # 404 before anything about the body
     brief, _source = await bookings_service.booking_customer(
         session, viewer, customer_id=customer_id, customer=customer
     )
