@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from maitred.kit.db import Database
 from maitred.kit.pagination import MAX_PAGE
 from tests.bookings.given import given_book
+from tests.events.given import given_event
 from tests.factories import signed_in_as
 
 HUGE_PAGE = "1838936173827079200899722117120"  # the fuzzer's: (page - 1) * limit overflowed
@@ -123,3 +124,23 @@ async def test_every_operation_declares_the_envelope_errors_it_can_answer(
     public = document["paths"]["/api/v1/public/availability"]["get"]["responses"]
     assert "404" in public  # X-Tenant-ID may name no organization
     assert "401" not in public
+
+
+async def test_the_waitlist_of_a_deleted_or_unknown_event_is_404(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """It answered 200 (an empty queue) and 400, as if the event still existed."""
+    book = await given_book(database)
+    admin = await signed_in_as(client, database, "admin", book.organization)
+    event_id = await given_event(database, book.organization)
+    assert (
+        await client.delete(f"/api/v1/events/{event_id}", headers=admin.headers)
+    ).status_code == 204
+    for event in (event_id, "e3e70682-c209-1cac-a29f-6fbed82c07cd"):
+        path = f"/api/v1/events/{event}/waitlist"
+        for method in ("GET", "POST", "DELETE"):
+            answer = await client.request(
+                method, path, headers=admin.headers, json={} if method == "POST" else None
+            )
+            assert answer.status_code == 404, (method, path, answer.text)
+            assert answer.json()["message"] == "No such event"
