@@ -100,7 +100,8 @@ def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
     raise AssertionError("maitred serve did not start")
 
 
-def _schemathesis(base: str, *options: str) -> subprocess.CompletedProcess[str]:
+def _schemathesis(base: str, workdir: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`st run` in `workdir`, where it keeps its cache (never in the repository)."""
     return subprocess.run(
         [
             str(BIN / "st"),
@@ -120,6 +121,7 @@ def _schemathesis(base: str, *options: str) -> subprocess.CompletedProcess[str]:
             "--no-color",
             *options,
         ],
+        cwd=workdir,
         capture_output=True,
         text=True,
         timeout=600,
@@ -162,13 +164,19 @@ def test_no_server_error_undeclared_status_or_schema_violation(tmp_path: Path) -
         assert login.status_code == 200, login.text
         signed_in = _schemathesis(
             base,
+            tmp_path,
             "--header",
             f"Authorization: Bearer {login.json()['access_token']}",
             *(option for name in SELF_DESTRUCTIVE for option in ("--exclude-operation-id", name)),
         )
         assert signed_in.returncode == 0, signed_in.stdout[-30000:] + signed_in.stderr[-3000:]
         signed_out = _schemathesis(
-            base, "--include-path-regex", PUBLIC_PATHS, "--phases", "examples,coverage,fuzzing"
+            base,
+            tmp_path,
+            "--include-path-regex",
+            PUBLIC_PATHS,
+            "--phases",
+            "examples,coverage,fuzzing",
         )
         assert signed_out.returncode == 0, signed_out.stdout[-30000:] + signed_out.stderr[-3000:]
     finally:
