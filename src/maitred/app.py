@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterable
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, compile_path
 
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
@@ -23,12 +25,13 @@ from maitred.identity.idempotency_scope import IdempotencyScope
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
 from maitred.kit import crypto
 from maitred.kit.db import Database
-from maitred.kit.errors import ErrorBody, install_error_handlers
+from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
+from maitred.openapi import install_complete_openapi
 
 log = logging.getLogger("maitred")
 STATISTICS_SECONDS = 600.0
@@ -90,6 +93,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await database.dispose()
 
 
+def ids_only_match_uuids(routes: Iterable[BaseRoute]) -> None:
+    """`/events/{event_id}` matches only a UUID, so `/events/series` is never taken for an id:
+    GET there is a 405 naming the methods it has, not a 422 about a malformed event id."""
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        path = route.path
+        for param in route.dependant.path_params:
+            if param.field_info.annotation is uuid.UUID:
+                path = path.replace(f"{{{param.alias}}}", f"{{{param.alias}:uuid}}")
+        if path != route.path:
+            route.path = path
+            route.path_regex, route.path_format, route.param_convertors = compile_path(path)
+
+
 def _unique_operation_id(route: APIRoute) -> str:
     return f"{route.name}_{'_'.join(sorted(m.lower() for m in route.methods or ()))}"
 
@@ -107,11 +125,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         generate_unique_id_function=_unique_operation_id,
         # maitred configures no OpenTelemetry; asking FastAPI to check costs every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        responses={
-            422: {"model": ErrorBody, "description": "Validation error"},
-            429: {"model": ErrorBody, "description": "Rate limit exceeded"},
-            500: {"model": ErrorBody, "description": "Internal error"},
-        },
     )
     database = database or settings.database()
     app.state.settings = settings
@@ -128,8 +141,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # router is included directly: every level of nesting costs routing time on every request.
     for router in api_routers():
         describe_permissions(router.routes)
+        ids_only_match_uuids(router.routes)
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
+    install_complete_openapi(app)
 
     install_error_handlers(app)
     # Innermost: an idempotent replay or a 429 changed nothing, so it is not recorded.

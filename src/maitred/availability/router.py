@@ -1,7 +1,6 @@
 """/availability: chef teams, the calendar settings, and free slots (also public)."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -16,6 +15,7 @@ from maitred.availability.schemas import (
     TeamUpdate,
 )
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
@@ -40,7 +40,7 @@ SettingsReader = Annotated[AuthContext, requires("settings:read")]
 SettingsWriter = Annotated[AuthContext, requires("settings:write")]
 
 DateQuery = Annotated[
-    date | None, Query(alias="date", description="YYYY-MM-DD; default today (local)")
+    CalendarDate | None, Query(alias="date", description="YYYY-MM-DD; default today (local)")
 ]
 GuestsQuery = Annotated[
     int | None, Query(ge=1, le=500, description="Party size: prices the estimate")

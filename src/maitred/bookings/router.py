@@ -4,7 +4,6 @@ Customers (role customer) use the same routes: the service narrows them to their
 """
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -21,6 +20,7 @@ from maitred.bookings.schemas import (
     PublicBookingRequest,
 )
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
@@ -47,10 +47,10 @@ async def list_bookings(
     status: Annotated[
         str | None, Query(description="One status, or several comma-separated")
     ] = None,
-    event_date_from: date | None = None,
-    event_date_to: date | None = None,
-    date_from: Annotated[date | None, Query(include_in_schema=False)] = None,
-    date_to: Annotated[date | None, Query(include_in_schema=False)] = None,
+    event_date_from: CalendarDate | None = None,
+    event_date_to: CalendarDate | None = None,
+    date_from: Annotated[CalendarDate | None, Query(include_in_schema=False)] = None,
+    date_to: Annotated[CalendarDate | None, Query(include_in_schema=False)] = None,
     customer_id: uuid.UUID | None = None,
     event_type: Annotated[str | None, Query(max_length=32)] = None,
     search: Annotated[

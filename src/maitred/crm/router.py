@@ -4,7 +4,6 @@ Seed 002's CRM served its list at `/api/bookings`, which is maitred's bookings; 
 `/crm/bookings`. Its `POST /api/notify` is `notify_alias_router`, served beside `/crm/notify`.
 """
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -23,6 +22,7 @@ from maitred.crm.schemas import (
     StatusUpdated,
 )
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Pagination
@@ -90,8 +90,12 @@ async def list_records(
     status: Annotated[str | None, Query(max_length=16, description="The booking's status")] = None,
     crm_status: CrmStatus | None = None,
     kind: RecordKind | None = None,
-    date_from: Annotated[date | None, Query(description="Received on or after (local)")] = None,
-    date_to: Annotated[date | None, Query(description="Received on or before (local)")] = None,
+    date_from: Annotated[
+        CalendarDate | None, Query(description="Received on or after (local)")
+    ] = None,
+    date_to: Annotated[
+        CalendarDate | None, Query(description="Received on or before (local)")
+    ] = None,
 ) -> dict[str, Any]:
     """Every record, maitred's bookings and pushed-in ones, newest first. A facilitator sees
     only the records of their own events."""

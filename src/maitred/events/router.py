@@ -1,7 +1,6 @@
 """/events, /facilitators and /settings/events (seed 002)."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -20,6 +19,7 @@ from maitred.events.schemas import (
     SeriesRead,
 )
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
@@ -94,8 +94,8 @@ async def list_events(
     series_id: uuid.UUID | None = None,
     status: StatusQuery = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
-    date_from: Annotated[date | None, Query(description="Local date, inclusive")] = None,
-    date_to: Annotated[date | None, Query(description="Local date, inclusive")] = None,
+    date_from: Annotated[CalendarDate | None, Query(description="Local date, inclusive")] = None,
+    date_to: Annotated[CalendarDate | None, Query(description="Local date, inclusive")] = None,
     upcoming: Annotated[bool | None, Query(description="Only events not yet started")] = None,
 ) -> dict[str, Any]:
     """Soonest first. `type` (alias `event_type`); search in title and description."""

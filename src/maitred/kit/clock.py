@@ -1,7 +1,23 @@
 """The one place that reads the time, so every timestamp is timezone-aware UTC."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
+
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def _within_calendar(day: date) -> date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"Use a date between {EARLIEST_DATE} and {LATEST_DATE}")
+    return day
+
+
+# A date a person can mean: 0001-01-01 or 9999-12-31 would overflow the day arithmetic (the
+# day after, a local midnight in UTC) and answer 500, so they are a 422 at the door.
+CalendarDate = Annotated[date, AfterValidator(_within_calendar)]
 
 
 def utcnow() -> datetime:

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -188,16 +189,29 @@ async def _validation_error(_request: Request, exc: Exception) -> Response:
     return error_response(422, "validation_error", "Request validation failed", details)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the methods of
+    the first route that matched the path, and each method of a resource is a route of its own."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.methods and (regex := getattr(route, "path_regex", None)) and regex.match(path):
+            methods.update(route.methods)
+    return sorted(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "error")
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"No route matches {request.method} {request.url.path}"
     elif exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}"
+        headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
     else:
         message = str(exc.detail)
-    return error_response(exc.status_code, code, message, headers=dict(exc.headers or {}))
+    return error_response(exc.status_code, code, message, headers=headers)
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> Response:

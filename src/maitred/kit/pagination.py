@@ -25,6 +25,9 @@ from maitred.kit.errors import ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+# Far past any real list, and small enough that (page - 1) * limit stays a 64-bit offset on
+# every database: a larger page is a 422, never an overflow in the query.
+MAX_PAGE = 1_000_000
 
 
 class PaginationInfo(BaseModel):
@@ -57,7 +60,7 @@ class PageParams:
 
 
 async def page_params(
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
     limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = None,
     per_page: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, include_in_schema=False)] = None,
     page_size: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, include_in_schema=False)] = None,

@@ -1,12 +1,12 @@
 """/leads (seed 001) and the public lead form."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, client_ip, user_agent
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
@@ -69,8 +69,12 @@ async def list_leads(
     pagination: Pagination,
     status: LeadStatus | None = None,
     source: Annotated[str | None, Query(max_length=50)] = None,
-    date_from: Annotated[date | None, Query(description="Created on or after (local)")] = None,
-    date_to: Annotated[date | None, Query(description="Created on or before (local)")] = None,
+    date_from: Annotated[
+        CalendarDate | None, Query(description="Created on or after (local)")
+    ] = None,
+    date_to: Annotated[
+        CalendarDate | None, Query(description="Created on or before (local)")
+    ] = None,
     assigned_to: uuid.UUID | None = None,
     search: Annotated[
         str | None,

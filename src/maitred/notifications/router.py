@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, database_of
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPage
@@ -61,8 +61,12 @@ async def notification_history(
     status: MessageStatus | None = None,
     booking_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
-    date_from: Annotated[date | None, Query(description="Queued on or after (local)")] = None,
-    date_to: Annotated[date | None, Query(description="Queued on or before (local)")] = None,
+    date_from: Annotated[
+        CalendarDate | None, Query(description="Queued on or after (local)")
+    ] = None,
+    date_to: Annotated[
+        CalendarDate | None, Query(description="Queued on or before (local)")
+    ] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the page before")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
@@ -102,9 +106,7 @@ UNSUBSCRIBED: dict[int | str, dict[str, Any]] = {
 
 
 @public_router.get("/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED)
-@public_router.post(
-    "/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED, include_in_schema=False
-)
+@public_router.post("/unsubscribe", response_model=Unsubscribed, responses=UNSUBSCRIBED)
 async def unsubscribe(
     request: Request, db: WriteSession, token: Annotated[str, Query(max_length=2000)]
 ) -> Any:

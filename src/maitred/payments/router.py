@@ -4,12 +4,12 @@ an intent for a checkout page, a hosted Checkout link), list it, refund it, and 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.db import Database
 from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
@@ -146,8 +146,8 @@ async def list_payments(
     booking_id: uuid.UUID | None = None,
     status: PaymentStatus | None = None,
     payment_method: Annotated[Method | None, Query(alias="method")] = None,
-    date_from: Annotated[date | None, Query(description="Made on or after (local)")] = None,
-    date_to: Annotated[date | None, Query(description="Made on or before (local)")] = None,
+    date_from: Annotated[CalendarDate | None, Query(description="Made on or after (local)")] = None,
+    date_to: Annotated[CalendarDate | None, Query(description="Made on or before (local)")] = None,
     sort: Annotated[str | None, Query(description="created_at or amount")] = None,
     order: Annotated[str | None, Query(description="asc or desc")] = None,
 ) -> dict[str, Any]:
@@ -170,8 +170,8 @@ async def list_payments(
 async def payment_summary(
     auth: Reader,
     db: DbSession,
-    date_from: Annotated[date | None, Query(description="First local day")] = None,
-    date_to: Annotated[date | None, Query(description="Last local day")] = None,
+    date_from: Annotated[CalendarDate | None, Query(description="First local day")] = None,
+    date_to: Annotated[CalendarDate | None, Query(description="Last local day")] = None,
 ) -> dict[str, Any]:
     """Collected and refunded in the period, by method; balances and deposits still owed by
     bookings whose events fall in it."""

@@ -1,13 +1,13 @@
 """/waitlist (seed 000), and /events/{id}/waitlist: the queue for a full event's seats."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
 from maitred.bookings import service as bookings_service
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
@@ -48,8 +48,8 @@ async def list_waitlist(
     db: DbSession,
     pagination: Pagination,
     status: WaitlistStatus | None = None,
-    date_from: Annotated[date | None, Query(description="Earliest preferred_date")] = None,
-    date_to: Annotated[date | None, Query(description="Latest preferred_date")] = None,
+    date_from: Annotated[CalendarDate | None, Query(description="Earliest preferred_date")] = None,
+    date_to: Annotated[CalendarDate | None, Query(description="Latest preferred_date")] = None,
     customer_id: uuid.UUID | None = None,
     event_id: Annotated[uuid.UUID | None, Query(description="Queued for this event")] = None,
 ) -> dict[str, Any]:
@@ -171,7 +171,12 @@ async def list_event_waitlist(
     return {"items": items, "pagination": info}
 
 
-@event_waitlist_router.delete("", status_code=204, response_class=Response, responses=ERRORS)
+@event_waitlist_router.delete(
+    "",
+    status_code=204,
+    response_class=Response,
+    responses={**ERRORS, 400: {"model": ErrorBody, "description": "Staff: use /waitlist/{id}"}},
+)
 async def leave_event_waitlist(event_id: uuid.UUID, auth: Booker, db: DbSession) -> Response:
     """A signed-in customer leaves the queue; staff cancel an entry with DELETE /waitlist/{id}."""
     await waitlist_seats.leave_event(db, bookings_service.viewer_of(auth), event_id=event_id)
