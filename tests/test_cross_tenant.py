@@ -20,12 +20,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import select
 
-from maitred.identity.models import Membership, User
+from maitred.identity.models import User
 from maitred.kit.db import Base, Database
-from maitred.tenancy.models import Organization
+from maitred.tenancy.models import Membership, MembershipStatus, Organization
 from tests.bookings.given import Book, book_one, given_book, given_customer, saturday, seed_001_form
 from tests.events.given import given_event, given_facilitator
-from tests.factories import Actor, deliver_everything, signed_in_as
+from tests.factories import Actor, deliver_everything, given_user, signed_in_as
 
 # Routes that take an id but no organization's token: who may call them is proven otherwise.
 NOT_FOR_TENANT_TOKENS = {
@@ -42,6 +42,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/leads/{lead_id}/notes"): {"body": "Called, no answer"},
     ("PUT", "/api/v1/bookings/{booking_id}/status"): {"crm_status": "contacted"},
+    ("POST", "/api/v1/customers/{customer_id}/merge"): {
+        "into": "00000000-0000-4000-8000-000000000001"
+    },
 }
 
 
@@ -132,6 +135,19 @@ async def _payment(v: Victim) -> str:
     return str((await v.post("/payments/process", body))["id"])
 
 
+async def _invitation(v: Victim) -> str:
+    """A's invitation to an account that has no organization yet (answered by its holder)."""
+    invited = await given_user(v.database, None, email="invited@elsewhere.example")
+    await v.post("/users", {"email": invited.email, "full_name": "Sam Invited", "role": "staff"})
+    async with v.database.transaction(write=False) as session:
+        membership = await session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == invited.id, Membership.status == MembershipStatus.invited
+            )
+        )
+    return str(membership)
+
+
 async def _facilitator(v: Victim) -> str:
     return str(await given_facilitator(v.database, v.book.organization))
 
@@ -162,6 +178,7 @@ FACTORIES: dict[str, Callable[[Victim], Awaitable[str]]] = {
     "message_id": _message,
     "conversation_id": _conversation,
     "payment_id": _payment,
+    "invitation_id": _invitation,
 }
 
 
