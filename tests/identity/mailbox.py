@@ -27,3 +27,14 @@ async def tokens_emailed_to(database: Database, email: str) -> list[str]:
         if message.contact == email
         for token in LINK.findall(message.body_text)
     ]
+
+
+async def emails_to(database: Database, email: str) -> list[tuple[str, str]]:
+    """(subject, text) of every email queued for `email`, oldest first."""
+    async with database.transaction(write=False) as session:
+        messages = (
+            await session.scalars(
+                select(Message).where(Message.channel == "email").order_by(Message.created_at)
+            )
+        ).all()
+    return [(m.subject or "", m.body_text) for m in messages if m.contact == email]

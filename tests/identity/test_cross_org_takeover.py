@@ -27,6 +27,7 @@ from tests.factories import (
     sign_in,
     signed_in_as,
 )
+from tests.identity.mailbox import emails_to
 from tests.probe_router import error_of
 
 USERS = "/api/v1/users"
@@ -161,6 +162,11 @@ async def test_adding_another_organizations_user_only_invites_them(
     assert [o["id"] for o in organizations.json()["items"]] == [str(world.b.id)]
     after = await snapshot(database, world.victim.id)
     assert after["memberships"][world.a.id] == ("admin", "invited")
+    # The holder is told, by a message with nothing in it that acts on their behalf.
+    [(subject, text)] = await emails_to(database, world.victim.actor.user.email)
+    assert subject == f"{world.a.name} invited you to join as admin"
+    assert "/api/v1/auth/invitations" in text
+    assert "token" not in text
     await assert_b_untouched(client, database, world, before)
 
 

@@ -212,6 +212,33 @@ async def issue_reset_token(
     return token, expires
 
 
+async def send_invitation_notice(
+    session: AsyncSession, config: AuthConfig, user: User, *, organization_id: uuid.UUID, role: str
+) -> None:
+    """Tells an existing account that an organization invited it. It carries no link that acts:
+    the holder signs in and answers at /auth/invitations, so a forwarded message grants nothing."""
+    organization = await tenancy_service.get(session, organization_id)
+    name = organization.name if organization is not None else "An organization"
+    where = f"{config.public_url.rstrip('/')}/api/v1/auth/invitations"
+    await messaging_service.queue_message(
+        session,
+        organization_id,
+        messaging_service.Outgoing(
+            channel="email",
+            to=user.email,
+            subject=f"{name} invited you to join as {role}",
+            body_text=(
+                f"{name} invited you to join them as {role}. Nothing changes until you accept: "
+                f"sign in with your own account and accept or decline the invitation ({where}).\n"
+                "If you do not know them, decline it or ignore this message.\n"
+            ),
+            template="account.invitation",
+            contact_name=user.full_name,
+        ),
+    )
+    log.info("invitation notice sent to user %s", user.id)
+
+
 async def _organization_to_send_through(session: AsyncSession, user: User) -> uuid.UUID | None:
     """Messages belong to an organization: the one the account joined last (for an invitation,
     the inviting one)."""

@@ -151,6 +151,9 @@ async def add_member(
     user = await identity_service.find_by_email(session, email)
     if user is not None:
         member = await _invite_existing(session, auth.org_id, user, password=password, role=role)
+        await profile.send_invitation_notice(
+            session, config, user, organization_id=auth.org_id, role=role.value
+        )
         return member, False
     full, first, last = profile.names(full_name, first_name, last_name)
     if phone:
