@@ -3,6 +3,9 @@
 SQLite (a file in a temporary directory) by default; PostgreSQL when MAITRED_TEST_DATABASE_URL
 is set. The schema comes from the migrations, applied once per run; every test starts from
 empty tables.
+
+The suite runs in parallel (pytest-xdist, `-n` in pyproject's addopts): each worker process has
+a database of its own, see `database_url`.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from maitred.app import create_app
 from maitred.config import Settings
@@ -26,16 +30,52 @@ from maitred.kit.migrate import upgrade
 from tests.probe_router import ProbeControls, install_probe
 
 TEST_DATABASE_URL = os.environ.get("MAITRED_TEST_DATABASE_URL", "")
+# This process's pytest-xdist worker ("gw0", "gw1", …), or "" when the run is not distributed.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Under pytest-xdist each worker has its own temporary base, so its own data_dir."""
     return tmp_path_factory.mktemp("maitred-data")
 
 
 @pytest.fixture(scope="session")
 def database_url(data_dir: Path) -> str:
-    return TEST_DATABASE_URL or f"sqlite:///{data_dir / 'test.db'}"
+    """The SQLite file in data_dir, or MAITRED_TEST_DATABASE_URL; a pytest-xdist worker gets a
+    PostgreSQL database of its own beside that one (`<name>_gw0`, …), as every test empties the
+    tables."""
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{data_dir / 'test.db'}"
+    if not XDIST_WORKER:
+        return TEST_DATABASE_URL
+    return asyncio.run(_worker_database(TEST_DATABASE_URL, XDIST_WORKER))
+
+
+async def _worker_database(url: str, worker: str) -> str:
+    """`url` with its database renamed for `worker`, created (through `url`'s) when missing."""
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    connection = await asyncpg.connect(
+        user=given.username,
+        password=given.password,
+        host=given.host,
+        port=given.port,
+        database=given.database,
+    )
+    try:
+        for attempt in range(20):
+            if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                break
+            try:
+                await connection.execute(f'CREATE DATABASE "{name}"')
+            except asyncpg.DuplicateDatabaseError:
+                break
+            except asyncpg.ObjectInUseError:  # another worker copies template1 right now
+                await asyncio.sleep(0.1 * (attempt + 1))
+    finally:
+        await connection.close()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
