@@ -34,6 +34,12 @@ TEST_DATABASE_URL = os.environ.get("MAITRED_TEST_DATABASE_URL", "")
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` first (the rest keep their order): the xdist workers take tests as
+    they free up, so a long one left for last would keep one worker busy while the other idles."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Under pytest-xdist each worker has its own temporary base, so its own data_dir."""

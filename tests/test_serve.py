@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.long  # a real server loading the demo: scheduled first
 
 MAITRED = str(Path(sys.executable).with_name("maitred"))
 
