@@ -154,20 +154,40 @@ async def shared_app(settings: Settings, shared_database: Database) -> FastAPI:
     return create_app(settings, database=shared_database)
 
 
+@pytest.fixture(scope="session")
+async def shared_probe_app(settings: Settings, shared_database: Database) -> FastAPI:
+    """The run's app with the probe routes mounted, for the tests of the probe (as `shared_app`:
+    each had paid ~0.4 s for an app of its own)."""
+    app = create_app(settings, database=shared_database)
+    install_probe(app)
+    return app
+
+
 @pytest.fixture
 async def app(
-    request: pytest.FixtureRequest, settings: Settings, database: Database, shared_app: FastAPI
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    database: Database,
+    shared_app: FastAPI,
+    shared_probe_app: FastAPI,
 ) -> FastAPI:
-    """The run's app; a test that adds routes (the probe, or marked `own_app`) gets its own."""
-    if "probe" in request.fixturenames or request.node.get_closest_marker("own_app"):
+    """The run's app, or its app with the probe routes for a test of the probe; a test that adds
+    routes of its own (marked `own_app`) gets an app of its own."""
+    if request.node.get_closest_marker("own_app"):
         return create_app(settings, database=database)
+    if "probe" in request.fixturenames:
+        return shared_probe_app
     return shared_app
 
 
 @pytest.fixture
 def probe(app: FastAPI) -> ProbeControls:
-    """The test-only probe routes (tests/probe_router.py) mounted on this test's app."""
-    return install_probe(app)
+    """The test-only probe routes (tests/probe_router.py) on this test's app, with controls of
+    this test's own."""
+    if getattr(app.state, "probe", None) is None:
+        return install_probe(app)  # an `own_app`: mount the routes
+    controls = app.state.probe = ProbeControls()
+    return controls
 
 
 @pytest.fixture
