@@ -5,7 +5,9 @@ is set. The schema comes from the migrations, applied once per run; every test s
 empty tables.
 
 The suite runs in parallel (pytest-xdist, `-n` in pyproject's addopts): each worker process has
-a database of its own, see `database_url`.
+a database of its own, see `database_url`. Redis (MAITRED_TEST_REDIS_URL) needs no such split:
+the rate-limit tests use a key prefix of their own each, and the live-inbox pushes (pub/sub,
+which ignores database numbers anyway) carry the organization they are for.
 """
 
 from __future__ import annotations
