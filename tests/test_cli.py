@@ -16,6 +16,8 @@ from alembic.script import ScriptDirectory
 from maitred import __version__
 from maitred.kit.migrate import alembic_config
 
+pytestmark = pytest.mark.long  # a `maitred` process per call: scheduled first
+
 MAITRED = str(Path(sys.executable).with_name("maitred"))
 COMMANDS = ["serve", "migrate", "create-admin", "demo", "worker"]
 PASSWORD = "correct-horse-battery"

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from maitred.availability import service as availability_service
 from maitred.bookings.service.status import STATUSES
@@ -16,6 +17,8 @@ from maitred.kit.db import Database
 from maitred.tenancy import service as tenancy_service
 from tests.factories import bearer, sign_in
 from tests.pricing.test_quotes import MY_HIBACHI
+
+pytestmark = pytest.mark.long  # loads the demo: scheduled first
 
 API = "/api/v1"
 LEAD_STAGES = ("new", "contacted", "qualified", "quoted", "won", "lost")

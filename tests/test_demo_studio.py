@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from maitred.demo import DEMO_ADMIN, DEMO_PASSWORD, load_demo
 from maitred.demo.studio import STUDIO_ADMIN, STUDIO_FACILITATOR
 from maitred.kit.db import Database
 from tests.factories import bearer, sign_in
 from tests.test_demo import API, every, total
+
+pytestmark = pytest.mark.long  # loads the demo: scheduled first
 
 CRM_STATUSES = ("new", "reviewed", "contacted", "confirmed", "completed")
 FACILITATORS = ["Daniel Reyes", "Lena Park", "Maya Okafor", "Priya Shah"]

@@ -18,6 +18,8 @@ from maitred.domains import import_models
 from maitred.kit.db import Base
 from maitred.kit.migrate import alembic_config, check, upgrade
 
+pytestmark = pytest.mark.long  # every migration, down and up: scheduled first
+
 
 def table_names(sync_url: str) -> set[str]:
     engine = create_engine(sync_url)

@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.long  # a real server loading the demo: scheduled first
 
 MAITRED = str(Path(sys.executable).with_name("maitred"))
 
@@ -40,7 +43,8 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        # Generous: its first /openapi.json builds the schema, slow on a loaded machine.
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             health = None
             # It listens once migrated and the demo is loaded (600 bookings: ~10 s on SQLite).
             deadline = asyncio.get_running_loop().time() + 90

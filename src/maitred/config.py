@@ -137,6 +137,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout_seconds: float = Field(default=20.0, gt=0)
+    # How often the SDK itself retries a call that failed on the network, a 409 or a 5xx.
+    stripe_max_network_retries: int = Field(default=2, ge=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -37,6 +37,9 @@ from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
 from tests.factories import bearer, given_organization, given_user, sign_in
 
+# One worker runs this module under pytest-xdist, so its one `server` starts once.
+pytestmark = pytest.mark.xdist_group("bookings-concurrency")
+
 MAITRED = str(Path(sys.executable).with_name("maitred"))
 TIMEZONE = "America/Los_Angeles"
 SLOT = time(18, 0)

@@ -146,6 +146,7 @@ async def test_the_same_idempotency_key_charges_once(
     assert (await money_of(stripe_client, manager, booking["id"]))["amount_paid"] == 471.25
 
 
+@pytest.mark.stripe_settings(stripe_max_network_retries=0)  # no SDK retries: one try fails
 async def test_when_stripe_fails_a_retry_with_the_same_key_charges_once(
     stripe_client: httpx.AsyncClient,
     database: Database,
@@ -171,6 +172,28 @@ async def test_when_stripe_fails_a_retry_with_the_same_key_charges_once(
     assert (await money_of(stripe_client, manager, booking["id"]))["amount_paid"] == 471.25
     keys = {r.headers["idempotency-key"] for r in stripe_stand_in.requests}
     assert len(keys) == 1
+
+
+async def test_the_sdk_itself_retries_a_stripe_server_error_with_the_same_key(
+    stripe_client: httpx.AsyncClient,
+    database: Database,
+    stripe_account: StripeApi,
+    stripe_stand_in: StripeStandIn,
+) -> None:
+    """MAITRED_STRIPE_MAX_NETWORK_RETRIES at its default: one 500 is retried unseen, once."""
+    _, manager, booking = await given_pending_booking(stripe_client, database)
+    stripe_stand_in.answer_next(stripe_api.server_error())
+
+    paid = await pay(
+        stripe_client, manager, booking["id"], 471.25, method="card", stripe_token="tok_visa"
+    )
+
+    assert paid["status"] == "succeeded"
+    (intent,) = stripe_account.intents.values()
+    assert paid["provider_reference"] == intent["id"]
+    sent = [r for r in stripe_stand_in.requests if r.path == "/v1/payment_intents"]
+    assert len(sent) == 2
+    assert len({r.headers["idempotency-key"] for r in sent}) == 1
 
 
 async def test_an_intent_is_for_the_deposit_due_and_carries_the_payment(

@@ -173,6 +173,7 @@ async def test_without_stripe_the_link_asks_the_customer_to_get_in_touch(
     assert await payments_listed(client, manager) == []
 
 
+@pytest.mark.stripe_settings(stripe_max_network_retries=0)  # no SDK retries: one try fails
 async def test_when_stripe_fails_the_link_says_to_try_again_and_then_works(
     stripe_client: httpx.AsyncClient,
     database: Database,

@@ -11,7 +11,8 @@ def stripe_provider(
 ) -> StripeProvider | None:
     """With `api_key` (an organization's own account) a client of that account, else of the
     instance's; None without any key: the offline default, where card payments are
-    unavailable. Where Stripe is and how long a call may take are the instance's either way."""
+    unavailable. Where Stripe is, how long a call may take and how often the SDK retries it
+    are the instance's either way."""
     if api_key is None:
         api_key, webhook_secret = settings.stripe_api_key, settings.stripe_webhook_secret
     if not api_key:
@@ -21,4 +22,5 @@ def stripe_provider(
         webhook_secret,
         api_base=settings.stripe_api_base,
         timeout_seconds=settings.stripe_timeout_seconds,
+        max_network_retries=settings.stripe_max_network_retries,
     )
