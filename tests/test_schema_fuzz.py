@@ -76,10 +76,13 @@ SELF_DESTRUCTIVE = (
 )
 PUBLIC_PATHS = r"^/api/v1/(public/|auth/(register|login|refresh|password-reset))"
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("MAITRED_TEST_DATABASE_URL")),
-    reason="the HTTP contract does not depend on the database: fuzzed on SQLite only",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        bool(os.environ.get("MAITRED_TEST_DATABASE_URL")),
+        reason="the HTTP contract does not depend on the database: fuzzed on SQLite only",
+    ),
+    pytest.mark.long,
+]
 
 
 def _free_port() -> int:
