@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.verification import Challenge
-from maitred.messaging import service as messaging_service
+from maitred.kit import letters
 from maitred.tenancy import service as tenancy_service
 
 
@@ -20,7 +20,7 @@ async def send_challenge(
     business = organization.name if organization else "maitred"
     if challenge.channel == "email":
         link = f"{public_url.rstrip('/')}/verify-email?token={challenge.secret}"
-        outgoing = messaging_service.Outgoing(
+        outgoing = letters.Outgoing(
             channel="email",
             to=challenge.address,
             subject=f"Confirm your email address for {business}",
@@ -33,7 +33,7 @@ async def send_challenge(
             template="verify_email",
         )
     else:
-        outgoing = messaging_service.Outgoing(
+        outgoing = letters.Outgoing(
             channel="sms",
             to=challenge.address,
             body_text=(
@@ -42,4 +42,4 @@ async def send_challenge(
             ),
             template="verify_phone",
         )
-    await messaging_service.queue_message(session, organization_id, outgoing)
+    await letters.queue(session, organization_id, outgoing)

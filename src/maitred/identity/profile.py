@@ -17,13 +17,13 @@ from maitred.identity.models import PasswordResetToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, verify_password
 from maitred.identity.sessions import AuthConfig
+from maitred.kit import letters
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
-from maitred.messaging import service as messaging_service
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
@@ -193,19 +193,17 @@ async def issue_reset_token(
         log.warning("password %s link for user %s not sent: no organization", purpose, user.id)
         return token, expires
     subject, text = _link_message(purpose, link, expires)
-    await messaging_service.queue_message(
+    await letters.queue(
         session,
         sent_through,
-        messaging_service.Outgoing(
+        letters.Outgoing(
             channel="email",
             to=user.email,
             subject=subject,
             body_text=text,
             template=f"account.{purpose}",
             contact_name=user.full_name,
-            meta=messaging_service.secret_meta(
-                readable_in_history=config.links_readable_in_history
-            ),
+            meta=letters.secret_meta(readable_in_history=config.links_readable_in_history),
         ),
     )
     log.info("password %s link sent to user %s", purpose, user.id)
@@ -220,10 +218,10 @@ async def send_invitation_notice(
     organization = await tenancy_service.get(session, organization_id)
     name = organization.name if organization is not None else "An organization"
     where = f"{config.public_url.rstrip('/')}/api/v1/auth/invitations"
-    await messaging_service.queue_message(
+    await letters.queue(
         session,
         organization_id,
-        messaging_service.Outgoing(
+        letters.Outgoing(
             channel="email",
             to=user.email,
             subject=f"{name} invited you to join as {role}",

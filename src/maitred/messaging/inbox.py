@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
+from maitred.kit.letters import Outgoing
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
 from maitred.messaging import secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
 from maitred.messaging.models import Conversation, Message
-from maitred.messaging.queue import Outgoing, queue_message
+from maitred.messaging.queue import queue_message
 from maitred.tenancy import service as tenancy_service
 
 # The key an address goes under in a message's sender and recipient.

@@ -6,17 +6,15 @@ no provider call ever runs inside a request and a rolled-back change sends nothi
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
-from maitred.kit import outbox
+from maitred.kit import letters, outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
+from maitred.kit.letters import Outgoing
 from maitred.messaging import contacts, unsubscribe
 from maitred.messaging.models import Conversation, Message
 from maitred.messaging.repository import (
@@ -28,30 +26,6 @@ from maitred.messaging.repository import (
 from maitred.tenancy import service as tenancy_service
 
 CATEGORIES = ("transactional", "marketing")
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What to send, to whom, and what it is about."""
-
-    channel: str
-    to: str
-    body_text: str
-    subject: str = ""
-    body_html: str | None = None
-    content_type: str = "text"
-    template: str | None = None
-    category: str = "transactional"
-    contact_name: str = ""
-    customer_id: uuid.UUID | None = None
-    booking_id: uuid.UUID | None = None
-    lead_id: uuid.UUID | None = None
-    order_id: uuid.UUID | None = None
-    # A message that must go out once (a reminder): queueing it again returns the first.
-    dedupe_key: str | None = None
-    send_after: datetime | None = None
-    created_by: uuid.UUID | None = None
-    meta: dict[str, Any] | None = None
 
 
 async def region_of(session: AsyncSession, organization_id: uuid.UUID) -> str:
@@ -187,3 +161,6 @@ async def emit_outcome(session: AsyncSession, event: str, message: Message) -> N
         customer_id=message.customer_id,
         error=message.error,
     )
+
+
+letters.install_queue(queue_message)

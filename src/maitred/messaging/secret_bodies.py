@@ -16,14 +16,9 @@ from maitred.config import Environment, Settings
 if TYPE_CHECKING:
     from maitred.messaging.models import Message
 
-SECRET = "holds_secret"
-READABLE = "readable_in_history"
+from maitred.kit.letters import READABLE, SECRET
+
 WITHHELD = "[withheld: this message carries a one-time link for its recipient only]"
-
-
-def marked(*, readable_in_history: bool) -> dict[str, bool]:
-    """The `meta` of a message that holds a secret."""
-    return {SECRET: True, READABLE: readable_in_history}
 
 
 def holds_secret(message: Message) -> bool:

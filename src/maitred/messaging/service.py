@@ -1,8 +1,8 @@
 """Messaging as other domains use it: queue a message (the worker sends it)."""
 
+from maitred.kit.letters import Outgoing, secret_meta
 from maitred.messaging.history import HistoryFilters, outbound_history
-from maitred.messaging.queue import Outgoing, conversation_for, queue_message
-from maitred.messaging.secret_bodies import marked as secret_meta
+from maitred.messaging.queue import conversation_for, queue_message
 from maitred.messaging.secret_bodies import visible_body
 from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
 

@@ -25,7 +25,7 @@ from maitred.messaging.models import OptOut
 from maitred.messaging.repository import OptOutRepository
 
 if TYPE_CHECKING:
-    from maitred.messaging.queue import Outgoing
+    from maitred.kit.letters import Outgoing
 
 TOKEN_CONTEXT = "messaging.unsubscribe"
 PATH = "/api/v1/public/unsubscribe"
