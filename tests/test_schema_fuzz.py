@@ -156,13 +156,16 @@ def test_no_server_error_undeclared_status_or_schema_violation(tmp_path: Path) -
         _wait_until_serving(base, server)
         operation_ids = {
             operation["operationId"]
-            for operations in httpx.get(f"{base}/openapi.json").json()["paths"].values()
+            for operations in httpx.get(f"{base}/openapi.json", timeout=120)
+            .json()["paths"]
+            .values()
             for operation in operations.values()
         }
         assert set(SELF_DESTRUCTIVE) <= operation_ids, "an excluded operation was renamed"
         login = httpx.post(
             f"{base}/api/v1/auth/login",
             json={"email": "admin@hibachi-demo.example", "password": "demo-password-2026"},
+            timeout=60,
         )
         assert login.status_code == 200, login.text
         signed_in = _schemathesis(

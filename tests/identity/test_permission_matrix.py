@@ -66,7 +66,7 @@ class Served:
 def api_routes(app: FastAPI) -> list[tuple[str, Served]]:
     found = []
     for context in iter_route_contexts(app.routes):
-        route, path = context.original_route, context.path or ""
+        route, path = context.original_route, context.path_format or ""
         if isinstance(route, APIRoute) and path.startswith("/api/v1/"):
             for method in sorted(route.methods or ()):
                 found.append((method, Served(path, route)))
