@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, compile_path
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
 from maitred.config import Settings, load_settings
+from maitred.docs_pages import install_docs
 from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health.service import HealthMonitor
 from maitred.identity.config import auth_config_from_settings
@@ -125,6 +126,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         generate_unique_id_function=_unique_operation_id,
         # maitred configures no OpenTelemetry; asking FastAPI to check costs every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        docs_url=None,  # served by install_docs, without a CDN
+        redoc_url=None,
     )
     database = database or settings.database()
     app.state.settings = settings
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router, prefix="/api/v1")
         app.include_router(router, prefix="/api", include_in_schema=False)
     install_complete_openapi(app)
+    install_docs(app)
 
     install_error_handlers(app)
     # Innermost: an idempotent replay or a 429 changed nothing, so it is not recorded.

@@ -71,6 +71,105 @@ async def test_an_interval_skips_weeks(client: httpx.AsyncClient, database: Data
     ]
 
 
+async def test_a_monthly_series_on_the_first_saturday_keeps_its_local_time(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, Role.admin)
+
+    response = await client.post(
+        SERIES,
+        json=event_form(
+            start_datetime="2031-02-01T18:00:00",
+            end_datetime="2031-02-01T21:00:00",
+            rrule="FREQ=MONTHLY;BYDAY=1SA;COUNT=4",
+        ),
+        headers=admin.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    assert [(e["start_datetime"], e["end_datetime"]) for e in response.json()["events"]] == [
+        ("2031-02-01T18:00:00-08:00", "2031-02-01T21:00:00-08:00"),
+        ("2031-03-01T18:00:00-08:00", "2031-03-01T21:00:00-08:00"),
+        ("2031-04-05T18:00:00-07:00", "2031-04-05T21:00:00-07:00"),
+        ("2031-05-03T18:00:00-07:00", "2031-05-03T21:00:00-07:00"),
+    ]
+
+
+async def test_the_last_friday_of_each_month(client: httpx.AsyncClient, database: Database) -> None:
+    admin = await signed_in_as(client, database, Role.admin)
+
+    response = await client.post(
+        SERIES,
+        json=event_form(**FIRST_CLASS, rrule="RRULE:FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20310601"),
+        headers=admin.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    assert [e["start_datetime"] for e in response.json()["events"]] == [
+        "2031-03-28T07:00:00-07:00",
+        "2031-04-25T07:00:00-07:00",
+        "2031-05-30T07:00:00-07:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [
+        "EXDATE:20310310T070000",
+        "EXDATE;VALUE=DATE:20310310",
+        "EXDATE:20310310T140000Z",
+        "EXDATE;TZID=America/New_York:20310310T100000",
+        "EXDATE:20310310T070000,20310401",
+    ],
+)
+async def test_an_exdate_leaves_one_occurrence_out(
+    client: httpx.AsyncClient, database: Database, left_out: str
+) -> None:
+    """The Monday after the DST change is a holiday, however the EXDATE names it."""
+    admin = await signed_in_as(client, database, Role.admin)
+    assert admin.organization is not None
+
+    response = await client.post(
+        SERIES,
+        json=event_form(
+            **FIRST_CLASS, rrule=f"RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=6\n{left_out}"
+        ),
+        headers=admin.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["count"] == 5
+    assert [e["start_datetime"] for e in response.json()["events"]] == [
+        "2031-03-03T07:00:00-08:00",
+        "2031-03-05T07:00:00-08:00",
+        "2031-03-07T07:00:00-08:00",
+        "2031-03-12T07:00:00-07:00",
+        "2031-03-14T07:00:00-07:00",
+    ]
+    assert await count_events(database, admin.organization) == 5
+
+
+async def test_an_rdate_adds_an_occurrence_at_the_series_time(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, Role.admin)
+
+    response = await client.post(
+        SERIES,
+        json=event_form(
+            **FIRST_CLASS, rrule="RRULE:FREQ=WEEKLY;COUNT=2\nRDATE;VALUE=DATE:20310308"
+        ),
+        headers=admin.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    assert [e["start_datetime"] for e in response.json()["events"]] == [
+        "2031-03-03T07:00:00-08:00",
+        "2031-03-08T07:00:00-08:00",
+        "2031-03-10T07:00:00-07:00",
+    ]
+
+
 async def test_a_series_of_200_is_allowed(client: httpx.AsyncClient, database: Database) -> None:
     admin = await signed_in_as(client, database, Role.admin)
     assert admin.organization is not None
@@ -101,16 +200,56 @@ async def test_a_series_of_200_is_allowed(client: httpx.AsyncClient, database: D
             {"weekdays": [1], "count": 201},
             {"count": "Input should be less than or equal to 200"},
         ),
-        ({"rrule": "FREQ=DAILY;COUNT=3"}, {"rrule": "Only FREQ=WEEKLY is supported"}),
+        (
+            {"rrule": "FREQ=YEARLY;UNTIL=20991231"},
+            {"series": "A series ends within 20 years of its first occurrence"},
+        ),
+        (
+            # Matches no day at all: dateutil alone would search on to the year 9999.
+            {"rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=1"},
+            {"series": "A series ends within 20 years of its first occurrence"},
+        ),
+        (
+            {"rrule": "FREQ=HOURLY;COUNT=3"},
+            {"rrule": "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY: a series repeats a day"},
+        ),
+        (
+            {"rrule": "FREQ=DAILY;BYHOUR=9;COUNT=3"},
+            {"rrule": "BYHOUR is not supported: the time of day is start_datetime's"},
+        ),
         ({"rrule": "FREQ=WEEKLY;BYDAY=MO"}, {"rrule": "Give COUNT or UNTIL: a series must end"}),
         (
-            {"rrule": "FREQ=WEEKLY;BYMONTH=3;COUNT=2"},
-            {"rrule": "BYMONTH is not supported; use FREQ, BYDAY, INTERVAL, COUNT or UNTIL"},
+            {"rrule": "FREQ=WEEKLY;BYDAY=XX;COUNT=2"},
+            {"rrule": "Not a valid RFC 5545 rule: invalid 'BYDAY': XX"},
         ),
         (
-            {"rrule": "FREQ=WEEKLY;BYDAY=XX;COUNT=2"},
-            {"rrule": "BYDAY takes MO, TU, WE, TH, FR, SA, SU, not 'XX'"},
+            {"rrule": "FREQ=MONTHLY;BYSETPOS=0;BYDAY=SA;COUNT=2"},
+            {
+                "rrule": "Not a valid RFC 5545 rule: "
+                "bysetpos must be between 1 and 366, or between -366 and -1"
+            },
         ),
+        ({"rrule": "FREQ=WEEKLY;COUNT"}, {"rrule": "'COUNT' is not NAME=VALUE"}),
+        (
+            {"rrule": "FREQ=DAILY;INTERVAL=0;COUNT=2"},
+            {"rrule": "INTERVAL must be a positive whole number"},
+        ),
+        (
+            {"rrule": "DTSTART:20310303T070000\nRRULE:FREQ=DAILY;COUNT=2"},
+            {"rrule": "Leave DTSTART out: start_datetime is the first occurrence"},
+        ),
+        (
+            {"rrule": "RRULE:FREQ=DAILY;COUNT=2\nEXDATE:20310304T7"},
+            {
+                "rrule": "'20310304T7' is not a date (20310331) or a time "
+                "(20310331T070000, or Z for UTC)"
+            },
+        ),
+        (
+            {"rrule": "RRULE:FREQ=DAILY;COUNT=2\nVEVENT:1"},
+            {"rrule": "VEVENT is not supported; use RRULE, RDATE, EXDATE or EXRULE"},
+        ),
+        ({"rrule": "EXDATE:20310304"}, {"rrule": "Give an RRULE"}),
         ({"weekdays": [1]}, {"until": "Give until and/or count: a series must end"}),
         ({}, {"series": "Give either rrule or weekdays"}),
         (

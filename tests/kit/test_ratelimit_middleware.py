@@ -281,6 +281,8 @@ async def test_login_routes_have_their_own_stricter_quota(build_app: BuildApp) -
         ("/health", {"Authorization": "Bearer t"}, None),
         ("/health/db", {}, None),
         ("/redoc", {}, None),
+        ("/docs/assets/swagger-ui-bundle.js", {}, None),
+        ("/docs/assets", {}, ("public", "ip:203.0.113.9")),
         ("/api/v1/webhooks/stripe", {}, None),
         ("/api/webhooks/twilio", {}, None),
         ("/api/v1/webhooks/whatsapp", {}, None),

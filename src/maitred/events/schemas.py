@@ -211,11 +211,17 @@ class EventTypesUpdate(Input):
 class SeriesCreate(EventFields):
     """One event's fields; `start_datetime`/`end_datetime` give the local times of every
     occurrence and the first date one may fall on. Repeat by
-    `rrule` (FREQ=WEEKLY with BYDAY, INTERVAL, COUNT or UNTIL) or by `weekdays` with `until`
-    and/or `count`."""
+    `rrule` (RFC 5545: an RRULE, daily to yearly, with COUNT or UNTIL, and RDATE, EXDATE or
+    EXRULE lines; times are local unless they end in Z or carry a TZID) or by `weekdays` with
+    `until` and/or `count`."""
 
     rrule: str | None = Field(
-        default=None, max_length=500, examples=["FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"]
+        default=None,
+        max_length=500,
+        examples=[
+            "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10",
+            "RRULE:FREQ=MONTHLY;BYDAY=1SA;COUNT=6\nEXDATE;VALUE=DATE:20310705",
+        ],
     )
     weekdays: list[Annotated[int, Field(ge=1, le=7)]] | None = Field(
         default=None, min_length=1, max_length=7, description="ISO weekdays, Monday = 1"

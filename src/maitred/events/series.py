@@ -1,17 +1,15 @@
-"""Weekly series: one event per occurrence, sharing a series id.
+"""Series: one event per occurrence, sharing a series id.
 
 Occurrences repeat the first one's local wall-clock times, so a 07:00 class stays at 07:00
-when daylight saving time begins or ends (its UTC time moves instead). The rule is a subset
-of RFC 5545 RRULE: FREQ=WEEKLY with BYDAY, INTERVAL, WKST=MO and COUNT or UNTIL; or the
-simple `weekdays` + `until`/`count` pattern. A series is bounded: at most 200 occurrences.
+when daylight saving time begins or ends (its UTC time moves instead). The rule is RFC 5545
+(RRULE with RDATE, EXDATE, EXRULE; see `recurrence`), or the simple `weekdays` +
+`until`/`count` pattern. A series is bounded: at most 200 occurrences.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,131 +17,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.events.changes import check_times, context_for, new_event
 from maitred.events.reads import event_read
+from maitred.events.recurrence import local_times, weekly_local_times
 from maitred.events.repository import EventRepository
-from maitred.events.schemas import MAX_OCCURRENCES
 from maitred.events.times import to_utc
 from maitred.kit.auditnote import record
 from maitred.kit.errors import ValidationFailed
 
-_DAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
-_RRULE_PARTS = frozenset({"FREQ", "BYDAY", "INTERVAL", "COUNT", "UNTIL", "WKST"})
 
-
-@dataclass(frozen=True)
-class Rule:
-    """Every `interval`-th week (from the first occurrence's week), on `weekdays`; until the
-    local date `until` (inclusive) or the instant `until_instant`, or `count` occurrences."""
-
-    weekdays: frozenset[int]
-    interval: int = 1
-    count: int | None = None
-    until: date | None = None
-    until_instant: datetime | None = None
-
-
-def _invalid(message: str, field: str = "rrule") -> ValidationFailed:
+def _invalid(message: str, field: str) -> ValidationFailed:
     return ValidationFailed(details={field: message})
 
 
-def _positive(name: str, text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise _invalid(f"{name} must be a positive whole number")
-    return int(text)
-
-
-def _until(text: str, zone: ZoneInfo) -> tuple[date | None, datetime | None]:
-    for form in ("%Y%m%dT%H%M%SZ", "%Y%m%dT%H%M%S", "%Y%m%d"):
-        try:
-            parsed = datetime.strptime(text, form)  # noqa: DTZ007 - the zone is added below
-        except ValueError:
-            continue
-        if form == "%Y%m%d":
-            return parsed.date(), None
-        if text.endswith("Z"):
-            return None, parsed.replace(tzinfo=UTC)
-        return None, to_utc(parsed, zone)
-    raise _invalid("UNTIL must be a date (20300331) or a time (20300331T070000Z)")
-
-
-def parse_rrule(text: str, zone: ZoneInfo, first_weekday: int) -> Rule:
-    """The supported RRULE subset, or 422 naming what is not supported."""
-    body = text.strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[len("RRULE:") :]
-    parts: dict[str, str] = {}
-    for piece in filter(None, body.split(";")):
-        name, sep, value = piece.partition("=")
-        name = name.strip().upper()
-        if not sep or not value.strip():
-            raise _invalid(f"{piece!r} is not NAME=VALUE")
-        if name not in _RRULE_PARTS:
-            raise _invalid(f"{name} is not supported; use FREQ, BYDAY, INTERVAL, COUNT or UNTIL")
-        if name in parts:
-            raise _invalid(f"{name} is given twice")
-        parts[name] = value.strip().upper()
-    if parts.get("FREQ") != "WEEKLY":
-        raise _invalid("Only FREQ=WEEKLY is supported")
-    if parts.get("WKST", "MO") != "MO":
-        raise _invalid("Only WKST=MO is supported")
-    days = set()
-    for day in filter(None, parts.get("BYDAY", "").split(",")):
-        if day not in _DAYS:
-            raise _invalid(f"BYDAY takes MO, TU, WE, TH, FR, SA, SU, not {day!r}")
-        days.add(_DAYS[day])
-    if "COUNT" in parts and "UNTIL" in parts:
-        raise _invalid("Give COUNT or UNTIL, not both")
-    if "COUNT" not in parts and "UNTIL" not in parts:
-        raise _invalid("Give COUNT or UNTIL: a series must end")
-    count = _positive("COUNT", parts["COUNT"]) if "COUNT" in parts else None
-    until, until_instant = _until(parts["UNTIL"], zone) if "UNTIL" in parts else (None, None)
-    return Rule(
-        weekdays=frozenset(days or {first_weekday}),
-        interval=_positive("INTERVAL", parts.get("INTERVAL", "1")),
-        count=count,
-        until=until,
-        until_instant=until_instant,
-    )
-
-
-def simple_rule(weekdays: list[int], until: date | None, count: int | None) -> Rule:
-    if until is None and count is None:
-        raise _invalid("Give until and/or count: a series must end", "until")
-    return Rule(weekdays=frozenset(weekdays), count=count, until=until)
-
-
-def _local_days(rule: Rule, first: date) -> Iterator[date]:
-    """Dates on the rule from `first` on, in order, without end (the caller stops)."""
-    week = first - timedelta(days=first.isoweekday() - 1)
-    while True:
-        for weekday in sorted(rule.weekdays):
-            day = week + timedelta(days=weekday - 1)
-            if day >= first:
-                yield day
-        week += timedelta(weeks=rule.interval)
-
-
 def occurrences(
-    rule: Rule, local_start: datetime, local_end: datetime, zone: ZoneInfo
+    starts: list[datetime], local_start: datetime, local_end: datetime, zone: ZoneInfo
 ) -> list[tuple[datetime, datetime]]:
-    """(starts_at, ends_at) in UTC of each occurrence; `local_start`/`local_end` are the first
-    occurrence's naive wall-clock times. More than 200 is 422."""
-    length = local_end - local_start
-    found: list[tuple[datetime, datetime]] = []
-    for day in _local_days(rule, local_start.date()):
-        if rule.count is not None and len(found) == rule.count:
-            break
-        if rule.until is not None and day > rule.until:
-            break
-        starts = datetime.combine(day, local_start.time())
-        starts_at = to_utc(starts, zone)
-        if rule.until_instant is not None and starts_at > rule.until_instant:
-            break
-        if len(found) == MAX_OCCURRENCES:
-            raise _invalid(f"A series has at most {MAX_OCCURRENCES} occurrences", "series")
-        found.append((starts_at, to_utc(starts + length, zone)))
-    if not found:
+    """(starts_at, ends_at) in UTC of each local start, each as long in wall-clock time as the
+    first occurrence, converted with its own day's offset."""
+    if not starts:
         raise _invalid("The rule yields no occurrence", "series")
-    return found
+    length = local_end - local_start
+    return [(to_utc(start, zone), to_utc(start + length, zone)) for start in starts]
 
 
 def _naive_local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -166,12 +59,12 @@ async def create_series(
     )
     local_start = _naive_local(fields["start_datetime"], context.zone)
     local_end = _naive_local(fields["end_datetime"], context.zone)
-    rule = (
-        parse_rrule(rrule, context.zone, local_start.isoweekday())
+    starts = (
+        local_times(rrule, local_start, context.zone)
         if rrule is not None
-        else simple_rule(weekdays, until, count)
+        else weekly_local_times(weekdays, local_start, until, count)
     )
-    times = occurrences(rule, local_start, local_end, context.zone)
+    times = occurrences(starts, local_start, local_end, context.zone)
     series_id = uuid.uuid4()
     repository = EventRepository(session, organization_id)
     events = [

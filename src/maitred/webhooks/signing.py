@@ -3,7 +3,8 @@ once at subscription time (`whsec_` + base64 of 32 random bytes).
 
 - Standard Webhooks (standardwebhooks.com) headers: `webhook-id`, `webhook-timestamp` and
   `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed with the
-  base64-decoded part after `whsec_`. Their libraries verify these in every language.
+  base64-decoded part after `whsec_`. Their libraries verify these in every language (a test
+  checks our deliveries with their Python library, `standardwebhooks`).
 - Seed 004's `signature` body field: `sha256=<hex HMAC-SHA256>` of the body without that field,
   serialized as compact JSON with sorted keys (Python: `json.dumps(body, sort_keys=True,
   separators=(",", ":"), ensure_ascii=False)`), keyed with the whole secret string's UTF-8 bytes.
