@@ -52,7 +52,10 @@ class MessageRead(BaseModel):
     is_read: bool
     read_at: datetime | None
     status: str = Field(
-        description="queued, sending, sent, delivered, failed, suppressed; received (inbound)"
+        description=(
+            "queued, sending, sent, delivered, failed, suppressed, skipped (not dialable); "
+            "received (inbound)"
+        )
     )
     category: Category
     booking_id: uuid.UUID | None
@@ -109,7 +112,9 @@ class StatsSummary(BaseModel):
     days: int
     since: datetime
     sent: dict[str, int] = Field(
-        description="Outbound, per channel: queued, sent or delivered (not failed or suppressed)"
+        description=(
+            "Outbound, per channel: queued, sent or delivered (not failed, suppressed or skipped)"
+        )
     )
     received: dict[str, int] = Field(description="Per channel")
     total_sent: int

@@ -33,6 +33,7 @@ class MessageStatus(CaseInsensitiveEnum):
     delivered = "delivered"
     failed = "failed"
     suppressed = "suppressed"
+    skipped = "skipped"
 
 
 class Category(CaseInsensitiveEnum):
