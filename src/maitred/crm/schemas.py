@@ -81,7 +81,10 @@ class NotificationReceived(BaseModel):
         description=_FLAGS,
         examples=[
             {
-                "user.phone": "Not a valid phone number (too short: 9 digits after +1, where numbers have 10); kept as sent"
+                "user.phone": (
+                    "Not a valid phone number (too short: 9 digits after +1, where numbers "
+                    "have 10); kept as sent"
+                )
             }
         ],
     )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from maitred.kit.money import Money
+from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
 
 PreferredContact = Literal["email", "phone", "sms"]
@@ -82,6 +83,7 @@ class CustomerRead(BaseModel):
     name: str = Field(examples=["Jane Smith"])
     email: str | None = Field(examples=["jane@example.com"])
     phone: str | None = Field(examples=["+19165550123"])
+    phone_dialable: bool | None = Field(description=DIALABLE, examples=[True])
     address: AddressRead | None
     dietary_restrictions: Dietary
     preferences: PreferencesRead

@@ -17,6 +17,11 @@ from maitred.kit.errors import ValidationFailed
 
 _METADATA_VERSION = phonenumbers.__version__
 INVALID_FORMAT = "Invalid phone number format"  # seed 001's message
+DIALABLE = (
+    "Whether the phone number is known to be dialable (in its country's numbering plan as the "
+    "phonenumbers library knows it); SMS and WhatsApp messages to a number that is not are "
+    "skipped, with the reason in the message history. Null without a phone."
+)
 
 
 def _parse(phone: str, region: str) -> PhoneNumber | str:
@@ -123,5 +128,6 @@ def undialable_reason(e164: str) -> str | None:
     )
 
 
-def is_dialable(e164: str) -> bool:
-    return undialable_reason(e164) is None
+def is_dialable(e164: str | None) -> bool | None:
+    """None without a number."""
+    return None if not e164 else undialable_reason(e164) is None

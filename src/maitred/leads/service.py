@@ -55,6 +55,7 @@ def read(lead: Lead) -> dict[str, Any]:
         "id": lead.id,
         "name": lead.name,
         "phone": lead.phone,
+        "phone_dialable": phones.is_dialable(lead.phone),
         "email": lead.email,
         "source": lead.source,
         "status": lead.status,

@@ -85,7 +85,7 @@ class ConversationDetail(ConversationRead):
 
 
 class Recipient(Input):
-    phone: str | None = Field(default=None, max_length=40, examples=["+1234567890"])
+    phone: str | None = Field(default=None, max_length=40, examples=["+19165550123"])
     email: str | None = Field(default=None, max_length=320)
     chat_id: str | None = Field(default=None, max_length=64, description="Telegram chat id")
     name: str = Field(default="", max_length=200, examples=["John Doe"])
