@@ -125,8 +125,7 @@ def _contact(user: NotifiedUser, *, region: str) -> tuple[str | None, str | None
         if (e164 := phones.to_e164(phone, region=region)) is not None:
             phone = e164
         else:
-            problem = phones.impossibility(phone, region=region) or "not a phone number"
-            flags["user.phone"] = f"Not a valid phone number ({problem}); kept as sent"
+            flags["user.phone"] = f"{phones.refusal(phone, region=region)}; kept as sent"
     return email, phone, flags
 
 

@@ -17,6 +17,7 @@ from maitred.kit.errors import ValidationFailed
 
 _METADATA_VERSION = phonenumbers.__version__
 INVALID_FORMAT = "Invalid phone number format"  # seed 001's message
+NOT_A_NUMBER = "not a phone number"
 DIALABLE = (
     "Whether the phone number is known to be dialable (in its country's numbering plan as the "
     "phonenumbers library knows it); SMS and WhatsApp messages to a number that is not are "
@@ -35,7 +36,7 @@ def _parse(phone: str, region: str) -> PhoneNumber | str:
             return "too short to be a phone number"
         if exc.error_type == phonenumbers.NumberParseException.TOO_LONG:
             return "too long to be a phone number"
-        return "not a phone number"
+        return NOT_A_NUMBER
 
 
 def _lengths(country_code: int) -> tuple[int, ...]:
@@ -96,20 +97,22 @@ def to_e164(phone: str, *, region: str = "US") -> str | None:
 def normalize_phone(phone: str, *, region: str = "US", field: str = "phone") -> str:
     """E.164 (API.md) of any possible number, reading national numbers in the organization's
     country; a 422 that says why otherwise."""
-    problem = impossibility(phone, region=region)
-    e164 = to_e164(phone, region=region) if problem is None else None
+    e164 = to_e164(phone, region=region)
     if e164 is None:
-        raise ValidationFailed(details={field: f"Not a valid phone number: {problem}"})
+        raise ValidationFailed(details={field: refusal(phone, region=region)})
     return e164
 
 
+def refusal(phone: str, *, region: str = "US", lead: str = "Not a valid phone number") -> str:
+    """`lead` and why, e.g. "Not a valid phone number (too short: …)"; `lead` alone for text
+    that is no number at all (seed 001's own validation example)."""
+    problem = impossibility(phone, region=region) or NOT_A_NUMBER
+    return lead if problem == NOT_A_NUMBER else f"{lead} ({problem})"
+
+
 def form_message(phone: str, *, region: str = "US") -> str:
-    """Seed 001's wording for a public form, and why: "Invalid phone number format" alone for
-    text that is no number at all (the seed's own example), with the reason otherwise."""
-    problem = impossibility(phone, region=region) or "not a phone number"
-    if problem == "not a phone number":
-        return INVALID_FORMAT
-    return f"{INVALID_FORMAT}: {problem}"
+    """Seed 001's wording for a public form, with the reason."""
+    return refusal(phone, region=region, lead=INVALID_FORMAT)
 
 
 def undialable_reason(e164: str) -> str | None:
