@@ -62,7 +62,7 @@ def _length_problem(number: PhoneNumber, verdict: int) -> str:
     where = f"{digits} digits after +{number.country_code}"
     expected = f", where numbers have {_spoken(lengths)}" if lengths else ""
     if verdict == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
-        return f"the area code is missing ({digits} digits are a local number{expected})"
+        return f"the area code is missing: {where} make a local number{expected}"
     if verdict == ValidationResult.TOO_SHORT:
         return f"too short: {where}{expected}"
     if verdict == ValidationResult.TOO_LONG:
