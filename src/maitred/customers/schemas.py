@@ -57,7 +57,7 @@ class CustomerUpdate(Input):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=40, examples=["(916) 555-0123"])
     address: AddressIn | None = None
     dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, max_length=5000)
