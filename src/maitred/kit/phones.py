@@ -58,8 +58,9 @@ def _spoken(lengths: tuple[int, ...]) -> str:
 
 def _length_problem(number: PhoneNumber, verdict: int) -> str:
     digits = len(phonenumbers.national_significant_number(number))
-    lengths = _lengths(number.country_code)
-    where = f"{digits} digits after +{number.country_code}"
+    country_code = number.country_code or 0
+    lengths = _lengths(country_code)
+    where = f"{digits} digits after +{country_code}"
     expected = f", where numbers have {_spoken(lengths)}" if lengths else ""
     if verdict == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
         return f"the area code is missing: {where} make a local number{expected}"
@@ -124,7 +125,7 @@ def undialable_reason(e164: str) -> str | None:
     number = phonenumbers.parse(e164, "US")
     if phonenumbers.is_valid_number(number):
         return None
-    region = phonenumbers.region_code_for_country_code(number.country_code)
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
     return (
         f"The number {e164} is not dialable (possible, but not in the {region} numbering plan "
         f"as phonenumbers {_METADATA_VERSION} knows it)"
