@@ -111,7 +111,11 @@ def _monday() -> str:
         ({"name": "J"}, "name", "Name must be 2-100 characters"),
         ({"name": "J" * 101}, "name", "Name must be 2-100 characters"),
         ({"phone": None}, "phone", REQUIRED),
-        ({"phone": "12345"}, "phone", "Invalid phone number format"),
+        (
+            {"phone": "12345"},
+            "phone",
+            "Invalid phone number format (too short: 5 digits after +1, where numbers have 10)",
+        ),
         ({"email": "not-an-email"}, "email", "Invalid email format"),
         ({"event_date": None}, "event_date", REQUIRED),
         ({"event_date": "2020-01-04"}, "event_date", "Event date must be in the future"),

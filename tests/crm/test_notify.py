@@ -33,6 +33,7 @@ async def test_a_notification_is_stored_normalized_and_answers_seed_002(
         "message": "Booking notification received successfully",
         "notification_id": record_id,
         "status": "success",
+        "contact_flags": {},
     }
     booking = detail.json()["booking"]
     assert {k: v for k, v in booking.items() if k not in ("received_at", "history")} == {
@@ -52,6 +53,7 @@ async def test_a_notification_is_stored_normalized_and_answers_seed_002(
         "status": "received",
         "crm_status": "new",
         "notes": "Looking forward to this session",
+        "contact_flags": {},
     }
     [first] = booking["history"]
     assert first["from_status"] is None
@@ -118,13 +120,11 @@ async def test_without_a_key_401_and_with_a_key_lacking_crm_write_403(
     assert await records_and_changes(database) == ([], 0)
 
 
-async def test_unknown_fields_and_bad_contacts_are_422(
+async def test_unknown_fields_are_422_and_store_nothing(
     client: httpx.AsyncClient, database: Database
 ) -> None:
     admin = await signed_in_as(client, database, "admin")
     key = await api_key(client, admin, ["crm:write"])
-    bad_user = notification(1)
-    bad_user["user"] = {**bad_user["user"], "email": "not-an-email"}
 
     unknown = await client.post(NOTIFY, json=notification(1, priority="high"), headers=key)
     nested = await client.post(
@@ -132,12 +132,9 @@ async def test_unknown_fields_and_bad_contacts_are_422(
         json=notification(1, event={"id": 1, "title": "x", "type": "session", "room": "B"}),
         headers=key,
     )
-    email = await client.post(NOTIFY, json=bad_user, headers=key)
 
     assert unknown.status_code == 422
     assert error_of(unknown)["details"] == {"priority": "Unknown field"}
     assert nested.status_code == 422
     assert error_of(nested)["details"] == {"event.room": "Unknown field"}
-    assert email.status_code == 422
-    assert error_of(email)["details"] == {"user.email": "Invalid email format"}
     assert await records_and_changes(database) == ([], 0)

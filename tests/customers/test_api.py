@@ -52,6 +52,7 @@ async def test_seed_000s_create_body_answers_seed_001s_detail(
         "name": "Alice Johnson",
         "email": "alice@example.com",
         "phone": "+19165550123",
+        "phone_dialable": True,
         "address": {"street": "789 Pine St", "city": "Sacramento", "state": "CA", "zip": "95816"},
         "dietary_restrictions": ["vegetarian"],
         "preferences": {"dietary_restrictions": ["vegetarian"], "preferred_contact": "email"},

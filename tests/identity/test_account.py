@@ -100,7 +100,11 @@ async def test_register_is_refused_without_an_open_organization(
         ({"password": "password123"}, "password", "This password is too common; choose another"),
         ({"password": "1234567890"}, "password", "This password is too common; choose another"),
         ({"email": "not-an-email"}, "email", None),
-        ({"phone": "12"}, "phone", "Not a valid phone number"),
+        (
+            {"phone": "12"},
+            "phone",
+            "Not a valid phone number (too short: 2 digits after +1, where numbers have 10)",
+        ),
         ({"nickname": "JD"}, "nickname", "Unknown field"),
     ],
 )

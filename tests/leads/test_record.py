@@ -79,5 +79,7 @@ async def test_a_lead_without_a_valid_phone_is_refused_and_not_stored(
                 source="phone",
             )
 
-    assert refused.value.details == {"phone": "Invalid phone number format"}
+    assert refused.value.details == {
+        "phone": "Invalid phone number format (too short: 3 digits after +1, where numbers have 10)"
+    }
     assert await count(database, Lead) == 0

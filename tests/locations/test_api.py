@@ -94,7 +94,14 @@ async def test_national_numbers_are_read_in_the_organizations_country(
 @pytest.mark.parametrize(
     ("body", "details"),
     [
-        ({"name": "X", "phone": "12"}, {"phone": "Not a valid phone number"}),
+        (
+            {"name": "X", "phone": "12"},
+            {
+                "phone": (
+                    "Not a valid phone number (too short: 2 digits after +1, where numbers have 10)"
+                )
+            },
+        ),
         (
             {"name": "X", "timezone": "Moon/Base"},
             {

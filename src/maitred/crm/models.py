@@ -3,6 +3,7 @@ maitred, or per booking an outside system pushed in, with its follow-up status a
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,6 +40,10 @@ class CrmRecord(TenantOwned, Base):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str | None] = mapped_column(EncryptedText("crm_records.contact_email"))
     contact_phone: Mapped[str | None] = mapped_column(EncryptedText("crm_records.contact_phone"))
+    # An outside system's contact field that is malformed (a phone of the wrong length, an
+    # email without a domain) is kept as sent, never the reason to drop its notification:
+    # field ("user.phone") -> why it could not be normalized.
+    contact_flags: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     external_user_id: Mapped[str | None] = mapped_column(String(100))
     event_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True

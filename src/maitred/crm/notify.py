@@ -1,7 +1,8 @@
 """Bookings an outside system pushes in (seed 002's `POST /api/notify`), kept as CRM records.
 
 A notification is identified by the outside booking id: sending it again (a retry after a lost
-answer) returns the first record and changes nothing.
+answer) returns the first record and changes nothing. A malformed contact field never drops a
+notification: it is kept as sent and flagged (`contact_flags`), for staff to sort out.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.crm.models import CrmRecord, CrmStatusChange
 from maitred.crm.repository import CrmRecordRepository, CrmStatusChangeRepository, as_uuid
-from maitred.crm.schemas import Notification, OutsideId
+from maitred.crm.schemas import Notification, NotifiedUser, OutsideId
 from maitred.events import service as events_service
 from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
+from maitred.kit import phones
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.tenancy import service as tenancy_service
@@ -38,8 +40,8 @@ def _aware(moment: datetime | None, zone: str) -> datetime | None:
 
 async def receive(
     session: AsyncSession, auth: AuthContext, body: Notification
-) -> tuple[uuid.UUID, bool]:
-    """The record's id, and whether it is new. A `facilitator_id` (or event id) that is the
+) -> tuple[CrmRecord, bool]:
+    """The record, and whether it is new. A `facilitator_id` (or event id) that is the
     UUID of one of the organization's facilitators (events) links the record to it; anything
     else is kept as the outside system's id."""
     external_id = _outside(body.booking_id)
@@ -48,7 +50,7 @@ async def receive(
     records = CrmRecordRepository(session, auth.org_id)
     existing = await records.by_external_id(external_id)
     if existing is not None:
-        return existing.id, False
+        return existing, False
     record = await _record(session, auth, body, external_id)
     try:
         async with session.begin_nested():
@@ -68,8 +70,8 @@ async def receive(
         raced = await records.by_external_id(external_id)
         if raced is None:
             raise
-        return raced.id, False
-    return record.id, True
+        return raced, False
+    return record, True
 
 
 async def _record(
@@ -79,16 +81,7 @@ async def _record(
     if organization is None:
         raise NotFound("No such organization")
     user, event = body.user, body.event
-    email = phone = None
-    if user.email and user.email.strip():
-        try:
-            email = identity_service.normalize_email(user.email)
-        except ValidationFailed:
-            raise ValidationFailed(details={"user.email": "Invalid email format"}) from None
-    if user.phone and user.phone.strip():
-        phone = identity_service.normalize_phone(
-            user.phone, region=organization.country, field="user.phone"
-        )
+    email, phone, flags = _contact(user, region=organization.country)
     facilitator_id, outside_facilitator = await _facilitator(session, auth, body.facilitator_id)
     event_id, outside_event = await _event(session, auth, event.id)
     now = utcnow()
@@ -99,6 +92,7 @@ async def _record(
         contact_name=user.name.strip(),
         contact_email=email,
         contact_phone=phone,
+        contact_flags=flags,
         external_user_id=_outside(user.id),
         event_id=event_id,
         external_event_id=outside_event,
@@ -114,6 +108,25 @@ async def _record(
         crm_status="new",
         received_at=now,
     )
+
+
+def _contact(user: NotifiedUser, *, region: str) -> tuple[str | None, str | None, dict[str, str]]:
+    """Email and phone normalized (lowercase, E.164) when they can be, else as sent and
+    flagged: field -> why."""
+    flags: dict[str, str] = {}
+    email = (user.email or "").strip() or None
+    if email is not None:
+        try:
+            email = identity_service.normalize_email(email)
+        except ValidationFailed:
+            flags["user.email"] = "Not a valid email address; kept as sent"
+    phone = (user.phone or "").strip() or None
+    if phone is not None:
+        if (e164 := phones.to_e164(phone, region=region)) is not None:
+            phone = e164
+        else:
+            flags["user.phone"] = f"{phones.refusal(phone, region=region)}; kept as sent"
+    return email, phone, flags
 
 
 async def _facilitator(

@@ -58,13 +58,15 @@ async def notify(
 ) -> dict[str, Any]:
     """Seed 002's booking notification from an outside system (an API key with `crm:write`).
     201 for a new record; the same `booking_id` again is 200 with the first `notification_id`
-    and changes nothing."""
-    record_id, created = await crm_service.receive(db, auth, body)
+    and changes nothing. A malformed contact field is kept as sent and flagged in
+    `contact_flags`, never a reason to refuse the notification."""
+    record, created = await crm_service.receive(db, auth, body)
     response.status_code = 201 if created else 200
     return {
         "message": "Booking notification received successfully",
-        "notification_id": record_id,
+        "notification_id": record.id,
         "status": "success",
+        "contact_flags": record.contact_flags or {},
     }
 
 

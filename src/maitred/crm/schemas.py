@@ -70,10 +70,24 @@ class Notification(Input):
     notes: str = Field(default="", max_length=5000)
 
 
+_FLAGS = "Contact fields kept as sent because they are malformed: field -> why"
+
+
 class NotificationReceived(BaseModel):
     message: str = Field(examples=["Booking notification received successfully"])
     notification_id: uuid.UUID
     status: str = Field(examples=["success"])
+    contact_flags: dict[str, str] = Field(
+        description=_FLAGS,
+        examples=[
+            {
+                "user.phone": (
+                    "Not a valid phone number (too short: 9 digits after +1, where numbers "
+                    "have 10); kept as sent"
+                )
+            }
+        ],
+    )
 
 
 class RecordUser(BaseModel):
@@ -104,6 +118,7 @@ class RecordRead(BaseModel):
     status: str = Field(description="The booking's status", examples=["confirmed"])
     crm_status: CrmStatus
     notes: str
+    contact_flags: dict[str, str] = Field(description=_FLAGS)
 
 
 class StatusChangeRead(BaseModel):

@@ -79,6 +79,7 @@ def _read(record: CrmRecord, customers: dict[uuid.UUID, Any]) -> dict[str, Any]:
         "status": record.booking_status,
         "crm_status": record.crm_status,
         "notes": record.notes,
+        "contact_flags": record.contact_flags or {},
     }
 
 

@@ -13,7 +13,7 @@ from maitred.customers import stats
 from maitred.customers.models import Customer
 from maitred.customers.repository import CustomerRepository
 from maitred.identity import service as identity_service
-from maitred.kit import crypto, outbox
+from maitred.kit import crypto, outbox, phones
 from maitred.kit.auditnote import record
 from maitred.kit.errors import ValidationFailed
 
@@ -42,6 +42,7 @@ def read(customer: Customer, figures: stats.BookingStats) -> dict[str, Any]:
         "name": customer.name,
         "email": customer.email,
         "phone": customer.phone,
+        "phone_dialable": phones.is_dialable(customer.phone),
         "address": _address(customer.address),
         "dietary_restrictions": list(customer.dietary_restrictions or []),
         "preferences": {

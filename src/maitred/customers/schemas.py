@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from maitred.kit.money import Money
+from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
 
 PreferredContact = Literal["email", "phone", "sms"]
@@ -56,7 +57,7 @@ class CustomerUpdate(Input):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=40, examples=["(916) 555-0123"])
     address: AddressIn | None = None
     dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, max_length=5000)
@@ -82,6 +83,7 @@ class CustomerRead(BaseModel):
     name: str = Field(examples=["Jane Smith"])
     email: str | None = Field(examples=["jane@example.com"])
     phone: str | None = Field(examples=["+19165550123"])
+    phone_dialable: bool | None = Field(description=DIALABLE, examples=[True])
     address: AddressRead | None
     dietary_restrictions: Dietary
     preferences: PreferencesRead

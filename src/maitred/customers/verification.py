@@ -25,6 +25,7 @@ from maitred.customers.records import email_index, phone_index
 from maitred.customers.repository import Verifications
 from maitred.identity import service as identity_service
 from maitred.identity.opaque import digest, new_secret
+from maitred.kit import phones
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AppError, ValidationFailed
@@ -77,6 +78,8 @@ def _address(user: User, channel: str) -> tuple[str, str]:
             "Add a phone number to your profile first (PATCH /auth/me)",
             details={"phone": "Your profile has no phone number"},
         )
+    if channel == "phone" and (undialable := phones.undialable_reason(user.phone)):
+        raise ValidationFailed("No code can be sent to this number", details={"phone": undialable})
     return user.phone, phone_index(user.phone)
 
 

@@ -72,7 +72,7 @@ class RegisterRequest(Input):
     name: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32, examples=["+19165550123"])
 
     @model_validator(mode="after")
     def _some_name(self) -> "RegisterRequest":
@@ -90,7 +90,7 @@ class ProfileUpdate(Input):
     full_name: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32, examples=["+19165550123"])
 
 
 class ChangePassword(Input):

@@ -28,7 +28,7 @@ class UserCreate(MemberInvite):
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
     password: str | None = Field(default=None, min_length=1, max_length=1024)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32, examples=["+19165550123"])
 
     @model_validator(mode="after")
     def _some_name(self) -> "UserCreate":
@@ -46,7 +46,7 @@ class UserUpdate(Input):
     full_name: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32, examples=["+19165550123"])
     role: Role | None = None
     is_active: bool | None = None
 

@@ -10,6 +10,7 @@ import orjson
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from maitred.kit.enums import CaseInsensitiveEnum
+from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
 
 
@@ -29,7 +30,7 @@ class PublicLeadCreate(Input):
     so that every bad field is reported at once with seed 001's messages."""
 
     name: str | None = Field(default=None, max_length=2000, examples=["John Doe"])
-    phone: str | None = Field(default=None, max_length=100, examples=["(916) 555-0123"])
+    phone: str | None = Field(default=None, max_length=100, examples=["555-123-4567"])
     email: str | None = Field(default=None, max_length=2000, examples=["john@example.com"])
     message: str = Field(
         default="", max_length=20000, examples=["Interested in catering for 50 guests"]
@@ -74,6 +75,7 @@ class LeadRead(BaseModel):
     id: uuid.UUID
     name: str = Field(examples=["John Doe"])
     phone: str | None = Field(examples=["+19165550123"])
+    phone_dialable: bool | None = Field(description=DIALABLE, examples=[True])
     email: str | None
     source: str = Field(examples=["website"])
     status: LeadStatus

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
-from maitred.kit import crypto, outbox
+from maitred.kit import crypto, outbox, phones
 from maitred.kit.auditnote import record
 from maitred.kit.clock import local_days, utcnow
 from maitred.kit.errors import InvalidState, NotFound, ValidationFailed
@@ -55,6 +55,7 @@ def read(lead: Lead) -> dict[str, Any]:
         "id": lead.id,
         "name": lead.name,
         "phone": lead.phone,
+        "phone_dialable": phones.is_dialable(lead.phone),
         "email": lead.email,
         "source": lead.source,
         "status": lead.status,
@@ -96,11 +97,8 @@ def checked_form(
     e164 = None
     if not (phone or "").strip():
         details["phone"] = "Field is required and cannot be empty"
-    else:
-        try:
-            e164 = identity_service.normalize_phone(phone or "", region=region)
-        except ValidationFailed:
-            details["phone"] = "Invalid phone number format"
+    elif (e164 := phones.to_e164(phone or "", region=region)) is None:
+        details["phone"] = phones.form_message(phone or "", region=region)
     normalized_email = None
     if (email or "").strip():
         try:

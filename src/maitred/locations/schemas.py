@@ -30,7 +30,7 @@ class LocationUpdate(Input):
     name: Name | None = None
     address: str | None = Field(default=None, max_length=2000)
     timezone: Timezone | None = None
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=40, examples=["(415) 555-0123"])
     is_active: bool | None = None
 
 

@@ -21,7 +21,15 @@ from maitred.messaging.models import Message
 from maitred.messaging.repository import MessageRepository
 from maitred.tenancy import service as tenancy_service
 
-OUTBOUND_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "suppressed")
+OUTBOUND_STATUSES = (
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "suppressed",
+    "skipped",
+)
 
 
 @dataclass(frozen=True)

@@ -115,14 +115,15 @@ class InboxMessages(Repository[Message]):
 
     async def timeline_since(self, since: datetime) -> Sequence[Any]:
         """(conversation_id, direction, created_at) of the window, thread by thread in order:
-        what first-response times are measured on. Suppressed messages never went out."""
+        what first-response times are measured on. Suppressed and skipped messages never went
+        out."""
         statement = (
             select(Message.conversation_id, Message.direction, Message.created_at)
             .where(
                 Message.organization_id == self.organization_id,
                 Message.created_at >= since,
                 Message.conversation_id.is_not(None),
-                Message.status != "suppressed",
+                Message.status.not_in(("suppressed", "skipped")),
             )
             .order_by(Message.conversation_id, Message.created_at, Message.id)
         )

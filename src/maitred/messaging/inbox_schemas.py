@@ -52,7 +52,10 @@ class MessageRead(BaseModel):
     is_read: bool
     read_at: datetime | None
     status: str = Field(
-        description="queued, sending, sent, delivered, failed, suppressed; received (inbound)"
+        description=(
+            "queued, sending, sent, delivered, failed, suppressed, skipped (not dialable); "
+            "received (inbound)"
+        )
     )
     category: Category
     booking_id: uuid.UUID | None
@@ -82,7 +85,7 @@ class ConversationDetail(ConversationRead):
 
 
 class Recipient(Input):
-    phone: str | None = Field(default=None, max_length=40, examples=["+1234567890"])
+    phone: str | None = Field(default=None, max_length=40, examples=["+19165550123"])
     email: str | None = Field(default=None, max_length=320)
     chat_id: str | None = Field(default=None, max_length=64, description="Telegram chat id")
     name: str = Field(default="", max_length=200, examples=["John Doe"])
@@ -109,7 +112,9 @@ class StatsSummary(BaseModel):
     days: int
     since: datetime
     sent: dict[str, int] = Field(
-        description="Outbound, per channel: queued, sent or delivered (not failed or suppressed)"
+        description=(
+            "Outbound, per channel: queued, sent or delivered (not failed, suppressed or skipped)"
+        )
     )
     received: dict[str, int] = Field(description="Per channel")
     total_sent: int

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit.clock import utcnow
 from maitred.messaging.inbox_repository import InboxMessages
 
-# Everything that goes or went out: not failed, not suppressed by an opt-out.
+# Everything that goes or went out: not failed, not suppressed by an opt-out, not skipped.
 SENT_STATUSES = ("queued", "sending", "sent", "delivered")
 
 

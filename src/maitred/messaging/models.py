@@ -96,7 +96,8 @@ class Message(TenantOwned, Base):
     template: Mapped[str | None] = mapped_column(String(64))
     # transactional (always sent) or marketing (not to opted-out addresses)
     category: Mapped[str] = mapped_column(String(16), default="transactional")
-    # queued, sending, sent, delivered, failed, suppressed (opted out), received
+    # queued, sending, sent, delivered, failed, suppressed (opted out), skipped (a number not
+    # known to be dialable: the reason is in `error`), received
     status: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
-from maitred.kit import letters, outbox
+from maitred.kit import letters, outbox, phones
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
@@ -77,7 +77,8 @@ async def queue_message(
     session: AsyncSession, organization_id: uuid.UUID, outgoing: Outgoing
 ) -> Message:
     """The queued message (or the one already queued under its dedupe key). A marketing
-    message to an opted-out address is kept as `suppressed` and never sent."""
+    message to an opted-out address is kept as `suppressed`, and an SMS or WhatsApp message to
+    a number not known to be dialable as `skipped` with the reason in `error`; neither is sent."""
     if outgoing.category not in CATEGORIES:
         raise ValidationFailed(details={"category": "transactional or marketing"})
     messages = MessageRepository(session, organization_id)
@@ -93,6 +94,10 @@ async def queue_message(
         and await OptOutRepository(session, organization_id).find(outgoing.channel, index)
         is not None
     )
+    undialable = (
+        phones.undialable_reason(address) if outgoing.channel in contacts.PHONE_CHANNELS else None
+    )
+    status = "suppressed" if opted_out else "skipped" if undialable else "queued"
     conversation = await conversation_for(
         session,
         organization_id,
@@ -121,9 +126,10 @@ async def queue_message(
         content_type=outgoing.content_type,
         template=outgoing.template,
         category=outgoing.category,
-        status="suppressed" if opted_out else "queued",
+        status=status,
+        error=undialable if status == "skipped" else None,
         dedupe_key=outgoing.dedupe_key,
-        next_attempt_at=None if opted_out else (outgoing.send_after or now),
+        next_attempt_at=(outgoing.send_after or now) if status == "queued" else None,
         is_read=True,  # our own words need no reading
         created_by=outgoing.created_by,
         meta=outgoing.meta or {},
@@ -143,6 +149,8 @@ async def queue_message(
         booking_id=message.booking_id,
         customer_id=message.customer_id,
     )
+    if status == "skipped":  # subscribers hear of a message that will not go out
+        await emit_outcome(session, "message.failed", message)
     return message
 
 

@@ -33,6 +33,7 @@ class MessageStatus(CaseInsensitiveEnum):
     delivered = "delivered"
     failed = "failed"
     suppressed = "suppressed"
+    skipped = "skipped"
 
 
 class Category(CaseInsensitiveEnum):
@@ -41,7 +42,7 @@ class Category(CaseInsensitiveEnum):
 
 
 class SmsSend(Input):
-    to: str = Field(min_length=1, max_length=40, examples=["+1234567890"])
+    to: str = Field(min_length=1, max_length=40, examples=["+19165550123"])
     message: str = Field(
         min_length=1, max_length=1600, examples=["Your hibachi booking for Feb 20th is confirmed!"]
     )

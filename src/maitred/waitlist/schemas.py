@@ -31,7 +31,7 @@ class SettableStatus(CaseInsensitiveEnum):
 class CustomerIn(Input):
     name: str = Field(min_length=1, max_length=200, examples=["Bob Wilson"])
     email: EmailStr | None = Field(default=None, examples=["bob@example.com"])
-    phone: str | None = Field(default=None, max_length=40, examples=["+1444555666"])
+    phone: str | None = Field(default=None, max_length=40, examples=["+19165550123"])
 
 
 class LocationIn(Input):

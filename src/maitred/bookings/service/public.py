@@ -20,6 +20,7 @@ from maitred.bookings.service.read import local_now
 from maitred.bookings.service.status import PENDING
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
+from maitred.kit import phones
 from maitred.kit.errors import ValidationFailed
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
@@ -62,13 +63,10 @@ async def _problems(
     clean["name"] = name
     if _blank(form.phone):
         problems["phone"] = REQUIRED
+    elif (e164 := phones.to_e164(form.phone or "", region=organization.country)) is None:
+        problems["phone"] = phones.form_message(form.phone or "", region=organization.country)
     else:
-        try:
-            clean["phone"] = identity_service.normalize_phone(
-                form.phone or "", region=organization.country
-            )
-        except ValidationFailed:
-            problems["phone"] = "Invalid phone number format"
+        clean["phone"] = e164
     clean["email"] = None
     if not _blank(form.email):
         try:
