@@ -194,9 +194,7 @@ async def test_a_host_that_is_a_business_domain_picks_it_over_the_default(
             MENU, headers={"Host": "book.harmony.example", "X-Tenant-ID": str(hibachi.id)}
         )
     ) == ["Hibachi Steak"]
-    assert dishes(await defaulted.get(MENU, headers={"Host": "other.example"})) == [
-        "Hibachi Steak"
-    ]
+    assert dishes(await defaulted.get(MENU, headers={"Host": "other.example"})) == ["Hibachi Steak"]
 
 
 async def test_a_domain_another_business_holds_cannot_be_taken(

@@ -60,7 +60,12 @@ async def of(session: AsyncSession, organization_id: uuid.UUID) -> list[str]:
 
 
 async def replace(
-    session: AsyncSession, *, organization: Organization, role: str, is_user: bool, domains: list[str]
+    session: AsyncSession,
+    *,
+    organization: Organization,
+    role: str,
+    is_user: bool,
+    domains: list[str],
 ) -> list[str]:
     """Makes `domains` the organization's whole list (already normalized by the schema)."""
     if not is_user or role not in (Role.admin, Role.super_admin):
