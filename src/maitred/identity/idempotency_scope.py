@@ -19,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from maitred.identity import repository
-from maitred.identity.opaque import digest
+from maitred.identity.opaque import digest, is_api_key
 from maitred.identity.tokens import AccessClaims, TokenSigner
 from maitred.kit.db import Database
 from maitred.kit.errors import AppError
@@ -42,6 +42,8 @@ class IdempotencyScope:
         authorization = headers.get("authorization")
         if authorization:
             scheme, _, token = authorization.partition(" ")
+            if scheme.lower() == "bearer" and is_api_key(token.strip()):
+                return caller_scope_of("key", digest(token.strip()))
             if scheme.lower() == "bearer" and token.strip():
                 try:
                     claims = self.signer.verify(token.strip())
