@@ -6,7 +6,7 @@ Customers (role customer) use the same routes: the service narrows them to their
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import (
@@ -91,8 +91,21 @@ async def create_booking(body: BookingCreate, auth: Writers, db: DbSession) -> A
 
 
 @router.get("/{booking_id}", response_model=BookingRead, responses=ERRORS)
-async def get_booking(booking_id: uuid.UUID, auth: Readers, db: DbSession) -> Any:
-    return await bookings_service.get_booking(db, bookings_service.viewer_of(auth), booking_id)
+async def get_booking(
+    booking_id: Annotated[
+        str,
+        Path(
+            max_length=64,
+            description="The booking's id, or its reference number (`BK-2025-000123`)",
+            examples=["BK-2025-000123"],
+        ),
+    ],
+    auth: Readers,
+    db: DbSession,
+) -> Any:
+    viewer = bookings_service.viewer_of(auth)
+    found = await bookings_service.booking_id_of(db, viewer, booking_id)
+    return await bookings_service.get_booking(db, viewer, found)
 
 
 @router.put("/{booking_id}", response_model=BookingWritten, responses=ERRORS)
