@@ -98,18 +98,23 @@ async def test_a_customer_finds_only_their_own_booking_by_reference(
     assert foreign.status_code == 404
 
 
-async def test_what_is_neither_an_id_nor_a_reference_is_422_and_an_unknown_number_404(
+async def test_what_is_neither_an_id_nor_a_reference_is_refused_and_an_unknown_number_404(
     client: httpx.AsyncClient, database: Database
 ) -> None:
     book = await given_book(database)
     staff = await staff_of(client, database, book)
 
-    garbage = await client.get(f"{BOOKINGS}/not-a-booking", headers=staff.headers)
+    garbage = await client.get(f"{BOOKINGS}/null,null", headers=staff.headers)
+    an_order = await client.get(f"{BOOKINGS}/ORD-2026-000001", headers=staff.headers)
     unknown = await client.get(f"{BOOKINGS}/BK-2026-999999", headers=staff.headers)
     signed_out = await client.get(f"{BOOKINGS}/BK-2026-000001")
 
-    assert garbage.status_code == 422
-    assert error_of(garbage)["details"] == {
+    # Like every id in a path, what cannot be one matches no route (for any method).
+    assert garbage.status_code == 404
+    assert error_of(garbage)["message"] == "No route matches GET /api/v1/bookings/null,null"
+    assert (await client.delete(f"{BOOKINGS}/null,null", headers=staff.headers)).status_code == 404
+    assert an_order.status_code == 422
+    assert error_of(an_order)["details"] == {
         "booking_id": "Use the booking's id or its reference number, such as BK-2025-000123"
     }
     assert unknown.status_code == 404

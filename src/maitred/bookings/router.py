@@ -24,6 +24,7 @@ from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
+from maitred.kit.path_ids import ID_OR_NUMBER, ID_OR_NUMBER_PATTERN
 from maitred.tenancy.public import PublicOrganization
 
 router = APIRouter(prefix="/bookings", tags=["bookings"])
@@ -90,12 +91,13 @@ async def create_booking(body: BookingCreate, auth: Writers, db: DbSession) -> A
     return {**booking, "message": "Booking created successfully"}
 
 
-@router.get("/{booking_id}", response_model=BookingRead, responses=ERRORS)
+@router.get(f"/{{booking_id:{ID_OR_NUMBER}}}", response_model=BookingRead, responses=ERRORS)
 async def get_booking(
     booking_id: Annotated[
         str,
         Path(
             max_length=64,
+            pattern=ID_OR_NUMBER_PATTERN,
             description="The booking's id, or its reference number (`BK-2025-000123`)",
             examples=["BK-2025-000123"],
         ),
