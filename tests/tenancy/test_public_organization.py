@@ -267,3 +267,33 @@ async def test_what_is_not_a_host_name_is_422(
     assert list(error_of(response)["details"]) == ["domains.0"]
     listed = await client.get(f"{API}/organizations/{studio.id}/domains", headers=admin.headers)
     assert listed.json() == {"domains": []}
+
+
+async def test_an_idempotency_key_sent_to_two_businesses_domains_is_not_replayed_across(
+    defaulted: httpx.AsyncClient, database: Database
+) -> None:
+    hibachi, studio = await two_businesses(database)
+    hibachi_admin = await signed_in_as(defaulted, database, Role.admin, hibachi)
+    studio_admin = await signed_in_as(defaulted, database, Role.admin, studio)
+    await put_domains(defaulted, hibachi_admin.headers, hibachi, ["book.hibachi.example"])
+    await put_domains(defaulted, studio_admin.headers, studio, ["book.harmony.example"])
+    lead = {**SEED_LEAD, "phone": "916-555-0123"}
+
+    first = await defaulted.post(
+        f"{API}/public/leads",
+        json=lead,
+        headers={"Host": "book.hibachi.example", "Idempotency-Key": "form-1"},
+    )
+    second = await defaulted.post(
+        f"{API}/public/leads",
+        json=lead,
+        headers={"Host": "book.harmony.example", "Idempotency-Key": "form-1"},
+    )
+
+    assert first.status_code == second.status_code == 201
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.json()["lead_id"] != first.json()["lead_id"]
+    assert sorted(await lead_organizations(database)) == [
+        "harmony-wellness-studio",
+        "hibachi-at-home",
+    ]
