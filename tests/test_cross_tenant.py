@@ -40,6 +40,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "email": "intruder@example.com",
         "role": "admin",
     },
+    ("PUT", "/api/v1/organizations/{organization_id}/domains"): {"domains": ["intruder.example"]},
     ("POST", "/api/v1/leads/{lead_id}/notes"): {"body": "Called, no answer"},
     ("PUT", "/api/v1/bookings/{booking_id}/status"): {"crm_status": "contacted"},
     ("POST", "/api/v1/customers/{customer_id}/merge"): {

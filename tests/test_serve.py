@@ -15,6 +15,15 @@ import pytest
 pytestmark = pytest.mark.long  # a real server loading the demo: scheduled first
 
 MAITRED = str(Path(sys.executable).with_name("maitred"))
+SEED_001_LEAD = {
+    "name": "John Doe",
+    "phone": "555-123-4567",
+    "email": "john@example.com",
+    "message": "Interested in catering for 50 guests",
+    "source": "website",
+    "metadata": {"page": "homepage", "referrer": "google"},
+    "honeypot": "",
+}
 
 
 def _free_port() -> int:
@@ -70,6 +79,15 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
             profile = await client.get("/api/v1/public/organizations/hibachi-at-home-demo")
             assert profile.status_code == 200
             assert profile.json()["timezone"] == "America/Los_Angeles"
+            # Seed 001's public requests name no business: the demo's default is the hibachi one.
+            menu = await client.get("/api/v1/menu")
+            assert menu.status_code == 200, menu.text
+            assert "Hibachi Chicken" in [
+                item["name"] for group in menu.json()["categories"] for item in group["items"]
+            ]
+            assert (await client.get("/api/v1/public/availability")).status_code == 200
+            lead = await client.post("/api/v1/public/leads", json=SEED_001_LEAD)
+            assert lead.status_code == 201 or set(lead.json()["details"]) == {"phone"}, lead.text
             assert (await client.get("/docs")).status_code == 200
             assert (
                 "/api/v1/public/organizations/{id_or_slug}"
@@ -82,6 +100,7 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
     # uvicorn re-raises SIGTERM once it has shut down gracefully, so -15 is a clean stop too.
     assert process.returncode in (0, -signal.SIGTERM), text
     assert "created demo organization 'Hibachi at Home (demo)'" in text
+    assert "default organization (public requests): " in text
     assert "Application shutdown complete" in text
     assert " stopped" in text  # the embedded worker left its loop
     assert (tmp_path / "data" / "maitred.db").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -60,7 +61,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if not args.no_migrate:
         _migrate(settings)
     if args.demo:
-        _load_demo(settings)
+        demo_organization = _load_demo(settings)
+        if not settings.default_organization:
+            # Seed 001's public requests name no business: the demo's answer is the hibachi one.
+            # The server processes read their settings from the environment again.
+            os.environ["MAITRED_DEFAULT_ORGANIZATION"] = demo_organization
+            print(f"default organization (public requests): {demo_organization}", flush=True)
     print(f"maitred {__version__} on http://{args.host}:{args.port}  (docs: /docs)", flush=True)
     uvicorn.run(
         "maitred.app:create_served_app",
@@ -116,20 +122,25 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
         print(f"user {result.user.email} already exists; nothing changed")
 
 
-def _load_demo(settings: Settings) -> None:
-    from maitred.demo import load_demo
+def _load_demo(settings: Settings) -> str:
+    """Loads the demo; answers the hibachi business's id (the demo's default organization)."""
+    from maitred.demo import DEMO_ORG, load_demo
+    from maitred.tenancy import service as tenancy_service
 
     def show(line: str) -> None:
         print(line, flush=True)
 
-    async def run() -> None:
+    async def run() -> str:
         database = settings.database()
         try:
             await load_demo(database, progress=show)  # a line per step, as it happens
+            async with database.transaction() as session:
+                ensured = await tenancy_service.ensure(session, name=DEMO_ORG)
+                return str(ensured.organization.id)
         finally:
             await database.dispose()
 
-    asyncio.run(run())
+    return asyncio.run(run())
 
 
 def cmd_demo(_args: argparse.Namespace) -> None:

@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # Any signed-in user may create an organization (and becomes its admin); otherwise only
     # super admins can.
     organization_signup: bool = False
+    # The organization (id or slug) a signed-out request is for when it names none (no
+    # X-Tenant-ID, no ?org=, no Host mapped to an organization). `serve --demo` sets it.
+    default_organization: str = ""
     # Where links in emails point (password reset, invitations).
     public_url: str = "http://localhost:8000"
     # Google sign-in (seed 002): the OAuth client id ID tokens must be issued for.

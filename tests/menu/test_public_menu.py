@@ -129,7 +129,8 @@ async def test_each_business_shows_only_its_own_menu(
     assert [i["name"] for i in by_slug.json()["categories"][0]["items"]] == ["Hibachi Chicken"]
     assert unnamed.status_code == 422
     assert error_of(unnamed)["details"] == {
-        "X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID or ?org="
+        "X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID or ?org=, "
+        "or use one of its domains"
     }
 
 

@@ -150,6 +150,15 @@ class BookingRepository(Repository[Booking]):
         )
         return cast(CursorResult[Any], result).rowcount == 1
 
+    async def id_by_reference(self, reference_number: str) -> uuid.UUID | None:
+        found: uuid.UUID | None = await self.session.scalar(
+            select(Booking.id).where(
+                Booking.organization_id == self.organization_id,
+                Booking.reference_number == reference_number,
+            )
+        )
+        return found
+
     async def locked(self, booking_id: uuid.UUID) -> Booking | None:
         """The booking, re-read under a row lock (PostgreSQL; SQLite's write transactions run
         one at a time): money changes of one booking queue here instead of racing."""

@@ -6,7 +6,7 @@ Customers (role customer) use the same routes: the service narrows them to their
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import (
@@ -24,6 +24,7 @@ from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
+from maitred.kit.path_ids import ID_OR_NUMBER, ID_OR_NUMBER_PATTERN
 from maitred.tenancy.public import PublicOrganization
 
 router = APIRouter(prefix="/bookings", tags=["bookings"])
@@ -90,9 +91,23 @@ async def create_booking(body: BookingCreate, auth: Writers, db: DbSession) -> A
     return {**booking, "message": "Booking created successfully"}
 
 
-@router.get("/{booking_id}", response_model=BookingRead, responses=ERRORS)
-async def get_booking(booking_id: uuid.UUID, auth: Readers, db: DbSession) -> Any:
-    return await bookings_service.get_booking(db, bookings_service.viewer_of(auth), booking_id)
+@router.get(f"/{{booking_id:{ID_OR_NUMBER}}}", response_model=BookingRead, responses=ERRORS)
+async def get_booking(
+    booking_id: Annotated[
+        str,
+        Path(
+            max_length=64,
+            pattern=ID_OR_NUMBER_PATTERN,
+            description="The booking's id, or its reference number (`BK-2025-000123`)",
+            examples=["BK-2025-000123"],
+        ),
+    ],
+    auth: Readers,
+    db: DbSession,
+) -> Any:
+    viewer = bookings_service.viewer_of(auth)
+    found = await bookings_service.booking_id_of(db, viewer, booking_id)
+    return await bookings_service.get_booking(db, viewer, found)
 
 
 @router.put("/{booking_id}", response_model=BookingWritten, responses=ERRORS)

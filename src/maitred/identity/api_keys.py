@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.identity.deps import API_KEY_PREFIX, AuthContext
+from maitred.identity.deps import AuthContext
 from maitred.identity.models import ApiKey
-from maitred.identity.opaque import digest, new_secret
+from maitred.identity.opaque import API_KEY_PREFIX, digest, new_secret
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database

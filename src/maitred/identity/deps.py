@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute
 
 from maitred.identity import repository
 from maitred.identity.errors import TenantRequired
-from maitred.identity.opaque import digest
+from maitred.identity.opaque import digest, is_api_key
 from maitred.identity.ratelimit_keys import VERIFIED_CLAIMS
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.tokens import AccessClaims
@@ -37,7 +37,6 @@ from maitred.kit.roles import Role
 from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.settings import requires_mfa
 
-API_KEY_PREFIX = "mk_"
 _API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -76,14 +75,21 @@ def auth_config_of(request: Request) -> AuthConfig:
 
 
 def _credentials(request: Request) -> tuple[str | None, str | None]:
+    """The access token and the API key of the request. An API key may come as `X-API-Key` or
+    as `Authorization: Bearer mk_…`; two different keys in one request are refused."""
     authorization = request.headers.get("authorization")
+    api_key = request.headers.get("x-api-key")
     bearer = None
     if authorization:
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
-            raise Unauthorized("Use 'Authorization: Bearer <access token>'")
+            raise Unauthorized("Use 'Authorization: Bearer <access token or API key>'")
         bearer = value.strip()
-    return bearer, request.headers.get("x-api-key")
+    if bearer is not None and is_api_key(bearer):
+        if api_key is not None and api_key.strip() != bearer:
+            raise Unauthorized("Send one API key, as 'Authorization: Bearer' or 'X-API-Key'")
+        return None, bearer
+    return bearer, api_key
 
 
 async def _tenant_id(request: Request, tenant: str) -> uuid.UUID:

@@ -5,8 +5,8 @@ their sign-ins) or an API key, in the organization the request is for. Two acces
 user share their keys, so a retry from a second login replays instead of booking or charging
 twice; another user of the same organization never sees someone else's answer. Anonymous
 callers (the public forms) are told apart by their address, as the trusted proxies report it,
-and the organization they name. A credential that does not verify keeps its own scope: the
-request will be 401 anyway.
+and the organization they name (or the host they send to, which may pick it). A credential
+that does not verify keeps its own scope: the request will be 401 anyway.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from maitred.identity import repository
-from maitred.identity.opaque import digest
+from maitred.identity.opaque import digest, is_api_key
 from maitred.identity.tokens import AccessClaims, TokenSigner
 from maitred.kit.db import Database
 from maitred.kit.errors import AppError
 from maitred.kit.idempotency import caller_scope_of
+from maitred.tenancy.domains import normalize as normalize_host
 
 ClientAddress = Callable[[Scope, str | None], str]
 
@@ -42,6 +43,8 @@ class IdempotencyScope:
         authorization = headers.get("authorization")
         if authorization:
             scheme, _, token = authorization.partition(" ")
+            if scheme.lower() == "bearer" and is_api_key(token.strip()):
+                return caller_scope_of("key", digest(token.strip()))
             if scheme.lower() == "bearer" and token.strip():
                 try:
                     claims = self.signer.verify(token.strip())
@@ -55,6 +58,8 @@ class IdempotencyScope:
             return caller_scope_of("key", digest(api_key))
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         named = tenant or (query.get("org") or [""])[0].strip()
+        if not named:  # the Host may pick the organization (tenancy/domains.py)
+            named = "host:" + (normalize_host(headers.get("host") or "") or "")
         address = self.client_address(scope, headers.get("x-forwarded-for"))
         return caller_scope_of("anon", address, named.lower())
 

@@ -14,3 +14,12 @@ def new_secret(prefix: str = "", *, nbytes: int = 32) -> str:
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+API_KEY_PREFIX = "mk_"
+
+
+def is_api_key(credential: str) -> bool:
+    """An API key sent as `Authorization: Bearer` (seed 002's CRM clients send nothing else) is
+    told from an access token by its prefix: access tokens are JWTs, which start with `eyJ`."""
+    return credential.startswith(API_KEY_PREFIX)

@@ -18,9 +18,11 @@ from maitred.identity.deps import Caller, auth_config_of, authenticate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
+from maitred.tenancy import domains as tenancy_domains
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.schemas import (
     OrganizationCreate,
+    OrganizationDomains,
     OrganizationPublicRead,
     OrganizationRead,
     OrganizationUpdate,
@@ -144,6 +146,35 @@ async def update_settings(
 ) -> dict[str, Any]:
     """Merges the sections sent into the stored ones; answers the effective settings."""
     return await tenancy_service.update_settings(db, access, body)
+
+
+@router.get(
+    "/organizations/{organization_id}/domains",
+    response_model=OrganizationDomains,
+    responses=ERRORS,
+)
+async def get_domains(access: Readable, db: DbSession) -> dict[str, Any]:
+    """The host names whose signed-out requests (booking form, menu) are for this business."""
+    return {"domains": await tenancy_domains.of(db, access.organization.id)}
+
+
+@router.put(
+    "/organizations/{organization_id}/domains",
+    response_model=OrganizationDomains,
+    responses=WRITE_ERRORS,
+)
+async def replace_domains(
+    body: OrganizationDomains, access: Writable, db: DbSession
+) -> dict[str, Any]:
+    """Replaces the whole list; an admin only. A domain another organization uses is 409."""
+    domains = await tenancy_domains.replace(
+        db,
+        organization=access.organization,
+        role=access.role,
+        is_user=access.is_user,
+        domains=body.domains,
+    )
+    return {"domains": domains}
 
 
 def _route(

@@ -41,6 +41,40 @@ async def own_profile(
     return user_read(SimpleNamespace(**row), role=role, organization_id=organization_id)
 
 
+async def api_key_profile(
+    reads: ReadPool, *, api_key_id: uuid.UUID, permissions: frozenset[str]
+) -> dict[str, object]:
+    """GET /auth/me for a caller that is an API key: the key, not a person. `permissions` are
+    what it may do now (its scopes, narrowed to what its creator's role grants)."""
+    row = await reads.one(repository.API_KEY_PROFILE, id=api_key_id)
+    if row is None:
+        raise Unauthorized("The API key is invalid, expired or revoked")
+    return {
+        "kind": "api_key",
+        **{
+            f: row[f]
+            for f in (
+                "id",
+                "name",
+                "prefix",
+                "scopes",
+                "role",
+                "created_by_id",
+                "expires_at",
+                "last_used_at",
+                "created_at",
+            )
+        },  # fmt: skip
+        "permissions": sorted(permissions),
+        "organization_id": row["organization_id"],
+        "organization": {
+            "id": row["organization_id"],
+            "name": row["organization_name"],
+            "slug": row["organization_slug"],
+        },
+    }
+
+
 def split_name(user: User | SimpleNamespace) -> tuple[str, str]:
     if user.first_name or user.last_name:
         return user.first_name, user.last_name

@@ -14,11 +14,12 @@ import uuid
 from sqlalchemy import bindparam, select
 from starlette.types import Scope
 
+from maitred.identity.opaque import is_api_key
 from maitred.identity.tokens import TokenSigner
 from maitred.kit.db import Database
 from maitred.kit.errors import Unauthorized
 from maitred.kit.ratelimit import Policy
-from maitred.kit.ratelimit_middleware import TierResolver
+from maitred.kit.ratelimit_middleware import TierResolver, credential_key
 from maitred.kit.reads import ReadQuery
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
@@ -42,6 +43,8 @@ class IdentityTierResolver(TierResolver):
         token = _bearer(scope)
         if token is None:
             return resolved  # an API key: its quota is its own (keyed by its hash)
+        if is_api_key(token):  # the same quota as the key sent as X-API-Key
+            return tier, credential_key(token.encode("latin-1"))
         try:
             claims = self.signer.verify(token)
         except Unauthorized:

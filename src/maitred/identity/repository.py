@@ -75,6 +75,26 @@ API_KEY_BY_HASH = ReadQuery(
     .where(ApiKey.key_hash == bindparam("key_hash"))
 )
 
+# What GET /auth/me shows of an API key (the caller, just authenticated by it).
+API_KEY_PROFILE = ReadQuery(
+    select(
+        ApiKey.id,
+        ApiKey.name,
+        ApiKey.prefix,
+        ApiKey.scopes,
+        ApiKey.role,
+        ApiKey.created_by_id,
+        ApiKey.expires_at,
+        ApiKey.last_used_at,
+        ApiKey.created_at,
+        Organization.id.label("organization_id"),
+        Organization.name.label("organization_name"),
+        Organization.slug.label("organization_slug"),
+    )
+    .join(Organization, Organization.id == ApiKey.organization_id)
+    .where(ApiKey.id == bindparam("id"))
+)
+
 # What GET /auth/me shows, read without a unit of work (the hottest signed-in read).
 USER_PROFILE = ReadQuery(
     select(

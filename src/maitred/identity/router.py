@@ -8,6 +8,7 @@ from maitred.identity import mfa, profile, sessions
 from maitred.identity import service as identity_service
 from maitred.identity.deps import Caller, auth_config_of
 from maitred.identity.schemas import (
+    ApiKeyIdentity,
     ChangePassword,
     LoginRequest,
     LoginResponse,
@@ -159,11 +160,15 @@ async def _own_user(db: DbSession, caller: Caller) -> Any:
     return user
 
 
-@router.get("/me", response_model=UserRead)
+@router.get("/me", response_model=UserRead | ApiKeyIdentity)
 async def me(caller: Caller, reads: Reads) -> Any:
-    """The signed-in user, with their role and permissions in the current organization."""
+    """The signed-in user, with their role and permissions in the current organization; for an
+    API key, the key (`kind: "api_key"`): its name, scopes and organization."""
     if caller.user_id is None:
-        raise Forbidden("API keys have no user profile")
+        assert caller.api_key_id is not None  # a caller is a user or an API key
+        return await profile.api_key_profile(
+            reads, api_key_id=caller.api_key_id, permissions=caller.permissions
+        )
     return await profile.own_profile(
         reads,
         user_id=caller.user_id,
@@ -172,7 +177,7 @@ async def me(caller: Caller, reads: Reads) -> Any:
     )
 
 
-@router.get("/profile", response_model=UserRead, include_in_schema=False)
+@router.get("/profile", response_model=UserRead | ApiKeyIdentity, include_in_schema=False)
 async def profile_alias(caller: Caller, reads: Reads) -> Any:
     """Seed 002's name for GET /auth/me."""
     return await me(caller, reads)

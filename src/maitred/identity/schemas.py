@@ -32,6 +32,31 @@ class UserRead(BaseModel):
     last_login_at: datetime | None
 
 
+class OrganizationRef(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class ApiKeyIdentity(BaseModel):
+    """GET /auth/me when the caller is an API key: which key, of which organization, allowed
+    to do what (`scopes` as granted; `permissions` what they amount to now)."""
+
+    kind: Literal["api_key"] = "api_key"
+    id: uuid.UUID
+    name: str = Field(examples=["Booking site"])
+    prefix: str = Field(examples=["mk_Q2x9aB7"])
+    scopes: list[str]
+    permissions: list[str]
+    role: str = Field(description="The role of the person who made the key")
+    organization_id: uuid.UUID
+    organization: OrganizationRef
+    created_by_id: uuid.UUID | None
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    created_at: datetime
+
+
 class LoginRequest(Input):
     email: str = Field(max_length=320, examples=["admin@hibachi-demo.example"])
     password: str = Password

@@ -48,3 +48,15 @@ class Membership(Entity, Base):
     status: Mapped[str] = mapped_column(
         String(20), default=MembershipStatus.active, server_default=MembershipStatus.active.value
     )
+
+
+class OrganizationDomain(Entity, Base):
+    """A host name whose public requests are for this organization (a platform that hosts
+    several businesses, each on its own domain). A host belongs to one organization at most."""
+
+    __tablename__ = "organization_domains"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    domain: Mapped[str] = mapped_column(String(253), unique=True)

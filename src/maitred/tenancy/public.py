@@ -1,19 +1,32 @@
 """Which organization a public (signed-out) request is for (../shared/API.md, Requests).
 
-`X-Tenant-ID` or `?org=` names it by id or slug; a one-business install needs neither.
+In this order: `X-Tenant-ID` or `?org=` (id or slug); the `Host` header when it is one of an
+organization's domains (tenancy/domains.py); the instance default
+(`MAITRED_DEFAULT_ORGANIZATION`); the only active organization of a one-business install.
 """
 
+import logging
 from typing import Annotated
 
-from fastapi import Depends, Header, Query
+from fastapi import Depends, Header, Query, Request
 
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.tenancy import domains as tenancy_domains
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
+logger = logging.getLogger(__name__)
+
+
+def _active(found: Organization | None) -> Organization:
+    if found is None or not found.is_active:
+        raise NotFound("No such organization")
+    return found
+
 
 async def public_organization(
+    request: Request,
     db: DbSession,
     tenant: Annotated[
         str | None, Header(alias="X-Tenant-ID", description="Organization id or slug")
@@ -22,10 +35,18 @@ async def public_organization(
 ) -> Organization:
     named = tenant or org
     if named:
-        found = await tenancy_service.find(db, named)
-        if found is None or not found.is_active:
-            raise NotFound("No such organization")
-        return found
+        return _active(await tenancy_service.find(db, named))
+    host = request.headers.get("host")
+    if host:
+        by_host = await tenancy_domains.organization_for_host(db, host)
+        if by_host is not None:
+            return _active(by_host)
+    default = app_settings(request).default_organization.strip()
+    if default:
+        found = await tenancy_service.find(db, default)
+        if found is not None and found.is_active:
+            return found
+        logger.warning("MAITRED_DEFAULT_ORGANIZATION=%r names no active organization", default)
     active = await tenancy_service.some_active(db, limit=2)
     if len(active) == 1:
         return active[0]
@@ -33,7 +54,10 @@ async def public_organization(
         raise NotFound("No such organization")
     raise ValidationFailed(
         "Say which business this is for",
-        details={"X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID or ?org="},
+        details={
+            "X-Tenant-ID": "Send the organization's id or slug in X-Tenant-ID or ?org=, "
+            "or use one of its domains"
+        },
     )
 
 

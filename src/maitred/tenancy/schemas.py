@@ -8,6 +8,7 @@ import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from maitred.kit.schemas import Input
+from maitred.tenancy.domains import normalize
 from maitred.tenancy.settings import OrganizationSettings
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -109,3 +110,21 @@ class OrganizationRead(OrganizationPublicRead):
     is_active: bool
     created_at: datetime
     updated_at: datetime
+
+
+def _domain(value: str) -> str:
+    domain = normalize(value)
+    if domain is None or "." not in domain:
+        raise ValueError("Use a host name such as 'book.myhibachi.example', without scheme or path")
+    return domain
+
+
+Domain = Annotated[
+    str, Field(max_length=260, examples=["book.hibachi-at-home.example"]), AfterValidator(_domain)
+]
+
+
+class OrganizationDomains(Input):
+    """The host names whose signed-out requests are for this organization (the whole list)."""
+
+    domains: list[Domain] = Field(max_length=20, examples=[["book.hibachi-at-home.example"]])

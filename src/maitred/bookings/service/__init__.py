@@ -21,13 +21,19 @@ from maitred.bookings.service.money import (
 )
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
-from maitred.bookings.service.read import booking_stats, get_booking, list_bookings
+from maitred.bookings.service.read import (
+    booking_id_of,
+    booking_stats,
+    get_booking,
+    list_bookings,
+)
 from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 
 customer_stats.provide(booking_stats)
 
 __all__ = [
+    "booking_id_of",
     "BookingMoney",
     "Outstanding",
     "confirm_paid",

@@ -3,6 +3,7 @@ detail of seed 001, and the booking figures the customers domain shows."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -181,6 +182,29 @@ async def visible_booking(session: AsyncSession, viewer: Viewer, booking_id: uui
         if own is None or own.id != booking.customer_id:
             raise NotFound("No such booking")
     return booking
+
+
+_REFERENCE = re.compile(r"BK-\d{4}-\d{1,12}", re.IGNORECASE)
+
+
+async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: str) -> uuid.UUID:
+    """A booking named by its id or by its reference number (`BK-2025-000123`, as customers
+    quote it), looked up in the viewer's organization only: another's is 404 either way."""
+    try:
+        return uuid.UUID(id_or_reference)
+    except ValueError:
+        pass
+    reference = id_or_reference.strip().upper()
+    if not _REFERENCE.fullmatch(reference):
+        raise ValidationFailed(
+            details={
+                "booking_id": "Use the booking's id or its reference number, such as BK-2025-000123"
+            }
+        )
+    found = await BookingRepository(session, viewer.organization_id).id_by_reference(reference)
+    if found is None:
+        raise NotFound("No such booking")
+    return found
 
 
 async def get_booking(
