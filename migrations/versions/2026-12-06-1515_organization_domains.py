@@ -1,7 +1,7 @@
 """organization domains: the Host of a public request names its organization
 
 Revision ID: 7d1e0c2a9b45
-Revises: 4433e345b38b
+Revises: f6c0bc4732f9
 Create Date: 2026-12-06 15:15:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d1e0c2a9b45"
-down_revision: str | None = "4433e345b38b"
+down_revision: str | None = "f6c0bc4732f9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

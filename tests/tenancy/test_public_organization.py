@@ -17,7 +17,7 @@ from maitred.config import Settings
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
-from tests.factories import given_organization, signed_in_as
+from tests.factories import bearer, given_organization, given_user, sign_in, signed_in_as
 from tests.menu.helpers import given_item
 from tests.probe_router import error_of
 
@@ -117,17 +117,13 @@ async def test_the_instance_default_answers_seed_001s_requests_with_no_header(
 
     assert dishes(menu) == ["Hibachi Steak"]
     assert availability.status_code == 200, availability.text
-    # The business is found; what is left is about the fields (seed 001's 555 numbers are
-    # another item of issue 18, and its event date is in the past by now), never which business.
-    for answer in (lead, booking):
-        assert answer.status_code in (201, 422), answer.text
-        if answer.status_code == 422:
-            assert "X-Tenant-ID" not in error_of(answer)["details"]
-            assert set(error_of(answer)["details"]) <= {"phone", "event_date"}
-    assert (
-        await defaulted.post(f"{API}/public/leads", json={**SEED_LEAD, "phone": "916-555-0123"})
-    ).status_code == 201
-    assert (await lead_organizations(database))[-1] == "hibachi-at-home"
+    # The business is found: the lead is taken as printed; the booking's only complaint is the
+    # seed's event date, in the past by now, never which business.
+    assert lead.status_code == 201, lead.text
+    assert booking.status_code in (201, 422), booking.text
+    if booking.status_code == 422:
+        assert set(error_of(booking)["details"]) == {"event_date"}
+    assert await lead_organizations(database) == ["hibachi-at-home"]
     assert "harmony-wellness-studio" not in await lead_organizations(database)
 
 
@@ -159,6 +155,12 @@ async def test_a_default_that_names_no_business_is_no_default(
     assert error_of(response) == SAY_WHICH
 
 
+async def platform_admin(client: httpx.AsyncClient, database: Database) -> dict[str, str]:
+    """A platform administrator: who says which host names reach which business."""
+    user = await given_user(database, None, super_admin=True)
+    return bearer(await sign_in(client, user.email))
+
+
 async def put_domains(
     client: httpx.AsyncClient, headers: dict[str, str], org: Organization, domains: Any
 ) -> httpx.Response:
@@ -172,8 +174,9 @@ async def test_a_host_that_is_a_business_domain_picks_it_over_the_default(
 ) -> None:
     hibachi, studio = await two_businesses(database)
     admin = await signed_in_as(defaulted, database, Role.admin, studio)
+    platform = await platform_admin(defaulted, database)
 
-    put = await put_domains(defaulted, admin.headers, studio, ["Book.Harmony.example."])
+    put = await put_domains(defaulted, platform, studio, ["Book.Harmony.example."])
 
     assert put.status_code == 200, put.text
     assert put.json() == {"domains": ["book.harmony.example"]}
@@ -201,12 +204,12 @@ async def test_a_domain_another_business_holds_cannot_be_taken(
     defaulted: httpx.AsyncClient, database: Database
 ) -> None:
     hibachi, studio = await two_businesses(database)
-    studio_admin = await signed_in_as(defaulted, database, Role.admin, studio)
     hibachi_admin = await signed_in_as(defaulted, database, Role.admin, hibachi)
-    await put_domains(defaulted, studio_admin.headers, studio, ["book.harmony.example"])
+    platform = await platform_admin(defaulted, database)
+    await put_domains(defaulted, platform, studio, ["book.harmony.example"])
 
     taken = await put_domains(
-        defaulted, hibachi_admin.headers, hibachi, ["hibachi.example", "book.harmony.example"]
+        defaulted, platform, hibachi, ["hibachi.example", "book.harmony.example"]
     )
 
     assert taken.status_code == 409
@@ -222,12 +225,14 @@ async def test_a_domain_another_business_holds_cannot_be_taken(
     ]
 
 
-async def test_only_the_businesses_own_admin_changes_its_domains(
+async def test_only_a_platform_administrator_changes_a_businesss_domains(
     defaulted: httpx.AsyncClient, database: Database
 ) -> None:
     hibachi, studio = await two_businesses(database)
     studio_admin = await signed_in_as(defaulted, database, Role.admin, studio)
-    await put_domains(defaulted, studio_admin.headers, studio, ["book.harmony.example"])
+    await put_domains(
+        defaulted, await platform_admin(defaulted, database), studio, ["book.harmony.example"]
+    )
     hibachi_admin = await signed_in_as(defaulted, database, Role.admin, hibachi)
     manager = await signed_in_as(defaulted, database, Role.manager, studio)
     staff = await signed_in_as(defaulted, database, Role.staff, studio)
@@ -236,11 +241,14 @@ async def test_only_the_businesses_own_admin_changes_its_domains(
     cleared = await put_domains(defaulted, hibachi_admin.headers, studio, [])
     by_manager = await put_domains(defaulted, manager.headers, studio, ["hijack.example"])
     by_staff = await put_domains(defaulted, staff.headers, studio, ["hijack.example"])
+    # Its own admin neither: it could claim a name another business has not claimed yet.
+    by_own_admin = await put_domains(defaulted, studio_admin.headers, studio, ["hijack.example"])
     signed_out = await put_domains(defaulted, {}, studio, ["hijack.example"])
 
     assert [other.status_code, cleared.status_code] == [404, 404]
     assert by_manager.status_code == 403
     assert by_staff.status_code == 403
+    assert by_own_admin.status_code == 403
     assert signed_out.status_code == 401
     listed = await defaulted.get(
         f"{API}/organizations/{studio.id}/domains", headers=studio_admin.headers
@@ -261,7 +269,7 @@ async def test_what_is_not_a_host_name_is_422(
     _, studio = await two_businesses(database)
     admin = await signed_in_as(client, database, Role.admin, studio)
 
-    response = await put_domains(client, admin.headers, studio, [domain])
+    response = await put_domains(client, await platform_admin(client, database), studio, [domain])
 
     assert response.status_code == 422
     assert list(error_of(response)["details"]) == ["domains.0"]
@@ -273,10 +281,9 @@ async def test_an_idempotency_key_sent_to_two_businesses_domains_is_not_replayed
     defaulted: httpx.AsyncClient, database: Database
 ) -> None:
     hibachi, studio = await two_businesses(database)
-    hibachi_admin = await signed_in_as(defaulted, database, Role.admin, hibachi)
-    studio_admin = await signed_in_as(defaulted, database, Role.admin, studio)
-    await put_domains(defaulted, hibachi_admin.headers, hibachi, ["book.hibachi.example"])
-    await put_domains(defaulted, studio_admin.headers, studio, ["book.harmony.example"])
+    platform = await platform_admin(defaulted, database)
+    await put_domains(defaulted, platform, hibachi, ["book.hibachi.example"])
+    await put_domains(defaulted, platform, studio, ["book.harmony.example"])
     lead = {**SEED_LEAD, "phone": "916-555-0123"}
 
     first = await defaulted.post(

@@ -166,7 +166,8 @@ async def get_domains(access: Readable, db: DbSession) -> dict[str, Any]:
 async def replace_domains(
     body: OrganizationDomains, access: Writable, db: DbSession
 ) -> dict[str, Any]:
-    """Replaces the whole list; an admin only. A domain another organization uses is 409."""
+    """Replaces the whole list; a platform administrator only. A domain another organization
+    uses is 409."""
     domains = await tenancy_domains.replace(
         db,
         organization=access.organization,
