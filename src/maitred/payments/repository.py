@@ -90,6 +90,22 @@ class PaymentRepository(Repository[Payment]):
                 return payment
         return None
 
+    async def unanswered_cards(self, booking_id: uuid.UUID) -> Sequence[Payment]:
+        """Card payments of the booking whose provider call has had no answer yet (no intent,
+        no checkout session), oldest first."""
+        return await self.all(
+            self.scoped()
+            .where(
+                Payment.booking_id == booking_id,
+                Payment.method == "card",
+                Payment.status == "pending",
+                Payment.provider_reference.is_(None),
+                Payment.checkout_reference.is_(None),
+                Payment.request_key.is_(None),
+            )
+            .order_by(Payment.created_at, Payment.id)
+        )
+
     async def of_booking(self, booking_id: uuid.UUID) -> Sequence[Payment]:
         return await self.all(
             self.scoped()
