@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     # Card payments (payments/providers/stripe.py); no API key: card payments are unavailable.
     stripe_api_key: str = ""
     stripe_webhook_secret: str = ""
+    # Handed to checkout pages with an intent's client secret (Stripe.js needs it): pk_test_…
+    stripe_publishable_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout_seconds: float = Field(default=20.0, gt=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
