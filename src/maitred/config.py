@@ -139,6 +139,9 @@ class Settings(BaseSettings):
     stripe_publishable_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout_seconds: float = Field(default=20.0, gt=0)
+    # A card payment still pending this long is asked of Stripe (payments/reconciling.py), and
+    # again after as long each time, in case its webhook never came.
+    payment_reconcile_after_seconds: float = Field(default=900.0, gt=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

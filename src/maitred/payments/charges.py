@@ -224,7 +224,12 @@ async def start_card_payment(
                     provider=STRIPE,
                     request_key=key,
                     notes=notes,
-                    meta={"action": action, "principal": _principal(caller)},
+                    # What the booking's total was, so a page for it closes when it changes.
+                    meta={
+                        "action": action,
+                        "principal": _principal(caller),
+                        "total": str(money.total_amount),
+                    },
                 )
                 await session.flush()
             brief = (

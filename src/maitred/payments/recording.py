@@ -20,7 +20,8 @@ _NEXT = {
     "requires_action": {"pending", "succeeded", "failed", "cancelled"},
     # A failed card payment may be retried on the same intent with another card.
     "failed": {"requires_action", "succeeded", "cancelled", "pending"},
-    "cancelled": set[str](),
+    # Money that arrives on a page closed too late (the customer paid as it expired) counts.
+    "cancelled": {"succeeded"},
     "succeeded": set[str](),
 }
 
