@@ -322,6 +322,7 @@ class StripeApi:
                 "object": "payment_intent",
                 "amount": session["amount_total"],
                 "amount_received": session["amount_total"],
+                "client_secret": f"{intent_id}_secret_{ident('', 25)}",
                 "currency": session["currency"],
                 "metadata": (session.get("payment_intent_data") or {}).get("metadata", {}),
                 "status": "succeeded",
