@@ -33,6 +33,7 @@ from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
 from maitred.openapi import install_complete_openapi
+from maitred.payments import accounts as payment_accounts
 
 log = logging.getLogger("maitred")
 STATISTICS_SECONDS = 600.0
@@ -135,7 +136,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.auth_config = auth_config_from_settings(settings)
     app.state.client_address = ClientAddress(settings.trusted_proxies)
     app.state.health_monitor = HealthMonitor(
-        database=database, redis_url=settings.redis_url, max_age=settings.health_cache_seconds
+        database=database,
+        redis_url=settings.redis_url,
+        max_age=settings.health_cache_seconds,
+        settled={"payments": payment_accounts.instance_feature(settings)},
     )
 
     for router in root_routers():

@@ -138,10 +138,15 @@ class Settings(BaseSettings):
     # Card payments (payments/providers/stripe.py); no API key: card payments are unavailable.
     stripe_api_key: str = ""
     stripe_webhook_secret: str = ""
+    # Handed to checkout pages with an intent's client secret (Stripe.js needs it): pk_test_…
+    stripe_publishable_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout_seconds: float = Field(default=20.0, gt=0)
     # How often the SDK itself retries a call that failed on the network, a 409 or a 5xx.
     stripe_max_network_retries: int = Field(default=2, ge=0)
+    # A card payment still pending this long is asked of Stripe (payments/reconciling.py), and
+    # again after as long each time, in case its webhook never came.
+    payment_reconcile_after_seconds: float = Field(default=900.0, gt=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

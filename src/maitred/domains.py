@@ -14,6 +14,7 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.leads.events",
     "maitred.messaging.events",
     "maitred.notifications.events",
+    "maitred.payments.reconciling",
     "maitred.waitlist.events",
     "maitred.webhooks.events",
 )

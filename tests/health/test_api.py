@@ -142,5 +142,10 @@ async def test_features_lists_workers_outbox_and_idempotency(client: httpx.Async
     assert response.status_code == 200
     assert response.json() == {
         "status": "healthy",
-        "features": {"workers": "stopped", "outbox": "enabled", "idempotency": "enabled"},
+        "features": {
+            "workers": "stopped",
+            "outbox": "enabled",
+            "idempotency": "enabled",
+            "payments": "not_configured",
+        },
     }

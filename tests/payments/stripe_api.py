@@ -105,11 +105,28 @@ class StripeApi:
     def _answer(self, request: Recorded) -> Answer:
         path = request.path.split("?", 1)[0]
         params = nested(parse_qsl(request.body.decode(), keep_blank_values=True))
+        if request.method == "GET" and path == "/v1/payment_intents/search":
+            return self._search_intents(request.path)
         if request.method == "GET" and (found := re.fullmatch(r"/v1/payment_intents/(\w+)", path)):
             intent = self.intents.get(found[1])
             if intent is None:
                 return no_such("payment_intent", found[1], "intent", status=404)
             return ok(intent)
+        if request.method == "GET" and (
+            found := re.fullmatch(r"/v1/checkout/sessions/(\w+)", path)
+        ):
+            session = self.sessions.get(found[1])
+            if session is None:
+                return no_such("checkout.session", found[1], "session", status=404)
+            return ok(_shown(session))
+        if request.method == "POST" and (
+            found := re.fullmatch(r"/v1/payment_intents/(\w+)/cancel", path)
+        ):
+            return self._cancel_intent(found[1])
+        if request.method == "POST" and (
+            found := re.fullmatch(r"/v1/checkout/sessions/(\w+)/expire", path)
+        ):
+            return self._expire_session(found[1])
         routes = {
             "/v1/payment_intents": self._create_intent,
             "/v1/refunds": self._create_refund,
@@ -276,18 +293,36 @@ class StripeApi:
         self.refunds[refund["id"]] = refund
         return ok(refund)
 
+    def customer_confirms(self, intent_id: str) -> dict[str, Any]:
+        """What the checkout page (Stripe.js) does when the customer pays an intent with a good
+        card: it succeeds. Returns the intent."""
+        with self._lock:
+            intent = self.intents[intent_id]
+            if intent["status"] != "requires_payment_method":
+                raise AssertionError(f"a {intent['status']} intent cannot be paid")
+            intent |= {
+                "status": "succeeded",
+                "amount_received": intent["amount"],
+                "latest_charge": ident("ch_"),
+                "payment_method": ident("pm_"),
+            }
+            return copy.deepcopy(intent)
+
     def customer_pays(self, session_id: str) -> dict[str, Any]:
         """What the hosted page does when the customer pays: the session completes with a new
         succeeded intent carrying `payment_intent_data.metadata`. Returns the session as the
         `checkout.session.completed` event carries it."""
         with self._lock:
             session = self.sessions[session_id]
+            if session["status"] != "open":
+                raise AssertionError(f"the hosted page of an {session['status']} session is gone")
             intent_id = ident("pi_")
             self.intents[intent_id] = {
                 "id": intent_id,
                 "object": "payment_intent",
                 "amount": session["amount_total"],
                 "amount_received": session["amount_total"],
+                "client_secret": f"{intent_id}_secret_{ident('', 25)}",
                 "currency": session["currency"],
                 "metadata": (session.get("payment_intent_data") or {}).get("metadata", {}),
                 "status": "succeeded",
@@ -295,7 +330,58 @@ class StripeApi:
                 "latest_charge": ident("ch_"),
             }
             session |= {"payment_intent": intent_id, "payment_status": "paid", "status": "complete"}
-            return {k: v for k, v in session.items() if k != "payment_intent_data"}
+            return _shown(session)
+
+    def _search_intents(self, full_path: str) -> Answer:
+        """Only the query maitred sends: `metadata['payment_id']:'<id>'`."""
+        query = dict(parse_qsl(full_path.split("?", 1)[1] if "?" in full_path else "")).get(
+            "query", ""
+        )
+        wanted = re.fullmatch(r"metadata\['(\w+)'\]:'([^']*)'", query)
+        if wanted is None:
+            return error(400, "invalid_request_error", f"Invalid search query: {query}")
+        found = [i for i in self.intents.values() if i["metadata"].get(wanted[1]) == wanted[2]]
+        return ok(
+            {
+                "object": "search_result",
+                "data": found,
+                "has_more": False,
+                "next_page": None,
+                "url": "/v1/payment_intents/search",
+            }
+        )
+
+    def _cancel_intent(self, intent_id: str) -> Answer:
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return no_such("payment_intent", intent_id, "intent", status=404)
+        if intent["status"] in ("succeeded", "canceled"):
+            return error(
+                400,
+                "invalid_request_error",
+                "You cannot cancel this PaymentIntent because it has a status of "
+                f"{intent['status']}. Only a PaymentIntent with one of the following statuses "
+                "may be canceled: requires_payment_method, requires_capture, "
+                "requires_confirmation, requires_action, processing.",
+                code="payment_intent_unexpected_state",
+            )
+        intent |= {"status": "canceled", "canceled_at": int(time.time())}
+        return ok(intent)
+
+    def _expire_session(self, session_id: str) -> Answer:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return no_such("checkout.session", session_id, "session", status=404)
+        if session["status"] != "open":
+            return error(
+                400,
+                "invalid_request_error",
+                f'Only Checkout Sessions with a status in ["open"] can be expired. This '
+                f'Checkout Session has a status of "{session["status"]}".',
+                code="checkout_session_unexpected_state",
+            )
+        session |= {"status": "expired", "url": None}
+        return ok(_shown(session))
 
     def _create_session(self, params: dict[str, Any]) -> Answer:
         if missing := required(params, "mode", "line_items"):
@@ -323,6 +409,11 @@ class StripeApi:
         }
         self.sessions[id_] = session | {"payment_intent_data": params.get("payment_intent_data")}
         return ok(session)
+
+
+def _shown(session: dict[str, Any]) -> dict[str, Any]:
+    """A session as the API shows it (what it was created with for its intent stays ours)."""
+    return {k: v for k, v in session.items() if k != "payment_intent_data"}
 
 
 def redacted(key: str) -> str:

@@ -80,9 +80,12 @@ async def live_workers(database: Database) -> list[WorkerHeartbeat]:
         return list(rows.all())
 
 
-async def features(database: Database, *, database_ok: bool) -> dict[str, str]:
+async def features(
+    database: Database, *, database_ok: bool, settled: dict[str, str] | None = None
+) -> dict[str, str]:
+    """`settled`: features the settings decide once (payments), reported as they are."""
     workers = "running" if database_ok and await live_workers(database) else "stopped"
-    found = {"workers": workers, "outbox": "enabled", "idempotency": "enabled"}
+    found = {"workers": workers, "outbox": "enabled", "idempotency": "enabled", **(settled or {})}
     for name, check in _feature_checks.items():
         try:
             found[name] = await check()
@@ -111,6 +114,7 @@ class HealthMonitor:
     database: Database
     redis_url: str
     max_age: float
+    settled: dict[str, str] = field(default_factory=dict)  # features the settings decide
     started: float = field(default_factory=time.monotonic)
     _snapshot: Snapshot | None = None
     _refreshing: asyncio.Task[Snapshot] | None = None
@@ -134,7 +138,9 @@ class HealthMonitor:
             db_probe, redis_state = await asyncio.gather(
                 probe_database(self.database), probe_redis(self.redis_url)
             )
-            found = await features(self.database, database_ok=db_probe.connected)
+            found = await features(
+                self.database, database_ok=db_probe.connected, settled=self.settled
+            )
             self._snapshot = Snapshot(db_probe, redis_state, found, time.monotonic())
             return self._snapshot
         finally:

@@ -30,6 +30,16 @@ def _hint(api_key: str) -> str:
     return f"{api_key[:8]}…{api_key[-4:]}" if len(api_key) > 12 else "…"
 
 
+def instance_feature(settings: Settings) -> str:
+    """What `/health/features` says of payments: `stripe_test` or `stripe_live` (by the
+    instance key's mode), `not_configured` without an instance key (a business may still have
+    its own keys). Never the key itself."""
+    key = settings.stripe_api_key
+    if not key:
+        return "not_configured"
+    return "stripe_live" if "_live_" in key else "stripe_test"
+
+
 async def card_provider(
     session: AsyncSession, organization_id: uuid.UUID, settings: Settings
 ) -> StripeProvider | None:
@@ -91,7 +101,7 @@ async def describe(
         "provider": STRIPE if configured else None,
         "source": "instance" if configured else "none",
         "card_payments": configured,
-        "publishable_key": None,
+        "publishable_key": (settings.stripe_publishable_key or None) if configured else None,
         "api_key_hint": _hint(settings.stripe_api_key) if configured else "",
         "webhook_secret_set": bool(settings.stripe_webhook_secret),
         "webhook_path": "/api/v1/webhooks/stripe",

@@ -207,8 +207,13 @@ async def start_card_payment(
         provider = await accounts.required_card_provider(session, caller.organization_id, settings)
         try:
             payment = await _again(session, caller, key, due)
+            if payment is not None and payment.status != recording.SUCCEEDED:
+                await _still_owed(session, payment)
             if payment is None:
                 money, amount, purpose = await owed(session, caller.organization_id, due)
+                if key is None:
+                    payment = await _unanswered(session, caller, action, money.id, amount, purpose)
+            if payment is None:
                 payment = _new(
                     session,
                     money,
@@ -219,6 +224,12 @@ async def start_card_payment(
                     provider=STRIPE,
                     request_key=key,
                     notes=notes,
+                    # What the booking's total was, so a page for it closes when it changes.
+                    meta={
+                        "action": action,
+                        "principal": _principal(caller),
+                        "total": str(money.total_amount),
+                    },
                 )
                 await session.flush()
             brief = (
@@ -256,6 +267,49 @@ async def start_card_payment(
     return provider, started
 
 
+def _principal(caller: Caller) -> str:
+    return str(caller.user_id or caller.api_key_id or "")
+
+
+async def _still_owed(session: AsyncSession, payment: Payment) -> None:
+    """A retry (same Idempotency-Key) of a payment not yet taken is checked against what the
+    booking owes now: paid meanwhile another way, or cancelled, the card is not charged (422,
+    409). The row stays as it is: if the first try did reach Stripe, its webhook or the
+    reconciliation poller still records what happened."""
+    assert payment.booking_id is not None
+    await owed(
+        session,
+        payment.organization_id,
+        Due(booking_id=payment.booking_id, amount=payment.amount, purpose=payment.purpose),
+    )
+
+
+async def _unanswered(
+    session: AsyncSession,
+    caller: Caller,
+    action: str,
+    booking_id: uuid.UUID,
+    amount: Decimal,
+    purpose: str,
+) -> Payment | None:
+    """A request without an Idempotency-Key has nothing to find its first try by, so a retry
+    after a 502 would start a second payment (and, if the first did reach Stripe, charge
+    twice). The same principal's card payment of this booking, for the same action, amount and
+    purpose, whose provider call went unanswered, is that first try: it is sent again under its
+    first provider key, so Stripe makes it at most once."""
+    rows = await PaymentRepository(session, caller.organization_id).unanswered_cards(booking_id)
+    for payment in rows:
+        meta = payment.meta or {}
+        if (meta.get("action"), meta.get("principal"), payment.amount, payment.purpose) == (
+            action,
+            _principal(caller),
+            amount,
+            purpose,
+        ):
+            return payment
+    return None
+
+
 async def _again(
     session: AsyncSession, caller: Caller, key: str | None, due: Due
 ) -> Payment | None:
@@ -286,6 +340,18 @@ async def calling(provider: StripeProvider) -> AsyncIterator[None]:
         await provider.aclose()
 
 
+def refuse_other_retry(exc: PaymentDeclined) -> None:
+    """Stripe refuses a retry under the first try's key that asks for something else (another
+    card): the first try may still have charged, so nothing is charged anew (409) and the row
+    is left for the webhook or the reconciliation poller to settle."""
+    if exc.code == "idempotency_error":
+        raise InvalidState(
+            "An earlier try of this payment went unanswered and may have gone through: send it "
+            "again as it was, or wait until its outcome is known",
+            details={"payment": "unanswered"},
+        ) from exc
+
+
 async def charge_card(
     database: Database,
     caller: Caller,
@@ -310,6 +376,7 @@ async def charge_card(
                 started.intent(f"Booking {started.reference_number}", token)
             )
         except PaymentDeclined as exc:
+            refuse_other_retry(exc)
             declined = exc
     async with database.transaction() as session:
         payment = await outcomes.locked_payment(session, caller.organization_id, started.payment_id)

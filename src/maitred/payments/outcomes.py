@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
+from maitred.kit import outbox
 from maitred.kit.errors import NotFound
 from maitred.kit.money import from_minor
 from maitred.payments import recording, totals
@@ -40,8 +41,34 @@ async def locked_payment(
 
 async def settle(session: AsyncSession, payment: Payment) -> None:
     if payment.booking_id is not None:
-        await totals.settle_and_confirm(session, payment.organization_id, payment.booking_id)
+        money = await totals.settle_and_confirm(
+            session, payment.organization_id, payment.booking_id
+        )
+        await _flag_overpayment(session, payment, money)
     await session.flush()
+
+
+async def _flag_overpayment(
+    session: AsyncSession, payment: Payment, money: bookings_service.BookingMoney
+) -> None:
+    """A succeeded payment that takes the booking past its total (paid on an old page as it
+    closed, or twice by the customer) is flagged once: `overpaid` on the payment and
+    `payment.overpaid` for staff, who refund the excess (POST /payments/{id}/refund)."""
+    excess = min(money.net_paid - money.total_amount, payment.amount - payment.refunded_amount)
+    if payment.status != recording.SUCCEEDED or excess <= 0 or money.status == "cancelled":
+        return
+    if (payment.meta or {}).get("overpaid") is not None:
+        return
+    payment.meta = {**(payment.meta or {}), "overpaid": str(excess)}
+    await outbox.emit(
+        session,
+        "payment.overpaid",
+        organization_id=payment.organization_id,
+        payment_id=payment.id,
+        booking_id=payment.booking_id,
+        amount=str(excess),
+        currency=payment.currency,
+    )
 
 
 async def settle_refunds(

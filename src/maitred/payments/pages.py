@@ -17,7 +17,15 @@ from maitred.kit.db import Database
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import to_minor
 from maitred.payments import accounts, outcomes, recording
-from maitred.payments.charges import Caller, Due, Started, calling, owed, start_card_payment
+from maitred.payments.charges import (
+    Caller,
+    Due,
+    Started,
+    calling,
+    owed,
+    refuse_other_retry,
+    start_card_payment,
+)
 from maitred.payments.providers.base import CheckoutRequest, PaymentDeclined
 from maitred.payments.repository import PaymentRepository
 from maitred.tenancy import service as tenancy_service
@@ -36,6 +44,7 @@ async def create_intent(
         try:
             intent = await provider.create_intent(started.intent(_line(started)))
         except PaymentDeclined as exc:
+            refuse_other_retry(exc)
             await _give_up(database, caller, started.payment_id, exc)
             raise ValidationFailed(str(exc), details={"amount": str(exc)}) from exc
     async with database.transaction() as session:
@@ -91,6 +100,7 @@ async def create_checkout_link(
                 )
             )
         except PaymentDeclined as exc:
+            refuse_other_retry(exc)
             await _give_up(database, caller, started.payment_id, exc)
             raise ValidationFailed(str(exc), details={"amount": str(exc)}) from exc
     async with database.transaction() as session:

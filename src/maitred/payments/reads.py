@@ -45,6 +45,7 @@ def payment_read(payment: Payment, refunds: Sequence[Refund] = ()) -> dict[str, 
         "checkout_url": payment.checkout_url if payment.status == "pending" else None,
         "created_at": payment.created_at,
         "succeeded_at": payment.succeeded_at,
+        "overpaid_amount": (payment.meta or {}).get("overpaid"),
         "refunds": [
             refund_read(r, payment.currency) for r in refunds if r.payment_id == payment.id
         ],

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
+from maitred.kit.money import to_minor
 from maitred.payments.models import Payment, Refund
 
 SUCCEEDED, FAILED, PENDING = "succeeded", "failed", "pending"
@@ -19,7 +20,8 @@ _NEXT = {
     "requires_action": {"pending", "succeeded", "failed", "cancelled"},
     # A failed card payment may be retried on the same intent with another card.
     "failed": {"requires_action", "succeeded", "cancelled", "pending"},
-    "cancelled": set[str](),
+    # Money that arrives on a page closed too late (the customer paid as it expired) counts.
+    "cancelled": {"succeeded"},
     "succeeded": set[str](),
 }
 
@@ -84,12 +86,43 @@ def move(payment: Payment, status: str) -> bool:
 
 
 def refund_went_through(refund: Refund) -> bool:
-    """True when this is news; `settle` then counts it, and `announce_refund` tells the world."""
-    if refund.status == SUCCEEDED:
+    """True when this is news; `settle` then counts it, and `announce_refund` tells the world.
+    A failed or cancelled refund is final at the provider: a late report of its success (an
+    older event delivered after the failure) changes nothing."""
+    if refund.status in (SUCCEEDED, FAILED, "cancelled"):
         return False
     refund.status = SUCCEEDED
     refund.succeeded_at = utcnow()
     refund.updated_at = utcnow()
+    return True
+
+
+async def refund_failed(
+    session: AsyncSession, payment: Payment, refund: Refund, status: str
+) -> bool:
+    """A pending refund that failed, or one that succeeded and then failed (the money went back
+    to the provider balance, not to the customer): it stops counting, including in what the
+    provider last reported as refunded, and `payment.refund_failed` tells staff to give the money
+    back another way. True when this is news; the caller settles."""
+    if refund.status not in (PENDING, SUCCEEDED):
+        return False
+    counted = refund.status == SUCCEEDED
+    refund.status = status
+    refund.updated_at = utcnow()
+    if not counted:
+        return True
+    refund.succeeded_at = None
+    payment.provider_refunded_minor = max(
+        payment.provider_refunded_minor - to_minor(refund.amount), 0
+    )
+    await outbox.emit(
+        session,
+        "payment.refund_failed",
+        organization_id=payment.organization_id,
+        **_facts(payment),
+        refund_id=refund.id,
+        refund_amount=str(refund.amount),
+    )
     return True
 
 

@@ -182,7 +182,8 @@ async def apply_refund(
     """The provider's refund `reference` and `status` applied to our row (both locked): the row
     kept, and whether it has just gone through (then the caller settles and announces). When
     the webhook got here first and recorded the refund under that reference, ours merges into
-    that one."""
+    that one. A refund may fail after it succeeded (the card was closed: Stripe puts the money
+    back in the balance); then it no longer counts as given back."""
     repository = RefundRepository(session, payment.organization_id)
     other = await repository.by_provider_reference(reference) if reference else None
     if other is not None and other.id != refund.id:
@@ -194,9 +195,8 @@ async def apply_refund(
     went = False
     if status == recording.SUCCEEDED:
         went = recording.refund_went_through(refund)
-    elif status in ("failed", "cancelled") and refund.status == "pending":
-        refund.status = status
-        refund.updated_at = utcnow()
+    elif status in ("failed", "cancelled"):
+        await recording.refund_failed(session, payment, refund, status)
     await session.flush()
     return refund, went
 

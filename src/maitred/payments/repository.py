@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, func, select, type_coerce
+from sqlalchemy import BigInteger, Select, func, select, type_coerce, update
 
 from maitred.kit.money import from_minor
 from maitred.kit.pagination import PageParams, PaginationInfo, Sort
@@ -89,6 +89,22 @@ class PaymentRepository(Repository[Payment]):
             if expires and datetime.fromisoformat(expires) > now:
                 return payment
         return None
+
+    async def unanswered_cards(self, booking_id: uuid.UUID) -> Sequence[Payment]:
+        """Card payments of the booking whose provider call has had no answer yet (no intent,
+        no checkout session), oldest first."""
+        return await self.all(
+            self.scoped()
+            .where(
+                Payment.booking_id == booking_id,
+                Payment.method == "card",
+                Payment.status == "pending",
+                Payment.provider_reference.is_(None),
+                Payment.checkout_reference.is_(None),
+                Payment.request_key.is_(None),
+            )
+            .order_by(Payment.created_at, Payment.id)
+        )
 
     async def of_booking(self, booking_id: uuid.UUID) -> Sequence[Payment]:
         return await self.all(
@@ -199,3 +215,53 @@ async def organization_of_reference(
         )
     )
     return found
+
+
+OPEN_STATUSES = ("pending", "requires_action")
+
+
+async def open_pages(session: Any, limit: int) -> Sequence[Payment]:
+    """Every organization's card payments a customer can still pay on a page (a Checkout
+    session or an intent), oldest first."""
+    rows = await session.scalars(
+        select(Payment)
+        .where(
+            Payment.method == "card",
+            Payment.status.in_(OPEN_STATUSES),
+            Payment.booking_id.is_not(None),
+            (Payment.checkout_reference.is_not(None)) | (Payment.provider_reference.is_not(None)),
+        )
+        .order_by(Payment.created_at, Payment.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def claim_unsettled(
+    session: Any, older_than: datetime, now: datetime, limit: int
+) -> list[Any]:
+    """Every organization's card payments still open and untouched since `older_than`, claimed
+    by moving their `updated_at` to `now` (compare-and-swap: of several workers, one gets each);
+    (id, organization id) of those claimed."""
+    candidates = (
+        await session.execute(
+            select(Payment.id, Payment.organization_id, Payment.updated_at)
+            .where(
+                Payment.method == "card",
+                Payment.status.in_(OPEN_STATUSES),
+                Payment.updated_at < older_than,
+            )
+            .order_by(Payment.updated_at)
+            .limit(limit)
+        )
+    ).all()
+    claimed = []
+    for payment_id, organization_id, seen in candidates:
+        moved = await session.execute(
+            update(Payment)
+            .where(Payment.id == payment_id, Payment.updated_at == seen)
+            .values(updated_at=now)
+        )
+        if moved.rowcount == 1:
+            claimed.append((payment_id, organization_id))
+    return claimed

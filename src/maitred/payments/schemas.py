@@ -118,6 +118,10 @@ class PaymentRead(BaseModel):
     checkout_url: str | None
     created_at: datetime
     succeeded_at: datetime | None
+    overpaid_amount: Money | None = Field(
+        default=None,
+        description="What this payment took beyond the booking's total, for staff to refund",
+    )
     refunds: list[RefundRead]
 
 

@@ -63,6 +63,14 @@ class CheckoutLink:
 
 
 @dataclass(frozen=True)
+class CheckoutState:
+    status: str  # open, complete, expired
+    paid: bool
+    intent_reference: str | None
+    amount_minor: int
+
+
+@dataclass(frozen=True)
 class RefundRequest:
     intent_reference: str
     amount_minor: int

@@ -22,6 +22,7 @@ import stripe
 from maitred.payments.providers.base import (
     CheckoutLink,
     CheckoutRequest,
+    CheckoutState,
     Intent,
     IntentRequest,
     IntentStatus,
@@ -120,6 +121,38 @@ class StripeProvider:
         with _stripe_answers("read a payment intent"):
             intent = await self._client.v1.payment_intents.retrieve_async(reference)
         return _intent_of(intent)
+
+    async def find_intent(self, payment_id: str) -> Intent | None:
+        """The intent our metadata names, for a payment whose create call went unanswered
+        (Stripe's search; its index lags by up to a minute)."""
+        with _stripe_answers("search payment intents"):
+            found = await self._client.v1.payment_intents.search_async(
+                {"query": f"metadata['payment_id']:'{payment_id}'", "limit": 1}
+            )
+        return _intent_of(found.data[0]) if found.data else None
+
+    async def cancel_intent(self, reference: str) -> Intent:
+        """No longer payable; `PaymentDeclined` when it cannot be (it succeeded meanwhile)."""
+        with _stripe_answers("cancel a payment intent"):
+            intent = await self._client.v1.payment_intents.cancel_async(reference)
+        return _intent_of(intent)
+
+    async def retrieve_checkout(self, reference: str) -> CheckoutState:
+        with _stripe_answers("read a checkout session"):
+            session = await self._client.v1.checkout.sessions.retrieve_async(reference)
+        intent = session.payment_intent
+        return CheckoutState(
+            status=str(session.status),
+            paid=session.payment_status in ("paid", "no_payment_required"),
+            intent_reference=intent if isinstance(intent, str) or intent is None else intent.id,
+            amount_minor=session.amount_total or 0,
+        )
+
+    async def expire_checkout(self, reference: str) -> None:
+        """The hosted page stops taking payment; `PaymentDeclined` when it is not open any more
+        (paid or expired meanwhile)."""
+        with _stripe_answers("expire a checkout session"):
+            await self._client.v1.checkout.sessions.expire_async(reference)
 
     async def create_checkout(self, request: CheckoutRequest) -> CheckoutLink:
         params: SessionCreateParams = {
