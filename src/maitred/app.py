@@ -19,6 +19,7 @@ from maitred.audit.middleware import AuditMiddleware
 from maitred.config import Settings, load_settings
 from maitred.docs_pages import install_docs
 from maitred.domains import api_routers, import_event_handlers, root_routers
+from maitred.health import instance as health_instance
 from maitred.health.service import HealthMonitor
 from maitred.identity.config import auth_config_from_settings
 from maitred.identity.deps import describe_permissions
@@ -33,7 +34,6 @@ from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.worker import Worker, WorkerOptions
 from maitred.openapi import install_complete_openapi
-from maitred.payments import accounts as payment_accounts
 
 log = logging.getLogger("maitred")
 STATISTICS_SECONDS = 600.0
@@ -139,7 +139,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database=database,
         redis_url=settings.redis_url,
         max_age=settings.health_cache_seconds,
-        settled={"payments": payment_accounts.instance_feature(settings)},
+        settled=health_instance.settled_features(settings),
+        external_services=health_instance.external_services(settings),
     )
 
     for router in root_routers():

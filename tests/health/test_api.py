@@ -20,6 +20,17 @@ HEALTH_FIELDS = {
     "environment",
     "timestamp",
     "features",
+    "external_services",
+}
+NOTHING_EXTERNAL = {
+    "stripe": "not_configured",
+    "openai": "not_configured",
+    "smtp": "not_configured",
+    "twilio": "not_configured",
+    "ringcentral": "not_configured",
+    "whatsapp": "not_configured",
+    "telegram": "not_configured",
+    "google_sign_in": "not_configured",
 }
 
 
@@ -34,6 +45,7 @@ async def test_health_reports_a_connected_database(client: httpx.AsyncClient) ->
     assert body["redis"] == "not_configured"
     assert body["environment"] == "development"
     assert body["timestamp"].endswith("Z")
+    assert body["external_services"] == NOTHING_EXTERNAL
 
 
 async def test_health_is_503_with_the_same_shape_when_sqlite_file_is_not_a_database(
@@ -137,15 +149,108 @@ async def test_workers_health_lists_a_running_worker(
     assert after.json()["workers"] == []
 
 
-async def test_features_lists_workers_outbox_and_idempotency(client: httpx.AsyncClient) -> None:
+async def test_features_report_seed_000s_features_and_seed_001s_services(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.get("/health/features")
+
     assert response.status_code == 200
     assert response.json() == {
         "status": "healthy",
         "features": {
+            "authentication": "enabled",
+            "mfa": "enabled",
             "workers": "stopped",
+            "email_service": "console",
+            "sms_service": "console",
+            "whatsapp_service": "console",
+            "telegram_service": "console",
+            "payment_service": "not_configured",
+            "payments": "not_configured",
+            "encryption": "enabled",
+            "audit_logging": "enabled",
+            "rate_limiting": "disabled",
             "outbox": "enabled",
             "idempotency": "enabled",
-            "payments": "not_configured",
         },
+        "external_services": NOTHING_EXTERNAL,
     }
+
+
+SECRETS = {
+    "smtp_url": "smtp://mailer:smtp-pass-7f3k@mail.example.com:587",
+    "twilio_account_sid": "AC0123456789abcdef0123456789abcdef",
+    "twilio_auth_token": "twilio-token-9d8c7b6a5f4e",
+    "twilio_from_number": "+15005550006",
+    "stripe_api_key": "sk_live_51QxR9bLkdIwHu7ixLive0Key",
+    "stripe_webhook_secret": "whsec_health_probe_secret",
+    "telegram_bot_token": "123456:telegram-bot-token-xyz",
+    "google_client_id": "1234-health.apps.googleusercontent.com",
+}
+
+
+async def test_features_follow_the_configured_providers_and_never_show_their_secrets(
+    tmp_path: Path, database_url: str, database: Database
+) -> None:
+    app = create_app(
+        make_settings(
+            tmp_path,
+            database_url,
+            rate_limit_enabled=True,
+            redis_url="redis://127.0.0.1:9/0",
+            **SECRETS,
+        ),
+        database=database,
+    )
+    features = await _get(app, "/health/features")
+    health = await _get(app, "/health")
+
+    assert features.status_code == 200, features.text
+    body = features.json()
+    assert {name: body["features"][name] for name in SHOWN} == SHOWN
+    assert body["external_services"] == {
+        **NOTHING_EXTERNAL,
+        "stripe": "configured",
+        "smtp": "configured",
+        "twilio": "configured",
+        "telegram": "configured",
+        "google_sign_in": "configured",
+    }
+    assert health.json()["external_services"] == body["external_services"]
+    for text in (features.text, health.text):
+        for secret in (*SECRETS.values(), "smtp-pass", "sk_live", "mail.example.com"):
+            assert secret not in text
+
+
+SHOWN = {
+    "email_service": "smtp",
+    "sms_service": "twilio",
+    "whatsapp_service": "console",
+    "telegram_service": "telegram",
+    "payment_service": "stripe_live",
+    "payments": "stripe_live",
+    "rate_limiting": "redis",
+}
+
+
+async def test_sms_through_ringcentral_when_only_ringcentral_is_configured(
+    tmp_path: Path, database_url: str, database: Database
+) -> None:
+    app = create_app(
+        make_settings(
+            tmp_path,
+            database_url,
+            rate_limit_enabled=True,
+            ringcentral_client_id="rc-client-id",
+            ringcentral_client_secret="rc-client-secret-value",
+            ringcentral_jwt="rc.jwt.value",
+        ),
+        database=database,
+    )
+    response = await _get(app, "/health/features")
+
+    features = response.json()["features"]
+    assert (features["sms_service"], features["rate_limiting"]) == ("ringcentral", "memory")
+    assert response.json()["external_services"]["ringcentral"] == "configured"
+    assert "rc-client-secret-value" not in response.text
+    assert "rc.jwt.value" not in response.text

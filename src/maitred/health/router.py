@@ -54,6 +54,7 @@ async def health(request: Request) -> Response:
         "environment": request.app.state.settings.env.value,
         "timestamp": isoformat_z(utcnow()),
         "features": snap.features,
+        "external_services": monitor.external_services,
     }
     return JSONResponse(body, status_code=200 if up else 503)
 
@@ -105,8 +106,11 @@ async def workers_health(response: Response, database: Db) -> WorkersHealthRead:
 
 @router.get("/features", response_model=FeaturesRead, summary="Feature status")
 async def features_health(monitor: Monitor) -> FeaturesRead:
-    """What this installation has switched on and whether its services answer."""
+    """What this installation has switched on and which providers it sends through (seed 000's
+    names), and which outside services it is configured for (seed 001's)."""
     snap = await monitor.snapshot()
     return FeaturesRead(
-        status="healthy" if snap.database.connected else "unhealthy", features=snap.features
+        status="healthy" if snap.database.connected else "unhealthy",
+        features=snap.features,
+        external_services=monitor.external_services,
     )

@@ -2,6 +2,42 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+FEATURES_EXAMPLE = {
+    "authentication": "enabled",
+    "mfa": "enabled",
+    "workers": "running",
+    "email_service": "smtp",
+    "sms_service": "twilio",
+    "whatsapp_service": "console",
+    "telegram_service": "console",
+    "payment_service": "stripe_live",
+    "payments": "stripe_live",
+    "encryption": "enabled",
+    "audit_logging": "enabled",
+    "rate_limiting": "redis",
+    "outbox": "enabled",
+    "idempotency": "enabled",
+}
+EXTERNAL_SERVICES_EXAMPLE = {
+    "stripe": "configured",
+    "openai": "not_configured",
+    "smtp": "configured",
+    "twilio": "configured",
+    "ringcentral": "not_configured",
+    "whatsapp": "not_configured",
+    "telegram": "not_configured",
+    "google_sign_in": "not_configured",
+}
+FEATURES_DESCRIPTION = (
+    "`workers`: `running` or `stopped`; `*_service`: the provider the instance sends through "
+    "(`console` records what would have gone out) or, for payments, `stripe_test`, "
+    "`stripe_live` or `not_configured` (a business may have its own keys); `rate_limiting`: "
+    "`redis`, `memory` or `disabled`; the rest `enabled`"
+)
+EXTERNAL_SERVICES_DESCRIPTION = (
+    "`configured` or `not_configured` per outside service; not called by the health check"
+)
+
 
 class HealthRead(BaseModel):
     status: str = Field(examples=["healthy"], description="`healthy` or `unhealthy`")
@@ -13,7 +49,10 @@ class HealthRead(BaseModel):
     )
     environment: str = Field(examples=["production"])
     timestamp: datetime
-    features: dict[str, str] = Field(examples=[{"workers": "running", "idempotency": "enabled"}])
+    features: dict[str, str] = Field(examples=[FEATURES_EXAMPLE], description=FEATURES_DESCRIPTION)
+    external_services: dict[str, str] = Field(
+        examples=[EXTERNAL_SERVICES_EXAMPLE], description=EXTERNAL_SERVICES_DESCRIPTION
+    )
 
 
 class DatabaseHealthRead(BaseModel):
@@ -50,6 +89,7 @@ class WorkersHealthRead(BaseModel):
 
 class FeaturesRead(BaseModel):
     status: str = Field(examples=["healthy"])
-    features: dict[str, str] = Field(
-        examples=[{"workers": "running", "outbox": "enabled", "idempotency": "enabled"}]
+    features: dict[str, str] = Field(examples=[FEATURES_EXAMPLE], description=FEATURES_DESCRIPTION)
+    external_services: dict[str, str] = Field(
+        examples=[EXTERNAL_SERVICES_EXAMPLE], description=EXTERNAL_SERVICES_DESCRIPTION
     )

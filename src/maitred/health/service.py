@@ -115,6 +115,7 @@ class HealthMonitor:
     redis_url: str
     max_age: float
     settled: dict[str, str] = field(default_factory=dict)  # features the settings decide
+    external_services: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     _snapshot: Snapshot | None = None
     _refreshing: asyncio.Task[Snapshot] | None = None
