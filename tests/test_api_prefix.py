@@ -87,3 +87,41 @@ async def test_docs_pages_are_served(client: httpx.AsyncClient) -> None:
     assert "swagger-ui" in docs.text
     assert redoc.status_code == 200
     assert "redoc" in redoc.text
+
+
+async def test_a_path_without_the_prefix_is_404_naming_the_path_with_it(
+    client: httpx.AsyncClient,
+) -> None:
+    bookings = await client.get("/bookings")
+    lead = await client.post(
+        "/public/leads", json={"name": "Maria Garcia", "phone": "555-123-4567"}
+    )
+    unversioned = await client.get("/v1/bookings")
+
+    assert (bookings.status_code, lead.status_code, unversioned.status_code) == (404, 404, 404)
+    assert error_of(bookings) == {
+        "error": "not_found",
+        "message": "No route matches GET /bookings; did you mean GET /api/v1/bookings?",
+        "details": {"suggested_path": "/api/v1/bookings"},
+    }
+    assert error_of(lead) == {
+        "error": "not_found",
+        "message": "No route matches POST /public/leads; did you mean POST /api/v1/public/leads?",
+        "details": {"suggested_path": "/api/v1/public/leads"},
+    }
+    assert error_of(unversioned)["details"] == {"suggested_path": "/api/v1/bookings"}
+
+
+async def test_a_path_no_route_has_under_any_prefix_is_a_plain_404(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/no-such-thing")
+    inside = await client.get("/api/v1/no-such-thing")
+
+    assert response.status_code == inside.status_code == 404
+    assert error_of(response) == {
+        "error": "not_found",
+        "message": "No route matches GET /no-such-thing",
+        "details": {},
+    }
+    assert error_of(inside)["details"] == {}

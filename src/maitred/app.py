@@ -147,6 +147,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     # The unversioned /api (seed 000) serves the same handlers, listed once in the docs. Each
     # router is included directly: every level of nesting costs routing time on every request.
+    app.state.api_prefixes = ("/api/v1", "/api")  # a 404 outside them names the path within
     for router in api_routers():
         describe_permissions(router.routes)
         ids_only_match_uuids(router.routes)

@@ -200,18 +200,40 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _serves(request: Request, path: str) -> bool:
+    return any(
+        route.methods and (regex := getattr(route, "path_regex", None)) and regex.match(path)
+        for route in iter_route_contexts(request.app.router.routes)
+    )
+
+
+def suggested_path(request: Request) -> str | None:
+    """The path a route would match under one of the app's prefixes (`app.state.api_prefixes`,
+    tried in order): `/bookings` is `/api/v1/bookings`. A client that left the prefix out of
+    its base URL learns the fix from its first 404."""
+    path = request.scope["path"]
+    for prefix in getattr(request.app.state, "api_prefixes", ()):
+        if _serves(request, candidate := prefix + path):
+            return str(candidate)
+    return None
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "error")
     headers = dict(exc.headers or {})
+    details: dict[str, Any] = {}
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = f"No route matches {request.method} {request.url.path}"
+        if (suggested := suggested_path(request)) is not None:
+            message += f"; did you mean {request.method} {suggested}?"
+            details["suggested_path"] = suggested
     elif exc.status_code == 405:
         message = f"Method {request.method} is not allowed on {request.url.path}"
         headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
     else:
         message = str(exc.detail)
-    return error_response(exc.status_code, code, message, headers=headers)
+    return error_response(exc.status_code, code, message, details, headers=headers)
 
 
 async def _integrity_error(_request: Request, exc: Exception) -> Response:
