@@ -27,7 +27,6 @@ from maitred.crm.schemas import (
 from maitred.crm.service_api_schemas import (
     ServiceFacilitatorBookings,
     ServiceHealth,
-    ServicePagination,
     ServiceRecordList,
 )
 from maitred.identity.deps import AuthContext, requires
@@ -185,8 +184,13 @@ async def service_health(request: Request, db: DbSession) -> dict[str, Any]:
     }
 
 
-_HEALTH = {"response_model": ServiceHealth, "responses": ERRORS}
-router.get("/health", summary="CRM health (seed 002)", **_HEALTH)(service_health)  # type: ignore[arg-type]
-router.get("/api/health", name="service_api_health", summary="CRM health, under /api", **_HEALTH)(
+router.get("/health", response_model=ServiceHealth, responses=ERRORS, summary="CRM health")(
     service_health
-)  # type: ignore[arg-type]
+)
+router.get(
+    "/api/health",
+    name="service_api_health",
+    response_model=ServiceHealth,
+    responses=ERRORS,
+    summary="CRM health, under /api",
+)(service_health)
