@@ -313,3 +313,22 @@ async def test_another_organizations_crm_token_gets_404_by_id_and_changes_nothin
     assert await crm_state(database) == before
     mine = await client.get(f"{BASE}/api/bookings/1", headers=victim_token)
     assert mine.json()["booking"]["crm_status"] == "new"
+
+
+async def test_the_crm_service_apis_changes_are_in_the_audit_log(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, "admin")
+    token = await crm_token(client, admin)
+
+    await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=token)
+    await client.put(
+        f"{BASE}/api/bookings/1/status", json={"crm_status": "reviewed"}, headers=token
+    )
+    logged = await client.get("/api/v1/audit-logs", params={"limit": 100}, headers=admin.headers)
+
+    assert logged.status_code == 200, logged.text
+    rows = {row["path"]: row for row in logged.json()["items"]}
+    assert rows["/crm/api/notify"]["actor_api_key_id"] is not None
+    assert rows["/crm/api/notify"]["organization_id"] == str(admin.organization.id)  # type: ignore[union-attr]
+    assert rows["/crm/api/bookings/1/status"]["method"] == "PUT"
