@@ -128,14 +128,11 @@ def quota_address(address: str) -> str:
 
 
 def _api_path(path: str) -> str | None:
-    """The path after `/api/v1` or `/api`, without a trailing slash; None outside the API.
-    Seed 002's CRM service API (`/crm/api/…`) counts as maitred's `/crm/…`."""
+    """The path after `/api/v1` or `/api`, without a trailing slash; None outside the API."""
     if path.startswith("/api/v1/"):
         tail = path[7:]
     elif path.startswith("/api/"):
         tail = path[4:]
-    elif path.startswith("/crm/api/"):
-        tail = "/crm" + path[8:]
     else:
         return None
     return tail.rstrip("/") if tail.endswith("/") else tail
