@@ -43,6 +43,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/organizations/{organization_id}/domains"): {"domains": ["intruder.example"]},
     ("POST", "/api/v1/leads/{lead_id}/notes"): {"body": "Called, no answer"},
     ("PUT", "/api/v1/bookings/{booking_id}/status"): {"crm_status": "contacted"},
+    ("PUT", "/crm/api/bookings/{booking_id}/status"): {"crm_status": "contacted"},
     ("POST", "/api/v1/customers/{customer_id}/merge"): {
         "into": "00000000-0000-4000-8000-000000000001"
     },
@@ -199,17 +200,23 @@ class IdRoute:
     has_body: bool
 
 
+# Served outside /api/v1 and walked too: seed 002's CRM service API, under its base URL /crm.
+OTHER_API_PREFIXES = ("/crm/api/",)
+
+
 def id_routes(app: FastAPI) -> list[IdRoute]:
-    """Every documented /api/v1 route with an id in its path (the /api alias is the same code)."""
+    """Every documented /api/v1 route with an id in its path (the /api alias is the same code),
+    and those of OTHER_API_PREFIXES."""
     routes = []
     for context in iter_route_contexts(app.routes):
         route, path = context.original_route, context.path_format
         if not isinstance(route, APIRoute) or not context.include_in_schema:
             continue
         ids = [p.alias for p in route.dependant.path_params if p.alias.endswith("_id")]
-        if not ids or not path.startswith("/api/v1/") or path in NOT_FOR_TENANT_TOKENS:
+        prefix = next((p for p in ("/api/v1/", *OTHER_API_PREFIXES) if path.startswith(p)), None)
+        if not ids or prefix is None or path in NOT_FOR_TENANT_TOKENS:
             continue
-        segment = path.removeprefix("/api/v1/").split("/")[0]
+        segment = path.removeprefix(prefix).split("/")[0]
         keys = tuple(
             f"{segment}:{name}" if f"{segment}:{name}" in FACTORIES else name for name in ids
         )

@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
 
     for router in root_routers():
+        describe_permissions(router.routes)
         app.include_router(router)
     # The unversioned /api (seed 000) serves the same handlers, listed once in the docs. Each
     # router is included directly: every level of nesting costs routing time on every request.

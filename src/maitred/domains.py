@@ -21,11 +21,13 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
 
 
 def root_routers() -> list[APIRouter]:
-    """Served at the root: health checks, and the live inbox's WebSocket."""
+    """Served at the root: health checks, the live inbox's WebSocket, and seed 002's CRM service
+    API under its base URL `/crm`."""
+    from maitred.crm.service_api_router import router as crm_service_api
     from maitred.health.router import router as health
     from maitred.messaging.realtime_router import router as inbox_socket
 
-    return [health, inbox_socket]
+    return [health, inbox_socket, crm_service_api]
 
 
 def api_routers() -> list[APIRouter]:

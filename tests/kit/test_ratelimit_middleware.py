@@ -292,6 +292,13 @@ async def test_login_routes_have_their_own_stricter_quota(build_app: BuildApp) -
             ("authenticated", "cred:" + hashlib.sha256(b"Bearer t").hexdigest()),
         ),
         ("/api/stripe/webhook", {}, None),
+        # Seed 002's CRM service API under its base URL /crm is the API too.
+        (
+            "/crm/api/notify",
+            {"Authorization": "Bearer mk_t"},
+            ("authenticated", "cred:" + hashlib.sha256(b"Bearer mk_t").hexdigest()),
+        ),
+        ("/crm/api/health", {}, ("public", "ip:203.0.113.9")),
     ],
 )
 def test_the_default_resolver_picks_tier_and_key(

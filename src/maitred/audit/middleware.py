@@ -34,7 +34,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _is_api(path: str) -> bool:
-    return path == "/api" or path.startswith("/api/")
+    """maitred's API, and seed 002's CRM service API under `/crm/api`."""
+    return path == "/api" or path.startswith(("/api/", "/crm/api/"))
 
 
 class AuditMiddleware:

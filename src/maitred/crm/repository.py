@@ -210,6 +210,26 @@ class CrmRecordRepository(Repository[CrmRecord]):
         )
         return [dict(row._mapping) for row in rows]
 
+    async def figures(self, audience: Audience) -> dict[str, int]:
+        """Seed 002's CRM health figures: records, and distinct facilitators and events."""
+        visible = self.visible(audience).subquery()
+        row = (
+            await self.session.execute(
+                select(
+                    func.count().label("notifications_received"),
+                    (
+                        func.count(func.distinct(visible.c.facilitator_id))
+                        + func.count(func.distinct(visible.c.external_facilitator_id))
+                    ).label("unique_facilitators"),
+                    (
+                        func.count(func.distinct(visible.c.event_id))
+                        + func.count(func.distinct(visible.c.external_event_id))
+                    ).label("unique_events"),
+                ).select_from(visible)
+            )
+        ).one()
+        return {key: int(value) for key, value in row._mapping.items()}
+
     async def any_with_outside_facilitator(self, external_id: str) -> bool:
         found = await self.session.scalar(
             select(CrmRecord.id)

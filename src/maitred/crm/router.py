@@ -51,6 +51,7 @@ BookingRef = Annotated[
     ),
 ]
 OutsideOrOwnId = Annotated[str | None, Query(max_length=100)]
+FacilitatorRef = Annotated[str, Path(max_length=100)]
 
 
 async def notify(
@@ -144,7 +145,7 @@ async def change_status(
     "/{facilitator_id}/bookings", response_model=FacilitatorBookings, responses=ERRORS
 )
 async def facilitator_bookings(
-    facilitator_id: Annotated[str, Path(max_length=100)],
+    facilitator_id: FacilitatorRef,
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
@@ -168,6 +169,6 @@ async def facilitator_bookings(
     "/{facilitator_id}/dashboard", response_model=FacilitatorDashboard, responses=ERRORS
 )
 async def facilitator_dashboard(
-    facilitator_id: Annotated[str, Path(max_length=100)], auth: Reader, db: DbSession
+    facilitator_id: FacilitatorRef, auth: Reader, db: DbSession
 ) -> dict[str, Any]:
     return await crm_service.facilitator_dashboard(db, auth, facilitator_id=facilitator_id)

@@ -3,6 +3,7 @@
 from maitred.crm.dashboard import facilitator_bookings, facilitator_dashboard
 from maitred.crm.listing import list_records
 from maitred.crm.notify import receive
+from maitred.crm.service_health import figures
 from maitred.crm.tracking import TrackedBooking, booking_status_changed, track_booking
 from maitred.crm.workflow import WORKFLOW, allowed_next, change_status, get_record
 
@@ -14,6 +15,7 @@ __all__ = [
     "change_status",
     "facilitator_bookings",
     "facilitator_dashboard",
+    "figures",
     "get_record",
     "list_records",
     "receive",
