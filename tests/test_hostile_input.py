@@ -59,8 +59,9 @@ async def test_a_huge_page_is_422_on_every_paginated_list_and_the_last_page_answ
             path, params={"page": MAX_PAGE, "limit": 100}, headers=admin.headers
         )
         assert last.status_code in (200, 422), (path, last.text)  # 422: a filter it requires
-        if last.status_code == 200:
-            assert last.json()["items"] == []
+        if last.status_code == 200:  # seed 002's CRM service calls its items "bookings"
+            answer = last.json()
+            assert answer.get("items", answer.get("bookings")) == [], (path, answer)
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
