@@ -19,6 +19,16 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.webhooks.events",
 )
 
+# Modules whose import registers how a customer's erasure reaches their domain (kit/erasure.py).
+ERASURE_MODULES: tuple[str, ...] = (
+    "maitred.bookings.erasure",
+    "maitred.crm.erasure",
+    "maitred.customers.erasure",
+    "maitred.leads.erasure",
+    "maitred.messaging.erasure",
+    "maitred.waitlist.erasure",
+)
+
 
 def root_routers() -> list[APIRouter]:
     """Served at the root: health checks, the live inbox's WebSocket, and seed 002's CRM service
@@ -116,7 +126,7 @@ def api_routers() -> list[APIRouter]:
 
 
 def import_event_handlers() -> None:
-    for module in EVENT_HANDLER_MODULES:
+    for module in EVENT_HANDLER_MODULES + ERASURE_MODULES:
         importlib.import_module(module)
 
 

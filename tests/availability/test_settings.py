@@ -23,6 +23,7 @@ DEFAULTS = {
     "hold_hours": 72,
     "max_guests_per_team": None,
     "service_area": [],
+    "waitlist_offer_hours": 24,
 }
 
 

@@ -121,16 +121,19 @@ class CustomerRepository(Repository[Customer]):
 class ConsentRepository(Repository[ContactConsent]):
     model: ClassVar[type[Any]] = ContactConsent
 
-    async def of_customer(
-        self, customer_id: uuid.UUID, address_indexes: Collection[str]
+    async def of_person(
+        self,
+        customer_id: uuid.UUID,
+        address_indexes: Collection[str],
+        lead_ids: Collection[uuid.UUID],
     ) -> Sequence[ContactConsent]:
-        """Live consents given by the customer, linked or by the same address."""
+        """Every consent the person gave, live or withdrawn: linked, by address or by lead."""
         linked = [ContactConsent.customer_id == customer_id]
         if address_indexes:
             linked.append(ContactConsent.address_index.in_(list(address_indexes)))
-        return await self.all(
-            self.scoped().where(ContactConsent.withdrawn_at.is_(None), or_(*linked))
-        )
+        if lead_ids:
+            linked.append(ContactConsent.lead_id.in_(list(lead_ids)))
+        return await self.all(self.scoped().where(or_(*linked)))
 
 
 class DroppedSubmissions(Repository[DroppedSubmission]):

@@ -41,6 +41,7 @@ from maitred.customers.records import (
 )
 from maitred.customers.records import search_terms as search_terms
 from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
+from maitred.kit import erasure
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
@@ -202,7 +203,9 @@ async def erase_customer(
     session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
 ) -> None:
     """Right to erasure: the person goes, the row stays for the bookings and the books.
-    Their marketing consents are withdrawn. Erasing twice changes nothing."""
+    Everywhere else the person's data lives (leads, messages, consents, the waitlist, the CRM,
+    booking addresses) is blanked in the same transaction by the erasers the domains register
+    (kit/erasure.py). Erasing twice changes nothing."""
     repository = CustomerRepository(session, organization_id)
     customer = await repository.get_for_update(customer_id)
     if customer is None:
@@ -210,10 +213,13 @@ async def erase_customer(
     if customer.erased_at is not None:
         return
     now = utcnow()
-    addresses = [consent_index(a) for a in (customer.email, customer.phone) if a]
-    consents = await ConsentRepository(session, organization_id).of_customer(customer.id, addresses)
-    for consent in consents:
-        consent.withdrawn_at = now
+    person = erasure.Person(
+        organization_id=organization_id,
+        customer_id=customer.id,
+        email=customer.email,
+        phone=customer.phone,
+    )
+    blanked = await erasure.erase_everywhere(session, person)
     customer.name = ERASED_NAME
     customer.email = customer.email_index = customer.phone = customer.phone_index = None
     customer.address = customer.preferred_contact = customer.user_id = None
@@ -225,7 +231,7 @@ async def erase_customer(
         resource_type="customer",
         resource_id=customer.id,
         organization_id=organization_id,
-        changes={"consents_withdrawn": len(consents)},
+        changes={"consents_withdrawn": blanked.get("contact_consents", 0), "blanked": blanked},
     )
 
 

@@ -134,6 +134,12 @@ class AvailabilitySettings(Section):
     max_guests_per_team: int | None = Field(
         default=None, ge=1, le=10000, description="Larger parties take several teams"
     )
+    waitlist_offer_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        description="How long a waitlist offer stands before it passes to the next in line",
+    )
     service_area: list[str] = Field(
         default_factory=list, description="Cities or zip codes served; empty means anywhere"
     )

@@ -1,7 +1,10 @@
 """Outbox handlers of waitlist: freed capacity is offered to the people waiting for that date,
 a freed seat is booked for the first in an event's queue, a cancelled event's queue is closed.
 
-Emits `waitlist.offered` (waitlist_id, customer_id, preferred_date, offer_expires_at) and
+An offer lapses at its expiry (`waitlist.offer_due`, scheduled when it is made) and passes on.
+
+Emits `waitlist.offered` (waitlist_id, customer_id, preferred_date, offer_expires_at),
+`waitlist.offer_expired` (waitlist_id, customer_id, preferred_date) and
 `waitlist.converted` (waitlist_id, booking_id, customer_id, event_id) for the notification layer.
 """
 
@@ -27,6 +30,18 @@ async def offer_freed_capacity(session: AsyncSession, event: Event) -> None:
         session,
         organization_id=event.organization_id,
         day=date.fromisoformat(str(event.payload["day"])),
+    )
+
+
+@outbox.on("waitlist.offer_due", name="waitlist.lapse_offer")
+async def lapse_offer(session: AsyncSession, event: Event) -> None:
+    """Idempotent: only an offer still open and past its expiry lapses, once."""
+    if event.organization_id is None:
+        return
+    await offers.lapse_offer(
+        session,
+        organization_id=event.organization_id,
+        waitlist_id=uuid.UUID(str(event.payload["waitlist_id"])),
     )
 
 

@@ -23,8 +23,6 @@ from maitred.tenancy.book_settings import AvailabilitySettings
 from maitred.waitlist.models import WaitlistEntry
 from maitred.waitlist.repository import WaitlistRepository
 
-OFFER_LIFETIME = timedelta(hours=24)
-
 
 def _minutes(at: time) -> int:
     return at.hour * 60 + at.minute
@@ -87,6 +85,17 @@ async def _free_teams(
     return FreeTeams(free, tenancy_service.settings_of(organization).availability)
 
 
+async def _announce_lapse(session: AsyncSession, entry: WaitlistEntry) -> None:
+    await outbox.emit(
+        session,
+        "waitlist.offer_expired",
+        organization_id=entry.organization_id,
+        waitlist_id=entry.id,
+        customer_id=entry.customer_id,
+        preferred_date=entry.preferred_date.isoformat(),
+    )
+
+
 async def offer_freed_capacity(
     session: AsyncSession, *, organization_id: uuid.UUID, day: date
 ) -> list[uuid.UUID]:
@@ -104,6 +113,7 @@ async def offer_freed_capacity(
             live.append(entry)
         else:
             entry.status = "expired"
+            await _announce_lapse(session, entry)
     teams = await _free_teams(session, organization_id, day)
     if teams is None:
         return []
@@ -113,9 +123,17 @@ async def offer_freed_capacity(
     for entry in offered:
         entry.status = "offered"
         entry.offered_at = now
-        entry.offer_expires_at = now + OFFER_LIFETIME
+        entry.offer_expires_at = now + timedelta(hours=teams.rules.waitlist_offer_hours)
     await session.flush()
     for entry in offered:
+        # The worker lapses the offer when it expires, passing it to the next in line.
+        await outbox.emit(
+            session,
+            "waitlist.offer_due",
+            organization_id=organization_id,
+            available_at=entry.offer_expires_at,
+            waitlist_id=entry.id,
+        )
         await outbox.emit(
             session,
             "waitlist.offered",
@@ -126,3 +144,19 @@ async def offer_freed_capacity(
             offer_expires_at=entry.offer_expires_at,
         )
     return [entry.id for entry in offered]
+
+
+async def lapse_offer(
+    session: AsyncSession, *, organization_id: uuid.UUID, waitlist_id: uuid.UUID
+) -> bool:
+    """An offer nobody took by its expiry becomes `expired` and what it held is offered to the
+    next in line. Exactly once: the lapse is a compare-and-swap, and offering counts live
+    offers first, so a repeated or concurrent delivery changes nothing more. An offer that was
+    converted or cancelled meanwhile is left alone; False then."""
+    repository = WaitlistRepository(session, organization_id)
+    entry = await repository.lapse_offer(waitlist_id, utcnow())
+    if entry is None:
+        return False
+    await _announce_lapse(session, entry)
+    await offer_freed_capacity(session, organization_id=organization_id, day=entry.preferred_date)
+    return True

@@ -144,6 +144,24 @@ class WaitlistRepository(Repository[WaitlistEntry]):
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def lapse_offer(self, entry_id: uuid.UUID, now: datetime) -> WaitlistEntry | None:
+        """Compare-and-swap: an offer past its expiry becomes `expired` once, however many
+        workers try; the entry when this call lapsed it."""
+        result = await self.session.execute(
+            update(WaitlistEntry)
+            .where(
+                WaitlistEntry.organization_id == self.organization_id,
+                WaitlistEntry.id == entry_id,
+                WaitlistEntry.status == "offered",
+                WaitlistEntry.offer_expires_at <= now,
+            )
+            .values(status="expired")
+            .execution_options(synchronize_session="fetch")
+        )
+        if not getattr(result, "rowcount", 0):
+            return None
+        return await self.get(entry_id)
+
     @staticmethod
     def is_offer_live(entry: WaitlistEntry, now: datetime) -> bool:
         return entry.offer_expires_at is not None and entry.offer_expires_at > now
