@@ -22,6 +22,22 @@ from tests.factories import Actor, given_user, sign_in
 
 NOTIFY = "/api/v1/crm/notify"
 RECORDS = "/api/v1/crm/bookings"
+# Seed 002, CRM Service, "Receive Booking Notification", exactly as printed (its phone,
+# `+1234567890`, is one digit short: kept as sent and flagged, never refused).
+SEED_002_NOTIFICATION: dict[str, Any] = {
+    "booking_id": 1,
+    "user": {"id": 1, "email": "user@example.com", "name": "John Doe", "phone": "+1234567890"},
+    "event": {
+        "id": 1,
+        "title": "Morning Meditation Session",
+        "type": "session",
+        "start_datetime": "2024-01-15T07:00:00",
+        "location": "Wellness Center",
+    },
+    "facilitator_id": 1,
+    "booking_date": "2024-01-01T12:00:00",
+    "notes": "Looking forward to this session",
+}
 
 
 async def given_facilitator(

@@ -4,30 +4,20 @@ number has. It is kept as sent and flagged for staff; a possible number is still
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from sqlalchemy import text
 
 from maitred.kit.db import Database
-from tests.crm.given import NOTIFY, RECORDS, api_key, notification, records_and_changes
+from tests.crm.given import (
+    NOTIFY,
+    RECORDS,
+    SEED_002_NOTIFICATION,
+    api_key,
+    notification,
+    records_and_changes,
+)
 from tests.factories import signed_in_as
 
-# Seed 002, "Receive Booking Notification", exactly as printed.
-SEED_002_NOTIFICATION: dict[str, Any] = {
-    "booking_id": 1,
-    "user": {"id": 1, "email": "user@example.com", "name": "John Doe", "phone": "+1234567890"},
-    "event": {
-        "id": 1,
-        "title": "Morning Meditation Session",
-        "type": "session",
-        "start_datetime": "2024-01-15T07:00:00",
-        "location": "Wellness Center",
-    },
-    "facilitator_id": 1,
-    "booking_date": "2024-01-01T12:00:00",
-    "notes": "Looking forward to this session",
-}
 TOO_SHORT = (
     "Not a valid phone number (too short: 9 digits after +1, where numbers have 10); kept as sent"
 )

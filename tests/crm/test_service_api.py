@@ -9,26 +9,11 @@ from typing import Any
 import httpx
 
 from maitred.kit.db import Database
-from tests.crm.given import records_and_changes
+from tests.crm.given import SEED_002_NOTIFICATION, records_and_changes
 from tests.factories import Actor, signed_in_as
 from tests.probe_router import error_of
 
 BASE = "/crm"
-# Seed 002's CRM section, its example request and the answers it prints (values as printed).
-SEED_NOTIFICATION: dict[str, Any] = {
-    "booking_id": 1,
-    "user": {"id": 1, "email": "user@example.com", "name": "John Doe", "phone": "+1234567890"},
-    "event": {
-        "id": 1,
-        "title": "Morning Meditation Session",
-        "type": "session",
-        "start_datetime": "2024-01-15T07:00:00",
-        "location": "Wellness Center",
-    },
-    "facilitator_id": 1,
-    "booking_date": "2024-01-01T12:00:00",
-    "notes": "Looking forward to this session",
-}
 SEED_RECORD: dict[str, Any] = {
     "id": 1,
     "booking_id": 1,
@@ -168,8 +153,8 @@ async def test_seed_002s_crm_requests_as_printed_answer_its_shapes(
     admin = await signed_in_as(client, database, "admin")
     token = await crm_token(client, admin)
 
-    notified = await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=token)
-    again = await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=token)
+    notified = await client.post(f"{BASE}/api/notify", json=SEED_002_NOTIFICATION, headers=token)
+    again = await client.post(f"{BASE}/api/notify", json=SEED_002_NOTIFICATION, headers=token)
     listed = await client.get(f"{BASE}/api/bookings", headers=token)
     filtered = await client.get(
         f"{BASE}/api/bookings?facilitator_id=1&crm_status=new&page=1&per_page=10", headers=token
@@ -249,14 +234,14 @@ async def test_the_crm_service_api_needs_the_crm_token_and_its_scopes(
     read_only = {"Authorization": f"Bearer {reader.json()['key']}"}
 
     anonymous = await client.get(f"{BASE}/api/bookings")
-    anonymous_notify = await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION)
+    anonymous_notify = await client.post(f"{BASE}/api/notify", json=SEED_002_NOTIFICATION)
     wrong_token = await client.post(
         f"{BASE}/api/notify",
-        json=SEED_NOTIFICATION,
+        json=SEED_002_NOTIFICATION,
         headers={"Authorization": "Bearer crm-static-bearer-token-123"},
     )
     reader_notify = await client.post(
-        f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=read_only
+        f"{BASE}/api/notify", json=SEED_002_NOTIFICATION, headers=read_only
     )
     bad_token_health = await client.get(
         f"{BASE}/health", headers={"Authorization": "Bearer crm-static-bearer-token-123"}
@@ -276,7 +261,9 @@ async def test_another_organizations_crm_token_gets_404_by_id_and_changes_nothin
 ) -> None:
     victim = await signed_in_as(client, database, "admin")
     victim_token = await crm_token(client, victim)
-    notified = await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=victim_token)
+    notified = await client.post(
+        f"{BASE}/api/notify", json=SEED_002_NOTIFICATION, headers=victim_token
+    )
     record_id = notified.json()["notification_id"]
     intruder = await signed_in_as(client, database, "admin")
     token = await crm_token(client, intruder)
@@ -321,7 +308,7 @@ async def test_the_crm_service_apis_changes_are_in_the_audit_log(
     admin = await signed_in_as(client, database, "admin")
     token = await crm_token(client, admin)
 
-    await client.post(f"{BASE}/api/notify", json=SEED_NOTIFICATION, headers=token)
+    await client.post(f"{BASE}/api/notify", json=SEED_002_NOTIFICATION, headers=token)
     await client.put(
         f"{BASE}/api/bookings/1/status", json={"crm_status": "reviewed"}, headers=token
     )

@@ -13,28 +13,16 @@ from maitred.app import create_app
 from maitred.config import Settings
 from maitred.crm.models import CrmRecord
 from maitred.kit.db import Database
+from tests.crm.given import SEED_002_NOTIFICATION
 from tests.factories import Actor, signed_in_as
 from tests.probe_router import error_of
 
 KEYS = "/api/v1/api-keys"
-# Seed 002, CRM Service, "Receive Booking Notification", as it prints it.
-SEED_002_NOTIFY = {
-    "booking_id": 1,
-    "user": {"id": 1, "email": "user@example.com", "name": "John Doe", "phone": "+1234567890"},
-    "event": {
-        "id": 1,
-        "title": "Morning Meditation Session",
-        "type": "session",
-        "start_datetime": "2024-01-15T07:00:00",
-        "location": "Wellness Center",
-    },
-    "facilitator_id": 1,
-    "booking_date": "2024-01-01T12:00:00",
-    "notes": "Looking forward to this session",
+# The same with a dialable phone: these tests are about the credential, not the contact field.
+NOTIFY = {
+    **SEED_002_NOTIFICATION,
+    "user": {**SEED_002_NOTIFICATION["user"], "phone": "+19165550123"},
 }
-# The same with a dialable phone: seed 002's `+1234567890` is issue 18's phone item (another
-# branch makes ingests keep malformed contact fields); here the credential is what is tested.
-NOTIFY = {**SEED_002_NOTIFY, "user": {**SEED_002_NOTIFY["user"], "phone": "+19165550123"}}
 SEED_002_ANSWER = {"message": "Booking notification received successfully", "status": "success"}
 
 
@@ -62,7 +50,7 @@ async def test_seed_002s_notify_with_a_bearer_api_key_is_received(
     admin = await signed_in_as(client, database, "admin")
     key = await new_key(client, admin, ["crm:read", "crm:write"])
 
-    response = await client.post("/api/notify", json=SEED_002_NOTIFY, headers=bearer(key))
+    response = await client.post("/api/notify", json=SEED_002_NOTIFICATION, headers=bearer(key))
     listed = await client.get("/api/v1/crm/bookings", headers=bearer(key))
 
     assert response.status_code == 201, response.text
