@@ -30,17 +30,14 @@ books, DELETE /waitlist/{id} cancels the entry, DELETE /api-keys/{id} revokes th
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-BIN = Path(sys.executable).parent
+from tests.demo_server import BIN, demo_server
+
 SEED = "17"
 EXAMPLES_PER_OPERATION = "5"
 CHECKS = ",".join(
@@ -85,24 +82,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # migrations and the demo's data first (~15 s)
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("maitred serve did not start")
-
-
 def _report(run: subprocess.CompletedProcess[str]) -> str:
     """Schemathesis' failures and errors first (an error's traceback can bury them), then its
     summary."""
@@ -144,28 +123,15 @@ def _schemathesis(base: str, workdir: Path, *options: str) -> subprocess.Complet
 
 
 def test_no_server_error_undeclared_status_or_schema_violation(tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "MAITRED_DATA_DIR": str(tmp_path / "data"),
-        # The fuzzer sends thousands of requests, and wrong passwords by the hundred: limits
-        # and lockouts would answer 429 to everything after the first minute.
-        "MAITRED_RATE_LIMIT_ENABLED": "false",
-        "MAITRED_LOGIN_MAX_FAILURES_PER_ACCOUNT": "1000000",
-        "MAITRED_LOGIN_MAX_FAILURES_PER_IP": "1000000",
-        "MAITRED_ACCESS_TOKEN_MINUTES": "120",
-    }
-    server = subprocess.Popen(
-        [str(BIN / "maitred"), "serve", "--demo", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_serving(base, server)
+    # The fuzzer sends thousands of requests, and wrong passwords by the hundred: limits
+    # and lockouts would answer 429 to everything after the first minute.
+    with demo_server(
+        tmp_path,
+        MAITRED_RATE_LIMIT_ENABLED="false",
+        MAITRED_LOGIN_MAX_FAILURES_PER_ACCOUNT="1000000",
+        MAITRED_LOGIN_MAX_FAILURES_PER_IP="1000000",
+        MAITRED_ACCESS_TOKEN_MINUTES="120",
+    ) as base:
         operation_ids = {
             operation["operationId"]
             for operations in httpx.get(f"{base}/openapi.json", timeout=120)
@@ -197,9 +163,3 @@ def test_no_server_error_undeclared_status_or_schema_violation(tmp_path: Path) -
             "examples,coverage,fuzzing",
         )
         assert signed_out.returncode == 0, _report(signed_out)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
