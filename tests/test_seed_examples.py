@@ -170,6 +170,8 @@ def test_seed_001_booking_request(client: httpx.Client) -> None:
     assert body["reference_number"].startswith("BK-")
     assert body["estimated_cost"] > 0
     assert body["message"].startswith("Booking request received.")
+    # Los Angeles is outside the demo caterer's area, which takes such requests for review.
+    assert body["outside_service_area"] is True
     assert len(body["next_steps"]) == 3
 
 

@@ -23,6 +23,7 @@ DEFAULTS = {
     "hold_hours": 72,
     "max_guests_per_team": None,
     "service_area": [],
+    "outside_area_requests": "refuse",
     "waitlist_offer_hours": 24,
 }
 

@@ -79,6 +79,7 @@ async def test_a_request_becomes_a_pending_booking_and_a_lead(
             "You'll receive a quote via email",
             "Confirm your booking with a $281.25 deposit",
         ],
+        "outside_service_area": False,
     }
     staff = await staff_of(client, database, book)
     booking = (
@@ -191,6 +192,7 @@ async def test_a_filled_honeypot_looks_accepted_but_stores_nothing(
         "currency",
         "message",
         "next_steps",
+        "outside_service_area",
     }
     assert (body["success"], body["status"], body["message"]) == (True, "pending", RECEIVED)
     assert await count_bookings(database) == 0

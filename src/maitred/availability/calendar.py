@@ -102,6 +102,14 @@ def in_service_area(policy: AvailabilitySettings, city: str | None, zip_code: st
     return zip_code is not None and zip_code.strip()[:5] in served
 
 
+def takes_requests_from(
+    policy: AvailabilitySettings, city: str | None, zip_code: str | None
+) -> bool:
+    """Whether a public request may be made for this place: inside the area, or anywhere when
+    requests from outside are taken for review."""
+    return policy.outside_area_requests == "review" or in_service_area(policy, city, zip_code)
+
+
 def parse_location(text: str | None) -> tuple[str | None, str | None]:
     """(city, zip code) of a free-text location: "Folsom, CA", "95630", "1 Main St, Folsom,
     CA 95630". The city is the part before the state when there are several parts."""

@@ -22,6 +22,7 @@ from maitred.availability.calendar import (
     notice_problem,
     slot_label,
     slot_time,
+    takes_requests_from,
 )
 from maitred.availability.claims import (
     claim,
@@ -89,10 +90,18 @@ async def check_bookable(
         details["event_date"] = problem
     if public and event_time is not None and slot_label(event_time) not in rules.slot_times:
         details["event_time"] = "Choose one of " + ", ".join(rules.slot_times)
-    if public and not in_service_area(rules, city, zip_code):
+    if public and not takes_requests_from(rules, city, zip_code):
         details["location"] = "We do not serve this location"
     if details:
         raise ValidationFailed(details=details)
+
+
+async def outside_service_area(
+    session: AsyncSession, *, organization_id: uuid.UUID, city: str | None, zip_code: str | None
+) -> bool:
+    """A place the organization's service area does not cover (requests from it are reviewed)."""
+    policy = await policy_of(session, organization_id)
+    return not in_service_area(policy.rules, city, zip_code)
 
 
 async def get_settings(session: AsyncSession, *, organization_id: uuid.UUID) -> dict[str, Any]:

@@ -18,12 +18,12 @@ from maitred.availability.calendar import (
     buffered,
     date_problem,
     event_window,
-    in_service_area,
     local_today,
     notice_problem,
     overlaps,
     parse_location,
     slot_time,
+    takes_requests_from,
     teams_needed,
     works_on,
 )
@@ -122,7 +122,7 @@ async def availability(
         needed=teams_needed(policy.rules, guest_count),
         area_problem=(
             None
-            if in_service_area(policy.rules, city, zip_code)
+            if takes_requests_from(policy.rules, city, zip_code)
             else "We do not serve this location"
         ),
     )

@@ -262,3 +262,8 @@ class PublicBookingCreated(BaseModel):
     currency: str
     message: str
     next_steps: list[str]
+    outside_service_area: bool = Field(
+        default=False,
+        description="The place is outside the service area: staff confirm travel before the "
+        "booking (only when the organization takes such requests for review)",
+    )

@@ -50,6 +50,8 @@ AVAILABILITY: dict[str, Any] = {
     "buffer_minutes": 60,
     "closed_weekdays": [1],
     "service_area": [*SERVICE_AREA, *(z for zips, _ in SERVICE_AREA.values() for z in zips)],
+    # Like a caterer who travels for a big enough party: farther requests come in for review.
+    "outside_area_requests": "review",
 }
 BOOKING_POLICY: dict[str, Any] = {
     "event_types": [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Ge, Le
 from pydantic import Field, PlainSerializer, field_validator, model_validator
@@ -142,6 +142,11 @@ class AvailabilitySettings(Section):
     )
     service_area: list[str] = Field(
         default_factory=list, description="Cities or zip codes served; empty means anywhere"
+    )
+    outside_area_requests: Literal["refuse", "review"] = Field(
+        default="refuse",
+        description="A public booking request from outside the service area: refused (422), or "
+        "taken as pending for staff to review (the customer is told travel is to be confirmed)",
     )
 
     @field_validator("slot_times")

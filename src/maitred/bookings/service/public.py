@@ -27,6 +27,11 @@ from maitred.tenancy.models import Organization
 
 REQUIRED = "Field is required and cannot be empty"
 RECEIVED = "Booking request received. We'll confirm within 48 hours."
+OUTSIDE_AREA = (
+    "Booking request received. You are outside our usual service area: we'll confirm within "
+    "48 hours whether we can travel to you, and at what cost."
+)
+TRAVEL_TO_CONFIRM = "Outside the service area: confirm travel (and its fee) before confirming."
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}
 
@@ -143,6 +148,7 @@ def _spam_answer(organization: Organization, year: int) -> dict[str, Any]:
         "currency": organization.currency,
         "message": RECEIVED,
         "next_steps": next_steps(Decimal(0), organization.currency),
+        "outside_service_area": False,
     }
 
 
@@ -173,6 +179,10 @@ async def request_booking(
         source="booking_form",
     )
     message = (form.message or "").strip()
+    place = place_of(form.location or "")
+    outside = await availability_service.outside_service_area(
+        session, organization_id=organization.id, city=place.city, zip_code=place.zip_code
+    )
     booking = await create_booking(
         session,
         organization_id=organization.id,
@@ -184,6 +194,7 @@ async def request_booking(
         event_type=clean["event_type"],
         location=(form.location or "").strip(),
         special_requests=message,
+        notes=TRAVEL_TO_CONFIRM if outside else "",
         status=PENDING,
         source="public",
         public=True,
@@ -197,6 +208,7 @@ async def request_booking(
         "estimated_cost": booking["total_amount"],
         "deposit_amount": booking["deposit_amount"],
         "currency": booking["currency"],
-        "message": RECEIVED,
+        "message": OUTSIDE_AREA if outside else RECEIVED,
         "next_steps": next_steps(booking["deposit_amount"], booking["currency"]),
+        "outside_service_area": outside,
     }
