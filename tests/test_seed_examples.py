@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.demo_server import demo_server
+from tests.test_openapi_phone_examples import Document
 
 pytestmark = [
     pytest.mark.long,  # a real server loading the demo: scheduled first
@@ -296,3 +297,16 @@ def test_readme_tour_pasted_line_by_line(base: str) -> None:
     assert any(line.startswith("BK-") for line in lines), run.stdout[-2000:]
     assert "confirmed" in lines, [line[:80] for line in lines]  # by its deposit
     assert '"kind":"api_key"' in run.stdout
+
+
+def test_try_it_out_on_the_public_forms(client: httpx.Client) -> None:
+    """What /docs sends from the forms' own examples is accepted (their dates stay ahead)."""
+    document = Document(client.get("/openapi.json").json())
+    for path in ("/api/v1/public/bookings", "/api/v1/public/leads"):
+        body = document.sample(
+            document.openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"][
+                "schema"
+            ]
+        )
+        answer = client.post(path, json=body)
+        assert answer.status_code == 201, (path, body, answer.text)

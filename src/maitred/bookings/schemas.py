@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from maitred.kit.clock import example_saturday
 from maitred.kit.enums import CaseInsensitiveEnum
 from maitred.kit.money import Money
 from maitred.kit.schemas import Input
@@ -76,7 +77,7 @@ class BookingCreate(Input):
     event_id: uuid.UUID | None = Field(
         default=None, description="A seat on this event (seed 002) instead of a catering date"
     )
-    event_date: date | None = Field(default=None, examples=["2025-11-15"])
+    event_date: date | None = Field(default=None, examples=[example_saturday()])
     event_time: time | None = Field(default=None, examples=["18:00"])
     guest_count: int | None = Field(default=None, ge=1, le=500, examples=[25])
     child_count: int = Field(default=0, ge=0, le=500)
@@ -242,7 +243,7 @@ class PublicBookingRequest(Input):
     name: str | None = Field(default=None, max_length=1000, examples=["Jane Smith"])
     phone: str | None = Field(default=None, max_length=100, examples=["555-987-6543"])
     email: str | None = Field(default=None, max_length=1000, examples=["jane@example.com"])
-    event_date: date | None = Field(default=None, examples=["2025-11-15"])
+    event_date: date | None = Field(default=None, examples=[example_saturday()])
     event_time: str | None = Field(default=None, max_length=100, examples=["18:00"])
     guest_count: int | None = Field(default=None, examples=[25])
     event_type: str | None = Field(default=None, max_length=100, examples=["birthday"])

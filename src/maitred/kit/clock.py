@@ -42,3 +42,11 @@ def local_days(
 
 def _midnight(day: date, zone: str) -> datetime:
     return datetime.combine(day, time.min, ZoneInfo(zone)).astimezone(UTC)
+
+
+def example_saturday(weeks_ahead: int = 22) -> str:
+    """A Saturday about five months from when the process started, for request examples in the
+    API docs: "Try it out" must send a date that is still ahead (and past a demo's three
+    months of bookings), not one that was when the seed was written."""
+    day = utcnow().date() + timedelta(weeks=weeks_ahead)
+    return (day + timedelta(days=(5 - day.weekday()) % 7)).isoformat()

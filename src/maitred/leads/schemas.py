@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from maitred.kit.clock import example_saturday
 from maitred.kit.enums import CaseInsensitiveEnum
 from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
@@ -121,7 +122,7 @@ class MenuItemChoice(Input):
 
 
 class ConvertBookingData(Input):
-    event_date: date = Field(examples=["2025-11-15"])
+    event_date: date = Field(examples=[example_saturday()])
     event_time: time | None = Field(default=None, examples=["18:00"])
     guest_count: int = Field(ge=1, le=500, examples=[25])
     event_type: str = Field(default="other", max_length=32, examples=["corporate"])

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, EmailStr, Field, model_validator
 
+from maitred.kit.clock import example_saturday
 from maitred.kit.enums import CaseInsensitiveEnum
 from maitred.kit.schemas import Input
 
@@ -52,7 +53,7 @@ class WaitlistCreate(Input):
 
     customer: CustomerIn | None = None
     customer_id: uuid.UUID | None = None
-    preferred_date: date = Field(examples=["2024-02-25"])
+    preferred_date: date = Field(examples=[example_saturday()])
     preferred_time: time | None = Field(default=None, examples=["18:00"])
     guest_count: GuestCount
     location: Location | None = None
@@ -94,7 +95,7 @@ class WaitlistUpdate(Input):
 class WaitlistConvert(Input):
     """Seed 000: the booking's date, time and place; each defaults to the entry's wish."""
 
-    event_date: date | None = Field(default=None, examples=["2024-02-25"])
+    event_date: date | None = Field(default=None, examples=[example_saturday()])
     event_time: time | None = Field(default=None, examples=["18:30"])
     location: Location | None = None
     guest_count: GuestCount | None = None
