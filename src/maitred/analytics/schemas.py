@@ -1,0 +1,175 @@
+"""The answers of analytics: seed 000's and seed 001's keys first, then what they leave out.
+Amounts are in the organization's currency; `change_percent` is null when the period before
+had nothing to compare with."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from maitred.kit.money import Money
+
+
+class Span(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+
+
+class CityCount(BaseModel):
+    city: str
+    count: int
+
+
+class BookingsPoint(BaseModel):
+    period: date = Field(description="First day of the bucket (day, Monday of the week, 1st)")
+    bookings: int
+    confirmed: int
+    cancelled: int
+    revenue: Money
+
+
+class PreviousBookings(BaseModel):
+    period: Span
+    total_bookings: int
+    total_revenue: Money
+
+
+class BookingsChange(BaseModel):
+    bookings: float | None
+    revenue: float | None
+
+
+class BookingStatistics(BaseModel):
+    """Seed 000's `GET /analytics/bookings`, for bookings whose events fall in the period."""
+
+    period: Span
+    group_by: str
+    currency: str
+    total_bookings: int
+    confirmed_bookings: int = Field(description="Confirmed and completed")
+    pending_bookings: int
+    cancelled_bookings: int
+    no_show_bookings: int
+    total_revenue: Money = Field(description="Recognised on the event date")
+    average_booking_value: Money = Field(description="Of confirmed and completed bookings")
+    average_party_size: float
+    cancellation_rate: float = Field(description="Cancelled ÷ all bookings, 0-1")
+    no_show_rate: float = Field(description="No-shows ÷ bookings not cancelled, 0-1")
+    popular_times: list[str]
+    top_locations: list[CityCount]
+    by_status: dict[str, int]
+    by_event_type: dict[str, int]
+    series: list[BookingsPoint]
+    previous: PreviousBookings
+    change_percent: BookingsChange
+
+
+class AmountPoint(BaseModel):
+    period: date
+    amount: Money
+
+
+class Recognised(BaseModel):
+    total: Money
+    previous: Money
+    change_percent: float | None
+    trend: str
+    series: list[AmountPoint]
+
+
+class MethodTotal(BaseModel):
+    payment_method: str
+    count: int
+    amount: Money
+
+
+class Collected(BaseModel):
+    gross: Money
+    refunded: Money
+    net: Money
+    payments: int
+    refunds: int
+    by_method: list[MethodTotal]
+    previous_net: Money
+    change_percent: float | None
+    trend: str
+
+
+class RevenueReport(BaseModel):
+    """Revenue recognised on the event date and cash collected on the payment date."""
+
+    period: Span
+    group_by: str
+    currency: str
+    recognised: Recognised
+    collected: Collected
+    average_booking_value: Money
+    deposits_outstanding: Money = Field(description="Unpaid deposits of pending bookings")
+    balances_due: Money = Field(description="Still owed on active bookings of the period")
+
+
+class TopCustomer(BaseModel):
+    id: uuid.UUID
+    name: str
+    bookings: int
+    revenue: Money
+
+
+class CustomersChange(BaseModel):
+    new: float | None
+    returning: float | None
+
+
+class CustomerAnalytics(BaseModel):
+    period: Span
+    currency: str
+    new: int = Field(description="Customers whose first booking ever is in the period")
+    returning: int = Field(description="Customers with a booking in the period and one before")
+    active: int = Field(description="Customers with a booking in the year to the period's end")
+    repeat_rate: float = Field(description="Returning ÷ customers who booked in the period")
+    change_percent: CustomersChange
+    top_customers: list[TopCustomer]
+
+
+class RevenueSummary(BaseModel):
+    total: Money
+    change_percent: float | None
+    trend: str
+
+
+class BookingsSummary(BaseModel):
+    total: int
+    confirmed: int
+    pending: int
+    cancelled: int
+    change_percent: float | None
+
+
+class CustomersSummary(BaseModel):
+    new: int
+    returning: int
+    total_active: int
+
+
+class DayAmount(BaseModel):
+    date: date
+    amount: Money
+
+
+class Charts(BaseModel):
+    revenue_by_day: list[DayAmount]
+    bookings_by_type: dict[str, int]
+
+
+class AdminAnalytics(BaseModel):
+    """Seed 001's `GET /admin/analytics`; sections not asked for in `metric` are left out."""
+
+    period: Span
+    revenue: RevenueSummary | None = None
+    bookings: BookingsSummary | None = None
+    customers: CustomersSummary | None = None
+    charts: Charts
