@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from maitred.analytics import funnel as funnel_service
 from maitred.analytics import service as analytics_service
 from maitred.analytics.periods import GroupBy
 from maitred.analytics.schemas import (
@@ -14,6 +15,7 @@ from maitred.analytics.schemas import (
     BookingStatistics,
     CustomerAnalytics,
     RevenueReport,
+    SalesFunnel,
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
@@ -60,6 +62,14 @@ async def customer_analytics(
     auth: Reader, db: DbSession, start_date: Start = None, end_date: End = None
 ) -> dict[str, Any]:
     return await analytics_service.customers_report(db, auth.org_id, start=start_date, end=end_date)
+
+
+@router.get("/funnel", response_model=SalesFunnel, response_model_by_alias=True)
+async def sales_funnel(
+    auth: Reader, db: DbSession, start_date: Start = None, end_date: End = None
+) -> dict[str, Any]:
+    """Leads by source and by owner: contacted, quoted, won, booked, lost."""
+    return await funnel_service.funnel_report(db, auth.org_id, start=start_date, end=end_date)
 
 
 @admin_router.get(

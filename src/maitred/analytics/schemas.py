@@ -173,3 +173,41 @@ class AdminAnalytics(BaseModel):
     bookings: BookingsSummary | None = None
     customers: CustomersSummary | None = None
     charts: Charts
+
+
+class FunnelStage(BaseModel):
+    stage: str
+    count: int
+
+
+class FunnelCounts(BaseModel):
+    leads: int
+    contacted: int = Field(description="Leads that reached contacted or any later stage")
+    quoted: int
+    won: int
+    booked: int = Field(description="Leads that became a booking")
+    lost: int
+    conversion_rate: float = Field(description="Booked ÷ leads, 0-1")
+
+
+class SourceFunnel(FunnelCounts):
+    source: str
+
+
+class StaffFunnel(FunnelCounts):
+    user_id: uuid.UUID | None = Field(description="Whom the leads were assigned to; null: nobody")
+
+
+class FunnelChange(BaseModel):
+    leads: float | None
+    booked: float | None
+
+
+class SalesFunnel(FunnelCounts):
+    """Leads that came in during the period and how far they got."""
+
+    period: Span
+    stages: list[FunnelStage]
+    by_source: list[SourceFunnel]
+    by_staff: list[StaffFunnel]
+    change_percent: FunnelChange

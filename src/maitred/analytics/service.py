@@ -82,18 +82,21 @@ def _fold(rows: list[booking_figures.DayRow], period: Period, group_by: GroupBy)
     return Folded(totals, series)
 
 
-async def _organization(session: AsyncSession, organization_id: uuid.UUID) -> tuple[date, str]:
-    """(local today, currency) of the organization."""
+async def organization_context(
+    session: AsyncSession, organization_id: uuid.UUID
+) -> tuple[date, str, str]:
+    """(local today, currency, time zone) of the organization."""
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         raise NotFound("No such organization")
-    return utcnow().astimezone(ZoneInfo(organization.timezone)).date(), organization.currency
+    zone = organization.timezone
+    return utcnow().astimezone(ZoneInfo(zone)).date(), organization.currency, zone
 
 
 async def _period(
     session: AsyncSession, organization_id: uuid.UUID, start: date | None, end: date | None
 ) -> tuple[Period, str]:
-    today, currency = await _organization(session, organization_id)
+    today, currency, _ = await organization_context(session, organization_id)
     return period_of(start, end, today), currency
 
 
