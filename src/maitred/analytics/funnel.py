@@ -59,7 +59,8 @@ async def _stages(
     since, until = local_days(period.start, period.end, zone)
     assert since is not None
     assert until is not None
-    total, by_source = Stages(), defaultdict(Stages)
+    total = Stages()
+    by_source: dict[str, Stages] = defaultdict(Stages)
     by_owner: dict[uuid.UUID | None, Stages] = defaultdict(Stages)
     for row in await lead_figures.funnel(session, organization_id, since, until):
         total.add(row)
