@@ -42,6 +42,7 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.analytics.reports_router import router as reports
     from maitred.analytics.router import admin_router as admin_analytics
     from maitred.analytics.router import router as analytics
     from maitred.audit.router import router as audit
@@ -126,6 +127,7 @@ def api_routers() -> list[APIRouter]:
         payment_webhooks,
         analytics,
         admin_analytics,
+        reports,
     ]
 
 
@@ -157,5 +159,6 @@ def import_models() -> None:
         "maitred.notifications.models",
         "maitred.webhooks.models",
         "maitred.payments.models",
+        "maitred.analytics.models",
     ):
         importlib.import_module(module)

@@ -5,11 +5,14 @@ had nothing to compare with."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from maitred.kit.clock import CalendarDate
 from maitred.kit.money import Money
+from maitred.kit.schemas import Input
 
 
 class Span(BaseModel):
@@ -211,3 +214,62 @@ class SalesFunnel(FunnelCounts):
     by_source: list[SourceFunnel]
     by_staff: list[StaffFunnel]
     change_percent: FunnelChange
+
+
+class ReportDefinitionCreate(Input):
+    name: str = Field(min_length=1, max_length=200, examples=["Monthly revenue"])
+    figure: Literal["bookings", "revenue", "customers", "funnel"]
+    period: Literal[
+        "last_7_days", "last_30_days", "last_week", "last_month", "this_month", "custom"
+    ] = Field(description="Resolved on the day the report runs, in the organization's zone")
+    start_date: CalendarDate | None = Field(default=None, description="A custom period's")
+    end_date: CalendarDate | None = None
+    group_by: Literal["day", "week", "month"] = "day"
+    formats: list[Literal["csv", "xlsx", "pdf"]] = Field(
+        default=["csv", "xlsx", "pdf"], min_length=1, max_length=3
+    )
+
+
+class ReportDefinitionUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    period: (
+        Literal["last_7_days", "last_30_days", "last_week", "last_month", "this_month", "custom"]
+        | None
+    ) = None
+    start_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
+    group_by: Literal["day", "week", "month"] | None = None
+    formats: list[Literal["csv", "xlsx", "pdf"]] | None = Field(
+        default=None, min_length=1, max_length=3
+    )
+
+
+class ReportDefinitionRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    figure: str
+    period: str
+    start_date: date | None
+    end_date: date | None
+    group_by: str
+    formats: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReportFileRead(BaseModel):
+    format: str
+    size: int
+    url: str = Field(description="Download it with the same credentials")
+
+
+class ReportRunRead(BaseModel):
+    id: uuid.UUID
+    definition_id: uuid.UUID | None
+    name: str
+    figure: str
+    period: Span
+    trigger: str
+    created_at: datetime
+    summary: dict[str, Any] = Field(description="The figure's answer, as its endpoint gives it")
+    files: list[ReportFileRead]
