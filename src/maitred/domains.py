@@ -42,6 +42,9 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.analytics.reports_router import router as reports
+    from maitred.analytics.router import admin_router as admin_analytics
+    from maitred.analytics.router import router as analytics
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
     from maitred.availability.router import router as availability
@@ -122,6 +125,9 @@ def api_routers() -> list[APIRouter]:
         payments,
         payments_public,
         payment_webhooks,
+        analytics,
+        admin_analytics,
+        reports,
     ]
 
 
@@ -153,5 +159,6 @@ def import_models() -> None:
         "maitred.notifications.models",
         "maitred.webhooks.models",
         "maitred.payments.models",
+        "maitred.analytics.models",
     ):
         importlib.import_module(module)

@@ -1,0 +1,1 @@
+"""Figures a business owner reads every Monday: bookings, money, customers, by period."""

@@ -1,0 +1,97 @@
+"""/reports: stored report definitions, run on demand, their runs and files (CSV, XLSX, PDF).
+Readers of analytics read and download; writers define and run."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Response
+
+from maitred.analytics import reports as reports_service
+from maitred.analytics.schemas import (
+    ReportDefinitionCreate,
+    ReportDefinitionRead,
+    ReportDefinitionUpdate,
+    ReportRunRead,
+)
+from maitred.identity.deps import AuthContext, requires
+from maitred.kit.deps import DbSession
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+Reader = Annotated[AuthContext, requires("analytics:read")]
+Writer = Annotated[AuthContext, requires("analytics:write")]
+
+
+@router.get("", response_model=list[ReportDefinitionRead])
+async def list_reports(auth: Reader, db: DbSession) -> list[dict[str, Any]]:
+    return await reports_service.list_definitions(db, auth.org_id)
+
+
+@router.post("", response_model=ReportDefinitionRead, status_code=201)
+async def create_report(
+    body: ReportDefinitionCreate, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    return await reports_service.create_definition(db, auth.org_id, auth.user_id, body.model_dump())
+
+
+@router.get("/{report_id}", response_model=ReportDefinitionRead)
+async def get_report(report_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+    return await reports_service.get_definition(db, auth.org_id, report_id)
+
+
+@router.patch("/{report_id}", response_model=ReportDefinitionRead)
+async def update_report(
+    report_id: uuid.UUID, body: ReportDefinitionUpdate, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    return await reports_service.update_definition(
+        db, auth.org_id, report_id, body.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/{report_id}", status_code=204)
+async def delete_report(report_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
+    await reports_service.delete_definition(db, auth.org_id, report_id)
+    return Response(status_code=204)
+
+
+@router.post("/{report_id}/run", response_model=ReportRunRead, status_code=201)
+async def run_report(report_id: uuid.UUID, auth: Writer, db: DbSession) -> dict[str, Any]:
+    """Computes it now for its period as of today; the files are kept with the run."""
+    return await reports_service.run_report(db, auth.org_id, report_id, user_id=auth.user_id)
+
+
+@router.get("/{report_id}/runs", response_model=list[ReportRunRead])
+async def report_runs(report_id: uuid.UUID, auth: Reader, db: DbSession) -> list[dict[str, Any]]:
+    """The latest 20 runs, newest first."""
+    return await reports_service.runs_of(db, auth.org_id, report_id)
+
+
+@router.get("/runs/{run_id}", response_model=ReportRunRead)
+async def report_run(run_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+    return await reports_service.get_run(db, auth.org_id, run_id)
+
+
+@router.get(
+    "/runs/{run_id}/files/{file_format}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "application/pdf": {},
+            }
+        }
+    },
+)
+async def report_file(
+    run_id: uuid.UUID, file_format: Literal["csv", "xlsx", "pdf"], auth: Reader, db: DbSession
+) -> Response:
+    found = await reports_service.report_file(db, auth.org_id, run_id, file_format)
+    return Response(
+        content=found.content,
+        media_type=found.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )

@@ -1,0 +1,93 @@
+"""/analytics (seed 000) and /admin/analytics (seed 001): read-only figures of the caller's
+organization, for whoever may read analytics (admins, managers, viewers)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from maitred.analytics import funnel as funnel_service
+from maitred.analytics import service as analytics_service
+from maitred.analytics.periods import GroupBy
+from maitred.analytics.schemas import (
+    AdminAnalytics,
+    BookingStatistics,
+    CustomerAnalytics,
+    RevenueReport,
+    SalesFunnel,
+)
+from maitred.identity.deps import AuthContext, requires
+from maitred.kit.clock import CalendarDate
+from maitred.kit.deps import DbSession
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+admin_router = APIRouter(prefix="/admin", tags=["analytics"])
+
+Reader = Annotated[AuthContext, requires("analytics:read")]
+Start = Annotated[CalendarDate | None, Query(description="First local day (default: 30 days ago)")]
+End = Annotated[CalendarDate | None, Query(description="Last local day (default: today)")]
+Grouping = Annotated[GroupBy, Query(description="Buckets of the series")]
+
+
+@router.get("/bookings", response_model=BookingStatistics, response_model_by_alias=True)
+async def booking_statistics(
+    auth: Reader,
+    db: DbSession,
+    start_date: Start = None,
+    end_date: End = None,
+    group_by: Grouping = GroupBy.day,
+) -> dict[str, Any]:
+    """Bookings whose events fall in the period, by status, type, time and city."""
+    return await analytics_service.bookings_report(
+        db, auth.org_id, start=start_date, end=end_date, group_by=group_by
+    )
+
+
+@router.get("/revenue", response_model=RevenueReport, response_model_by_alias=True)
+async def revenue_report(
+    auth: Reader,
+    db: DbSession,
+    start_date: Start = None,
+    end_date: End = None,
+    group_by: Grouping = GroupBy.day,
+) -> dict[str, Any]:
+    return await analytics_service.revenue_report(
+        db, auth.org_id, start=start_date, end=end_date, group_by=group_by
+    )
+
+
+@router.get("/customers", response_model=CustomerAnalytics, response_model_by_alias=True)
+async def customer_analytics(
+    auth: Reader, db: DbSession, start_date: Start = None, end_date: End = None
+) -> dict[str, Any]:
+    return await analytics_service.customers_report(db, auth.org_id, start=start_date, end=end_date)
+
+
+@router.get("/funnel", response_model=SalesFunnel, response_model_by_alias=True)
+async def sales_funnel(
+    auth: Reader, db: DbSession, start_date: Start = None, end_date: End = None
+) -> dict[str, Any]:
+    """Leads by source and by owner: contacted, quoted, won, booked, lost."""
+    return await funnel_service.funnel_report(db, auth.org_id, start=start_date, end=end_date)
+
+
+@admin_router.get(
+    "/analytics",
+    response_model=AdminAnalytics,
+    response_model_by_alias=True,
+    response_model_exclude_unset=True,
+)
+async def admin_analytics(
+    auth: Reader,
+    db: DbSession,
+    date_from: Start = None,
+    date_to: End = None,
+    metric: Annotated[
+        str | None, Query(description="Comma-separated: revenue, bookings, customers")
+    ] = None,
+) -> dict[str, Any]:
+    """The sections asked for in `metric` (all three by default) and the daily charts."""
+    return await analytics_service.dashboard(
+        db, auth.org_id, start=date_from, end=date_to, metrics=metric
+    )

@@ -1,0 +1,275 @@
+"""The answers of analytics: seed 000's and seed 001's keys first, then what they leave out.
+Amounts are in the organization's currency; `change_percent` is null when the period before
+had nothing to compare with."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from maitred.kit.clock import CalendarDate
+from maitred.kit.money import Money
+from maitred.kit.schemas import Input
+
+
+class Span(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+
+
+class CityCount(BaseModel):
+    city: str
+    count: int
+
+
+class BookingsPoint(BaseModel):
+    period: date = Field(description="First day of the bucket (day, Monday of the week, 1st)")
+    bookings: int
+    confirmed: int
+    cancelled: int
+    revenue: Money
+
+
+class PreviousBookings(BaseModel):
+    period: Span
+    total_bookings: int
+    total_revenue: Money
+
+
+class BookingsChange(BaseModel):
+    bookings: float | None
+    revenue: float | None
+
+
+class BookingStatistics(BaseModel):
+    """Seed 000's `GET /analytics/bookings`, for bookings whose events fall in the period."""
+
+    period: Span
+    group_by: str
+    currency: str
+    total_bookings: int
+    confirmed_bookings: int = Field(description="Confirmed and completed")
+    pending_bookings: int
+    cancelled_bookings: int
+    no_show_bookings: int
+    total_revenue: Money = Field(description="Recognised on the event date")
+    average_booking_value: Money = Field(description="Of confirmed and completed bookings")
+    average_party_size: float
+    cancellation_rate: float = Field(description="Cancelled ÷ all bookings, 0-1")
+    no_show_rate: float = Field(description="No-shows ÷ bookings not cancelled, 0-1")
+    popular_times: list[str]
+    top_locations: list[CityCount]
+    by_status: dict[str, int]
+    by_event_type: dict[str, int]
+    series: list[BookingsPoint]
+    previous: PreviousBookings
+    change_percent: BookingsChange
+
+
+class AmountPoint(BaseModel):
+    period: date
+    amount: Money
+
+
+class Recognised(BaseModel):
+    total: Money
+    previous: Money
+    change_percent: float | None
+    trend: str
+    series: list[AmountPoint]
+
+
+class MethodTotal(BaseModel):
+    payment_method: str
+    count: int
+    amount: Money
+
+
+class Collected(BaseModel):
+    gross: Money
+    refunded: Money
+    net: Money
+    payments: int
+    refunds: int
+    by_method: list[MethodTotal]
+    previous_net: Money
+    change_percent: float | None
+    trend: str
+
+
+class RevenueReport(BaseModel):
+    """Revenue recognised on the event date and cash collected on the payment date."""
+
+    period: Span
+    group_by: str
+    currency: str
+    recognised: Recognised
+    collected: Collected
+    average_booking_value: Money
+    deposits_outstanding: Money = Field(description="Unpaid deposits of pending bookings")
+    balances_due: Money = Field(description="Still owed on active bookings of the period")
+
+
+class TopCustomer(BaseModel):
+    id: uuid.UUID
+    name: str
+    bookings: int
+    revenue: Money
+
+
+class CustomersChange(BaseModel):
+    new: float | None
+    returning: float | None
+
+
+class CustomerAnalytics(BaseModel):
+    period: Span
+    currency: str
+    new: int = Field(description="Customers whose first booking ever is in the period")
+    returning: int = Field(description="Customers with a booking in the period and one before")
+    active: int = Field(description="Customers with a booking in the year to the period's end")
+    repeat_rate: float = Field(description="Returning ÷ customers who booked in the period")
+    change_percent: CustomersChange
+    top_customers: list[TopCustomer]
+
+
+class RevenueSummary(BaseModel):
+    total: Money
+    change_percent: float | None
+    trend: str
+
+
+class BookingsSummary(BaseModel):
+    total: int
+    confirmed: int
+    pending: int
+    cancelled: int
+    change_percent: float | None
+
+
+class CustomersSummary(BaseModel):
+    new: int
+    returning: int
+    total_active: int
+
+
+class DayAmount(BaseModel):
+    date: date
+    amount: Money
+
+
+class Charts(BaseModel):
+    revenue_by_day: list[DayAmount]
+    bookings_by_type: dict[str, int]
+
+
+class AdminAnalytics(BaseModel):
+    """Seed 001's `GET /admin/analytics`; sections not asked for in `metric` are left out."""
+
+    period: Span
+    revenue: RevenueSummary | None = None
+    bookings: BookingsSummary | None = None
+    customers: CustomersSummary | None = None
+    charts: Charts
+
+
+class FunnelStage(BaseModel):
+    stage: str
+    count: int
+
+
+class FunnelCounts(BaseModel):
+    leads: int
+    contacted: int = Field(description="Leads that reached contacted or any later stage")
+    quoted: int
+    won: int
+    booked: int = Field(description="Leads that became a booking")
+    lost: int
+    conversion_rate: float = Field(description="Booked ÷ leads, 0-1")
+
+
+class SourceFunnel(FunnelCounts):
+    source: str
+
+
+class StaffFunnel(FunnelCounts):
+    user_id: uuid.UUID | None = Field(description="Whom the leads were assigned to; null: nobody")
+
+
+class FunnelChange(BaseModel):
+    leads: float | None
+    booked: float | None
+
+
+class SalesFunnel(FunnelCounts):
+    """Leads that came in during the period and how far they got."""
+
+    period: Span
+    stages: list[FunnelStage]
+    by_source: list[SourceFunnel]
+    by_staff: list[StaffFunnel]
+    change_percent: FunnelChange
+
+
+class ReportDefinitionCreate(Input):
+    name: str = Field(min_length=1, max_length=200, examples=["Monthly revenue"])
+    figure: Literal["bookings", "revenue", "customers", "funnel"]
+    period: Literal[
+        "last_7_days", "last_30_days", "last_week", "last_month", "this_month", "custom"
+    ] = Field(description="Resolved on the day the report runs, in the organization's zone")
+    start_date: CalendarDate | None = Field(default=None, description="A custom period's")
+    end_date: CalendarDate | None = None
+    group_by: Literal["day", "week", "month"] = "day"
+    formats: list[Literal["csv", "xlsx", "pdf"]] = Field(
+        default=["csv", "xlsx", "pdf"], min_length=1, max_length=3
+    )
+
+
+class ReportDefinitionUpdate(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    period: (
+        Literal["last_7_days", "last_30_days", "last_week", "last_month", "this_month", "custom"]
+        | None
+    ) = None
+    start_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
+    group_by: Literal["day", "week", "month"] | None = None
+    formats: list[Literal["csv", "xlsx", "pdf"]] | None = Field(
+        default=None, min_length=1, max_length=3
+    )
+
+
+class ReportDefinitionRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    figure: str
+    period: str
+    start_date: date | None
+    end_date: date | None
+    group_by: str
+    formats: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReportFileRead(BaseModel):
+    format: str
+    size: int
+    url: str = Field(description="Download it with the same credentials")
+
+
+class ReportRunRead(BaseModel):
+    id: uuid.UUID
+    definition_id: uuid.UUID | None
+    name: str
+    figure: str
+    period: Span
+    trigger: str
+    created_at: datetime
+    summary: dict[str, Any] = Field(description="The figure's answer, as its endpoint gives it")
+    files: list[ReportFileRead]

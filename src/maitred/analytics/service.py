@@ -1,0 +1,330 @@
+"""The figures, composed from the domains' grouped statements: every total comes with the equal
+period before it and the change. Python only folds already-aggregated rows (days × statuses ×
+event types), never bookings one by one."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.analytics.periods import (
+    GroupBy,
+    Period,
+    bucket_of,
+    buckets,
+    change_percent,
+    period_of,
+    trend,
+)
+from maitred.bookings.service import figures as booking_figures
+from maitred.customers import briefs as customer_briefs
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.money import from_minor
+from maitred.payments import service as payments_service
+from maitred.tenancy import service as tenancy_service
+
+ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
+METRICS = ("revenue", "bookings", "customers")
+
+
+@dataclass
+class Totals:
+    """One period's bookings, folded from `DayRow`s."""
+
+    count: int = 0
+    guests: int = 0
+    recognised_minor: int = 0
+    earned_minor: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def went_ahead(self) -> int:
+        """Confirmed and completed: seed 000's `confirmed_bookings`."""
+        return self.by_status["confirmed"] + self.by_status["completed"]
+
+    @property
+    def revenue(self) -> Decimal:
+        return from_minor(self.recognised_minor)
+
+    @property
+    def average_value(self) -> Decimal:
+        if not self.went_ahead:
+            return Decimal(0)
+        return from_minor(self.earned_minor // self.went_ahead)
+
+
+@dataclass
+class Folded:
+    totals: Totals
+    series: dict[date, Totals]
+
+
+def _fold(rows: list[booking_figures.DayRow], period: Period, group_by: GroupBy) -> Folded:
+    totals = Totals()
+    series = {first: Totals() for first in buckets(period, group_by)}
+    for row in rows:
+        for into in (totals, series[bucket_of(row.day, group_by)]):
+            into.count += row.count
+            into.guests += row.guests
+            into.recognised_minor += row.recognised_minor
+            into.earned_minor += row.earned_minor
+            into.by_status[row.status] += row.count
+            into.by_type[row.event_type] += row.count
+    return Folded(totals, series)
+
+
+async def organization_context(
+    session: AsyncSession, organization_id: uuid.UUID
+) -> tuple[date, str, str]:
+    """(local today, currency, time zone) of the organization."""
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    zone = organization.timezone
+    return utcnow().astimezone(ZoneInfo(zone)).date(), organization.currency, zone
+
+
+async def _period(
+    session: AsyncSession, organization_id: uuid.UUID, start: date | None, end: date | None
+) -> tuple[Period, str]:
+    today, currency, _ = await organization_context(session, organization_id)
+    return period_of(start, end, today), currency
+
+
+async def _folded(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, group_by: GroupBy
+) -> Folded:
+    rows = await booking_figures.by_day(session, organization_id, period.start, period.end)
+    return _fold(rows, period, group_by)
+
+
+def _span(period: Period) -> dict[str, date]:
+    return {"from": period.start, "to": period.end}
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+async def bookings_report(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    start: date | None,
+    end: date | None,
+    group_by: GroupBy,
+) -> dict[str, Any]:
+    """Seed 000's booking statistics for events in the period, with the breakdowns and series."""
+    period, currency = await _period(session, organization_id, start, end)
+    now = await _folded(session, organization_id, period, group_by)
+    before = (await _folded(session, organization_id, period.previous(), group_by)).totals
+    totals = now.totals
+    times = await booking_figures.popular_times(session, organization_id, period.start, period.end)
+    cities = await booking_figures.top_cities(session, organization_id, period.start, period.end)
+    going = totals.count - totals.by_status["cancelled"]
+    return {
+        "period": _span(period),
+        "group_by": group_by,
+        "currency": currency,
+        "total_bookings": totals.count,
+        "confirmed_bookings": totals.went_ahead,
+        "pending_bookings": totals.by_status["pending"],
+        "cancelled_bookings": totals.by_status["cancelled"],
+        "no_show_bookings": totals.by_status["no_show"],
+        "total_revenue": totals.revenue,
+        "average_booking_value": totals.average_value,
+        "average_party_size": round(totals.guests / totals.count, 1) if totals.count else 0.0,
+        "cancellation_rate": _rate(totals.by_status["cancelled"], totals.count),
+        "no_show_rate": _rate(totals.by_status["no_show"], going),
+        "popular_times": [at.strftime("%H:%M") for at, _ in times],
+        "top_locations": [{"city": city, "count": n} for city, n in cities],
+        "by_status": dict(sorted(totals.by_status.items())),
+        "by_event_type": dict(sorted(totals.by_type.items())),
+        "series": [
+            {
+                "period": first,
+                "bookings": bucket.count,
+                "confirmed": bucket.went_ahead,
+                "cancelled": bucket.by_status["cancelled"],
+                "revenue": bucket.revenue,
+            }
+            for first, bucket in now.series.items()
+        ],
+        "previous": {
+            "period": _span(period.previous()),
+            "total_bookings": before.count,
+            "total_revenue": before.revenue,
+        },
+        "change_percent": {
+            "bookings": change_percent(totals.count, before.count),
+            "revenue": change_percent(totals.revenue, before.revenue),
+        },
+    }
+
+
+async def _collected(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period
+) -> dict[str, Any]:
+    return await payments_service.summary(
+        session, organization_id, date_from=period.start, date_to=period.end
+    )
+
+
+async def revenue_report(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    start: date | None,
+    end: date | None,
+    group_by: GroupBy,
+) -> dict[str, Any]:
+    """Revenue recognised on the event date and cash collected on the payment date, named
+    apart: they differ by deposits taken ahead and refunds made after."""
+    period, currency = await _period(session, organization_id, start, end)
+    now = await _folded(session, organization_id, period, group_by)
+    before = (await _folded(session, organization_id, period.previous(), group_by)).totals
+    cash = await _collected(session, organization_id, period)
+    cash_before = await _collected(session, organization_id, period.previous())
+    recognised, recognised_before = now.totals.revenue, before.revenue
+    return {
+        "period": _span(period),
+        "group_by": group_by,
+        "currency": currency,
+        "recognised": {
+            "total": recognised,
+            "previous": recognised_before,
+            "change_percent": change_percent(recognised, recognised_before),
+            "trend": trend(recognised, recognised_before),
+            "series": [
+                {"period": first, "amount": bucket.revenue} for first, bucket in now.series.items()
+            ],
+        },
+        "collected": {
+            "gross": cash["collected"],
+            "refunded": cash["refunded"],
+            "net": cash["net"],
+            "payments": cash["payments"],
+            "refunds": cash["refunds"],
+            "by_method": cash["by_method"],
+            "previous_net": cash_before["net"],
+            "change_percent": change_percent(cash["net"], cash_before["net"]),
+            "trend": trend(cash["net"], cash_before["net"]),
+        },
+        "average_booking_value": now.totals.average_value,
+        "deposits_outstanding": cash["deposits_due"],
+        "balances_due": cash["outstanding_balance"],
+    }
+
+
+async def customers_report(
+    session: AsyncSession, organization_id: uuid.UUID, *, start: date | None, end: date | None
+) -> dict[str, Any]:
+    """New (first booking ever in the period), returning and active customers, the repeat
+    rate and the period's best customers by recognised revenue."""
+    period, currency = await _period(session, organization_id, start, end)
+    since = period.end - timedelta(days=ACTIVE_DAYS - 1)
+    now = await booking_figures.customers(session, organization_id, period.start, period.end, since)
+    previous = period.previous()
+    before = await booking_figures.customers(
+        session,
+        organization_id,
+        previous.start,
+        previous.end,
+        previous.end - timedelta(days=ACTIVE_DAYS - 1),
+    )
+    best = await booking_figures.top_customers(session, organization_id, period.start, period.end)
+    names = await customer_briefs.briefs(
+        session, organization_id=organization_id, customer_ids=[row[0] for row in best]
+    )
+    booked = now.new + now.returning
+    return {
+        "period": _span(period),
+        "currency": currency,
+        "new": now.new,
+        "returning": now.returning,
+        "active": now.active,
+        "repeat_rate": _rate(now.returning, booked),
+        "change_percent": {
+            "new": change_percent(now.new, before.new),
+            "returning": change_percent(now.returning, before.returning),
+        },
+        "top_customers": [
+            {
+                "id": customer_id,
+                "name": names[customer_id].name if customer_id in names else "",
+                "bookings": count,
+                "revenue": from_minor(cents),
+            }
+            for customer_id, count, cents in best
+        ],
+    }
+
+
+def _metrics(metric: str | None) -> tuple[str, ...]:
+    if not metric:
+        return METRICS
+    asked = tuple(part.strip() for part in metric.split(",") if part.strip())
+    if not asked or any(m not in METRICS for m in asked):
+        raise ValidationFailed(details={"metric": "Choose from " + ", ".join(METRICS)})
+    return asked
+
+
+async def dashboard(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    start: date | None,
+    end: date | None,
+    metrics: str | None = None,
+) -> dict[str, Any]:
+    """Seed 001's admin analytics: the sections asked for (`metric`, comma-separated; all by
+    default), with daily charts."""
+    asked = _metrics(metrics)
+    period, _ = await _period(session, organization_id, start, end)
+    answer: dict[str, Any] = {"period": _span(period)}
+    now = await _folded(session, organization_id, period, GroupBy.day)
+    before = (await _folded(session, organization_id, period.previous(), GroupBy.day)).totals
+    totals = now.totals
+    if "revenue" in asked:
+        answer["revenue"] = {
+            "total": totals.revenue,
+            "change_percent": change_percent(totals.revenue, before.revenue),
+            "trend": trend(totals.revenue, before.revenue),
+        }
+    if "bookings" in asked:
+        answer["bookings"] = {
+            "total": totals.count,
+            "confirmed": totals.went_ahead,
+            "pending": totals.by_status["pending"],
+            "cancelled": totals.by_status["cancelled"],
+            "change_percent": change_percent(totals.count, before.count),
+        }
+    if "customers" in asked:
+        counts = await booking_figures.customers(
+            session,
+            organization_id,
+            period.start,
+            period.end,
+            period.end - timedelta(days=ACTIVE_DAYS - 1),
+        )
+        answer["customers"] = {
+            "new": counts.new,
+            "returning": counts.returning,
+            "total_active": counts.active,
+        }
+    answer["charts"] = {
+        "revenue_by_day": [
+            {"date": day, "amount": bucket.revenue} for day, bucket in now.series.items()
+        ],
+        "bookings_by_type": dict(sorted(totals.by_type.items())),
+    }
+    return answer
