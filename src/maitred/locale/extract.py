@@ -110,7 +110,13 @@ def _texts_in(node: ast.expr) -> Iterator[str]:
         yield text
     elif isinstance(node, ast.Dict):
         for value in node.values:
-            yield from _texts_in(value)
+            if value is not None:
+                yield from _texts_in(value)
+    elif isinstance(node, ast.DictComp):
+        yield from _texts_in(node.value)
+    elif isinstance(node, ast.IfExp):
+        yield from _texts_in(node.body)
+        yield from _texts_in(node.orelse)
     elif isinstance(node, ast.List | ast.Tuple):
         for item in node.elts:
             yield from _texts_in(item)
