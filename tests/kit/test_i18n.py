@@ -140,9 +140,7 @@ async def test_without_a_language_it_speaks_the_organization_falls_back_to_its_l
         organization.locale = "es-MX"
 
     for header in ({}, {"Accept-Language": "fr"}):
-        answer = await client.get(
-            f"{CUSTOMERS}/{uuid.uuid4()}", headers=staff.headers | header
-        )
+        answer = await client.get(f"{CUSTOMERS}/{uuid.uuid4()}", headers=staff.headers | header)
         assert answer.status_code == 404
         assert answer.headers["content-language"] == "es"
         assert error_of(answer)["message"] == "No existe ese cliente"

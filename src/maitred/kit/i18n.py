@@ -20,10 +20,11 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
+from pydantic import BeforeValidator, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT = "en"
@@ -114,6 +115,29 @@ def preferred(*candidates: str | None) -> str:
     return DEFAULT
 
 
+def _language_tag(value: object) -> object:
+    if isinstance(value, str):
+        found = supported(value)
+        if found is None:
+            raise ValueError(f"Use one of: {', '.join(LANGUAGES)}")
+        return found
+    return value
+
+
+# A person's preferred language in a request body: `es`, `es-MX` (stored as `es`), `en`.
+Language = Annotated[
+    str,
+    BeforeValidator(_language_tag),
+    Field(
+        min_length=2,
+        max_length=35,
+        examples=["es"],
+        description="The language messages to this person are written in: en or es "
+        "(a regional tag such as es-MX is stored as its language)",
+    ),
+]
+
+
 @dataclass(frozen=True)
 class Catalog:
     exact: dict[str, str]
@@ -162,9 +186,13 @@ def translate(text: str, language: str | None = None) -> str:
         return exact
     for pattern, translation in found.patterns:
         if (match := pattern.fullmatch(text)) is not None:
-            values = {int(name[1:]): value for name, value in match.groupdict().items()}
-            return _PLACEHOLDER.sub(lambda m: values.get(int(m[1]), m[0]), translation)
+            found_values = {int(name[1:]): value for name, value in match.groupdict().items()}
+            return _filled(translation, found_values)
     return text
+
+
+def _filled(translation: str, values: dict[int, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(int(m[1]), m[0]), translation)
 
 
 def gettext(message: str, language: str | None = None, /, **values: Any) -> str:

@@ -10,6 +10,7 @@ import orjson
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from maitred.kit.enums import CaseInsensitiveEnum
+from maitred.kit.i18n import Language
 from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
 
@@ -40,6 +41,9 @@ class PublicLeadCreate(Input):
         default_factory=dict, examples=[{"page": "homepage", "referrer": "google"}]
     )
     honeypot: str | None = Field(default="", max_length=2000, description="Must stay empty")
+    preferred_language: Language | None = Field(
+        default=None, description="en or es; without it, the request's language (Accept-Language)"
+    )
 
     @field_validator("metadata")
     @classmethod
@@ -89,6 +93,9 @@ class LeadRead(BaseModel):
     customer_id: uuid.UUID | None
     booking_id: uuid.UUID | None
     converted_at: datetime | None
+    preferred_language: str | None = Field(
+        default=None, description="The language of the auto-reply", examples=["es"]
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -42,16 +42,55 @@ _ASSEMBLED = (
     "value is not a valid email address: {0}",
 )
 # The pydantic validation messages a client of maitred's API can meet.
-PYDANTIC_TYPES = (
-    "json_invalid greater_than greater_than_equal less_than less_than_equal multiple_of "
-    "finite_number too_short too_long string_type string_too_short string_too_long "
-    "string_pattern_mismatch enum literal_error dict_type list_type bool_type bool_parsing "
-    "int_type int_parsing int_from_float float_type float_parsing date_type date_parsing "
-    "date_from_datetime_parsing date_from_datetime_inexact time_type time_parsing datetime_type "
-    "datetime_parsing datetime_from_date_parsing timezone_aware url_parsing url_scheme "
-    "uuid_type uuid_parsing decimal_type decimal_parsing decimal_max_digits decimal_max_places "
-    "decimal_whole_digits none_required model_attributes_type date_future datetime_future"
-).split()
+PYDANTIC_TYPES = [
+    "json_invalid",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "multiple_of",
+    "finite_number",
+    "too_short",
+    "too_long",
+    "string_type",
+    "string_too_short",
+    "string_too_long",
+    "string_pattern_mismatch",
+    "enum",
+    "literal_error",
+    "dict_type",
+    "list_type",
+    "bool_type",
+    "bool_parsing",
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "float_type",
+    "float_parsing",
+    "date_type",
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "time_type",
+    "time_parsing",
+    "datetime_type",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+    "timezone_aware",
+    "url_parsing",
+    "url_scheme",
+    "uuid_type",
+    "uuid_parsing",
+    "decimal_type",
+    "decimal_parsing",
+    "decimal_max_digits",
+    "decimal_max_places",
+    "decimal_whole_digits",
+    "none_required",
+    "model_attributes_type",
+    "date_future",
+    "datetime_future",
+]
 _NAMED = re.compile(r"\{(\w+)\}")
 
 
@@ -144,6 +183,13 @@ def _call_messages(call: ast.Call, errors: set[str]) -> Iterator[str]:
             yield from _texts_in(keyword.value)
 
 
+def written_for_translation(tree: ast.AST) -> Iterator[str]:
+    """The texts given to `i18n.gettext`: whatever they look like, they are words for people."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _name(node.func) == "gettext" and node.args:
+            yield from _texts_in(node.args[0])
+
+
 def messages_in(tree: ast.AST, errors: set[str]) -> Iterator[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -163,9 +209,12 @@ def messages() -> list[str]:
     classes = error_classes()
     found = {cls.message for cls in classes} | set(_ASSEMBLED) | set(pydantic_messages())
     names = {cls.__name__ for cls in classes}
+    marked: set[str] = set()
     for path in sorted(SOURCE.rglob("*.py")):
-        found.update(messages_in(ast.parse(path.read_text(), str(path)), names))
-    return sorted(text for text in found if _is_prose(text))
+        tree = ast.parse(path.read_text(), str(path))
+        found.update(messages_in(tree, names))
+        marked.update(written_for_translation(tree))
+    return sorted({text for text in found if _is_prose(text)} | marked)
 
 
 def _is_prose(text: str) -> bool:
