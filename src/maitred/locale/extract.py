@@ -96,8 +96,8 @@ _NAMED = re.compile(r"\{(\w+)\}")
 
 def pydantic_messages() -> list[str]:
     """pydantic's message templates of PYDANTIC_TYPES, with positional placeholders."""
-    templates = {
-        error["type"]: error["message_template_python"]
+    templates: dict[str, str] = {
+        str(error["type"]): error["message_template_python"]
         for error in pydantic_core._pydantic_core.list_all_errors()
     }
     return [_renumbered(_NAMED.sub("{0}", templates[kind])) for kind in PYDANTIC_TYPES]
