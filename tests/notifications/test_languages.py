@@ -288,3 +288,20 @@ async def test_a_preferred_language_maitred_does_not_speak_is_refused(
     assert refused.status_code == 422
     assert refused.json()["details"] == {"preferred_language": "Use one of: en, es"}
     assert listed["pagination"]["total_items"] == 0
+
+
+async def test_staff_change_and_clear_a_customers_language(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    staff = await signed_in_as(client, database, "staff")
+    jane = await new_customer(client, staff.headers, name="Jane", email="jane@example.com")
+    path = f"{CUSTOMERS}/{jane['id']}"
+
+    to_spanish = await client.patch(path, json={"preferred_language": "ES"}, headers=staff.headers)
+    kept = await client.patch(path, json={"notes": "VIP"}, headers=staff.headers)
+    cleared = await client.put(path, json={"preferred_language": None}, headers=staff.headers)
+
+    assert to_spanish.status_code == 200, to_spanish.text
+    assert to_spanish.json()["preferred_language"] == "es"
+    assert kept.json()["preferred_language"] == "es"
+    assert cleared.json()["preferred_language"] is None

@@ -35,6 +35,7 @@ DOMAIN = "maitred"
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
+@functools.lru_cache(maxsize=512)
 def supported(tag: str | None) -> str | None:
     """The language of `tag` maitred speaks (`es-MX` → `es`), or None."""
     if not tag:
@@ -68,6 +69,7 @@ def _ranked(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+@functools.lru_cache(maxsize=512)  # a handful of distinct headers make nearly all requests
 def negotiate(header: str | None) -> str | None:
     """The language maitred speaks that the client prefers most, or None when it accepts none."""
     if not header:
