@@ -198,3 +198,26 @@ def test_every_message_of_the_code_has_a_spanish_translation() -> None:
     ]
 
     assert missing == []
+
+
+async def test_a_public_forms_reasons_are_translated_with_the_values_they_carry(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    staff = await signed_in_as(client, database, Role.staff)
+    assert staff.organization is not None
+
+    response = await client.post(
+        "/api/v1/public/leads",
+        json={"name": "", "phone": "12345", "email": "nope", "message": "Hola"},
+        headers={"X-Tenant-ID": str(staff.organization.id), "Accept-Language": "es"},
+    )
+    leads = await client.get("/api/v1/leads", headers=staff.headers)
+
+    assert response.status_code == 422
+    assert error_of(response)["details"] == {
+        "name": "El campo es obligatorio y no puede estar vacío",
+        "phone": "Formato de número de teléfono no válido (demasiado corto: 5 dígitos tras +1, "
+        "donde los números tienen 10)",
+        "email": "Formato de correo no válido",
+    }
+    assert leads.json()["pagination"]["total_items"] == 0

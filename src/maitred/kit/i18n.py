@@ -178,8 +178,10 @@ def catalog(language: str) -> Catalog:
     return Catalog(exact, patterns)
 
 
-def translate(text: str, language: str | None = None) -> str:
-    """`text` in `language` (default: the request's); unchanged when the catalog lacks it."""
+def translate(text: str, language: str | None = None, *, depth: int = 0) -> str:
+    """`text` in `language` (default: the request's); unchanged when the catalog lacks it.
+    The values a pattern carries over are translated too when they are messages themselves
+    (`Invalid phone number format (too short: …)`)."""
     language = language or current_language()
     if language == DEFAULT or not text:
         return text
@@ -188,8 +190,11 @@ def translate(text: str, language: str | None = None) -> str:
         return exact
     for pattern, translation in found.patterns:
         if (match := pattern.fullmatch(text)) is not None:
-            found_values = {int(name[1:]): value for name, value in match.groupdict().items()}
-            return _filled(translation, found_values)
+            values = {
+                int(name[1:]): translate(value, language, depth=depth + 1) if depth < 3 else value
+                for name, value in match.groupdict().items()
+            }
+            return _filled(translation, values)
     return text
 
 

@@ -31,6 +31,10 @@ from maitred.kit.errors import AppError
 
 SOURCE = Path(maitred.__file__).resolve().parent
 _ERROR_FUNCTIONS = {"error_response", "gettext", "ValueError"}
+# Where a module gathers a form's messages before raising them.
+_COLLECTORS = {"details", "problems"}
+# Functions that answer why something is refused, e.g. availability's `date_problem`.
+_EXPLAINERS = ("_problem", "impossibility", "refusal", "undialable_reason", "_parse")
 # Said by kit/errors.py in pieces the code does not show whole.
 _ASSEMBLED = (
     "Unknown field",
@@ -40,6 +44,28 @@ _ASSEMBLED = (
     "No route matches {0} {1}; did you mean {2} {3}?",
     "Method {0} is not allowed on {1}",
     "value is not a valid email address: {0}",
+    # kit/phones.py: `refusal` puts the reason after the lead in brackets
+    "Invalid phone number format",
+    "Invalid phone number format ({0})",
+    "Not a valid phone number",
+    "Not a valid phone number ({0})",
+    "not a phone number",
+    # kit/phones.py `_length_problem`: "too short: 3 digits after +1, where numbers have 10"
+    *(
+        f"{problem}: {{0}} digits after +{{1}}{where}"
+        for problem in ("too short", "too long", "wrong length")
+        for where in ("", ", where numbers have {2}")
+    ),
+    "the area code is missing: {0} digits after +{1} make a local number",
+    "the area code is missing: {0} digits after +{1} make a local number, where numbers have {2}",
+    # availability/calendar.py: "We are closed on Mondays"
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+    "Sundays",
 )
 # The pydantic validation messages a client of maitred's API can meet.
 PYDANTIC_TYPES = [
@@ -143,22 +169,28 @@ def _renumbered(text: str) -> str:
     return i18n._PLACEHOLDER.sub(lambda _: f"{{{next(counter)}}}", text)
 
 
-def _texts_in(node: ast.expr) -> Iterator[str]:
-    """The human text of a `details` value: strings, in dicts and lists, at any depth."""
+Constants = dict[str, str]
+
+
+def _texts_in(node: ast.expr, constants: Constants) -> Iterator[str]:
+    """The human text of a message or `details` value: strings (and the module's string
+    constants they name), in dicts and lists, at any depth."""
     if (text := _text(node)) is not None:
         yield text
+    elif isinstance(node, ast.Name) and node.id in constants:
+        yield constants[node.id]
     elif isinstance(node, ast.Dict):
         for value in node.values:
             if value is not None:
-                yield from _texts_in(value)
+                yield from _texts_in(value, constants)
     elif isinstance(node, ast.DictComp):
-        yield from _texts_in(node.value)
+        yield from _texts_in(node.value, constants)
     elif isinstance(node, ast.IfExp):
-        yield from _texts_in(node.body)
-        yield from _texts_in(node.orelse)
+        yield from _texts_in(node.body, constants)
+        yield from _texts_in(node.orelse, constants)
     elif isinstance(node, ast.List | ast.Tuple):
         for item in node.elts:
-            yield from _texts_in(item)
+            yield from _texts_in(item, constants)
 
 
 def _name(node: ast.expr) -> str:
@@ -169,39 +201,60 @@ def _name(node: ast.expr) -> str:
     return ""
 
 
-def _call_messages(call: ast.Call, errors: set[str]) -> Iterator[str]:
+def _call_messages(call: ast.Call, errors: set[str], constants: Constants) -> Iterator[str]:
     name = _name(call.func)
     if name == "error_response" and len(call.args) >= 3:
-        yield from _texts_in(call.args[2])
+        yield from _texts_in(call.args[2], constants)
     elif name in errors or name in _ERROR_FUNCTIONS:
         if call.args:
-            yield from _texts_in(call.args[0])
+            yield from _texts_in(call.args[0], constants)
     else:
         return
     for keyword in call.keywords:
         if keyword.arg in ("message", "details"):
-            yield from _texts_in(keyword.value)
+            yield from _texts_in(keyword.value, constants)
 
 
 def written_for_translation(tree: ast.AST) -> Iterator[str]:
     """The texts given to `i18n.gettext`: whatever they look like, they are words for people."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _name(node.func) == "gettext" and node.args:
-            yield from _texts_in(node.args[0])
+            yield from _texts_in(node.args[0], {})
 
 
-def messages_in(tree: ast.AST, errors: set[str]) -> Iterator[str]:
+def _constants(tree: ast.Module) -> Constants:
+    """The module's `NAME = "text"` constants."""
+    found: Constants = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+            if isinstance(target, ast.Name) and (text := _text(value)) is not None:
+                found[target.id] = text
+    return found
+
+
+def _is_explanation(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function whose answer is a reason given to people (`date_problem`, `refusal`)."""
+    return function.name.endswith(_EXPLAINERS)
+
+
+def messages_in(tree: ast.Module, errors: set[str]) -> Iterator[str]:
+    constants = _constants(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            yield from _call_messages(node, errors)
+            yield from _call_messages(node, errors, constants)
         elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                # details["field"] = "…", or details = {"field": "…"}
+                # details["field"] = "…", problems["field"] = REQUIRED, details = {…}
                 if (
-                    isinstance(target, ast.Subscript) and _name(target.value) == "details"
-                ) or _name(target) == "details":
-                    yield from _texts_in(node.value)
+                    isinstance(target, ast.Subscript) and _name(target.value) in _COLLECTORS
+                ) or _name(target) in _COLLECTORS:
+                    yield from _texts_in(node.value, constants)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _is_explanation(node):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    yield from _texts_in(inner.value, constants)
 
 
 def messages() -> list[str]:
