@@ -40,11 +40,14 @@ def supported(tag: str | None) -> str | None:
     """The language of `tag` maitred speaks (`es-MX` → `es`), or None."""
     if not tag:
         return None
+    normalized = tag.strip().replace("-", "_")
     try:
-        language = Locale.parse(tag.strip().replace("-", "_")).language
+        language = Locale.parse(normalized).language
     except (ValueError, UnknownLocaleError):
         return None
-    return language if language in LANGUAGES else None
+    # `und` (undetermined) parses as English by likely subtags: only a tag naming it counts.
+    named = normalized.split("_")[0].lower() == language
+    return language if named and language in LANGUAGES else None
 
 
 def _ranked(header: str) -> list[str]:
