@@ -1,7 +1,7 @@
 """report definitions, runs and files
 
 Revision ID: 094749a580d2
-Revises: 7d1e0c2a9b45
+Revises: 4121a1c9086b
 Create Date: 2026-12-06 17:25:19.180833
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "094749a580d2"
-down_revision: str | None = "7d1e0c2a9b45"
+down_revision: str | None = "4121a1c9086b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

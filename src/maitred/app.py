@@ -29,6 +29,7 @@ from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
+from maitred.kit.i18n import LanguageMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
@@ -184,6 +185,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             override=OrganizationLimits(database),
         )
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: even a 500 rendered by the request context is in the request's language.
+    app.add_middleware(LanguageMiddleware)
     return app
 
 

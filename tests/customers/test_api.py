@@ -56,6 +56,7 @@ async def test_seed_000s_create_body_answers_seed_001s_detail(
         "address": {"street": "789 Pine St", "city": "Sacramento", "state": "CA", "zip": "95816"},
         "dietary_restrictions": ["vegetarian"],
         "preferences": {"dietary_restrictions": ["vegetarian"], "preferred_contact": "email"},
+        "preferred_language": None,
         "notes": "Prefers early evening events",
         "source": "admin",
         "loyalty_tier": "bronze",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from maitred.kit.clock import example_saturday
 from maitred.kit.enums import CaseInsensitiveEnum
+from maitred.kit.i18n import Language
 from maitred.kit.money import Money
 from maitred.kit.schemas import Input
 
@@ -251,6 +252,11 @@ class PublicBookingRequest(Input):
     message: str | None = Field(default=None, max_length=5000)
     source: str | None = Field(default=None, max_length=100, examples=["booking_form"])
     honeypot: str | None = Field(default=None, description="Must stay empty")
+    preferred_language: Language | None = Field(
+        default=None,
+        description="en or es: the customer's messages are written in it; without it, the "
+        "request's language (Accept-Language)",
+    )
 
 
 class PublicBookingCreated(BaseModel):

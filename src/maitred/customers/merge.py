@@ -98,6 +98,7 @@ async def _absorb(
         "phone_index": duplicate.phone_index,
         "address": duplicate.address,
         "preferred_contact": duplicate.preferred_contact,
+        "preferred_language": duplicate.preferred_language,
     }
     user_id, points, notes = duplicate.user_id, duplicate.loyalty_points, duplicate.notes
     dietary = list(duplicate.dietary_restrictions or [])
@@ -109,7 +110,7 @@ async def _absorb(
         if getattr(survivor, field) is None and await _free(repository, field, index, survivor.id):
             setattr(survivor, field, taken[field])
             setattr(survivor, f"{field}_index", index)
-    for field in ("address", "preferred_contact"):
+    for field in ("address", "preferred_contact", "preferred_language"):
         if getattr(survivor, field) is None:
             setattr(survivor, field, taken[field])
     if survivor.user_id is None:

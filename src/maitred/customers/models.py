@@ -52,6 +52,8 @@ class Customer(TenantOwned, Base):
     address: Mapped[str | None] = mapped_column(EncryptedText("customers.address"))
     dietary_restrictions: Mapped[list[Any]] = mapped_column(default=list)
     preferred_contact: Mapped[str | None] = mapped_column(String(16))
+    # The language messages to them are written in (kit/i18n.py); none: the organization's.
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(50), default="admin")
     loyalty_tier: Mapped[str] = mapped_column(String(32), default="bronze")

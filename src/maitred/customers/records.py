@@ -49,6 +49,7 @@ def read(customer: Customer, figures: stats.BookingStats) -> dict[str, Any]:
             "dietary_restrictions": list(customer.dietary_restrictions or []),
             "preferred_contact": customer.preferred_contact,
         },
+        "preferred_language": customer.preferred_language,
         "notes": customer.notes,
         "source": customer.source,
         "loyalty_tier": customer.loyalty_tier,

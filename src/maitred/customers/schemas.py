@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from maitred.kit.i18n import Language
 from maitred.kit.money import Money
 from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
@@ -50,6 +51,7 @@ class CustomerCreate(Input):
     dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
     notes: str = Field(default="", max_length=5000)
     preferences: PreferencesIn | None = None
+    preferred_language: Language | None = None
 
 
 class CustomerUpdate(Input):
@@ -62,6 +64,7 @@ class CustomerUpdate(Input):
     dietary_restrictions: Dietary | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, max_length=5000)
     preferences: PreferencesIn | None = None
+    preferred_language: Language | None = None
 
 
 class AddressRead(BaseModel):
@@ -87,6 +90,10 @@ class CustomerRead(BaseModel):
     address: AddressRead | None
     dietary_restrictions: Dietary
     preferences: PreferencesRead
+    preferred_language: str | None = Field(
+        description="The language of messages to them; null: the organization's",
+        examples=["es"],
+    )
     notes: str
     source: str = Field(examples=["admin", "lead", "public"])
     loyalty_tier: str = Field(examples=["silver"])

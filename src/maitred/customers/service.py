@@ -51,7 +51,7 @@ from maitred.tenancy.models import Organization
 
 SORTABLE = {"name": func.lower(Customer.name), "created_at": Customer.created_at}
 ERASED_NAME = "Erased customer"
-_NULLABLE = frozenset({"email", "phone", "address", "preferred_contact"})
+_NULLABLE = frozenset({"email", "phone", "address", "preferred_contact", "preferred_language"})
 
 
 async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
@@ -110,6 +110,7 @@ async def create_customer(
         address=flat.get("address"),
         dietary_restrictions=flat.get("dietary_restrictions") or [],
         preferred_contact=flat.get("preferred_contact"),
+        preferred_language=flat.get("preferred_language"),
         notes=(flat.get("notes") or "").strip(),
         source=source,
     )
@@ -180,7 +181,7 @@ async def update_customer(
         customer.email, customer.email_index = email, email_index(email) if email else None
     if "phone" in flat:
         customer.phone, customer.phone_index = phone, phone_index(phone) if phone else None
-    for field in ("address", "dietary_restrictions", "preferred_contact"):
+    for field in ("address", "dietary_restrictions", "preferred_contact", "preferred_language"):
         if field in flat:
             setattr(customer, field, flat[field])
     for field in ("name", "notes"):
@@ -223,6 +224,7 @@ async def erase_customer(
     customer.name = ERASED_NAME
     customer.email = customer.email_index = customer.phone = customer.phone_index = None
     customer.address = customer.preferred_contact = customer.user_id = None
+    customer.preferred_language = None
     customer.notes, customer.dietary_restrictions = "", []
     customer.erased_at = customer.updated_at = now
     await session.flush()
@@ -248,12 +250,13 @@ async def find_or_create(
     address: dict[str, Any] | None = None,
     source: str = "admin",
     trusted: bool = False,
+    preferred_language: str | None = None,
 ) -> CustomerBrief:
     """Who a form (or staff) names: the customer with this email; else the one with this phone
     when the name is the same and no other email was given; else a new customer, marked as a
     possible duplicate of the one whose phone it shares, for staff to merge. What a visitor
     typed never changes a stored record; only `trusted` input (staff's) fills in an email or
-    phone the customer lacked."""
+    phone the customer lacked. A language is only ever filled in where none was known."""
     organization = await organization_of(session, organization_id)
     email_n, phone_n = normalized_contact(email, phone, region=organization.country)
     name = name.strip() or "Guest"
@@ -263,6 +266,8 @@ async def find_or_create(
         if found is not None:
             if trusted:
                 await _complete(repository, found, email=email_n, phone=phone_n)
+            if preferred_language and found.preferred_language is None:
+                found.preferred_language = preferred_language
             return brief_of(found)
         customer = Customer(
             name=name,
@@ -274,6 +279,7 @@ async def find_or_create(
             dietary_restrictions=[],
             source=source,
             possible_duplicate_of=shared,
+            preferred_language=preferred_language,
         )
         if await insert_new(session, repository, customer):
             await announce_created(session, customer, source=source)
@@ -306,6 +312,14 @@ def _same_person(customer: Customer, *, name: str, email: str | None) -> bool:
 
 def _folded(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+async def preferred_language(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> str | None:
+    """The language the customer reads messages in, when they said (or their form did)."""
+    found = await CustomerRepository(session, organization_id).get(customer_id)
+    return found.preferred_language if found is not None else None
 
 
 async def find_by_contact(

@@ -1,6 +1,7 @@
 """What a verification sends, queued through messaging like every other message (the worker
 sends it; the console provider records it). The link or code goes to the address being proven
-and nowhere else: not into the answer, not into the log."""
+and nowhere else: not into the answer, not into the log. It is written in the language of the
+request that asked for it (kit/i18n.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.verification import Challenge
-from maitred.kit import letters
+from maitred.kit import i18n, letters
 from maitred.tenancy import service as tenancy_service
 
 
@@ -23,12 +24,14 @@ async def send_challenge(
         outgoing = letters.Outgoing(
             channel="email",
             to=challenge.address,
-            subject=f"Confirm your email address for {business}",
-            body_text=(
-                f"Someone, hopefully you, asked to confirm this address for an account with "
-                f"{business}. To confirm it, open this link while signed in to that account:\n\n"
-                f"{link}\n\nThe link works once, for 24 hours. If this was not you, ignore "
-                "this message: nothing changes."
+            subject=i18n.gettext("Confirm your email address for {business}", business=business),
+            body_text=i18n.gettext(
+                "Someone, hopefully you, asked to confirm this address for an account with "
+                "{business}. To confirm it, open this link while signed in to that account:\n\n"
+                "{link}\n\nThe link works once, for 24 hours. If this was not you, ignore "
+                "this message: nothing changes.",
+                business=business,
+                link=link,
             ),
             template="verify_email",
         )
@@ -36,9 +39,11 @@ async def send_challenge(
         outgoing = letters.Outgoing(
             channel="sms",
             to=challenge.address,
-            body_text=(
-                f"{business}: your verification code is {challenge.secret}. It expires in "
-                "10 minutes. If you did not ask for it, ignore this message."
+            body_text=i18n.gettext(
+                "{business}: your verification code is {code}. It expires in "
+                "10 minutes. If you did not ask for it, ignore this message.",
+                business=business,
+                code=challenge.secret,
             ),
             template="verify_phone",
         )

@@ -28,6 +28,7 @@ from maitred.identity.opaque import digest, is_api_key
 from maitred.identity.ratelimit_keys import VERIFIED_CLAIMS
 from maitred.identity.sessions import AuthConfig
 from maitred.identity.tokens import AccessClaims
+from maitred.kit import i18n
 from maitred.kit.auditnote import set_actor
 from maitred.kit.clock import utcnow
 from maitred.kit.deps import database_of
@@ -145,6 +146,7 @@ async def _user_context(request: Request, token: str) -> AuthContext:
         raise NotFound("No such organization")
     if org_id is not None and not row["organization_active"] and not row["is_super_admin"]:
         raise Forbidden("This organization has been deactivated")
+    i18n.use_fallback(row["organization_locale"])
     return AuthContext(
         role=role or "",
         permissions=permissions_for(role) if role else frozenset(),
@@ -177,6 +179,7 @@ async def _api_key_context(request: Request, key: str) -> AuthContext:
 
         await api_keys.touch(database, row["id"])
     scopes = frozenset(row["scopes"]) & permissions_for(row["role"])
+    i18n.use_fallback(row["organization_locale"])
     return AuthContext(
         role=row["role"],
         permissions=scopes,

@@ -17,7 +17,7 @@ from maitred.identity.models import PasswordResetToken, User
 from maitred.identity.opaque import digest, new_secret
 from maitred.identity.passwords import hash_password, verify_password
 from maitred.identity.sessions import AuthConfig
-from maitred.kit import letters
+from maitred.kit import i18n, letters
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
@@ -250,7 +250,7 @@ async def send_invitation_notice(
     """Tells an existing account that an organization invited it. It carries no link that acts:
     the holder signs in and answers at /auth/invitations, so a forwarded message grants nothing."""
     organization = await tenancy_service.get(session, organization_id)
-    name = organization.name if organization is not None else "An organization"
+    name = organization.name if organization is not None else i18n.gettext("An organization")
     where = f"{config.public_url.rstrip('/')}/api/v1/auth/invitations"
     await letters.queue(
         session,
@@ -258,11 +258,14 @@ async def send_invitation_notice(
         letters.Outgoing(
             channel="email",
             to=user.email,
-            subject=f"{name} invited you to join as {role}",
-            body_text=(
-                f"{name} invited you to join them as {role}. Nothing changes until you accept: "
-                f"sign in with your own account and accept or decline the invitation ({where}).\n"
-                "If you do not know them, decline it or ignore this message.\n"
+            subject=i18n.gettext("{name} invited you to join as {role}", name=name, role=role),
+            body_text=i18n.gettext(
+                "{name} invited you to join them as {role}. Nothing changes until you accept: "
+                "sign in with your own account and accept or decline the invitation ({where}).\n"
+                "If you do not know them, decline it or ignore this message.\n",
+                name=name,
+                role=role,
+                where=where,
             ),
             template="account.invitation",
             contact_name=user.full_name,
@@ -279,14 +282,19 @@ async def _organization_to_send_through(session: AsyncSession, user: User) -> uu
 
 
 def _link_message(purpose: str, link: str, expires: datetime) -> tuple[str, str]:
+    """In the language of the request that asked for the link (kit/i18n.py)."""
     until = expires.strftime("%Y-%m-%d %H:%M UTC")
     if purpose == "invite":
-        return "You are invited: choose your password", (
-            f"You have been invited. Choose your password here (valid until {until}):\n\n{link}\n"
+        return i18n.gettext("You are invited: choose your password"), i18n.gettext(
+            "You have been invited. Choose your password here (valid until {until}):\n\n{link}\n",
+            until=until,
+            link=link,
         )
-    return "Reset your password", (
-        f"Someone asked to reset the password of this account. Choose a new one here (valid "
-        f"until {until}):\n\n{link}\n\nIf it was not you, ignore this message.\n"
+    return i18n.gettext("Reset your password"), i18n.gettext(
+        "Someone asked to reset the password of this account. Choose a new one here (valid "
+        "until {until}):\n\n{link}\n\nIf it was not you, ignore this message.\n",
+        until=until,
+        link=link,
     )
 
 

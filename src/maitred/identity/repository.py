@@ -31,6 +31,7 @@ USER_IN_ORGANIZATION = ReadQuery(
         Organization.id.label("organization_id"),
         Organization.is_active.label("organization_active"),
         Organization.settings.label("organization_settings"),
+        Organization.locale.label("organization_locale"),
     )
     .select_from(User)
     .outerjoin(
@@ -70,6 +71,7 @@ API_KEY_BY_HASH = ReadQuery(
         ApiKey.last_used_at,
         Organization.is_active.label("organization_active"),
         Organization.settings.label("organization_settings"),
+        Organization.locale.label("organization_locale"),
     )
     .join(Organization, Organization.id == ApiKey.organization_id)
     .where(ApiKey.key_hash == bindparam("key_hash"))

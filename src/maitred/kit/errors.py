@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from maitred.kit import i18n
 from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.jsonresponse import JSONResponse
 from maitred.kit.requestcontext import current_request_id
@@ -141,10 +142,11 @@ def error_response(
     details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    """The envelope, its message and details in the request's language (the code never changes)."""
     body = {
         "error": code,
-        "message": message,
-        "details": details or {},
+        "message": i18n.translate(message),
+        "details": i18n.translate_details(details or {}),
         "request_id": current_request_id(),
         "timestamp": isoformat_z(utcnow()),
     }

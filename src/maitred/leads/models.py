@@ -40,6 +40,8 @@ class Lead(TenantOwned, Base):
     )
     booking_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     converted_at: Mapped[datetime | None]
+    # The language the auto-reply is written in: the form's, else the request's (kit/i18n.py).
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 

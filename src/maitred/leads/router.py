@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit import i18n
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, client_ip, user_agent
 from maitred.kit.errors import ErrorBody
@@ -52,11 +53,14 @@ async def submit_lead(
     body: PublicLeadCreate, organization: PublicOrganization, request: Request, db: DbSession
 ) -> dict[str, Any]:
     """Seed 001's quote request. A phone subscribes to SMS news (and an email to email news):
-    the consent is kept with its time and IP."""
+    the consent is kept with its time and IP. The auto-reply is in `preferred_language`, else
+    in the request's language."""
+    form = body.model_dump()
+    form["preferred_language"] = body.preferred_language or i18n.current_language()
     return await leads_service.submit_public_lead(
         db,
         organization_id=organization.id,
-        **body.model_dump(),
+        **form,
         ip=client_ip(request),
         user_agent=user_agent(request),
     )

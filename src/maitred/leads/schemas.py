@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from maitred.kit.clock import example_saturday
 from maitred.kit.enums import CaseInsensitiveEnum
+from maitred.kit.i18n import Language
 from maitred.kit.phones import DIALABLE
 from maitred.kit.schemas import Input
 
@@ -41,6 +42,9 @@ class PublicLeadCreate(Input):
         default_factory=dict, examples=[{"page": "homepage", "referrer": "google"}]
     )
     honeypot: str | None = Field(default="", max_length=2000, description="Must stay empty")
+    preferred_language: Language | None = Field(
+        default=None, description="en or es; without it, the request's language (Accept-Language)"
+    )
 
     @field_validator("metadata")
     @classmethod
@@ -90,6 +94,9 @@ class LeadRead(BaseModel):
     customer_id: uuid.UUID | None
     booking_id: uuid.UUID | None
     converted_at: datetime | None
+    preferred_language: str | None = Field(
+        default=None, description="The language of the auto-reply", examples=["es"]
+    )
     created_at: datetime
     updated_at: datetime
 

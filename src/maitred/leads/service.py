@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
-from maitred.kit import crypto, outbox, phones
+from maitred.kit import crypto, i18n, outbox, phones
 from maitred.kit.auditnote import record
 from maitred.kit.clock import local_days, utcnow
 from maitred.kit.errors import InvalidState, NotFound, ValidationFailed
@@ -28,8 +28,6 @@ from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
-THANKS = "Thank you! We'll contact you within 24 hours."
-RESPONSE_TIME = "24 hours"
 SPAM_FORM = "lead"
 PIPELINE = ("new", "contacted", "qualified", "quoted")
 SORTABLE = {"created_at": Lead.created_at, "name": func.lower(Lead.name)}
@@ -69,6 +67,7 @@ def read(lead: Lead) -> dict[str, Any]:
         "customer_id": lead.customer_id,
         "booking_id": lead.booking_id,
         "converted_at": lead.converted_at,
+        "preferred_language": lead.preferred_language,
         "created_at": lead.created_at,
         "updated_at": lead.updated_at,
     }
@@ -125,6 +124,7 @@ async def submit_public_lead(
     honeypot: str | None,
     ip: str,
     user_agent: str,
+    preferred_language: str | None = None,
 ) -> dict[str, Any]:
     """Stores the lead and the contact consents it gives (SMS for the phone, email for the
     email), or, for a filled honeypot, only counts the catch."""
@@ -148,6 +148,7 @@ async def submit_public_lead(
             extra=metadata,
             status="new",
             ip=ip[:64],
+            preferred_language=preferred_language,
         )
     )
     await session.flush()
@@ -216,9 +217,9 @@ def _thanks(lead_id: uuid.UUID, *, subscribed: bool) -> dict[str, Any]:
     return {
         "success": True,
         "lead_id": lead_id,
-        "message": THANKS,
+        "message": i18n.gettext("Thank you! We'll contact you within 24 hours."),
         "newsletter_subscribed": subscribed,
-        "estimated_response_time": RESPONSE_TIME,
+        "estimated_response_time": i18n.gettext("24 hours"),
     }
 
 

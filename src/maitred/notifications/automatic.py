@@ -1,5 +1,6 @@
 """Sending one automatic notification: rendered from the organization's wording (or the
-built-in), queued once per channel the settings allow and the recipient has an address for.
+built-in) in the recipient's language, queued once per channel the settings allow and the
+recipient has an address for.
 
 Every message has a dedupe key made from what it is about, so a repeated delivery of the event
 that caused it queues nothing new. A custom template that fails on real data falls back to the
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit import i18n
 from maitred.kit.errors import ValidationFailed
 from maitred.messaging import service as messaging_service
 from maitred.notifications import templates
@@ -30,19 +32,21 @@ async def render_for(
     name: str,
     channel: str,
     data: Mapping[str, Any],
+    language: str = i18n.DEFAULT,
 ) -> Rendered:
-    source = await templates.source_for(session, organization_id, name, channel)
+    source = await templates.source_for(session, organization_id, name, channel, language)
     try:
         return render(source, data, strict=False)
     except ValidationFailed as exc:
         log.warning(
-            "template %s (%s) of organization %s failed, using the built-in: %s",
+            "template %s (%s, %s) of organization %s failed, using the built-in: %s",
             name,
             channel,
+            language,
             organization_id,
             exc.details,
         )
-        return render(templates.notification(name).source(channel), data, strict=False)
+        return render(templates.notification(name).source(channel, language), data, strict=False)
 
 
 async def send_automatic(
@@ -61,7 +65,9 @@ async def send_automatic(
         address = recipient.email if channel == "email" else recipient.phone
         if not address:
             continue
-        rendered = await render_for(session, organization_id, name, channel, facts.data)
+        rendered = await render_for(
+            session, organization_id, name, channel, facts.data, recipient.language
+        )
         outgoing = messaging_service.Outgoing(
             channel=channel,
             to=address,

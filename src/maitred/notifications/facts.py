@@ -1,6 +1,8 @@
 """What automatic messages say, gathered through the other domains' services: a booking's,
 a lead's or a waitlist offer's facts as the template data of defaults/samples.py (formatted for
-reading: "Saturday, March 14, 2026", "6:00 PM", "$618.75"), and who receives them."""
+reading in the recipient's language: "Saturday, March 14, 2026", "6:00 PM", "$618.75", or
+"sábado, 14 de marzo de 2026", "18:00"), and who receives them in which language (theirs if
+maitred speaks it, else the organization's, else English)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
+from maitred.customers import service as customers_service
+from maitred.kit import i18n
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
 from maitred.leads import service as leads_service
@@ -22,7 +27,6 @@ from maitred.tenancy.notification_settings import NotificationSettings
 from maitred.waitlist import service as waitlist_service
 
 SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-RESPONSE_TIME = "24 hours"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Recipient:
     phone: str | None
     customer_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
+    language: str = i18n.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class Business:
     name: str
     timezone: str
     settings: NotificationSettings
+    language: str = i18n.DEFAULT  # the organization's locale, when maitred speaks it
 
 
 async def business(session: AsyncSession, organization_id: uuid.UUID) -> Business | None:
@@ -61,20 +67,47 @@ async def business(session: AsyncSession, organization_id: uuid.UUID) -> Busines
     if organization is None or not organization.is_active:
         return None
     notices = tenancy_service.settings_of(organization).notifications
-    return Business(organization.name, organization.timezone, notices)
+    language = i18n.preferred(organization.locale)
+    return Business(organization.name, organization.timezone, notices, language)
 
 
-def long_date(day: date) -> str:
+def long_date(day: date, language: str = i18n.DEFAULT) -> str:
+    if language != i18n.DEFAULT:
+        return format_date(day, format="full", locale=language)
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
-def clock_time(moment: time) -> str:
+def clock_time(moment: time, language: str = i18n.DEFAULT) -> str:
+    if language != i18n.DEFAULT:
+        return format_time(moment, format="short", locale=language)
     return f"{moment.hour % 12 or 12}:{moment:%M %p}"
 
 
-def local_moment(moment: datetime, zone: str) -> str:
+def local_moment(moment: datetime, zone: str, language: str = i18n.DEFAULT) -> str:
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{long_date(local.date())} at {clock_time(local.time())}"
+    return i18n.gettext(
+        "{date} at {time}",
+        language,
+        date=long_date(local.date(), language),
+        time=clock_time(local.time(), language),
+    )
+
+
+async def customer_language(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID | None,
+    owner: Business,
+) -> str:
+    """The language a customer reads: theirs, else the organization's, else English."""
+    own = (
+        await customers_service.preferred_language(
+            session, organization_id=organization_id, customer_id=customer_id
+        )
+        if customer_id is not None
+        else None
+    )
+    return i18n.preferred(own, owner.language)
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -101,6 +134,7 @@ async def booking_facts(
     currency = str(booking["currency"])
     paid = booking.get("amount_paid") or Decimal(0)
     event = booking.get("event") or {}
+    language = await customer_language(session, organization_id, customer["id"], owner)
     data = {
         "business_name": owner.name,
         "customer_name": customer["name"],
@@ -109,8 +143,8 @@ async def booking_facts(
         "booking_kind": booking["kind"],
         "event_title": event.get("title") or "",
         "event_type": booking["event_type"],
-        "event_date": long_date(booking["event_date"]),
-        "event_time": clock_time(booking["event_time"]),
+        "event_date": long_date(booking["event_date"], language),
+        "event_time": clock_time(booking["event_time"], language),
         "guest_count": booking["guest_count"],
         "location": booking["location"],
         "status": booking["status"],
@@ -126,6 +160,7 @@ async def booking_facts(
         email=customer["email"],
         phone=customer["phone"],
         customer_id=customer["id"],
+        language=language,
     )
     return Facts(data=data, recipient=recipient, booking=booking)
 
@@ -151,11 +186,15 @@ async def lead_facts(
         return None
     if lead["booking_id"] is not None:
         return None  # made for a booking request: the booking's confirmation answers it
+    language = i18n.preferred(
+        lead["preferred_language"],
+        await customer_language(session, organization_id, lead["customer_id"], owner),
+    )
     data = {
         "business_name": owner.name,
         "customer_name": lead["name"],
         "lead_id": str(lead["id"]),
-        "response_time": RESPONSE_TIME,
+        "response_time": i18n.gettext("24 hours", language),
     }
     recipient = Recipient(
         name=lead["name"],
@@ -163,6 +202,7 @@ async def lead_facts(
         phone=lead["phone"],
         customer_id=lead["customer_id"],
         lead_id=lead["id"],
+        language=language,
     )
     return Facts(data=data, recipient=recipient)
 
@@ -181,14 +221,19 @@ async def waitlist_facts(
     customer = entry["customer"]
     if entry["status"] != "offered" or customer is None or (expires and expires <= utcnow()):
         return None
+    language = await customer_language(session, organization_id, customer["id"], owner)
     data = {
         "business_name": owner.name,
         "customer_name": customer["name"],
         "waitlist_id": str(entry["id"]),
-        "preferred_date": long_date(entry["preferred_date"]),
-        "offer_expires_at": local_moment(expires, owner.timezone) if expires else "",
+        "preferred_date": long_date(entry["preferred_date"], language),
+        "offer_expires_at": local_moment(expires, owner.timezone, language) if expires else "",
     }
     recipient = Recipient(
-        customer["name"], customer["email"], customer["phone"], customer_id=customer["id"]
+        customer["name"],
+        customer["email"],
+        customer["phone"],
+        customer_id=customer["id"],
+        language=language,
     )
     return Facts(data=data, recipient=recipient, offer_expires_at=expires)

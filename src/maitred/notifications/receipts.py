@@ -68,7 +68,7 @@ async def _receipt_facts(
         "payment_amount": money(news.amount, news.currency),
         "payment_method": METHOD_NAMES.get(news.method, ""),
         "payment_purpose": news.purpose,
-        day_key: long_date(local_day),
+        day_key: long_date(local_day, facts.recipient.language),
     }
     return owner, Facts(facts.data | about_payment, facts.recipient, facts.booking)
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.kit import outbox
+from maitred.kit import i18n, outbox
 from maitred.kit.clock import utcnow
 from maitred.notifications.automatic import send_automatic
 from maitred.notifications.facts import Facts, booking_facts, business
@@ -63,14 +63,14 @@ async def schedule_reminders(
     return scheduled
 
 
-def starts_in(remaining: timedelta) -> str:
+def starts_in(remaining: timedelta, language: str = i18n.DEFAULT) -> str:
     """`in 2 days`, `in 2 hours` or `soon`: from the time actually left, in case it fired late."""
     hours = remaining.total_seconds() / 3600
     if hours >= 36:
-        return f"in {round(hours / 24)} days"
+        return i18n.gettext("in {count} days", language, count=round(hours / 24))
     if hours >= 1.5:
-        return f"in {round(hours)} hours"
-    return "soon"
+        return i18n.gettext("in {count} hours", language, count=round(hours))
+    return i18n.gettext("soon", language)
 
 
 async def send_reminder(
@@ -92,7 +92,10 @@ async def send_reminder(
     now = utcnow()
     if starts_at != planned_start or starts_at <= now:
         return 0  # rescheduled (its own reminders are on their way), or already begun
-    data = facts.data | {"hours_before": hours, "starts_in": starts_in(starts_at - now)}
+    data = facts.data | {
+        "hours_before": hours,
+        "starts_in": starts_in(starts_at - now, facts.recipient.language),
+    }
     return await send_automatic(
         session,
         organization_id,

@@ -15,10 +15,12 @@ class NotificationTemplateRepository(Repository[NotificationTemplate]):
     model: ClassVar[type[Any]] = NotificationTemplate
     not_found_message: ClassVar[str] = "No such notification template"
 
-    async def find(self, name: str, channel: str) -> NotificationTemplate | None:
+    async def find(self, name: str, channel: str, language: str) -> NotificationTemplate | None:
         found: NotificationTemplate | None = await self.session.scalar(
             self.scoped().where(
-                NotificationTemplate.name == name, NotificationTemplate.channel == channel
+                NotificationTemplate.name == name,
+                NotificationTemplate.channel == channel,
+                NotificationTemplate.language == language,
             )
         )
         return found
@@ -26,12 +28,13 @@ class NotificationTemplateRepository(Repository[NotificationTemplate]):
     async def customized(self) -> Sequence[NotificationTemplate]:
         return await self.all()
 
-    async def remove(self, name: str, channels: Sequence[str]) -> int:
+    async def remove(self, name: str, channels: Sequence[str], languages: Sequence[str]) -> int:
         result = await self.session.execute(
             delete(NotificationTemplate).where(
                 NotificationTemplate.organization_id == self.organization_id,
                 NotificationTemplate.name == name,
                 NotificationTemplate.channel.in_(channels),
+                NotificationTemplate.language.in_(languages),
             )
         )
         return int(getattr(result, "rowcount", 0) or 0)

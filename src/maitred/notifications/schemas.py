@@ -19,6 +19,13 @@ class TemplateChannel(CaseInsensitiveEnum):
     sms = "sms"
 
 
+class TemplateLanguage(CaseInsensitiveEnum):
+    """The languages maitred has built-in wording in (kit/i18n.py LANGUAGES)."""
+
+    en = "en"
+    es = "es"
+
+
 class MessageChannel(CaseInsensitiveEnum):
     email = "email"
     sms = "sms"
@@ -94,6 +101,7 @@ class NotificationRead(BaseModel):
 class TemplateSummary(BaseModel):
     name: str = Field(examples=["booking_confirmation"])
     channel: str = Field(examples=["email"])
+    language: str = Field(examples=["es"])
     description: str
     customized: bool = Field(description="The organization's own wording, not the built-in")
     updated_at: datetime | None
@@ -116,6 +124,9 @@ class TemplateWrite(Input):
     must render against the template's sample data to be saved."""
 
     channel: TemplateChannel = TemplateChannel.email
+    language: TemplateLanguage = Field(
+        default=TemplateLanguage.en, description="The wording sent to people who read it"
+    )
     subject: str = Field(default="", max_length=300)
     body_text: str = Field(min_length=1, max_length=MAX_TEMPLATE)
     body_html: str | None = Field(default=None, max_length=MAX_TEMPLATE * 5)
@@ -126,6 +137,7 @@ class TemplatePreview(Input):
     `body_html`) to preview a draft instead of the saved wording."""
 
     channel: TemplateChannel = TemplateChannel.email
+    language: TemplateLanguage = TemplateLanguage.en
     data: dict[str, Any] = Field(default_factory=dict)
     subject: str | None = Field(default=None, max_length=300)
     body_text: str | None = Field(default=None, max_length=MAX_TEMPLATE)

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.bookings import service as bookings_service
 from maitred.customers import service as customers_service
 from maitred.identity.deps import AuthContext
+from maitred.kit import i18n
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.messaging import service as messaging_service
 from maitred.notifications.automatic import render_for
 from maitred.notifications.defaults import NOTIFICATIONS
-from maitred.notifications.facts import booking_facts, business
+from maitred.notifications.facts import booking_facts, business, customer_language
 from maitred.notifications.schemas import EmailSend, SmsSend
 
 if TYPE_CHECKING:
@@ -89,15 +90,22 @@ async def send_sms(session: AsyncSession, auth: AuthContext, body: SmsSend) -> d
 
 
 async def _template_data(
-    session: AsyncSession, organization_id: uuid.UUID, body: EmailSend
-) -> dict[str, Any]:
-    """The booking's facts (when it names one) and the business name, under the caller's."""
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    body: EmailSend,
+    customer_id: uuid.UUID | None,
+) -> tuple[dict[str, Any], str]:
+    """The booking's facts (when it names one) and the business name, under the caller's; and
+    the language the customer reads (else the organization's)."""
     owner = await business(session, organization_id)
-    data: dict[str, Any] = {"business_name": owner.name} if owner else {}
-    if owner is not None and body.booking_id is not None:
+    if owner is None:
+        return dict(body.data), i18n.DEFAULT
+    data: dict[str, Any] = {"business_name": owner.name}
+    language = await customer_language(session, organization_id, customer_id, owner)
+    if body.booking_id is not None:
         facts = await booking_facts(session, organization_id, body.booking_id, owner)
         data |= facts.data if facts else {}
-    return data | body.data
+    return data | body.data, language
 
 
 async def send_email(session: AsyncSession, auth: AuthContext, body: EmailSend) -> dict[str, Any]:
@@ -108,8 +116,8 @@ async def send_email(session: AsyncSession, auth: AuthContext, body: EmailSend) 
         if body.template not in NOTIFICATIONS:
             choices = ", ".join(NOTIFICATIONS)
             raise ValidationFailed(details={"template": f"Use one of: {choices}"})
-        data = await _template_data(session, auth.org_id, body)
-        rendered = await render_for(session, auth.org_id, body.template, "email", data)
+        data, language = await _template_data(session, auth.org_id, body, customer_id)
+        rendered = await render_for(session, auth.org_id, body.template, "email", data, language)
         subject, text, html = rendered.subject, rendered.body_text, rendered.body_html
     else:
         subject, text, html = (body.subject or "").strip(), (body.body or "").strip(), body.html

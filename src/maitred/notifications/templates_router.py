@@ -15,6 +15,7 @@ from maitred.notifications.rendering import Rendered, Source
 from maitred.notifications.schemas import (
     RenderedRead,
     TemplateChannel,
+    TemplateLanguage,
     TemplateList,
     TemplatePreview,
     TemplateRead,
@@ -35,19 +36,27 @@ INVALID: dict[int | str, dict[str, Any]] = {
 Reader = Annotated[AuthContext, requires("notifications:read")]
 Writer = Annotated[AuthContext, requires("notifications:write")]
 Channel = Annotated[TemplateChannel, Query()]
+Language = Annotated[TemplateLanguage, Query(description="The wording in this language")]
 
 
 @router.get("", response_model=TemplateList, responses=ERRORS)
 async def list_templates(auth: Reader, db: DbSession) -> dict[str, Any]:
-    """Every notification on email and SMS; `customized` marks the organization's own."""
+    """Every notification on email and SMS in each language; `customized` marks the
+    organization's own."""
     return {"items": await templates.list_templates(db, auth.org_id)}
 
 
 @router.get("/{name}", response_model=TemplateRead, responses=ERRORS)
 async def get_template(
-    name: str, auth: Reader, db: DbSession, channel: Channel = TemplateChannel.email
+    name: str,
+    auth: Reader,
+    db: DbSession,
+    channel: Channel = TemplateChannel.email,
+    language: Language = TemplateLanguage.en,
 ) -> dict[str, Any]:
-    return await templates.get_template(db, auth.org_id, name, channel=channel.value)
+    return await templates.get_template(
+        db, auth.org_id, name, channel=channel.value, language=language.value
+    )
 
 
 @router.put("/{name}", response_model=TemplateRead, responses=INVALID)
@@ -57,7 +66,13 @@ async def save_template(
     """Saved only if it renders against the sample data (`GET` shows it)."""
     source = Source(subject=body.subject, body_text=body.body_text, body_html=body.body_html)
     return await templates.save_template(
-        db, auth.org_id, name, channel=body.channel.value, source=source, user_id=auth.user_id
+        db,
+        auth.org_id,
+        name,
+        channel=body.channel.value,
+        source=source,
+        user_id=auth.user_id,
+        language=body.language.value,
     )
 
 
@@ -67,10 +82,15 @@ async def reset_template(
     auth: Writer,
     db: DbSession,
     channel: Annotated[TemplateChannel | None, Query()] = None,
+    language: Annotated[TemplateLanguage | None, Query()] = None,
 ) -> Response:
-    """Back to the built-in wording, on `channel` or on both."""
+    """Back to the built-in wording, on `channel` or on both, in `language` or in all."""
     await templates.reset_template(
-        db, auth.org_id, name, channel=channel.value if channel else None
+        db,
+        auth.org_id,
+        name,
+        channel=channel.value if channel else None,
+        language=language.value if language else None,
     )
     return Response(status_code=204)
 
@@ -85,5 +105,11 @@ async def preview_template(
         else None
     )
     return await templates.preview(
-        db, auth.org_id, name, channel=body.channel.value, data=body.data, draft=draft
+        db,
+        auth.org_id,
+        name,
+        channel=body.channel.value,
+        data=body.data,
+        draft=draft,
+        language=body.language.value,
     )

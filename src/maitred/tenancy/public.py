@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
+from maitred.kit import i18n
 from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.tenancy import domains as tenancy_domains
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 def _active(found: Organization | None) -> Organization:
     if found is None or not found.is_active:
         raise NotFound("No such organization")
+    i18n.use_fallback(found.locale)
     return found
 
 
@@ -45,11 +47,11 @@ async def public_organization(
     if default:
         found = await tenancy_service.find(db, default)
         if found is not None and found.is_active:
-            return found
+            return _active(found)
         logger.warning("MAITRED_DEFAULT_ORGANIZATION=%r names no active organization", default)
     active = await tenancy_service.some_active(db, limit=2)
     if len(active) == 1:
-        return active[0]
+        return _active(active[0])
     if not active:
         raise NotFound("No such organization")
     raise ValidationFailed(

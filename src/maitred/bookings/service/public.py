@@ -20,17 +20,13 @@ from maitred.bookings.service.read import local_now
 from maitred.bookings.service.status import PENDING
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
-from maitred.kit import phones
+from maitred.kit import i18n, phones
 from maitred.kit.errors import ValidationFailed
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
 REQUIRED = "Field is required and cannot be empty"
-RECEIVED = "Booking request received. We'll confirm within 48 hours."
-OUTSIDE_AREA = (
-    "Booking request received. You are outside our usual service area: we'll confirm within "
-    "48 hours whether we can travel to you, and at what cost."
-)
+# For staff, on the booking (not translated: the team's working language).
 TRAVEL_TO_CONFIRM = "Outside the service area: confirm travel (and its fee) before confirming."
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}
@@ -41,11 +37,26 @@ def _amount(amount: Decimal, currency: str) -> str:
     return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}"
 
 
+def received() -> str:
+    """What the visitor reads, in the request's language."""
+    return i18n.gettext("Booking request received. We'll confirm within 48 hours.")
+
+
+def outside_area() -> str:
+    """The answer to a request taken for review from outside the service area."""
+    return i18n.gettext(
+        "Booking request received. You are outside our usual service area: we'll confirm "
+        "within 48 hours whether we can travel to you, and at what cost."
+    )
+
+
 def next_steps(deposit: Decimal, currency: str) -> list[str]:
     return [
-        "We'll review your request",
-        "You'll receive a quote via email",
-        f"Confirm your booking with a {_amount(deposit, currency)} deposit",
+        i18n.gettext("We'll review your request"),
+        i18n.gettext("You'll receive a quote via email"),
+        i18n.gettext(
+            "Confirm your booking with a {amount} deposit", amount=_amount(deposit, currency)
+        ),
     ]
 
 
@@ -146,7 +157,7 @@ def _spam_answer(organization: Organization, year: int) -> dict[str, Any]:
         "estimated_cost": Decimal(0),
         "deposit_amount": Decimal(0),
         "currency": organization.currency,
-        "message": RECEIVED,
+        "message": received(),
         "next_steps": next_steps(Decimal(0), organization.currency),
         "outside_service_area": False,
     }
@@ -177,6 +188,7 @@ async def request_booking(
         email=clean["email"],
         phone=clean["phone"],
         source="booking_form",
+        preferred_language=form.preferred_language or i18n.current_language(),
     )
     message = (form.message or "").strip()
     place = place_of(form.location or "")
@@ -208,7 +220,7 @@ async def request_booking(
         "estimated_cost": booking["total_amount"],
         "deposit_amount": booking["deposit_amount"],
         "currency": booking["currency"],
-        "message": OUTSIDE_AREA if outside else RECEIVED,
+        "message": outside_area() if outside else received(),
         "next_steps": next_steps(booking["deposit_amount"], booking["currency"]),
         "outside_service_area": outside,
     }

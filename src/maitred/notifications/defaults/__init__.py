@@ -1,13 +1,16 @@
-"""The notifications maitred sends, with their built-in wording: what an organization sees until
-it writes its own (a NotificationTemplate row) and gets back when it deletes that."""
+"""The notifications maitred sends, with their built-in wording in each language maitred speaks
+(English, and Spanish in spanish.py): what an organization sees until it writes its own (a
+NotificationTemplate row, per channel and language) and gets back when it deletes that."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from maitred.kit import i18n
 from maitred.notifications.defaults import booking, changes, outreach, payments
 from maitred.notifications.defaults.samples import SAMPLES
+from maitred.notifications.defaults.spanish import SPANISH
 from maitred.notifications.rendering import Source
 
 CHANNELS = ("email", "sms")
@@ -20,7 +23,11 @@ class Notification:
     email: Source
     sms: Source
 
-    def source(self, channel: str) -> Source:
+    def source(self, channel: str, language: str = i18n.DEFAULT) -> Source:
+        """The built-in wording in `language` (English when maitred has none in it)."""
+        if language == "es":
+            email, sms = SPANISH[self.name]
+            return email if channel == "email" else sms
         return self.email if channel == "email" else self.sms
 
     @property
