@@ -154,6 +154,21 @@ def test_seed_001_validation_error_as_printed(client: httpx.Client) -> None:
     assert "phone" in body["details"]
 
 
+def test_seed_001_validation_error_in_spanish(client: httpx.Client) -> None:
+    """Seed 004's convention: the same error, in the language the client asks for."""
+    answer = client.post(
+        "/api/v1/public/leads",
+        json=SEED_001_INVALID_LEAD,
+        headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"},
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-language"] == "es"
+    body = answer.json()
+    assert body["error"] == "validation_error"  # codes never change
+    assert body["details"]["name"] == "El campo es obligatorio y no puede estar vacío"
+    assert body["details"]["email"] == "Formato de correo no válido"
+
+
 def test_seed_001_booking_request(client: httpx.Client) -> None:
     # As printed, its event_date (2025-11-15) has passed, and the seed's own rule is
     # "event_date: Required, future date": refused for that reason alone, saying so.
