@@ -19,7 +19,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from maitred.files.errors import FileTooLarge, UnsupportedFileType
 from maitred.kit.errors import ValidationFailed
 
-IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
+IMAGE_TYPES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+}
 # What a message may carry besides images: documents, voice notes, short videos.
 MEDIA_TYPES = {
     **IMAGE_TYPES,
@@ -29,7 +34,12 @@ MEDIA_TYPES = {
     "audio/mp4": ".m4a",
     "video/mp4": ".mp4",
 }
-_PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+_PILLOW_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 _UNSAFE = re.compile(r"[^\w.() -]+")
 
@@ -50,13 +60,15 @@ def check(data: bytes, *, allowed: dict[str, str], max_bytes: int) -> Checked:
         raise ValidationFailed(details={"file": "The file is empty"})
     image_format = _image_format(data)
     if image_format is not None:
-        content_type = _PILLOW_FORMATS.get(image_format, "")
-        if content_type not in allowed:
+        image_type = _PILLOW_FORMATS.get(image_format, "")
+        if image_type not in allowed:
             raise _unsupported(allowed)
-        return Checked(_reencoded(data, image_format), content_type, allowed[content_type])
+        return Checked(_reencoded(data, image_format), image_type, allowed[image_type])
     content_type = _magic_type(data, allowed)
-    if content_type is None or content_type in IMAGE_TYPES:
-        raise _unsupported(allowed)  # an image type Pillow could not open is no image
+    if content_type is None:
+        raise _unsupported(allowed)
+    if content_type in IMAGE_TYPES:  # it starts like an image, but Pillow cannot open it
+        raise ValidationFailed(details={"file": "The image is damaged or incomplete"})
     return Checked(data, content_type, allowed[content_type])
 
 
@@ -111,7 +123,7 @@ def clean_name(name: str | None, *, extension: str) -> str:
     """A display name for the file: the last path segment of what the client sent, without
     control characters, path separators or leading dots, ending in the real extension."""
     base = re.split(r"[/\\]", unicodedata.normalize("NFKC", name or ""))[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip().lstrip(".")
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = _UNSAFE.sub("_", stem).strip(" ._")[:100] or "file"
     return f"{stem}{extension}"

@@ -14,7 +14,9 @@ class StoredFileRepository(Repository[StoredFile]):
     model: ClassVar[type[Any]] = StoredFile
     not_found_message: ClassVar[str] = "No such file"
 
-    async def owned(self, owner_kind: str, owner_ids: Collection[uuid.UUID]) -> Sequence[StoredFile]:
+    async def owned(
+        self, owner_kind: str, owner_ids: Collection[uuid.UUID]
+    ) -> Sequence[StoredFile]:
         """The files of these owners that are not on their way out, oldest first."""
         if not owner_ids:
             return []

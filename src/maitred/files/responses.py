@@ -34,6 +34,8 @@ def binary_answer(description: str) -> dict[int | str, dict[str, object]]:
     return {
         200: {
             "description": description,
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
         }
     }

@@ -8,8 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from maitred.files import service as files_service
-from maitred.files.responses import binary_answer
-from maitred.files.responses import file_response
+from maitred.files.responses import binary_answer, file_response
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
 
@@ -20,7 +19,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/signed/{token}", response_class=Response, responses={**binary_answer("The file"), **ERRORS})
+@router.get(
+    "/signed/{token}", response_class=Response, responses={**binary_answer("The file"), **ERRORS}
+)
 async def signed_file(token: str, db: DbSession, settings: AppSettings) -> Response:
     stored = await files_service.by_signed_token(db, settings, token)
     data = await files_service.content(settings, stored)

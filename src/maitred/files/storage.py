@@ -18,7 +18,9 @@ from typing import Any, Protocol
 
 from maitred.config import Settings
 
-_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f]{32}\.[a-z0-9]{2,4}")
+_KEY = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f]{32}\.[a-z0-9]{2,4}"
+)
 
 
 def new_key(organization_id: uuid.UUID, extension: str) -> str:

@@ -13,7 +13,9 @@ from maitred.kit.errors import ValidationFailed
 async def read_upload(file: UploadFile | None, settings: Settings) -> tuple[bytes, str | None]:
     """The bytes and the client's file name of the form field `file`."""
     if file is None or isinstance(file, str):
-        raise ValidationFailed(details={"file": "Send the file as the multipart/form-data field 'file'"})
+        raise ValidationFailed(
+            details={"file": "Send the file as the multipart/form-data field 'file'"}
+        )
     limit = settings.upload_max_bytes
     data = await file.read(limit + 1)
     await file.close()

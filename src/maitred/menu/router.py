@@ -5,9 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
-from maitred.identity.deps import AuthContext, requires
 from maitred.files.responses import binary_answer, file_response
 from maitred.files.uploads import read_upload
+from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody, NotFound
 from maitred.kit.pagination import Page, Pagination
@@ -231,9 +231,7 @@ for method, name in (("PUT", "set_item_photo"), ("POST", "upload_item_photo")):
     )
 
 
-@router.delete(
-    "/items/{item_id}/photo", status_code=204, response_class=Response, responses=ERRORS
-)
+@router.delete("/items/{item_id}/photo", status_code=204, response_class=Response, responses=ERRORS)
 async def delete_item_photo(item_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
     """The item shows no photo any more (idempotent)."""
     await menu_service.delete_photo(db, organization_id=auth.org_id, item_id=item_id)
