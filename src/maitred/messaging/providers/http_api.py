@@ -32,9 +32,7 @@ async def call(provider: str, method: str, url: str, **kwargs: Any) -> httpx.Res
         ) from exc
 
 
-async def fetch(
-    provider: str, url: str, *, max_bytes: int, **kwargs: Any
-) -> tuple[bytes, str]:
+async def fetch(provider: str, url: str, *, max_bytes: int, **kwargs: Any) -> tuple[bytes, str]:
     """The bytes at `url` and their declared type, read no further than `max_bytes` + 1 (a
     larger file is refused permanently: it will not shrink)."""
     try:

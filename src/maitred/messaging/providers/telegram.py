@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-
 from typing import Any
 
 from maitred.messaging.providers.base import (

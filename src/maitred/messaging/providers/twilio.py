@@ -1,10 +1,9 @@
 """The `twilio` SMS provider: Twilio's Programmable Messaging REST API.
-
 POST {api_base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form fields To, From, Body (and
-StatusCallback, and MediaUrl once per file of an MMS), HTTP basic auth AccountSid:AuthToken; 201 answers the message resource, whose
-`sid` identifies it in status callbacks. Errors are `{"code", "message", "more_info",
-"status"}`: a 400 (21211 invalid To, 21610 unsubscribed recipient, …) or 401/403/404 never
-works on retry; 429 (20429) and 5xx may.
+StatusCallback, and MediaUrl once per file of an MMS), HTTP basic auth AccountSid:AuthToken; 201
+answers the message resource, whose `sid` identifies it in status callbacks. Errors are
+`{"code", "message", "more_info", "status"}`: a 400 (21211 invalid To, 21610 unsubscribed
+recipient, …) or 401/403/404 never works on retry; 429 (20429) and 5xx may.
 """
 
 from __future__ import annotations
@@ -84,7 +83,6 @@ class TwilioProvider:
         return SendResult(
             provider_message_id=str(sid), sender=str(body.get("from") or self.from_number)
         )
-
 
     async def fetch_media(self, ref: str, *, max_bytes: int) -> FetchedMedia:
         """An inbound MMS's MediaUrl, with the account's credentials (Twilio may require them);

@@ -1,13 +1,13 @@
 """The `whatsapp_cloud` provider: Meta's WhatsApp Business Cloud API (Graph API).
-
 POST {api_base}/{phone_number_id}/messages with a bearer token and `{"messaging_product":
 "whatsapp", "to", "type": "text", "text": {"body"}}`; the answer's `messages[0].id` (a
 `wamid.…`) identifies the message in status webhooks. Files go as `image`, `audio`, `video` or
 `document` messages by `link` (our signed URL), the text as the first one's caption; inbound
-media ids are read back with GET {api_base}/{media id} and then its `url`. Errors are Graph's `{"error": {"code",
-"message", "type", "error_subcode", "fbtrace_id"}}`: throttling and Meta's own trouble may pass,
-a bad recipient, parameter or token never will. A free-form text only reaches someone who wrote
-within 24 hours (131047 otherwise); templates are not sent by this provider yet.
+media ids are read back with GET {api_base}/{media id} and then its `url`. Errors are Graph's
+`{"error": {"code", "message", "type", "error_subcode", "fbtrace_id"}}`: throttling and Meta's
+own trouble may pass, a bad recipient, parameter or token never will. A free-form text only
+reaches someone who wrote within 24 hours (131047 otherwise); templates are not sent by this
+provider yet.
 """
 
 from __future__ import annotations
