@@ -1,4 +1,5 @@
 """The `twilio` SMS provider: Twilio's Programmable Messaging REST API.
+
 POST {api_base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form fields To, From, Body (and
 StatusCallback, and MediaUrl once per file of an MMS), HTTP basic auth AccountSid:AuthToken; 201
 answers the message resource, whose `sid` identifies it in status callbacks. Errors are

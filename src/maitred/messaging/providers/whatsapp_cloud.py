@@ -1,4 +1,5 @@
 """The `whatsapp_cloud` provider: Meta's WhatsApp Business Cloud API (Graph API).
+
 POST {api_base}/{phone_number_id}/messages with a bearer token and `{"messaging_product":
 "whatsapp", "to", "type": "text", "text": {"body"}}`; the answer's `messages[0].id` (a
 `wamid.…`) identifies the message in status webhooks. Files go as `image`, `audio`, `video` or
