@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.kit.erasure import Person, eraser
 from maitred.files import service as files_service
+from maitred.kit.erasure import Person, eraser
 from maitred.messaging import attachments, contacts
 from maitred.messaging.models import Conversation, Message, OptOut
 
