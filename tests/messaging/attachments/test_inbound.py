@@ -79,7 +79,8 @@ async def test_an_inbound_mms_is_fetched_from_twilio_and_kept_without_its_gps(
     )
     (kept,) = await downloaded(client, admin)
     assert decoded(kept).size == decoded(PHOTO).size
-    assert GPS_IFD in decoded(PHOTO).getexif() and GPS_IFD not in decoded(kept).getexif()
+    assert GPS_IFD in decoded(PHOTO).getexif()
+    assert GPS_IFD not in decoded(kept).getexif()
 
 
 async def test_a_media_url_off_twilios_api_is_never_fetched(
