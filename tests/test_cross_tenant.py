@@ -26,6 +26,7 @@ from maitred.tenancy.models import Membership, MembershipStatus, Organization
 from tests.bookings.given import Book, book_one, given_book, given_customer, saturday, seed_001_form
 from tests.events.given import given_event, given_facilitator
 from tests.factories import Actor, deliver_everything, given_user, signed_in_as
+from tests.files.images import png
 
 # Routes that take an id but no organization's token: who may call them is proven otherwise.
 NOT_FOR_TENANT_TOKENS = {
@@ -127,6 +128,26 @@ async def _message(v: Victim) -> str:
     return str(sent["id"])
 
 
+async def _attachment(v: Victim) -> str:
+    """A photo sent with one of A's messages (the route names both ids: A's real ones)."""
+    uploaded = await v.client.post(
+        "/api/v1/messages/attachments",
+        files={"file": ("patio.png", png(), "image/png")},
+        headers=v.admin.headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    await v.post(
+        "/messages/send",
+        {
+            "recipient": {"phone": "+19164445598", "name": "Bob"},
+            "content": "Our patio",
+            "provider": "sms",
+            "attachment_ids": [uploaded.json()["id"]],
+        },
+    )
+    return str(uploaded.json()["id"])
+
+
 async def _conversation(v: Victim) -> str:
     await v.id_of("message_id")
     return await v.first("/messages/conversations")
@@ -178,6 +199,7 @@ FACTORIES: dict[str, Callable[[Victim], Awaitable[str]]] = {
     "subscription_id": _subscription,
     "delivery_id": _delivery,
     "message_id": _message,
+    "attachment_id": _attachment,
     "conversation_id": _conversation,
     "payment_id": _payment,
     "invitation_id": _invitation,
