@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from fastapi import Response
 
 from maitred.files import checks
@@ -29,13 +32,14 @@ def file_response(
     )
 
 
-def binary_answer(description: str) -> dict[int | str, dict[str, object]]:
-    """The OpenAPI entry of a 200 that is the file itself."""
+def binary_answer(
+    description: str, content_types: Iterable[str]
+) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI entry of a 200 that is the file itself, in one of `content_types`."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
     return {
         200: {
             "description": description,
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
+            "content": dict.fromkeys(sorted(content_types), binary),
         }
     }

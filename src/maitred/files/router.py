@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from maitred.files import service as files_service
+from maitred.files.checks import MEDIA_TYPES
 from maitred.files.responses import binary_answer, file_response
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
@@ -20,7 +21,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get(
-    "/signed/{token}", response_class=Response, responses={**binary_answer("The file"), **ERRORS}
+    "/signed/{token}",
+    response_class=Response,
+    responses={**binary_answer("The file", MEDIA_TYPES), **ERRORS},
 )
 async def signed_file(token: str, db: DbSession, settings: AppSettings) -> Response:
     stored = await files_service.by_signed_token(db, settings, token)

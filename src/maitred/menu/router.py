@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
+from maitred.files.checks import IMAGE_TYPES
 from maitred.files.responses import binary_answer, file_response
 from maitred.files.uploads import read_upload
 from maitred.identity.deps import AuthContext, requires
@@ -242,7 +243,7 @@ async def delete_item_photo(item_id: uuid.UUID, auth: Writer, db: DbSession) -> 
     "/photos/{organization}/{photo}",
     response_class=Response,
     responses={
-        **binary_answer("The image, with its own Content-Type"),
+        **binary_answer("The image, with its own Content-Type", IMAGE_TYPES),
         404: {"model": ErrorBody, "description": "No such photo"},
     },
 )

@@ -100,8 +100,8 @@ async def erase_opt_outs(session: AsyncSession, person: Person) -> int:
 
 @eraser("stored_files", order=23)
 async def erase_attachments(session: AsyncSession, person: Person) -> int:
-    """The files sent to and from the person go altogether: their rows now (the names), their
-    bytes once the erasure is committed (the worker, files/purging.py)."""
+    """The files sent to and from the person go altogether: their names at once, their bytes
+    and rows once the erasure is committed (the worker, files/purging.py)."""
     return await files_service.discard_owned(
         session,
         organization_id=person.organization_id,

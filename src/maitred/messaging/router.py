@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from maitred.bookings import service as bookings_service
+from maitred.files.checks import MEDIA_TYPES
 from maitred.files.responses import binary_answer, file_response
 from maitred.files.uploads import read_upload
 from maitred.identity.deps import AuthContext, requires
@@ -154,7 +155,7 @@ async def upload_attachment(
 @router.get(
     "/{message_id}/attachments/{attachment_id}",
     response_class=Response,
-    responses={**binary_answer("The file, as a download"), **ERRORS},
+    responses={**binary_answer("The file, as a download", MEDIA_TYPES), **ERRORS},
 )
 async def download_attachment(
     message_id: uuid.UUID,
