@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -239,4 +240,34 @@ async def test_only_menu_writers_set_photos(client: httpx.AsyncClient, database:
     assert no_file.json()["details"] == {
         "file": "Send the file as the multipart/form-data field 'file'"
     }
+    assert await files_of(database) == []
+
+
+async def test_a_body_declared_far_over_the_limit_is_refused_before_it_is_read(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    admin, item_id = await given_admin_and_item(client, database)
+    huge = settings.upload_max_bytes + 1024 * 1024
+    parts = [b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n']
+    read = []
+
+    async def body() -> AsyncIterator[bytes]:
+        """Streams a PNG and then zeros; counts what the server pulled."""
+        for chunk in [parts[0], png(), *([b"\0" * 65536] * (huge // 65536))]:
+            read.append(len(chunk))
+            yield chunk
+
+    response = await client.put(
+        f"{ITEMS}/{item_id}/photo",
+        content=body(),
+        headers={
+            **admin.headers,
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(huge),
+        },
+    )
+
+    assert response.status_code == 413
+    assert response.json()["details"] == {"file": f"At most {settings.upload_max_bytes} bytes"}
+    assert sum(read) < settings.upload_max_bytes  # the rest was never pulled
     assert await files_of(database) == []

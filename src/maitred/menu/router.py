@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from maitred.files.checks import IMAGE_TYPES
 from maitred.files.responses import binary_answer, file_response
-from maitred.files.uploads import read_upload
+from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody, NotFound
@@ -229,6 +229,7 @@ for method, name in (("PUT", "set_item_photo"), ("POST", "upload_item_photo")):
         name=name,
         response_model=ItemRead,
         responses=UPLOAD_ERRORS,
+        route_class_override=UploadRoute,
     )
 
 

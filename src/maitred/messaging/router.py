@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from maitred.bookings import service as bookings_service
 from maitred.files.checks import MEDIA_TYPES
 from maitred.files.responses import binary_answer, file_response
-from maitred.files.uploads import read_upload
+from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
@@ -132,9 +132,6 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
-    "/attachments", status_code=201, response_model=AttachmentRead, responses=UPLOAD_ERRORS
-)
 async def upload_attachment(
     auth: Writer,
     db: DbSession,
@@ -150,6 +147,17 @@ async def upload_attachment(
     return await attachments.upload(
         db, settings, auth.org_id, data=data, name=name, created_by=auth.user_id
     )
+
+
+router.add_api_route(
+    "/attachments",
+    upload_attachment,
+    methods=["POST"],
+    status_code=201,
+    response_model=AttachmentRead,
+    responses=UPLOAD_ERRORS,
+    route_class_override=UploadRoute,
+)
 
 
 @router.get(
