@@ -4,15 +4,19 @@ that let them go, so a rolled-back request never loses a file it still points to
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from maitred.files.models import StoredFile
 from maitred.files.storage import storage_for
+from maitred.kit.clock import utcnow
 from maitred.kit.leases import claim_due
 from maitred.kit.pollers import PollContext, poller
 
 log = logging.getLogger("maitred.files")
+# An upload nobody sent with a message within this long is let go.
+UNSENT_UPLOAD_TTL = timedelta(days=1)
 
 
 @poller("files.purge")
@@ -44,3 +48,22 @@ async def purge_discarded(context: PollContext) -> int:
                 )
             )
     return len(claimed)
+
+
+@poller("files.expire_uploads")
+async def expire_unsent_uploads(context: PollContext) -> int:
+    """Uploads for messages that were never sent do not pile up: after a day they are let go
+    like any other file (the purge above removes them)."""
+    now = utcnow()
+    async with context.database.transaction() as session:
+        result = await session.execute(
+            update(StoredFile)
+            .where(
+                StoredFile.owner_kind == "upload",
+                StoredFile.status == "stored",
+                StoredFile.created_at < now - UNSENT_UPLOAD_TTL,
+            )
+            .values(status="deleting", original_name="", next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

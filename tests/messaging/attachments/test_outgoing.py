@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 import httpx
+from sqlalchemy import update
 
 from maitred.config import Settings
 from maitred.files import signing
+from maitred.files.models import StoredFile
+from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from tests.factories import deliver_everything, signed_in_as
-from tests.files.images import GPS_IFD, PDF, WINDOWS_PROGRAM, decoded, phone_photo
+from tests.files.images import GPS_IFD, PDF, WINDOWS_PROGRAM, decoded, phone_photo, png
 from tests.messaging.attachments.given import (
     ALICE,
     BOT_TOKEN,
     PHONE_NUMBER_ID,
     given_business,
     inbox,
+    put_channel,
     send,
     upload,
 )
@@ -192,3 +197,62 @@ async def test_attachments_are_for_staff_of_the_organization_only(
     ]
 
     assert answers == [401, 404, 403, 403]
+
+
+async def test_an_upload_never_sent_is_let_go_after_a_day(
+    client: httpx.AsyncClient, database: Database, settings: Settings, provider_apis: StandIn
+) -> None:
+    admin = await given_business(client, database, provider_apis.url)
+    assert admin.organization is not None
+    fresh = (await upload(client, admin, phone_photo())).json()["id"]
+    stale = (await upload(client, admin, png())).json()["id"]
+    async with database.transaction() as session:  # as if uploaded two days ago
+        await session.execute(
+            update(StoredFile)
+            .where(StoredFile.id == uuid.UUID(stale))
+            .values(created_at=utcnow() - timedelta(days=2))
+        )
+    folder = settings.data_dir / "files" / str(admin.organization.id)
+    assert len(list(folder.iterdir())) == 2
+
+    await deliver_everything(database, settings)
+
+    late = await send(client, admin, "sms", {"phone": ALICE}, attachment_ids=[stale])
+    assert late.status_code == 422
+    assert late.json()["details"] == {
+        "attachment_ids[0]": "No such upload (or it is already attached)"
+    }
+    on_time = await send(client, admin, "sms", {"phone": ALICE}, attachment_ids=[fresh])
+    assert on_time.status_code == 201
+    assert len(list(folder.iterdir())) == 1
+
+
+async def test_ringcentral_refuses_files_rather_than_dropping_them(
+    client: httpx.AsyncClient, database: Database, settings: Settings, provider_apis: StandIn
+) -> None:
+    admin = await given_business(client, database, provider_apis.url)
+    await put_channel(
+        client,
+        admin,
+        "sms",
+        {
+            "provider": "ringcentral",
+            "options": {
+                "client_id": "rc-client",
+                "from_number": "+14155550000",
+                "api_base": provider_apis.url,
+            },
+            "credentials": {"client_secret": "secret", "jwt": "jwt"},
+        },
+    )
+    photo = (await upload(client, admin, phone_photo())).json()["id"]
+
+    await send(client, admin, "sms", {"phone": ALICE}, attachment_ids=[photo])
+    await deliver_everything(database, settings)
+
+    (message,) = await inbox(client, admin)
+    assert (message["status"], message["error"]) == (
+        "failed",
+        "no_media: ringcentral does not send files here; send MMS through twilio",
+    )
+    assert provider_apis.requests == []
