@@ -4,6 +4,8 @@ look like a photo."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 from PIL import Image
 
@@ -42,3 +44,12 @@ def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` × `height` pixels (a decompression bomb's shape):
+    its IHDR rewritten, with the chunk's CRC made right again."""
+    data = bytearray(png((1, 1)))
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)

@@ -19,7 +19,7 @@ from maitred.files.models import StoredFile
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from tests.factories import Actor, deliver_everything, signed_in_as
-from tests.files.images import GPS_IFD, WINDOWS_PROGRAM, decoded, phone_photo, png
+from tests.files.images import GPS_IFD, WINDOWS_PROGRAM, decoded, phone_photo, png, png_claiming
 from tests.menu.helpers import ITEMS, given_item, stored_item
 
 MENU = "/api/v1/menu"
@@ -270,4 +270,21 @@ async def test_a_body_declared_far_over_the_limit_is_refused_before_it_is_read(
     assert response.status_code == 413
     assert response.json()["details"] == {"file": f"At most {settings.upload_max_bytes} bytes"}
     assert sum(read) < settings.upload_max_bytes  # the rest was never pulled
+    assert await files_of(database) == []
+
+
+async def test_an_image_claiming_too_many_pixels_is_refused_without_decoding(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin, item_id = await given_admin_and_item(client, database)
+
+    answers = [
+        await upload(client, admin, item_id, png_claiming(*size), name="bomb.png")
+        for size in ((8000, 8000), (30000, 30000))  # over ours; over Pillow's own ceiling too
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422]
+    assert {a.json()["details"]["file"] for a in answers} == {
+        "The image has more than 40000000 pixels"
+    }
     assert await files_of(database) == []

@@ -79,9 +79,17 @@ def _unsupported(allowed: dict[str, str]) -> UnsupportedFileType:
 def _image_format(data: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if image.size[0] * image.size[1] > MAX_PIXELS:
+                raise _too_many_pixels()
             return image.format
+    except Image.DecompressionBombError:  # Pillow's own ceiling, checked as it opens
+        raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, ValueError):
         return None
+
+
+def _too_many_pixels() -> ValidationFailed:
+    return ValidationFailed(details={"file": f"The image has more than {MAX_PIXELS} pixels"})
 
 
 def _magic_type(data: bytes, allowed: dict[str, str]) -> str | None:
@@ -101,9 +109,6 @@ def _reencoded(data: bytes, image_format: str) -> bytes:
     orientation goes with the rest). An animated GIF is kept as sent: GIF carries no EXIF."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationFailed(details={"file": "The image has too many pixels"})
             if image_format == "GIF":
                 image.verify()
                 return data
