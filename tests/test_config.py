@@ -68,6 +68,19 @@ def test_unsupported_database_scheme_names_the_variable(monkeypatch: pytest.Monk
     )
 
 
+def test_s3_storage_needs_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAITRED_STORAGE_BACKEND", "s3")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    monkeypatch.setenv("MAITRED_S3_BUCKET", "maitred-uploads")
+
+    assert str(raised.value) == (
+        "configuration error: MAITRED_S3_BUCKET must be set when MAITRED_STORAGE_BACKEND=s3"
+    )
+    assert load_settings().s3_bucket == "maitred-uploads"
+
+
 @pytest.mark.parametrize("key", ["", "too-short"])
 def test_production_needs_a_long_secret_key(monkeypatch: pytest.MonkeyPatch, key: str) -> None:
     monkeypatch.setenv("MAITRED_ENV", "production")

@@ -26,6 +26,7 @@ from maitred.tenancy.models import Membership, MembershipStatus, Organization
 from tests.bookings.given import Book, book_one, given_book, given_customer, saturday, seed_001_form
 from tests.events.given import given_event, given_facilitator
 from tests.factories import Actor, deliver_everything, given_user, signed_in_as
+from tests.files.images import png
 
 # Routes that take an id but no organization's token: who may call them is proven otherwise.
 NOT_FOR_TENANT_TOKENS = {
@@ -127,6 +128,26 @@ async def _message(v: Victim) -> str:
     return str(sent["id"])
 
 
+async def _attachment(v: Victim) -> str:
+    """A photo sent with one of A's messages (the route names both ids: A's real ones)."""
+    uploaded = await v.client.post(
+        "/api/v1/messages/attachments",
+        files={"file": ("patio.png", png(), "image/png")},
+        headers=v.admin.headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    await v.post(
+        "/messages/send",
+        {
+            "recipient": {"phone": "+19164445598", "name": "Bob"},
+            "content": "Our patio",
+            "provider": "sms",
+            "attachment_ids": [uploaded.json()["id"]],
+        },
+    )
+    return str(uploaded.json()["id"])
+
+
 async def _conversation(v: Victim) -> str:
     await v.id_of("message_id")
     return await v.first("/messages/conversations")
@@ -135,6 +156,10 @@ async def _conversation(v: Victim) -> str:
 async def _payment(v: Victim) -> str:
     body = {"booking_id": await v.id_of("booking_id"), "payment_method": "cash", "amount": 100}
     return str((await v.post("/payments/process", body))["id"])
+
+
+async def _report_run(v: Victim) -> str:
+    return str((await v.post(f"/reports/{await v.id_of('report_id')}/run", {}))["id"])
 
 
 async def _invitation(v: Victim) -> str:
@@ -178,9 +203,14 @@ FACTORIES: dict[str, Callable[[Victim], Awaitable[str]]] = {
     "subscription_id": _subscription,
     "delivery_id": _delivery,
     "message_id": _message,
+    "attachment_id": _attachment,
     "conversation_id": _conversation,
     "payment_id": _payment,
     "invitation_id": _invitation,
+    "report_id": lambda v: _created(
+        v, "/reports", {"name": "Monthly", "figure": "revenue", "period": "last_month"}
+    ),
+    "run_id": _report_run,
 }
 
 
@@ -199,6 +229,9 @@ class IdRoute:
     ids: tuple[str, ...]  # factory keys, one per id in the path
     has_body: bool
 
+
+# Path parameters that are not ids, and a value each takes (a report file's format).
+NOT_IDS = {"file_format": "csv"}
 
 # Served outside /api/v1 and walked too: seed 002's CRM service API, under its base URL /crm.
 OTHER_API_PREFIXES = ("/crm/api/",)
@@ -277,6 +310,8 @@ async def test_another_organizations_admin_gets_404_by_id_everywhere_and_changes
         for key in route.ids:
             name = key.split(":")[-1]
             url = url.replace(f"{{{name}}}", victim.made[key])
+        for name, sample in NOT_IDS.items():
+            url = url.replace(f"{{{name}}}", sample)
         for method in route.methods:
             body = BODIES.get((method, route.path), {}) if route.has_body else None
             response = await client.request(method, url, json=body, headers=intruder.headers)

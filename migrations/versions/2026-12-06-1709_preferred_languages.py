@@ -1,7 +1,7 @@
 """preferred languages: of customers and leads, and the language of a notification template
 
 Revision ID: 4121a1c9086b
-Revises: 7d1e0c2a9b45
+Revises: 19d139532e43
 Create Date: 2026-12-06 17:09:29.082765
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4121a1c9086b"
-down_revision: str | None = "7d1e0c2a9b45"
+down_revision: str | None = "19d139532e43"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

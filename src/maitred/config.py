@@ -147,6 +147,18 @@ class Settings(BaseSettings):
     # A card payment still pending this long is asked of Stripe (payments/reconciling.py), and
     # again after as long each time, in case its webhook never came.
     payment_reconcile_after_seconds: float = Field(default=900.0, gt=0)
+    # Uploaded files (files/): menu photos and message attachments. `local` keeps them under
+    # data_dir/files; `s3` in an S3-compatible bucket (AWS, MinIO, R2, …).
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # empty: AWS itself
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_prefix: str = ""
+    upload_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # How long a signed link to an attachment (a provider fetching our MMS media) stays valid.
+    signed_url_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -161,6 +173,12 @@ class Settings(BaseSettings):
                 "postgresql://user:pass@host:port/db"
             )
         return value
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> Settings:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("MAITRED_S3_BUCKET must be set when MAITRED_STORAGE_BACKEND=s3")
+        return self
 
     @model_validator(mode="after")
     def _secret_in_production(self) -> Settings:

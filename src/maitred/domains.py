@@ -11,6 +11,7 @@ from fastapi import APIRouter
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.availability.events",
     "maitred.bookings.events",
+    "maitred.files.purging",
     "maitred.leads.events",
     "maitred.messaging.events",
     "maitred.notifications.events",
@@ -58,6 +59,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.customers.verification_router import router as contact_verification
     from maitred.events.router import facilitators_router as facilitators
     from maitred.events.router import router as events
+    from maitred.files.router import router as files
     from maitred.identity.api_keys_router import router as api_keys
     from maitred.identity.invitations_router import router as invitations
     from maitred.identity.mfa_router import router as mfa
@@ -97,6 +99,7 @@ def api_routers() -> list[APIRouter]:
         locations,
         tenancy_public,
         menu,
+        files,
         pricing,
         customers,
         leads,
@@ -147,6 +150,7 @@ def import_models() -> None:
         "maitred.identity.models",
         "maitred.audit.models",
         "maitred.kit.numbering",
+        "maitred.files.models",
         "maitred.menu.models",
         "maitred.customers.models",
         "maitred.leads.models",

@@ -16,6 +16,7 @@ from maitred.kit import crypto, erasure
 from maitred.kit.db import Database
 from maitred.tenancy.models import Organization
 from tests.factories import Actor
+from tests.files.images import png
 from tests.messaging.inbox.given import given_twilio, post_twilio, twilio_sms
 from tests.waitlist.book import WAITLIST, days_ahead, given_book, seed_entry
 
@@ -40,6 +41,7 @@ CHECKED = [
     "leads",
     "messages",
     "opt_outs",
+    "stored_files",
     "waitlist_entries",
 ]
 # opt_outs keeps its rows for suppression but loses the address; Alice does not opt out here.
@@ -91,7 +93,8 @@ async def created(response: httpx.Response) -> dict[str, Any]:
 async def given_alice_everywhere(client: httpx.AsyncClient, admin: Actor) -> dict[str, Any]:
     """Alice as a customer with a booking at her street, a waitlist place, two leads from the
     public form (one by email under another name, one by phone only) with their consents and a
-    staff note, an SMS she sent and one sent to her; the booking leaves its CRM record."""
+    staff note, an SMS she sent and one sent to her with a photo named after her; the booking
+    leaves its CRM record."""
     assert admin.organization is not None
     tenant = {"X-Tenant-ID": str(admin.organization.id)}
     await given_twilio(client, admin)
@@ -147,6 +150,13 @@ async def given_alice_everywhere(client: httpx.AsyncClient, admin: Actor) -> dic
     )
     inbound = await post_twilio(client, admin, twilio_sms("Hi, Alice from 789 Pine St"))
     assert inbound.status_code == 200, inbound.text
+    photo = await created(
+        await client.post(
+            "/api/v1/messages/attachments",
+            files={"file": ("Alice at 789 Pine St.png", png(), "image/png")},
+            headers=admin.headers,
+        )
+    )
     await created(
         await client.post(
             "/api/v1/messages/send",
@@ -154,6 +164,7 @@ async def given_alice_everywhere(client: httpx.AsyncClient, admin: Actor) -> dic
                 "recipient": {"phone": ALICE_PHONE, "name": "Alice"},
                 "content": "Hi Alice",
                 "provider": "sms",
+                "attachment_ids": [photo["id"]],
             },
             headers=admin.headers,
         )

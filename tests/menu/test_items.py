@@ -75,6 +75,7 @@ async def test_admin_creates_an_item_of_a_category(
         "dietary_tags": ["gluten_free", "high protein"],
         "is_active": True,
         "sort_order": 1,
+        "photo_url": None,
     }
     assert (await client.get(f"{ITEMS}/{body['id']}", headers=admin.headers)).json() == body
     item = await stored_item(database, uuid.UUID(body["id"]))
@@ -219,6 +220,7 @@ async def test_an_item_changes_only_in_the_fields_sent(
         "dietary_tags": [],
         "is_active": True,
         "sort_order": 0,
+        "photo_url": None,
     }
 
 

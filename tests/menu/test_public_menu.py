@@ -52,6 +52,7 @@ async def test_the_active_menu_is_grouped_by_category_for_anyone(
                         "price": 6.5,
                         "pricing_unit": "per_item",
                         "dietary_tags": [],
+                        "photo_url": None,
                     }
                 ],
             },
@@ -67,6 +68,7 @@ async def test_the_active_menu_is_grouped_by_category_for_anyone(
                         "price": 25.0,
                         "pricing_unit": "per_guest",
                         "dietary_tags": ["gluten_free"],
+                        "photo_url": None,
                     },
                     {
                         "id": str(steak),
@@ -75,6 +77,7 @@ async def test_the_active_menu_is_grouped_by_category_for_anyone(
                         "price": 35.0,
                         "pricing_unit": "per_item",
                         "dietary_tags": [],
+                        "photo_url": None,
                     },
                 ],
             },
@@ -90,6 +93,7 @@ async def test_the_active_menu_is_grouped_by_category_for_anyone(
                         "price": 8.0,
                         "pricing_unit": "per_item",
                         "dietary_tags": [],
+                        "photo_url": None,
                     }
                 ],
             },
@@ -105,6 +109,7 @@ async def test_the_active_menu_is_grouped_by_category_for_anyone(
                         "price": 15.0,
                         "pricing_unit": "per_item",
                         "dietary_tags": [],
+                        "photo_url": None,
                     }
                 ],
             },

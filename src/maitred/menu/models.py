@@ -36,3 +36,7 @@ class MenuItem(TenantOwned, Base):
     dietary_tags: Mapped[list[Any]] = mapped_column(default=list)
     sort_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The item's photo (files/), served publicly at /menu/photos/{organization}/{file}.
+    photo_file_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="SET NULL")
+    )

@@ -3,11 +3,14 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
+from maitred.files.checks import IMAGE_TYPES
+from maitred.files.responses import binary_answer, file_response
+from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
-from maitred.kit.errors import ErrorBody
+from maitred.kit.deps import AppSettings, DbSession
+from maitred.kit.errors import ErrorBody, NotFound
 from maitred.kit.pagination import Page, Pagination
 from maitred.menu import service as menu_service
 from maitred.menu.schemas import (
@@ -19,6 +22,7 @@ from maitred.menu.schemas import (
     ItemUpdate,
     PublicMenu,
 )
+from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.public import PublicOrganization
 
 router = APIRouter(prefix="/menu", tags=["menu"])
@@ -180,3 +184,79 @@ for method, name in (("PATCH", "update_item"), ("PUT", "replace_item")):
 async def delete_item(item_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
     await menu_service.delete_item(db, organization_id=auth.org_id, item_id=item_id)
     return Response(status_code=204)
+
+
+# --- Photos ------------------------------------------------------------------------------------
+
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    413: {"model": ErrorBody, "description": "The file is larger than MAITRED_UPLOAD_MAX_BYTES"},
+    415: {"model": ErrorBody, "description": "Not a JPEG, PNG, GIF or WebP image (by its bytes)"},
+    422: {"model": ErrorBody, "description": "No file sent, an empty file or a damaged image"},
+}
+Photo = Annotated[
+    UploadFile | None,
+    File(description="A JPEG, PNG, GIF or WebP image; its metadata (EXIF, GPS) is removed"),
+]
+
+
+async def set_item_photo(
+    item_id: uuid.UUID,
+    auth: Writer,
+    db: DbSession,
+    settings: AppSettings,
+    file: Photo = None,
+) -> dict[str, Any]:
+    """multipart/form-data with the image as `file`; replaces the item's photo if it had one."""
+    await menu_service.get_item(db, organization_id=auth.org_id, item_id=item_id)
+    data, name = await read_upload(file, settings)
+    return await menu_service.set_photo(
+        db,
+        settings,
+        organization_id=auth.org_id,
+        item_id=item_id,
+        data=data,
+        name=name,
+        created_by=auth.user_id,
+    )
+
+
+for method, name in (("PUT", "set_item_photo"), ("POST", "upload_item_photo")):
+    router.add_api_route(
+        "/items/{item_id}/photo",
+        set_item_photo,
+        methods=[method],
+        name=name,
+        response_model=ItemRead,
+        responses=UPLOAD_ERRORS,
+        route_class_override=UploadRoute,
+    )
+
+
+@router.delete("/items/{item_id}/photo", status_code=204, response_class=Response, responses=ERRORS)
+async def delete_item_photo(item_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
+    """The item shows no photo any more (idempotent)."""
+    await menu_service.delete_photo(db, organization_id=auth.org_id, item_id=item_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/photos/{organization}/{photo}",
+    response_class=Response,
+    responses={
+        **binary_answer("The image, with its own Content-Type", IMAGE_TYPES),
+        404: {"model": ErrorBody, "description": "No such photo"},
+    },
+)
+async def menu_photo(
+    organization: uuid.UUID, photo: uuid.UUID, db: DbSession, settings: AppSettings
+) -> Response:
+    """A menu item's photo, for anyone (the `photo_url` of the menu's items); cached for long,
+    since a new photo gets a new URL."""
+    found = await tenancy_service.get(db, organization)
+    if found is None or not found.is_active:
+        raise NotFound("No such photo")
+    stored, data = await menu_service.public_photo(
+        db, settings, organization_id=found.id, file_id=photo
+    )
+    return file_response(stored, data, public=True)

@@ -112,6 +112,10 @@ class ItemRead(BaseModel):
     dietary_tags: list[str]
     is_active: bool
     sort_order: int
+    photo_url: str | None = Field(
+        description="The photo's public address (PUT /menu/items/{id}/photo sets it)",
+        examples=["/api/v1/menu/photos/6f1c…/9b2e…"],
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -123,6 +127,7 @@ class PublicMenuItem(BaseModel):
     price: Money = Field(examples=[Decimal("25.00")])
     pricing_unit: PricingUnit
     dietary_tags: list[str]
+    photo_url: str | None = Field(default=None, description="The item's photo, if it has one")
 
 
 class PublicMenuGroup(BaseModel):

@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.config import Settings
+from maitred.files import service as files_service
 from maitred.kit.auditnote import record
+from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
 from maitred.menu.models import MenuCategory, MenuItem
@@ -27,6 +30,7 @@ from maitred.menu.repository import (
 from maitred.tenancy import service as tenancy_service
 
 UNCATEGORIZED = "Uncategorized"
+PHOTO_OWNER = "menu_item"
 _NULLABLE_ITEM_FIELDS = frozenset({"category_id"})
 
 
@@ -174,6 +178,13 @@ async def delete_category(
 # --- Items -------------------------------------------------------------------------------------
 
 
+def photo_url(item: MenuItem) -> str | None:
+    """Where anyone can load the item's photo (the URL changes when the photo does)."""
+    if item.photo_file_id is None:
+        return None
+    return f"/api/v1/menu/photos/{item.organization_id}/{item.photo_file_id}"
+
+
 def item_read(item: MenuItem, currency: str) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -186,6 +197,7 @@ def item_read(item: MenuItem, currency: str) -> dict[str, Any]:
         "dietary_tags": list(item.dietary_tags or []),
         "is_active": item.is_active,
         "sort_order": item.sort_order,
+        "photo_url": photo_url(item),
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }
@@ -304,6 +316,7 @@ async def delete_item(
     """Bookings keep their own copy of what was ordered, so deleting an item changes none."""
     repository = ItemRepository(session, organization_id)
     item = await repository.get_or_404(item_id)
+    await _let_photo_go(session, item)
     await session.delete(item)
     await session.flush()
     record(
@@ -313,6 +326,87 @@ async def delete_item(
         organization_id=organization_id,
         changes={"name": item.name},
     )
+
+
+# --- Photos ------------------------------------------------------------------------------------
+
+
+async def _let_photo_go(session: AsyncSession, item: MenuItem) -> bool:
+    if item.photo_file_id is None:
+        return False
+    await files_service.discard_owned(
+        session,
+        organization_id=item.organization_id,
+        owner_kind=PHOTO_OWNER,
+        owner_ids=[item.id],
+    )
+    item.photo_file_id = None
+    return True
+
+
+async def set_photo(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    organization_id: uuid.UUID,
+    item_id: uuid.UUID,
+    data: bytes,
+    name: str | None,
+    created_by: uuid.UUID | None,
+) -> dict[str, Any]:
+    """The item's photo, new or replacing the one it had (whose bytes the worker removes)."""
+    item = await ItemRepository(session, organization_id).get_or_404(item_id)
+    await _let_photo_go(session, item)  # undone with the rest if the new one is refused
+    photo = await files_service.store(
+        session,
+        settings,
+        organization_id=organization_id,
+        data=data,
+        name=name,
+        allowed=files_service.IMAGE_TYPES,
+        owner_kind=PHOTO_OWNER,
+        owner_id=item.id,
+        created_by=created_by,
+    )
+    item.photo_file_id = photo.id
+    item.updated_at = utcnow()
+    await session.flush()
+    record(
+        "menu.item_photo_set",
+        resource_type="menu_item",
+        resource_id=item.id,
+        organization_id=organization_id,
+        changes={"photo_file_id": str(photo.id), "content_type": photo.content_type},
+    )
+    return item_read(item, await _currency(session, organization_id))
+
+
+async def delete_photo(
+    session: AsyncSession, *, organization_id: uuid.UUID, item_id: uuid.UUID
+) -> None:
+    """Idempotent: an item without a photo stays so."""
+    item = await ItemRepository(session, organization_id).get_or_404(item_id)
+    if await _let_photo_go(session, item):
+        item.updated_at = utcnow()
+        await session.flush()
+        record(
+            "menu.item_photo_deleted",
+            resource_type="menu_item",
+            resource_id=item.id,
+            organization_id=organization_id,
+            changes={"photo_file_id": None},
+        )
+
+
+async def public_photo(
+    session: AsyncSession, settings: Settings, *, organization_id: uuid.UUID, file_id: uuid.UUID
+) -> tuple[files_service.StoredFile, bytes]:
+    """A menu photo of this organization (of an active item or not: a page may still show it
+    while it loads); anything else is 404."""
+    photo = await files_service.get_owned(
+        session, organization_id=organization_id, file_id=file_id, owner_kind=PHOTO_OWNER
+    )
+    return photo, await files_service.content(settings, photo)
 
 
 # --- The public menu and menu choices ----------------------------------------------------------
@@ -326,6 +420,7 @@ def _public_item(item: MenuItem) -> dict[str, Any]:
         "price": item.price,
         "pricing_unit": item.pricing_unit,
         "dietary_tags": list(item.dietary_tags or []),
+        "photo_url": photo_url(item),
     }
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.files import service as files_service
 from maitred.kit.erasure import Person, eraser
-from maitred.messaging import contacts
+from maitred.messaging import attachments, contacts
 from maitred.messaging.models import Conversation, Message, OptOut
 
 ERASED = "erased"
@@ -39,6 +40,7 @@ async def erase_messages(session: AsyncSession, person: Person) -> int:
         )
     ).all()
     person.found["conversations"] = {row.conversation_id for row in rows if row.conversation_id}
+    person.found["messages"] = {row.id for row in rows}
     if not rows:
         return 0
     await session.execute(
@@ -94,3 +96,15 @@ async def erase_opt_outs(session: AsyncSession, person: Person) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@eraser("stored_files", order=23)
+async def erase_attachments(session: AsyncSession, person: Person) -> int:
+    """The files sent to and from the person go altogether: their names at once, their bytes
+    and rows once the erasure is committed (the worker, files/purging.py)."""
+    return await files_service.discard_owned(
+        session,
+        organization_id=person.organization_id,
+        owner_kind=attachments.OWNER,
+        owner_ids=person.found.get("messages", set()),
+    )

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
-from maitred.messaging import contacts
+from maitred.messaging import attachments, contacts
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, OptOuts
 from maitred.messaging.models import Message, OptOut
-from maitred.messaging.provider_callbacks import Arrived, Callback, Reported
+from maitred.messaging.provider_callbacks import Arrived, Callback, MediaRef, Reported
 from maitred.messaging.queue import conversation_for, emit_outcome, region_of
 from maitred.webhooks.inbound import store_once
 
@@ -59,6 +59,7 @@ async def receive(
     meta: dict[str, Any] | None = None,
     *,
     to_address: str = "",
+    media: tuple[MediaRef, ...] = (),
 ) -> Message:
     address = _address(channel, from_address, await region_of(session, organization_id))
     conversation = await conversation_for(
@@ -91,6 +92,7 @@ async def receive(
     )
     InboxMessages(session, organization_id).add(message)
     await session.flush()
+    attachments.note_inbound(session, organization_id, message, provider, media)
     await InboxConversations(session, organization_id).note_inbound(conversation.id, now)
     if channel == "sms":
         await _honour_keyword(session, organization_id, message)
@@ -200,6 +202,7 @@ async def record_callbacks(
                 callback.contact_name,
                 callback.meta,
                 to_address=callback.to_address,
+                media=callback.media,
             )
         elif isinstance(callback, Reported):
             await update_status(

@@ -19,7 +19,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
-from maitred.messaging import secret_bodies
+from maitred.messaging import attachments, secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
 from maitred.messaging.models import Conversation, Message
@@ -34,8 +34,9 @@ def _party(channel: str, address: str, name: str) -> dict[str, Any]:
     return {_ADDRESS_KEYS.get(channel, "phone"): address or None, "name": name}
 
 
-def message_view(message: Message) -> dict[str, Any]:
-    """A message as the API and the live inbox show it (seed 003's fields and ours)."""
+def message_view(message: Message, files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A message as the API and the live inbox show it (seed 003's fields and ours), with its
+    attachments when the caller loaded them (attachments.views_for)."""
     theirs = _party(message.channel, message.contact, message.contact_name)
     ours = _party(message.channel, message.sender, "")
     inbound = message.direction == "inbound"
@@ -62,6 +63,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "sent_at": message.sent_at,
         "delivered_at": message.delivered_at,
         "error": message.error,
+        "attachments": files or [],
     }
 
 
@@ -87,7 +89,8 @@ async def list_inbox(
         cursor=cursor,
         limit=limit,
     )
-    return [message_view(row) for row in rows], next_cursor
+    files = await attachments.views_for(session, organization_id, [row.id for row in rows])
+    return [message_view(row, files.get(row.id)) for row in rows], next_cursor
 
 
 async def list_conversations(
@@ -134,7 +137,8 @@ async def mark_read(
     if await messages.mark_read(message.id, utcnow()) and message.conversation_id:
         await InboxConversations(session, organization_id).note_read(message.conversation_id)
     await session.refresh(message)
-    return message_view(message)
+    files = await attachments.views_for(session, organization_id, [message.id])
+    return message_view(message, files.get(message.id))
 
 
 def _plain_text(html: str) -> str:
@@ -156,8 +160,10 @@ async def send(
     order_id: uuid.UUID | None = None,
     customer_id: uuid.UUID | None = None,
     created_by: uuid.UUID | None = None,
+    attachment_ids: Sequence[uuid.UUID] = (),
 ) -> dict[str, Any]:
-    """Queues the message (suppressed instead when marketing meets an opt-out)."""
+    """Queues the message (suppressed instead when marketing meets an opt-out), with the
+    uploads `attachment_ids` names."""
     key = _ADDRESS_KEYS.get(channel, "phone")
     address = recipient.get(key)
     if not address:
@@ -186,4 +192,5 @@ async def send(
             created_by=created_by,
         ),
     )
-    return message_view(message)
+    files = await attachments.attach(session, organization_id, message, attachment_ids)
+    return message_view(message, files)

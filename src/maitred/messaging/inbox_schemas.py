@@ -39,6 +39,22 @@ class Party(BaseModel):
     name: str = ""
 
 
+class AttachmentRead(BaseModel):
+    """A file sent or received with a message."""
+
+    id: uuid.UUID
+    name: str = Field(examples=["menu.pdf"], description="The sender's file name, cleaned")
+    content_type: str = Field(examples=["image/jpeg"], description="From the file's bytes")
+    size: int
+    sha256: str
+    status: str = Field(
+        description="stored; pending (still at the provider: the worker fetches it); failed"
+    )
+    url: str | None = Field(description="Where staff download it; null until stored")
+    error: str | None = Field(default=None, description="Why it could not be fetched")
+    created_at: datetime
+
+
 class MessageRead(BaseModel):
     id: uuid.UUID
     direction: Direction
@@ -67,6 +83,7 @@ class MessageRead(BaseModel):
     sent_at: datetime | None
     delivered_at: datetime | None
     error: str | None
+    attachments: list[AttachmentRead] = Field(default_factory=list)
 
 
 class ConversationRead(BaseModel):
@@ -106,6 +123,11 @@ class MessageSend(Input):
     )
     booking_id: uuid.UUID | None = None
     order_id: uuid.UUID | None = None
+    attachment_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Files uploaded with POST /messages/attachments (sms, whatsapp, telegram)",
+    )
 
 
 class StatsSummary(BaseModel):

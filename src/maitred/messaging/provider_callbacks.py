@@ -38,6 +38,16 @@ WHATSAPP_STATUSES = {
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """A file of an inbound message, still at the provider: a Twilio MediaUrl, a WhatsApp media
+    id, a Telegram file_id. The worker fetches it (messaging/attachments.py)."""
+
+    ref: str
+    content_type: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Arrived:
     event_type: ClassVar[str] = "message.received"
     event_id: str
@@ -48,6 +58,7 @@ class Arrived:
     to_address: str = ""
     contact_name: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    media: tuple[MediaRef, ...] = ()
 
     @property
     def audit(self) -> dict[str, Any]:
@@ -105,6 +116,7 @@ def from_twilio(form: dict[str, str]) -> list[Callback]:
     channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
     media_count = int(form["NumMedia"]) if form.get("NumMedia", "").isdigit() else 0
     media = [form[f"MediaUrl{i}"] for i in range(media_count) if f"MediaUrl{i}" in form]
+    types = [form.get(f"MediaContentType{i}", "") for i in range(media_count)]
     return [
         Arrived(
             event_id=sid,
@@ -115,6 +127,7 @@ def from_twilio(form: dict[str, str]) -> list[Callback]:
             provider_message_id=sid,
             contact_name=form.get("ProfileName", ""),
             meta={"media": media} if media else {},
+            media=tuple(MediaRef(url, kind) for url, kind in zip(media, types, strict=False)),
         )
     ]
 
@@ -154,6 +167,19 @@ def _whatsapp_text(message: dict[str, Any]) -> str:
     return _text(part.get("body")) or _text(part.get("caption")) or _text(part.get("text"))
 
 
+WHATSAPP_MEDIA = ("image", "audio", "video", "document", "sticker")
+
+
+def _whatsapp_media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
+    kind = _text(message.get("type"))
+    part = _dict(message.get(kind))
+    if kind not in WHATSAPP_MEDIA or not _text(part.get("id")):
+        return ()
+    return (
+        MediaRef(_text(part.get("id")), _text(part.get("mime_type")), _text(part.get("filename"))),
+    )
+
+
 def _whatsapp_values(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The `value` of every change of every entry."""
     values = []
@@ -188,6 +214,7 @@ def from_whatsapp(payload: dict[str, Any]) -> list[Callback]:
                     provider_message_id=message_id,
                     contact_name=names.get(sender, ""),
                     meta={"type": _text(message.get("type"))},
+                    media=_whatsapp_media(message),
                 )
             )
         for report in value.get("statuses") or []:
@@ -200,6 +227,19 @@ def from_whatsapp(payload: dict[str, Any]) -> list[Callback]:
             mapped = WHATSAPP_STATUSES.get(status, "")
             found.append(Reported(f"{message_id}:{status}", message_id, mapped, status, error))
     return found
+
+
+def _telegram_media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
+    """A photo comes in several sizes: the largest is kept. Other files come once each."""
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos and isinstance(photos[-1], dict):
+        return (MediaRef(_text(photos[-1].get("file_id")), "image/jpeg"),)
+    for kind in ("document", "video", "voice", "audio", "animation"):
+        part = _dict(message.get(kind))
+        if _text(part.get("file_id")):
+            name = _text(part.get("file_name"))
+            return (MediaRef(_text(part["file_id"]), _text(part.get("mime_type")), name),)
+    return ()
 
 
 def from_telegram(payload: dict[str, Any], organization_id: uuid.UUID) -> list[Callback]:
@@ -222,5 +262,6 @@ def from_telegram(payload: dict[str, Any], organization_id: uuid.UUID) -> list[C
             provider_message_id=str(message.get("message_id", "")),
             contact_name=name or _text(person.get("username")),
             meta={"username": _text(person.get("username"))} if person.get("username") else {},
+            media=_telegram_media(message),
         )
     ]

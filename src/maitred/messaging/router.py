@@ -7,15 +7,19 @@ comes from the caller, as everywhere else in maitred.
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from maitred.bookings import service as bookings_service
+from maitred.files.checks import MEDIA_TYPES
+from maitred.files.responses import binary_answer, file_response
+from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import MAX_LIMIT, CursorPage, Page, Pagination
-from maitred.messaging import inbox, inbox_stats
+from maitred.messaging import attachments, inbox, inbox_stats
 from maitred.messaging.inbox_schemas import (
+    AttachmentRead,
     Channel,
     ConversationDetail,
     ConversationRead,
@@ -117,7 +121,61 @@ async def send_message(body: MessageSend, auth: Writer, db: DbSession) -> dict[s
         order_id=body.order_id,
         customer_id=customer_id,
         created_by=auth.user_id,
+        attachment_ids=body.attachment_ids,
     )
+
+
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    413: {"model": ErrorBody, "description": "The file is larger than MAITRED_UPLOAD_MAX_BYTES"},
+    415: {"model": ErrorBody, "description": "Not an image, PDF, audio or video file"},
+}
+
+
+async def upload_attachment(
+    auth: Writer,
+    db: DbSession,
+    settings: AppSettings,
+    file: Annotated[
+        UploadFile | None,
+        File(description="JPEG, PNG, GIF, WebP, PDF, OGG, MP3, M4A or MP4 (by its bytes)"),
+    ] = None,
+) -> dict[str, Any]:
+    """multipart/form-data with the file as `file`; name its `id` in `attachment_ids` of
+    POST /messages/send. Images lose their metadata (EXIF, GPS)."""
+    data, name = await read_upload(file, settings)
+    return await attachments.upload(
+        db, settings, auth.org_id, data=data, name=name, created_by=auth.user_id
+    )
+
+
+router.add_api_route(
+    "/attachments",
+    upload_attachment,
+    methods=["POST"],
+    status_code=201,
+    response_model=AttachmentRead,
+    responses=UPLOAD_ERRORS,
+    route_class_override=UploadRoute,
+)
+
+
+@router.get(
+    "/{message_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses={**binary_answer("The file, as a download", MEDIA_TYPES), **ERRORS},
+)
+async def download_attachment(
+    message_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    auth: Reader,
+    db: DbSession,
+    settings: AppSettings,
+) -> Response:
+    stored, data = await attachments.download(
+        db, settings, auth.org_id, message_id=message_id, attachment_id=attachment_id
+    )
+    return file_response(stored, data, public=False, download=True)
 
 
 @router.patch("/{message_id}/read", response_model=MessageRead, responses=ERRORS)

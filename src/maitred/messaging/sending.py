@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from maitred.kit.clock import utcnow
 from maitred.kit.leases import backoff, claim_due, renew_lease
 from maitred.kit.pollers import PollContext, poller
-from maitred.messaging import secret_bodies
+from maitred.messaging import attachments, secret_bodies
 from maitred.messaging.models import Message
 from maitred.messaging.providers.base import (
     OutgoingMessage,
@@ -82,6 +82,10 @@ async def _prepare(
             )
         except (LookupError, ValueError, KeyError) as exc:
             return _Outcome(error=f"channel not usable: {exc}", permanent=True)
+        try:
+            media = await attachments.media_for_sending(session, context.settings, message)
+        except Exception as exc:  # storage unreachable: worth another try
+            return _Outcome(error=f"attachments not readable: {type(exc).__name__}")
         return provider, OutgoingMessage(
             id=message.id,
             organization_id=message.organization_id,
@@ -94,6 +98,7 @@ async def _prepare(
             content_type=message.content_type,
             extra=dict(message.meta.get("extra") or {}),
             holds_secret=secret_bodies.holds_secret(message),
+            media=media,
         )
 
 

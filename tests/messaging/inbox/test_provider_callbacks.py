@@ -7,6 +7,7 @@ import uuid
 from maitred.messaging.provider_callbacks import (
     Arrived,
     Ignored,
+    MediaRef,
     Reported,
     from_ringcentral,
     from_telegram,
@@ -37,6 +38,7 @@ def test_twilio_whatsapp_senders_lose_their_prefix_and_media_is_listed() -> None
         provider_message_id="MM123",
         contact_name="Alice",
         meta={"media": ["https://api.twilio.com/media/ME1"]},
+        media=(MediaRef("https://api.twilio.com/media/ME1"),),
     )
 
 

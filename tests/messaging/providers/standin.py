@@ -32,6 +32,10 @@ class Recorded:
     def form(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
+    def form_lists(self) -> dict[str, list[str]]:
+        """Every value of each field (Twilio's MediaUrl repeats)."""
+        return parse_qs(self.body.decode())
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -80,12 +84,14 @@ class StandIn:
                 data = raw if isinstance(raw, bytes) else raw.encode()
                 self.send_response(answer.status)
                 content_type = "text/html" if isinstance(answer.body, bytes) else "application/json"
-                self.send_header("Content-Type", content_type)
+                headers = {"Content-Type": content_type, **answer.headers}
                 self.send_header("Content-Length", str(len(data)))
-                for name, value in answer.headers.items():
+                for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            do_GET = do_POST  # media downloads: the same recording, an empty body
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the test asserts on `requests` instead."""

@@ -13,6 +13,31 @@ from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
+class Media:
+    """A file sent with a message: `url` is a signed, expiring link a provider may fetch it
+    from (Twilio's MediaUrl, WhatsApp's link); `data` the bytes for one that takes an upload
+    (Telegram)."""
+
+    url: str
+    content_type: str
+    name: str
+    data: bytes = field(repr=False, default=b"")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+@dataclass(frozen=True)
+class FetchedMedia:
+    """The bytes of a file a provider held for an inbound message."""
+
+    data: bytes
+    content_type: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     id: uuid.UUID  # also the idempotency key where the provider takes one
     organization_id: uuid.UUID
@@ -27,6 +52,7 @@ class OutgoingMessage:
     extra: dict[str, Any] = field(default_factory=dict)
     # A one-time link for the recipient only (messaging/secret_bodies.py): never logged.
     holds_secret: bool = False
+    media: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,3 +81,14 @@ class Provider(Protocol):
     channel: str
 
     async def send(self, message: OutgoingMessage) -> SendResult: ...
+
+
+class MediaSource(Protocol):
+    """A provider that keeps inbound media for us to fetch (Twilio, WhatsApp, Telegram)."""
+
+    name: str
+
+    async def fetch_media(self, ref: str, *, max_bytes: int) -> FetchedMedia:
+        """The bytes `ref` names (a MediaUrl, a media id, a file_id); SendError kinds say whether
+        trying again may help."""
+        ...

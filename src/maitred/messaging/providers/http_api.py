@@ -32,6 +32,33 @@ async def call(provider: str, method: str, url: str, **kwargs: Any) -> httpx.Res
         ) from exc
 
 
+async def fetch(provider: str, url: str, *, max_bytes: int, **kwargs: Any) -> tuple[bytes, str]:
+    """The bytes at `url` and their declared type, read no further than `max_bytes` + 1 (a
+    larger file is refused permanently: it will not shrink)."""
+    try:
+        async with (
+            httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=True) as client,
+            client.stream("GET", url, **kwargs) as response,
+        ):
+            if response.status_code >= 400:
+                raise failure(provider, response.status_code, None, "media not fetched")
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    raise PermanentSendError(
+                        f"{provider} media is larger than {max_bytes} bytes", code="too_large"
+                    )
+            return b"".join(chunks), response.headers.get("content-type", "")
+    except httpx.TimeoutException as exc:
+        raise TransientSendError(f"{provider} did not answer in time", code="timeout") from exc
+    except httpx.HTTPError as exc:
+        raise TransientSendError(
+            f"{provider} unreachable ({type(exc).__name__})", code="network_error"
+        ) from exc
+
+
 def body_of(response: httpx.Response) -> dict[str, Any]:
     """The JSON object of an answer, or {} for anything else (an HTML error page of a proxy)."""
     try:

@@ -84,6 +84,10 @@ class RingCentralProvider:
                 "from_number": self.from_number,
             },
         )
+        if message.media:  # said at once rather than sending the text without its files
+            raise PermanentSendError(
+                f"{NAME} does not send files here; send MMS through twilio", code="no_media"
+            )
         payload = {
             "from": {"phoneNumber": self.from_number},
             "to": [{"phoneNumber": message.to}],

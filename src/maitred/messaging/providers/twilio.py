@@ -1,16 +1,24 @@
 """The `twilio` SMS provider: Twilio's Programmable Messaging REST API.
 
 POST {api_base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form fields To, From, Body (and
-StatusCallback), HTTP basic auth AccountSid:AuthToken; 201 answers the message resource, whose
-`sid` identifies it in status callbacks. Errors are `{"code", "message", "more_info",
-"status"}`: a 400 (21211 invalid To, 21610 unsubscribed recipient, …) or 401/403/404 never
-works on retry; 429 (20429) and 5xx may.
+StatusCallback, and MediaUrl once per file of an MMS), HTTP basic auth AccountSid:AuthToken; 201
+answers the message resource, whose `sid` identifies it in status callbacks. Errors are
+`{"code", "message", "more_info", "status"}`: a 400 (21211 invalid To, 21610 unsubscribed
+recipient, …) or 401/403/404 never works on retry; 429 (20429) and 5xx may.
 """
 
 from __future__ import annotations
 
-from maitred.messaging.providers.base import OutgoingMessage, SendResult, TransientSendError
-from maitred.messaging.providers.http_api import base_url, body_of, call, failure
+from typing import Any
+
+from maitred.messaging.providers.base import (
+    FetchedMedia,
+    OutgoingMessage,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+from maitred.messaging.providers.http_api import base_url, body_of, call, failure, fetch
 from maitred.messaging.providers.setup import ProviderFields, ProviderSetup, require_settings
 
 NAME = "twilio"
@@ -51,7 +59,13 @@ class TwilioProvider:
                 "from_number": self.from_number,
             },
         )
-        form = {"To": message.to, "From": self.from_number, "Body": message.body_text}
+        form: dict[str, Any] = {
+            "To": message.to,
+            "From": self.from_number,
+            "Body": message.body_text,
+        }
+        if message.media:  # an MMS: Twilio fetches each file from its signed link
+            form["MediaUrl"] = [media.url for media in message.media]
         if self.status_callback:
             form["StatusCallback"] = self.status_callback
         response = await call(
@@ -70,6 +84,16 @@ class TwilioProvider:
         return SendResult(
             provider_message_id=str(sid), sender=str(body.get("from") or self.from_number)
         )
+
+    async def fetch_media(self, ref: str, *, max_bytes: int) -> FetchedMedia:
+        """An inbound MMS's MediaUrl, with the account's credentials (Twilio may require them);
+        only a URL on Twilio's API is fetched, so the credentials go nowhere else."""
+        if not ref.startswith(base_url(self.api_base) + "/"):
+            raise PermanentSendError(f"{NAME} media URL is not on {self.api_base}", code="bad_url")
+        data, content_type = await fetch(
+            NAME, ref, max_bytes=max_bytes, auth=(self.account_sid, self.auth_token)
+        )
+        return FetchedMedia(data, content_type)
 
 
 def from_setup(setup: ProviderSetup) -> TwilioProvider:

@@ -1,0 +1,3 @@
+from tests.messaging.attachments.providers_api import provider_apis
+
+__all__ = ["provider_apis"]
