@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="postgresql://… (default: SQLite in --workdir)")
     parser.add_argument("--profile", choices=ROWS, action="append", default=[])
     parser.add_argument("--only", choices=ROWS, action="append", default=[])
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="profile with pyinstrument (if installed)"
+    )
     return parser.parse_args(argv)
 
 
@@ -150,17 +153,28 @@ async def _row(
             raise SystemExit(f"{path}: {response.status_code} {response.text}")
     with counting(database) as seen:
         await client.get(path, headers=headers)
-    profiler = cProfile.Profile() if name in args.profile else None
+    profiler: Any = None
+    if name in args.profile:
+        if args.pyinstrument:
+            import pyinstrument
+
+            profiler = pyinstrument.Profiler(interval=0.0002, async_mode="enabled")
+            profiler.start()
+        else:
+            profiler = cProfile.Profile()
+            profiler.enable()
     started = time.process_time()
-    if profiler:
-        profiler.enable()
     for _ in range(args.requests):
         await client.get(path, headers=headers)
-    if profiler:
-        profiler.disable()
     spent = (time.process_time() - started) / args.requests
+    if profiler is not None and args.pyinstrument:
+        profiler.stop()
+    elif profiler is not None:
+        profiler.disable()
     print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11}", flush=True)
-    if profiler:
+    if profiler is not None and args.pyinstrument:
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    elif profiler is not None:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)
