@@ -1,8 +1,8 @@
 """The read hot paths in process: CPU time and statements per request, and where the time goes.
 
-    .venv/bin/python bench/profile_reads.py                   # seeds 10,000 bookings, 300 requests a row
-    .venv/bin/python bench/profile_reads.py --profile availability   # + cProfile of that row
-    .venv/bin/python bench/profile_reads.py --workdir /tmp/book      # reuses the seeded file there
+    .venv/bin/python bench/profile_reads.py                  # seeds 10,000 bookings; 300 GETs a row
+    .venv/bin/python bench/profile_reads.py --profile availability  # + cProfile of that row
+    .venv/bin/python bench/profile_reads.py --workdir /tmp/book     # reuses the seeded file there
 
 No HTTP server and no load: the app runs in this process behind httpx's ASGI transport, one
 request at a time, so the figures are the app's own CPU per request (middleware, routing,
@@ -70,8 +70,7 @@ def prepare(workdir: Path, args: argparse.Namespace) -> dict[str, str]:
     marker = workdir / "profile-org.txt"
     database_url = args.database_url or f"sqlite:///{workdir / 'maitred.db'}"
     if marker.exists():
-        env = dict(os.environ, **dict(line.split("=", 1) for line in marker.read_text().split()))
-        return env
+        return dict(os.environ, **dict(line.split("=", 1) for line in marker.read_text().split()))
     env = servers.maitred_env(workdir, database_url, servers.new_secret_key())
     organization = servers.create_organization(workdir, env)
     book_seed.run_seed(env, organization.id, bookings=args.bookings, customers=args.customers)

@@ -3,15 +3,11 @@ request is matched only against the routes of its own resource (kit/api_paths.py
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import APIRouter, FastAPI, WebSocket
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Match
@@ -21,6 +17,7 @@ from websockets.asyncio.client import connect
 from maitred.kit.api_paths import requested_path
 from maitred.kit.db import Database
 from maitred.tenancy import service as tenancy_service
+from tests.messaging.inbox.test_live_inbox import serving
 
 
 def test_every_api_route_is_in_the_route_table_once(app: FastAPI) -> None:
@@ -85,21 +82,6 @@ async def _echo_paths(websocket: WebSocket) -> None:
         {"path": websocket.scope["path"], "requested": requested_path(websocket.scope)}
     )
     await websocket.close()
-
-
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"ws://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.mark.own_app
