@@ -20,6 +20,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,6 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
+from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
 
 # The columns of the book the integrity check compares claims with. Read as a plain table:
@@ -82,6 +84,42 @@ _ACTIVE_CLAIMS_BETWEEN = select(
         CapacityClaim.expires_at.is_(None),
         CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
     ),
+)
+
+
+# The availability answer's one read: every active team, each with its active claims whose span
+# meets `since`..`until` (none: one row with NULLs). The day bounds keep the claims on their
+# (organization, day) index. Team ids and JSON come back as the driver gives them: the answer
+# only groups by the id, and parses each distinct JSON text once (availability/slots.py).
+TEAMS_WITH_CLAIMS = ReadQuery(
+    select(
+        type_coerce(ChefTeam.id, String).label("team"),
+        type_coerce(ChefTeam.working_weekdays, String).label("working_weekdays"),
+        type_coerce(ChefTeam.time_off, String).label("time_off"),
+        CapacityClaim.starts_at,
+        CapacityClaim.ends_at,
+    )
+    .select_from(ChefTeam)
+    .outerjoin(
+        CapacityClaim,
+        and_(
+            CapacityClaim.team_id == ChefTeam.id,
+            CapacityClaim.organization_id == bindparam("claims_of", type_=Uuid()),
+            CapacityClaim.day >= bindparam("first", type_=Date()),
+            CapacityClaim.day <= bindparam("last", type_=Date()),
+            CapacityClaim.released_at.is_(None),
+            or_(
+                CapacityClaim.expires_at.is_(None),
+                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
+            ),
+            CapacityClaim.starts_at < bindparam("until", type_=UTCDateTime()),
+            CapacityClaim.ends_at > bindparam("since", type_=UTCDateTime()),
+        ),
+    )
+    .where(
+        ChefTeam.organization_id == bindparam("teams_of", type_=Uuid()),
+        ChefTeam.is_active.is_(True),
+    )
 )
 
 
