@@ -17,10 +17,12 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    null,
     or_,
     select,
     table,
     type_coerce,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -87,23 +89,21 @@ _ACTIVE_CLAIMS_BETWEEN = select(
 )
 
 
-# The availability answer's one read: every active team, each with its active claims whose span
-# meets `since`..`until` (none: one row with NULLs). The day bounds keep the claims on their
-# (organization, day) index. Team ids and JSON come back as the driver gives them: the answer
-# only groups by the id, and parses each distinct JSON text once (availability/slots.py).
-TEAMS_WITH_CLAIMS = ReadQuery(
-    select(
-        type_coerce(ChefTeam.id, String).label("team"),
-        type_coerce(ChefTeam.working_weekdays, String).label("working_weekdays"),
-        type_coerce(ChefTeam.time_off, String).label("time_off"),
-        CapacityClaim.starts_at,
-        CapacityClaim.ends_at,
-    )
-    .select_from(ChefTeam)
-    .outerjoin(
-        CapacityClaim,
-        and_(
-            CapacityClaim.team_id == ChefTeam.id,
+# The availability answer's one read: the active claims whose span meets `since`..`until`
+# (on the claims' organization/day index; the day bounds keep the scan to the days that can
+# reach the slots), then every active team, with a NULL where the other part has no value. Team
+# ids and JSON come back as the driver gives them: the answer only groups by the id, and parses
+# each distinct JSON text once (availability/slots.py). A LEFT JOIN from the teams made SQLite
+# walk the claims of every day once per team.
+TEAMS_AND_CLAIMS = ReadQuery(
+    union_all(
+        select(
+            type_coerce(CapacityClaim.team_id, String).label("team"),
+            CapacityClaim.starts_at,
+            CapacityClaim.ends_at,
+            type_coerce(null(), String).label("working_weekdays"),
+            type_coerce(null(), String).label("time_off"),
+        ).where(
             CapacityClaim.organization_id == bindparam("claims_of", type_=Uuid()),
             CapacityClaim.day >= bindparam("first", type_=Date()),
             CapacityClaim.day <= bindparam("last", type_=Date()),
@@ -115,10 +115,16 @@ TEAMS_WITH_CLAIMS = ReadQuery(
             CapacityClaim.starts_at < bindparam("until", type_=UTCDateTime()),
             CapacityClaim.ends_at > bindparam("since", type_=UTCDateTime()),
         ),
-    )
-    .where(
-        ChefTeam.organization_id == bindparam("teams_of", type_=Uuid()),
-        ChefTeam.is_active.is_(True),
+        select(
+            type_coerce(ChefTeam.id, String),
+            type_coerce(null(), UTCDateTime()),
+            type_coerce(null(), UTCDateTime()),
+            type_coerce(ChefTeam.working_weekdays, String),
+            type_coerce(ChefTeam.time_off, String),
+        ).where(
+            ChefTeam.organization_id == bindparam("teams_of", type_=Uuid()),
+            ChefTeam.is_active.is_(True),
+        ),
     )
 )
 

@@ -33,7 +33,7 @@ from maitred.availability.calendar import (
     works_on,
 )
 from maitred.availability.policy import Policy
-from maitred.availability.repository import TEAMS_WITH_CLAIMS
+from maitred.availability.repository import TEAMS_AND_CLAIMS
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
 from maitred.kit.reads import ReadPool
@@ -61,12 +61,17 @@ class _Calendar:
         if problem:
             return _day(day, [], problem)
         working = [t for t in self.teams if works_on(t.working_weekdays, t.time_off, day)]
+        windows = [
+            (label, event_window(rules, self.policy.timezone, day, slot_time(label)))
+            for label in rules.slot_times
+        ]
+        spans = [buffered(rules, window) for _, window in windows]
+        # Each team's spans that meet this day's slots at all (a fortnight holds many more).
+        nearby = [_within(team.busy, spans) for team in working]
         slots, late = [], []
-        for label in rules.slot_times:
-            window = event_window(rules, self.policy.timezone, day, slot_time(label))
-            start, end = buffered(rules, window)
+        for (label, window), (start, end) in zip(windows, spans, strict=True):
             capacity = sum(
-                1 for team in working if not any(overlaps(a, b, start, end) for a, b in team.busy)
+                1 for taken in nearby if not any(overlaps(a, b, start, end) for a, b in taken)
             )
             too_late = notice_problem(rules, window.starts_at, self.now)
             if too_late:
@@ -85,6 +90,15 @@ class _Calendar:
         else:
             reason = "Fully booked"
         return _day(day, slots, reason)
+
+
+def _within(
+    busy: list[tuple[datetime, datetime]], spans: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    if not spans:
+        return []
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    return [(a, b) for a, b in busy if overlaps(a, b, first, last)]
 
 
 def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
@@ -240,19 +254,18 @@ async def _teams(
     }
     rows: Sequence[Mapping[Any, Any]]
     if isinstance(source, ReadPool):
-        rows = await source.all(TEAMS_WITH_CLAIMS, **values)
+        rows = await source.all(TEAMS_AND_CLAIMS, **values)
     else:
-        rows = (await source.execute(TEAMS_WITH_CLAIMS.statement, values)).mappings().all()
-    teams: dict[Any, _Team] = {}
+        rows = (await source.execute(TEAMS_AND_CLAIMS.statement, values)).mappings().all()
+    busy: dict[Any, list[tuple[datetime, datetime]]] = {}
+    teams: list[_Team] = []
     for row in rows:
-        team = teams.get(row["team"])
-        if team is None:
-            team = teams[row["team"]] = _Team(
-                _parsed(row["working_weekdays"]), _parsed(row["time_off"]) or [], []
-            )
         if row["starts_at"] is not None:
-            team.busy.append((row["starts_at"], row["ends_at"]))
-    return list(teams.values())
+            busy.setdefault(row["team"], []).append((row["starts_at"], row["ends_at"]))
+        else:
+            weekdays, time_off = _parsed(row["working_weekdays"]), _parsed(row["time_off"])
+            teams.append(_Team(weekdays, time_off or [], busy.setdefault(row["team"], [])))
+    return teams
 
 
 async def _price_estimate(

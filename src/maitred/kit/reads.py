@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -43,7 +43,9 @@ class _Plan:
 class ReadQuery:
     """A select with named `bindparam`s, built once at import time and run many times."""
 
-    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+    def __init__(
+        self, statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+    ) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
 
