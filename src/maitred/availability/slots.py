@@ -10,6 +10,7 @@ plain Python over a handful of teams and slots. Committed data, no session.
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -67,7 +68,7 @@ class _Calendar:
         ]
         spans = [buffered(rules, window) for _, window in windows]
         # Each team's spans that meet this day's slots at all (a fortnight holds many more).
-        nearby = [_within(team.busy, spans) for team in working]
+        nearby = [_within(team, spans) for team in working]
         slots, late = [], []
         for (label, window), (start, end) in zip(windows, spans, strict=True):
             capacity = sum(
@@ -92,13 +93,15 @@ class _Calendar:
         return _day(day, slots, reason)
 
 
-def _within(
-    busy: list[tuple[datetime, datetime]], spans: list[tuple[datetime, datetime]]
-) -> list[tuple[datetime, datetime]]:
-    if not spans:
+def _within(team: _Team, spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The team's taken spans that meet any of `spans` (one day's slots): found by bisection
+    among its spans sorted by start (a fortnight holds many)."""
+    if not spans or not team.busy:
         return []
     first, last = min(s for s, _ in spans), max(e for _, e in spans)
-    return [(a, b) for a, b in busy if overlaps(a, b, first, last)]
+    low = bisect_left(team.starts, first - team.longest)
+    high = bisect_left(team.starts, last)
+    return [(a, b) for a, b in team.busy[low:high] if overlaps(a, b, first, last)]
 
 
 def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
@@ -114,11 +117,21 @@ def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Team:
-    """An active team (its id as the driver gives it) and its taken spans."""
+    """An active team and its taken spans, sorted by start."""
 
     working_weekdays: list[Any]
     time_off: list[Any]
     busy: list[tuple[datetime, datetime]]
+    starts: list[datetime]
+    longest: timedelta
+
+    @classmethod
+    def of(
+        cls, working_weekdays: Any, time_off: Any, busy: list[tuple[datetime, datetime]]
+    ) -> _Team:
+        busy = sorted(busy)
+        longest = max((b - a for a, b in busy), default=timedelta(0))
+        return cls(working_weekdays, time_off or [], busy, [a for a, _ in busy], longest)
 
 
 @lru_cache(maxsize=1024)
@@ -258,14 +271,16 @@ async def _teams(
     else:
         rows = (await source.execute(TEAMS_AND_CLAIMS.statement, values)).mappings().all()
     busy: dict[Any, list[tuple[datetime, datetime]]] = {}
-    teams: list[_Team] = []
+    teams: list[tuple[Any, Any, Any]] = []
     for row in rows:
         if row["starts_at"] is not None:
             busy.setdefault(row["team"], []).append((row["starts_at"], row["ends_at"]))
         else:
-            weekdays, time_off = _parsed(row["working_weekdays"]), _parsed(row["time_off"])
-            teams.append(_Team(weekdays, time_off or [], busy.setdefault(row["team"], [])))
-    return teams
+            teams.append((row["team"], row["working_weekdays"], row["time_off"]))
+    return [
+        _Team.of(_parsed(weekdays), _parsed(time_off), busy.get(team, []))
+        for team, weekdays, time_off in teams
+    ]
 
 
 async def _price_estimate(
