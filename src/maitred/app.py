@@ -26,6 +26,7 @@ from maitred.identity.deps import describe_permissions
 from maitred.identity.idempotency_scope import IdempotencyScope
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
 from maitred.kit import crypto
+from maitred.kit.api_paths import API_PREFIX, PrefixDispatch, UnversionedApi
 from maitred.kit.db import Database
 from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
@@ -147,19 +148,21 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in root_routers():
         describe_permissions(router.routes)
         app.include_router(router)
-    # The unversioned /api (seed 000) serves the same handlers, listed once in the docs. Each
-    # router is included directly: every level of nesting costs routing time on every request.
+    # Each router is included directly (every level of nesting costs routing time on every
+    # request) and once: the unversioned /api (seed 000) is a path rewrite (UnversionedApi).
     app.state.api_prefixes = ("/api/v1", "/api")  # a 404 outside them names the path within
     for router in api_routers():
         describe_permissions(router.routes)
         ids_only_match_uuids(router.routes)
-        app.include_router(router, prefix="/api/v1")
-        app.include_router(router, prefix="/api", include_in_schema=False)
+        app.include_router(router, prefix=API_PREFIX)
+    app.router.routes.insert(0, PrefixDispatch(app.router.routes))
     install_complete_openapi(app)
     install_docs(app)
 
     install_error_handlers(app)
-    # Innermost: an idempotent replay or a 429 changed nothing, so it is not recorded.
+    # Innermost of all: every middleware outside sees the path as the client sent it.
+    app.add_middleware(UnversionedApi)
+    # Inside the others: an idempotent replay or a 429 changed nothing, so it is not recorded.
     app.add_middleware(AuditMiddleware, database=database, client_address=app.state.client_address)
     app.add_middleware(
         IdempotencyMiddleware,

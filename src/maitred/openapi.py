@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from maitred.identity.deps import authenticate
 from maitred.kit.errors import ErrorBody
-from maitred.tenancy.public import public_organization
+from maitred.tenancy.public import public_organization, public_snapshot
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorBody"}
@@ -42,7 +42,7 @@ def _names_an_organization(route: APIRoute) -> bool:
     name may match none."""
     dependants = [route.dependant, *_dependencies(route.dependant)]
     return any(
-        d.call is public_organization
+        d.call in (public_organization, public_snapshot)
         or any(p.alias.lower() == "x-tenant-id" for p in d.header_params)
         for d in dependants
     )

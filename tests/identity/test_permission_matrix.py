@@ -52,6 +52,10 @@ PUBLIC = {
     ("POST", "/api/v1/webhooks/stripe/{organization_id}"),
     ("GET", "/api/v1/public/payments/pay"),
     ("GET", "/api/v1/public/payments/done"),
+    # Menu photos are public like the menu; a signed, expiring link is its own credential
+    # (how Twilio and Meta fetch an MMS or WhatsApp attachment).
+    ("GET", "/api/v1/menu/photos/{organization}/{photo}"),
+    ("GET", "/api/v1/files/signed/{token}"),
 }
 
 

@@ -79,10 +79,13 @@ async def report_run(run_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str
     responses={
         200: {
             "content": {
-                "text/csv": {},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                "application/pdf": {},
-            }
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "The file, as an attachment",
         }
     },
 )

@@ -10,21 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit.errors import NotFound
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.book_settings import AvailabilitySettings
-from maitred.tenancy.models import Organization
 
 
 @dataclass(frozen=True)
 class Policy:
-    organization: Organization
+    timezone: str
     rules: AvailabilitySettings
-
-    @property
-    def timezone(self) -> str:
-        return self.organization.timezone
 
 
 async def policy_of(session: AsyncSession, organization_id: uuid.UUID) -> Policy:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         raise NotFound("No such organization")
-    return Policy(organization, tenancy_service.settings_of(organization).availability)
+    return Policy(organization.timezone, tenancy_service.settings_of(organization).availability)

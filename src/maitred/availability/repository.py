@@ -17,9 +17,12 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    null,
     or_,
     select,
     table,
+    type_coerce,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
+from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
 
 # The columns of the book the integrity check compares claims with. Read as a plain table:
@@ -82,6 +86,46 @@ _ACTIVE_CLAIMS_BETWEEN = select(
         CapacityClaim.expires_at.is_(None),
         CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
     ),
+)
+
+
+# The availability answer's one read: the active claims whose span meets `since`..`until`
+# (on the claims' organization/day index; the day bounds keep the scan to the days that can
+# reach the slots), then every active team, with a NULL where the other part has no value. Team
+# ids and JSON come back as the driver gives them: the answer only groups by the id, and parses
+# each distinct JSON text once (availability/slots.py). A LEFT JOIN from the teams made SQLite
+# walk the claims of every day once per team.
+TEAMS_AND_CLAIMS = ReadQuery(
+    union_all(
+        select(
+            type_coerce(CapacityClaim.team_id, String).label("team"),
+            CapacityClaim.starts_at,
+            CapacityClaim.ends_at,
+            type_coerce(null(), String).label("working_weekdays"),
+            type_coerce(null(), String).label("time_off"),
+        ).where(
+            CapacityClaim.organization_id == bindparam("claims_of", type_=Uuid()),
+            CapacityClaim.day >= bindparam("first", type_=Date()),
+            CapacityClaim.day <= bindparam("last", type_=Date()),
+            CapacityClaim.released_at.is_(None),
+            or_(
+                CapacityClaim.expires_at.is_(None),
+                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
+            ),
+            CapacityClaim.starts_at < bindparam("until", type_=UTCDateTime()),
+            CapacityClaim.ends_at > bindparam("since", type_=UTCDateTime()),
+        ),
+        select(
+            type_coerce(ChefTeam.id, String),
+            type_coerce(null(), UTCDateTime()),
+            type_coerce(null(), UTCDateTime()),
+            type_coerce(ChefTeam.working_weekdays, String),
+            type_coerce(ChefTeam.time_off, String),
+        ).where(
+            ChefTeam.organization_id == bindparam("teams_of", type_=Uuid()),
+            ChefTeam.is_active.is_(True),
+        ),
+    )
 )
 
 

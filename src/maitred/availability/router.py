@@ -16,11 +16,11 @@ from maitred.availability.schemas import (
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.book_settings import AvailabilitySettings
-from maitred.tenancy.public import PublicOrganization
+from maitred.tenancy.public import PublicSnapshot
 
 router = APIRouter(tags=["availability"])
 public_router = APIRouter(prefix="/public/availability", tags=["availability"])
@@ -129,7 +129,7 @@ async def update_availability_settings(
 @router.get("/availability", response_model=ANSWER, responses=ERRORS)
 async def get_availability(
     auth: Reader,
-    db: DbSession,
+    reads: Reads,
     day: DateQuery = None,
     guest_count: GuestsQuery = None,
     location: LocationQuery = None,
@@ -138,8 +138,9 @@ async def get_availability(
     """Seed 000's answer for one date (with alternatives when it is not available), or
     `{"days": [...]}` for `days` dates from `date`."""
     return await availability_service.availability(
-        db,
+        reads,
         organization_id=auth.org_id,
+        version=auth.organization_version,
         day=day,
         guest_count=guest_count,
         location=location,
@@ -149,19 +150,14 @@ async def get_availability(
 
 @public_router.get("", response_model=ANSWER)
 async def get_public_availability(
-    organization: PublicOrganization,
-    db: DbSession,
+    organization: PublicSnapshot,
+    reads: Reads,
     day: DateQuery = None,
     guest_count: GuestsQuery = None,
     location: LocationQuery = None,
     days: DaysQuery = None,
 ) -> dict[str, Any]:
     """The same answer for the booking form of the business's website."""
-    return await availability_service.availability(
-        db,
-        organization_id=organization.id,
-        day=day,
-        guest_count=guest_count,
-        location=location,
-        days=days,
+    return await availability_service.answer(
+        reads, organization, day=day, guest_count=guest_count, location=location, days=days
     )

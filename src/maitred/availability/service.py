@@ -33,7 +33,7 @@ from maitred.availability.claims import (
 )
 from maitred.availability.errors import CapacityExceeded
 from maitred.availability.policy import policy_of
-from maitred.availability.slots import availability
+from maitred.availability.slots import answer, availability, availability_in
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.tenancy import sections as tenancy_sections
@@ -41,7 +41,9 @@ from maitred.tenancy import sections as tenancy_sections
 __all__ = [
     "CapacityExceeded",
     "Window",
+    "answer",
     "availability",
+    "availability_in",
     "check_bookable",
     "claim",
     "confirm",

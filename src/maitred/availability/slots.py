@@ -1,17 +1,23 @@
 """Free slots for a date or a run of dates (seed 000's availability answer).
 
-Fast by construction: one query for the teams and one for the active claims of the range (on
-the organization/day index), then plain Python over a handful of teams and slots.
+A hot path (ARCHITECTURE.md): the organization's policy comes from its snapshot (kept in
+process per stored version, so usually no statement), then one compiled read gives every
+active team with its active claims in the hours the slots span, on the organization/day index
+(a second one for the fortnight of alternatives, only when the date asked is unavailable), then
+plain Python over a handful of teams and slots. Committed data, no session.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import (
@@ -27,10 +33,13 @@ from maitred.availability.calendar import (
     teams_needed,
     works_on,
 )
-from maitred.availability.policy import Policy, policy_of
-from maitred.availability.repository import ActiveTeam, ClaimRepository, TeamRepository
+from maitred.availability.policy import Policy
+from maitred.availability.repository import TEAMS_AND_CLAIMS
 from maitred.kit.clock import utcnow
+from maitred.kit.errors import NotFound
+from maitred.kit.reads import ReadPool
 from maitred.pricing import service as pricing_service
+from maitred.tenancy import service as tenancy_service
 
 ALTERNATIVES, ALTERNATIVES_WITHIN = 3, 14
 _REACH_BEFORE, _REACH_AFTER = timedelta(days=3), timedelta(days=1)
@@ -43,8 +52,7 @@ class _Calendar:
     policy: Policy
     now: datetime
     today: date
-    teams: list[ActiveTeam]
-    busy: dict[uuid.UUID, list[tuple[datetime, datetime]]]
+    teams: list[_Team]
     needed: int
     area_problem: str | None
 
@@ -54,14 +62,17 @@ class _Calendar:
         if problem:
             return _day(day, [], problem)
         working = [t for t in self.teams if works_on(t.working_weekdays, t.time_off, day)]
+        windows = [
+            (label, event_window(rules, self.policy.timezone, day, slot_time(label)))
+            for label in rules.slot_times
+        ]
+        spans = [buffered(rules, window) for _, window in windows]
+        # Each team's spans that meet this day's slots at all (a fortnight holds many more).
+        nearby = [_within(team, spans) for team in working]
         slots, late = [], []
-        for label in rules.slot_times:
-            window = event_window(rules, self.policy.timezone, day, slot_time(label))
-            start, end = buffered(rules, window)
+        for (label, window), (start, end) in zip(windows, spans, strict=True):
             capacity = sum(
-                1
-                for team in working
-                if not any(overlaps(a, b, start, end) for a, b in self.busy.get(team.id, ()))
+                1 for taken in nearby if not any(overlaps(a, b, start, end) for a, b in taken)
             )
             too_late = notice_problem(rules, window.starts_at, self.now)
             if too_late:
@@ -82,6 +93,17 @@ class _Calendar:
         return _day(day, slots, reason)
 
 
+def _within(team: _Team, spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The team's taken spans that meet any of `spans` (one day's slots): found by bisection
+    among its spans sorted by start (a fortnight holds many)."""
+    if not spans or not team.busy:
+        return []
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    low = bisect_left(team.starts, first - team.longest)
+    high = bisect_left(team.starts, last)
+    return [(a, b) for a, b in team.busy[low:high] if overlaps(a, b, first, last)]
+
+
 def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
     free = [s["time"] for s in slots if s["available"]]
     return {
@@ -93,32 +115,97 @@ def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
     }
 
 
-async def availability(
+@dataclass(frozen=True)
+class _Team:
+    """An active team and its taken spans, sorted by start."""
+
+    working_weekdays: list[Any]
+    time_off: list[Any]
+    busy: list[tuple[datetime, datetime]]
+    starts: list[datetime]
+    longest: timedelta
+
+    @classmethod
+    def of(
+        cls, working_weekdays: Any, time_off: Any, busy: list[tuple[datetime, datetime]]
+    ) -> _Team:
+        busy = sorted(busy)
+        longest = max((b - a for a, b in busy), default=timedelta(0))
+        return cls(working_weekdays, time_off or [], busy, [a for a, _ in busy], longest)
+
+
+@lru_cache(maxsize=1024)
+def _json(text: str | None) -> Any:
+    """Each distinct JSON text of the teams' columns parsed once (read-only results)."""
+    return orjson.loads(text) if text else []
+
+
+def _parsed(value: Any) -> Any:
+    return _json(value) if isinstance(value, str) or value is None else value
+
+
+async def availability_in(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
+    day: date | None,
+) -> dict[str, Any] | None:
+    """The answer for `day` (no party, no location) inside a unit of work; None when there is
+    no such organization."""
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        return None
+    snapshot = tenancy_service.of_organization(organization, keep=False)
+    return await answer(session, snapshot, day=day, guest_count=None, location=None, days=None)
+
+
+async def availability(
+    reads: ReadPool,
+    *,
+    organization_id: uuid.UUID,
+    version: datetime | None,
     day: date | None,
     guest_count: int | None,
     location: str | None,
     days: int | None,
 ) -> dict[str, Any]:
     """One date with alternatives when it is not available, or `days` dates from `day`
-    (default: today in the organization's time zone)."""
-    policy = await policy_of(session, organization_id)
+    (default: today in the organization's time zone). `version` is the organization row's, as
+    read with the caller (None: read it)."""
+    organization = await tenancy_service.snapshot(reads, organization_id, version)
+    if organization is None:
+        raise NotFound("No such organization")
+    return await answer(
+        reads, organization, day=day, guest_count=guest_count, location=location, days=days
+    )
+
+
+async def answer(
+    source: ReadPool | AsyncSession,
+    organization: tenancy_service.OrganizationSnapshot,
+    *,
+    day: date | None,
+    guest_count: int | None,
+    location: str | None,
+    days: int | None,
+) -> dict[str, Any]:
+    """The answer from `source`: the read pool (committed data, for the endpoints), or a
+    session (inside a unit of work, which sees its own changes)."""
+    policy = Policy(organization.timezone, organization.settings.availability)
     now = utcnow()
     today = local_today(policy.timezone, now)
     first = day or today
     last = first + timedelta(days=(days or ALTERNATIVES_WITHIN + 1) - 1)
     city, zip_code = parse_location(location)
-    claims = ClaimRepository(session, organization_id)
-    # One asked date needs the claims around it only; the fortnight of alternatives is read
-    # when that date turns out unavailable (a month of claims is most of the answer's time).
+    # One asked date needs the claims of its slots only; the fortnight of alternatives is read
+    # when that date turns out unavailable.
     calendar = _Calendar(
         policy=policy,
         now=now,
         today=today,
-        teams=list(await TeamRepository(session, organization_id).active()),
-        busy=await _busy(claims, first, first if days is None else last, now),
+        teams=await _teams(
+            source, organization.id, policy, first, first if days is None else last, now
+        ),
         needed=teams_needed(policy.rules, guest_count),
         area_problem=(
             None
@@ -126,7 +213,7 @@ async def availability(
             else "We do not serve this location"
         ),
     )
-    estimate = await _price_estimate(session, organization_id, guest_count, city, zip_code)
+    estimate = await _price_estimate(organization, guest_count, city, zip_code)
     if days is not None:
         return {
             "days": [
@@ -134,44 +221,79 @@ async def availability(
                 for n in range(days)
             ]
         }
-    answer = calendar.day(first) | {"price_estimate": estimate, "alternative_dates": []}
-    if not answer["available"] and calendar.area_problem is None:
-        calendar = replace(calendar, busy=await _busy(claims, first, last, now))
+    found = calendar.day(first) | {"price_estimate": estimate, "alternative_dates": []}
+    if not found["available"] and calendar.area_problem is None:
+        calendar = replace(
+            calendar, teams=await _teams(source, organization.id, policy, first, last, now)
+        )
         for n in range(1, ALTERNATIVES_WITHIN + 1):
             other = calendar.day(first + timedelta(days=n))
             if other["available"]:
-                answer["alternative_dates"].append(
+                found["alternative_dates"].append(
                     {"date": other["date"], "available_slots": other["available_slots"]}
                 )
-                if len(answer["alternative_dates"]) == ALTERNATIVES:
+                if len(found["alternative_dates"]) == ALTERNATIVES:
                     break
-    return answer
+    return found
 
 
-async def _busy(
-    claims: ClaimRepository, first: date, last: date, now: datetime
-) -> dict[uuid.UUID, list[tuple[datetime, datetime]]]:
-    """Each team's taken windows that can reach into the days `first`..`last`."""
-    busy: dict[uuid.UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for _booking, team, start, end in await claims.active_between(
-        first - _REACH_BEFORE, last + _REACH_AFTER, now
-    ):
-        busy[team].append((start, end))
-    return busy
+def _span(policy: Policy, first: date, last: date) -> tuple[datetime, datetime]:
+    """From the earliest slot's claim span on `first` to the latest one's end on `last`."""
+    rules = policy.rules
+    times = [slot_time(label) for label in rules.slot_times] or [slot_time("00:00")]
+    starts = [buffered(rules, event_window(rules, policy.timezone, first, at))[0] for at in times]
+    ends = [buffered(rules, event_window(rules, policy.timezone, last, at))[1] for at in times]
+    return min(starts), max(ends)
+
+
+async def _teams(
+    source: ReadPool | AsyncSession,
+    organization_id: uuid.UUID,
+    policy: Policy,
+    first: date,
+    last: date,
+    now: datetime,
+) -> list[_Team]:
+    """The active teams with their spans that meet the slots of days `first`..`last`."""
+    since, until = _span(policy, first, last)
+    values = {
+        "teams_of": organization_id,
+        "claims_of": organization_id,
+        "first": first - _REACH_BEFORE,
+        "last": last + _REACH_AFTER,
+        "now": now,
+        "since": since,
+        "until": until,
+    }
+    rows: Sequence[Mapping[Any, Any]]
+    if isinstance(source, ReadPool):
+        rows = await source.all(TEAMS_AND_CLAIMS, **values)
+    else:
+        rows = (await source.execute(TEAMS_AND_CLAIMS.statement, values)).mappings().all()
+    busy: dict[Any, list[tuple[datetime, datetime]]] = {}
+    teams: list[tuple[Any, Any, Any]] = []
+    for row in rows:
+        if row["starts_at"] is not None:
+            busy.setdefault(row["team"], []).append((row["starts_at"], row["ends_at"]))
+        else:
+            teams.append((row["team"], row["working_weekdays"], row["time_off"]))
+    return [
+        _Team.of(_parsed(weekdays), _parsed(time_off), busy.get(team, []))
+        for team, weekdays, time_off in teams
+    ]
 
 
 async def _price_estimate(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
+    organization: tenancy_service.OrganizationSnapshot,
     guest_count: int | None,
     city: str | None,
     zip_code: str | None,
 ) -> dict[str, Any] | None:
     if guest_count is None:
         return None
-    quote = await pricing_service.quote(
-        session,
-        organization_id=organization_id,
+    quote = await pricing_service.estimate(
+        organization.settings.pricing,
+        organization_currency=organization.currency,
         request=pricing_service.PriceRequest(guest_count=guest_count, zip_code=zip_code, city=city),
     )
     return {

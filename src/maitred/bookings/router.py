@@ -104,10 +104,10 @@ async def get_booking(
     ],
     auth: Readers,
     db: DbSession,
+    reads: Reads,
 ) -> Any:
     viewer = bookings_service.viewer_of(auth)
-    found = await bookings_service.booking_id_of(db, viewer, booking_id)
-    return await bookings_service.get_booking(db, viewer, found)
+    return await bookings_service.booking_detail(db, reads, viewer, booking_id)
 
 
 @router.put("/{booking_id}", response_model=BookingWritten, responses=ERRORS)

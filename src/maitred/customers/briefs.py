@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.models import Customer
@@ -20,6 +22,19 @@ class CustomerBrief:
     name: str
     email: str | None
     phone: str | None
+
+
+def joined_brief(customer_id: Any, organization_id: Any) -> tuple[Any, Any, list[Any]]:
+    """For another domain's compiled read that shows its row's customer: the customers table,
+    the join condition on its `customer_id` and `organization_id` columns, and the brief's
+    columns (`customer_name`, `customer_email`, `customer_phone`; decrypted as read)."""
+    condition = and_(Customer.id == customer_id, Customer.organization_id == organization_id)
+    columns = [
+        Customer.name.label("customer_name"),
+        Customer.email.label("customer_email"),
+        Customer.phone.label("customer_phone"),
+    ]
+    return Customer.__table__, condition, columns
 
 
 def brief_of(customer: Customer) -> CustomerBrief:

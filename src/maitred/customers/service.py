@@ -28,6 +28,7 @@ from maitred.customers.briefs import brief as brief
 from maitred.customers.briefs import brief_of
 from maitred.customers.briefs import briefs as briefs
 from maitred.customers.briefs import briefs_read as briefs_read
+from maitred.customers.briefs import joined_brief as joined_brief
 from maitred.customers.models import ContactConsent, Customer
 from maitred.customers.records import (
     announce_created,

@@ -120,14 +120,11 @@ async def _paid(session: AsyncSession, cast: Cast, booking_id: uuid.UUID, amount
 
 async def free_evening(session: AsyncSession, cast: Cast, day: date) -> tuple[date, time] | None:
     """The first free slot on `day`, else on the next available date within two weeks."""
-    answer = await availability_service.availability(
-        session,
-        organization_id=cast.organization_id,
-        day=day,
-        guest_count=None,
-        location=None,
-        days=None,
+    answer = await availability_service.availability_in(
+        session, organization_id=cast.organization_id, day=day
     )
+    if answer is None:
+        return None
     if answer["available"]:
         return day, _clock(answer["available_slots"][0])
     for other in answer["alternative_dates"]:

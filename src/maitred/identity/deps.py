@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -34,7 +34,9 @@ from maitred.kit.clock import utcnow
 from maitred.kit.deps import database_of
 from maitred.kit.errors import Forbidden, NotFound, Unauthorized
 from maitred.kit.permissions import permissions_for
+from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
+from maitred.tenancy import snapshots as tenancy_snapshots
 from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.settings import requires_mfa
 
@@ -54,6 +56,8 @@ class AuthContext:
     is_super_admin: bool = False
     mfa_enabled: bool = False
     organization_settings: dict[str, Any] = field(default_factory=dict)
+    # The organization row's version, read with the caller: its snapshot costs no statement.
+    organization_version: datetime | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -147,6 +151,7 @@ async def _user_context(request: Request, token: str) -> AuthContext:
     if org_id is not None and not row["organization_active"] and not row["is_super_admin"]:
         raise Forbidden("This organization has been deactivated")
     i18n.use_fallback(row["organization_locale"])
+    version = row["organization_version"]
     return AuthContext(
         role=role or "",
         permissions=permissions_for(role) if role else frozenset(),
@@ -155,8 +160,19 @@ async def _user_context(request: Request, token: str) -> AuthContext:
         session_id=claims.session_id,
         is_super_admin=row["is_super_admin"],
         mfa_enabled=row["mfa_enabled"],
-        organization_settings=row["organization_settings"] or {},
+        organization_settings=await _stored_settings(reads, org_id, version),
+        organization_version=version,
     )
+
+
+async def _stored_settings(
+    reads: ReadPool, organization_id: uuid.UUID | None, version: datetime | None
+) -> dict[str, Any]:
+    """The organization's settings as stored, kept in process per version (tenancy/snapshots)."""
+    if organization_id is None or version is None:
+        return {}
+    found = await tenancy_snapshots.snapshot(reads, organization_id, version)
+    return found.stored_settings if found is not None else {}
 
 
 async def _api_key_context(request: Request, key: str) -> AuthContext:
@@ -185,7 +201,10 @@ async def _api_key_context(request: Request, key: str) -> AuthContext:
         permissions=scopes,
         organization_id=row["organization_id"],
         api_key_id=row["id"],
-        organization_settings=row["organization_settings"] or {},
+        organization_settings=await _stored_settings(
+            database.reads, row["organization_id"], row["organization_version"]
+        ),
+        organization_version=row["organization_version"],
     )
 
 

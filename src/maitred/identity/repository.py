@@ -30,8 +30,8 @@ USER_IN_ORGANIZATION = ReadQuery(
         Membership.role,
         Organization.id.label("organization_id"),
         Organization.is_active.label("organization_active"),
-        Organization.settings.label("organization_settings"),
         Organization.locale.label("organization_locale"),
+        Organization.updated_at.label("organization_version"),
     )
     .select_from(User)
     .outerjoin(
@@ -70,8 +70,8 @@ API_KEY_BY_HASH = ReadQuery(
         ApiKey.revoked_at,
         ApiKey.last_used_at,
         Organization.is_active.label("organization_active"),
-        Organization.settings.label("organization_settings"),
         Organization.locale.label("organization_locale"),
+        Organization.updated_at.label("organization_version"),
     )
     .join(Organization, Organization.id == ApiKey.organization_id)
     .where(ApiKey.key_hash == bindparam("key_hash"))

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from maitred.kit import i18n
+from maitred.kit.api_paths import canonical_path, requested_path
 from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.jsonresponse import JSONResponse
 from maitred.kit.requestcontext import current_request_id
@@ -215,7 +216,7 @@ def suggested_path(request: Request) -> str | None:
     its base URL learns the fix from its first 404."""
     path = request.scope["path"]
     for prefix in getattr(request.app.state, "api_prefixes", ()):
-        if _serves(request, candidate := prefix + path):
+        if _serves(request, canonical_path(candidate := prefix + path)):
             return str(candidate)
     return None
 
@@ -225,13 +226,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     code = STATUS_CODES.get(exc.status_code, "error")
     headers = dict(exc.headers or {})
     details: dict[str, Any] = {}
+    sent = requested_path(request.scope)
     if exc.status_code == 404 and exc.detail == "Not Found":
-        message = f"No route matches {request.method} {request.url.path}"
+        message = f"No route matches {request.method} {sent}"
         if (suggested := suggested_path(request)) is not None:
             message += f"; did you mean {request.method} {suggested}?"
             details["suggested_path"] = suggested
     elif exc.status_code == 405:
-        message = f"Method {request.method} is not allowed on {request.url.path}"
+        message = f"Method {request.method} is not allowed on {sent}"
         headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
     else:
         message = str(exc.detail)

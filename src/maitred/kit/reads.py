@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -43,7 +43,9 @@ class _Plan:
 class ReadQuery:
     """A select with named `bindparam`s, built once at import time and run many times."""
 
-    def __init__(self, statement: Select[*tuple[Any, ...]]) -> None:
+    def __init__(
+        self, statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+    ) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
 
@@ -104,6 +106,9 @@ class ReadPool:
         self._in_use = 0
         self._is_sqlite = engine.dialect.name == "sqlite"
         self._invalidating: set[asyncio.Task[Any]] = set()
+        # Called with each statement's SQL before it runs (the statement-budget tests and
+        # bench/profile_reads.py count them beside the session's; empty in production).
+        self.listeners: list[Callable[[str], None]] = []
 
     async def one(self, query: ReadQuery, **values: Any) -> Row | None:
         rows = await self.all(query, **values)
@@ -112,6 +117,8 @@ class ReadPool:
     async def all(self, query: ReadQuery, **values: Any) -> list[Row]:
         plan = query.plan(self.dialect)
         parameters = query.parameters(plan, values)
+        for listener in self.listeners:
+            listener(plan.sql)
         async with self._slots:
             connection = self._idle.pop() if self._idle else await self.engine.raw_connection()
             self._in_use += 1

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from maitred.kit.api_paths import requested_path
 from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
 from maitred.messaging import inbound
@@ -63,10 +64,12 @@ def _json(raw: bytes) -> dict[str, Any]:
 
 
 def _twilio_urls(request: Request) -> list[str]:
-    """Twilio signs the URL it was given: ours as the public sees it, or as we received it."""
+    """Twilio signs the URL it was given: ours as the public sees it, or as we received it
+    (with the path it called: `/api/...` is served as `/api/v1/...`)."""
     query = f"?{request.url.query}" if request.url.query else ""
-    public = app_settings(request).public_url.rstrip("/") + request.url.path + query
-    return [public, str(request.url)]
+    path = requested_path(request.scope)
+    public = app_settings(request).public_url.rstrip("/") + path + query
+    return [public, str(request.url.replace(path=path))]
 
 
 @router.post(

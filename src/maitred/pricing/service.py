@@ -290,12 +290,31 @@ async def quote(
         if request.menu
         else []
     )
+    return await _priced(policy, organization.currency, request, menu_items)
+
+
+async def estimate(
+    policy: PricingSettings, *, organization_currency: str, request: PriceRequest
+) -> Quote:
+    """`request`, which chooses nothing from the menu, priced under a policy already read (the
+    availability answer's estimate): no statement."""
+    if request.menu:
+        raise ValueError("an estimate prices no menu choices; use quote()")
+    return await _priced(policy, organization_currency, request, [])
+
+
+async def _priced(
+    policy: PricingSettings,
+    organization_currency: str,
+    request: PriceRequest,
+    menu_items: Sequence[MenuItemInfo],
+) -> Quote:
     miles = None
     if policy.travel_base_zip and request.zip_code:
         miles = await distance.miles_between(policy.travel_base_zip, request.zip_code)
     return price(
         policy,
-        currency=policy.currency or organization.currency,
+        currency=policy.currency or organization_currency,
         request=request,
         menu_items=menu_items,
         distance_miles=miles,

@@ -9,13 +9,16 @@ import logging
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import i18n
-from maitred.kit.deps import DbSession, app_settings
+from maitred.kit.deps import DbSession, app_settings, database_of
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.tenancy import domains as tenancy_domains
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy import snapshots as tenancy_snapshots
 from maitred.tenancy.models import Organization
+from maitred.tenancy.snapshots import OrganizationSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,10 @@ async def public_organization(
     ] = None,
     org: Annotated[str | None, Query(description="Organization id or slug")] = None,
 ) -> Organization:
-    named = tenant or org
+    return await _resolve(request, db, tenant or org)
+
+
+async def _resolve(request: Request, db: AsyncSession, named: str | None) -> Organization:
     if named:
         return _active(await tenancy_service.find(db, named))
     host = request.headers.get("host")
@@ -63,4 +69,27 @@ async def public_organization(
     )
 
 
+async def public_snapshot(
+    request: Request,
+    tenant: Annotated[
+        str | None, Header(alias="X-Tenant-ID", description="Organization id or slug")
+    ] = None,
+    org: Annotated[str | None, Query(description="Organization id or slug")] = None,
+) -> OrganizationSnapshot:
+    """The same organization as `public_organization`, for read-only hot paths: a named one is
+    one compiled read of its version (its settings are kept in process per version), without a
+    session."""
+    named = tenant or org
+    database = database_of(request)
+    if named:
+        found = await tenancy_snapshots.named(database.reads, named)
+        if found is None or not found.is_active:
+            raise NotFound("No such organization")
+        i18n.use_fallback(found.locale)
+        return found
+    async with database.transaction(write=False) as session:
+        return tenancy_snapshots.of_organization(await _resolve(request, session, None))
+
+
 PublicOrganization = Annotated[Organization, Depends(public_organization)]
+PublicSnapshot = Annotated[OrganizationSnapshot, Depends(public_snapshot)]

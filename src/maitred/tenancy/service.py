@@ -35,6 +35,9 @@ from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, requires_mfa
 from maitred.tenancy.settings import settings_of as settings_of
+from maitred.tenancy.snapshots import OrganizationSnapshot as OrganizationSnapshot
+from maitred.tenancy.snapshots import of_organization as of_organization
+from maitred.tenancy.snapshots import snapshot as snapshot
 
 
 def slugify(name: str) -> str:

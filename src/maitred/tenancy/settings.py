@@ -80,7 +80,11 @@ def settings_of(organization: Organization) -> OrganizationSettings:
     Validating every section cost ~0.5 ms, several times per booking request. The key is the
     stored JSON itself, so a change made by any process is seen at the next read of the row.
     """
-    stored = organization.settings or {}
+    return parse_settings(organization.settings or {})
+
+
+def parse_settings(stored: dict[str, Any]) -> OrganizationSettings:
+    """Stored settings parsed, once per distinct value (see `settings_of`)."""
     try:
         key = orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # not plain JSON yet (changed in this session): parse it as it is

@@ -68,14 +68,11 @@ async def _free_teams(
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         return None
-    answer = await availability_service.availability(
-        session,
-        organization_id=organization_id,
-        day=day,
-        guest_count=None,
-        location=None,
-        days=None,
+    answer = await availability_service.availability_in(
+        session, organization_id=organization_id, day=day
     )
+    if answer is None:
+        return None
     # With no party size a slot is available when it is bookable at all (notice) and a team is
     # free; its capacity counts the free teams.
     free = {

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.bookings import list_queries
+from maitred.bookings import detail_queries, list_queries
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.bookings.repository import BookingFilters, BookingRepository
 from maitred.bookings.service.access import Viewer, own_customer
@@ -109,11 +109,13 @@ def summary(
 
 
 def detail(
-    booking: Booking,
+    booking: Booking | SimpleNamespace,
     brief: customers_service.CustomerBrief | None,
-    lines: Sequence[BookingLine],
-    history: Sequence[BookingStatusChange],
+    lines: Sequence[BookingLine | SimpleNamespace],
+    history: Sequence[BookingStatusChange | SimpleNamespace],
 ) -> dict[str, Any]:
+    """The detail of seed 001: ORM rows (inside a unit of work), or the rows of
+    bookings/detail_queries.py (GET)."""
     return {
         **summary(booking, brief),
         "customer_id": booking.customer_id,
@@ -187,9 +189,7 @@ async def visible_booking(session: AsyncSession, viewer: Viewer, booking_id: uui
 _REFERENCE = re.compile(r"BK-\d{4}-\d{1,12}", re.IGNORECASE)
 
 
-async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: str) -> uuid.UUID:
-    """A booking named by its id or by its reference number (`BK-2025-000123`, as customers
-    quote it), looked up in the viewer's organization only: another's is 404 either way."""
+def _id_or_reference(id_or_reference: str) -> uuid.UUID | str:
     try:
         return uuid.UUID(id_or_reference)
     except ValueError:
@@ -201,6 +201,15 @@ async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: 
                 "booking_id": "Use the booking's id or its reference number, such as BK-2025-000123"
             }
         )
+    return reference
+
+
+async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: str) -> uuid.UUID:
+    """A booking named by its id or by its reference number (`BK-2025-000123`, as customers
+    quote it), looked up in the viewer's organization only: another's is 404 either way."""
+    reference = _id_or_reference(id_or_reference)
+    if isinstance(reference, uuid.UUID):
+        return reference
     found = await BookingRepository(session, viewer.organization_id).id_by_reference(reference)
     if found is None:
         raise NotFound("No such booking")
@@ -211,6 +220,49 @@ async def get_booking(
     session: AsyncSession, viewer: Viewer, booking_id: uuid.UUID
 ) -> dict[str, Any]:
     return await read_booking(session, await visible_booking(session, viewer, booking_id))
+
+
+async def booking_detail(
+    session: AsyncSession, reads: ReadPool, viewer: Viewer, id_or_reference: str
+) -> dict[str, Any]:
+    """GET /bookings/{id or reference}: two compiled reads of committed data (the booking with
+    its customer; its lines and history), no ORM objects. A customer's own bookings take the
+    session's way, which checks that the booking is theirs."""
+    if viewer.is_customer:
+        booking_id = await booking_id_of(session, viewer, id_or_reference)
+        return await get_booking(session, viewer, booking_id)
+    key = _id_or_reference(id_or_reference)
+    organization_id = viewer.organization_id
+    if isinstance(key, uuid.UUID):
+        row = await reads.one(detail_queries.BOOKING_BY_ID, organization_id=organization_id, id=key)
+    else:
+        row = await reads.one(
+            detail_queries.BOOKING_BY_REFERENCE, organization_id=organization_id, reference=key
+        )
+    if row is None:
+        raise NotFound("No such booking")
+    parts = await reads.all(
+        detail_queries.LINES_AND_HISTORY,
+        lines_of=organization_id,
+        lines_booking=row["id"],
+        history_of=organization_id,
+        history_booking=row["id"],
+    )
+    lines = sorted(
+        (SimpleNamespace(**p) for p in parts if p["part"] == "line"), key=lambda p: p.position
+    )
+    history = sorted(
+        (SimpleNamespace(**p, created_at=p["at"]) for p in parts if p["part"] == "change"),
+        key=lambda p: (p.created_at, p.id),
+    )
+    brief = None
+    if row["customer_name"] is not None:
+        brief = customers_service.CustomerBrief(
+            row["customer_id"], row["customer_name"], row["customer_email"], row["customer_phone"]
+        )
+    found = detail(SimpleNamespace(**row), brief, lines, history)
+    await with_events(session, organization_id, [found], [row["event_id"]])
+    return found
 
 
 def parse_statuses(status: str | None) -> tuple[str, ...]:

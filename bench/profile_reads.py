@@ -1,0 +1,196 @@
+"""The read hot paths in process: CPU time and statements per request, and where the time goes.
+
+    .venv/bin/python bench/profile_reads.py                  # seeds 10,000 bookings; 300 GETs a row
+    .venv/bin/python bench/profile_reads.py --profile availability  # + cProfile of that row
+    .venv/bin/python bench/profile_reads.py --workdir /tmp/book     # reuses the seeded file there
+
+No HTTP server and no load: the app runs in this process behind httpx's ASGI transport, one
+request at a time, so the figures are the app's own CPU per request (middleware, routing,
+authentication, the endpoint, the response), comparable between commits on one machine. The
+statements counted are everything the request sent to the database: the session's (SQLAlchemy's
+`before_cursor_execute`) and the read pool's (kit/reads.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import book_seed
+import httpx
+import servers
+from sqlalchemy import event
+
+ROWS = ("availability", "availability-full", "public-availability", "booking", "booking-ref")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--bookings", type=int, default=10_000)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--workdir", type=Path, help="seeded once, reused by later runs")
+    parser.add_argument("--database-url", help="postgresql://… (default: SQLite in --workdir)")
+    parser.add_argument("--profile", choices=ROWS, action="append", default=[])
+    parser.add_argument("--only", choices=ROWS, action="append", default=[])
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="profile with pyinstrument (if installed)"
+    )
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def counting(database: Any) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def on_execute(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", on_execute)
+    database.reads.listeners.append(seen.append)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", on_execute)
+        database.reads.listeners.remove(seen.append)
+
+
+def prepare(workdir: Path, args: argparse.Namespace) -> dict[str, str]:
+    marker = workdir / "profile-org.txt"
+    database_url = args.database_url or f"sqlite:///{workdir / 'maitred.db'}"
+    if marker.exists():
+        return dict(os.environ, **dict(line.split("=", 1) for line in marker.read_text().split()))
+    env = servers.maitred_env(workdir, database_url, servers.new_secret_key())
+    organization = servers.create_organization(workdir, env)
+    book_seed.run_seed(env, organization.id, bookings=args.bookings, customers=args.customers)
+    saved = {k: v for k, v in env.items() if k.startswith("MAITRED_")}
+    saved["BENCH_ORG_SLUG"] = organization.slug
+    marker.write_text("\n".join(f"{k}={v}" for k, v in saved.items()))
+    return dict(os.environ, **saved)
+
+
+async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
+    os.environ.update({k: v for k, v in env.items() if k.startswith("MAITRED_")})
+    os.environ["MAITRED_EMBEDDED_WORKER"] = "false"
+    from asgi_lifespan import LifespanManager
+
+    from maitred.app import create_app
+    from maitred.config import load_settings
+
+    settings = load_settings()
+    app = create_app(settings)
+    database = app.state.database
+    slug = env["BENCH_ORG_SLUG"]
+    async with LifespanManager(app):
+        # Not manager.app: it hands every request the same `state` dict (uvicorn copies it).
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            login = await client.post(
+                "/api/v1/auth/login",
+                json={"email": servers.ADMIN_EMAIL, "password": servers.ADMIN_PASSWORD},
+            )
+            login.raise_for_status()
+            bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            # A team serves 20 guests: a party of 500 finds every seeded date full.
+            changed = await client.patch(
+                "/api/v1/settings/availability", json={"max_guests_per_team": 20}, headers=bearer
+            )
+            changed.raise_for_status()
+            today = datetime.now(book_seed.ZONE).date()
+            listed = await client.get(
+                "/api/v1/bookings",
+                params={"status": "confirmed", "date_from": str(today), "limit": 1},
+                headers=bearer,
+            )
+            booking = listed.json()["items"][0]
+            day = today + timedelta(days=45)
+            rows = {
+                "availability": (f"/api/v1/availability?date={day}&guest_count=20", bearer),
+                "availability-full": (_full_day_path(day), bearer),
+                "public-availability": (
+                    f"/api/v1/public/availability?date={day}&guest_count=20&org={slug}",
+                    {},
+                ),
+                "booking": (f"/api/v1/bookings/{booking['id']}", bearer),
+                "booking-ref": (f"/api/v1/bookings/{booking['reference_number']}", bearer),
+            }
+            print(f"{'row':22} {'CPU µs/request':>15} {'statements':>11}")
+            for name, (path, headers) in rows.items():
+                if args.only and name not in args.only:
+                    continue
+                await _row(client, database, name, path, headers, args)
+
+
+def _full_day_path(day: date) -> str:
+    """25 teams for a party of 500, more than any seeded date has free: the date is
+    unavailable, and the fortnight of alternatives is read (and found full) too."""
+    return f"/api/v1/availability?date={day}&guest_count=500"
+
+
+async def _row(
+    client: httpx.AsyncClient,
+    database: Any,
+    name: str,
+    path: str,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+) -> None:
+    for _ in range(30):  # warm-up: caches, compiled statements, FastAPI's first-request work
+        response = await client.get(path, headers=headers)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code} {response.text}")
+    with counting(database) as seen:
+        await client.get(path, headers=headers)
+    profiler: Any = None
+    if name in args.profile:
+        if args.pyinstrument:
+            import pyinstrument
+
+            profiler = pyinstrument.Profiler(interval=0.0002, async_mode="enabled")
+            profiler.start()
+        else:
+            profiler = cProfile.Profile()
+            profiler.enable()
+    started = time.process_time()
+    for _ in range(args.requests):
+        await client.get(path, headers=headers)
+    spent = (time.process_time() - started) / args.requests
+    if profiler is not None and args.pyinstrument:
+        profiler.stop()
+    elif profiler is not None:
+        profiler.disable()
+    print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11}", flush=True)
+    if profiler is not None and args.pyinstrument:
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    elif profiler is not None:
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        env = prepare(args.workdir, args)
+        asyncio.run(measure(args, env))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="maitred-profile-") as workdir:
+        env = prepare(Path(workdir), args)
+        asyncio.run(measure(args, env))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

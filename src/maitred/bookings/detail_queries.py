@@ -1,0 +1,90 @@
+"""GET /bookings/{id}'s compiled reads (a hot path, ARCHITECTURE.md): the booking with its
+customer in one row, by id or by reference number, then its menu lines and status history in
+one `UNION ALL`. Rows go to the response without ORM objects (bookings/service/read.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
+from maitred.customers import service as customers_service
+from maitred.kit.db import UTCDateTime
+from maitred.kit.money import MoneyColumn
+from maitred.kit.reads import ReadQuery
+
+_customers, _customer_of_booking, _customer_columns = customers_service.joined_brief(
+    Booking.customer_id, Booking.organization_id
+)
+_BOOKING = select(Booking.__table__, *_customer_columns).select_from(
+    Booking.__table__.outerjoin(_customers, _customer_of_booking)
+)
+_IN_ORGANIZATION = Booking.organization_id == bindparam("organization_id", type_=Uuid())
+
+BOOKING_BY_ID = ReadQuery(
+    _BOOKING.where(_IN_ORGANIZATION, Booking.id == bindparam("id", type_=Uuid()))
+)
+BOOKING_BY_REFERENCE = ReadQuery(
+    _BOOKING.where(_IN_ORGANIZATION, Booking.reference_number == bindparam("reference"))
+)
+
+
+def _none(type_: object) -> ColumnElement[object]:
+    return type_coerce(null(), type_)  # type: ignore[arg-type]
+
+
+# `part` tells the rows apart: "line" (ordered by `position`) or "change" (by `at`, then `id`).
+LINES_AND_HISTORY = ReadQuery(
+    select(
+        literal_column("'line'", String).label("part"),
+        BookingLine.id,
+        BookingLine.position,
+        _none(UTCDateTime()).label("at"),
+        BookingLine.menu_item_id.label("menu_item_id"),
+        BookingLine.name,
+        BookingLine.quantity,
+        BookingLine.unit_price,
+        BookingLine.amount,
+        BookingLine.pricing_unit,
+        _none(String()).label("from_status"),
+        _none(String()).label("to_status"),
+        _none(Text()).label("reason"),
+        _none(Uuid()).label("changed_by"),
+    )
+    .where(
+        BookingLine.organization_id == bindparam("lines_of", type_=Uuid()),
+        BookingLine.booking_id == bindparam("lines_booking", type_=Uuid()),
+    )
+    .union_all(
+        select(
+            literal_column("'change'", String),
+            BookingStatusChange.id,
+            _none(Integer()),
+            BookingStatusChange.created_at,
+            _none(Uuid()),
+            _none(String()),
+            _none(Integer()),
+            _none(MoneyColumn()),
+            _none(MoneyColumn()),
+            _none(String()),
+            BookingStatusChange.from_status,
+            BookingStatusChange.to_status,
+            BookingStatusChange.reason,
+            BookingStatusChange.changed_by,
+        ).where(
+            BookingStatusChange.organization_id == bindparam("history_of", type_=Uuid()),
+            BookingStatusChange.booking_id == bindparam("history_booking", type_=Uuid()),
+        )
+    )
+)

@@ -1,0 +1,126 @@
+"""One copy of each API route, found without scanning them all.
+
+Every route lives under `/api/v1`. The unversioned `/api` of seed 000 is a path rewrite
+(`UnversionedApi`), not a second set of routes, and `PrefixDispatch` sends a request under
+`/api/v1/<resource>` straight to the included routers that have routes for `<resource>`.
+
+Why: Starlette tries an app's routes in order, and FastAPI's included routers each scan their own
+routes (twice: to match, then to handle). With ~200 routes served twice that was ~2 ms of a
+GET /availability answer (bench/README.md). The dispatch only narrows the candidates; the order
+in which they are tried, and so which route wins, is Starlette's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi.routing import iter_route_contexts
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+API_PREFIX = "/api/v1"
+UNVERSIONED = "/api"
+REQUESTED_PATH = "maitred.requested_path"
+_VERSIONED = re.compile(r"^/api/v\d+(/|$)")
+_BRANCH = "maitred.route_branch"
+
+
+def canonical_path(path: str) -> str:
+    """`/api/bookings` is `/api/v1/bookings`; any other path (`/api/v2/…` too) is itself."""
+    if path.startswith(UNVERSIONED + "/") and not _VERSIONED.match(path):
+        return API_PREFIX + path[len(UNVERSIONED) :]
+    return path
+
+
+def requested_path(scope: Scope) -> str:
+    """The path as the client sent it (before `UnversionedApi` rewrote it): error messages and
+    signatures over the called URL need it."""
+    path: str = scope.get(REQUESTED_PATH) or scope["path"]
+    return path
+
+
+class UnversionedApi:
+    """Serves `/api/...` as `/api/v1/...` (HTTP and WebSocket). The middlewares outside it see
+    the path as sent (logs, audit, idempotency keys); what is inside sees the canonical one and
+    finds the original at `requested_path`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            route_path = get_route_path(scope)
+            canonical = canonical_path(route_path)
+            if canonical is not route_path:
+                root = scope["path"][: len(scope["path"]) - len(route_path)]
+                scope = {**scope, "path": root + canonical, REQUESTED_PATH: scope["path"]}
+        await self.app(scope, receive, send)
+
+
+def _first_segment(path: str) -> str | None:
+    """`bookings` of `/api/v1/bookings/{booking_id}`; None when the segment is a parameter or
+    the path is not under the prefix."""
+    if not path.startswith(API_PREFIX + "/"):
+        return None
+    segment = path[len(API_PREFIX) + 1 :].split("/", 1)[0]
+    return None if "{" in segment else segment
+
+
+class PrefixDispatch(BaseRoute):
+    """Put first among the app's routes: a request under `/api/v1/<segment>` is matched
+    against the routes (or included routers) holding a route of that segment, in their order.
+    Whatever it does not match FULL, the app's own scan still sees, so routes added after the
+    index was built (or a 404, or a 405 with a FULL match elsewhere) behave as without it."""
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self._routes = routes
+        self._index: dict[str, list[BaseRoute]] | None = None
+        self._anywhere: list[BaseRoute] = []
+
+    def _build(self) -> dict[str, list[BaseRoute]]:
+        index: dict[str, list[BaseRoute]] = {}
+        anywhere: list[BaseRoute] = []
+        for route in self._routes:
+            if route is self:
+                continue
+            segments: set[str | None] = set()
+            for context in iter_route_contexts([route]):
+                path = context.path or ""
+                if path.startswith(API_PREFIX + "/"):
+                    segments.add(_first_segment(path))
+            if None in segments:
+                anywhere.append(route)
+                for candidates in index.values():
+                    candidates.append(route)
+                continue
+            for segment in segments:
+                index.setdefault(segment, list(anywhere)).append(route)  # type: ignore[arg-type]
+        self._anywhere = anywhere
+        return index
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if self._index is None:
+            self._index = self._build()
+        segment = _first_segment(get_route_path(scope))
+        if segment is None:
+            return Match.NONE, {}
+        partial: tuple[BaseRoute, Scope] | None = None
+        for route in self._index.get(segment, self._anywhere):
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                return Match.FULL, {**child_scope, _BRANCH: route}
+            if match is Match.PARTIAL and partial is None:
+                partial = (route, child_scope)
+        if partial is not None:
+            return Match.PARTIAL, {**partial[1], _BRANCH: partial[0]}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route: BaseRoute = scope.pop(_BRANCH)
+        await route.handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        raise NoMatchFound(name, path_params)  # the routes themselves answer, in the app's list
