@@ -211,7 +211,6 @@ async def create_booking(
         created_at=now,
     )
     repository.add_all([*lines, change])
-    await track_in_crm(session, booking, actor_user_id)
     await session.flush()
     await outbox.emit(
         session,
@@ -258,6 +257,19 @@ async def track_in_crm(
         ),
         changed_by=actor_user_id,
     )
+
+
+async def track_created_in_crm(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> None:
+    """The CRM record of a catering booking, after its commit (the outbox handler of
+    `booking.created`); a repeated delivery finds it made and changes nothing."""
+    if await crm_service.is_tracked(session, organization_id, booking_id):
+        return
+    booking = await BookingRepository(session, organization_id).get(booking_id)
+    if booking is None or booking.kind != "catering":
+        return  # seat bookings are tracked in their own transaction
+    await track_in_crm(session, booking, booking.created_by)
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:
