@@ -1,7 +1,10 @@
 """Transactional outbox: domain events written in the same transaction as the change.
 
-`emit()` adds the event and one delivery row per registered handler to the caller's session, so
-the event exists exactly when the change committed. The worker (kit/worker.py) delivers each row
+`emit()` queues the event and one delivery row per registered handler on the caller's session,
+and they are written just before it commits (one multi-row INSERT per table, however many
+events the unit of work emitted), so the event exists exactly when the change committed. Inside
+a savepoint they are added to the session at once instead, so that rolling the savepoint back
+takes them with it. The worker (kit/worker.py) delivers each row
 to its handler after commit. A handler runs in the same transaction that marks its delivery
 done, so once it succeeded it never sees the event again; handlers with effects outside the
 database must still be idempotent, because a crash between the effect and the commit repeats it.
@@ -16,12 +19,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maitred.kit.clock import utcnow
-from maitred.kit.db import Base, Entity, UTCDateTime
+from maitred.kit.db import BEFORE_COMMIT, Base, Entity, UTCDateTime
 
 
 class OutboxEvent(Entity, Base):
@@ -105,6 +108,19 @@ def handler_names() -> dict[str, list[str]]:
     return {event: sorted(handlers) for event, handlers in _handlers.items()}
 
 
+@dataclass(frozen=True)
+class Emitted:
+    """What `emit()` answers: the event's id (a webhook's `webhook-id`) and name."""
+
+    id: uuid.UUID
+    name: str
+
+
+_QUEUE = "outbox_queue"
+_EVENTS = OutboxEvent.__table__
+_DELIVERIES = OutboxDelivery.__table__
+
+
 async def emit(
     session: AsyncSession,
     name: str,
@@ -112,19 +128,55 @@ async def emit(
     organization_id: uuid.UUID | None = None,
     available_at: datetime | None = None,
     **payload: Any,
-) -> OutboxEvent:
+) -> Emitted:
     """Records `name` in the caller's transaction; `available_at` delays delivery (scheduling)."""
     now = utcnow()
     due = available_at or now
-    event = OutboxEvent(
-        id=uuid.uuid4(),
-        name=name,
-        organization_id=organization_id,
-        payload=to_jsonable_python(payload),
-        available_at=due,
-    )
-    session.add(event)
-    for handler_name in sorted(_handlers.get(name, {})):
-        session.add(OutboxDelivery(event=event, handler=handler_name, next_attempt_at=due))
+    event_id = uuid.uuid4()
+    event = {
+        "id": event_id,
+        "name": name,
+        "organization_id": organization_id,
+        "payload": to_jsonable_python(payload),
+        "available_at": due,
+        "created_at": now,
+        "updated_at": now,
+    }
+    deliveries = [
+        {
+            "id": uuid.uuid4(),
+            "event_id": event_id,
+            "handler": handler_name,
+            "status": DeliveryStatus.pending,
+            "attempts": 0,
+            "next_attempt_at": due,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for handler_name in sorted(_handlers.get(name, {}))
+    ]
+    if session.in_nested_transaction():
+        added = OutboxEvent(**event)
+        session.add(added)
+        for delivery in deliveries:
+            session.add(OutboxDelivery(event=added, **delivery))
+    else:
+        queued = session.info.setdefault(_QUEUE, ([], []))
+        queued[0].append(event)
+        queued[1].extend(deliveries)
     session.info["outbox_emitted"] = True
-    return event
+    return Emitted(event_id, name)
+
+
+async def write_queued(session: AsyncSession) -> None:
+    """The events emitted in this unit of work and their deliveries, before it commits."""
+    queued = session.info.pop(_QUEUE, None)
+    if not queued:
+        return
+    events, deliveries = queued
+    await session.execute(insert(_EVENTS), events)
+    if deliveries:
+        await session.execute(insert(_DELIVERIES), deliveries)
+
+
+BEFORE_COMMIT.append(write_queued)

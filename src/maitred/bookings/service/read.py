@@ -109,11 +109,13 @@ def summary(
 
 
 def detail(
-    booking: Booking,
+    booking: Booking | SimpleNamespace,
     brief: customers_service.CustomerBrief | None,
-    lines: Sequence[BookingLine],
-    history: Sequence[BookingStatusChange],
+    lines: Sequence[BookingLine | SimpleNamespace],
+    history: Sequence[BookingStatusChange | SimpleNamespace],
 ) -> dict[str, Any]:
+    """The detail of seed 001: from ORM rows, or from the values a new booking was written
+    with."""
     return {
         **summary(booking, brief),
         "customer_id": booking.customer_id,
