@@ -179,4 +179,8 @@ async def test_the_staff_create_stays_within_its_statement_budget(
     assert len(statements.request) <= STAFF_BUDGET[dialect_of(database)], statements.seen
     assert statements.audit[0].startswith("INSERT INTO audit_logs"), statements.seen
     # customer.created is given_customer's.
-    assert await stored(database, answer.json()["id"]) == (1, 1, ["booking.created", "customer.created"])
+    assert await stored(database, answer.json()["id"]) == (
+        1,
+        1,
+        ["booking.created", "customer.created"],
+    )

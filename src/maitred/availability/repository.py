@@ -6,17 +6,19 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     Date,
     Select,
     String,
+    Table,
     Uuid,
     and_,
     bindparam,
     column,
     delete,
+    insert,
     or_,
     select,
     table,
@@ -135,7 +137,7 @@ _TEAMS_AND_CLAIMS = (
     )
     .order_by(ChefTeam.name, ChefTeam.id)
 )
-_INSERT_CLAIMS = CapacityClaim.__table__.insert()
+_INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 
 
 class TeamRepository(Repository[ChefTeam]):

@@ -16,10 +16,12 @@ from sqlalchemy import (
     CursorResult,
     Select,
     String,
+    Table,
     Uuid,
     case,
     delete,
     func,
+    insert,
     select,
     table,
     type_coerce,
@@ -77,9 +79,9 @@ class StatsRow:
 
 # A new booking's rows, written with Core (ARCHITECTURE.md, Hot paths): nothing reads them back
 # through the session, so the ORM's identity map and unit of work would only cost time.
-_INSERT_BOOKING = Booking.__table__.insert()
-_INSERT_LINES = BookingLine.__table__.insert()
-_INSERT_STATUS_CHANGE = BookingStatusChange.__table__.insert()
+_INSERT_BOOKING = insert(cast(Table, Booking.__table__))
+_INSERT_LINES = insert(cast(Table, BookingLine.__table__))
+_INSERT_STATUS_CHANGE = insert(cast(Table, BookingStatusChange.__table__))
 
 
 class BookingRepository(Repository[Booking]):

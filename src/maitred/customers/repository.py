@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    Table,
     Uuid,
     bindparam,
     func,
@@ -101,7 +102,7 @@ _NEW_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_customers = Customer.__table__
+_customers = cast(Table, Customer.__table__)
 # A customer nobody shares the email or phone with, in one statement: the public form's usual
 # case. No row back means someone has them; then the rules of find_or_create decide.
 _INSERT_IF_NEW_SELECT = select(
@@ -129,8 +130,8 @@ _INSERT_IF_NEW = {
     .returning(Customer.id),
 }
 _INSERT_UNLESS_TAKEN = {
-    "postgresql": pg_insert(Customer.__table__).on_conflict_do_nothing().returning(Customer.id),
-    "sqlite": sqlite_insert(Customer.__table__).on_conflict_do_nothing().returning(Customer.id),
+    "postgresql": pg_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
+    "sqlite": sqlite_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
 }
 
 

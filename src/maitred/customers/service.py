@@ -267,7 +267,7 @@ async def find_or_create(
     phone_key = phone_index(phone_n) if phone_n else None
     name = name.strip() or "Guest"
     repository = CustomerRepository(session, organization_id)
-    new = {
+    new: dict[str, Any] = {
         "name": name,
         "email": email_n,
         "email_index": email_key,

@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, insert
+from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, Uuid, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -117,8 +117,8 @@ class Emitted:
 
 
 _QUEUE = "outbox_queue"
-_EVENTS = OutboxEvent.__table__
-_DELIVERIES = OutboxDelivery.__table__
+_EVENTS = cast(Table, OutboxEvent.__table__)
+_DELIVERIES = cast(Table, OutboxDelivery.__table__)
 
 
 async def emit(
