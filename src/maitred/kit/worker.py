@@ -1,6 +1,7 @@
 """The background worker: delivers outbox events to their handlers, with retries.
 
-Claiming takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
+Claiming first writes the deliveries of events emitted with `outbox.fan_out_later` (the booking
+request's), then takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). Each
 delivery then runs in its own transaction that first flips it to `done` (compare-and-swap on the
 lease holder), then calls the handler: the handler's writes and the `done` mark commit together
@@ -29,7 +30,14 @@ from maitred.kit import pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
-from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery, OutboxEvent, handler_for
+from maitred.kit.outbox import (
+    DeliveryStatus,
+    Event,
+    OutboxDelivery,
+    OutboxEvent,
+    fan_out,
+    handler_for,
+)
 
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
@@ -58,6 +66,7 @@ class WorkerOptions:
     max_attempts: int = 8
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 3600.0
+    fan_out_batch: int = 200
 
 
 class Worker:
@@ -108,6 +117,9 @@ class Worker:
             .execution_options(synchronize_session=False)
         )
         async with self.database.transaction() as session:
+            # Events a request left for the worker to fan out get their deliveries first, in the
+            # same transaction, so this very claim can take them.
+            await fan_out(session, self.options.fan_out_batch)
             # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first.
             claimed = sorted((await session.execute(claim)).all(), key=lambda r: r.next_attempt_at)
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]

@@ -126,6 +126,7 @@ async def create_booking(
 ) -> dict[str, Any]:
     """The booking as BookingRead; `event_time` None means the first slot of the day. The
     caller that has just found or made the customer passes its brief (one read fewer)."""
+    outbox.fan_out_later(session)  # the worker writes the deliveries of this request's events
     organization = await organization_of(session, organization_id)
     settings = tenancy_service.settings_of(organization)
     if status not in (PENDING, CONFIRMED):
