@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, delete, func, or_, select, update
+from sqlalchemy import String, and_, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -304,7 +304,8 @@ class Worker:
 
 
 async def outbox_backlog(database: Database) -> dict[str, int]:
-    """Counts of pending, overdue and dead deliveries, for /health/workers."""
+    """Counts of due (deliveries, and events not fanned out yet) and dead deliveries, for
+    /health/workers."""
     now = utcnow()
     async with database.transaction(write=False) as session:
         rows = (
@@ -322,8 +323,14 @@ async def outbox_backlog(database: Database) -> dict[str, int]:
                 .group_by(OutboxDelivery.status)
             )
         ).all()
+        # Events whose deliveries the worker has yet to write are due work too.
+        unfanned = await session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.fanned_out == false(), OutboxEvent.available_at <= now)
+        )
     counts = dict(rows)
     return {
-        "due": counts.get(DeliveryStatus.pending, 0),
+        "due": counts.get(DeliveryStatus.pending, 0) + (unfanned or 0),
         "dead": counts.get(DeliveryStatus.dead, 0),
     }
