@@ -15,7 +15,7 @@ from sqlalchemy import Uuid, bindparam, text
 from maitred.kit import crypto, erasure
 from maitred.kit.db import Database
 from maitred.tenancy.models import Organization
-from tests.factories import Actor
+from tests.factories import Actor, deliver_everything
 from tests.files.images import png
 from tests.messaging.inbox.given import given_twilio, post_twilio, twilio_sms
 from tests.waitlist.book import WAITLIST, days_ahead, given_book, seed_entry
@@ -90,11 +90,13 @@ async def created(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-async def given_alice_everywhere(client: httpx.AsyncClient, admin: Actor) -> dict[str, Any]:
+async def given_alice_everywhere(
+    client: httpx.AsyncClient, database: Database, admin: Actor
+) -> dict[str, Any]:
     """Alice as a customer with a booking at her street, a waitlist place, two leads from the
     public form (one by email under another name, one by phone only) with their consents and a
     staff note, an SMS she sent and one sent to her with a photo named after her; the booking
-    leaves its CRM record."""
+    leaves its CRM record (made by the worker, after the booking's commit)."""
     assert admin.organization is not None
     tenant = {"X-Tenant-ID": str(admin.organization.id)}
     await given_twilio(client, admin)
@@ -114,6 +116,7 @@ async def given_alice_everywhere(client: httpx.AsyncClient, admin: Actor) -> dic
             headers=admin.headers,
         )
     )
+    await deliver_everything(database)
     waiting = seed_entry(customer_id=alice["id"], location=PINE_STREET, notes="Alice, ring twice")
     del waiting["customer"]
     entry = await created(await client.post(WAITLIST, json=waiting, headers=admin.headers))
@@ -209,7 +212,7 @@ async def test_erasure_leaves_nothing_of_the_person_readable_and_keeps_the_books
 ) -> None:
     admin = await given_book(client, database)
     assert admin.organization is not None
-    alice = await given_alice_everywhere(client, admin)
+    alice = await given_alice_everywhere(client, database, admin)
     booking_url = f"/api/v1/bookings/{alice['booking']['id']}"
     books_before = (await client.get(booking_url, headers=admin.headers)).json()
     answers_before = await api_answers(client, admin, alice)

@@ -75,7 +75,7 @@ async def test_rolled_back_transaction_leaves_no_event_and_no_delivery(
     async def emit_then_fail() -> None:
         async with database.transaction() as session:
             await outbox.emit(session, "probe.created", booking_id=uuid.uuid4())
-            await session.flush()
+            await outbox.write_queued(session)  # what the commit would do first
             for table in (OutboxEvent, OutboxDelivery):
                 written_inside.append(await session.scalar(select(func.count()).select_from(table)))
             raise Rollback

@@ -1,8 +1,10 @@
 """The claim ledger: which chef team is promised to which booking, never one team twice.
 
-A claimer first takes the lock rows (`capacity_days`) of every local day its span touches, then
-reads the teams and the active claims, then inserts its own. Two claims that could overlap touch
-a common day, so they are taken one after the other and the second sees the first. Expiry is a
+A claimer first takes the lock rows (`capacity_days`) of every local day its span touches (one
+statement, PostgreSQL only: SQLite's write transactions already run one at a time), then reads
+the teams with their active claims (one), then inserts its own (one). Two claims that could
+overlap touch a common day, so they are taken one after the other and the second sees the
+first. Expiry is a
 condition of every read (`active_at`), never a job the ledger waits for: the worker releasing
 expired holds only tidies up and tells the waitlist.
 """
@@ -21,7 +23,7 @@ from maitred.availability.calendar import Window, buffered, overlaps, teams_need
 from maitred.availability.errors import CapacityExceeded
 from maitred.availability.models import CapacityClaim
 from maitred.availability.policy import policy_of
-from maitred.availability.repository import ActiveTeam, ClaimRepository, TeamRepository
+from maitred.availability.repository import ActiveTeam, ClaimRepository
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
@@ -53,25 +55,28 @@ async def claim(
     guest_count: int,
     hold_until: datetime | None,
     team_id: uuid.UUID | None = None,
+    new_booking: bool = False,
 ) -> uuid.UUID:
     """Takes free teams for the booking at `window` (replacing its earlier claims, so a
-    reschedule or a larger party is one atomic step); the first team's id. Nothing changes when
-    there are not enough free teams (CapacityExceeded)."""
+    reschedule or a larger party is one atomic step; a `new_booking` has none to look for); the
+    first team's id. Nothing changes when there are not enough free teams (CapacityExceeded).
+    Three statements for a new booking (two on SQLite): the day locks, the teams with their
+    claims, the insert."""
     policy = await policy_of(session, organization_id)
     start, end = buffered(policy.rules, window)
     days = lock_days(window, start, end)
     claims = ClaimRepository(session, organization_id)
     await claims.lock_days(days)
     now = utcnow()
-    teams = await TeamRepository(session, organization_id).active()
+    teams, taken = await claims.teams_and_claims(
+        days[0] - _REACH_BEFORE, days[-1] + _REACH_AFTER, now
+    )
     if team_id is not None and all(t.id != team_id for t in teams):
         raise ValidationFailed(details={"chef_team_id": "No such active chef team"})
-    earlier = await claims.unreleased_of(booking_id)
+    earlier = [] if new_booking else await claims.unreleased_of(booking_id)
     busy = {
         team
-        for booking, team, taken_from, taken_to in await claims.active_between(
-            days[0] - _REACH_BEFORE, days[-1] + _REACH_AFTER, now
-        )
+        for booking, team, taken_from, taken_to in taken
         if booking != booking_id and overlaps(taken_from, taken_to, start, end)
     }
     free = [
@@ -88,18 +93,21 @@ async def claim(
     }
     for old in earlier:
         old.released_at = now
-    for team in chosen:
-        claims.add(
-            CapacityClaim(
-                booking_id=booking_id,
-                team_id=team.id,
-                day=window.day,
-                starts_at=start,
-                ends_at=end,
-                expires_at=hold_until,
-            )
-        )
-    await session.flush()
+    if earlier:
+        await session.flush()
+    await claims.insert(
+        [
+            {
+                "booking_id": booking_id,
+                "team_id": team.id,
+                "day": window.day,
+                "starts_at": start,
+                "ends_at": end,
+                "expires_at": hold_until,
+            }
+            for team in chosen
+        ]
+    )
     await _announce_released(session, organization_id, booking_id, freed)
     if hold_until is not None:
         await outbox.emit(

@@ -1,8 +1,8 @@
 """Service capacity: chef teams, and the ledger of which team is promised to which booking.
 
-A claim holds one team from `starts_at` to `ends_at` (the event plus buffers). Claims of the same
-day are taken under that day's lock row (`capacity_days`), so two requests can never both see a
-team free and both take it; PostgreSQL serializes them on the row lock, SQLite on its writer.
+A claim holds one team from `starts_at` to `ends_at` (the event plus buffers). Two requests can
+never both see a team free and both take it: PostgreSQL serializes claims of the same day on
+that day's lock row (`capacity_days`), SQLite every write transaction on its single writer.
 """
 
 import uuid
@@ -27,7 +27,7 @@ class ChefTeam(TenantOwned, Base):
 
 
 class CapacityDay(TenantOwned, Base):
-    """The lock row of one local day: every claim touching the day bumps it first."""
+    """The lock row of one local day: on PostgreSQL every claim touching the day bumps it first."""
 
     __tablename__ = "capacity_days"
     __table_args__ = (UniqueConstraint("organization_id", "day"),)

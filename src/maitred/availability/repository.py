@@ -6,17 +6,19 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     Date,
     Select,
     String,
+    Table,
     Uuid,
     and_,
     bindparam,
     column,
     delete,
+    insert,
     null,
     or_,
     select,
@@ -129,31 +131,57 @@ TEAMS_AND_CLAIMS = ReadQuery(
 )
 
 
-def _create_day(insert: Any) -> Any:
-    return (
-        insert(CapacityDay)
-        .values(
-            id=bindparam("b_id"),
-            organization_id=bindparam("b_organization_id"),
-            day=bindparam("b_day"),
-            version=0,
-            created_at=bindparam("b_now"),
-            updated_at=bindparam("b_now"),
-        )
-        .on_conflict_do_nothing(index_elements=["organization_id", "day"])
+def _take_day(insert: Any) -> Any:
+    """Creates the day's lock row or bumps its version: either way the row is locked."""
+    statement = insert(CapacityDay).values(
+        id=bindparam("b_id"),
+        organization_id=bindparam("b_organization_id"),
+        day=bindparam("b_day"),
+        version=0,
+        created_at=bindparam("b_now"),
+        updated_at=bindparam("b_now"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["organization_id", "day"],
+        set_={"version": CapacityDay.version + 1, "updated_at": statement.excluded.updated_at},
     )
 
 
-_CREATE_DAY = {"postgresql": _create_day(pg_insert), "sqlite": _create_day(sqlite_insert)}
-_BUMP_DAY = (
-    update(CapacityDay)
+_TAKE_DAY = {"postgresql": _take_day(pg_insert), "sqlite": _take_day(sqlite_insert)}
+# The active teams, each with its active claims of the days asked (none: one row of NULLs), in
+# the calendar's order: what a claimer needs, in one statement.
+_TEAMS_AND_CLAIMS = (
+    select(
+        ChefTeam.id,
+        ChefTeam.name,
+        ChefTeam.working_weekdays,
+        ChefTeam.time_off,
+        CapacityClaim.booking_id,
+        CapacityClaim.starts_at,
+        CapacityClaim.ends_at,
+    )
+    .select_from(ChefTeam)
+    .outerjoin(
+        CapacityClaim,
+        and_(
+            CapacityClaim.team_id == ChefTeam.id,
+            CapacityClaim.organization_id == bindparam("organization_id", type_=Uuid()),
+            CapacityClaim.day >= bindparam("first", type_=Date()),
+            CapacityClaim.day <= bindparam("last", type_=Date()),
+            CapacityClaim.released_at.is_(None),
+            or_(
+                CapacityClaim.expires_at.is_(None),
+                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
+            ),
+        ),
+    )
     .where(
-        CapacityDay.organization_id == bindparam("b_organization_id"),
-        CapacityDay.day == bindparam("b_day"),
+        ChefTeam.organization_id == bindparam("organization_id", type_=Uuid()),
+        ChefTeam.is_active.is_(True),
     )
-    .values(version=CapacityDay.version + 1, updated_at=bindparam("b_now"))
-    .execution_options(synchronize_session=False)
+    .order_by(ChefTeam.name, ChefTeam.id)
 )
+_INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 
 
 class TeamRepository(Repository[ChefTeam]):
@@ -201,15 +229,53 @@ class ClaimRepository(Repository[CapacityClaim]):
     model: ClassVar[type[Any]] = CapacityClaim
 
     async def lock_days(self, days: Sequence[date]) -> None:
-        """Takes the lock row of every day in `days`, in ascending order (no deadlocks): on
-        PostgreSQL the row lock is held until commit, so claimers of a day run one at a time;
-        on SQLite the write transaction already holds the database's single writer lock."""
+        """Takes the lock row of every day in `days`, in ascending order (no deadlocks), in one
+        statement: on PostgreSQL the row lock is held until commit, so claimers of a day run one
+        at a time. On SQLite nothing to do: a write transaction begins IMMEDIATE, so it already
+        holds the database's single writer lock, and the rows would only cost a statement."""
         dialect = self.session.get_bind().dialect.name
+        if dialect == "sqlite":
+            return
         now = utcnow()
-        for day in sorted(set(days)):
-            key = {"b_organization_id": self.organization_id, "b_day": day, "b_now": now}
-            await self.session.execute(_CREATE_DAY[dialect], {"b_id": uuid.uuid4(), **key})
-            await self.session.execute(_BUMP_DAY, key)
+        await self.session.execute(
+            _TAKE_DAY[dialect],
+            [
+                {"b_id": uuid.uuid4(), "b_organization_id": self.organization_id, "b_day": day}
+                | {"b_now": now}
+                for day in sorted(set(days))
+            ],
+        )
+
+    async def teams_and_claims(
+        self, first: date, last: date, now: datetime
+    ) -> tuple[list[ActiveTeam], list[tuple[uuid.UUID, uuid.UUID, datetime, datetime]]]:
+        """The active teams (by name), and (booking, team, starts_at, ends_at) of the active
+        claims of days `first`..`last` of those teams."""
+        rows = await self.session.execute(
+            _TEAMS_AND_CLAIMS,
+            {"organization_id": self.organization_id, "first": first, "last": last, "now": now},
+        )
+        teams: dict[uuid.UUID, ActiveTeam] = {}
+        claims = []
+        for team_id, name, weekdays, time_off, booking_id, starts_at, ends_at in rows:
+            if team_id not in teams:
+                teams[team_id] = ActiveTeam(team_id, name, weekdays, time_off or [])
+            if booking_id is not None:
+                claims.append((booking_id, team_id, starts_at, ends_at))
+        return list(teams.values()), claims
+
+    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """New claims, in one statement (no ORM objects: nothing reads them back)."""
+        now = utcnow()
+        await self.session.execute(
+            _INSERT_CLAIMS,
+            [
+                {"id": uuid.uuid4(), "organization_id": self.organization_id}
+                | {"created_at": now, "updated_at": now, "released_at": None}
+                | row
+                for row in rows
+            ],
+        )
 
     async def active_between(
         self, first: date, last: date, now: datetime

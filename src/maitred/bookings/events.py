@@ -4,6 +4,9 @@ cannot reach into the book, so it announces the cancellation and the seats are c
 idempotently (delivery may repeat). An expired hold needs no change to the booking, which simply
 stays pending without a team until confirmed or cancelled.
 
+A catering booking's CRM record is made here too, after the booking's commit: the booking
+request writes only what its answer needs (ARCHITECTURE.md, Hot paths).
+
 Importing the service here registers the customers' booking figures in the worker process too.
 """
 
@@ -26,4 +29,13 @@ async def cancel_event_seats(session: AsyncSession, event: outbox.Event) -> None
         event.organization_id,
         uuid.UUID(str(event.payload["event_id"])),
         str(event.payload.get("reason") or ""),
+    )
+
+
+@outbox.on("booking.created", name="bookings.track_in_crm")
+async def track_in_crm(session: AsyncSession, event: outbox.Event) -> None:
+    if event.organization_id is None:
+        return
+    await bookings_service.track_created_in_crm(
+        session, event.organization_id, uuid.UUID(str(event.payload["booking_id"]))
     )

@@ -16,10 +16,12 @@ from sqlalchemy import (
     CursorResult,
     Select,
     String,
+    Table,
     Uuid,
     case,
     delete,
     func,
+    insert,
     select,
     table,
     type_coerce,
@@ -75,9 +77,29 @@ class StatsRow:
     last_booking_date: date | None
 
 
+# A new booking's rows, written with Core (ARCHITECTURE.md, Hot paths): nothing reads them back
+# through the session, so the ORM's identity map and unit of work would only cost time.
+_INSERT_BOOKING = insert(cast(Table, Booking.__table__))
+_INSERT_LINES = insert(cast(Table, BookingLine.__table__))
+_INSERT_STATUS_CHANGE = insert(cast(Table, BookingStatusChange.__table__))
+
+
 class BookingRepository(Repository[Booking]):
     model = Booking
     not_found_message = "No such booking"
+
+    async def insert_new(
+        self,
+        booking: dict[str, Any],
+        lines: Sequence[dict[str, Any]],
+        change: dict[str, Any],
+    ) -> None:
+        """The booking, its menu lines (one statement for all) and its first status change."""
+        scope = {"organization_id": self.organization_id}
+        await self.session.execute(_INSERT_BOOKING, scope | booking)
+        if lines:
+            await self.session.execute(_INSERT_LINES, [scope | line for line in lines])
+        await self.session.execute(_INSERT_STATUS_CHANGE, scope | change)
 
     async def lines_of(self, booking_id: uuid.UUID) -> Sequence[BookingLine]:
         statement = (

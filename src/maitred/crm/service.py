@@ -4,7 +4,12 @@ from maitred.crm.dashboard import facilitator_bookings, facilitator_dashboard
 from maitred.crm.listing import list_records
 from maitred.crm.notify import receive
 from maitred.crm.service_health import figures
-from maitred.crm.tracking import TrackedBooking, booking_status_changed, track_booking
+from maitred.crm.tracking import (
+    TrackedBooking,
+    booking_status_changed,
+    is_tracked,
+    track_booking,
+)
 from maitred.crm.workflow import WORKFLOW, allowed_next, change_status, get_record
 
 __all__ = [
@@ -19,5 +24,6 @@ __all__ = [
     "get_record",
     "list_records",
     "receive",
+    "is_tracked",
     "track_booking",
 ]

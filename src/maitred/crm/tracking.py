@@ -1,8 +1,10 @@
-"""The CRM record of each booking of maitred, written in the booking's own transaction.
+"""The CRM record of each booking of maitred.
 
 This is the bookings domain's way in (through crm/service.py): bookings call `track_booking`
-when one is made and `booking_status_changed` when its status moves; the CRM never reads the
-bookings tables, so it can follow outside systems' bookings the same way.
+when one is made (seat and past bookings in their own transaction, catering bookings from the
+outbox handler of `booking.created`, which may run twice: `is_tracked` says it already ran) and
+`booking_status_changed` when its status moves; the CRM never reads the bookings tables, so it
+can follow outside systems' bookings the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.crm.models import CrmRecord, CrmStatusChange
@@ -83,3 +85,14 @@ async def booking_status_changed(
         .values(booking_status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+async def is_tracked(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> bool:
+    found = await session.scalar(
+        select(CrmRecord.id).where(
+            CrmRecord.organization_id == organization_id, CrmRecord.booking_id == booking_id
+        )
+    )
+    return found is not None

@@ -122,5 +122,10 @@ async def own_or_create(
     )
     if not await insert_new(session, repository, customer):  # its first booking, twice at once
         raise AlreadyExists("Your customer record was being created; try again")
-    await announce_created(session, customer, source="customer")
+    await announce_created(
+        session,
+        organization_id=customer.organization_id,
+        customer_id=customer.id,
+        source="customer",
+    )
     return brief_of(customer)

@@ -4,6 +4,7 @@ address as one encrypted JSON text, and seed 001's detail shape."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -138,17 +139,19 @@ async def insert_new(
     return True
 
 
-async def announce_created(session: AsyncSession, customer: Customer, *, source: str) -> None:
+async def announce_created(
+    session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID, source: str
+) -> None:
     await outbox.emit(
         session,
         "customer.created",
-        organization_id=customer.organization_id,
-        customer_id=customer.id,
+        organization_id=organization_id,
+        customer_id=customer_id,
     )
     record(
         "customer.created",
         resource_type="customer",
-        resource_id=customer.id,
-        organization_id=customer.organization_id,
+        resource_id=customer_id,
+        organization_id=organization_id,
         changes={"source": source},
     )

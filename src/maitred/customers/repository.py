@@ -5,10 +5,22 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import ColumnElement, Select, Uuid, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,9 +49,152 @@ def briefs_query(count: int) -> ReadQuery:
     )
 
 
+@dataclass(frozen=True)
+class ContactMatch:
+    """A customer sharing a form's email or phone: what finding the right one needs."""
+
+    id: uuid.UUID
+    name: str
+    email: str | None
+    phone: str | None
+    email_index: str | None
+    phone_index: str | None
+    possible_duplicate_of: uuid.UUID | None
+    preferred_language: str | None
+
+
+# Built once (the public booking form runs them): every unerased customer with the email or the
+# phone, primary records first; and the insert that yields to a concurrent one (the unique
+# indexes) instead of failing, so it needs no savepoint.
+_SHARING_CONTACT = (
+    select(
+        Customer.id,
+        Customer.name,
+        Customer.email,
+        Customer.phone,
+        Customer.email_index,
+        Customer.phone_index,
+        Customer.possible_duplicate_of,
+        Customer.preferred_language,
+    )
+    .where(
+        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
+        or_(
+            Customer.email_index == bindparam("email_index", type_=String()),
+            Customer.phone_index == bindparam("phone_index", type_=String()),
+        ),
+        Customer.erased_at.is_(None),
+    )
+    .order_by(Customer.possible_duplicate_of.is_not(None), Customer.created_at)
+)
+_NEW_COLUMNS = (
+    "id",
+    "organization_id",
+    "name",
+    "email",
+    "email_index",
+    "phone",
+    "phone_index",
+    "address",
+    "dietary_restrictions",
+    "notes",
+    "source",
+    "preferred_language",
+    "loyalty_tier",
+    "loyalty_points",
+    "created_at",
+    "updated_at",
+)
+_customers = cast(Table, Customer.__table__)
+# A customer nobody shares the email or phone with, in one statement: the public form's usual
+# case. No row back means someone has them; then the rules of find_or_create decide.
+_INSERT_IF_NEW_SELECT = select(
+    *(bindparam(name, type_=_customers.c[name].type) for name in _NEW_COLUMNS)
+).where(
+    ~select(Customer.id)
+    .where(
+        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
+        or_(
+            Customer.email_index == bindparam("email_index", type_=String()),
+            Customer.phone_index == bindparam("phone_index", type_=String()),
+        ),
+        Customer.erased_at.is_(None),
+    )
+    .exists()
+)
+_INSERT_IF_NEW = {
+    "postgresql": pg_insert(_customers)
+    .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
+    .on_conflict_do_nothing()
+    .returning(Customer.id),
+    "sqlite": sqlite_insert(_customers)
+    .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
+    .on_conflict_do_nothing()
+    .returning(Customer.id),
+}
+_INSERT_UNLESS_TAKEN = {
+    "postgresql": pg_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
+    "sqlite": sqlite_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
+}
+
+
 class CustomerRepository(Repository[Customer]):
     model: ClassVar[type[Any]] = Customer
     not_found_message: ClassVar[str] = "No such customer"
+
+    async def sharing_contact(
+        self, email_index: str | None, phone_index: str | None
+    ) -> list[ContactMatch]:
+        rows = await self.session.execute(
+            _SHARING_CONTACT,
+            {
+                "organization_id": self.organization_id,
+                "email_index": email_index,
+                "phone_index": phone_index,
+            },
+        )
+        return [ContactMatch(*row) for row in rows]
+
+    async def fill_language(self, customer_id: uuid.UUID, language: str) -> None:
+        """Sets the customer's language only where none was known."""
+        await self.session.execute(
+            update(Customer)
+            .where(
+                Customer.organization_id == self.organization_id,
+                Customer.id == customer_id,
+                Customer.preferred_language.is_(None),
+            )
+            .values(preferred_language=language)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def insert_if_new(self, values: dict[str, Any]) -> bool:
+        """Inserts the customer when no unerased one has its email or phone; whether it did."""
+        now = utcnow()
+        row = {
+            "notes": "",
+            "loyalty_tier": "bronze",
+            "loyalty_points": 0,
+            "address": None,
+            "preferred_language": None,
+        }
+        inserted = await self.session.execute(
+            _INSERT_IF_NEW[self.session.get_bind().dialect.name],
+            row
+            | {"organization_id": self.organization_id, "created_at": now, "updated_at": now}
+            | values,
+        )
+        return inserted.first() is not None
+
+    async def insert_unless_taken(self, values: dict[str, Any]) -> bool:
+        """False when a concurrent insert took the email or phone first (the unique indexes)."""
+        now = utcnow()
+        inserted = await self.session.execute(
+            _INSERT_UNLESS_TAKEN[self.session.get_bind().dialect.name],
+            {"organization_id": self.organization_id, "created_at": now, "updated_at": now}
+            | values,
+        )
+        return inserted.first() is not None
 
     async def get_for_update(self, customer_id: uuid.UUID) -> Customer | None:
         found: Customer | None = await self.session.scalar(

@@ -41,7 +41,12 @@ from maitred.customers.records import (
     read,
 )
 from maitred.customers.records import search_terms as search_terms
-from maitred.customers.repository import ConsentRepository, CustomerRepository, DroppedSubmissions
+from maitred.customers.repository import (
+    ConsentRepository,
+    ContactMatch,
+    CustomerRepository,
+    DroppedSubmissions,
+)
 from maitred.kit import erasure
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
@@ -118,7 +123,9 @@ async def create_customer(
     if not await insert_new(session, repository, customer):
         await _refuse_duplicates(repository, email=email, phone=phone)
         raise AlreadyExists("A customer with this email or phone already exists")
-    await announce_created(session, customer, source=source)
+    await announce_created(
+        session, organization_id=customer.organization_id, customer_id=customer.id, source=source
+    )
     return read(customer, stats.NO_BOOKINGS)
 
 
@@ -260,43 +267,65 @@ async def find_or_create(
     phone the customer lacked. A language is only ever filled in where none was known."""
     organization = await organization_of(session, organization_id)
     email_n, phone_n = normalized_contact(email, phone, region=organization.country)
+    email_key = email_index(email_n) if email_n else None
+    phone_key = phone_index(phone_n) if phone_n else None
     name = name.strip() or "Guest"
     repository = CustomerRepository(session, organization_id)
-    for _ in range(2):
-        found, shared = await _matching(repository, name=name, email=email_n, phone=phone_n)
-        if found is not None:
-            if trusted:
-                await _complete(repository, found, email=email_n, phone=phone_n)
-            if preferred_language and found.preferred_language is None:
-                found.preferred_language = preferred_language
-            return brief_of(found)
-        customer = Customer(
-            name=name,
-            email=email_n,
-            email_index=email_index(email_n) if email_n else None,
-            phone=phone_n,
-            phone_index=phone_index(phone_n) if phone_n else None,
-            address=flatten({"address": address})["address"] if address else None,
-            dietary_restrictions=[],
-            source=source,
-            possible_duplicate_of=shared,
-            preferred_language=preferred_language,
+    new: dict[str, Any] = {
+        "name": name,
+        "email": email_n,
+        "email_index": email_key,
+        "phone": phone_n,
+        "phone_index": phone_key,
+        "address": flatten({"address": address})["address"] if address else None,
+        "dietary_restrictions": [],
+        "source": source,
+        "preferred_language": preferred_language,
+    }
+    customer_id = uuid.uuid4()
+    if await repository.insert_if_new({"id": customer_id, **new}):
+        await announce_created(
+            session, organization_id=organization_id, customer_id=customer_id, source=source
         )
-        if await insert_new(session, repository, customer):
-            await announce_created(session, customer, source=source)
+        return CustomerBrief(customer_id, name, email_n, phone_n)
+    for _ in range(2):
+        sharing = await repository.sharing_contact(email_key, phone_key)
+        found, shared = _matching(
+            sharing, name=name, email=email_n, email_key=email_key, phone_key=phone_key
+        )
+        if found is not None:
+            if preferred_language and found.preferred_language is None:
+                await repository.fill_language(found.id, preferred_language)
+            if not trusted:
+                return CustomerBrief(found.id, found.name, found.email, found.phone)
+            customer = await repository.get_or_404(found.id)
+            await _complete(repository, customer, email=email_n, phone=phone_n)
             return brief_of(customer)
+        customer_id = uuid.uuid4()
+        if await repository.insert_unless_taken(
+            {"id": customer_id, "possible_duplicate_of": shared, **new}
+        ):
+            await announce_created(
+                session, organization_id=organization_id, customer_id=customer_id, source=source
+            )
+            return CustomerBrief(customer_id, name, email_n, phone_n)
     raise AlreadyExists("A customer with this email or phone was being created; try again")
 
 
-async def _matching(
-    repository: CustomerRepository, *, name: str, email: str | None, phone: str | None
-) -> tuple[Customer | None, uuid.UUID | None]:
+def _matching(
+    sharing: list[ContactMatch],
+    *,
+    name: str,
+    email: str | None,
+    email_key: str | None,
+    phone_key: str | None,
+) -> tuple[ContactMatch | None, uuid.UUID | None]:
     """The customer these details name, else the id of the one whose phone they share."""
-    if email and (by_email := await repository.all_by_email_index(email_index(email))):
+    if email_key and (by_email := [c for c in sharing if c.email_index == email_key]):
         return by_email[0], None
-    if not phone:
+    if not phone_key:
         return None, None
-    by_phone = await repository.all_by_phone_index(phone_index(phone))
+    by_phone = [c for c in sharing if c.phone_index == phone_key]
     for candidate in by_phone:
         if _same_person(candidate, name=name, email=email):
             return candidate, None
@@ -304,7 +333,7 @@ async def _matching(
     return None, primary.id if primary else None
 
 
-def _same_person(customer: Customer, *, name: str, email: str | None) -> bool:
+def _same_person(customer: ContactMatch, *, name: str, email: str | None) -> bool:
     """A phone alone names the customer only with their name and without another email: a
     phone is easy to mistype or to know of someone, and a different person's request must not
     be filed (and answered) under them."""

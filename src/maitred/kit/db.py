@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -152,6 +152,18 @@ def make_engine(
     )
 
 
+# Run on a session just before its transaction commits: the outbox (kit/outbox.py) writes the
+# events a unit of work emitted there, all in one statement per table.
+BEFORE_COMMIT: list[Callable[[AsyncSession], Awaitable[None]]] = []
+
+
+async def _commit(session: AsyncSession) -> None:
+    for hook in BEFORE_COMMIT:
+        await hook(session)
+    if session.in_transaction():
+        await session.commit()
+
+
 class Database:
     """The engine, two session factories (on SQLite: reads in autocommit, writes BEGIN
     IMMEDIATE) and the read pool of kit/reads.py."""
@@ -203,12 +215,11 @@ class Database:
                 yield session
             except BaseException as exc:
                 if getattr(exc, "keep_changes", False) and session.in_transaction():
-                    await session.commit()
+                    await _commit(session)
                 else:
                     await session.rollback()
                 raise
-            if session.in_transaction():
-                await session.commit()
+            await _commit(session)
             if session.info.pop("outbox_emitted", False):
                 self.notify_outbox()
 

@@ -1,7 +1,7 @@
 """Human-facing number series (`BK-2025-000123`, `ORD-2025-000045`): unique per organization and
 year, never reused, safe under concurrency.
 
-One row per (organization, series, year) is bumped with a single guarded UPDATE ... RETURNING,
+One row per (organization, series, year) is created or bumped by a single upsert ... RETURNING,
 which PostgreSQL serializes on the row lock and SQLite on its one writer; a number taken by a
 transaction that rolls back is skipped, never handed out twice.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Integer, String, UniqueConstraint, bindparam, update
+from sqlalchemy import Integer, String, UniqueConstraint, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,49 +30,44 @@ class NumberSeries(TenantOwned, Base):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def _upsert(insert: Any) -> Any:
-    return (
-        insert(NumberSeries)
-        .values(
-            id=bindparam("b_id"),
-            organization_id=bindparam("b_organization_id"),
-            series=bindparam("b_series"),
-            year=bindparam("b_year"),
-            last_value=0,
-            created_at=bindparam("b_now"),
-            updated_at=bindparam("b_now"),
-        )
-        .on_conflict_do_nothing(index_elements=["organization_id", "series", "year"])
+def _take(insert: Any) -> Any:
+    """Creates the series at 1 or bumps it, and answers the value taken: one statement."""
+    statement = insert(NumberSeries).values(
+        id=bindparam("b_id"),
+        organization_id=bindparam("b_organization_id"),
+        series=bindparam("b_series"),
+        year=bindparam("b_year"),
+        last_value=1,
+        created_at=bindparam("b_now"),
+        updated_at=bindparam("b_now"),
     )
+    return statement.on_conflict_do_update(
+        index_elements=["organization_id", "series", "year"],
+        set_={
+            "last_value": NumberSeries.last_value + 1,
+            "updated_at": statement.excluded.updated_at,
+        },
+    ).returning(NumberSeries.last_value)
 
 
 # Built once: every booking takes a number, and building these anew cost more than running them.
-_CREATE = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
-_BUMP = (
-    update(NumberSeries)
-    .where(
-        NumberSeries.organization_id == bindparam("b_organization_id"),
-        NumberSeries.series == bindparam("b_series"),
-        NumberSeries.year == bindparam("b_year"),
-    )
-    .values(last_value=NumberSeries.last_value + 1, updated_at=bindparam("b_now"))
-    .returning(NumberSeries.last_value)
-    .execution_options(synchronize_session=False)
-)
+_TAKE = {"postgresql": _take(pg_insert), "sqlite": _take(sqlite_insert)}
 
 
 async def next_number(
     session: AsyncSession, *, organization_id: uuid.UUID, series: str, year: int
 ) -> int:
-    key = {
-        "b_organization_id": organization_id,
-        "b_series": series,
-        "b_year": year,
-        "b_now": utcnow(),
-    }
     dialect = session.get_bind().dialect.name
-    await session.execute(_CREATE[dialect], {"b_id": uuid.uuid4(), **key})
-    value = await session.scalar(_BUMP, key)
+    value = await session.scalar(
+        _TAKE[dialect],
+        {
+            "b_id": uuid.uuid4(),
+            "b_organization_id": organization_id,
+            "b_series": series,
+            "b_year": year,
+            "b_now": utcnow(),
+        },
+    )
     assert value is not None
     return int(value)
 

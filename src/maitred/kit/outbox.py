@@ -1,7 +1,13 @@
 """Transactional outbox: domain events written in the same transaction as the change.
 
-`emit()` adds the event and one delivery row per registered handler to the caller's session, so
-the event exists exactly when the change committed. The worker (kit/worker.py) delivers each row
+`emit()` queues the event and one delivery row per registered handler on the caller's session,
+and they are written just before it commits (one multi-row INSERT per table, however many
+events the unit of work emitted), so the event exists exactly when the change committed. A hot
+unit of work (the booking request) says `fan_out_later`: its events are written alone, and the
+worker writes their deliveries (`fan_out`) before it claims work, exactly once however many
+workers run. Inside
+a savepoint they are added to the session at once instead, so that rolling the savepoint back
+takes them with it. The worker (kit/worker.py) delivers each row
 to its handler after commit. A handler runs in the same transaction that marks its delivery
 done, so once it succeeded it never sees the event again; handlers with effects outside the
 database must still be idempotent, because a crash between the effect and the commit repeats it.
@@ -13,26 +19,44 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Uuid,
+    bindparam,
+    false,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maitred.kit.clock import utcnow
-from maitred.kit.db import Base, Entity, UTCDateTime
+from maitred.kit.db import BEFORE_COMMIT, Base, Entity, UTCDateTime
 
 
 class OutboxEvent(Entity, Base):
     """A domain event (`booking.created`), kept as the history of what happened."""
 
     __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_fan_out", "fanned_out", "created_at"),)
 
     name: Mapped[str] = mapped_column(String(100), index=True)
     organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     payload: Mapped[dict[str, Any]]
     available_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False until its deliveries are written: by the worker, for a unit of work that asked
+    # (`fan_out_later`); at once otherwise.
+    fanned_out: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class DeliveryStatus:
@@ -105,6 +129,20 @@ def handler_names() -> dict[str, list[str]]:
     return {event: sorted(handlers) for event, handlers in _handlers.items()}
 
 
+@dataclass(frozen=True)
+class Emitted:
+    """What `emit()` answers: the event's id (a webhook's `webhook-id`) and name."""
+
+    id: uuid.UUID
+    name: str
+
+
+_QUEUE = "outbox_queue"
+_LATER = "outbox_fan_out_later"
+_EVENTS = cast(Table, OutboxEvent.__table__)
+_DELIVERIES = cast(Table, OutboxDelivery.__table__)
+
+
 async def emit(
     session: AsyncSession,
     name: str,
@@ -112,19 +150,105 @@ async def emit(
     organization_id: uuid.UUID | None = None,
     available_at: datetime | None = None,
     **payload: Any,
-) -> OutboxEvent:
+) -> Emitted:
     """Records `name` in the caller's transaction; `available_at` delays delivery (scheduling)."""
     now = utcnow()
     due = available_at or now
-    event = OutboxEvent(
-        id=uuid.uuid4(),
-        name=name,
-        organization_id=organization_id,
-        payload=to_jsonable_python(payload),
-        available_at=due,
-    )
-    session.add(event)
-    for handler_name in sorted(_handlers.get(name, {})):
-        session.add(OutboxDelivery(event=event, handler=handler_name, next_attempt_at=due))
+    event_id = uuid.uuid4()
+    event = {
+        "id": event_id,
+        "name": name,
+        "organization_id": organization_id,
+        "payload": to_jsonable_python(payload),
+        "available_at": due,
+        "created_at": now,
+        "updated_at": now,
+    }
+    deliveries = [
+        {
+            "id": uuid.uuid4(),
+            "event_id": event_id,
+            "handler": handler_name,
+            "status": DeliveryStatus.pending,
+            "attempts": 0,
+            "next_attempt_at": due,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for handler_name in sorted(_handlers.get(name, {}))
+    ]
+    if session.in_nested_transaction():
+        added = OutboxEvent(**event)
+        session.add(added)
+        for delivery in deliveries:
+            session.add(OutboxDelivery(event=added, **delivery))
+    else:
+        queued = session.info.setdefault(_QUEUE, ([], []))
+        queued[0].append(event)
+        queued[1].extend(deliveries)
     session.info["outbox_emitted"] = True
-    return event
+    return Emitted(event_id, name)
+
+
+def fan_out_later(session: AsyncSession) -> None:
+    """The events this unit of work emits are written without their deliveries, which the
+    worker adds after the commit: one statement fewer for a request that must be quick."""
+    session.info[_LATER] = True
+
+
+async def write_queued(session: AsyncSession) -> None:
+    """The events emitted in this unit of work and their deliveries, before it commits."""
+    queued = session.info.pop(_QUEUE, None)
+    if not queued:
+        return
+    events, deliveries = queued
+    if session.info.get(_LATER):
+        await session.execute(insert(_EVENTS), [e | {"fanned_out": False} for e in events])
+        return
+    await session.execute(insert(_EVENTS), events)
+    if deliveries:
+        await session.execute(insert(_DELIVERIES), deliveries)
+
+
+_UNFANNED = (
+    select(OutboxEvent.id)
+    .where(OutboxEvent.fanned_out == false())
+    .order_by(OutboxEvent.created_at)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_FAN_OUT = (
+    update(OutboxEvent)
+    .where(OutboxEvent.id.in_(_UNFANNED.scalar_subquery()))
+    .values(fanned_out=True)
+    .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.available_at)
+    .execution_options(synchronize_session=False)
+)
+
+
+async def fan_out(session: AsyncSession, batch: int = 200) -> int:
+    """Writes the deliveries of up to `batch` events emitted with `fan_out_later`, to the
+    handlers registered now; how many events. The flag flips in the same statement that picks
+    them (and PostgreSQL skips rows another worker holds), so each event fans out once."""
+    events = (await session.execute(_FAN_OUT, {"batch": batch})).all()
+    now = utcnow()
+    deliveries = [
+        {
+            "id": uuid.uuid4(),
+            "event_id": event_id,
+            "handler": handler_name,
+            "status": DeliveryStatus.pending,
+            "attempts": 0,
+            "next_attempt_at": due,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for event_id, name, due in events
+        for handler_name in sorted(_handlers.get(name, {}))
+    ]
+    if deliveries:
+        await session.execute(insert(_DELIVERIES), deliveries)
+    return len(events)
+
+
+BEFORE_COMMIT.append(write_queued)

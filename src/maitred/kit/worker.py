@@ -1,6 +1,7 @@
 """The background worker: delivers outbox events to their handlers, with retries.
 
-Claiming takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
+Claiming first writes the deliveries of events emitted with `outbox.fan_out_later` (the booking
+request's), then takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). Each
 delivery then runs in its own transaction that first flips it to `done` (compare-and-swap on the
 lease holder), then calls the handler: the handler's writes and the `done` mark commit together
@@ -20,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, delete, func, or_, select, update
+from sqlalchemy import String, and_, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,7 +30,14 @@ from maitred.kit import pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
-from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery, OutboxEvent, handler_for
+from maitred.kit.outbox import (
+    DeliveryStatus,
+    Event,
+    OutboxDelivery,
+    OutboxEvent,
+    fan_out,
+    handler_for,
+)
 
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
@@ -58,6 +66,7 @@ class WorkerOptions:
     max_attempts: int = 8
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 3600.0
+    fan_out_batch: int = 200
 
 
 class Worker:
@@ -108,6 +117,9 @@ class Worker:
             .execution_options(synchronize_session=False)
         )
         async with self.database.transaction() as session:
+            # Events a request left for the worker to fan out get their deliveries first, in the
+            # same transaction, so this very claim can take them.
+            await fan_out(session, self.options.fan_out_batch)
             # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first.
             claimed = sorted((await session.execute(claim)).all(), key=lambda r: r.next_attempt_at)
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
@@ -292,7 +304,8 @@ class Worker:
 
 
 async def outbox_backlog(database: Database) -> dict[str, int]:
-    """Counts of pending, overdue and dead deliveries, for /health/workers."""
+    """Counts of due (deliveries, and events not fanned out yet) and dead deliveries, for
+    /health/workers."""
     now = utcnow()
     async with database.transaction(write=False) as session:
         rows = (
@@ -310,8 +323,14 @@ async def outbox_backlog(database: Database) -> dict[str, int]:
                 .group_by(OutboxDelivery.status)
             )
         ).all()
+        # Events whose deliveries the worker has yet to write are due work too.
+        unfanned = await session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.fanned_out == false(), OutboxEvent.available_at <= now)
+        )
     counts = dict(rows)
     return {
-        "due": counts.get(DeliveryStatus.pending, 0),
+        "due": counts.get(DeliveryStatus.pending, 0) + (unfanned or 0),
         "dead": counts.get(DeliveryStatus.dead, 0),
     }

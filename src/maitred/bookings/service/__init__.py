@@ -9,7 +9,11 @@ from maitred.bookings.service.change import (
     transition,
     update_booking,
 )
-from maitred.bookings.service.create import create_booking, create_from_form
+from maitred.bookings.service.create import (
+    create_booking,
+    create_from_form,
+    track_created_in_crm,
+)
 from maitred.bookings.service.money import (
     BookingMoney,
     Outstanding,
@@ -57,6 +61,7 @@ __all__ = [
     "list_bookings",
     "record_past_booking",
     "request_booking",
+    "track_created_in_crm",
     "transition",
     "update_booking",
     "viewer_of",

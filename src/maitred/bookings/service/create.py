@@ -10,13 +10,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability import service as availability_service
-from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
+from maitred.bookings.models import Booking, BookingLine
 from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingCreate, MenuItemIn
 from maitred.bookings.service.access import Viewer, booking_customer
@@ -60,29 +61,42 @@ def checked_event_type(policy: BookingPolicySettings, event_type: str) -> str:
     return wanted
 
 
-def apply_quote(booking: Booking, quote: pricing_service.Quote) -> list[BookingLine]:
-    """Copies the quote's amounts onto the booking; returns its menu lines to store."""
-    booking.currency = quote.currency
-    booking.subtotal = quote.subtotal
-    booking.service_fee = quote.service_fee
-    booking.travel_fee = quote.travel_fee
-    booking.tax = quote.tax
-    booking.total_amount = quote.total_amount
-    booking.deposit_amount = quote.deposit_amount
-    booking.pricing = quote.as_json()
+def quoted_amounts(quote: pricing_service.Quote) -> dict[str, Any]:
+    """The quote's amounts as the booking's columns."""
+    return {
+        "currency": quote.currency,
+        "subtotal": quote.subtotal,
+        "service_fee": quote.service_fee,
+        "travel_fee": quote.travel_fee,
+        "tax": quote.tax,
+        "total_amount": quote.total_amount,
+        "deposit_amount": quote.deposit_amount,
+        "pricing": quote.as_json(),
+    }
+
+
+def quoted_lines(booking_id: uuid.UUID, quote: pricing_service.Quote) -> list[dict[str, Any]]:
+    """The quote's menu lines as the booking's lines (`booking_lines` columns)."""
     return [
-        BookingLine(
-            booking_id=booking.id,
-            menu_item_id=line.menu_item_id,
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            pricing_unit=line.pricing_unit or "per_item",
-            amount=line.amount,
-            position=position,
-        )
+        {
+            "booking_id": booking_id,
+            "menu_item_id": line.menu_item_id,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "pricing_unit": line.pricing_unit or "per_item",
+            "amount": line.amount,
+            "position": position,
+        }
         for position, line in enumerate(line for line in quote.lines if line.kind == "menu")
     ]
+
+
+def apply_quote(booking: Booking, quote: pricing_service.Quote) -> list[BookingLine]:
+    """Copies the quote's amounts onto the booking; returns its menu lines to store."""
+    for column, value in quoted_amounts(quote).items():
+        setattr(booking, column, value)
+    return [BookingLine(**line) for line in quoted_lines(booking.id, quote)]
 
 
 async def create_booking(
@@ -108,8 +122,11 @@ async def create_booking(
     public: bool = False,
     chef_team_id: uuid.UUID | None = None,
     message: str = "",
+    customer: customers_service.CustomerBrief | None = None,
 ) -> dict[str, Any]:
-    """The booking as BookingRead; `event_time` None means the first slot of the day."""
+    """The booking as BookingRead; `event_time` None means the first slot of the day. The
+    caller that has just found or made the customer passes its brief (one read fewer)."""
+    outbox.fan_out_later(session)  # the worker writes the deliveries of this request's events
     organization = await organization_of(session, organization_id)
     settings = tenancy_service.settings_of(organization)
     if status not in (PENDING, CONFIRMED):
@@ -119,9 +136,11 @@ async def create_booking(
     kind_of_event = checked_event_type(settings.bookings, event_type)
     start_time = event_time or time.fromisoformat(settings.availability.slot_times[0])
     place = place_of(location, location_details)
-    brief = await customers_service.brief(
-        session, organization_id=organization_id, customer_id=customer_id
-    )
+    brief = customer
+    if brief is None or brief.id != customer_id:
+        brief = await customers_service.brief(
+            session, organization_id=organization_id, customer_id=customer_id
+        )
     await availability_service.check_bookable(
         session,
         organization_id=organization_id,
@@ -167,59 +186,67 @@ async def create_booking(
         guest_count=guest_count,
         hold_until=hold_until if status == PENDING else None,
         team_id=chef_team_id,
+        new_booking=True,
     )
     year = now.astimezone(ZoneInfo(window.timezone)).year
-    booking = Booking(
-        id=booking_id,
-        reference_number=await next_reference(session, organization_id, year),
-        customer_id=customer_id,
-        status=status,
-        event_date=event_date,
-        event_time=start_time,
-        timezone=window.timezone,
-        starts_at=window.starts_at,
-        ends_at=window.ends_at,
-        guest_count=guest_count,
-        child_count=child_count,
-        event_type=kind_of_event,
-        location=place.text,
-        location_details=place.details,
-        zip_code=place.zip_code,
-        city=place.city,
-        notes=notes,
-        special_requests=special_requests,
-        source=source,
-        chef_team_id=team_id,
-        hold_expires_at=hold_until if status == PENDING else None,
-        confirmed_at=now if status == CONFIRMED else None,
-        lead_id=lead_id,
-        created_by=actor_user_id,
-        amount_paid=Decimal(0),
-        created_at=now,
-        updated_at=now,
-    )
-    lines = apply_quote(booking, quote)
-    repository = BookingRepository(session, organization_id)
-    repository.add(booking)
-    await session.flush()  # the booking before the rows that refer to it
-    change = BookingStatusChange(
-        booking_id=booking.id,
-        from_status=None,
-        to_status=status,
-        reason="",
-        changed_by=actor_user_id,
-        created_at=now,
-    )
-    repository.add_all([*lines, change])
-    await track_in_crm(session, booking, actor_user_id)
-    await session.flush()
+    booking = {
+        "id": booking_id,
+        "reference_number": await next_reference(session, organization_id, year),
+        "kind": "catering",
+        "event_id": None,
+        "customer_id": customer_id,
+        "status": status,
+        "event_date": event_date,
+        "event_time": start_time,
+        "timezone": window.timezone,
+        "starts_at": window.starts_at,
+        "ends_at": window.ends_at,
+        "guest_count": guest_count,
+        "child_count": child_count,
+        "event_type": kind_of_event,
+        "location": place.text,
+        "location_details": place.details,
+        "zip_code": place.zip_code,
+        "city": place.city,
+        "notes": notes,
+        "special_requests": special_requests,
+        "source": source,
+        "chef_team_id": team_id,
+        "hold_expires_at": hold_until if status == PENDING else None,
+        "confirmed_at": now if status == CONFIRMED else None,
+        "completed_at": None,
+        "cancelled_at": None,
+        "cancellation_reason": None,
+        "lead_id": lead_id,
+        "created_by": actor_user_id,
+        "amount_paid": Decimal(0),
+        "amount_refunded": Decimal(0),
+        "created_at": now,
+        "updated_at": now,
+        **quoted_amounts(quote),
+    }
+    lines = [
+        {"id": uuid.uuid4(), "created_at": now, "updated_at": now, **line}
+        for line in quoted_lines(booking_id, quote)
+    ]
+    change = {
+        "id": uuid.uuid4(),
+        "booking_id": booking_id,
+        "from_status": None,
+        "to_status": status,
+        "reason": "",
+        "changed_by": actor_user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    await BookingRepository(session, organization_id).insert_new(booking, lines, change)
     await outbox.emit(
         session,
         "booking.created",
         organization_id=organization_id,
-        booking_id=booking.id,
+        booking_id=booking_id,
         customer_id=customer_id,
-        reference_number=booking.reference_number,
+        reference_number=booking["reference_number"],
         source=source,
         event_date=event_date.isoformat(),
         guest_count=guest_count,
@@ -229,18 +256,23 @@ async def create_booking(
     record(
         "booking.created",
         resource_type="booking",
-        resource_id=booking.id,
+        resource_id=booking_id,
         actor_user_id=actor_user_id,
         organization_id=organization_id,
-        changes={"reference_number": booking.reference_number, "status": status},
+        changes={"reference_number": booking["reference_number"], "status": status},
     )
-    return detail(booking, brief, lines, [change])
+    return detail(
+        SimpleNamespace(organization_id=organization_id, **booking),
+        brief,
+        [SimpleNamespace(**line) for line in lines],
+        [SimpleNamespace(**change)],
+    )
 
 
 async def track_in_crm(
     session: AsyncSession, booking: Booking, actor_user_id: uuid.UUID | None
 ) -> None:
-    """A catering booking's CRM record, made in the booking's transaction (`crm_notified`)."""
+    """A catering booking's CRM record (`crm_notified`)."""
     await crm_service.track_booking(
         session,
         booking.organization_id,
@@ -258,6 +290,19 @@ async def track_in_crm(
         ),
         changed_by=actor_user_id,
     )
+
+
+async def track_created_in_crm(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> None:
+    """The CRM record of a catering booking, after its commit (the outbox handler of
+    `booking.created`); a repeated delivery finds it made and changes nothing."""
+    if await crm_service.is_tracked(session, organization_id, booking_id):
+        return
+    booking = await BookingRepository(session, organization_id).get(booking_id)
+    if booking is None or booking.kind != "catering":
+        return  # seat bookings are tracked in their own transaction
+    await track_in_crm(session, booking, booking.created_by)
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:
@@ -325,4 +370,5 @@ async def create_from_form(
         source=source,
         public=public,
         chef_team_id=None if viewer.is_customer else form.chef_team_id,
+        customer=customer,
     )

@@ -211,6 +211,7 @@ async def request_booking(
         source="public",
         public=True,
         message=message,
+        customer=customer,
     )
     return {
         "success": True,

@@ -114,8 +114,8 @@ def detail(
     lines: Sequence[BookingLine | SimpleNamespace],
     history: Sequence[BookingStatusChange | SimpleNamespace],
 ) -> dict[str, Any]:
-    """The detail of seed 001: ORM rows (inside a unit of work), or the rows of
-    bookings/detail_queries.py (GET)."""
+    """The detail of seed 001: from ORM rows (inside a unit of work), the rows of
+    bookings/detail_queries.py (GET), or the values a new booking was written with."""
     return {
         **summary(booking, brief),
         "customer_id": booking.customer_id,
