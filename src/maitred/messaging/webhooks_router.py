@@ -18,6 +18,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from maitred.kit.deps import DbSession, app_settings
+from maitred.kit.unknown_query import accepts_any_query
 from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
 from maitred.messaging import inbound
 from maitred.messaging import provider_callbacks as callbacks
@@ -74,6 +75,7 @@ def _twilio_urls(request: Request) -> list[str]:
     response_class=Response,
     responses={**ERRORS, 200: _text_answer("text/xml", "Empty TwiML: no reply", EMPTY_TWIML)},
 )
+@accepts_any_query
 async def twilio_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Response:
@@ -95,6 +97,7 @@ async def twilio_webhook(
 
 
 @router.post("/ringcentral", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def ringcentral_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:
@@ -126,6 +129,7 @@ async def ringcentral_webhook(
         403: {"model": ErrorBody, "description": "The verify token does not match"},
     },
 )
+@accepts_any_query
 async def whatsapp_verification(
     request: Request,
     organization: PublicOrganization,
@@ -144,6 +148,7 @@ async def whatsapp_verification(
 
 
 @router.post("/whatsapp", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def whatsapp_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:
@@ -163,6 +168,7 @@ async def whatsapp_webhook(
 
 
 @router.post("/telegram", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def telegram_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:
