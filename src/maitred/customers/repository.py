@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -40,6 +40,11 @@ def briefs_query(count: int) -> ReadQuery:
 class CustomerRepository(Repository[Customer]):
     model: ClassVar[type[Any]] = Customer
     not_found_message: ClassVar[str] = "No such customer"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": Customer.created_at,
+        "name": func.lower(Customer.name),
+        "updated_at": Customer.updated_at,
+    }
 
     async def get_for_update(self, customer_id: uuid.UUID) -> Customer | None:
         found: Customer | None = await self.session.scalar(

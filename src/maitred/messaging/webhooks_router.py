@@ -18,8 +18,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from maitred.kit.deps import DbSession, app_settings
-from maitred.kit.unknown_query import accepts_any_query
 from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
+from maitred.kit.unknown_query import accepts_any_query
 from maitred.messaging import inbound
 from maitred.messaging import provider_callbacks as callbacks
 from maitred.messaging.webhook_secrets import webhook_secret

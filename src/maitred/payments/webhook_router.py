@@ -14,13 +14,13 @@ from pydantic import BaseModel, Field
 
 from maitred.kit.db import Database
 from maitred.kit.deps import DbSession, app_settings, get_database
-from maitred.kit.unknown_query import accepts_any_query
 from maitred.kit.errors import (
     AppError,
     ErrorBody,
     ExternalServiceFailed,
     InvalidRequest,
 )
+from maitred.kit.unknown_query import accepts_any_query
 from maitred.payments import accounts, public_links, stripe_events
 from maitred.payments.providers.base import InvalidWebhookSignature
 from maitred.payments.providers.stripe import verify_event

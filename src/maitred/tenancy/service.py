@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from maitred.kit.errors import (
     ValidationFailed,
     validation_details,
 )
+from maitred.kit.list_params import CreatedWindow, ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
 from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
@@ -44,6 +46,16 @@ def slugify(name: str) -> str:
 
 async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
     return await session.get(Organization, organization_id)
+
+
+async def created_window(
+    session: AsyncSession, organization_id: uuid.UUID, listing: ListQuery
+) -> CreatedWindow:
+    """`created_from` / `created_to` as instants; dates are the organization's local days."""
+    if not listing.needs_zone:
+        return listing.created_window()
+    organization = await get(session, organization_id)
+    return listing.created_window(ZoneInfo(organization.timezone if organization else "UTC"))
 
 
 async def _unique_slug(session: AsyncSession, name: str) -> str:
