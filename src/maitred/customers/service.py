@@ -146,7 +146,7 @@ async def list_customers(
         loyalty_tier=loyalty_tier.strip().lower() if loyalty_tier else None,
     )
     window = listing.created_window(ZoneInfo(organization.timezone))
-    rows, info = await repository.listed(params, listing, window, statement)
+    rows, info = await repository.listing_page(params, listing, window, statement)
     figures = await stats.stats_of(session, organization_id, [row.id for row in rows])
     return [read(row, figures[row.id]) for row in rows], info
 

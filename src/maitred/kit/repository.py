@@ -85,7 +85,7 @@ class Repository(Generic[M]):
         rows, info = await paginate(self.session, base.order_by(order, tiebreak), params)
         return rows, info
 
-    async def listed(
+    async def listing_page(
         self,
         params: PageParams,
         listing: ListQuery,

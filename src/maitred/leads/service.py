@@ -268,7 +268,7 @@ async def list_leads(
         phone_index=phone_index(phone) if phone else None,
     )
     window = listing.created_window(ZoneInfo(organization.timezone))
-    rows, info = await repository.listed(params, listing, window, statement)
+    rows, info = await repository.listing_page(params, listing, window, statement)
     return [read(row) for row in rows], info
 
 
