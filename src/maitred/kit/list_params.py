@@ -32,9 +32,7 @@ from maitred.kit.errors import ValidationFailed
 from maitred.kit.pagination import Sort
 
 ORDERS = ("asc", "desc")
-CREATED_HELP = (
-    "Created on or after this date (the organization's time zone) or ISO 8601 datetime"
-)
+CREATED_HELP = "Created on or after this date (the organization's time zone) or ISO 8601 datetime"
 CREATED_TO_HELP = (
     "Created on or before this date (the whole day, the organization's time zone) or ISO 8601"
     " datetime"
@@ -58,6 +56,7 @@ class ListQuery:
     created_to: date | datetime | None = None
     search: str | None = None
     statuses: tuple[str, ...] = ()
+    sort_given: bool = False  # False: the list's own default order, which may be richer
 
     @property
     def status(self) -> str | None:
@@ -175,7 +174,8 @@ def list_query(
         parameters.append(_param("status", Query(max_length=200, description=described)))
 
     async def listing(**given: str | None) -> ListQuery:
-        field = given.get("sort_by") or given.get("sort") or default_sort
+        chosen = given.get("sort_by") or given.get("sort")
+        field = chosen or default_sort
         if field not in sorts:
             raise ValidationFailed(
                 details={"sort_by": f"Cannot sort by {field!r}; use one of {choices}"}
@@ -191,6 +191,7 @@ def list_query(
             created_to=parse_bound("created_to", given.get("created_to")),
             search=text or None,
             statuses=parse_statuses(given.get("status"), statuses or ()),
+            sort_given=chosen is not None,
         )
 
     listing.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
