@@ -48,6 +48,9 @@ class CreatedWindow:
     before: datetime | None = None
 
 
+ANY_TIME = CreatedWindow()
+
+
 @dataclass(frozen=True)
 class ListQuery:
     sort_by: str
@@ -155,7 +158,7 @@ def list_query(
     `created_from` / `created_to` unless `created` is False."""
     if default_sort not in sorts:
         raise ValueError(f"default sort {default_sort!r} is not among {sorts!r}")
-    choices = ", ".join(sorts)
+    choices = ", ".join(sorted(sorts))
     parameters = [
         _param("sort_by", Query(max_length=64, description=f"One of: {choices} ({default_sort})")),
         _param("sort_order", Query(max_length=8, description=f"asc or desc ({default_order})")),
@@ -174,15 +177,17 @@ def list_query(
         parameters.append(_param("status", Query(max_length=200, description=described)))
 
     async def listing(**given: str | None) -> ListQuery:
-        chosen = given.get("sort_by") or given.get("sort")
+        sort_key = "sort_by" if given.get("sort_by") else "sort"  # errors name what was sent
+        chosen = given.get(sort_key)
         field = chosen or default_sort
         if field not in sorts:
             raise ValidationFailed(
-                details={"sort_by": f"Cannot sort by {field!r}; use one of {choices}"}
+                details={sort_key: f"Cannot sort by {field!r}; use one of {choices}"}
             )
-        direction = (given.get("sort_order") or given.get("order") or default_order).lower()
+        order_key = "sort_order" if given.get("sort_order") else "order"
+        direction = (given.get(order_key) or default_order).lower()
         if direction not in ORDERS:
-            raise ValidationFailed(details={"sort_order": "Use 'asc' or 'desc'"})
+            raise ValidationFailed(details={order_key: "Use 'asc' or 'desc'"})
         text = (given.get("search") or "").strip()
         return ListQuery(
             sort_by=field,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.menu import service as menu_service
 from maitred.menu.schemas import (
@@ -30,9 +31,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("menu:read")]
 Writer = Annotated[AuthContext, requires("menu:write")]
-Sort = Annotated[str | None, Query(description="`name`, `price` (items) or `sort_order`")]
-Order = Annotated[str | None, Query(description="`asc` or `desc`")]
-Search = Annotated[str | None, Query(max_length=200, description="Part of the name")]
+CategoryListing = list_query(
+    sorts=menu_service.CATEGORY_SORT_FIELDS,
+    default_sort="sort_order",
+    default_order="asc",
+    search="Part of the name",
+)
+ItemListing = list_query(
+    sorts=menu_service.ITEM_SORT_FIELDS,
+    default_sort="sort_order",
+    default_order="asc",
+    search="Part of the name",
+)
 
 
 @router.get(
@@ -54,19 +64,15 @@ async def list_categories(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    search: Search = None,
+    listing: CategoryListing,
     is_active: bool | None = None,
-    sort: Sort = None,
-    order: Order = None,
 ) -> dict[str, Any]:
     items, info = await menu_service.list_categories(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        search=search,
         is_active=is_active,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 
@@ -121,12 +127,10 @@ async def list_items(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: ItemListing,
     category_id: uuid.UUID | None = None,
     is_active: bool | None = None,
-    search: Search = None,
     dietary_tag: Annotated[str | None, Query(max_length=40, examples=["vegetarian"])] = None,
-    sort: Sort = None,
-    order: Order = None,
 ) -> dict[str, Any]:
     items, info = await menu_service.list_items(
         db,
@@ -134,10 +138,8 @@ async def list_items(
         params=pagination,
         category_id=category_id,
         is_active=is_active,
-        search=search,
         dietary_tag=dietary_tag,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 
