@@ -17,7 +17,7 @@ from maitred.customers.schemas import (
 from maitred.identity.deps import AuthContext, authenticate, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.roles import Role
 
@@ -35,9 +35,12 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 Reader = Annotated[AuthContext, requires("customers:read")]
 Writer = Annotated[AuthContext, requires("customers:write")]
 _staff_reader = requires("customers:read").dependency
-Listing = list_query(
-    sorts=customers_service.SORT_FIELDS, search="Part of the name, or an exact email or phone"
-)
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=customers_service.SORT_FIELDS, search="Part of the name, or an exact email or phone"
+    ),
+]
 
 
 async def reader_or_owner(request: Request, customer_id: uuid.UUID, db: DbSession) -> AuthContext:

@@ -194,8 +194,6 @@ async def load_teams(
         organization_id=organization_id,
         params=params,
         is_active=True,
-        sort=None,
-        order=None,
     )
     if info.total_items:
         say(f"kept {info.total_items} chef teams")
@@ -213,8 +211,6 @@ async def load_teams(
             organization_id=organization_id,
             params=params,
             is_active=True,
-            sort=None,
-            order=None,
         )
         say(f"created {len(found)} chef teams: {', '.join(t['name'] for t in found)}")
     return [

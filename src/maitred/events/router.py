@@ -22,7 +22,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.event_settings import EventSettings
 
@@ -44,18 +44,24 @@ Reader = Annotated[AuthContext, requires("events:read")]
 Writer = Annotated[AuthContext, requires("events:write")]
 FacilitatorReader = Annotated[AuthContext, requires("facilitators:read")]
 FacilitatorWriter = Annotated[AuthContext, requires("facilitators:write")]
-EventListing = list_query(
-    sorts=events_service.SORT_FIELDS,
-    default_sort="start_datetime",
-    default_order="asc",
-    search="Part of the title or description",
-)
-FacilitatorListing = list_query(
-    sorts=events_service.FACILITATOR_SORT_FIELDS,
-    default_sort="name",
-    default_order="asc",
-    search="Part of the name",
-)
+EventListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=events_service.SORT_FIELDS,
+        default_sort="start_datetime",
+        default_order="asc",
+        search="Part of the title or description",
+    ),
+]
+FacilitatorListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=events_service.FACILITATOR_SORT_FIELDS,
+        default_sort="name",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
 StatusQuery = Annotated[
     str | None,
     Query(description="`draft` (staff), `active` (default), `cancelled`, `completed` or `all`"),

@@ -3,8 +3,8 @@
 
 A list route says what it offers and takes a `ListQuery`:
 
-    Listing = list_query(sorts=("created_at", "name"), search="Part of the name",
-                         statuses=("new", "contacted"))
+    Listing = Annotated[ListQuery, list_query(sorts=("created_at", "name"),
+                        search="Part of the name", statuses=("new", "contacted"))]
 
     async def list_leads(auth: Reader, db: DbSession, pagination: Pagination, listing: Listing)
 
@@ -153,9 +153,9 @@ def list_query(
     statuses: Sequence[str] | None = None,
     created: bool = True,
 ) -> Any:
-    """`Annotated[ListQuery, Depends(...)]` declaring this list's query parameters: `sort_by`
-    among `sorts`; `search` when described; `status` when the list has `statuses`;
-    `created_from` / `created_to` unless `created` is False."""
+    """The dependency (`Annotated[ListQuery, list_query(...)]`) declaring this list's query
+    parameters: `sort_by` among `sorts`; `search` when described; `status` when the list has
+    `statuses`; `created_from` / `created_to` unless `created` is False."""
     if default_sort not in sorts:
         raise ValueError(f"default sort {default_sort!r} is not among {sorts!r}")
     choices = ", ".join(sorted(sorts))
@@ -200,7 +200,7 @@ def list_query(
         )
 
     listing.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    return Annotated[ListQuery, Depends(listing)]
+    return Depends(listing)
 
 
 def _param(name: str, query: Any) -> inspect.Parameter:

@@ -9,7 +9,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, client_ip, user_agent
 from maitred.kit.errors import ErrorBody
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.leads import convert as convert_service
 from maitred.leads import service as leads_service
@@ -41,11 +41,14 @@ STATE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("leads:read")]
 Writer = Annotated[AuthContext, requires("leads:write")]
-Listing = list_query(
-    sorts=leads_service.SORT_FIELDS,
-    search="Part of the name, or an exact email or phone",
-    statuses=[status.value for status in LeadStatus],
-)
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=leads_service.SORT_FIELDS,
+        search="Part of the name, or an exact email or phone",
+        statuses=[status.value for status in LeadStatus],
+    ),
+]
 
 
 @public_router.post(

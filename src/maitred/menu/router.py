@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.menu import service as menu_service
 from maitred.menu.schemas import (
@@ -31,18 +31,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("menu:read")]
 Writer = Annotated[AuthContext, requires("menu:write")]
-CategoryListing = list_query(
-    sorts=menu_service.CATEGORY_SORT_FIELDS,
-    default_sort="sort_order",
-    default_order="asc",
-    search="Part of the name",
-)
-ItemListing = list_query(
-    sorts=menu_service.ITEM_SORT_FIELDS,
-    default_sort="sort_order",
-    default_order="asc",
-    search="Part of the name",
-)
+CategoryListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=menu_service.CATEGORY_SORT_FIELDS,
+        default_sort="sort_order",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
+ItemListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=menu_service.ITEM_SORT_FIELDS,
+        default_sort="sort_order",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
 
 
 @router.get(

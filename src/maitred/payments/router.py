@@ -14,7 +14,7 @@ from maitred.kit.db import Database
 from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
 from maitred.kit.idempotency import idempotency_key
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
 from maitred.payments import service as payments_service
@@ -59,11 +59,14 @@ MONEY_ERRORS = ERRORS | {
 }
 Reader = Annotated[AuthContext, requires("payments:read")]
 Writer = Annotated[AuthContext, requires("payments:write")]
-Listing = list_query(
-    sorts=payments_service.SORT_FIELDS,
-    search="A provider's exact payment reference (`pi_…`)",
-    statuses=[status.value for status in PaymentStatus],
-)
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=payments_service.SORT_FIELDS,
+        search="A provider's exact payment reference (`pi_…`)",
+        statuses=[status.value for status in PaymentStatus],
+    ),
+]
 Refunder = Annotated[AuthContext, requires("payments:refund")]
 Admin = Annotated[AuthContext, requires("settings:write")]
 Db = Annotated[Database, Depends(get_database)]

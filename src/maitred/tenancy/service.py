@@ -27,7 +27,7 @@ from maitred.kit.errors import (
     validation_details,
 )
 from maitred.kit.list_params import CreatedWindow, ListQuery
-from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate
 from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
@@ -159,6 +159,7 @@ async def some_active(session: AsyncSession, *, limit: int) -> Sequence[Organiza
 
 READ_PERMISSION = "organizations:read"
 SORTABLE = {"name": func.lower(Organization.name), "created_at": Organization.created_at}
+SORT_FIELDS = tuple(SORTABLE)
 _PLAIN_FIELDS = ("name", "slug", "description", "timezone", "currency", "locale", "country")
 
 
@@ -270,13 +271,12 @@ async def list_visible(
     auth: Caller,
     params: PageParams,
     *,
-    search: str | None,
     is_active: bool | None,
-    sort: str | None,
-    order: str | None,
+    listing: ListQuery,
 ) -> tuple[Sequence[Organization], PaginationInfo]:
-    """Platform administrators see every organization; others those they may read, if active."""
-    chosen = parse_sort(sort, order, SORTABLE, default="created_at", default_order="asc")
+    """Platform administrators see every organization; others those they may read, if active.
+    Created dates are UTC days: organizations have time zones of their own."""
+    chosen = listing.sort(SORTABLE)
     ids: list[uuid.UUID] | None = None
     if not auth.is_super_admin:
         if auth.user_id is not None:
@@ -285,7 +285,11 @@ async def list_visible(
         else:
             ids = [auth.org_id] if auth.can(READ_PERMISSION) else []
     statement = repository.listing(
-        ids=ids, search=search, is_active=is_active, only_active=not auth.is_super_admin
+        ids=ids,
+        search=listing.search,
+        is_active=is_active,
+        only_active=not auth.is_super_admin,
+        window=listing.created_window(),
     )
     column = chosen.column.desc() if chosen.descending else chosen.column.asc()
     return await paginate(session, statement.order_by(column, Organization.id), params)

@@ -10,7 +10,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
-from maitred.kit.list_params import list_query
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.waitlist import seats as waitlist_seats
 from maitred.waitlist import service as waitlist_service
@@ -41,11 +41,14 @@ Reader = Annotated[AuthContext, requires("waitlist:read")]
 Writer = Annotated[AuthContext, requires("waitlist:write")]
 # Whoever may book a seat may queue for one: customers for themselves, staff for anyone.
 Booker = Annotated[AuthContext, requires("bookings:write")]
-Listing = list_query(
-    sorts=waitlist_service.SORT_FIELDS,
-    default_order="asc",
-    statuses=[status.value for status in WaitlistStatus],
-)
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=waitlist_service.SORT_FIELDS,
+        default_order="asc",
+        statuses=[status.value for status in WaitlistStatus],
+    ),
+]
 
 
 @router.get("", response_model=Page[WaitlistRead], responses=ERRORS)
