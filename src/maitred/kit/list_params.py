@@ -152,10 +152,12 @@ def list_query(
     search: str | None = None,
     statuses: Sequence[str] | None = None,
     created: bool = True,
+    ascending_by_default: Sequence[str] = (),
 ) -> Any:
     """The dependency (`Annotated[ListQuery, list_query(...)]`) declaring this list's query
     parameters: `sort_by` among `sorts`; `search` when described; `status` when the list has
-    `statuses`; `created_from` / `created_to` unless `created` is False."""
+    `statuses`; `created_from` / `created_to` unless `created` is False. A field of
+    `ascending_by_default` (a name: A to Z) sorts ascending unless told otherwise."""
     if default_sort not in sorts:
         raise ValueError(f"default sort {default_sort!r} is not among {sorts!r}")
     choices = ", ".join(sorted(sorts))
@@ -185,7 +187,8 @@ def list_query(
                 details={sort_key: f"Cannot sort by {field!r}; use one of {choices}"}
             )
         order_key = "sort_order" if given.get("sort_order") else "order"
-        direction = (given.get(order_key) or default_order).lower()
+        fallback = "asc" if field in ascending_by_default else default_order
+        direction = (given.get(order_key) or fallback).lower()
         if direction not in ORDERS:
             raise ValidationFailed(details={order_key: "Use 'asc' or 'desc'"})
         text = (given.get("search") or "").strip()
