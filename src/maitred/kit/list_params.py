@@ -82,6 +82,10 @@ class ListQuery:
         """The column of `sort_by` among the repository's whitelisted `columns`."""
         return Sort(column=columns[self.sort_by], descending=self.descending)
 
+    def cursor_bounds(self, window: CreatedWindow) -> dict[str, Any]:
+        """`paginate_by_cursor`'s keywords for this listing (cursor lists sort by creation)."""
+        return {"descending": self.descending, "since": window.since, "before": window.before}
+
     def created_window(self, zone: tzinfo = UTC) -> CreatedWindow:
         return CreatedWindow(
             since=_instant(self.created_from, zone, end=False),
@@ -90,6 +94,8 @@ class ListQuery:
 
 
 NEWEST_FIRST = ListQuery(sort_by="created_at", descending=True)
+# Cursor lists (messages, audit log, deliveries) are keyed on creation: that is their only order.
+CURSOR_SORTS = ("created_at",)
 
 
 def _instant(bound: date | datetime | None, zone: tzinfo, *, end: bool) -> datetime | None:

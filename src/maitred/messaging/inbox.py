@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
 from maitred.messaging import secret_bodies
 from maitred.messaging.contacts import CHANNELS
@@ -72,6 +73,7 @@ async def list_inbox(
     cursor: str | None,
     limit: int,
     days: int | None = None,
+    listing: ListQuery = NEWEST_FIRST,
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; `filters` are MessageFilters' fields. Seed 003 calls the channel
@@ -86,6 +88,9 @@ async def list_inbox(
         row_id=Message.id,
         cursor=cursor,
         limit=limit,
+        **listing.cursor_bounds(
+            await tenancy_service.created_window(session, organization_id, listing)
+        ),
     )
     return [message_view(row) for row in rows], next_cursor
 
@@ -106,10 +111,16 @@ async def get_conversation(
     *,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> dict[str, Any]:
     conversation = await InboxConversations(session, organization_id).get_or_404(conversation_id)
     messages, next_cursor = await list_inbox(
-        session, organization_id, cursor=cursor, limit=limit, conversation_id=conversation.id
+        session,
+        organization_id,
+        cursor=cursor,
+        limit=limit,
+        listing=listing,
+        conversation_id=conversation.id,
     )
     return {**conversation_view(conversation), "messages": messages, "next_cursor": next_cursor}
 

@@ -13,6 +13,7 @@ from maitred.bookings import service as bookings_service
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import MAX_LIMIT, CursorPage, Page, Pagination
 from maitred.messaging import inbox, inbox_stats
 from maitred.messaging.inbox_schemas import (
@@ -38,10 +39,14 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Days = Annotated[int | None, Query(ge=1, le=3660, description="Only the last N days")]
 
 
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+
+
 @router.get("/inbox", response_model=CursorPage[MessageRead], responses=ERRORS)
 async def get_inbox(
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     direction: Direction | None = None,
     channel: Channel | None = None,
     provider: Annotated[
@@ -63,6 +68,7 @@ async def get_inbox(
         cursor=cursor,
         limit=limit,
         days=days,
+        listing=listing,
         direction=direction.value if direction else None,
         channel=channel.value if channel else None,
         provider=provider.lower() if provider else None,
@@ -86,12 +92,13 @@ async def get_conversation(
     conversation_id: uuid.UUID,
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """The thread and its messages, newest first; older ones with `cursor=<next_cursor>`."""
     return await inbox.get_conversation(
-        db, auth.org_id, conversation_id, cursor=cursor, limit=limit
+        db, auth.org_id, conversation_id, cursor=cursor, limit=limit, listing=listing
     )
 
 

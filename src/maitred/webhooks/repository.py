@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Select, case, select, update
 
+from maitred.kit.list_params import ANY_TIME, NEWEST_FIRST, CreatedWindow, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
 from maitred.kit.repository import Repository
 from maitred.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -60,6 +61,8 @@ class DeliveryRepository(Repository[WebhookDelivery]):
         status: str | None,
         cursor: str | None,
         limit: int,
+        listing: ListQuery = NEWEST_FIRST,
+        window: CreatedWindow = ANY_TIME,
     ) -> tuple[Sequence[WebhookDelivery], str | None]:
         statement = self.scoped().where(WebhookDelivery.subscription_id == subscription_id)
         if status is not None:
@@ -71,6 +74,7 @@ class DeliveryRepository(Repository[WebhookDelivery]):
             row_id=WebhookDelivery.id,
             cursor=cursor,
             limit=limit,
+            **listing.cursor_bounds(window),
         )
 
     async def subscriptions_with(self, event_id: uuid.UUID) -> set[uuid.UUID]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPage, Page, Pagination
 from maitred.webhooks import deliveries as deliveries_service
 from maitred.webhooks import subscriptions as subscriptions_service
@@ -60,6 +61,9 @@ async def create_subscription(
         created_by=auth.user_id,
     )
     return {**SubscriptionRead.model_validate(subscription).model_dump(), "secret": secret}
+
+
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionRead], responses=ERRORS)
@@ -121,6 +125,7 @@ async def list_deliveries(
     subscription_id: uuid.UUID,
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     status: DeliveryStatus | None = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -133,6 +138,7 @@ async def list_deliveries(
         status=status.value if status else None,
         cursor=cursor,
         limit=limit,
+        listing=listing,
     )
     return {"items": items, "next_cursor": next_cursor}
 
