@@ -42,6 +42,8 @@ Listing = Annotated[
     ),
 ]
 
+DuplicateListing = Annotated[ListQuery, list_query(sorts=customers_service.SORT_FIELDS)]
+
 
 async def reader_or_owner(request: Request, customer_id: uuid.UUID, db: DbSession) -> AuthContext:
     """Staff with customers:read, or the signed-in customer whose record this is."""
@@ -88,12 +90,12 @@ async def create_customer(body: CustomerCreate, auth: Writer, db: DbSession) -> 
 
 @router.get("/duplicates", response_model=Page[PossibleDuplicate], responses=ERRORS)
 async def list_possible_duplicates(
-    auth: Reader, db: DbSession, pagination: Pagination
+    auth: Reader, db: DbSession, pagination: Pagination, listing: DuplicateListing
 ) -> dict[str, Any]:
     """Customers made from a form that shared only a phone with another customer (under another
     name or email), each beside that customer: merge them with POST /customers/{id}/merge."""
     items, info = await merge.possible_duplicates(
-        db, organization_id=auth.org_id, params=pagination
+        db, organization_id=auth.org_id, params=pagination, listing=listing
     )
     return {"items": items, "pagination": info}
 

@@ -19,7 +19,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
 from maitred.kit.list_params import NEWEST_FIRST, ListQuery
-from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate_by_cursor
 from maitred.messaging import secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
@@ -95,13 +95,18 @@ async def list_inbox(
     return [message_view(row) for row in rows], next_cursor
 
 
+CONVERSATION_SORT_FIELDS = tuple(InboxConversations.sorts)
+
+
 async def list_conversations(
-    session: AsyncSession, organization_id: uuid.UUID, params: PageParams
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    params: PageParams,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[Conversation], PaginationInfo]:
     """The most recent activity first; threads without any message yet last."""
-    statement = InboxConversations(session, organization_id).newest_first()
-    rows, info = await paginate(session, statement, params)
-    return rows, info
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    return await InboxConversations(session, organization_id).listed(params, listing, window)
 
 
 async def get_conversation(

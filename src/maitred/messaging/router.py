@@ -40,6 +40,15 @@ Days = Annotated[int | None, Query(ge=1, le=3660, description="Only the last N d
 
 
 CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+ConversationListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=inbox.CONVERSATION_SORT_FIELDS,
+        default_sort="last_message_at",
+        search="Part of the name shown",
+        ascending_by_default=("display_name",),
+    ),
+]
 
 
 @router.get("/inbox", response_model=CursorPage[MessageRead], responses=ERRORS)
@@ -81,9 +90,11 @@ async def get_inbox(
 
 
 @router.get("/conversations", response_model=Page[ConversationRead], responses=ERRORS)
-async def list_conversations(auth: Reader, db: DbSession, pagination: Pagination) -> dict[str, Any]:
+async def list_conversations(
+    auth: Reader, db: DbSession, pagination: Pagination, listing: ConversationListing
+) -> dict[str, Any]:
     """The most recent activity first, each with its unread count."""
-    rows, info = await inbox.list_conversations(db, auth.org_id, pagination)
+    rows, info = await inbox.list_conversations(db, auth.org_id, pagination, listing)
     return {"items": [inbox.conversation_view(row) for row in rows], "pagination": info}
 
 

@@ -64,14 +64,22 @@ async def create_subscription(
 
 
 CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+SubscriptionListing = Annotated[
+    ListQuery,
+    list_query(sorts=subscriptions_service.SORT_FIELDS, search="Part of the URL"),
+]
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionRead], responses=ERRORS)
 async def list_subscriptions(
-    auth: Reader, db: DbSession, pagination: Pagination, active: bool | None = None
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    listing: SubscriptionListing,
+    active: bool | None = None,
 ) -> dict[str, Any]:
     items, info = await subscriptions_service.list_subscriptions(
-        db, organization_id=auth.org_id, params=pagination, active=active
+        db, organization_id=auth.org_id, params=pagination, active=active, listing=listing
     )
     return {"items": items, "pagination": info}
 
