@@ -22,6 +22,7 @@ from maitred.bookings.service.money import (
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import (
+    SORTS,
     booking_id_of,
     booking_stats,
     get_booking,
@@ -33,6 +34,7 @@ from maitred.customers import stats as customer_stats
 customer_stats.provide(booking_stats)
 
 __all__ = [
+    "SORTS",
     "booking_id_of",
     "BookingMoney",
     "Outstanding",
