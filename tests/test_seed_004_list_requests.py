@@ -22,6 +22,7 @@ from maitred.events.models import Event
 from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.leads.models import Lead
+from maitred.messaging.models import Message
 from tests.bookings.given import (
     book_one,
     given_book,
@@ -32,6 +33,7 @@ from tests.bookings.given import (
 )
 from tests.events.given import EVENTS, event_form
 from tests.factories import Actor, signed_in_as
+from tests.messaging.inbox.given import ALICE_PHONE, given_business, inbox, post_twilio, twilio_sms
 
 # 07:30 UTC on March 1st is still February 28th in Los Angeles; 08:30 is March 1st.
 LATE_ON_FEB_28 = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
@@ -246,3 +248,40 @@ async def test_users_sort_by_name_reads_a_to_z_unless_told_otherwise(
     assert shown == sorted(shown)
     assert [u["full_name"] for u in z_to_a.json()["items"]] == shown[::-1]
     assert {"Bea Zhang", "Zoe Adams"} <= set(shown)
+
+
+async def test_a_cursor_feed_pages_oldest_first_within_the_created_range(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """The inbox, paged by cursor: `sort_order=asc` reads from the oldest, without overlap."""
+    admin = await given_business(client, database)
+    for body, moment in (
+        ("before", LATE_ON_FEB_28),
+        ("one", EARLY_ON_MARCH_1),
+        ("two", MARCH_3),
+        ("three", MARCH_5),
+        ("after", APRIL_2),
+    ):
+        response = await post_twilio(client, admin, twilio_sms(body, sender=ALICE_PHONE))
+        assert response.status_code == 200, response.text
+        newest = (await inbox(client, admin, limit=1))["items"][0]
+        assert newest["content"] == body
+        await dated(database, Message, newest["id"], moment)
+
+    pages, cursor = [], None
+    while True:
+        page = await inbox(
+            client,
+            admin,
+            limit=2,
+            sort_by="created_at",
+            sort_order="asc",
+            created_from="2026-03-01",
+            created_to="2026-03-31",
+            **({"cursor": cursor} if cursor else {}),
+        )
+        pages.append([m["content"] for m in page["items"]])
+        if (cursor := page["next_cursor"]) is None:
+            break
+
+    assert pages == [["one", "two"], ["three"]]
