@@ -168,8 +168,8 @@ def list_query(
         raise ValueError(f"default sort {default_sort!r} is not among {sorts!r}")
     choices = ", ".join(sorted(sorts))
     parameters = [
-        _param("sort_by", Query(max_length=64, description=f"One of: {choices} ({default_sort})")),
-        _param("sort_order", Query(max_length=8, description=f"asc or desc ({default_order})")),
+        _param("sort_by", Query(max_length=64, description=f"One of: {choices}; default {default_sort}")),
+        _param("sort_order", Query(max_length=8, description=f"asc or desc; default {default_order}")),
         _param("sort", Query(max_length=64, include_in_schema=False)),
         _param("order", Query(max_length=8, include_in_schema=False)),
     ]
