@@ -167,9 +167,12 @@ def list_query(
     if default_sort not in sorts:
         raise ValueError(f"default sort {default_sort!r} is not among {sorts!r}")
     choices = ", ".join(sorted(sorts))
+    sort_help = f"One of: {choices}; default {default_sort}"
     parameters = [
-        _param("sort_by", Query(max_length=64, description=f"One of: {choices}; default {default_sort}")),
-        _param("sort_order", Query(max_length=8, description=f"asc or desc; default {default_order}")),
+        _param("sort_by", Query(max_length=64, description=sort_help)),
+        _param(
+            "sort_order", Query(max_length=8, description=f"asc or desc; default {default_order}")
+        ),
         _param("sort", Query(max_length=64, include_in_schema=False)),
         _param("order", Query(max_length=8, include_in_schema=False)),
     ]
