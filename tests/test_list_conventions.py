@@ -179,3 +179,18 @@ async def test_documented_aliases_still_work(client: httpx.AsyncClient, database
     assert organization is not None
     menu = await client.get("/api/v1/menu", params={"org": organization.slug})
     assert menu.status_code == 200, menu.text
+
+
+async def test_a_created_range_that_ends_before_it_starts_is_422(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await signed_in_as(client, database, Role.admin)
+
+    response = await client.get(
+        "/api/v1/customers",
+        params={"created_from": "2026-03-02", "created_to": "2026-03-01T12:00:00Z"},
+        headers=admin.headers,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["details"] == {"created_to": "Must not be before created_from"}

@@ -8,8 +8,8 @@ A list route says what it offers and takes a `ListQuery`:
 
     async def list_leads(auth: Reader, db: DbSession, pagination: Pagination, listing: Listing)
 
-Its repository maps the sort names to real columns (`listing.sort(SORTS)`) and bounds the
-creation time (`created_within(statement, Model.created_at, window)`), so SQL stays there.
+Its repository maps the sort names to real columns (`Repository.sorts`, used by
+`Repository.listing_page`) and bounds the creation time (`created_within`), so SQL stays there.
 `sort` and `order` (../shared/API.md) are accepted as aliases of `sort_by` and `sort_order`.
 Dates in `created_from` / `created_to` are whole days in the organization's time zone (the
 service resolves them with `ListQuery.created_window(zone)`); ISO datetimes are instants (one
@@ -201,7 +201,7 @@ def list_query(
         if direction not in ORDERS:
             raise ValidationFailed(details={order_key: "Use 'asc' or 'desc'"})
         text = (given.get("search") or "").strip()
-        return ListQuery(
+        found = ListQuery(
             sort_by=field,
             descending=direction == "desc",
             created_from=parse_bound("created_from", given.get("created_from")),
@@ -210,6 +210,10 @@ def list_query(
             statuses=parse_statuses(given.get("status"), statuses or ()),
             sort_given=chosen is not None,
         )
+        window = found.created_window()  # compared in UTC; a range empty only locally finds nothing
+        if window.since and window.before and window.since >= window.before:
+            raise ValidationFailed(details={"created_to": "Must not be before created_from"})
+        return found
 
     listing.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     return Depends(listing)
