@@ -34,6 +34,7 @@ from maitred.kit.i18n import LanguageMiddleware
 from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
+from maitred.kit.unknown_query import RefuseUnknownQuery
 from maitred.kit.worker import Worker, WorkerOptions
 from maitred.openapi import install_complete_openapi
 
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url=None,  # served by install_docs, without a CDN
         redoc_url=None,
+        dependencies=[RefuseUnknownQuery],  # a misspelt query parameter is a 422, not ignored
     )
     database = database or settings.database()
     app.state.settings = settings

@@ -248,7 +248,7 @@ async def test_an_unknown_sort_is_422(client: httpx.AsyncClient, database: Datab
 
     assert response.status_code == 422
     assert error_of(response)["details"] == {
-        "sort": "Cannot sort by 'price'; use one of name, sort_order"
+        "sort": "Cannot sort by 'price'; use one of created_at, name, sort_order"
     }
 
 

@@ -10,18 +10,21 @@ from maitred.audit.schemas import AuditLogRead
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import MAX_LIMIT, CursorPage
 
 router = APIRouter(prefix="/audit-logs", tags=["audit"])
 
 AuditReader = Annotated[AuthContext, requires("audit_logs:read")]
 DEFAULT_LIMIT = 50
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
 
 
 @router.get("", response_model=CursorPage[AuditLogRead])
 async def list_audit_logs(
     auth: AuditReader,
     db: DbSession,
+    listing: CursorListing,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     actor_user_id: uuid.UUID | None = None,
@@ -46,7 +49,12 @@ async def list_audit_logs(
         status_code=status_code,
     )
     items, next_cursor = await audit_service.list_entries(
-        db, organization_id=auth.org_id, filters=filters, cursor=cursor, limit=limit
+        db,
+        organization_id=auth.org_id,
+        filters=filters,
+        cursor=cursor,
+        limit=limit,
+        listing=listing,
     )
     return {"items": items, "next_cursor": next_cursor}
 

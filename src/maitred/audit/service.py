@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.audit.models import AuditLog
 from maitred.kit.auditnote import AuditEvent, AuditNote
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
 from maitred.tenancy import memberships
+from maitred.tenancy import service as tenancy_service
 
 MAX_BODY = 64 * 1024
 VALUED_FIELDS = frozenset(
@@ -283,8 +285,11 @@ async def list_entries(
     filters: AuditFilters,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[AuditLog], str | None]:
-    """Newest first; only the organization's own rows (platform rows have none)."""
+    """Newest first (or oldest, `sort_order=asc`); only the organization's own rows (platform
+    rows have none)."""
+    window = await tenancy_service.created_window(session, organization_id, listing)
     return await paginate_by_cursor(
         session,
         _filtered(_scoped(organization_id), filters),
@@ -292,6 +297,7 @@ async def list_entries(
         row_id=AuditLog.id,
         cursor=cursor,
         limit=limit,
+        **listing.cursor_bounds(window),
     )
 
 

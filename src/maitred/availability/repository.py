@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, cast
@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    func,
     insert,
     null,
     or_,
@@ -187,6 +188,10 @@ _INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
     not_found_message: ClassVar[str] = "No such chef team"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "name": func.lower(ChefTeam.name),
+        "created_at": ChefTeam.created_at,
+    }
 
     def matching(self, *, is_active: bool | None) -> Select[tuple[ChefTeam]]:
         statement = self.scoped()

@@ -18,6 +18,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.book_settings import AvailabilitySettings
 from maitred.tenancy.public import PublicSnapshot
@@ -50,6 +51,12 @@ LocationQuery = Annotated[
 ]
 DaysQuery = Annotated[int | None, Query(ge=1, le=31, description="A run of dates instead of one")]
 ANSWER = AvailabilityRead | AvailabilityDays
+TeamListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=teams_service.SORT_FIELDS, default_sort="name", default_order="asc", search=None
+    ),
+]
 
 
 @router.get("/availability/teams", response_model=Page[TeamRead], responses=ERRORS)
@@ -57,17 +64,15 @@ async def list_teams(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: TeamListing,
     is_active: bool | None = None,
-    sort: Annotated[str | None, Query(description="`name` or `created_at`")] = None,
-    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
 ) -> dict[str, Any]:
     items, info = await teams_service.list_teams(
         db,
         organization_id=auth.org_id,
         params=pagination,
         is_active=is_active,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

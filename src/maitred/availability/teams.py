@@ -15,9 +15,12 @@ from maitred.availability.repository import ClaimRepository, TeamRepository
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.tenancy import service as tenancy_service
 
-SORTABLE = {"name": func.lower(ChefTeam.name), "created_at": ChefTeam.created_at}
+SORT_FIELDS = tuple(TeamRepository.sorts)
+BY_NAME = ListQuery(sort_by="name", descending=False)
 
 
 def read(team: ChefTeam) -> dict[str, Any]:
@@ -38,14 +41,12 @@ async def list_teams(
     organization_id: uuid.UUID,
     params: PageParams,
     is_active: bool | None,
-    sort: str | None,
-    order: str | None,
+    listing: ListQuery = BY_NAME,
 ) -> tuple[Sequence[dict[str, Any]], PaginationInfo]:
-    chosen = parse_sort(sort, order, SORTABLE, default="name", default_order="asc")
     repository = TeamRepository(session, organization_id)
-    rows, info = await repository.page(
-        params, sort=chosen, statement=repository.matching(is_active=is_active)
-    )
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    statement = repository.matching(is_active=is_active)
+    rows, info = await repository.listing_page(params, listing, window, statement)
     return [read(row) for row in rows], info
 
 

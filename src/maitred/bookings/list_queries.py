@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from maitred.bookings.models import Booking
 from maitred.bookings.repository import BookingFilters, customers_named
+from maitred.kit.db import UTCDateTime
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import escape_like
 
@@ -69,6 +70,8 @@ class Shape:
     event_id: bool
     kind: bool
     search: str | None  # "reference", "name" or None
+    created_since: bool
+    created_before: bool
     sort: str
     descending: bool
 
@@ -88,6 +91,8 @@ def shape_and_values(
         "event_type": filters.event_type,
         "event_id": filters.event_id,
         "kind": filters.kind,
+        "created_since": filters.created_since,
+        "created_before": filters.created_before,
     }
     values.update({k: v for k, v in optional.items() if v is not None})
     if search_kind == "reference":
@@ -103,6 +108,8 @@ def shape_and_values(
         event_id=filters.event_id is not None,
         kind=filters.kind is not None,
         search=search_kind,
+        created_since=filters.created_since is not None,
+        created_before=filters.created_before is not None,
         sort=sort,
         descending=descending,
     )
@@ -128,6 +135,10 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
         where.append(Booking.event_id == bindparam("event_id", type_=Uuid()))
     if shape.kind:
         where.append(Booking.kind == bindparam("kind", type_=String()))
+    if shape.created_since:
+        where.append(Booking.created_at >= bindparam("created_since", type_=UTCDateTime()))
+    if shape.created_before:
+        where.append(Booking.created_at < bindparam("created_before", type_=UTCDateTime()))
     if shape.search == "reference":
         where.append(Booking.reference_number == bindparam("reference", type_=String()))
     elif shape.search == "name":

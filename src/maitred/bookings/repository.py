@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -66,6 +66,8 @@ class BookingFilters:
     search: str | None = None
     event_id: uuid.UUID | None = None
     kind: str | None = None
+    created_since: datetime | None = None  # seed 004's created_from / created_to, as instants
+    created_before: datetime | None = None
 
 
 @dataclass(frozen=True)

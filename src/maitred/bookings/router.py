@@ -23,6 +23,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.path_ids import ID_OR_NUMBER, ID_OR_NUMBER_PATTERN
 from maitred.tenancy.public import PublicOrganization
@@ -38,6 +39,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody, "description": "capacity_exceeded, or invalid_state"},
 }
 
+Listing = Annotated[
+    ListQuery, list_query(sorts=tuple(bookings_service.SORTS), default_sort="event_date")
+]
+
 
 @router.get("", response_model=Page[BookingSummary])
 async def list_bookings(
@@ -45,6 +50,7 @@ async def list_bookings(
     db: DbSession,
     reads: Reads,
     pagination: Pagination,
+    listing: Listing,
     status: Annotated[
         str | None, Query(description="One status, or several comma-separated")
     ] = None,
@@ -58,8 +64,6 @@ async def list_bookings(
         str | None,
         Query(max_length=200, description="The exact reference number, or part of a name"),
     ] = None,
-    sort: Annotated[str | None, Query(description="event_date, created_at or total_amount")] = None,
-    order: Annotated[str | None, Query(description="asc or desc")] = None,
     event_id: uuid.UUID | None = None,
     kind: Annotated[str | None, Query(description="catering or seat")] = None,
     upcoming: Annotated[bool, Query(description="Only from today on (seed 002)")] = False,
@@ -75,11 +79,10 @@ async def list_bookings(
         customer_id=customer_id,
         event_type=event_type,
         search=search,
-        sort=sort,
-        order=order,
         event_id=event_id,
         kind=kind,
         upcoming=upcoming,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.crm.listing import NEWEST_RECEIVED
 from maitred.crm.models import CrmRecord
 from maitred.crm.repository import CrmRecordRepository, RecordFilters, as_uuid
 from maitred.crm.views import audience_of, read_records
@@ -16,7 +17,9 @@ from maitred.events import service as events_service
 from maitred.identity.deps import AuthContext
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
-from maitred.kit.pagination import PageParams, paginate
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams
+from maitred.tenancy import service as tenancy_service
 
 RECENT = timedelta(days=7)
 POPULAR_EVENTS, RECENT_BOOKINGS = 5, 10
@@ -56,6 +59,7 @@ async def facilitator_bookings(
     status: str | None = None,
     event_type: str | None = None,
     crm_status: str | None = None,
+    listing: ListQuery = NEWEST_RECEIVED,
 ) -> dict[str, Any]:
     """The filters narrow the list; `statistics` always describe all the facilitator's
     bookings, as seed 002's CRM did."""
@@ -69,9 +73,8 @@ async def facilitator_bookings(
             crm_status=crm_status,
         ),
     ).where(key.where)
-    rows, info = await paginate(
-        session, statement.order_by(CrmRecord.received_at.desc(), CrmRecord.id.desc()), params
-    )
+    window = await tenancy_service.created_window(session, auth.org_id, listing)
+    rows, info = await repository.listed(params, listing, window, statement)
     return {
         "facilitator_id": key.shown,
         "items": await read_records(session, auth.org_id, rows),

@@ -9,14 +9,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.crm.models import CrmRecord
 from maitred.crm.repository import CrmRecordRepository, RecordFilters
 from maitred.crm.views import audience_of, read_records
 from maitred.identity.deps import AuthContext
 from maitred.kit.clock import local_days
 from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, paginate
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams
 from maitred.tenancy import service as tenancy_service
+
+SORT_FIELDS = tuple(CrmRecordRepository.sorts)
+NEWEST_RECEIVED = ListQuery(sort_by="received_at", descending=True)
 
 
 async def organization_timezone(session: AsyncSession, organization_id: uuid.UUID) -> str:
@@ -39,10 +42,12 @@ async def list_records(
     kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    listing: ListQuery = NEWEST_RECEIVED,
 ) -> dict[str, Any]:
-    """Newest received first. `user_id` is a customer's or user's id of maitred, or an outside
-    system's user id; `date_from`/`date_to` are days of receipt in the organization's time zone,
-    inclusive. `summary.total_notifications` counts every record the caller may see."""
+    """Newest received first (or as `listing` asks). `user_id` is a customer's or user's id
+    of maitred, or an outside system's user id; `date_from`/`date_to` are days of receipt in
+    the organization's time zone, inclusive. `summary.total_notifications` counts every record
+    the caller may see."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
     zone = await organization_timezone(session, auth.org_id) if date_from or date_to else "UTC"
@@ -63,11 +68,8 @@ async def list_records(
             received_before=received_before,
         ),
     )
-    rows, info = await paginate(
-        session,
-        statement.order_by(CrmRecord.received_at.desc(), CrmRecord.id.desc()),
-        params,
-    )
+    window = await tenancy_service.created_window(session, auth.org_id, listing)
+    rows, info = await repository.listed(params, listing, window, statement)
     return {
         "items": await read_records(session, auth.org_id, rows),
         "pagination": info,

@@ -7,7 +7,7 @@ columns, so `?facilitator_id=7` finds a pushed-in record and a facilitator's UUI
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -15,7 +15,9 @@ from typing import Any, ClassVar
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, update
 
 from maitred.crm.models import CrmRecord, CrmStatusChange
-from maitred.kit.repository import Repository
+from maitred.kit.list_params import CreatedWindow, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.kit.repository import Repository, escape_like
 
 
 def as_uuid(raw: str) -> uuid.UUID | None:
@@ -57,6 +59,31 @@ class RecordFilters:
 class CrmRecordRepository(Repository[CrmRecord]):
     model: ClassVar[type[Any]] = CrmRecord
     not_found_message: ClassVar[str] = "No CRM record for this booking"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "received_at": CrmRecord.received_at,
+        "created_at": CrmRecord.created_at,
+        "event_start": CrmRecord.event_starts_at,
+        "contact_name": func.lower(CrmRecord.contact_name),
+        "crm_status": CrmRecord.crm_status,
+    }
+
+    async def listed(
+        self,
+        params: PageParams,
+        listing: ListQuery,
+        window: CreatedWindow,
+        statement: Select[tuple[CrmRecord]],
+    ) -> tuple[Sequence[CrmRecord], PaginationInfo]:
+        """`search`: part of the contact's name or of the event's title."""
+        if listing.search:
+            pattern = f"%{escape_like(listing.search.lower())}%"
+            statement = statement.where(
+                or_(
+                    func.lower(CrmRecord.contact_name).like(pattern, escape="\\"),
+                    func.lower(CrmRecord.event_title).like(pattern, escape="\\"),
+                )
+            )
+        return await self.listing_page(params, listing, window, statement)
 
     def visible(self, audience: Audience) -> Select[tuple[CrmRecord]]:
         statement = self.scoped()

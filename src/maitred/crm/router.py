@@ -25,6 +25,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Pagination
 
 router = APIRouter(prefix="/crm", tags=["crm"])
@@ -80,11 +81,23 @@ router.post("/notify", **_NOTIFY)(notify)  # type: ignore[arg-type]
 notify_alias_router.post("/notify", include_in_schema=False, **_NOTIFY)(notify)  # type: ignore[arg-type]
 
 
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=crm_service.SORT_FIELDS,
+        default_sort="received_at",
+        search="Part of the contact's name or of the event's title",
+        ascending_by_default=("contact_name",),
+    ),
+]
+
+
 @router.get("/bookings", response_model=RecordList, responses=ERRORS)
 async def list_records(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: Listing,
     facilitator_id: OutsideOrOwnId = None,
     event_id: OutsideOrOwnId = None,
     user_id: Annotated[
@@ -114,6 +127,7 @@ async def list_records(
         kind=kind.value if kind else None,
         date_from=date_from,
         date_to=date_to,
+        listing=listing,
     )
 
 
@@ -149,6 +163,7 @@ async def facilitator_bookings(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: Listing,
     status: Annotated[str | None, Query(max_length=16)] = None,
     event_type: Annotated[str | None, Query(max_length=32)] = None,
     crm_status: CrmStatus | None = None,
@@ -162,6 +177,7 @@ async def facilitator_bookings(
         status=status,
         event_type=event_type,
         crm_status=crm_status.value if crm_status else None,
+        listing=listing,
     )
 
 

@@ -79,6 +79,7 @@ async def service_notify(
 async def service_list_records(
     auth: Reader,
     db: DbSession,
+    listing: crm_routes.Listing,
     facilitator_id: OutsideOrOwnId = None,
     event_id: OutsideOrOwnId = None,
     user_id: OutsideOrOwnId = None,
@@ -97,6 +98,7 @@ async def service_list_records(
         user_id=user_id,
         status=status,
         crm_status=crm_status.value if crm_status else None,
+        listing=listing,
     )
     filters = listed["filters_applied"]
     return {
@@ -133,6 +135,7 @@ async def service_facilitator_bookings(
     facilitator_id: crm_routes.FacilitatorRef,
     auth: Reader,
     db: DbSession,
+    listing: crm_routes.Listing,
     status: Annotated[str | None, Query(max_length=16)] = None,
     event_type: Annotated[str | None, Query(max_length=32)] = None,
     crm_status: CrmStatus | None = None,
@@ -147,6 +150,7 @@ async def service_facilitator_bookings(
         status=status,
         event_type=event_type,
         crm_status=crm_status.value if crm_status else None,
+        listing=listing,
     )
     return {
         "facilitator_id": listed["facilitator_id"],

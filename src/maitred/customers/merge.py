@@ -24,7 +24,9 @@ from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base
 from maitred.kit.errors import Conflict, InvalidState, NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.tenancy import service as tenancy_service
 
 
 def _references() -> list[tuple[Table, Column[Any]]]:
@@ -135,16 +137,18 @@ async def _free(
 
 
 async def possible_duplicates(
-    session: AsyncSession, *, organization_id: uuid.UUID, params: PageParams
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    params: PageParams,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
     """Records kept apart as possible duplicates (newest first), each with the customer it
     probably is."""
     repository = CustomerRepository(session, organization_id)
-    newest = parse_sort(
-        "created_at", "desc", {"created_at": Customer.created_at}, default="created_at"
-    )
-    rows, info = await repository.page(
-        params, sort=newest, statement=repository.possible_duplicates()
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    rows, info = await repository.listing_page(
+        params, listing, window, repository.possible_duplicates()
     )
     wanted = {r.possible_duplicate_of for r in rows if r.possible_duplicate_of is not None}
     meant = {c.id: c for c in await repository.many(wanted)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, cast
@@ -141,6 +141,11 @@ _INSERT_UNLESS_TAKEN = {
 class CustomerRepository(Repository[Customer]):
     model: ClassVar[type[Any]] = Customer
     not_found_message: ClassVar[str] = "No such customer"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": Customer.created_at,
+        "name": func.lower(Customer.name),
+        "updated_at": Customer.updated_at,
+    }
 
     async def sharing_contact(
         self, email_index: str | None, phone_index: str | None

@@ -17,6 +17,7 @@ from maitred.customers.schemas import (
 from maitred.identity.deps import AuthContext, authenticate, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.roles import Role
 
@@ -34,6 +35,14 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 Reader = Annotated[AuthContext, requires("customers:read")]
 Writer = Annotated[AuthContext, requires("customers:write")]
 _staff_reader = requires("customers:read").dependency
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=customers_service.SORT_FIELDS, search="Part of the name, or an exact email or phone"
+    ),
+]
+
+DuplicateListing = Annotated[ListQuery, list_query(sorts=customers_service.SORT_FIELDS)]
 
 
 async def reader_or_owner(request: Request, customer_id: uuid.UUID, db: DbSession) -> AuthContext:
@@ -58,22 +67,15 @@ async def list_customers(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    search: Annotated[
-        str | None,
-        Query(max_length=200, description="Part of the name, or an exact email or phone"),
-    ] = None,
+    listing: Listing,
     loyalty_tier: Annotated[str | None, Query(max_length=32)] = None,
-    sort: Annotated[str | None, Query(description="`name` or `created_at`")] = None,
-    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
 ) -> dict[str, Any]:
     items, info = await customers_service.list_customers(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        search=search,
+        listing=listing,
         loyalty_tier=loyalty_tier,
-        sort=sort,
-        order=order,
     )
     return {"items": items, "pagination": info}
 
@@ -88,12 +90,12 @@ async def create_customer(body: CustomerCreate, auth: Writer, db: DbSession) -> 
 
 @router.get("/duplicates", response_model=Page[PossibleDuplicate], responses=ERRORS)
 async def list_possible_duplicates(
-    auth: Reader, db: DbSession, pagination: Pagination
+    auth: Reader, db: DbSession, pagination: Pagination, listing: DuplicateListing
 ) -> dict[str, Any]:
     """Customers made from a form that shared only a phone with another customer (under another
     name or email), each beside that customer: merge them with POST /customers/{id}/merge."""
     items, info = await merge.possible_duplicates(
-        db, organization_id=auth.org_id, params=pagination
+        db, organization_id=auth.org_id, params=pagination, listing=listing
     )
     return {"items": items, "pagination": info}
 

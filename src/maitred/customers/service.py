@@ -15,7 +15,6 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import stats
@@ -51,11 +50,12 @@ from maitred.kit import erasure
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
-SORTABLE = {"name": func.lower(Customer.name), "created_at": Customer.created_at}
+SORT_FIELDS = tuple(CustomerRepository.sorts)
 ERASED_NAME = "Erased customer"
 _NULLABLE = frozenset({"email", "phone", "address", "preferred_contact", "preferred_language"})
 
@@ -142,14 +142,11 @@ async def list_customers(
     *,
     organization_id: uuid.UUID,
     params: PageParams,
-    search: str | None = None,
+    listing: ListQuery = NEWEST_FIRST,
     loyalty_tier: str | None = None,
-    sort: str | None = None,
-    order: str | None = None,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    chosen = parse_sort(sort, order, SORTABLE, default="created_at")
     organization = await organization_of(session, organization_id)
-    name_part, email, phone = search_terms(search, region=organization.country)
+    name_part, email, phone = search_terms(listing.search, region=organization.country)
     repository = CustomerRepository(session, organization_id)
     statement = repository.matching(
         name_part=name_part,
@@ -157,7 +154,8 @@ async def list_customers(
         phone_index=phone_index(phone) if phone else None,
         loyalty_tier=loyalty_tier.strip().lower() if loyalty_tier else None,
     )
-    rows, info = await repository.page(params, sort=chosen, statement=statement)
+    window = listing.created_window(ZoneInfo(organization.timezone))
+    rows, info = await repository.listing_page(params, listing, window, statement)
     figures = await stats.stats_of(session, organization_id, [row.id for row in rows])
     return [read(row, figures[row.id]) for row in rows], info
 

@@ -196,8 +196,6 @@ async def load_teams(
         organization_id=organization_id,
         params=params,
         is_active=True,
-        sort=None,
-        order=None,
     )
     if info.total_items:
         say(f"kept {info.total_items} chef teams")
@@ -215,8 +213,6 @@ async def load_teams(
             organization_id=organization_id,
             params=params,
             is_active=True,
-            sort=None,
-            order=None,
         )
         say(f"created {len(found)} chef teams: {', '.join(t['name'] for t in found)}")
     return [

@@ -11,9 +11,11 @@ from maitred.events.models import Facilitator
 from maitred.events.repository import EventRepository, FacilitatorRepository
 from maitred.kit.auditnote import record
 from maitred.kit.errors import AlreadyExists, ValidationFailed
+from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
+from maitred.tenancy import service as tenancy_service
 
 _NULLABLE = frozenset({"photo_url", "user_id"})
 
@@ -54,15 +56,21 @@ async def _check_user(
         )
 
 
+FACILITATOR_SORT_FIELDS = tuple(FacilitatorRepository.sorts)
+BY_NAME = ListQuery(sort_by="name", descending=False)
+
+
 async def list_facilitators(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     params: PageParams,
     is_active: bool | None,
+    listing: ListQuery = BY_NAME,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
     repository = FacilitatorRepository(session, organization_id)
-    rows, info = await repository.page_by_name(params, is_active=is_active)
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    rows, info = await repository.listed(params, listing, window, is_active=is_active)
     return [facilitator_read(row) for row in rows], info
 
 

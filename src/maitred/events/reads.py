@@ -16,7 +16,9 @@ from maitred.events.times import local, local_day_bounds
 from maitred.events.types import organization_of
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.tenancy import service as tenancy_service
 
 STATUSES = ("draft", "active", "cancelled", "completed")
 PUBLIC_STATUSES = ("active", "cancelled", "completed")
@@ -89,6 +91,10 @@ async def get_event(
     return (await events_read(session, organization_id, [event]))[0]
 
 
+SORT_FIELDS = tuple(EventRepository.sorts)
+SOONEST_FIRST = ListQuery(sort_by="start_datetime", descending=False)
+
+
 async def list_events(
     session: AsyncSession,
     *,
@@ -99,12 +105,13 @@ async def list_events(
     event_type: str | None = None,
     facilitator_id: uuid.UUID | None = None,
     series_id: uuid.UUID | None = None,
-    search: str | None = None,
+    listing: ListQuery = SOONEST_FIRST,
     date_from: date | None = None,
     date_to: date | None = None,
     upcoming: bool | None = None,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    """Sorted by start, soonest first. Dates are local days of the organization."""
+    """Sorted by start, soonest first (or as `listing` asks). Dates are local days of the
+    organization."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
     organization = await organization_of(session, organization_id)
@@ -120,11 +127,12 @@ async def list_events(
         event_type=event_type.strip().lower() if event_type else None,
         facilitator_id=facilitator_id,
         series_id=series_id,
-        search=search,
+        search=listing.search,
         starts_from=starts_from,
         starts_before=starts_before,
     )
-    rows, info = await repository.page_by_start(params, statement)
+    window = listing.created_window(ZoneInfo(organization.timezone))
+    rows, info = await repository.listing_page(params, listing, window, statement)
     return await events_read(session, organization_id, rows), info
 
 
@@ -136,6 +144,7 @@ async def facilitator_events(
     params: PageParams,
     staff: bool,
     status: str | None = None,
+    listing: ListQuery = SOONEST_FIRST,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
     """Every event of the facilitator the caller may see (or of `status`): upcoming ones
     soonest first, then past ones most recent first."""
@@ -146,6 +155,11 @@ async def facilitator_events(
         else visible_statuses(status, staff=staff)
     )
     repository = EventRepository(session, organization_id)
-    statement = repository.matching(statuses=statuses, facilitator_id=facilitator_id)
-    rows, info = await repository.page_upcoming_first(params, statement, now=utcnow())
+    statement = repository.matching(
+        statuses=statuses, facilitator_id=facilitator_id, search=listing.search
+    )
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    rows, info = await repository.page_upcoming_first(
+        params, statement, listing=listing, window=window, now=utcnow()
+    )
     return await events_read(session, organization_id, rows), info

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, case, delete, func, or_, select, update
 
 from maitred.events.models import Event, Facilitator
+from maitred.kit.list_params import CreatedWindow, ListQuery, created_within
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate
 from maitred.kit.repository import Repository, escape_like
 
@@ -17,15 +18,26 @@ from maitred.kit.repository import Repository, escape_like
 class FacilitatorRepository(Repository[Facilitator]):
     model: ClassVar[type[Any]] = Facilitator
     not_found_message: ClassVar[str] = "No such facilitator"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "name": func.lower(Facilitator.name),
+        "created_at": Facilitator.created_at,
+    }
 
-    async def page_by_name(
-        self, params: PageParams, *, is_active: bool | None
+    async def listed(
+        self,
+        params: PageParams,
+        listing: ListQuery,
+        window: CreatedWindow,
+        *,
+        is_active: bool | None,
     ) -> tuple[Sequence[Facilitator], PaginationInfo]:
         statement = self.scoped()
         if is_active is not None:
             statement = statement.where(Facilitator.is_active.is_(is_active))
-        ordered = statement.order_by(func.lower(Facilitator.name), Facilitator.id)
-        return await paginate(self.session, ordered, params)
+        if listing.search:
+            pattern = f"%{escape_like(listing.search.lower())}%"
+            statement = statement.where(func.lower(Facilitator.name).like(pattern, escape="\\"))
+        return await self.listing_page(params, listing, window, statement)
 
     async def by_ids(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Facilitator]:
         if not ids:
@@ -43,6 +55,12 @@ class FacilitatorRepository(Repository[Facilitator]):
 class EventRepository(Repository[Event]):
     model: ClassVar[type[Any]] = Event
     not_found_message: ClassVar[str] = "No such event"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "start_datetime": Event.starts_at,
+        "created_at": Event.created_at,
+        "title": func.lower(Event.title),
+        "status": Event.status,
+    }
 
     def matching(
         self,
@@ -79,16 +97,20 @@ class EventRepository(Repository[Event]):
             statement = statement.where(Event.starts_at < starts_before)
         return statement
 
-    async def page_by_start(
-        self, params: PageParams, statement: Select[tuple[Event]]
-    ) -> tuple[Sequence[Event], PaginationInfo]:
-        ordered = statement.order_by(Event.starts_at, Event.id)
-        return await paginate(self.session, ordered, params)
-
     async def page_upcoming_first(
-        self, params: PageParams, statement: Select[tuple[Event]], *, now: datetime
+        self,
+        params: PageParams,
+        statement: Select[tuple[Event]],
+        *,
+        listing: ListQuery,
+        window: CreatedWindow,
+        now: datetime,
     ) -> tuple[Sequence[Event], PaginationInfo]:
-        """Upcoming events soonest first, then past ones most recent first."""
+        """Upcoming events soonest first, then past ones most recent first (unless the caller
+        chose an order)."""
+        if listing.sort_given:
+            return await self.listing_page(params, listing, window, statement)
+        statement = created_within(statement, Event.created_at, window)
         is_past = case((Event.starts_at < now, 1), else_=0)
         upcoming_start = case((Event.starts_at >= now, Event.starts_at))
         ordered = statement.order_by(

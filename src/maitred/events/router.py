@@ -22,6 +22,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.event_settings import EventSettings
 
@@ -43,6 +44,24 @@ Reader = Annotated[AuthContext, requires("events:read")]
 Writer = Annotated[AuthContext, requires("events:write")]
 FacilitatorReader = Annotated[AuthContext, requires("facilitators:read")]
 FacilitatorWriter = Annotated[AuthContext, requires("facilitators:write")]
+EventListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=events_service.SORT_FIELDS,
+        default_sort="start_datetime",
+        default_order="asc",
+        search="Part of the title or description",
+    ),
+]
+FacilitatorListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=events_service.FACILITATOR_SORT_FIELDS,
+        default_sort="name",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
 StatusQuery = Annotated[
     str | None,
     Query(description="`draft` (staff), `active` (default), `cancelled`, `completed` or `all`"),
@@ -88,12 +107,12 @@ async def list_events(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: EventListing,
     type_: Annotated[str | None, Query(alias="type", max_length=32)] = None,
     event_type: Annotated[str | None, Query(max_length=32, include_in_schema=False)] = None,
     facilitator_id: uuid.UUID | None = None,
     series_id: uuid.UUID | None = None,
     status: StatusQuery = None,
-    search: Annotated[str | None, Query(max_length=200)] = None,
     date_from: Annotated[CalendarDate | None, Query(description="Local date, inclusive")] = None,
     date_to: Annotated[CalendarDate | None, Query(description="Local date, inclusive")] = None,
     upcoming: Annotated[bool | None, Query(description="Only events not yet started")] = None,
@@ -108,7 +127,7 @@ async def list_events(
         event_type=type_ or event_type,
         facilitator_id=facilitator_id,
         series_id=series_id,
-        search=search,
+        listing=listing,
         date_from=date_from,
         date_to=date_to,
         upcoming=upcoming,
@@ -181,6 +200,7 @@ async def list_facilitators(
     auth: FacilitatorReader,
     db: DbSession,
     pagination: Pagination,
+    listing: FacilitatorListing,
     is_active: Annotated[bool | None, Query(description="Default: active ones")] = None,
 ) -> dict[str, Any]:
     """By name. Inactive ones are listed to staff only (`is_active=false`)."""
@@ -188,7 +208,7 @@ async def list_facilitators(
     if not wanted and not auth.can("facilitators:write"):
         wanted = True
     items, info = await events_service.list_facilitators(
-        db, organization_id=auth.org_id, params=pagination, is_active=wanted
+        db, organization_id=auth.org_id, params=pagination, is_active=wanted, listing=listing
     )
     return {"items": items, "pagination": info}
 
@@ -220,6 +240,7 @@ async def list_facilitator_events(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: EventListing,
     status: Annotated[str | None, Query(description="Default: every status you may see")] = None,
 ) -> dict[str, Any]:
     """Upcoming events soonest first, then past ones most recent first."""
@@ -230,6 +251,7 @@ async def list_facilitator_events(
         params=pagination,
         staff=_staff(auth),
         status=status,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

@@ -3,6 +3,7 @@
 from maitred.events.changes import cancel_event, create_event, delete_event, update_event
 from maitred.events.errors import EventFull
 from maitred.events.facilitators import (
+    FACILITATOR_SORT_FIELDS,
     create_facilitator,
     get_facilitator,
     list_facilitators,
@@ -17,12 +18,14 @@ from maitred.events.lookup import (
     facilitator_id_of_user,
     locked_event_brief,
 )
-from maitred.events.reads import facilitator_events, get_event, list_events
+from maitred.events.reads import SORT_FIELDS, facilitator_events, get_event, list_events
 from maitred.events.seats import check_bookable, release_seat, take_seat
 from maitred.events.series import create_series
 from maitred.events.types import get_settings, list_types, update_settings
 
 __all__ = [
+    "FACILITATOR_SORT_FIELDS",
+    "SORT_FIELDS",
     "EventBrief",
     "EventFull",
     "cancel_event",

@@ -7,10 +7,11 @@ what the creator's role grants, so a key never outranks the person who made it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
-from sqlalchemy import update
+from sqlalchemy import Select, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.identity.deps import AuthContext
@@ -20,13 +21,26 @@ from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
-from maitred.kit.repository import Repository
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.kit.repository import Repository, escape_like
+from maitred.tenancy import service as tenancy_service
 
 
 class ApiKeyRepository(Repository[ApiKey]):
     model = ApiKey
     not_found_message = "No such API key"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": ApiKey.created_at,
+        "name": func.lower(ApiKey.name),
+        "last_used_at": ApiKey.last_used_at,
+    }
+
+    def named_like(self, search: str | None) -> Select[tuple[ApiKey]]:
+        if not search:
+            return self.scoped()
+        pattern = f"%{escape_like(search.lower())}%"
+        return self.scoped().where(func.lower(ApiKey.name).like(pattern, escape="\\"))
 
 
 async def create(
@@ -78,12 +92,18 @@ async def list_keys(session: AsyncSession, auth: AuthContext) -> Sequence[ApiKey
     return await repository.all(repository.scoped().order_by(ApiKey.created_at.desc()))
 
 
+SORT_FIELDS = tuple(ApiKeyRepository.sorts)
+
+
 async def page_keys(
-    session: AsyncSession, auth: AuthContext, params: PageParams
+    session: AsyncSession, auth: AuthContext, params: PageParams, listing: ListQuery = NEWEST_FIRST
 ) -> tuple[Sequence[ApiKey], PaginationInfo]:
     """Newest first, revoked and expired keys included (they show when they stopped)."""
-    sort = parse_sort(None, None, {"created_at": ApiKey.created_at}, default="created_at")
-    return await ApiKeyRepository(session, auth.org_id).page(params, sort=sort)
+    repository = ApiKeyRepository(session, auth.org_id)
+    window = await tenancy_service.created_window(session, auth.org_id, listing)
+    return await repository.listing_page(
+        params, listing, window, repository.named_like(listing.search)
+    )
 
 
 async def get(session: AsyncSession, auth: AuthContext, key_id: uuid.UUID) -> ApiKey:

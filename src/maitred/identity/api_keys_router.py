@@ -10,6 +10,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.identity.user_schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])
@@ -33,9 +34,16 @@ async def create_api_key(body: ApiKeyCreate, auth: Writers, db: DbSession) -> An
     return {**ApiKeyRead.model_validate(key).model_dump(), "key": secret}
 
 
+Listing = Annotated[
+    ListQuery, list_query(sorts=api_keys.SORT_FIELDS, search="Part of the key's name")
+]
+
+
 @router.get("", response_model=Page[ApiKeyRead])
-async def list_api_keys(auth: Readers, db: DbSession, pagination: Pagination) -> Any:
-    keys, info = await api_keys.page_keys(db, auth, pagination)
+async def list_api_keys(
+    auth: Readers, db: DbSession, pagination: Pagination, listing: Listing
+) -> Any:
+    keys, info = await api_keys.page_keys(db, auth, pagination, listing)
     return {"items": keys, "pagination": info}
 
 

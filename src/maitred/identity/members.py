@@ -19,8 +19,10 @@ from maitred.identity import service as identity_service
 from maitred.identity.deps import AuthContext
 from maitred.identity.models import User
 from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery, created_within
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate
 from maitred.kit.roles import Role
+from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Membership, MembershipStatus
 
 INVITED, ACTIVE = MembershipStatus.invited, MembershipStatus.active
@@ -124,19 +126,14 @@ async def list_members(
     role: Role | None = None,
     active: bool | None = None,
     status: MembershipStatus | None = None,
-    search: str | None = None,
-    sort: str | None = None,
-    order: str | None = None,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[list[Member], PaginationInfo]:
-    chosen = parse_sort(
-        sort,
-        order,
-        SORTS,
-        default="created_at",
-        default_order="asc" if sort == "full_name" else "desc",
-    )
+    """`created_from` / `created_to` bound when each became a member (or was invited)."""
+    chosen = listing.sort(SORTS)
     repository = MemberRepository(session, auth.org_id)
-    statement = repository.scoped()
+    window = await tenancy_service.created_window(session, auth.org_id, listing)
+    statement = created_within(repository.scoped(), Membership.created_at, window)
+    search = listing.search
     if role is not None:
         statement = statement.where(Membership.role == role)
     if active is not None:

@@ -12,11 +12,12 @@ instead of `requires(...)`, which checks the request's organization.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from maitred.identity.deps import Caller, auth_config_of, authenticate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy import domains as tenancy_domains
 from maitred.tenancy import service as tenancy_service
@@ -90,18 +91,22 @@ async def create_organization(
     return tenancy_service.read(organization)
 
 
+OrganizationListing = Annotated[
+    ListQuery,
+    list_query(sorts=tenancy_service.SORT_FIELDS, default_order="asc", search="Part of the name"),
+]
+
+
 async def list_organizations(
     auth: Caller,
     db: DbSession,
     pagination: Pagination,
-    search: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    listing: OrganizationListing,
     is_active: bool | None = None,
-    sort: Annotated[str | None, Query(description="`name` or `created_at`")] = None,
-    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
 ) -> dict[str, Any]:
     """The organizations the caller may read (platform administrators: all of them)."""
     rows, info = await tenancy_service.list_visible(
-        db, auth, pagination, search=search, is_active=is_active, sort=sort, order=order
+        db, auth, pagination, is_active=is_active, listing=listing
     )
     return {"items": [tenancy_service.read(row) for row in rows], "pagination": info}
 

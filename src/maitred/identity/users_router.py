@@ -7,7 +7,7 @@ issue "Invite members"); the organization in the path must be the caller's curre
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from maitred.identity import members, users
 from maitred.identity.deps import AuthContext, auth_config_of, requires
@@ -23,6 +23,7 @@ from maitred.identity.user_schemas import (
 )
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody, NotFound
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.roles import Role
 from maitred.tenancy.models import MembershipStatus
@@ -42,6 +43,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=tuple(members.SORTS),
+        search="Part of the name, or the exact email",
+        ascending_by_default=("full_name",),
+    ),
+]
+
+
 def _created(member: members.Member, invited: bool) -> dict[str, Any]:
     return {**member.read(), "invitation_sent": invited}
 
@@ -51,14 +62,10 @@ async def list_users(
     auth: Readers,
     db: DbSession,
     pagination: Pagination,
+    listing: Listing,
     role: Role | None = None,
     active: bool | None = None,
     status: MembershipStatus | None = None,
-    search: Annotated[
-        str | None, Query(max_length=320, description="Part of the name, or the exact email")
-    ] = None,
-    sort: Annotated[str | None, Query(description="created_at or full_name")] = None,
-    order: Annotated[str | None, Query(description="asc or desc")] = None,
 ) -> Any:
     """The members of the current organization, pending invitations included (`status`)."""
     found, info = await members.list_members(
@@ -68,9 +75,7 @@ async def list_users(
         role=role,
         active=active,
         status=status,
-        search=search,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": [m.read() for m in found], "pagination": info}
 
@@ -127,10 +132,14 @@ MEMBERS = "/organizations/{organization_id}/members"
 
 @router.get(MEMBERS, response_model=Page[MemberRead], tags=["organizations"], responses=ERRORS)
 async def list_members(
-    organization_id: uuid.UUID, auth: Readers, db: DbSession, pagination: Pagination
+    organization_id: uuid.UUID,
+    auth: Readers,
+    db: DbSession,
+    pagination: Pagination,
+    listing: Listing,
 ) -> Any:
     _current(auth, organization_id)
-    found, info = await members.list_members(db, auth, pagination)
+    found, info = await members.list_members(db, auth, pagination, listing=listing)
     return {"items": [m.read() for m in found], "pagination": info}
 
 

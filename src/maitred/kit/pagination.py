@@ -146,14 +146,25 @@ async def paginate_by_cursor(
     row_id: Any,
     cursor: str | None,
     limit: int,
+    descending: bool = True,
+    since: datetime | None = None,
+    before: datetime | None = None,
 ) -> tuple[Sequence[Any], str | None]:
-    """Newest first, keyed on (created_at, id) so inserts never shift what a reader sees."""
+    """Newest first (or oldest first), keyed on (created_at, id) so inserts never shift what a
+    reader sees; `since` / `before` bound the creation time (`created_from` / `created_to`)."""
+    if since is not None:
+        statement = statement.where(created_at >= since)
+    if before is not None:
+        statement = statement.where(created_at < before)
     if cursor:
         moment, last_id = decode_cursor(cursor)
         statement = statement.where(
             or_(created_at < moment, (created_at == moment) & (row_id < last_id))
+            if descending
+            else or_(created_at > moment, (created_at == moment) & (row_id > last_id))
         )
-    statement = statement.order_by(created_at.desc(), row_id.desc()).limit(limit + 1)
+    order = (created_at.desc(), row_id.desc()) if descending else (created_at.asc(), row_id.asc())
+    statement = statement.order_by(*order).limit(limit + 1)
     rows = list((await session.scalars(statement)).all())
     if len(rows) <= limit:
         return rows, None

@@ -14,7 +14,7 @@ never 403). New rows get the repository's organization stamped on them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, select
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.db import TenantOwned
 from maitred.kit.errors import NotFound
+from maitred.kit.list_params import CreatedWindow, ListQuery, created_within
 from maitred.kit.pagination import PageParams, PaginationInfo, Sort, paginate
 
 M = TypeVar("M", bound=TenantOwned)
@@ -35,6 +36,8 @@ def escape_like(text: str) -> str:
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
     not_found_message: ClassVar[str] = "Resource not found"
+    # The fields a list of these rows can be sorted by (`?sort_by=`), each a real column.
+    sorts: ClassVar[Mapping[str, Any]] = {}
 
     def __init__(self, session: AsyncSession, organization_id: uuid.UUID) -> None:
         self.session = session
@@ -81,3 +84,16 @@ class Repository(Generic[M]):
         tiebreak = self.model.id.desc() if sort.descending else self.model.id.asc()
         rows, info = await paginate(self.session, base.order_by(order, tiebreak), params)
         return rows, info
+
+    async def listing_page(
+        self,
+        params: PageParams,
+        listing: ListQuery,
+        window: CreatedWindow,
+        statement: Select[tuple[M]] | None = None,
+    ) -> tuple[Sequence[M], PaginationInfo]:
+        """One page of `statement` as seed 004's conventions ask: created within `window`,
+        sorted by one of `sorts`."""
+        base = statement if statement is not None else self.scoped()
+        base = created_within(base, self.model.created_at, window)
+        return await self.page(params, sort=listing.sort(self.sorts), statement=base)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 
 from maitred.kit.repository import Repository, escape_like
 from maitred.leads.models import Lead, LeadNote
@@ -16,6 +16,13 @@ from maitred.leads.models import Lead, LeadNote
 class LeadRepository(Repository[Lead]):
     model: ClassVar[type[Any]] = Lead
     not_found_message: ClassVar[str] = "No such lead"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": Lead.created_at,
+        "name": func.lower(Lead.name),
+        "status": Lead.status,
+        "event_date": Lead.event_date,
+        "updated_at": Lead.updated_at,
+    }
 
     async def get_for_update(self, lead_id: uuid.UUID) -> Lead | None:
         found: Lead | None = await self.session.scalar(
@@ -32,7 +39,7 @@ class LeadRepository(Repository[Lead]):
     def matching(
         self,
         *,
-        status: str | None,
+        statuses: Sequence[str],
         source: str | None,
         created_from: datetime | None,
         created_before: datetime | None,
@@ -42,8 +49,8 @@ class LeadRepository(Repository[Lead]):
         phone_index: str | None,
     ) -> Select[tuple[Lead]]:
         statement = self.scoped()
-        if status:
-            statement = statement.where(Lead.status == status)
+        if statuses:
+            statement = statement.where(Lead.status.in_(statuses))
         if source:
             statement = statement.where(Lead.source == source)
         if created_from:

@@ -10,6 +10,7 @@ from maitred.kit import i18n
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, client_ip, user_agent
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.leads import convert as convert_service
 from maitred.leads import service as leads_service
@@ -41,6 +42,14 @@ STATE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("leads:read")]
 Writer = Annotated[AuthContext, requires("leads:write")]
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=leads_service.SORT_FIELDS,
+        search="Part of the name, or an exact email or phone",
+        statuses=[status.value for status in LeadStatus],
+    ),
+]
 
 
 @public_router.post(
@@ -71,7 +80,7 @@ async def list_leads(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    status: LeadStatus | None = None,
+    listing: Listing,
     source: Annotated[str | None, Query(max_length=50)] = None,
     date_from: Annotated[
         CalendarDate | None, Query(description="Created on or after (local)")
@@ -80,25 +89,16 @@ async def list_leads(
         CalendarDate | None, Query(description="Created on or before (local)")
     ] = None,
     assigned_to: uuid.UUID | None = None,
-    search: Annotated[
-        str | None,
-        Query(max_length=200, description="Part of the name, or an exact email or phone"),
-    ] = None,
-    sort: Annotated[str | None, Query(description="`created_at` or `name`")] = None,
-    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
 ) -> dict[str, Any]:
     items, info = await leads_service.list_leads(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        status=status.value if status else None,
+        listing=listing,
         source=source,
         date_from=date_from,
         date_to=date_to,
         assigned_to=assigned_to,
-        search=search,
-        sort=sort,
-        order=order,
     )
     return {"items": items, "pagination": info}
 

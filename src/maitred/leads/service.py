@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
@@ -20,7 +20,8 @@ from maitred.kit import crypto, i18n, outbox, phones
 from maitred.kit.auditnote import record
 from maitred.kit.clock import local_days, utcnow
 from maitred.kit.errors import InvalidState, NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.roles import Role
 from maitred.leads.models import Lead, LeadNote
 from maitred.leads.repository import LeadNoteRepository, LeadRepository
@@ -30,7 +31,7 @@ from maitred.tenancy.models import Organization
 
 SPAM_FORM = "lead"
 PIPELINE = ("new", "contacted", "qualified", "quoted")
-SORTABLE = {"created_at": Lead.created_at, "name": func.lower(Lead.name)}
+SORT_FIELDS = tuple(LeadRepository.sorts)
 
 
 def email_index(email: str) -> str:
@@ -241,25 +242,24 @@ async def list_leads(
     *,
     organization_id: uuid.UUID,
     params: PageParams,
-    status: str | None = None,
+    listing: ListQuery = NEWEST_FIRST,
     source: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     assigned_to: uuid.UUID | None = None,
-    search: str | None = None,
-    sort: str | None = None,
-    order: str | None = None,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    """`date_from`/`date_to` are days of creation in the organization's time zone, inclusive."""
-    chosen = parse_sort(sort, order, SORTABLE, default="created_at")
+    """`date_from`/`date_to` are days of creation in the organization's time zone, inclusive
+    (as `created_from`/`created_to`, which may also be instants)."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
     organization = await _organization(session, organization_id)
-    name_part, email, phone = customers_service.search_terms(search, region=organization.country)
+    name_part, email, phone = customers_service.search_terms(
+        listing.search, region=organization.country
+    )
     repository = LeadRepository(session, organization_id)
     created_from, created_before = local_days(date_from, date_to, organization.timezone)
     statement = repository.matching(
-        status=status,
+        statuses=listing.statuses,
         source=source.strip().lower() if source else None,
         created_from=created_from,
         created_before=created_before,
@@ -268,7 +268,8 @@ async def list_leads(
         email_index=email_index(email) if email else None,
         phone_index=phone_index(phone) if phone else None,
     )
-    rows, info = await repository.page(params, sort=chosen, statement=statement)
+    window = listing.created_window(ZoneInfo(organization.timezone))
+    rows, info = await repository.listing_page(params, listing, window, statement)
     return [read(row) for row in rows], info
 
 

@@ -3,11 +3,12 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.locations import service as locations_service
 from maitred.locations.schemas import LocationCreate, LocationRead, LocationUpdate
@@ -21,6 +22,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("locations:read")]
 Writer = Annotated[AuthContext, requires("locations:write")]
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=locations_service.SORT_FIELDS,
+        default_sort="name",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
 
 
 @router.get("", response_model=Page[LocationRead], responses=ERRORS)
@@ -28,19 +38,15 @@ async def list_locations(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    search: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    listing: Listing,
     is_active: bool | None = None,
-    sort: Annotated[str | None, Query(description="`name` or `created_at`")] = None,
-    order: Annotated[str | None, Query(description="`asc` or `desc`")] = None,
 ) -> dict[str, Any]:
     items, info = await locations_service.list_locations(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        search=search,
         is_active=is_active,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

@@ -7,28 +7,33 @@ organization's country, so every answer is built with the organization at hand.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.auditnote import record
 from maitred.kit.errors import ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.phones import normalize_phone
 from maitred.kit.repository import Repository
 from maitred.locations.models import Location
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
-SORTABLE = {"name": func.lower(Location.name), "created_at": Location.created_at}
 _NULLABLE = frozenset({"timezone", "phone"})
 
 
 class LocationRepository(Repository[Location]):
     model: ClassVar[type[Any]] = Location
     not_found_message: ClassVar[str] = "No such location"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "name": func.lower(Location.name),
+        "created_at": Location.created_at,
+    }
 
     def matching(self, *, search: str | None, is_active: bool | None) -> Select[tuple[Location]]:
         statement = self.scoped()
@@ -67,21 +72,22 @@ def _phone(phone: str | None, organization: Organization) -> str | None:
     return normalize_phone(phone, region=organization.country)
 
 
+SORT_FIELDS = tuple(LocationRepository.sorts)
+
+
 async def list_locations(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     params: PageParams,
-    search: str | None,
     is_active: bool | None,
-    sort: str | None,
-    order: str | None,
+    listing: ListQuery,
 ) -> tuple[Sequence[dict[str, Any]], PaginationInfo]:
-    chosen = parse_sort(sort, order, SORTABLE, default="name", default_order="asc")
     repository = LocationRepository(session, organization_id)
-    statement = repository.matching(search=search, is_active=is_active)
-    rows, info = await repository.page(params, sort=chosen, statement=statement)
+    statement = repository.matching(search=listing.search, is_active=is_active)
     organization = await _organization(session, organization_id)
+    window = listing.created_window(ZoneInfo(organization.timezone))
+    rows, info = await repository.listing_page(params, listing, window, statement)
     return [read(row, organization) for row in rows], info
 
 

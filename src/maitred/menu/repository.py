@@ -8,15 +8,21 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Select, String, cast, func, update
 
+from maitred.kit.list_params import ANY_TIME, CreatedWindow, created_within
 from maitred.kit.pagination import PageParams, PaginationInfo, Sort, paginate
 from maitred.kit.repository import Repository
 from maitred.menu.models import MenuCategory, MenuItem
 
-CATEGORY_SORTS = {"name": func.lower(MenuCategory.name), "sort_order": MenuCategory.sort_order}
+CATEGORY_SORTS = {
+    "name": func.lower(MenuCategory.name),
+    "sort_order": MenuCategory.sort_order,
+    "created_at": MenuCategory.created_at,
+}
 ITEM_SORTS = {
     "name": func.lower(MenuItem.name),
     "price": MenuItem.price,
     "sort_order": MenuItem.sort_order,
+    "created_at": MenuItem.created_at,
 }
 
 
@@ -44,9 +50,9 @@ class CategoryRepository(Repository[MenuCategory]):
     not_found_message: ClassVar[str] = "No such menu category"
 
     def matching(
-        self, *, search: str | None, is_active: bool | None
+        self, *, search: str | None, is_active: bool | None, window: CreatedWindow = ANY_TIME
     ) -> Select[tuple[MenuCategory]]:
-        statement = self.scoped()
+        statement = created_within(self.scoped(), MenuCategory.created_at, window)
         if search and search.strip():
             pattern = f"%{_like_pattern(search.strip())}%"
             statement = statement.where(MenuCategory.name.ilike(pattern, escape="\\"))
@@ -91,8 +97,9 @@ class ItemRepository(Repository[MenuItem]):
         is_active: bool | None,
         search: str | None,
         dietary_tag: str | None,
+        window: CreatedWindow = ANY_TIME,
     ) -> Select[tuple[MenuItem]]:
-        statement = self.scoped()
+        statement = created_within(self.scoped(), MenuItem.created_at, window)
         if category_id is not None:
             statement = statement.where(MenuItem.category_id == category_id)
         if is_active is not None:

@@ -11,6 +11,7 @@ from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody, NotFound
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.menu import service as menu_service
 from maitred.menu.schemas import (
@@ -34,9 +35,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Reader = Annotated[AuthContext, requires("menu:read")]
 Writer = Annotated[AuthContext, requires("menu:write")]
-Sort = Annotated[str | None, Query(description="`name`, `price` (items) or `sort_order`")]
-Order = Annotated[str | None, Query(description="`asc` or `desc`")]
-Search = Annotated[str | None, Query(max_length=200, description="Part of the name")]
+CategoryListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=menu_service.CATEGORY_SORT_FIELDS,
+        default_sort="sort_order",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
+ItemListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=menu_service.ITEM_SORT_FIELDS,
+        default_sort="sort_order",
+        default_order="asc",
+        search="Part of the name",
+    ),
+]
 
 
 @router.get(
@@ -58,19 +74,15 @@ async def list_categories(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    search: Search = None,
+    listing: CategoryListing,
     is_active: bool | None = None,
-    sort: Sort = None,
-    order: Order = None,
 ) -> dict[str, Any]:
     items, info = await menu_service.list_categories(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        search=search,
         is_active=is_active,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 
@@ -125,12 +137,10 @@ async def list_items(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: ItemListing,
     category_id: uuid.UUID | None = None,
     is_active: bool | None = None,
-    search: Search = None,
     dietary_tag: Annotated[str | None, Query(max_length=40, examples=["vegetarian"])] = None,
-    sort: Sort = None,
-    order: Order = None,
 ) -> dict[str, Any]:
     items, info = await menu_service.list_items(
         db,
@@ -138,10 +148,8 @@ async def list_items(
         params=pagination,
         category_id=category_id,
         is_active=is_active,
-        search=search,
         dietary_tag=dietary_tag,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

@@ -19,7 +19,8 @@ from maitred.files import service as files_service
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.menu.models import MenuCategory, MenuItem
 from maitred.menu.repository import (
     CATEGORY_SORTS,
@@ -80,19 +81,23 @@ def category_read(category: MenuCategory) -> dict[str, Any]:
     }
 
 
+CATEGORY_SORT_FIELDS = tuple(CATEGORY_SORTS)
+ITEM_SORT_FIELDS = tuple(ITEM_SORTS)
+MENU_ORDER = ListQuery(sort_by="sort_order", descending=False)
+
+
 async def list_categories(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     params: PageParams,
-    search: str | None = None,
     is_active: bool | None = None,
-    sort: str | None = None,
-    order: str | None = None,
+    listing: ListQuery = MENU_ORDER,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    chosen = parse_sort(sort, order, CATEGORY_SORTS, default="sort_order", default_order="asc")
+    chosen = listing.sort(CATEGORY_SORTS)
     repository = CategoryRepository(session, organization_id)
-    statement = repository.matching(search=search, is_active=is_active)
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    statement = repository.matching(search=listing.search, is_active=is_active, window=window)
     rows, info = await repository.page_by_name(params, sort=chosen, statement=statement)
     return [category_read(row) for row in rows], info
 
@@ -220,16 +225,19 @@ async def list_items(
     params: PageParams,
     category_id: uuid.UUID | None = None,
     is_active: bool | None = None,
-    search: str | None = None,
     dietary_tag: str | None = None,
-    sort: str | None = None,
-    order: str | None = None,
+    listing: ListQuery = MENU_ORDER,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    chosen = parse_sort(sort, order, ITEM_SORTS, default="sort_order", default_order="asc")
+    chosen = listing.sort(ITEM_SORTS)
     repository = ItemRepository(session, organization_id)
     tag = " ".join(dietary_tag.split()).lower() if dietary_tag else None
+    window = await tenancy_service.created_window(session, organization_id, listing)
     statement = repository.matching(
-        category_id=category_id, is_active=is_active, search=search, dietary_tag=tag
+        category_id=category_id,
+        is_active=is_active,
+        search=listing.search,
+        dietary_tag=tag,
+        window=window,
     )
     rows, info = await repository.page_by_name(params, sort=chosen, statement=statement)
     currency = await _currency(session, organization_id)

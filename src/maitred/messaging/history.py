@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.clock import local_days
 from maitred.kit.errors import ValidationFailed
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.models import Message
@@ -61,6 +62,7 @@ async def outbound_history(
     *,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[Message], str | None]:
     """One page of outbound messages and the cursor of the next (None on the last page)."""
     _checked(filters)
@@ -89,4 +91,7 @@ async def outbound_history(
         row_id=Message.id,
         cursor=cursor,
         limit=limit,
+        **listing.cursor_bounds(
+            await tenancy_service.created_window(session, organization_id, listing)
+        ),
     )

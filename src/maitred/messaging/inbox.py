@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
-from maitred.kit.pagination import PageParams, PaginationInfo, paginate, paginate_by_cursor
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate_by_cursor
 from maitred.messaging import attachments, secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
@@ -74,6 +75,7 @@ async def list_inbox(
     cursor: str | None,
     limit: int,
     days: int | None = None,
+    listing: ListQuery = NEWEST_FIRST,
     **filters: Any,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; `filters` are MessageFilters' fields. Seed 003 calls the channel
@@ -88,18 +90,26 @@ async def list_inbox(
         row_id=Message.id,
         cursor=cursor,
         limit=limit,
+        **listing.cursor_bounds(
+            await tenancy_service.created_window(session, organization_id, listing)
+        ),
     )
     files = await attachments.views_for(session, organization_id, [row.id for row in rows])
     return [message_view(row, files.get(row.id)) for row in rows], next_cursor
 
 
+CONVERSATION_SORT_FIELDS = tuple(InboxConversations.sorts)
+
+
 async def list_conversations(
-    session: AsyncSession, organization_id: uuid.UUID, params: PageParams
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    params: PageParams,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[Conversation], PaginationInfo]:
     """The most recent activity first; threads without any message yet last."""
-    statement = InboxConversations(session, organization_id).newest_first()
-    rows, info = await paginate(session, statement, params)
-    return rows, info
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    return await InboxConversations(session, organization_id).listed(params, listing, window)
 
 
 async def get_conversation(
@@ -109,10 +119,16 @@ async def get_conversation(
     *,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> dict[str, Any]:
     conversation = await InboxConversations(session, organization_id).get_or_404(conversation_id)
     messages, next_cursor = await list_inbox(
-        session, organization_id, cursor=cursor, limit=limit, conversation_id=conversation.id
+        session,
+        organization_id,
+        cursor=cursor,
+        limit=limit,
+        listing=listing,
+        conversation_id=conversation.id,
     )
     return {**conversation_view(conversation), "messages": messages, "next_cursor": next_cursor}
 

@@ -5,14 +5,16 @@ callbacks and staff act at the same moment."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import CursorResult, Select, func, select, update
 
-from maitred.kit.repository import Repository
+from maitred.kit.list_params import CreatedWindow, ListQuery, created_within
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate
+from maitred.kit.repository import Repository, escape_like
 from maitred.messaging.models import Conversation, Message
 from maitred.messaging.repository import OptOutRepository
 
@@ -133,11 +135,36 @@ class InboxMessages(Repository[Message]):
 class InboxConversations(Repository[Conversation]):
     model: ClassVar[type[Any]] = Conversation
     not_found_message: ClassVar[str] = "No such conversation"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "last_message_at": Conversation.last_message_at,
+        "created_at": Conversation.created_at,
+        "display_name": func.lower(Conversation.display_name),
+        "unread_count": Conversation.unread_count,
+    }
 
     def newest_first(self) -> Select[tuple[Conversation]]:
         return self.scoped().order_by(
             Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc()
         )
+
+    async def listed(
+        self, params: PageParams, listing: ListQuery, window: CreatedWindow
+    ) -> tuple[Sequence[Conversation], PaginationInfo]:
+        """The most recent activity first (threads without a message last) unless the caller
+        chose an order; `search`: part of the name shown."""
+        statement = self.scoped()
+        if listing.search:
+            pattern = f"%{escape_like(listing.search.lower())}%"
+            statement = statement.where(
+                func.lower(Conversation.display_name).like(pattern, escape="\\")
+            )
+        if listing.sort_given:
+            return await self.listing_page(params, listing, window, statement)
+        statement = created_within(statement, Conversation.created_at, window)
+        ordered = statement.order_by(
+            Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc()
+        )
+        return await paginate(self.session, ordered, params)
 
     async def note_inbound(self, conversation_id: uuid.UUID, now: datetime) -> None:
         """One more unread message, counted in the database: concurrent arrivals all count."""

@@ -16,6 +16,7 @@ from maitred.files.uploads import UploadRoute, read_upload
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import MAX_LIMIT, CursorPage, Page, Pagination
 from maitred.messaging import attachments, inbox, inbox_stats
 from maitred.messaging.inbox_schemas import (
@@ -42,10 +43,23 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Days = Annotated[int | None, Query(ge=1, le=3660, description="Only the last N days")]
 
 
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+ConversationListing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=inbox.CONVERSATION_SORT_FIELDS,
+        default_sort="last_message_at",
+        search="Part of the name shown",
+        ascending_by_default=("display_name",),
+    ),
+]
+
+
 @router.get("/inbox", response_model=CursorPage[MessageRead], responses=ERRORS)
 async def get_inbox(
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     direction: Direction | None = None,
     channel: Channel | None = None,
     provider: Annotated[
@@ -67,6 +81,7 @@ async def get_inbox(
         cursor=cursor,
         limit=limit,
         days=days,
+        listing=listing,
         direction=direction.value if direction else None,
         channel=channel.value if channel else None,
         provider=provider.lower() if provider else None,
@@ -79,9 +94,11 @@ async def get_inbox(
 
 
 @router.get("/conversations", response_model=Page[ConversationRead], responses=ERRORS)
-async def list_conversations(auth: Reader, db: DbSession, pagination: Pagination) -> dict[str, Any]:
+async def list_conversations(
+    auth: Reader, db: DbSession, pagination: Pagination, listing: ConversationListing
+) -> dict[str, Any]:
     """The most recent activity first, each with its unread count."""
-    rows, info = await inbox.list_conversations(db, auth.org_id, pagination)
+    rows, info = await inbox.list_conversations(db, auth.org_id, pagination, listing)
     return {"items": [inbox.conversation_view(row) for row in rows], "pagination": info}
 
 
@@ -90,12 +107,13 @@ async def get_conversation(
     conversation_id: uuid.UUID,
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """The thread and its messages, newest first; older ones with `cursor=<next_cursor>`."""
     return await inbox.get_conversation(
-        db, auth.org_id, conversation_id, cursor=cursor, limit=limit
+        db, auth.org_id, conversation_id, cursor=cursor, limit=limit, listing=listing
     )
 
 

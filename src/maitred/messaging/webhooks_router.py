@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from maitred.kit.api_paths import requested_path
 from maitred.kit.deps import DbSession, app_settings
 from maitred.kit.errors import ErrorBody, Forbidden, InvalidRequest
+from maitred.kit.unknown_query import accepts_any_query
 from maitred.messaging import inbound
 from maitred.messaging import provider_callbacks as callbacks
 from maitred.messaging.webhook_secrets import webhook_secret
@@ -77,6 +78,7 @@ def _twilio_urls(request: Request) -> list[str]:
     response_class=Response,
     responses={**ERRORS, 200: _text_answer("text/xml", "Empty TwiML: no reply", EMPTY_TWIML)},
 )
+@accepts_any_query
 async def twilio_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Response:
@@ -98,6 +100,7 @@ async def twilio_webhook(
 
 
 @router.post("/ringcentral", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def ringcentral_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:
@@ -129,6 +132,7 @@ async def ringcentral_webhook(
         403: {"model": ErrorBody, "description": "The verify token does not match"},
     },
 )
+@accepts_any_query
 async def whatsapp_verification(
     request: Request,
     organization: PublicOrganization,
@@ -147,6 +151,7 @@ async def whatsapp_verification(
 
 
 @router.post("/whatsapp", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def whatsapp_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:
@@ -166,6 +171,7 @@ async def whatsapp_webhook(
 
 
 @router.post("/telegram", response_model=CallbackAccepted, responses=ERRORS)
+@accepts_any_query
 async def telegram_webhook(
     request: Request, organization: PublicOrganization, db: DbSession
 ) -> Any:

@@ -16,6 +16,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, database_of
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPage
 from maitred.messaging import service as messaging_service
 from maitred.notifications import service as notifications_service
@@ -53,10 +54,14 @@ async def send_email(body: EmailSend, auth: Writer, db: DbSession) -> dict[str, 
     return await notifications_service.send_email(db, auth, body)
 
 
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+
+
 @router.get("/history", response_model=CursorPage[NotificationRead], responses=ERRORS)
 async def notification_history(
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     channel: MessageChannel | None = None,
     status: MessageStatus | None = None,
     booking_id: uuid.UUID | None = None,
@@ -80,7 +85,7 @@ async def notification_history(
         date_to=date_to,
     )
     items, next_cursor = await notifications_service.history(
-        db, auth.org_id, filters, cursor=cursor, limit=limit
+        db, auth.org_id, filters, cursor=cursor, limit=limit, listing=listing
     )
     return {"items": items, "next_cursor": next_cursor}
 

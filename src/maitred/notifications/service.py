@@ -15,6 +15,7 @@ from maitred.customers import service as customers_service
 from maitred.identity.deps import AuthContext
 from maitred.kit import i18n
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.messaging import service as messaging_service
 from maitred.notifications.automatic import render_for
 from maitred.notifications.defaults import NOTIFICATIONS
@@ -149,8 +150,9 @@ async def history(
     *,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[dict[str, Any]], str | None]:
     rows, next_cursor = await messaging_service.outbound_history(
-        session, organization_id, filters, cursor=cursor, limit=limit
+        session, organization_id, filters, cursor=cursor, limit=limit, listing=listing
     )
     return [read_message(row) for row in rows], next_cursor

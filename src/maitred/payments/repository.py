@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Select, func, select, type_coerce, update
 
+from maitred.kit.list_params import CreatedWindow, ListQuery
 from maitred.kit.money import from_minor
-from maitred.kit.pagination import PageParams, PaginationInfo, Sort
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.repository import Repository
 from maitred.payments.models import Payment, ProviderConfig, Refund
 
@@ -22,10 +23,11 @@ SUCCEEDED = "succeeded"
 @dataclass(frozen=True)
 class PaymentFilters:
     booking_id: uuid.UUID | None = None
-    status: str | None = None
+    statuses: tuple[str, ...] = ()
     method: str | None = None
     since: datetime | None = None  # created at or after (UTC)
     until: datetime | None = None  # created before (UTC)
+    provider_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,11 @@ class MethodTotal:
 class PaymentRepository(Repository[Payment]):
     model = Payment
     not_found_message = "No such payment"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": Payment.created_at,
+        "amount": Payment.amount,
+        "status": Payment.status,
+    }
 
     async def locked(self, payment_id: uuid.UUID) -> Payment | None:
         found: Payment | None = await self.session.scalar(
@@ -118,8 +125,10 @@ class PaymentRepository(Repository[Payment]):
         statement = self.scoped()
         if filters.booking_id is not None:
             statement = statement.where(Payment.booking_id == filters.booking_id)
-        if filters.status is not None:
-            statement = statement.where(Payment.status == filters.status)
+        if filters.statuses:
+            statement = statement.where(Payment.status.in_(filters.statuses))
+        if filters.provider_reference is not None:
+            statement = statement.where(Payment.provider_reference == filters.provider_reference)
         if filters.method is not None:
             statement = statement.where(Payment.method == filters.method)
         if filters.since is not None:
@@ -129,9 +138,9 @@ class PaymentRepository(Repository[Payment]):
         return statement
 
     async def listed(
-        self, filters: PaymentFilters, params: PageParams, sort: Sort
+        self, filters: PaymentFilters, params: PageParams, listing: ListQuery, window: CreatedWindow
     ) -> tuple[Sequence[Payment], PaginationInfo]:
-        return await self.page(params, sort=sort, statement=self.filtered(filters))
+        return await self.listing_page(params, listing, window, self.filtered(filters))
 
     async def collected(self, since: datetime | None, until: datetime | None) -> list[MethodTotal]:
         """Succeeded payments by method, counted when they succeeded."""

@@ -14,6 +14,7 @@ from maitred.kit.db import Database
 from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
 from maitred.kit.idempotency import idempotency_key
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
 from maitred.payments import service as payments_service
@@ -58,6 +59,14 @@ MONEY_ERRORS = ERRORS | {
 }
 Reader = Annotated[AuthContext, requires("payments:read")]
 Writer = Annotated[AuthContext, requires("payments:write")]
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=payments_service.SORT_FIELDS,
+        search="A provider's exact payment reference (`pi_…`)",
+        statuses=[status.value for status in PaymentStatus],
+    ),
+]
 Refunder = Annotated[AuthContext, requires("payments:refund")]
 Admin = Annotated[AuthContext, requires("settings:write")]
 Db = Annotated[Database, Depends(get_database)]
@@ -143,25 +152,21 @@ async def list_payments(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
+    listing: Listing,
     booking_id: uuid.UUID | None = None,
-    status: PaymentStatus | None = None,
     payment_method: Annotated[Method | None, Query(alias="method")] = None,
     date_from: Annotated[CalendarDate | None, Query(description="Made on or after (local)")] = None,
     date_to: Annotated[CalendarDate | None, Query(description="Made on or before (local)")] = None,
-    sort: Annotated[str | None, Query(description="created_at or amount")] = None,
-    order: Annotated[str | None, Query(description="asc or desc")] = None,
 ) -> dict[str, Any]:
     items, info = await payments_service.list_payments(
         db,
         auth.org_id,
         booking_id=booking_id,
-        status=status.value if status else None,
         method=payment_method.value if payment_method else None,
         date_from=date_from,
         date_to=date_to,
         params=pagination,
-        sort=sort,
-        order=order,
+        listing=listing,
     )
     return {"items": items, "pagination": info}
 

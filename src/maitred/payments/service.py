@@ -8,15 +8,16 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
 from maitred.kit.clock import local_days
 from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, parse_sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.payments.charges import Caller, Due, record_received
-from maitred.payments.models import Payment
 from maitred.payments.public_links import deposit_link, takes_cards
 from maitred.payments.reads import payment_read, payments_read
 from maitred.payments.repository import (
@@ -30,7 +31,7 @@ from maitred.tenancy.payment_settings import PaymentSettings
 
 __all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
 
-SORTABLE = {"created_at": Payment.created_at, "amount": Payment.amount}
+SORT_FIELDS = tuple(PaymentRepository.sorts)
 
 
 async def _zone_and_currency(session: AsyncSession, organization_id: uuid.UUID) -> tuple[str, str]:
@@ -53,22 +54,24 @@ async def list_payments(
     organization_id: uuid.UUID,
     *,
     booking_id: uuid.UUID | None,
-    status: str | None,
     method: str | None,
     date_from: date | None,
     date_to: date | None,
     params: PageParams,
-    sort: str | None,
-    order: str | None,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    """Newest first; dates are the organization's local days the payment was made."""
+    """Newest first; dates are the organization's local days the payment was made; `search`
+    is a provider's exact reference (`pi_…`)."""
     zone, _ = await _zone_and_currency(session, organization_id)
     since, until = _bounds(date_from, date_to, zone)
-    chosen = parse_sort(sort, order, SORTABLE, default="created_at")
     if method == "stripe":
         method = "card"
+    filters = PaymentFilters(
+        booking_id, listing.statuses, method, since, until, provider_reference=listing.search
+    )
+    window = listing.created_window(ZoneInfo(zone))
     rows, info = await PaymentRepository(session, organization_id).listed(
-        PaymentFilters(booking_id, status, method, since, until), params, chosen
+        filters, params, listing, window
     )
     return await payments_read(session, rows), info
 

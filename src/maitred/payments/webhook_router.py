@@ -20,6 +20,7 @@ from maitred.kit.errors import (
     ExternalServiceFailed,
     InvalidRequest,
 )
+from maitred.kit.unknown_query import accepts_any_query
 from maitred.payments import accounts, public_links, stripe_events
 from maitred.payments.providers.base import InvalidWebhookSignature
 from maitred.payments.providers.stripe import verify_event
@@ -63,6 +64,7 @@ async def _receive(
 
 
 @router.post("/webhooks/stripe", response_model=StripeReceived, responses=ERRORS)
+@accepts_any_query
 async def stripe_webhook(request: Request, db: DbSession) -> dict[str, Any]:
     """Signed with the instance's endpoint secret (`MAITRED_STRIPE_WEBHOOK_SECRET`). Handles
     payment_intent.succeeded / payment_failed / canceled, checkout.session.completed,
@@ -74,6 +76,7 @@ async def stripe_webhook(request: Request, db: DbSession) -> dict[str, Any]:
 @router.post(
     "/stripe/webhook", response_model=StripeReceived, responses=ERRORS, include_in_schema=False
 )
+@accepts_any_query
 async def stripe_webhook_seed_000(request: Request, db: DbSession) -> dict[str, Any]:
     return await _receive(request, db, None)
 
@@ -83,6 +86,7 @@ async def stripe_webhook_seed_000(request: Request, db: DbSession) -> dict[str, 
     response_model=StripeReceived,
     responses=ERRORS | {404: {"model": ErrorBody, "description": "No own Stripe account"}},
 )
+@accepts_any_query
 async def organization_stripe_webhook(
     organization_id: uuid.UUID, request: Request, db: DbSession
 ) -> dict[str, Any]:
@@ -140,6 +144,7 @@ async def pay(
         422: {"model": ErrorBody, "description": "`paid` is not 0 or 1"},
     },
 )
+@accepts_any_query
 async def done(paid: int = 1) -> HTMLResponse:
     """Where Stripe's page returns when the organization names no page of its own."""
     text = (

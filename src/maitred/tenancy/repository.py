@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit.list_params import ANY_TIME, CreatedWindow, created_within
 from maitred.kit.reads import ReadQuery
 from maitred.tenancy.models import Organization
 
@@ -43,9 +44,10 @@ def listing(
     search: str | None = None,
     is_active: bool | None = None,
     only_active: bool = False,
+    window: CreatedWindow = ANY_TIME,
 ) -> Select[Organization]:
     """Organizations among `ids` (None: all of them, for platform administrators)."""
-    statement = select(Organization)
+    statement = created_within(select(Organization), Organization.created_at, window)
     if ids is not None:
         statement = statement.where(Organization.id.in_(ids))
     if search and search.strip():

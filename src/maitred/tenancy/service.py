@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
@@ -25,7 +26,8 @@ from maitred.kit.errors import (
     ValidationFailed,
     validation_details,
 )
-from maitred.kit.pagination import PageParams, PaginationInfo, paginate, parse_sort
+from maitred.kit.list_params import CreatedWindow, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo, paginate
 from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
@@ -47,6 +49,16 @@ def slugify(name: str) -> str:
 
 async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
     return await session.get(Organization, organization_id)
+
+
+async def created_window(
+    session: AsyncSession, organization_id: uuid.UUID, listing: ListQuery
+) -> CreatedWindow:
+    """`created_from` / `created_to` as instants; dates are the organization's local days."""
+    if not listing.needs_zone:
+        return listing.created_window()
+    organization = await get(session, organization_id)
+    return listing.created_window(ZoneInfo(organization.timezone if organization else "UTC"))
 
 
 async def _unique_slug(session: AsyncSession, name: str) -> str:
@@ -150,6 +162,7 @@ async def some_active(session: AsyncSession, *, limit: int) -> Sequence[Organiza
 
 READ_PERMISSION = "organizations:read"
 SORTABLE = {"name": func.lower(Organization.name), "created_at": Organization.created_at}
+SORT_FIELDS = tuple(SORTABLE)
 _PLAIN_FIELDS = ("name", "slug", "description", "timezone", "currency", "locale", "country")
 
 
@@ -261,13 +274,12 @@ async def list_visible(
     auth: Caller,
     params: PageParams,
     *,
-    search: str | None,
     is_active: bool | None,
-    sort: str | None,
-    order: str | None,
+    listing: ListQuery,
 ) -> tuple[Sequence[Organization], PaginationInfo]:
-    """Platform administrators see every organization; others those they may read, if active."""
-    chosen = parse_sort(sort, order, SORTABLE, default="created_at", default_order="asc")
+    """Platform administrators see every organization; others those they may read, if active.
+    Created dates are UTC days: organizations have time zones of their own."""
+    chosen = listing.sort(SORTABLE)
     ids: list[uuid.UUID] | None = None
     if not auth.is_super_admin:
         if auth.user_id is not None:
@@ -276,7 +288,11 @@ async def list_visible(
         else:
             ids = [auth.org_id] if auth.can(READ_PERMISSION) else []
     statement = repository.listing(
-        ids=ids, search=search, is_active=is_active, only_active=not auth.is_super_admin
+        ids=ids,
+        search=listing.search,
+        is_active=is_active,
+        only_active=not auth.is_super_admin,
+        window=listing.created_window(),
     )
     column = chosen.column.desc() if chosen.descending else chosen.column.asc()
     return await paginate(session, statement.order_by(column, Organization.id), params)

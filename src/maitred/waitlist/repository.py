@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -19,11 +19,17 @@ OPEN_STATUSES = ("waiting", "offered")
 class WaitlistRepository(Repository[WaitlistEntry]):
     model: ClassVar[type[Any]] = WaitlistEntry
     not_found_message: ClassVar[str] = "No such waitlist entry"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": WaitlistEntry.created_at,
+        "preferred_date": WaitlistEntry.preferred_date,
+        "guest_count": WaitlistEntry.guest_count,
+        "status": WaitlistEntry.status,
+    }
 
     def matching(
         self,
         *,
-        status: str | None,
+        statuses: Sequence[str],
         date_from: date | None,
         date_to: date | None,
         customer_id: uuid.UUID | None,
@@ -32,8 +38,8 @@ class WaitlistRepository(Repository[WaitlistEntry]):
         statement = self.scoped()
         if event_id is not None:
             statement = statement.where(WaitlistEntry.event_id == event_id)
-        if status is not None:
-            statement = statement.where(WaitlistEntry.status == status)
+        if statuses:
+            statement = statement.where(WaitlistEntry.status.in_(statuses))
         if date_from is not None:
             statement = statement.where(WaitlistEntry.preferred_date >= date_from)
         if date_to is not None:

@@ -10,6 +10,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.waitlist import seats as waitlist_seats
 from maitred.waitlist import service as waitlist_service
@@ -40,6 +41,14 @@ Reader = Annotated[AuthContext, requires("waitlist:read")]
 Writer = Annotated[AuthContext, requires("waitlist:write")]
 # Whoever may book a seat may queue for one: customers for themselves, staff for anyone.
 Booker = Annotated[AuthContext, requires("bookings:write")]
+Listing = Annotated[
+    ListQuery,
+    list_query(
+        sorts=waitlist_service.SORT_FIELDS,
+        default_order="asc",
+        statuses=[status.value for status in WaitlistStatus],
+    ),
+]
 
 
 @router.get("", response_model=Page[WaitlistRead], responses=ERRORS)
@@ -47,7 +56,7 @@ async def list_waitlist(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    status: WaitlistStatus | None = None,
+    listing: Listing,
     date_from: Annotated[CalendarDate | None, Query(description="Earliest preferred_date")] = None,
     date_to: Annotated[CalendarDate | None, Query(description="Latest preferred_date")] = None,
     customer_id: uuid.UUID | None = None,
@@ -58,7 +67,7 @@ async def list_waitlist(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        status=status.value if status else None,
+        listing=listing,
         date_from=date_from,
         date_to=date_to,
         customer_id=customer_id,
@@ -156,7 +165,7 @@ async def list_event_waitlist(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    status: WaitlistStatus | None = None,
+    listing: Listing,
 ) -> dict[str, Any]:
     """The event's queue, first in line first; 404 for an event of no one or of another
     organization."""
@@ -165,7 +174,7 @@ async def list_event_waitlist(
         db,
         organization_id=auth.org_id,
         params=pagination,
-        status=status.value if status else None,
+        listing=listing,
         event_id=event_id,
     )
     return {"items": items, "pagination": info}

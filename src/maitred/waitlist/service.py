@@ -14,7 +14,9 @@ from maitred.bookings import service as bookings_service
 from maitred.customers import service as customers_service
 from maitred.kit.auditnote import record
 from maitred.kit.errors import InvalidState, ValidationFailed
-from maitred.kit.pagination import PageParams, PaginationInfo, Sort
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.tenancy import service as tenancy_service
 from maitred.waitlist.models import WaitlistEntry
 from maitred.waitlist.repository import OPEN_STATUSES, WaitlistRepository
 from maitred.waitlist.schemas import CustomerIn, LocationIn
@@ -23,6 +25,8 @@ from maitred.waitlist.views import read
 
 # A dict is a LocationIn already validated and dumped (PATCH bodies arrive as dumps).
 Location = LocationIn | dict[str, Any] | str | None
+SORT_FIELDS = tuple(WaitlistRepository.sorts)
+FIRST_IN_LINE = ListQuery(sort_by="created_at", descending=False)
 _NULLABLE = frozenset({"preferred_time", "location"})
 # An entry for an event's seat takes these from the event.
 _EVENT_FIXED = frozenset({"preferred_date", "preferred_time", "guest_count", "location"})
@@ -54,25 +58,25 @@ async def list_entries(
     *,
     organization_id: uuid.UUID,
     params: PageParams,
-    status: str | None = None,
+    listing: ListQuery = FIRST_IN_LINE,
     date_from: date | None = None,
     date_to: date | None = None,
     customer_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[dict[str, Any]], PaginationInfo]:
-    """First come first served: the oldest entry first."""
+    """First come first served: the oldest entry first unless another order is asked for."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ValidationFailed(details={"date_to": "Must not be before date_from"})
     repository = WaitlistRepository(session, organization_id)
     statement = repository.matching(
-        status=status,
+        statuses=listing.statuses,
         date_from=date_from,
         date_to=date_to,
         customer_id=customer_id,
         event_id=event_id,
     )
-    oldest_first = Sort(column=WaitlistEntry.created_at, descending=False)
-    rows, info = await repository.page(params, sort=oldest_first, statement=statement)
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    rows, info = await repository.listing_page(params, listing, window, statement)
     briefs = await customers_service.briefs(
         session, organization_id=organization_id, customer_ids={r.customer_id for r in rows}
     )

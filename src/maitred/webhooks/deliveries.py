@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.clock import isoformat_z, utcnow
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.tenancy import service as tenancy_service
 from maitred.webhooks import subscriptions as subscriptions_service
 from maitred.webhooks.catalog import TEST_EVENT, wants
 from maitred.webhooks.errors import NotRetryable
@@ -103,13 +105,19 @@ async def list_deliveries(
     status: str | None,
     cursor: str | None,
     limit: int,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[WebhookDelivery], str | None]:
     """Newest first, by cursor (deliveries pile up; pages by number would shift)."""
     await subscriptions_service.get(
         session, organization_id=organization_id, subscription_id=subscription_id
     )
     return await DeliveryRepository(session, organization_id).newest_first(
-        subscription_id=subscription_id, status=status, cursor=cursor, limit=limit
+        subscription_id=subscription_id,
+        status=status,
+        cursor=cursor,
+        limit=limit,
+        listing=listing,
+        window=await tenancy_service.created_window(session, organization_id, listing),
     )
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, case, select, update
+from sqlalchemy import Select, case, func, select, update
 
+from maitred.kit.list_params import ANY_TIME, NEWEST_FIRST, CreatedWindow, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
-from maitred.kit.repository import Repository
+from maitred.kit.repository import Repository, escape_like
 from maitred.webhooks.models import WebhookDelivery, WebhookSubscription
 
 RETRYABLE = ("pending", "failed")
@@ -19,9 +20,20 @@ RETRYABLE = ("pending", "failed")
 class SubscriptionRepository(Repository[WebhookSubscription]):
     model: ClassVar[type[Any]] = WebhookSubscription
     not_found_message: ClassVar[str] = "No such webhook subscription"
+    sorts: ClassVar[Mapping[str, Any]] = {
+        "created_at": WebhookSubscription.created_at,
+        "url": WebhookSubscription.url,
+    }
 
-    def matching(self, *, active: bool | None) -> Select[tuple[WebhookSubscription]]:
+    def matching(
+        self, *, active: bool | None, search: str | None = None
+    ) -> Select[tuple[WebhookSubscription]]:
         statement = self.scoped()
+        if search:
+            pattern = f"%{escape_like(search.lower())}%"
+            statement = statement.where(
+                func.lower(WebhookSubscription.url).like(pattern, escape="\\")
+            )
         if active is not None:
             statement = statement.where(WebhookSubscription.active.is_(active))
         return statement
@@ -60,6 +72,8 @@ class DeliveryRepository(Repository[WebhookDelivery]):
         status: str | None,
         cursor: str | None,
         limit: int,
+        listing: ListQuery = NEWEST_FIRST,
+        window: CreatedWindow = ANY_TIME,
     ) -> tuple[Sequence[WebhookDelivery], str | None]:
         statement = self.scoped().where(WebhookDelivery.subscription_id == subscription_id)
         if status is not None:
@@ -71,6 +85,7 @@ class DeliveryRepository(Repository[WebhookDelivery]):
             row_id=WebhookDelivery.id,
             cursor=cursor,
             limit=limit,
+            **listing.cursor_bounds(window),
         )
 
     async def subscriptions_with(self, event_id: uuid.UUID) -> set[uuid.UUID]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody
+from maitred.kit.list_params import CURSOR_SORTS, ListQuery, list_query
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPage, Page, Pagination
 from maitred.webhooks import deliveries as deliveries_service
 from maitred.webhooks import subscriptions as subscriptions_service
@@ -62,12 +63,23 @@ async def create_subscription(
     return {**SubscriptionRead.model_validate(subscription).model_dump(), "secret": secret}
 
 
+CursorListing = Annotated[ListQuery, list_query(sorts=CURSOR_SORTS)]
+SubscriptionListing = Annotated[
+    ListQuery,
+    list_query(sorts=subscriptions_service.SORT_FIELDS, search="Part of the URL"),
+]
+
+
 @router.get("/subscriptions", response_model=Page[SubscriptionRead], responses=ERRORS)
 async def list_subscriptions(
-    auth: Reader, db: DbSession, pagination: Pagination, active: bool | None = None
+    auth: Reader,
+    db: DbSession,
+    pagination: Pagination,
+    listing: SubscriptionListing,
+    active: bool | None = None,
 ) -> dict[str, Any]:
     items, info = await subscriptions_service.list_subscriptions(
-        db, organization_id=auth.org_id, params=pagination, active=active
+        db, organization_id=auth.org_id, params=pagination, active=active, listing=listing
     )
     return {"items": items, "pagination": info}
 
@@ -121,6 +133,7 @@ async def list_deliveries(
     subscription_id: uuid.UUID,
     auth: Reader,
     db: DbSession,
+    listing: CursorListing,
     status: DeliveryStatus | None = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -133,6 +146,7 @@ async def list_deliveries(
         status=status.value if status else None,
         cursor=cursor,
         limit=limit,
+        listing=listing,
     )
     return {"items": items, "next_cursor": next_cursor}
 

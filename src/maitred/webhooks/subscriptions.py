@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.config import Settings
 from maitred.kit.auditnote import record
-from maitred.kit.pagination import PageParams, PaginationInfo, Sort
+from maitred.kit.list_params import NEWEST_FIRST, ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.tenancy import service as tenancy_service
 from maitred.webhooks.models import WebhookSubscription
 from maitred.webhooks.repository import SubscriptionRepository
 from maitred.webhooks.signing import new_secret
@@ -49,19 +51,22 @@ async def create(
     return subscription, secret
 
 
+SORT_FIELDS = tuple(SubscriptionRepository.sorts)
+
+
 async def list_subscriptions(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     params: PageParams,
     active: bool | None = None,
+    listing: ListQuery = NEWEST_FIRST,
 ) -> tuple[Sequence[WebhookSubscription], PaginationInfo]:
-    """Newest first."""
+    """Newest first unless another order is asked for; `search`: part of the URL."""
     repository = SubscriptionRepository(session, organization_id)
-    newest_first = Sort(column=WebhookSubscription.created_at, descending=True)
-    return await repository.page(
-        params, sort=newest_first, statement=repository.matching(active=active)
-    )
+    window = await tenancy_service.created_window(session, organization_id, listing)
+    statement = repository.matching(active=active, search=listing.search)
+    return await repository.listing_page(params, listing, window, statement)
 
 
 async def get(

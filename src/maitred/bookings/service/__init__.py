@@ -26,6 +26,7 @@ from maitred.bookings.service.money import (
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import (
+    SORTS,
     booking_detail,
     booking_id_of,
     booking_stats,
@@ -39,6 +40,7 @@ customer_stats.provide(booking_stats)
 
 __all__ = [
     "booking_detail",
+    "SORTS",
     "booking_id_of",
     "BookingMoney",
     "Outstanding",

@@ -24,6 +24,7 @@ from maitred.customers import stats as customer_stats
 from maitred.events import service as events_service
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.list_params import ANY_TIME, ListQuery
 from maitred.kit.money import from_minor
 from maitred.kit.pagination import PageParams, PaginationInfo, page_info, parse_sort
 from maitred.kit.reads import ReadPool
@@ -295,6 +296,7 @@ async def list_bookings(
     event_id: uuid.UUID | None = None,
     kind: str | None = None,
     upcoming: bool = False,
+    listing: ListQuery | None = None,
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
     """One page through the compiled queries of bookings/list_queries.py (committed data);
     `upcoming` (seed 002) keeps the bookings from today on, in the organization's time zone."""
@@ -303,7 +305,14 @@ async def list_bookings(
     if upcoming:
         today = (await local_now(session, viewer.organization_id)).date()
         date_from = max(date_from, today) if date_from else today
+    if listing is not None:  # seed 004's sort_by / sort_order (`sort` / `order` as aliases)
+        sort, order = listing.sort_by, listing.sort_order
     ordering = parse_sort(sort, order, SORTS, default="event_date", default_order="desc")
+    window = (
+        await tenancy_service.created_window(session, viewer.organization_id, listing)
+        if listing is not None
+        else ANY_TIME
+    )
     if viewer.is_customer:
         own = await own_customer(session, viewer)
         if own is None or (customer_id is not None and customer_id != own.id):
@@ -318,6 +327,8 @@ async def list_bookings(
         search=search.strip() if search and search.strip() else None,
         event_id=event_id,
         kind=kind,
+        created_since=window.since,
+        created_before=window.before,
     )
     sort_name = sort or "event_date"
     shape, values = list_queries.shape_and_values(
