@@ -147,6 +147,13 @@ class Settings(BaseSettings):
     # A card payment still pending this long is asked of Stripe (payments/reconciling.py), and
     # again after as long each time, in case its webhook never came.
     payment_reconcile_after_seconds: float = Field(default=900.0, gt=0)
+    # The concierge's LLM engine (ai/engines/openai_compatible.py): any OpenAI-compatible
+    # endpoint; without a key (here or per organization) the offline engine answers.
+    ai_base_url: str = ""
+    ai_api_key: str = ""
+    ai_model: str = "gpt-4o-mini"
+    ai_timeout_seconds: float = Field(default=20.0, gt=0)
+    ai_max_retries: int = Field(default=1, ge=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -153,5 +153,6 @@ def import_models() -> None:
         "maitred.notifications.models",
         "maitred.webhooks.models",
         "maitred.payments.models",
+        "maitred.ai.models",
     ):
         importlib.import_module(module)

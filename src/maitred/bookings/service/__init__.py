@@ -23,6 +23,7 @@ from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import (
     booking_id_of,
+    bookings_of_customer,
     booking_stats,
     get_booking,
     list_bookings,
@@ -34,6 +35,7 @@ customer_stats.provide(booking_stats)
 
 __all__ = [
     "booking_id_of",
+    "bookings_of_customer",
     "BookingMoney",
     "Outstanding",
     "confirm_paid",
