@@ -48,6 +48,18 @@ class Threads(Repository[AiThread]):
         )
         return rows.all(), total
 
+    async def open_handoffs_by_user(self) -> dict[uuid.UUID, int]:
+        rows = await self.session.execute(
+            select(AiThread.assigned_user_id, func.count(AiThread.id))
+            .where(
+                AiThread.organization_id == self.organization_id,
+                AiThread.status == "handed_off",
+                AiThread.assigned_user_id.is_not(None),
+            )
+            .group_by(AiThread.assigned_user_id)
+        )
+        return {user: int(count) for user, count in rows.all() if user is not None}
+
     async def add_cost(self, thread_id: uuid.UUID, micros: int) -> None:
         await self.session.execute(
             update(AiThread)
@@ -106,9 +118,7 @@ class Confirmations(Repository[AiConfirmation]):
 class UsageLedger(Repository[AiUsage]):
     model = AiUsage
 
-    async def totals(
-        self, since: datetime, until: datetime | None = None
-    ) -> dict[str, Any]:
+    async def totals(self, since: datetime, until: datetime | None = None) -> dict[str, Any]:
         statement = select(
             func.count(AiUsage.id),
             func.coalesce(func.sum(AiUsage.input_tokens), 0),

@@ -90,7 +90,9 @@ quote = tool(
 )
 
 
-async def _find(session: AsyncSession, context: ToolContext, args: FindBookingArgs) -> dict[str, Any]:
+async def _find(
+    session: AsyncSession, context: ToolContext, args: FindBookingArgs
+) -> dict[str, Any]:
     if args.reference_number:
         return {"bookings": [brief(await own_booking(session, context, args.reference_number))]}
     if not may_touch_bookings(context):
@@ -199,8 +201,7 @@ async def _reschedule_preview(
     booking = await own_booking(session, context, args.booking)
     at = f" at {args.event_time:%H:%M}" if args.event_time else ""
     return (
-        f"Move {booking['reference_number']} from {booking['event_date']} to "
-        f"{args.event_date}{at}"
+        f"Move {booking['reference_number']} from {booking['event_date']} to {args.event_date}{at}"
     )
 
 
@@ -218,11 +219,14 @@ reschedule_booking = tool(
 
 async def _cancel(session: AsyncSession, context: ToolContext, args: CancelArgs) -> dict[str, Any]:
     booking = await own_booking(session, context, args.booking)
-    viewer = bookings_service.viewer_of(context.auth) if context.is_customer else acting_viewer(
-        context
+    viewer = (
+        bookings_service.viewer_of(context.auth) if context.is_customer else acting_viewer(context)
     )
     cancelled = await bookings_service.cancel_booking(
-        session, viewer, booking_uuid(booking), reason=args.reason or "Cancelled through the assistant"
+        session,
+        viewer,
+        booking_uuid(booking),
+        reason=args.reason or "Cancelled through the assistant",
     )
     return brief(cancelled)
 
@@ -247,7 +251,9 @@ cancel_booking = tool(
 async def _add_guests(
     session: AsyncSession, context: ToolContext, args: AddGuestsArgs
 ) -> dict[str, Any]:
-    return await _change(session, context, args.booking, BookingUpdate(guest_count=args.guest_count))
+    return await _change(
+        session, context, args.booking, BookingUpdate(guest_count=args.guest_count)
+    )
 
 
 async def _add_guests_preview(

@@ -66,7 +66,9 @@ def _code_hash(context: ToolContext, code: str) -> str:
     return hashlib.sha256(f"{context.thread_id}:{code.strip()}".encode()).hexdigest()
 
 
-async def _ask_code(session: AsyncSession, context: ToolContext, args: VerifyArgs) -> dict[str, Any]:
+async def _ask_code(
+    session: AsyncSession, context: ToolContext, args: VerifyArgs
+) -> dict[str, Any]:
     """The same answer whether or not the booking exists: no reference can be probed."""
     thread = await Threads(session, context.organization_id).get_or_404(context.thread_id)
     viewer = bookings_service.Viewer(context.organization_id, None, is_customer=False)
@@ -116,7 +118,9 @@ request_code = tool(
 )
 
 
-async def _check_code(session: AsyncSession, context: ToolContext, args: CodeArgs) -> dict[str, Any]:
+async def _check_code(
+    session: AsyncSession, context: ToolContext, args: CodeArgs
+) -> dict[str, Any]:
     thread = await Threads(session, context.organization_id).get_or_404(context.thread_id)
     state = dict(thread.state or {})
     proof = dict(state.get("proof") or {})
@@ -156,9 +160,13 @@ async def _update_contact(
     """Only the proven customer's own record; staff edit customers in the CRM instead."""
     customer_id = context.verified_customer_id
     if context.is_customer:
-        own = await customers_service.for_user(
-            session, organization_id=context.organization_id, user_id=context.auth.user_id
-        ) if context.auth.user_id else None
+        own = (
+            await customers_service.for_user(
+                session, organization_id=context.organization_id, user_id=context.auth.user_id
+            )
+            if context.auth.user_id
+            else None
+        )
         customer_id = own.id if own else None
     if customer_id is None:
         raise ToolDenied("I first need to know who you are")
@@ -219,7 +227,9 @@ send_deposit_link = tool(
 )
 
 
-async def _hand_off(session: AsyncSession, context: ToolContext, args: HandOffArgs) -> dict[str, Any]:
+async def _hand_off(
+    session: AsyncSession, context: ToolContext, args: HandOffArgs
+) -> dict[str, Any]:
     """The thread itself is handed over by the concierge service, which reads this outcome."""
     return {"handoff": True, "reason": args.reason}
 
