@@ -42,6 +42,7 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.ai.understand_router import router as ai_understand
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
     from maitred.availability.router import router as availability
@@ -122,6 +123,7 @@ def api_routers() -> list[APIRouter]:
         payments,
         payments_public,
         payment_webhooks,
+        ai_understand,
     ]
 
 

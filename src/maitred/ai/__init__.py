@@ -1,1 +1,1 @@
-"""The AI concierge: chat that checks availability, quotes and books, acting only through services."""
+"""The AI concierge (issue 19): understanding, engines, tools and threads."""

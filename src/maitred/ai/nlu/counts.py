@@ -1,0 +1,84 @@
+"""How many guests: number words become digits (`number-parser`, "doce" and "twelve" alike),
+then the number is taken where the sentence says it counts people."""
+
+from __future__ import annotations
+
+import re
+
+from number_parser import parse as numbers_to_digits
+
+_DOZENS = re.compile(
+    r"(?i)\b(?:(?P<half>half\s+a)|(?P<count>\d+|a|one|two|three|four|una|media|dos|tres|cuatro))\s+"
+    r"(?P<word>dozen|docenas?)\b"
+)
+_DOZEN_COUNTS = {
+    "a": 1,
+    "one": 1,
+    "una": 1,
+    "two": 2,
+    "dos": 2,
+    "three": 3,
+    "tres": 3,
+    "four": 4,
+    "cuatro": 4,
+}
+_PEOPLE = r"(?:guests?|gusts?|people|ppl|persons?|pax|folks|of\s+us|personas?|invitados?|comensales|gente|adultos?|adults?|grownups?|kids?|children|childs?|niños?|ninos?|niñas?|chicos?|menores)"
+_ADULTS = re.compile(r"(?i)\b(\d{1,4})\s+(?:adults?|grownups?|grown-ups?|adultos?)\b")
+_CHILDREN = re.compile(
+    r"(?i)\b(\d{1,4})\s+(?:kids?|children|childs?|niños?|ninos?|niñas?|chicos?|menores)\b"
+)
+_COUNT = re.compile(
+    rf"""(?ix)
+      \b(?P<a>\d{{1,4}})\s+(?:more\s+|total\s+|hungry\s+|adult\s+)?{_PEOPLE}\b
+    | \b(?:party|group|table|grupo|mesa|reservation|booking|dinner|event|evento|reserva|cena)\s+(?:of|for|de|para)\s+(?P<b>\d{{1,4}})\b
+    | \b(?:we(?:'re|\s+are|\s+will\s+be|'ll\s+be|\s+r)|were|there\s+(?:will\s+be|are|'ll\s+be)|somos|seremos|vamos\s+a\s+ser|estaremos|total\s+of|headcount\s+(?:is|of)?|count\s+(?:to|is)|(?:change|increase|decrease|bump|up|down|raise|lower|go)\s+(?:it\s+)?(?:to|a))\s+(?:about\s+|around\s+|like\s+|approx\.?\s+|unos\s+|como\s+)?(?P<c>\d{{1,4}})\b(?!\s*(?:pm|am|:|/|th|st|nd|rd))
+    | \b(?:for|para)\s+(?:about\s+|around\s+|unos\s+)?(?P<d>\d{{1,4}})\b(?!\s*(?:pm|am|p\.m|a\.m|:|/|th|st|nd|rd|de\s|of\s|o'clock|dollars|\$|%|hours|horas|days|weeks|días|semanas|min))
+    """
+)
+
+
+def _dozens(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group("half"):
+            return "6"
+        count = match.group("count").lower()
+        if count == "media":
+            return "6"
+        n = int(count) if count.isdigit() else _DOZEN_COUNTS.get(count, 1)
+        return str(12 * n)
+
+    return _DOZENS.sub(replace, text)
+
+
+def with_digits(text: str, language: str) -> str:
+    """The text with number words as digits, for every later reading of numbers."""
+    text = _dozens(text)
+    try:
+        converted = numbers_to_digits(text, language="es" if language == "es" else "en")
+    except Exception:  # noqa: BLE001 - a library bug on odd input must not fail the answer
+        return text
+    return converted if isinstance(converted, str) else text
+
+
+def guest_counts(text: str) -> dict[str, int]:
+    """`adults` and `children` when both are said apart, `guest_count` the whole party."""
+    slots: dict[str, int] = {}
+    adults = _ADULTS.search(text)
+    children = _CHILDREN.search(text)
+    if adults:
+        slots["adults"] = int(adults.group(1))
+    if children:
+        slots["children"] = int(children.group(1))
+    if adults and children:
+        slots["guest_count"] = slots["adults"] + slots["children"]
+        return slots
+    for match in _COUNT.finditer(text):
+        if adults and match.start() <= adults.start() < match.end():
+            continue
+        if children and match.start() <= children.start() < match.end():
+            continue
+        value = next(int(v) for v in match.groups() if v)
+        if 0 < value <= 2000:
+            slots["guest_count"] = value
+            break
+    return slots
