@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 # Modules whose import registers outbox handlers (`<domain>/events.py`).
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
+    "maitred.ai.events",
     "maitred.availability.events",
     "maitred.bookings.events",
     "maitred.leads.events",
@@ -33,15 +34,18 @@ ERASURE_MODULES: tuple[str, ...] = (
 def root_routers() -> list[APIRouter]:
     """Served at the root: health checks, the live inbox's WebSocket, and seed 002's CRM service
     API under its base URL `/crm`."""
+    from maitred.ai.chat_socket import router as ai_chat_socket
     from maitred.crm.service_api_router import router as crm_service_api
     from maitred.health.router import router as health
     from maitred.messaging.realtime_router import router as inbox_socket
 
-    return [health, inbox_socket, crm_service_api]
+    return [health, inbox_socket, ai_chat_socket, crm_service_api]
 
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
+    from maitred.ai.router import router as ai
+    from maitred.ai.seeds_router import router as ai_seeds
     from maitred.ai.understand_router import router as ai_understand
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
@@ -124,6 +128,8 @@ def api_routers() -> list[APIRouter]:
         payments_public,
         payment_webhooks,
         ai_understand,
+        ai,
+        ai_seeds,
     ]
 
 

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.ai import ai_settings, confirmations, threads, usage
 from maitred.ai.engines.base import Engine, Reply, StreamEvent, Turn
 from maitred.ai.engines.offline import OfflineEngine
-from maitred.ai.engines.openai_compatible import EngineFailed, Endpoint, LlmEngine
+from maitred.ai.engines.openai_compatible import Endpoint, EngineFailed, LlmEngine
 from maitred.ai.models import AiMessage, AiSettings, AiThread
-from maitred.ai.nlu.sentiment import sentiment
+from maitred.ai.nlu import sentiment
 from maitred.ai.repository import Messages
 from maitred.ai.tools import ToolContext
 from maitred.config import Settings
@@ -149,9 +149,15 @@ def confirmed_text(tool: str, result: dict[str, Any]) -> str:
             f"{result['deposit_link']}"
         )
     if tool == "send_deposit_link":
-        return f"Here's the link to pay the deposit of {result['reference_number']}: {result['deposit_link']}"
+        return (
+            f"Here's the link to pay the deposit of {result['reference_number']}: "
+            f"{result['deposit_link']}"
+        )
     if "reference_number" in result:
-        return f"Done: {result['reference_number']} is {result['status']} on {result['event_date']} for {result['guest_count']} guests."
+        return (
+            f"Done: {result['reference_number']} is {result['status']} on "
+            f"{result['event_date']} for {result['guest_count']} guests."
+        )
     return "Done."
 
 

@@ -25,6 +25,7 @@ BOOKING_SLOTS = (
     "date", "time", "guest_count", "adults", "children", "event_type", "address", "city",
     "zip_code", "upgrades", "dietary", "name", "phone", "email",
 )  # fmt: skip
+_ELSEWHERE = frozenset({"policy_question", "menu_question", "update_contact"})
 _PERSON = re.compile(
     r"\b(talk|speak|chat)\w*\b.{0,20}\b(person|human|someone|agent|representative|staff|manager)"
     r"|\breal person\b|\bhuman\b|\bhablar con\b.{0,12}\b(persona|alguien|agente)",
@@ -110,8 +111,8 @@ class Dialogue:
             return await self.check_code(u, code.group(1))
         new = {k: v for k, v in u.slots.items() if k in BOOKING_SLOTS and v not in (None, "", [])}
         in_booking = self.state.get("flow") == "booking"
-        if u.intent in BOOKING_INTENTS or (in_booking and new and u.intent not in OWN_BOOKING_INTENTS
-                                            | {"policy_question", "menu_question", "update_contact"}):  # fmt: skip
+        elsewhere = u.intent in OWN_BOOKING_INTENTS | _ELSEWHERE
+        if u.intent in BOOKING_INTENTS or (in_booking and new and not elsewhere):
             if u.intent in BOOKING_INTENTS and self.state.get("done") and new.get("date"):
                 self.slots, self.state["done"] = {}, False
             if {"date", "guest_count", "adults", "city", "address", "zip_code"} & set(new):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai.models import AiFaq
@@ -29,9 +30,60 @@ TOPICS = (
 )
 _WORD = re.compile(r"[a-záéíóúñü0-9]+")
 _STOP = frozenset(
-    "a an the is are do does you your we our i my me of to for in on at and or it can what how "
-    "when where which who with be have has there this that el la los las de que en y un una es "
-    "se por para con".split()
+    {
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "do",
+        "does",
+        "you",
+        "your",
+        "we",
+        "our",
+        "i",
+        "my",
+        "me",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "and",
+        "or",
+        "it",
+        "can",
+        "what",
+        "how",
+        "when",
+        "where",
+        "which",
+        "who",
+        "with",
+        "be",
+        "have",
+        "has",
+        "there",
+        "this",
+        "that",
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "que",
+        "en",
+        "y",
+        "un",
+        "una",
+        "es",
+        "se",
+        "por",
+        "para",
+        "con",
+    }
 )
 
 
@@ -88,7 +140,8 @@ def _travel(settings: OrganizationSettings, currency: str) -> str:
         return f"Travel fees by area: {zones}."
     if pricing.travel_per_mile and pricing.travel_base_zip:
         return (
-            f"Travel is free within {pricing.travel_free_miles:.0f} miles of {pricing.travel_base_zip}"
+            f"Travel is free within {pricing.travel_free_miles:.0f} miles of "
+            f"{pricing.travel_base_zip}"
             f", then {_money(pricing.travel_per_mile, currency)} per mile."
         )
     return "There is no travel fee."

@@ -40,13 +40,15 @@ async def open_thread(
     auth: AuthContext | None,
     thread_id: str | None,
     channel: str = "web",
+    *,
+    also: tuple[str, ...] = (),
 ) -> AiThread:
     """The caller's thread (404 when it is another organization's or another user's), or a
     new one. An anonymous thread is reached by its id alone, a random uuid."""
     threads = Threads(session, organization_id)
     if thread_id:
         found = await threads.get(thread_uuid(thread_id))
-        if found is None or found.channel != channel:
+        if found is None or found.channel not in (channel, *also):
             raise NotFound("No such thread")
         is_staff = auth is not None and auth.role in STAFF
         if (
@@ -172,3 +174,11 @@ async def read_thread(
             for call in calls
         ],
     }
+
+
+async def say(session: AsyncSession, thread: AiThread, text: str, role: str = "assistant") -> None:
+    """A message of the assistant (or staff) that no engine wrote (a handoff's notice)."""
+    Messages(session, thread.organization_id).add(
+        AiMessage(thread_id=thread.id, role=role, content=text, engine="none", status="sent")
+    )
+    await session.flush()

@@ -363,7 +363,9 @@ async def quote_request(
     menu = tuple(
         MenuChoice(name=choice)
         if isinstance(choice, str)
-        else MenuChoice(menu_item_id=choice.menu_item_id, name=choice.name, quantity=choice.quantity)
+        else MenuChoice(
+            menu_item_id=choice.menu_item_id, name=choice.name, quantity=choice.quantity
+        )
         for choice in body.menu_items
     )
     location = (

@@ -17,15 +17,10 @@ _NAME_CUES = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = frozenset(
-    """a an the and or but to for from with at in on of by my our your looking trying calling
-    writing interested wondering planning hoping here just so very not still going asking having
-    sorry happy glad available free fine ok okay sure ready back new done bringing also about
-    reaching contacting una un el la los las de del para con en por mi que quisiera interesado
-    interesada buscando llamando escribiendo aqui aquí organizando planeando""".split()
+    ["a", "an", "the", "and", "or", "but", "to", "for", "from", "with", "at", "in", "on", "of", "by", "my", "our", "your", "looking", "trying", "calling", "writing", "interested", "wondering", "planning", "hoping", "here", "just", "so", "very", "not", "still", "going", "asking", "having", "sorry", "happy", "glad", "available", "free", "fine", "ok", "okay", "sure", "ready", "back", "new", "done", "bringing", "also", "about", "reaching", "contacting", "una", "un", "el", "la", "los", "las", "de", "del", "para", "con", "en", "por", "mi", "que", "quisiera", "interesado", "interesada", "buscando", "llamando", "escribiendo", "aqui", "aquí", "organizando", "planeando"]
 )
 _STOP_AFTER = frozenset(
-    """and i we my our phone email e-mail number at my cell y mi mis teléfono telefono correo
-    email: phone: call text for with from to""".split()
+    ["and", "i", "we", "my", "our", "phone", "email", "e-mail", "number", "at", "my", "cell", "y", "mi", "mis", "teléfono", "telefono", "correo", "email:", "phone:", "call", "text", "for", "with", "from", "to"]
 )
 
 

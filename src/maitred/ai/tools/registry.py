@@ -96,6 +96,7 @@ class ToolOutcome:
     result: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     confirmation_token: str | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
 
     def for_model(self) -> dict[str, Any]:
         if self.outcome == "draft":
@@ -150,16 +151,18 @@ async def call_tool(
     definition = TOOLS.get(name)
     if definition is None:
         await audit(session, context, name, arguments, "invalid", "unknown tool")
-        return ToolOutcome(name, "invalid", message=f"There is no tool named {name[:40]!r}")
+        return ToolOutcome(
+            name, "invalid", message=f"There is no tool named {name[:40]!r}", arguments=arguments
+        )
     if not definition.allowed(context):
         await audit(session, context, name, arguments, "denied", "role")
-        return ToolOutcome(name, "denied", message="You cannot do this here")
+        return ToolOutcome(name, "denied", message="You cannot do this here", arguments=arguments)
     try:
         parsed = definition.arguments.model_validate(arguments)
     except ValidationError as error:
         message = _problems(error)
         await audit(session, context, name, arguments, "invalid", message)
-        return ToolOutcome(name, "invalid", message=message)
+        return ToolOutcome(name, "invalid", message=message, arguments=arguments)
     try:
         if definition.commits:
             summary = (
@@ -169,17 +172,19 @@ async def call_tool(
                 session, context, name, parsed.model_dump(mode="json", exclude_unset=True), summary
             )
             await audit(session, context, name, arguments, "draft", summary)
-            return ToolOutcome(name, "draft", message=summary, confirmation_token=token)
+            return ToolOutcome(
+                name, "draft", message=summary, confirmation_token=token, arguments=arguments
+            )
         async with session.begin_nested():
             result = await definition.run(session, context, parsed)
     except ToolDenied as denied:
         await audit(session, context, name, arguments, "denied", denied.message)
-        return ToolOutcome(name, "denied", message=denied.message)
+        return ToolOutcome(name, "denied", message=denied.message, arguments=arguments)
     except AppError as failure:
         detail = failure.message
         if failure.details:
             detail += " (" + "; ".join(f"{k}: {v}" for k, v in failure.details.items()) + ")"
         await audit(session, context, name, arguments, "failed", detail)
-        return ToolOutcome(name, "failed", message=detail)
+        return ToolOutcome(name, "failed", message=detail, arguments=arguments)
     await audit(session, context, name, arguments, "ok")
-    return ToolOutcome(name, "ok", result=result)
+    return ToolOutcome(name, "ok", result=result, arguments=arguments)

@@ -23,8 +23,8 @@ from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import (
     booking_id_of,
-    bookings_of_customer,
     booking_stats,
+    bookings_of_customer,
     get_booking,
     list_bookings,
 )
