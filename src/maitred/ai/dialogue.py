@@ -46,6 +46,28 @@ def wants_person(text: str) -> bool:
     return bool(_PERSON.search(text))
 
 
+_NAME = re.compile(
+    r"^\s*(?:(?:my name is|i am|i'm|soy|me llamo)\s+)?([^\W\d_][^\d@,;:]{1,60}?)\s*(?:[,;:]|$|\s+(?:and|y)\s)",
+    re.IGNORECASE,
+)
+
+
+def _name_before_contact(text: str) -> str | None:
+    """ "Maria Lopez, 916-555-0177": the words before the first comma, when they look like a
+    name (letters only, two to five words)."""
+    found = _NAME.match(text)
+    if found is None:
+        return None
+    name = " ".join(found.group(1).split())
+    words = name.split()
+    if not 2 <= len(words) <= 5 or any(w.lower() in _NOT_NAMES for w in words):
+        return None
+    return name.title() if name.islower() else name
+
+
+_NOT_NAMES = frozenset({"phone", "email", "number", "call", "text", "me", "my", "is", "the"})
+
+
 def _location(slots: dict[str, Any]) -> str | None:
     parts = [slots.get("address"), slots.get("city"), slots.get("zip_code")]
     if slots.get("address") and slots.get("city") and str(slots["city"]) in str(slots["address"]):
@@ -111,7 +133,12 @@ class Dialogue:
             return await self.check_code(u, code.group(1))
         new = {k: v for k, v in u.slots.items() if k in BOOKING_SLOTS and v not in (None, "", [])}
         in_booking = self.state.get("flow") == "booking"
-        elsewhere = u.intent in OWN_BOOKING_INTENTS | _ELSEWHERE
+        if in_booking and self.state.get("time_ok") and not new.get("name"):
+            if name := _name_before_contact(self.turn.text):
+                new["name"] = name
+        # While a booking is being gathered, contact details are the booking's.
+        asked_contact = in_booking and self.state.get("time_ok") and u.intent == "update_contact"
+        elsewhere = u.intent in OWN_BOOKING_INTENTS | _ELSEWHERE and not asked_contact
         if u.intent in BOOKING_INTENTS or (in_booking and new and not elsewhere):
             if u.intent in BOOKING_INTENTS and self.state.get("done") and new.get("date"):
                 self.slots, self.state["done"] = {}, False

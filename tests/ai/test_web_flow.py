@@ -1,0 +1,58 @@
+"""Done when: a visitor of the website chat goes from one sentence to a priced pending booking
+they confirmed themselves, with a deposit link, with no key configured (offline engine)."""
+
+from __future__ import annotations
+
+import httpx
+
+from maitred.kit.db import Database
+from tests.ai.given import LINK, bookings, confirm_token, given_caterer, say
+
+
+async def test_birthday_in_folsom_becomes_a_confirmed_pending_booking(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    caterer = await given_caterer(database)
+
+    first = await say(client, caterer, "we're 12 for my mom's birthday next Saturday in Folsom")
+    assert first["intent"] == "booking_inquiry"
+    assert first["metadata"]["engine"] == "offline"
+    assert "17:00, 18:00, 19:00" in first["response"]
+    # 12 adults at $55 = $660 (over the $550 minimum), 8.25 % tax: $714.45; $100 deposit.
+    assert "$714.45" in first["response"] and "$100.00" in first["response"]
+    thread = first["thread_id"]
+    assert [a["label"] for a in first["suggested_actions"] if a["type"] == "choose_time"] == [
+        "17:00",
+        "18:00",
+        "19:00",
+    ]
+
+    second = await say(client, caterer, "6pm works", thread)
+    assert "name" in second["response"] and "phone" in second["response"]
+
+    third = await say(client, caterer, "Maria Lopez, 916-555-0177", thread)
+    token = confirm_token(third)
+    assert "12 guests" in third["response"] and "Folsom" in third["response"]
+    assert await bookings(database) == 0  # nothing booked before the customer confirms
+
+    confirmed = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": token},
+        headers=caterer.headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    result = confirmed.json()["result"]
+    assert result["status"] == "pending"
+    assert result["total_amount"] == 714.45
+    assert result["deposit_amount"] == 100.0
+    assert LINK.search(result["deposit_link"])
+    assert await bookings(database) == 1
+
+    replay = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": token},
+        headers=caterer.headers,
+    )
+    assert replay.status_code == 200
+    assert replay.json()["result"] == result
+    assert await bookings(database) == 1
