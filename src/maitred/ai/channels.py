@@ -50,7 +50,8 @@ async def _thread_for(
             conversation_id=received.conversation_id,
             customer_id=customer_id,
             verified_customer_id=customer_id,
-            state={},
+            # The number that wrote is the booking's phone unless the customer says otherwise.
+            state={"slots": {"phone": received.contact}} if received.channel != "telegram" else {},
         )
     )
     await session.flush()

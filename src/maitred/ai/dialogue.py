@@ -123,6 +123,8 @@ class Dialogue:
         u = await understand_for_organization(
             self.session, self.context.organization_id, self.turn.text, now=self.turn.now
         )
+        if self.answers_contact_question(u):
+            return await self.booking_step(u)
         if u.intent == "refuse":
             return self.reply(REFUSE_TEXT, u)
         if wants_person(self.turn.text):
@@ -169,6 +171,21 @@ class Dialogue:
         if u.intent == "feedback":
             return self.reply("Thank you for telling us! I've passed it on to the team.", u)
         return await self.other(u)
+
+    def answers_contact_question(self, u: Understanding) -> bool:
+        """A short reply with a name or phone while the booking waits for them is that answer,
+        whatever intent it reads as alone ("Maria Lopez" is no refusal)."""
+        if not (self.state.get("flow") == "booking" and self.state.get("time_ok")):
+            return False
+        if self.slots.get("name") and self.slots.get("phone") or len(self.turn.text) > 80:
+            return False
+        found = {k: u.slots[k] for k in ("name", "phone", "email") if u.slots.get(k)}
+        if not found.get("name") and (name := _name_before_contact(self.turn.text)):
+            found["name"] = name
+        if not found:
+            return False
+        self.slots.update(found)
+        return True
 
     async def greeting(self) -> str:
         _settings, _currency, name = await knowledge.settings_of(
