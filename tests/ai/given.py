@@ -112,16 +112,16 @@ async def say(
     body: dict[str, Any] = {"message": message}
     if thread_id:
         body["thread_id"] = thread_id
-    response = await client.post(
-        "/api/v1/ai/chat", json=body, headers=headers or caterer.headers
-    )
+    response = await client.post("/api/v1/ai/chat", json=body, headers=headers or caterer.headers)
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
 
 
 def confirm_token(answer: dict[str, Any]) -> str:
-    tokens = [a["confirmation_token"] for a in answer["suggested_actions"] if a["type"] == "confirm"]
+    tokens = [
+        a["confirmation_token"] for a in answer["suggested_actions"] if a["type"] == "confirm"
+    ]
     assert len(tokens) == 1, answer
     token: str = tokens[0]
     return token
@@ -141,7 +141,9 @@ async def bookings(database: Database) -> int:
 
 async def tool_calls(database: Database) -> list[AiToolCall]:
     async with database.transaction(write=False) as session:
-        return list((await session.scalars(select(AiToolCall).order_by(AiToolCall.created_at))).all())
+        return list(
+            (await session.scalars(select(AiToolCall).order_by(AiToolCall.created_at))).all()
+        )
 
 
 async def confirmations(database: Database) -> list[AiConfirmation]:
@@ -150,3 +152,29 @@ async def confirmations(database: Database) -> list[AiConfirmation]:
 
 
 LINK = re.compile(r"https?://\S+/public/payments/pay\?token=\S+")
+
+
+async def given_llm(client: httpx.AsyncClient, admin_headers: dict[str, str], url: str) -> None:
+    """The business's own OpenAI-compatible endpoint (the stand-in), its key stored encrypted."""
+    response = await client.patch(
+        "/api/v1/ai/settings",
+        json={
+            "llm_base_url": url,
+            "llm_api_key": "sk-test-of-the-business",
+            "llm_model": "stand-in-1",
+        },
+        headers=admin_headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["llm_api_key_set"] is True
+    assert "sk-test" not in response.text
+
+
+def events_of(stream: str) -> list[dict[str, Any]]:
+    import json
+
+    return [
+        json.loads(block[len("data: ") :])
+        for block in stream.split("\n\n")
+        if block.startswith("data: ")
+    ]
