@@ -178,3 +178,62 @@ def events_of(stream: str) -> list[dict[str, Any]]:
         for block in stream.split("\n\n")
         if block.startswith("data: ")
     ]
+
+
+@dataclass
+class Victim:
+    """Another customer of the same business, with a booking, whose details must never leak."""
+
+    customer_id: uuid.UUID
+    booking_id: uuid.UUID
+    reference: str
+    name: str = "Vera Hidden"
+    email: str = "vera.secret@example.com"
+    phone: str = "+19165550199"
+
+
+async def given_victim(
+    database: Database,
+    caterer: Caterer,
+    day: str,
+    *,
+    name: str = "Vera Hidden",
+    email: str = "vera.secret@example.com",
+    phone: str = "+19165550199",
+) -> Victim:
+    from datetime import date
+
+    from maitred.bookings import service as bookings_service
+    from maitred.bookings.schemas import PublicBookingRequest
+
+    async with database.transaction() as session:
+        made = await bookings_service.request_booking(
+            session,
+            caterer.organization,
+            PublicBookingRequest(
+                name=name,
+                phone=phone,
+                email=email,
+                event_date=date.fromisoformat(day),
+                event_time="17:00",
+                guest_count=20,
+                event_type="wedding",
+                location="Roseville",
+            ),
+        )
+        brief = await customers_service.find_by_contact(
+            session, organization_id=caterer.organization.id, email=email
+        )
+    assert brief is not None
+    return Victim(brief.id, made["booking_id"], made["reference_number"], name, email, phone)
+
+
+async def booking_facts(database: Database) -> list[tuple[Any, ...]]:
+    """Every booking's status, date, time and guests: what an attack must leave unchanged."""
+    async with database.transaction(write=False) as session:
+        rows = await session.scalars(select(Booking).order_by(Booking.reference_number))
+        return [
+            (b.organization_id, b.reference_number, b.status, b.event_date, b.event_time,
+             b.guest_count, b.customer_id)
+            for b in rows
+        ]  # fmt: skip

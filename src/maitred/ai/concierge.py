@@ -218,6 +218,8 @@ async def _record(
     endpoint: str,
     state: dict[str, Any] | None,
 ) -> None:
+    # A tool that failed rolled its savepoint back, which expires what the session holds.
+    await session.refresh(thread)
     messages = Messages(session, caller.organization_id)
     messages.add(
         AiMessage(thread_id=thread.id, role="user", content=text, intent=reply.intent,

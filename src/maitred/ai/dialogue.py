@@ -368,8 +368,8 @@ class Dialogue:
 
     async def check_code(self, u: Understanding, code: str) -> Reply:
         outcome = await self.tool("verify_code", {"code": code})
-        if outcome.outcome != "ok":
-            return self.reply(outcome.message, u)
+        if outcome.outcome != "ok" or not outcome.result.get("verified"):
+            return self.reply(outcome.message or outcome.result.get("message", ""), u)
         self.state["awaiting_code"] = False
         listed = await self.tool("find_my_booking", {})
         return self.reply("Thanks, you're verified. " + _bookings_text(listed), u)

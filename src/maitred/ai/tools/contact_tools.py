@@ -129,10 +129,12 @@ async def _check_code(
     if datetime.fromisoformat(proof["expires_at"]) <= utcnow():
         raise ToolDenied("That code has expired; ask for a new one")
     if not hmac.compare_digest(proof["hash"], _code_hash(context, args.code)):
+        # Answered, not raised: a raise would roll the count of tries back with the savepoint.
         proof["tries"] = int(proof.get("tries", 0)) + 1
         state["proof"] = proof
         thread.state = state
-        raise ToolDenied("That code is not valid")
+        await session.flush()
+        return {"verified": False, "message": "That code is not valid"}
     state.pop("proof", None)
     thread.state = state
     thread.verified_customer_id = uuid.UUID(proof["customer_id"])
