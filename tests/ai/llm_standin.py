@@ -101,8 +101,8 @@ def _chunks(model: str, step: Step) -> Iterator[dict[str, Any]]:
             piece = arguments[start : start + 7]
             yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
     yield chunk({}, "tool_calls" if step.tool_calls else "stop")
-    yield base | {"choices": [],
-                  "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}}  # fmt: skip
+    usage = {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}
+    yield base | {"choices": [], "usage": usage}
 
 
 def build(state: StandIn) -> Starlette:

@@ -46,11 +46,13 @@ async def test_birthday_through_the_llm_with_streaming(
     assert [e["tool"] for e in events if e["type"] == "tool"] == ["check_availability"]
     assert "".join(e["content"] for e in events if e["type"] == "token").startswith("Saturday is")
     done = events[-1]
-    assert done["type"] == "done" and done["metadata"]["engine"] == "llm"
+    assert done["type"] == "done"
+    assert done["metadata"]["engine"] == "llm"
     assert done["metadata"]["tokens_used"] == 300
     # What the model was shown of the tool: the real slots, from the availability service.
     tool_result = llm.requests[1]["messages"][-1]
-    assert tool_result["role"] == "tool" and '"17:00"' in tool_result["content"]
+    assert tool_result["role"] == "tool"
+    assert '"17:00"' in tool_result["content"]
     thread = events[0]["thread_id"]
 
     booking = {

@@ -19,7 +19,8 @@ async def test_birthday_in_folsom_becomes_a_confirmed_pending_booking(
     assert first["metadata"]["engine"] == "offline"
     assert "17:00, 18:00, 19:00" in first["response"]
     # 12 adults at $55 = $660 (over the $550 minimum), 8.25 % tax: $714.45; $100 deposit.
-    assert "$714.45" in first["response"] and "$100.00" in first["response"]
+    assert "$714.45" in first["response"]
+    assert "$100.00" in first["response"]
     thread = first["thread_id"]
     assert [a["label"] for a in first["suggested_actions"] if a["type"] == "choose_time"] == [
         "17:00",
@@ -28,11 +29,13 @@ async def test_birthday_in_folsom_becomes_a_confirmed_pending_booking(
     ]
 
     second = await say(client, caterer, "6pm works", thread)
-    assert "name" in second["response"] and "phone" in second["response"]
+    assert "name" in second["response"]
+    assert "phone" in second["response"]
 
     third = await say(client, caterer, "Maria Lopez, 916-555-0177", thread)
     token = confirm_token(third)
-    assert "12 guests" in third["response"] and "Folsom" in third["response"]
+    assert "12 guests" in third["response"]
+    assert "Folsom" in third["response"]
     assert await bookings(database) == 0  # nothing booked before the customer confirms
 
     confirmed = await client.post(

@@ -324,19 +324,19 @@ async def stream(
     """The same turn as events; an LLM failure before its first token falls back to offline."""
     started = time.perf_counter()
     if thread.status == "handed_off":
-        reply = await _silent(session, caller, thread, text)
-        yield StreamEvent("token", content=reply.text)
-        yield StreamEvent("done", reply=reply)
+        notice = await _silent(session, caller, thread, text)
+        yield StreamEvent("token", content=notice.text)
+        yield StreamEvent("done", reply=notice)
         return
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
     turn = await _turn(session, thread, caller, text, engine.name)
-    reply: Reply | None = None
+    final: Reply | None = None
     sent_tokens = False
     try:
         async with session.begin_nested():
             async for event in engine.stream(session, turn):
                 if event.kind == "done":
-                    reply = event.reply
+                    final = event.reply
                     continue
                 sent_tokens = sent_tokens or event.kind == "token"
                 yield event
@@ -347,10 +347,11 @@ async def stream(
             yield StreamEvent("token", content="\n")
         async for event in OfflineEngine().stream(session, turn):
             if event.kind == "done":
-                reply = event.reply
+                final = event.reply
                 continue
             yield event
-    assert reply is not None
+    assert final is not None
+    reply = final
     if reason is not None:
         reply.fallback_reason = reason
         reply.text = f"{reply.text} {FALLBACK_NOTE}"

@@ -47,7 +47,8 @@ def wants_person(text: str) -> bool:
 
 
 _NAME = re.compile(
-    r"^\s*(?:(?:my name is|i am|i'm|soy|me llamo)\s+)?([^\W\d_][^\d@,;:]{1,60}?)\s*(?:[,;:]|$|\s+(?:and|y)\s)",
+    r"^\s*(?:(?:my name is|i am|i'm|soy|me llamo)\s+)?"
+    r"([^\W\d_][^\d@,;:]{1,60}?)\s*(?:[,;:]|$|\s+(?:and|y)\s)",
     re.IGNORECASE,
 )
 
@@ -135,9 +136,13 @@ class Dialogue:
             return await self.check_code(u, code.group(1))
         new = {k: v for k, v in u.slots.items() if k in BOOKING_SLOTS and v not in (None, "", [])}
         in_booking = self.state.get("flow") == "booking"
-        if in_booking and self.state.get("time_ok") and not new.get("name"):
-            if name := _name_before_contact(self.turn.text):
-                new["name"] = name
+        if (
+            in_booking
+            and self.state.get("time_ok")
+            and not new.get("name")
+            and (name := _name_before_contact(self.turn.text))
+        ):
+            new["name"] = name
         # While a booking is being gathered, contact details are the booking's.
         asked_contact = in_booking and self.state.get("time_ok") and u.intent == "update_contact"
         elsewhere = u.intent in OWN_BOOKING_INTENTS | _ELSEWHERE and not asked_contact

@@ -27,7 +27,8 @@ class Threads(Repository[AiThread]):
 
     async def for_conversation(self, conversation_id: uuid.UUID) -> AiThread | None:
         found: AiThread | None = await self.session.scalar(
-            self.scoped()
+            select(AiThread)
+            .where(AiThread.organization_id == self.organization_id)
             .where(AiThread.conversation_id == conversation_id)
             .order_by(AiThread.created_at.desc())
             .limit(1)
@@ -37,7 +38,7 @@ class Threads(Repository[AiThread]):
     async def listed(
         self, *, status: str | None, limit: int, offset: int
     ) -> tuple[Sequence[AiThread], int]:
-        statement = self.scoped()
+        statement = select(AiThread).where(AiThread.organization_id == self.organization_id)
         if status:
             statement = statement.where(AiThread.status == status)
         total = int(
@@ -73,7 +74,8 @@ class Messages(Repository[AiMessage]):
 
     async def of_thread(self, thread_id: uuid.UUID, *, last: int = 200) -> Sequence[AiMessage]:
         rows = await self.session.scalars(
-            self.scoped()
+            select(AiMessage)
+            .where(AiMessage.organization_id == self.organization_id)
             .where(AiMessage.thread_id == thread_id)
             .order_by(AiMessage.created_at.desc(), AiMessage.id.desc())
             .limit(last)
@@ -86,7 +88,10 @@ class ToolCalls(Repository[AiToolCall]):
 
     async def of_thread(self, thread_id: uuid.UUID) -> Sequence[AiToolCall]:
         rows = await self.session.scalars(
-            self.scoped().where(AiToolCall.thread_id == thread_id).order_by(AiToolCall.created_at)
+            select(AiToolCall)
+            .where(AiToolCall.organization_id == self.organization_id)
+            .where(AiToolCall.thread_id == thread_id)
+            .order_by(AiToolCall.created_at)
         )
         return rows.all()
 
@@ -96,7 +101,9 @@ class Confirmations(Repository[AiConfirmation]):
 
     async def by_hash(self, token_hash: str) -> AiConfirmation | None:
         found: AiConfirmation | None = await self.session.scalar(
-            self.scoped().where(AiConfirmation.token_hash == token_hash)
+            select(AiConfirmation)
+            .where(AiConfirmation.organization_id == self.organization_id)
+            .where(AiConfirmation.token_hash == token_hash)
         )
         return found
 
@@ -151,7 +158,7 @@ class Faqs(Repository[AiFaq]):
     not_found_message = "No such FAQ entry"
 
     async def listed(self, status: str | None) -> Sequence[AiFaq]:
-        statement = self.scoped()
+        statement = select(AiFaq).where(AiFaq.organization_id == self.organization_id)
         if status:
             statement = statement.where(AiFaq.status == status)
         return (await self.session.scalars(statement.order_by(AiFaq.created_at))).all()
@@ -159,7 +166,9 @@ class Faqs(Repository[AiFaq]):
     async def approved(self) -> Sequence[AiFaq]:
         return (
             await self.session.scalars(
-                self.scoped().where(AiFaq.status == "approved", AiFaq.active.is_(True))
+                select(AiFaq)
+                .where(AiFaq.organization_id == self.organization_id)
+                .where(AiFaq.status == "approved", AiFaq.active.is_(True))
             )
         ).all()
 
@@ -168,5 +177,7 @@ class SettingsRows(Repository[AiSettings]):
     model = AiSettings
 
     async def one(self) -> AiSettings | None:
-        found: AiSettings | None = await self.session.scalar(self.scoped())
+        found: AiSettings | None = await self.session.scalar(
+            select(AiSettings).where(AiSettings.organization_id == self.organization_id)
+        )
         return found

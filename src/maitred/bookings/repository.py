@@ -164,8 +164,12 @@ class BookingRepository(Repository[Booking]):
     ) -> Sequence[Booking]:
         """A customer's bookings from `first_day` on, soonest first (the assistant's lookup)."""
         rows = await self.session.scalars(
-            self.scoped()
-            .where(Booking.customer_id == customer_id, Booking.event_date >= first_day)
+            select(Booking)
+            .where(
+                Booking.organization_id == self.organization_id,
+                Booking.customer_id == customer_id,
+                Booking.event_date >= first_day,
+            )
             .order_by(Booking.event_date, Booking.id)
             .limit(limit)
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import openai
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -146,8 +146,8 @@ class LlmEngine:
             for _ in range(MAX_ROUNDS):
                 answer = await self.client.chat.completions.create(
                     model=self.endpoint.model,
-                    messages=messages,
-                    tools=self._tools(),  # type: ignore[arg-type]
+                    messages=cast(Any, messages),
+                    tools=cast(Any, self._tools()),
                 )
                 if answer.usage is not None:
                     tokens_in += answer.usage.prompt_tokens
@@ -182,8 +182,8 @@ class LlmEngine:
             for _ in range(MAX_ROUNDS):
                 chunks = await self.client.chat.completions.create(
                     model=self.endpoint.model,
-                    messages=messages,  # type: ignore[arg-type]
-                    tools=self._tools(),  # type: ignore[arg-type]
+                    messages=cast(Any, messages),
+                    tools=cast(Any, self._tools()),
                     stream=True,
                     stream_options={"include_usage": True},
                 )
