@@ -52,6 +52,12 @@ PUBLIC = {
     ("POST", "/api/v1/webhooks/stripe/{organization_id}"),
     ("GET", "/api/v1/public/payments/pay"),
     ("GET", "/api/v1/public/payments/done"),
+    # Seed 001's assistant: signing in is optional (a website visitor chats, confirms their
+    # own draft by its token, or asks for a person); a signed-in caller acts with their rights.
+    ("POST", "/api/v1/ai/chat"),
+    ("POST", "/api/v1/ai/chat/stream"),
+    ("POST", "/api/v1/ai/confirm"),
+    ("POST", "/api/v1/ai/chat/handoff"),
 }
 
 

@@ -26,6 +26,7 @@ from maitred.ai.schemas import (
     FaqCreate,
     FaqRead,
     FaqUpdate,
+    HandoffRead,
     HandoffRequest,
     ThreadDetail,
     ThreadRead,
@@ -103,7 +104,13 @@ def _stream_event(event: StreamEvent) -> dict[str, Any]:
 @router.post(
     "/ai/chat/stream",
     response_class=StreamingResponse,
-    responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    responses={
+        **ERRORS,
+        200: {
+            "description": "Server-sent events: start, token, tool, done",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
 )
 async def chat_stream(
     body: ChatRequest,
@@ -140,7 +147,7 @@ async def confirm(body: ConfirmRequest, caller: ChatCaller, db: DbSession) -> di
     return await concierge.confirm(db, caller, thread, body.confirmation_token)
 
 
-@router.post("/ai/chat/handoff", responses=ERRORS)
+@router.post("/ai/chat/handoff", response_model=HandoffRead, responses=ERRORS)
 async def choose_person(body: HandoffRequest, caller: ChatCaller, db: DbSession) -> dict[str, Any]:
     """The visible "talk to a person" choice: the thread goes to staff at once."""
     thread = await threads.open_thread(db, caller.organization_id, caller.auth, body.thread_id)

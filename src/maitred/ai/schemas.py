@@ -68,6 +68,13 @@ class HandoffRequest(Input):
     thread_id: str = Field(max_length=100)
 
 
+class HandoffRead(BaseModel):
+    thread_id: str
+    status: str = Field(examples=["handed_off"])
+    response: str
+    assigned: bool
+
+
 class ThreadRead(BaseModel):
     id: uuid.UUID
     thread_id: str
