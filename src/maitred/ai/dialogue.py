@@ -229,6 +229,8 @@ class Dialogue:
         answer = await knowledge.faq_answer(
             self.session, self.context.organization_id, self.turn.text
         )
+        if answer is None and not u.slots.get("topic"):
+            return await self.other(u)  # a question about something the settings don't say
         if answer is None:
             answer = await knowledge.business_facts(
                 self.session, self.context.organization_id, u.slots.get("topic")
