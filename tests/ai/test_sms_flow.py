@@ -69,3 +69,36 @@ async def test_birthday_by_sms_is_confirmed_with_yes(
     assert booked.status == "pending"
     assert booked.guest_count == 12
     assert booked.reference_number in done
+
+
+async def test_in_draft_mode_staff_send_the_answer(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    caterer = await given_caterer(database)
+    admin = await signed_in_as(client, database, "admin", caterer.organization)
+    await given_twilio(client, admin)  # SMS starts in draft mode
+    response = await post_twilio(client, admin, twilio_sms("what is your deposit?", sender=MARIA))
+    assert response.status_code == 200, response.text
+    await deliver_everything(database)
+    assert await replies(database) == []  # nothing went out by itself
+    threads = (await client.get("/api/v1/ai/threads", headers=admin.headers)).json()["items"]
+    assert [t["channel"] for t in threads] == ["sms"]
+    detail = (
+        await client.get(f"/api/v1/ai/threads/{threads[0]['id']}", headers=admin.headers)
+    ).json()
+    draft = detail["messages"][-1]
+    assert draft["status"] == "draft"
+    assert "$100.00" in draft["content"]
+    assert detail["messages"][0]["sentiment"] is not None
+    sent = await client.post(
+        f"/api/v1/ai/threads/{threads[0]['id']}/drafts/{draft['id']}/send",
+        json={"content": "Hi Maria! The deposit is $100.00 and holds your date."},
+        headers=admin.headers,
+    )
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["status"] == "sent"
+    assert await replies(database) == ["Hi Maria! The deposit is $100.00 and holds your date."]
+    again = await client.post(
+        f"/api/v1/ai/threads/{threads[0]['id']}/drafts/{draft['id']}/send", headers=admin.headers
+    )
+    assert again.status_code == 409

@@ -17,6 +17,7 @@ from maitred.ai.repository import Threads
 from maitred.config import instance_settings
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
+from maitred.kit.errors import InvalidState
 from maitred.kit.outbox import Event
 from maitred.kit.roles import Role
 from maitred.messaging import service as messaging_service
@@ -86,6 +87,7 @@ async def answer(session: AsyncSession, event: Event) -> None:
     )
     state = dict(thread.state or {})
     state["answered"] = [*answered, str(received.id)][-_REMEMBERED:]
+    state["reply_to"] = {"channel": channel, "address": received.contact}
     thread.state = state
     if result.silent or mode != "auto":
         return
@@ -100,6 +102,23 @@ async def answer(session: AsyncSession, event: Event) -> None:
             contact_name="",
         ),
     )
+
+
+async def send_draft(
+    session: AsyncSession, organization_id: uuid.UUID, thread: AiThread, text: str
+) -> None:
+    """Staff send (maybe after editing) a reply the assistant drafted on a message channel."""
+    reply_to = (thread.state or {}).get("reply_to")
+    if not reply_to:
+        raise InvalidState("This conversation has no channel to answer on")
+    await messaging_service.queue_message(
+        session,
+        organization_id,
+        messaging_service.Outgoing(
+            channel=reply_to["channel"], to=reply_to["address"], body_text=text,
+            customer_id=thread.customer_id,
+        ),
+    )  # fmt: skip
 
 
 async def notify_handoff(session: AsyncSession, event: Event) -> None:

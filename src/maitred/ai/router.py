@@ -23,12 +23,14 @@ from maitred.ai.schemas import (
     ChatResponse,
     ConfirmRead,
     ConfirmRequest,
+    DraftSend,
     FaqCreate,
     FaqRead,
     FaqUpdate,
     HandoffRead,
     HandoffRequest,
     ThreadDetail,
+    ThreadMessageRead,
     ThreadRead,
     UsageRead,
 )
@@ -183,6 +185,24 @@ async def hand_back(thread_id: str, auth: Writer, db: DbSession) -> dict[str, An
     """Staff give the conversation back to the assistant."""
     thread = await threads.hand_back(db, auth, threads.thread_uuid(thread_id))
     return threads.thread_view(thread)
+
+
+@router.post(
+    "/ai/threads/{thread_id}/drafts/{message_id}/send",
+    response_model=ThreadMessageRead,
+    responses=ERRORS,
+)
+async def send_draft(
+    thread_id: str,
+    message_id: uuid.UUID,
+    auth: Writer,
+    db: DbSession,
+    body: DraftSend | None = None,
+) -> dict[str, Any]:
+    """Staff send the assistant's draft answer (channels in `draft` mode), edited or not."""
+    return await threads.send_draft(
+        db, auth, threads.thread_uuid(thread_id), message_id, body.content if body else None
+    )
 
 
 @router.get("/ai/faq", response_model=list[FaqRead], responses=ERRORS)

@@ -119,6 +119,10 @@ class ThreadDetail(ThreadRead):
     tool_calls: list[ToolCallRead]
 
 
+class DraftSend(Input):
+    content: str | None = Field(default=None, min_length=1, max_length=1600)
+
+
 class FaqCreate(Input):
     question: str = Field(min_length=3, max_length=500)
     answer: str = Field(default="", max_length=4000)

@@ -182,3 +182,27 @@ async def say(session: AsyncSession, thread: AiThread, text: str, role: str = "a
         AiMessage(thread_id=thread.id, role=role, content=text, engine="none", status="sent")
     )
     await session.flush()
+
+
+async def send_draft(
+    session: AsyncSession,
+    auth: AuthContext,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    content: str | None,
+) -> dict[str, Any]:
+    """A draft answer (a channel in `draft` mode) goes out as written, or as staff edited it."""
+    from maitred.ai import channels
+
+    thread = await Threads(session, auth.org_id).get_or_404(thread_id)
+    message = await Messages(session, auth.org_id).get(message_id)
+    if message is None or message.thread_id != thread.id:
+        raise NotFound("No such message in this thread")
+    if message.status != "draft":
+        raise InvalidState("This answer was already sent")
+    text = (content or message.content).strip()
+    await channels.send_draft(session, auth.org_id, thread, text)
+    message.content, message.status = text, "sent"
+    message.updated_at = utcnow()
+    await session.flush()
+    return message_view(message)
