@@ -23,17 +23,22 @@ _DOZEN_COUNTS = {
     "cuatro": 4,
 }
 _PEOPLE = r"(?:guests?|gusts?|people|ppl|persons?|pax|folks|of\s+us|personas?|invitados?|comensales|gente|adultos?|adults?|grownups?|kids?|children|childs?|niños?|ninos?|niñas?|chicos?|menores)"
-_ADULTS = re.compile(r"(?i)\b(\d{1,4})\s+(?:adults?|grownups?|grown-ups?|adultos?)\b")
+_ADULTS = re.compile(r"(?i)\b(\d{1,4})\s+(?:more\s+)?(?:adults?|grownups?|grown-ups?|adultos?)\b")
 _CHILDREN = re.compile(
-    r"(?i)\b(\d{1,4})\s+(?:kids?|children|childs?|niños?|ninos?|niñas?|chicos?|menores)\b"
+    r"(?i)\b(\d{1,4})\s+(?:more\s+|little\s+)?(?:kids?|children|childs?|niños?|ninos?|niñas?|chicos?|menores)\b"
 )
 _COUNT = re.compile(
     rf"""(?ix)
       \b(?P<a>\d{{1,4}})\s+(?:more\s+|total\s+|hungry\s+|adult\s+)?{_PEOPLE}\b
     | \b(?:party|group|table|grupo|mesa|reservation|booking|dinner|event|evento|reserva|cena)\s+(?:of|for|de|para)\s+(?P<b>\d{{1,4}})\b
-    | \b(?:we(?:'re|\s+are|\s+will\s+be|'ll\s+be|\s+r)|were|there\s+(?:will\s+be|are|'ll\s+be)|somos|seremos|vamos\s+a\s+ser|estaremos|total\s+of|headcount\s+(?:is|of)?|count\s+(?:to|is)|(?:change|increase|decrease|bump|up|down|raise|lower|go)\s+(?:it\s+)?(?:to|a))\s+(?:about\s+|around\s+|like\s+|approx\.?\s+|unos\s+|como\s+)?(?P<c>\d{{1,4}})\b(?!\s*(?:pm|am|:|/|th|st|nd|rd))
+    | \b(?:we(?:'re|\s+are|\s+will\s+be|'ll\s+be|'d\s+be|\s+would\s+be|\s+might\s+be|(?:'re|\s+are)\s+(?:going\s+to|gonna)\s+be|\s+r)|were|there\s+(?:will\s+be|are|'ll\s+be)|somos|seremos|vamos\s+a\s+ser|estaremos|total\s+of|(?:headcount|head\s+count|guest\s+count|count|número\s+de\s+invitados|numero\s+de\s+invitados|número\s+de\s+personas|invitados|personas)\s+(?:to|is|of|a|es|:)|(?:change|increase|decrease|bump|up|down|raise|lower|go)\s+(?:it\s+)?(?:to|a))\s+(?:about\s+|around\s+|like\s+|approx\.?\s+|unos\s+|como\s+)?(?P<c>\d{{1,4}})\b(?!\s*(?:pm|am|:|/|th|st|nd|rd))
     | \b(?:for|para)\s+(?:about\s+|around\s+|unos\s+)?(?P<d>\d{{1,4}})\b(?!\s*(?:pm|am|p\.m|a\.m|:|/|th|st|nd|rd|de\s|of\s|o'clock|dollars|\$|%|hours|horas|days|weeks|días|semanas|min))
     """
+)
+_DIETARY_AFTER = re.compile(
+    r"(?i)\s+(?:is|are|es|son|who\s+(?:is|are)|that\s+(?:is|are)|need|needs|eat|eats)\s+"
+    r"(?:\w+\s+)?(?:vegan|vegano|vegetarian|vegetariano|gluten|celiac|dairy|allergic|kosher|"
+    r"halal|keto|pescatarian|lactose|nut)"
 )
 
 
@@ -78,6 +83,8 @@ def guest_counts(text: str) -> dict[str, int]:
         if children and match.start() <= children.start() < match.end():
             continue
         value = next(int(v) for v in match.groups() if v)
+        if _DIETARY_AFTER.match(text, match.end()):
+            continue  # "two guests are vegan": some of the party, not its size
         if 0 < value <= 2000:
             slots["guest_count"] = value
             break

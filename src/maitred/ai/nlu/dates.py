@@ -46,7 +46,7 @@ _TIME_PHRASE = re.compile(
     r"""(?ix)(?<![\d/:-])(?:
         (?P<clock>\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?)
       | (?P<meridiem>\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?))(?![a-z])
-      | (?P<noon>noon|midday|mediodía|mediodia)
+      | \b(?P<noon>noon|midday|mediodía|mediodia)\b
       | (?:at|@|a\s+las|a\s+la)\s+(?P<bare>\d{1,2})(?![\d/:])(?:\s*(?:o'?clock|de\s+la\s+(?P<part>tarde|noche|mañana|manana)))?
     )""",
 )
@@ -68,8 +68,7 @@ def _settings(timezone: str, now: datetime) -> dict[str, Any]:
 
 
 def _parse(phrase: str, languages: list[str], now: datetime) -> datetime | None:
-    result = dateparser.parse(phrase, languages=languages, settings=_settings("", now))
-    return result
+    return dateparser.parse(phrase, languages=languages, settings=_settings("", now))
 
 
 def _clean(phrase: str) -> tuple[str, bool]:
@@ -95,6 +94,21 @@ def _weekend(phrase: str, today: date) -> tuple[date, date]:
     if lowered.startswith(("next", "el próximo", "el proximo", "próximo", "proximo")):
         saturday += timedelta(days=7)
     return saturday, saturday + timedelta(days=1)
+
+
+def _day_of_month(day: int, today: date) -> date:
+    """"The 12th": the next 12th from today, this month or a later one (dateparser reads a
+    bare "12th" as December)."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return today
 
 
 def date_spans(text: str) -> list[Span]:
@@ -146,6 +160,9 @@ def read_dates(text: str, *, now: datetime, language: str, intent: str) -> dict[
         phrase = text[span.start : span.end]
         if span.kind == "weekend":
             weekends.append(_weekend(phrase, today))
+            continue
+        if span.kind == "ordinal":
+            days.append((span, _day_of_month(int(re.sub(r"\D", "", phrase)), today)))
             continue
         cleaned, said_next = _clean(phrase)
         parsed = _parse(cleaned, languages, reference)

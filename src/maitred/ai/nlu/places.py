@@ -17,7 +17,7 @@ _STREET = re.compile(
     r"(?:\s*(?:#|apt\.?|unit|suite|ste\.?)\s*\w+)?"
 )
 _IN_CITY = re.compile(
-    r"(?:\b(?:in|at|en|near|around|to|cerca\s+de)\s+)([A-Za-z][A-Za-z .'-]{1,40})"
+    r"(?:\b(?:in|at|en|near|around|to|cover|serve|visit|cerca\s+de)\s+)([A-Za-z][A-Za-z .'-]{1,40})"
 )
 
 
