@@ -88,9 +88,9 @@ def main() -> None:
     for split, path in SPLITS.items():
         failures: list[str] = []
         result = score(load(path), failures)
-        print(result.line(split))
+        sys.stdout.write(result.line(split) + "\n")
         if show:
-            print("\n".join(failures))
+            sys.stdout.write("".join(f + "\n" for f in failures))
 
 
 if __name__ == "__main__":

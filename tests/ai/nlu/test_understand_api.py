@@ -47,7 +47,9 @@ async def understood(
     return found
 
 
-async def test_the_issue_example_is_read_whole(client: httpx.AsyncClient, database: Database) -> None:
+async def test_the_issue_example_is_read_whole(
+    client: httpx.AsyncClient, database: Database
+) -> None:
     staff = await staff_of(client, database, CATERER)
 
     found = await understood(
@@ -79,10 +81,16 @@ async def test_spanish_with_number_words_and_a_weekend(
     assert (birthday["language"], birthday["intent"]) == ("es", "booking_inquiry")
     assert birthday["slots"] == {"guest_count": 12, "event_type": "birthday", "date": "2026-12-05"}
     assert (weekend["language"], weekend["intent"]) == ("es", "availability")
-    assert weekend["slots"] == {"date_from": "2026-12-05", "date_to": "2026-12-06", "guest_count": 12}
+    assert weekend["slots"] == {
+        "date_from": "2026-12-05",
+        "date_to": "2026-12-06",
+        "guest_count": 12,
+    }
 
 
-async def test_contact_details_and_the_address(client: httpx.AsyncClient, database: Database) -> None:
+async def test_contact_details_and_the_address(
+    client: httpx.AsyncClient, database: Database
+) -> None:
     staff = await staff_of(client, database, CATERER)
 
     found = await understood(

@@ -13,7 +13,8 @@ EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # comma or a word that starts the rest of the sentence.
 _NAME_CUES = re.compile(
     r"\b(?:my name is|my name's|name is|this is|it's|it is|i am|i'm|im|me llamo|mi nombre es|"
-    r"soy|habla|under|a\s+nombre\s+de|bajo\s+el\s+nombre\s+de|name'?s)\s+(?P<name>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})",
+    r"soy|habla|under|a\s+nombre\s+de|bajo\s+el\s+nombre\s+de|name'?s)\s+"
+    r"(?P<name>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})",
     re.IGNORECASE,
 )
 _NOT_A_NAME = frozenset(
@@ -175,7 +176,17 @@ def name(text: str) -> str | None:
                 break
             words.append(word)
         cue = match.group(0)[: match.start("name") - match.start()].strip().lower()
-        loose_cue = cue in {"i'm", "im", "i am", "it's", "it is", "this is", "soy", "habla", "under"}
+        loose_cue = cue in {
+            "i'm",
+            "im",
+            "i am",
+            "it's",
+            "it is",
+            "this is",
+            "soy",
+            "habla",
+            "under",
+        }
         if not words:
             continue
         if loose_cue and not words[0][0].isupper():

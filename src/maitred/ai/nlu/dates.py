@@ -33,11 +33,15 @@ _DATE_PHRASE = re.compile(
     rf"""(?ix)\b(?:
         (?P<weekend>(?:{_NEXT}\s+)?(?:weekend|fin\s+de\s+semana))
       | (?P<month_day>(?:(?:{_WEEKDAYS}),?\s+)?(?:{_MONTHS})\.?\s+{_DAY}(?:,?\s+\d{{4}})?)
-      | (?P<day_month>(?:(?:{_WEEKDAYS}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+|de\s+)?(?:{_MONTHS})(?:,?\s+(?:de\s+)?\d{{4}})?)
+      | (?P<day_month>(?:(?:{_WEEKDAYS}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+|
+        de\s+)?(?:{_MONTHS})(?:,?\s+(?:de\s+)?\d{{4}})?)
       | (?P<numeric>\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)
-      | (?P<weekday>(?:{_NEXT}\s+)?(?:{_WEEKDAYS})\b(?:\s+the\s+{_DAY})?(?:\s+\d{{1,2}}\b(?!\s*(?:pm|am|:|guests|people|personas)))?)
+      |
+        (?P<weekday>(?:{_NEXT}\s+)?(?:{_WEEKDAYS})\b(?:\s+the\s+{_DAY})?(?:\s+\d{{1,2}}\b(?!\s*(?:pm|
+        am|:|guests|people|personas)))?)
       | (?P<ordinal>the\s+\d{{1,2}}(?:st|nd|rd|th))
-      | (?P<relative>day\s+after\s+tomorrow|pasado\s+mañana|pasado\s+manana|today|tonight|tonite|tomorrow|tmrw|hoy|esta\s+noche|mañana|manana
+      | (?P<relative>day\s+after\s+tomorrow|pasado\s+mañana|pasado\s+manana|today|tonight|
+        tonite|tomorrow|tmrw|hoy|esta\s+noche|mañana|manana
           |(?:in|en|dentro\s+de)\s+(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|días|dias|semanas?|mes|meses)
           |(?:{_NUMBER_WORDS})\s+weeks?\s+from\s+(?:now|today))
     )""",
@@ -47,7 +51,8 @@ _TIME_PHRASE = re.compile(
         (?P<clock>\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?)
       | (?P<meridiem>\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?))(?![a-z])
       | \b(?P<noon>noon|midday|mediodía|mediodia)\b
-      | (?:at|@|a\s+las|a\s+la)\s+(?P<bare>\d{1,2})(?![\d/:])(?:\s*(?:o'?clock|de\s+la\s+(?P<part>tarde|noche|mañana|manana)))?
+      | (?:at|@|a\s+las|a\s+la)\s+(?P<bare>\d{1,2})(?![\d/:])(?:\s*(?:o'?clock|
+        de\s+la\s+(?P<part>tarde|noche|mañana|manana)))?
     )""",
 )
 _RANGE_WORDS = re.compile(r"(?i)\b(?:between|from|entre|del|desde)\b")
@@ -63,12 +68,15 @@ class Span:
 
 
 @cache
-def _settings(timezone: str, now: datetime) -> dict[str, Any]:
+def _settings(now: datetime) -> dict[str, Any]:
     return {"RELATIVE_BASE": now, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
 def _parse(phrase: str, languages: list[str], now: datetime) -> datetime | None:
-    return dateparser.parse(phrase, languages=languages, settings=_settings("", now))
+    parsed: datetime | None = dateparser.parse(
+        phrase, languages=languages, settings=_settings(now)
+    )
+    return parsed
 
 
 def _clean(phrase: str) -> tuple[str, bool]:
@@ -97,7 +105,7 @@ def _weekend(phrase: str, today: date) -> tuple[date, date]:
 
 
 def _day_of_month(day: int, today: date) -> date:
-    """"The 12th": the next 12th from today, this month or a later one (dateparser reads a
+    """ "The 12th": the next 12th from today, this month or a later one (dateparser reads a
     bare "12th" as December)."""
     year, month = today.year, today.month
     for _ in range(3):
