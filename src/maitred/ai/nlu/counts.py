@@ -9,7 +9,7 @@ from number_parser import parse as numbers_to_digits
 
 _DOZENS = re.compile(
     r"(?i)\b(?:(?P<half>half\s+a)|(?P<count>\d+|a|one|two|three|four|una|media|dos|tres|cuatro))\s+"
-    r"(?P<word>dozen|docenas?)\b"
+    r"(?P<word>dozen|docenas?)\b(?:\s+(?:de|of)\b)?"
 )
 _DOZEN_COUNTS = {
     "a": 1,
@@ -99,6 +99,8 @@ def guest_counts(text: str) -> dict[str, int]:
         value = next(int(v) for v in match.groups() if v)
         if _DIETARY_AFTER.match(text, match.end()):
             continue  # "two guests are vegan": some of the party, not its size
+        if match.group("d") and value == 1:
+            continue  # "para una fiesta": an article read as a number, not a party of one
         if 0 < value <= 2000:
             slots["guest_count"] = value
             break

@@ -1,0 +1,43 @@
+"""The offline understanding engine in one process: load time, memory, and per-call latency
+over the labelled utterances (no HTTP, no database).
+
+    .venv/bin/python bench/ai_understand.py
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from datetime import datetime
+
+from maitred.ai.nlu.understand import understand, warm_up
+from tests.ai.score_nlu import DEMO, SPLITS, load
+
+
+def main() -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    warm_up()
+    loaded = time.perf_counter() - started
+    cases = [case for path in SPLITS.values() for case in load(path)]
+    timings: list[float] = []
+    for _ in range(3):
+        for case in cases:
+            now = datetime.fromisoformat(case["now"])
+            started = time.perf_counter()
+            understand(case["text"], now=now, context=DEMO)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"load + warm-up {loaded:.2f} s; peak RSS {peak / 1024:.0f} MB (before {before / 1024:.0f} MB)"
+    )
+    print(
+        f"{len(timings)} calls: p50 {statistics.median(timings):.1f} ms, "
+        f"p99 {timings[int(len(timings) * 0.99)]:.1f} ms, max {timings[-1]:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
