@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.ai.score_nlu import SPLITS, load, score
 
-# Measured 2026-12-06: train 100 % full, held out 96.7 % full (see bench/README.md).
-FLOORS = {"train": 0.97, "holdout": 0.90}
+# Measured 2026-12-06: full match train 100 %, held out 96.7 %, fresh 98.1 % (bench/README.md).
+FLOORS = {"train": 0.97, "holdout": 0.90, "fresh": 0.90}
 
 
 def test_full_matches_stay_above_their_floors() -> None:
