@@ -11,8 +11,9 @@ import statistics
 import time
 from datetime import datetime
 
-from maitred.ai.nlu.understand import understand, warm_up
 from tests.ai.score_nlu import DEMO, SPLITS, load
+
+from maitred.ai.nlu.understand import understand, warm_up
 
 
 def main() -> None:
@@ -31,7 +32,8 @@ def main() -> None:
     timings.sort()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        f"load + warm-up {loaded:.2f} s; peak RSS {peak / 1024:.0f} MB (before {before / 1024:.0f} MB)"
+        f"load + warm-up {loaded:.2f} s; "
+        f"peak RSS {peak / 1024:.0f} MB (before {before / 1024:.0f} MB)"
     )
     print(
         f"{len(timings)} calls: p50 {statistics.median(timings):.1f} ms, "

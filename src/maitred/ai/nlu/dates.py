@@ -73,9 +73,7 @@ def _settings(now: datetime) -> dict[str, Any]:
 
 
 def _parse(phrase: str, languages: list[str], now: datetime) -> datetime | None:
-    parsed: datetime | None = dateparser.parse(
-        phrase, languages=languages, settings=_settings(now)
-    )
+    parsed: datetime | None = dateparser.parse(phrase, languages=languages, settings=_settings(now))
     return parsed
 
 
