@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from difflib import get_close_matches
-from functools import cache
+from functools import cache, lru_cache
 
 # Ways customers name the usual event types; an organization's own type matches by its key too.
 EVENT_TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -225,12 +225,22 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-záéíóúñü]+", text.lower())
 
 
-def _fuzzy(text: str, words: tuple[str, ...]) -> bool:
-    singles = [w for w in words if " " not in w and len(w) >= 7]
-    return any(
+@cache
+def _singles(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if " " not in w and len(w) >= 7)
+
+
+@lru_cache(maxsize=65536)
+def _close(token: str, singles: tuple[str, ...]) -> bool:
+    return any(abs(len(token) - len(w)) <= 2 for w in singles) and bool(
         get_close_matches(token, singles, n=1, cutoff=0.85)
-        for token in _tokens(text)
-        if len(token) >= 5
+    )
+
+
+def _fuzzy(text: str, words: tuple[str, ...]) -> bool:
+    singles = _singles(words)
+    return bool(singles) and any(
+        _close(token, singles) for token in _tokens(text) if len(token) >= 5
     )
 
 
