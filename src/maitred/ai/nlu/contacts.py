@@ -13,14 +13,120 @@ EMAIL_CANDIDATE = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+")
 # comma or a word that starts the rest of the sentence.
 _NAME_CUES = re.compile(
     r"\b(?:my name is|my name's|name is|this is|it's|it is|i am|i'm|im|me llamo|mi nombre es|"
-    r"soy|habla)\s+(?P<name>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})",
+    r"soy|habla|under|a\s+nombre\s+de|bajo\s+el\s+nombre\s+de|name'?s)\s+"
+    r"(?P<name>[^\W\d_]+(?:[ '-][^\W\d_]+){0,3})",
     re.IGNORECASE,
 )
 _NOT_A_NAME = frozenset(
-    ["a", "an", "the", "and", "or", "but", "to", "for", "from", "with", "at", "in", "on", "of", "by", "my", "our", "your", "looking", "trying", "calling", "writing", "interested", "wondering", "planning", "hoping", "here", "just", "so", "very", "not", "still", "going", "asking", "having", "sorry", "happy", "glad", "available", "free", "fine", "ok", "okay", "sure", "ready", "back", "new", "done", "bringing", "also", "about", "reaching", "contacting", "una", "un", "el", "la", "los", "las", "de", "del", "para", "con", "en", "por", "mi", "que", "quisiera", "interesado", "interesada", "buscando", "llamando", "escribiendo", "aqui", "aquí", "organizando", "planeando"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "to",
+        "for",
+        "from",
+        "with",
+        "at",
+        "in",
+        "on",
+        "of",
+        "by",
+        "my",
+        "our",
+        "your",
+        "looking",
+        "trying",
+        "calling",
+        "writing",
+        "interested",
+        "wondering",
+        "planning",
+        "hoping",
+        "here",
+        "just",
+        "so",
+        "very",
+        "not",
+        "still",
+        "going",
+        "asking",
+        "having",
+        "sorry",
+        "happy",
+        "glad",
+        "available",
+        "free",
+        "fine",
+        "ok",
+        "okay",
+        "sure",
+        "ready",
+        "back",
+        "new",
+        "done",
+        "bringing",
+        "also",
+        "about",
+        "reaching",
+        "contacting",
+        "una",
+        "un",
+        "el",
+        "la",
+        "los",
+        "las",
+        "de",
+        "del",
+        "para",
+        "con",
+        "en",
+        "por",
+        "mi",
+        "que",
+        "quisiera",
+        "interesado",
+        "interesada",
+        "buscando",
+        "llamando",
+        "escribiendo",
+        "aqui",
+        "aquí",
+        "organizando",
+        "planeando",
+    ]
 )
 _STOP_AFTER = frozenset(
-    ["and", "i", "we", "my", "our", "phone", "email", "e-mail", "number", "at", "my", "cell", "y", "mi", "mis", "teléfono", "telefono", "correo", "email:", "phone:", "call", "text", "for", "with", "from", "to"]
+    [
+        "and",
+        "i",
+        "we",
+        "my",
+        "our",
+        "phone",
+        "email",
+        "e-mail",
+        "number",
+        "at",
+        "my",
+        "cell",
+        "y",
+        "mi",
+        "mis",
+        "teléfono",
+        "telefono",
+        "correo",
+        "email:",
+        "phone:",
+        "call",
+        "text",
+        "for",
+        "with",
+        "from",
+        "to",
+    ]
 )
 
 
@@ -62,12 +168,25 @@ def name(text: str) -> str | None:
     the cue are not a name ("I'm looking for ...")."""
     for match in _NAME_CUES.finditer(text):
         words: list[str] = []
-        for word in match.group("name").split():
+        given = match.group("name").split()
+        if given and given[0].lower() in {"spelled", "spelt", "actually", "really"}:
+            given = given[1:]
+        for word in given:
             if word.lower() in _STOP_AFTER or word.lower() in _NOT_A_NAME:
                 break
             words.append(word)
         cue = match.group(0)[: match.start("name") - match.start()].strip().lower()
-        loose_cue = cue in {"i'm", "im", "i am", "it's", "it is", "this is", "soy", "habla"}
+        loose_cue = cue in {
+            "i'm",
+            "im",
+            "i am",
+            "it's",
+            "it is",
+            "this is",
+            "soy",
+            "habla",
+            "under",
+        }
         if not words:
             continue
         if loose_cue and not words[0][0].isupper():

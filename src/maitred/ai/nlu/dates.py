@@ -33,11 +33,15 @@ _DATE_PHRASE = re.compile(
     rf"""(?ix)\b(?:
         (?P<weekend>(?:{_NEXT}\s+)?(?:weekend|fin\s+de\s+semana))
       | (?P<month_day>(?:(?:{_WEEKDAYS}),?\s+)?(?:{_MONTHS})\.?\s+{_DAY}(?:,?\s+\d{{4}})?)
-      | (?P<day_month>(?:(?:{_WEEKDAYS}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+|de\s+)?(?:{_MONTHS})(?:,?\s+(?:de\s+)?\d{{4}})?)
+      | (?P<day_month>(?:(?:{_WEEKDAYS}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+|
+        de\s+)?(?:{_MONTHS})(?:,?\s+(?:de\s+)?\d{{4}})?)
       | (?P<numeric>\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)
-      | (?P<weekday>(?:{_NEXT}\s+)?(?:{_WEEKDAYS})\b(?:\s+the\s+{_DAY})?(?:\s+\d{{1,2}}\b(?!\s*(?:pm|am|:|guests|people|personas)))?)
+      |
+        (?P<weekday>(?:{_NEXT}\s+)?(?:{_WEEKDAYS})\b(?:\s+the\s+{_DAY})?(?:\s+\d{{1,2}}\b(?!\s*(?:pm|
+        am|:|guests|people|personas)))?)
       | (?P<ordinal>the\s+\d{{1,2}}(?:st|nd|rd|th))
-      | (?P<relative>day\s+after\s+tomorrow|pasado\s+mañana|pasado\s+manana|today|tonight|tonite|tomorrow|tmrw|hoy|esta\s+noche|mañana|manana
+      | (?P<relative>day\s+after\s+tomorrow|pasado\s+mañana|pasado\s+manana|today|tonight|
+        tonite|tomorrow|tmrw|hoy|esta\s+noche|mañana|manana
           |(?:in|en|dentro\s+de)\s+(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?|días|dias|semanas?|mes|meses)
           |(?:{_NUMBER_WORDS})\s+weeks?\s+from\s+(?:now|today))
     )""",
@@ -46,8 +50,9 @@ _TIME_PHRASE = re.compile(
     r"""(?ix)(?<![\d/:-])(?:
         (?P<clock>\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?)
       | (?P<meridiem>\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?))(?![a-z])
-      | (?P<noon>noon|midday|mediodía|mediodia)
-      | (?:at|@|a\s+las|a\s+la)\s+(?P<bare>\d{1,2})(?![\d/:])(?:\s*(?:o'?clock|de\s+la\s+(?P<part>tarde|noche|mañana|manana)))?
+      | \b(?P<noon>noon|midday|mediodía|mediodia)\b
+      | (?:at|@|a\s+las|a\s+la)\s+(?P<bare>\d{1,2})(?![\d/:])(?:\s*(?:o'?clock|
+        de\s+la\s+(?P<part>tarde|noche|mañana|manana)))?
     )""",
 )
 _RANGE_WORDS = re.compile(r"(?i)\b(?:between|from|entre|del|desde)\b")
@@ -63,13 +68,13 @@ class Span:
 
 
 @cache
-def _settings(timezone: str, now: datetime) -> dict[str, Any]:
+def _settings(now: datetime) -> dict[str, Any]:
     return {"RELATIVE_BASE": now, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
 def _parse(phrase: str, languages: list[str], now: datetime) -> datetime | None:
-    result = dateparser.parse(phrase, languages=languages, settings=_settings("", now))
-    return result
+    parsed: datetime | None = dateparser.parse(phrase, languages=languages, settings=_settings(now))
+    return parsed
 
 
 def _clean(phrase: str) -> tuple[str, bool]:
@@ -95,6 +100,21 @@ def _weekend(phrase: str, today: date) -> tuple[date, date]:
     if lowered.startswith(("next", "el próximo", "el proximo", "próximo", "proximo")):
         saturday += timedelta(days=7)
     return saturday, saturday + timedelta(days=1)
+
+
+def _day_of_month(day: int, today: date) -> date:
+    """ "The 12th": the next 12th from today, this month or a later one (dateparser reads a
+    bare "12th" as December)."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return today
 
 
 def date_spans(text: str) -> list[Span]:
@@ -146,6 +166,9 @@ def read_dates(text: str, *, now: datetime, language: str, intent: str) -> dict[
         phrase = text[span.start : span.end]
         if span.kind == "weekend":
             weekends.append(_weekend(phrase, today))
+            continue
+        if span.kind == "ordinal":
+            days.append((span, _day_of_month(int(re.sub(r"\D", "", phrase)), today)))
             continue
         cleaned, said_next = _clean(phrase)
         parsed = _parse(cleaned, languages, reference)

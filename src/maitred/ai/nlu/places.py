@@ -1,10 +1,11 @@
 """Where the event is: a zip code (checked against the offline `zipcodes` data pricing uses),
-a city (the service area's, or the zip data's after "in"), a street address (`usaddress`)."""
+a city (the service area's, or one the zip data knows after "in"), a street address
+(`usaddress`)."""
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 import usaddress
 import zipcodes
@@ -17,7 +18,7 @@ _STREET = re.compile(
     r"(?:\s*(?:#|apt\.?|unit|suite|ste\.?)\s*\w+)?"
 )
 _IN_CITY = re.compile(
-    r"(?:\b(?:in|at|en|near|around|to|cerca\s+de)\s+)([A-Za-z][A-Za-z .'-]{1,40})"
+    r"(?:\b(?:in|at|en|near|around|to|cover|serve|visit|cerca\s+de)\s+)([A-Za-z][A-Za-z .'-]{1,40})"
 )
 
 
@@ -25,12 +26,13 @@ def zip_codes(text: str) -> list[str]:
     return [z for z in _ZIP.findall(text) if zipcodes.is_real(z)]  # type: ignore[no-untyped-call]
 
 
-@cache
-def _zip_cities() -> frozenset[str]:
-    return frozenset(
-        entry["city"].lower()
-        for entry in zipcodes.list_all()  # type: ignore[no-untyped-call]
-        if entry.get("city")
+@lru_cache(maxsize=4096)
+def _is_city(name: str) -> bool:
+    """Whether some US zip code lies in a city of this name (the zip table's own index, which
+    costs ~40 MB once, where listing every entry cost ~140 MB)."""
+    return any(
+        zipcodes.filter_by(city=spelling)  # type: ignore[no-untyped-call]
+        for spelling in dict.fromkeys((name, name.title()))
     )
 
 
@@ -44,11 +46,7 @@ def city(text: str, known: tuple[str, ...]) -> str | None:
         words = match.group(1).split()
         for size in (3, 2, 1):
             candidate = " ".join(words[:size]).strip(" .,'")
-            if (
-                len(words) >= size
-                and candidate[:1].isupper()
-                and candidate.lower() in _zip_cities()
-            ):
+            if len(words) >= size and candidate[:1].isupper() and _is_city(candidate):
                 return candidate.title()
     return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from difflib import get_close_matches
-from functools import cache
+from functools import cache, lru_cache
 
 # Ways customers name the usual event types; an organization's own type matches by its key too.
 EVENT_TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -133,6 +133,10 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "travel_fee": (
         "travel fee",
+        "travel fees",
+        "for travel",
+        "por viaje",
+        "cobran por venir",
         "travel charge",
         "travel cost",
         "mileage",
@@ -168,6 +172,10 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "payment": (
         "payment method",
+        "payment methods",
+        "payment options",
+        "métodos de pago",
+        "formas de pago",
         "pay with",
         "credit card",
         "venmo",
@@ -197,7 +205,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "zona",
         "deliver to",
     ),
-    "gratuity": ("gratuity", "tip", "tips", "tipping", "propina", "propinas"),
+    "gratuity": ("gratuity", "tip", "tips", "tipping", "tipped", "propina", "propinas"),
 }
 _REFERENCE = re.compile(r"(?i)\b(BK)[-\s]?(\d{4})[-\s]?(\d{3,6})\b")
 _ORDER = re.compile(r"(?i)\b(ORD)[-\s]?(\d{4})[-\s]?(\d{3,6})\b")
@@ -217,12 +225,22 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-záéíóúñü]+", text.lower())
 
 
-def _fuzzy(text: str, words: tuple[str, ...]) -> bool:
-    singles = [w for w in words if " " not in w and len(w) >= 6]
-    return any(
+@cache
+def _singles(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if " " not in w and len(w) >= 7)
+
+
+@lru_cache(maxsize=65536)
+def _close(token: str, singles: tuple[str, ...]) -> bool:
+    return any(abs(len(token) - len(w)) <= 2 for w in singles) and bool(
         get_close_matches(token, singles, n=1, cutoff=0.85)
-        for token in _tokens(text)
-        if len(token) >= 5
+    )
+
+
+def _fuzzy(text: str, words: tuple[str, ...]) -> bool:
+    singles = _singles(words)
+    return bool(singles) and any(
+        _close(token, singles) for token in _tokens(text) if len(token) >= 5
     )
 
 
@@ -233,16 +251,24 @@ def _matches(text: str, words: tuple[str, ...]) -> int | None:
     return len(text) if _fuzzy(text, words) else None
 
 
+def _longest(text: str, words: tuple[str, ...]) -> int:
+    """How long the longest of `words` found is (a typo counts as a one-word match), 0: none."""
+    found = [len(m.group(0)) for m in _pattern(words).finditer(text)]
+    if found:
+        return max(found)
+    return 1 if _fuzzy(text, words) else 0
+
+
 def event_type(text: str, keys: tuple[str, ...]) -> str | None:
-    """The organization's event type named (its key), the first said when several are."""
+    """The organization's event type named (its key); the most specific when several match
+    ("office holiday party" is a holiday party)."""
     best: tuple[int, str] | None = None
     for key in keys:
-        words = (key, *EVENT_TYPE_WORDS.get(key.lower(), ()))
         if key.lower() == "other":
             continue
-        at = _matches(text, words)
-        if at is not None and (best is None or at < best[0]):
-            best = (at, key)
+        length = _longest(text, (key, *EVENT_TYPE_WORDS.get(key.lower(), ())))
+        if length and (best is None or length > best[0]):
+            best = (length, key)
     return best[1] if best else None
 
 
