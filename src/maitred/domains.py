@@ -22,6 +22,7 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
 
 # Modules whose import registers how a customer's erasure reaches their domain (kit/erasure.py).
 ERASURE_MODULES: tuple[str, ...] = (
+    "maitred.ai.erasure",
     "maitred.bookings.erasure",
     "maitred.crm.erasure",
     "maitred.customers.erasure",

@@ -59,3 +59,32 @@ async def test_birthday_in_folsom_becomes_a_confirmed_pending_booking(
     assert replay.status_code == 200
     assert replay.json()["result"] == result
     assert await bookings(database) == 1
+
+
+async def test_erasing_the_customer_blanks_their_conversation(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from tests.factories import signed_in_as
+
+    caterer = await given_caterer(database)
+    first = await say(client, caterer, "we're 12 for my mom's birthday next Saturday in Folsom")
+    thread = first["thread_id"]
+    await say(client, caterer, "6pm works", thread)
+    drafted = await say(client, caterer, "Maria Lopez, 916-555-0177", thread)
+    confirmed = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": confirm_token(drafted)},
+        headers=caterer.headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    admin = await signed_in_as(client, database, "admin", caterer.organization)
+    seen = (await client.get(f"/api/v1/ai/threads/{thread}", headers=admin.headers)).json()
+    customer_id = seen["customer_id"]
+    assert customer_id is not None
+    erased = await client.delete(f"/api/v1/customers/{customer_id}", headers=admin.headers)
+    assert erased.status_code in (200, 204), erased.text
+    after = (await client.get(f"/api/v1/ai/threads/{thread}", headers=admin.headers)).json()
+    assert {m["content"] for m in after["messages"]} == {"[erased]"}
+    assert "916-555-0177" not in str(after)
+    assert "Maria" not in str(after)
+    assert after["cost"] == seen["cost"]

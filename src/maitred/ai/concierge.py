@@ -23,6 +23,7 @@ from maitred.ai.models import AiMessage, AiSettings, AiThread
 from maitred.ai.nlu import sentiment
 from maitred.ai.repository import Messages
 from maitred.ai.tools import ToolContext
+from maitred.bookings import service as bookings_service
 from maitred.config import Settings
 from maitred.identity.deps import AuthContext
 from maitred.kit.clock import utcnow
@@ -177,6 +178,13 @@ async def confirm(
     context = tool_context(thread, caller, "confirm")
     found, result = await confirmations.confirm(session, context, token)
     after_confirm(thread, found.tool, result)
+    if found.tool == "create_booking" and thread.customer_id is None:
+        # The thread is now this customer's: their erasure reaches it.
+        viewer = bookings_service.Viewer(caller.organization_id, None, is_customer=False)
+        booked = await bookings_service.get_booking(
+            session, viewer, uuid.UUID(result["booking_id"])
+        )
+        thread.customer_id = booked["customer_id"]
     text = confirmed_text(found.tool, result)
     Messages(session, caller.organization_id).add(
         AiMessage(thread_id=thread.id, role="assistant", content=text, engine="confirm",
