@@ -185,6 +185,20 @@ async def _event(v: Victim) -> str:
 
 # How to make, in organization A, the thing a path parameter names. A key "segment:param"
 # (the path's first segment after /api/v1) is for a name two kinds of thing share.
+async def _ai_thread(v: Victim) -> str:
+    """A website visitor's conversation with A's assistant."""
+    response = await v.client.post(
+        "/api/v1/ai/chat", json={"message": "hi"}, headers={"X-Tenant-ID": v.org_id}
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["thread_id"]).removeprefix("thread_")
+
+
+async def _faq_entry(v: Victim) -> str:
+    body = {"question": "Do you bring the grill?", "answer": "Yes, and the chef."}
+    return await _created(v, "/ai/faq", body)
+
+
 FACTORIES: dict[str, Callable[[Victim], Awaitable[str]]] = {
     "organization_id": lambda v: _value(v.org_id),
     "user_id": lambda v: _value(str(v.admin.user.id)),
@@ -211,6 +225,9 @@ FACTORIES: dict[str, Callable[[Victim], Awaitable[str]]] = {
         v, "/reports", {"name": "Monthly", "figure": "revenue", "period": "last_month"}
     ),
     "run_id": _report_run,
+    "thread_id": _ai_thread,
+    "ai:entry_id": _faq_entry,
+    "project_id": lambda v: _value(v.org_id),
 }
 
 

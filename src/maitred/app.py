@@ -85,6 +85,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # garbage collector's full passes, which otherwise stall requests (p99) as the heap grows.
     gc.collect()
     gc.freeze()
+    # The understanding engine trains its classifiers and loads its date and zip tables in the
+    # background (seconds), so that no customer's first message waits for them.
+    from maitred.ai.nlu.understand import warm_up
+
+    app.state.nlu_warm_up = asyncio.create_task(
+        asyncio.to_thread(warm_up), name="maitred-nlu-warm-up"
+    )
     try:
         yield
     finally:

@@ -159,6 +159,13 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     # How long a signed link to an attachment (a provider fetching our MMS media) stays valid.
     signed_url_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    # The concierge's LLM engine (ai/engines/openai_compatible.py): any OpenAI-compatible
+    # endpoint; without a key (here or per organization) the offline engine answers.
+    ai_base_url: str = ""
+    ai_api_key: str = ""
+    ai_model: str = "gpt-4o-mini"
+    ai_timeout_seconds: float = Field(default=20.0, gt=0)
+    ai_max_retries: int = Field(default=1, ge=0)
     # Webhooks out: private and loopback targets are refused in production unless allowed.
     webhook_allow_private_targets: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 # Modules whose import registers outbox handlers (`<domain>/events.py`).
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
+    "maitred.ai.events",
     "maitred.availability.events",
     "maitred.bookings.events",
     "maitred.files.purging",
@@ -22,6 +23,7 @@ EVENT_HANDLER_MODULES: tuple[str, ...] = (
 
 # Modules whose import registers how a customer's erasure reaches their domain (kit/erasure.py).
 ERASURE_MODULES: tuple[str, ...] = (
+    "maitred.ai.erasure",
     "maitred.bookings.erasure",
     "maitred.crm.erasure",
     "maitred.customers.erasure",
@@ -34,11 +36,12 @@ ERASURE_MODULES: tuple[str, ...] = (
 def root_routers() -> list[APIRouter]:
     """Served at the root: health checks, the live inbox's WebSocket, and seed 002's CRM service
     API under its base URL `/crm`."""
+    from maitred.ai.chat_socket import router as ai_chat_socket
     from maitred.crm.service_api_router import router as crm_service_api
     from maitred.health.router import router as health
     from maitred.messaging.realtime_router import router as inbox_socket
 
-    return [health, inbox_socket, crm_service_api]
+    return [health, inbox_socket, ai_chat_socket, crm_service_api]
 
 
 def api_routers() -> list[APIRouter]:
@@ -46,6 +49,9 @@ def api_routers() -> list[APIRouter]:
     from maitred.analytics.reports_router import router as reports
     from maitred.analytics.router import admin_router as admin_analytics
     from maitred.analytics.router import router as analytics
+    from maitred.ai.router import router as ai
+    from maitred.ai.seeds_router import router as ai_seeds
+    from maitred.ai.understand_router import router as ai_understand
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
     from maitred.availability.router import router as availability
@@ -131,6 +137,9 @@ def api_routers() -> list[APIRouter]:
         analytics,
         admin_analytics,
         reports,
+        ai_understand,
+        ai,
+        ai_seeds,
     ]
 
 
@@ -164,5 +173,6 @@ def import_models() -> None:
         "maitred.webhooks.models",
         "maitred.payments.models",
         "maitred.analytics.models",
+        "maitred.ai.models",
     ):
         importlib.import_module(module)

@@ -56,6 +56,12 @@ PUBLIC = {
     # (how Twilio and Meta fetch an MMS or WhatsApp attachment).
     ("GET", "/api/v1/menu/photos/{organization}/{photo}"),
     ("GET", "/api/v1/files/signed/{token}"),
+    # Seed 001's assistant: signing in is optional (a website visitor chats, confirms their
+    # own draft by its token, or asks for a person); a signed-in caller acts with their rights.
+    ("POST", "/api/v1/ai/chat"),
+    ("POST", "/api/v1/ai/chat/stream"),
+    ("POST", "/api/v1/ai/confirm"),
+    ("POST", "/api/v1/ai/chat/handoff"),
 }
 
 

@@ -183,6 +183,22 @@ class BookingRepository(Repository[Booking]):
         )
         return found
 
+    async def of_customer_from(
+        self, customer_id: uuid.UUID, first_day: date, limit: int
+    ) -> Sequence[Booking]:
+        """A customer's bookings from `first_day` on, soonest first (the assistant's lookup)."""
+        rows = await self.session.scalars(
+            select(Booking)
+            .where(
+                Booking.organization_id == self.organization_id,
+                Booking.customer_id == customer_id,
+                Booking.event_date >= first_day,
+            )
+            .order_by(Booking.event_date, Booking.id)
+            .limit(limit)
+        )
+        return rows.all()
+
     async def locked(self, booking_id: uuid.UUID) -> Booking | None:
         """The booking, re-read under a row lock (PostgreSQL; SQLite's write transactions run
         one at a time): money changes of one booking queue here instead of racing."""

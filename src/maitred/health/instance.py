@@ -40,11 +40,10 @@ def settled_features(settings: Settings) -> dict[str, str]:
 
 def external_services(settings: Settings) -> dict[str, str]:
     """Seed 001's `external_services`: `configured` or `not_configured` per outside service, by
-    the same settings that choose the providers (openai: maitred has no language model client
-    yet)."""
+    the same settings that choose the providers (openai: the concierge's LLM engine)."""
     configured = {
         "stripe": settings.stripe_api_key,
-        "openai": "",
+        "openai": settings.ai_api_key,
         "smtp": settings.smtp_url,
         "twilio": settings.twilio_account_sid,
         "ringcentral": settings.ringcentral_client_id,

@@ -3,6 +3,7 @@
 from maitred.kit.letters import Outgoing, secret_meta
 from maitred.messaging.history import HistoryFilters, outbound_history
 from maitred.messaging.queue import conversation_for, queue_message
+from maitred.messaging.received import Received, received_message
 from maitred.messaging.secret_bodies import visible_body
 from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
 
@@ -12,6 +13,8 @@ __all__ = [
     "conversation_for",
     "outbound_history",
     "queue_message",
+    "Received",
+    "received_message",
     "record_opt_out",
     "secret_meta",
     "unsubscribe",

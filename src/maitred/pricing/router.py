@@ -60,34 +60,4 @@ async def create_quote(
 ) -> dict[str, Any]:
     """A priced breakdown under the organization's policy, without booking or storing
     anything. An unknown menu item or upgrade is 422 naming it (and the valid upgrades)."""
-    menu = tuple(
-        pricing_service.MenuChoice(name=choice)
-        if isinstance(choice, str)
-        else pricing_service.MenuChoice(
-            menu_item_id=choice.menu_item_id, name=choice.name, quantity=choice.quantity
-        )
-        for choice in body.menu_items
-    )
-    location = (
-        body.location.model_dump()
-        if body.location is not None and not isinstance(body.location, str)
-        else body.location
-    )
-    request = pricing_service.PriceRequest(
-        guest_count=body.guest_count,
-        child_count=body.child_count,
-        child_ages=tuple(body.child_ages),
-        menu=menu,
-        upgrades=tuple(
-            pricing_service.UpgradeChoice(name=u.name, quantity=u.quantity) for u in body.upgrades
-        ),
-        zip_code=body.zip_code,
-    )
-    return await pricing_service.quote_for_form(
-        db,
-        organization_id=auth.org_id,
-        request=request,
-        location=location,
-        event_date=body.event_date,
-        event_type=body.event_type,
-    )
+    return await pricing_service.quote_request(db, organization_id=auth.org_id, body=body)

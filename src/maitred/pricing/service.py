@@ -22,6 +22,7 @@ from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.money import round_money
 from maitred.menu import service as menu_service
 from maitred.pricing import distance, places
+from maitred.pricing.schemas import QuoteRequest
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.book_settings import ChildBand, PricingSettings, TravelZone
 from maitred.tenancy.settings import OrganizationSettings
@@ -372,3 +373,38 @@ def _event_type(settings: OrganizationSettings, event_type: str | None) -> str |
         choices = ", ".join(settings.bookings.event_types)
         raise ValidationFailed(details={"event_type": f"Use one of: {choices}"})
     return kind
+
+
+async def quote_request(
+    session: AsyncSession, *, organization_id: uuid.UUID, body: QuoteRequest
+) -> dict[str, Any]:
+    """POST /quotes's body priced (the assistant's quote tool sends the same schema)."""
+    menu = tuple(
+        MenuChoice(name=choice)
+        if isinstance(choice, str)
+        else MenuChoice(
+            menu_item_id=choice.menu_item_id, name=choice.name, quantity=choice.quantity
+        )
+        for choice in body.menu_items
+    )
+    location = (
+        body.location.model_dump()
+        if body.location is not None and not isinstance(body.location, str)
+        else body.location
+    )
+    request = PriceRequest(
+        guest_count=body.guest_count,
+        child_count=body.child_count,
+        child_ages=tuple(body.child_ages),
+        menu=menu,
+        upgrades=tuple(UpgradeChoice(name=u.name, quantity=u.quantity) for u in body.upgrades),
+        zip_code=body.zip_code,
+    )
+    return await quote_for_form(
+        session,
+        organization_id=organization_id,
+        request=request,
+        location=location,
+        event_date=body.event_date,
+        event_type=body.event_type,
+    )

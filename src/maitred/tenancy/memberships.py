@@ -143,3 +143,21 @@ async def decline(session: AsyncSession, *, user_id: uuid.UUID, invitation_id: u
         actor_user_id=user_id,
         organization_id=invitation.organization.id,
     )
+
+
+async def active_members_with_roles(
+    session: AsyncSession, organization_id: uuid.UUID, roles: Sequence[str]
+) -> Sequence[Membership]:
+    """The organization's active members of these roles, oldest first (who may take over a
+    conversation from the assistant)."""
+    return (
+        await session.scalars(
+            select(Membership)
+            .where(
+                Membership.organization_id == organization_id,
+                Membership.status == ACTIVE,
+                Membership.role.in_(list(roles)),
+            )
+            .order_by(Membership.created_at, Membership.id)
+        )
+    ).all()

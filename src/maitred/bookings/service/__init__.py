@@ -30,6 +30,7 @@ from maitred.bookings.service.read import (
     booking_detail,
     booking_id_of,
     booking_stats,
+    bookings_of_customer,
     get_booking,
     list_bookings,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "booking_detail",
     "SORTS",
     "booking_id_of",
+    "bookings_of_customer",
     "BookingMoney",
     "Outstanding",
     "confirm_paid",

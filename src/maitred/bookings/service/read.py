@@ -264,6 +264,21 @@ async def booking_detail(
     found = detail(SimpleNamespace(**row), brief, lines, history)
     await with_events(session, organization_id, [found], [row["event_id"]])
     return found
+async def bookings_of_customer(
+    session: AsyncSession, viewer: Viewer, *, customer_id: uuid.UUID | None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """A customer's bookings from today on, soonest first (the assistant's "find my booking").
+    A customer viewer always gets their own, whatever `customer_id` says."""
+    if viewer.is_customer:
+        own = await own_customer(session, viewer)
+        customer_id = own.id if own is not None else None
+    if customer_id is None:
+        return []
+    today = (await local_now(session, viewer.organization_id)).date()
+    rows = await BookingRepository(session, viewer.organization_id).of_customer_from(
+        customer_id, today, limit
+    )
+    return [await read_booking(session, booking) for booking in rows]
 
 
 def parse_statuses(status: str | None) -> tuple[str, ...]:

@@ -1,0 +1,1 @@
+"""The AI concierge (issue 19): understanding, engines, tools and threads."""

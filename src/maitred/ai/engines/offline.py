@@ -1,0 +1,29 @@
+"""The default engine: no key, no download at run time. It understands with ai.nlu and runs
+the dialogue (ai/dialogue.py) over the same tools as the LLM engine."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.ai.dialogue import Dialogue
+from maitred.ai.engines.base import Reply, StreamEvent, Turn
+
+_PIECES = re.compile(r"\S+\s*")
+
+
+class OfflineEngine:
+    name = "offline"
+
+    async def respond(self, session: AsyncSession, turn: Turn) -> Reply:
+        return await Dialogue(session, turn).run()
+
+    async def stream(self, session: AsyncSession, turn: Turn) -> AsyncIterator[StreamEvent]:
+        reply = await self.respond(session, turn)
+        for outcome in reply.tools:
+            yield StreamEvent("tool", tool=outcome)
+        for piece in _PIECES.findall(reply.text):
+            yield StreamEvent("token", content=piece)
+        yield StreamEvent("done", reply=reply)

@@ -1,0 +1,22 @@
+"""The concierge on message channels: an inbound message (messaging's `message.received`)
+gets a sentiment score and, by the organization's mode for that channel, an answer sent
+(`auto`), an answer waiting in the inbox for staff (`draft`), or nothing (`off`). The sender's
+verified channel address is their proof of identity for their own bookings."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.ai import channels
+from maitred.kit import outbox
+from maitred.kit.outbox import Event
+
+
+@outbox.on("message.received", name="ai.answer_inbound")
+async def answer_inbound(session: AsyncSession, event: Event) -> None:
+    await channels.answer(session, event)
+
+
+@outbox.on("ai.handed_off", name="ai.notify_handoff")
+async def notify_handoff(session: AsyncSession, event: Event) -> None:
+    await channels.notify_handoff(session, event)

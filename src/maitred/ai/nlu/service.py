@@ -1,0 +1,78 @@
+"""The understanding engine for an organization: its vocabulary read from its settings and
+menu, kept in process per stored settings value for a minute (menus change without settings)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.ai.nlu.types import NluContext, Understanding
+from maitred.ai.nlu.understand import understand
+from maitred.kit.errors import NotFound
+from maitred.menu import service as menu_service
+from maitred.tenancy import service as tenancy_service
+
+_TTL_SECONDS = 60.0
+_CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext]] = {}
+_CACHE_LIMIT = 1024
+
+
+def _snake(tag: str) -> str:
+    return "_".join(tag.strip().lower().replace("-", " ").split())
+
+
+async def context_for_organization(session: AsyncSession, organization_id: uuid.UUID) -> NluContext:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    key = orjson.dumps(
+        [
+            organization.settings or {},
+            organization.timezone,
+            organization.country,
+            organization.locale,
+        ],
+        option=orjson.OPT_SORT_KEYS,
+    )
+    cached = _CACHE.get(organization_id)
+    if cached is not None and cached[0] == key and cached[1] > time.monotonic():
+        return cached[2]
+    settings = tenancy_service.settings_of(organization)
+    menu = await menu_service.public_menu(session, organization_id=organization_id)
+    tags = dict.fromkeys(
+        _snake(tag)
+        for group in menu["categories"]
+        for item in group["items"]
+        for tag in item["dietary_tags"]
+    )
+    language = (organization.locale or "en").split("-")[0].lower()
+    languages = tuple(dict.fromkeys((language, "en", "es")))
+    context = NluContext(
+        timezone=organization.timezone or "UTC",
+        country=(organization.country or "US").upper(),
+        event_types=tuple(settings.bookings.event_types),
+        upgrade_keys=tuple(u.name.strip().casefold() for u in settings.pricing.upgrades),
+        dietary_tags=tuple(tags),
+        languages=languages,
+        cities=tuple(
+            place for place in settings.availability.service_area if not place.strip().isdigit()
+        ),
+    )
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[organization_id] = (key, time.monotonic() + _TTL_SECONDS, context)
+    return context
+
+
+async def understand_for_organization(
+    session: AsyncSession, organization_id: uuid.UUID, text: str, *, now: datetime | None = None
+) -> Understanding:
+    """`now` defaults to the organization's current time."""
+    context = await context_for_organization(session, organization_id)
+    instant = now or datetime.now(ZoneInfo(context.timezone))
+    return understand(text, now=instant, context=context)

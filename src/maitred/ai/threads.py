@@ -1,0 +1,208 @@
+"""Threads: who may continue one, handing it to a person and back, and what staff see of it
+(messages, tool calls, cost)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.ai.models import AiMessage, AiThread
+from maitred.ai.repository import Messages, Threads, ToolCalls
+from maitred.identity.deps import AuthContext
+from maitred.kit import outbox
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import InvalidState, NotFound
+from maitred.kit.pagination import PageParams, PaginationInfo, page_info
+from maitred.kit.roles import Role
+from maitred.tenancy import memberships
+
+# Who takes a conversation over, in this order of preference.
+TAKERS = (Role.staff, Role.manager, Role.admin)
+STAFF = frozenset({Role.admin, Role.manager, Role.staff, Role.super_admin})
+
+
+def thread_uuid(value: str) -> uuid.UUID:
+    """Seed 001 writes `thread_abc123`; ours are `thread_<uuid>` or the bare uuid."""
+    text = value.strip()
+    if text.startswith("thread_"):
+        text = text[len("thread_") :]
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise NotFound("No such thread") from None
+
+
+async def open_thread(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    auth: AuthContext | None,
+    thread_id: str | None,
+    channel: str = "web",
+    *,
+    also: tuple[str, ...] = (),
+) -> AiThread:
+    """The caller's thread (404 when it is another organization's or another user's), or a
+    new one. An anonymous thread is reached by its id alone, a random uuid."""
+    threads = Threads(session, organization_id)
+    if thread_id:
+        found = await threads.get(thread_uuid(thread_id))
+        if found is None or found.channel not in (channel, *also):
+            raise NotFound("No such thread")
+        is_staff = auth is not None and auth.role in STAFF
+        if (
+            found.owner_user_id is not None
+            and not is_staff
+            and (auth is None or auth.user_id != found.owner_user_id)
+        ):
+            raise NotFound("No such thread")
+        return found
+    thread = threads.add(
+        AiThread(
+            channel=channel,
+            status="open",
+            owner_user_id=auth.user_id if auth is not None else None,
+            state={},
+        )
+    )
+    await session.flush()
+    return thread
+
+
+async def hand_off(session: AsyncSession, thread: AiThread, reason: str) -> uuid.UUID | None:
+    """The thread goes to a person: the least busy staff member (then manager, then admin), or
+    the queue when nobody is there; either way `ai.handed_off` notifies the team."""
+    if thread.status == "handed_off":
+        return thread.assigned_user_id
+    chosen: uuid.UUID | None = None
+    for role in TAKERS:
+        members = await memberships.active_members_with_roles(
+            session, thread.organization_id, [role]
+        )
+        if members:
+            loads = await Threads(session, thread.organization_id).open_handoffs_by_user()
+            chosen = min(members, key=lambda m: (loads.get(m.user_id, 0), str(m.user_id))).user_id
+            break
+    thread.status = "handed_off"
+    thread.assigned_user_id = chosen
+    thread.handoff_reason = reason[:200]
+    thread.updated_at = utcnow()
+    await outbox.emit(
+        session,
+        "ai.handed_off",
+        organization_id=thread.organization_id,
+        thread_id=thread.id,
+        assigned_user_id=chosen,
+        reason=reason[:200],
+    )
+    return chosen
+
+
+async def hand_back(session: AsyncSession, auth: AuthContext, thread_id: uuid.UUID) -> AiThread:
+    thread = await Threads(session, auth.org_id).get_or_404(thread_id)
+    if thread.status != "handed_off":
+        raise InvalidState("The assistant already has this conversation")
+    thread.status = "open"
+    thread.assigned_user_id = None
+    thread.handoff_reason = None
+    thread.updated_at = utcnow()
+    await session.flush()
+    return thread
+
+
+def thread_view(thread: AiThread) -> dict[str, Any]:
+    return {
+        "id": thread.id,
+        "thread_id": f"thread_{thread.id}",
+        "channel": thread.channel,
+        "status": thread.status,
+        "customer_id": thread.customer_id or thread.verified_customer_id,
+        "assigned_user_id": thread.assigned_user_id,
+        "handoff_reason": thread.handoff_reason,
+        "last_intent": thread.last_intent,
+        "cost": round(thread.cost_micros / 1_000_000, 6),
+        "created_at": thread.created_at,
+        "updated_at": thread.updated_at,
+    }
+
+
+def message_view(message: AiMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "role": message.role,
+        "sender": "ai_assistant" if message.role == "assistant" else message.role,
+        "content": message.content,
+        "intent": message.intent,
+        "sentiment": message.sentiment,
+        "engine": message.engine,
+        "status": message.status,
+        "tool_calls": message.tool_calls,
+        "created_at": message.created_at,
+    }
+
+
+async def list_threads(
+    session: AsyncSession, auth: AuthContext, params: PageParams, status: str | None
+) -> tuple[list[dict[str, Any]], PaginationInfo]:
+    rows, total = await Threads(session, auth.org_id).listed(
+        status=status, limit=params.limit, offset=params.offset
+    )
+    return [thread_view(t) for t in rows], page_info(params, total)
+
+
+async def read_thread(
+    session: AsyncSession, auth: AuthContext, thread_id: uuid.UUID
+) -> dict[str, Any]:
+    thread = await Threads(session, auth.org_id).get_or_404(thread_id)
+    messages = await Messages(session, auth.org_id).of_thread(thread.id)
+    calls = await ToolCalls(session, auth.org_id).of_thread(thread.id)
+    return thread_view(thread) | {
+        "messages": [message_view(m) for m in messages],
+        "tool_calls": [
+            {
+                "id": call.id,
+                "tool": call.tool,
+                "arguments": call.arguments,
+                "outcome": call.outcome,
+                "detail": call.detail,
+                "actor_role": call.actor_role,
+                "actor_user_id": call.actor_user_id,
+                "engine": call.engine,
+                "created_at": call.created_at,
+            }
+            for call in calls
+        ],
+    }
+
+
+async def say(session: AsyncSession, thread: AiThread, text: str, role: str = "assistant") -> None:
+    """A message of the assistant (or staff) that no engine wrote (a handoff's notice)."""
+    Messages(session, thread.organization_id).add(
+        AiMessage(thread_id=thread.id, role=role, content=text, engine="none", status="sent")
+    )
+    await session.flush()
+
+
+async def send_draft(
+    session: AsyncSession,
+    auth: AuthContext,
+    thread_id: uuid.UUID,
+    message_id: uuid.UUID,
+    content: str | None,
+) -> dict[str, Any]:
+    """A draft answer (a channel in `draft` mode) goes out as written, or as staff edited it."""
+    from maitred.ai import channels
+
+    thread = await Threads(session, auth.org_id).get_or_404(thread_id)
+    message = await Messages(session, auth.org_id).get(message_id)
+    if message is None or message.thread_id != thread.id:
+        raise NotFound("No such message in this thread")
+    if message.status != "draft":
+        raise InvalidState("This answer was already sent")
+    text = (content or message.content).strip()
+    await channels.send_draft(session, auth.org_id, thread, text)
+    message.content, message.status = text, "sent"
+    message.updated_at = utcnow()
+    await session.flush()
+    return message_view(message)

@@ -1,0 +1,90 @@
+"""Done when: a visitor of the website chat goes from one sentence to a priced pending booking
+they confirmed themselves, with a deposit link, with no key configured (offline engine)."""
+
+from __future__ import annotations
+
+import httpx
+
+from maitred.kit.db import Database
+from tests.ai.given import LINK, bookings, confirm_token, given_caterer, say
+
+
+async def test_birthday_in_folsom_becomes_a_confirmed_pending_booking(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    caterer = await given_caterer(database)
+
+    first = await say(client, caterer, "we're 12 for my mom's birthday next Saturday in Folsom")
+    assert first["intent"] == "booking_inquiry"
+    assert first["metadata"]["engine"] == "offline"
+    assert "17:00, 18:00, 19:00" in first["response"]
+    # 12 adults at $55 = $660 (over the $550 minimum), 8.25 % tax: $714.45; $100 deposit.
+    assert "$714.45" in first["response"]
+    assert "$100.00" in first["response"]
+    thread = first["thread_id"]
+    assert [a["label"] for a in first["suggested_actions"] if a["type"] == "choose_time"] == [
+        "17:00",
+        "18:00",
+        "19:00",
+    ]
+
+    second = await say(client, caterer, "6pm works", thread)
+    assert "name" in second["response"]
+    assert "phone" in second["response"]
+
+    third = await say(client, caterer, "Maria Lopez, 916-555-0177", thread)
+    token = confirm_token(third)
+    assert "12 guests" in third["response"]
+    assert "Folsom" in third["response"]
+    assert await bookings(database) == 0  # nothing booked before the customer confirms
+
+    confirmed = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": token},
+        headers=caterer.headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    result = confirmed.json()["result"]
+    assert result["status"] == "pending"
+    assert result["total_amount"] == 714.45
+    assert result["deposit_amount"] == 100.0
+    assert LINK.search(result["deposit_link"])
+    assert await bookings(database) == 1
+
+    replay = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": token},
+        headers=caterer.headers,
+    )
+    assert replay.status_code == 200
+    assert replay.json()["result"] == result
+    assert await bookings(database) == 1
+
+
+async def test_erasing_the_customer_blanks_their_conversation(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from tests.factories import signed_in_as
+
+    caterer = await given_caterer(database)
+    first = await say(client, caterer, "we're 12 for my mom's birthday next Saturday in Folsom")
+    thread = first["thread_id"]
+    await say(client, caterer, "6pm works", thread)
+    drafted = await say(client, caterer, "Maria Lopez, 916-555-0177", thread)
+    confirmed = await client.post(
+        "/api/v1/ai/confirm",
+        json={"thread_id": thread, "confirmation_token": confirm_token(drafted)},
+        headers=caterer.headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    admin = await signed_in_as(client, database, "admin", caterer.organization)
+    seen = (await client.get(f"/api/v1/ai/threads/{thread}", headers=admin.headers)).json()
+    customer_id = seen["customer_id"]
+    assert customer_id is not None
+    erased = await client.delete(f"/api/v1/customers/{customer_id}", headers=admin.headers)
+    assert erased.status_code in (200, 204), erased.text
+    after = (await client.get(f"/api/v1/ai/threads/{thread}", headers=admin.headers)).json()
+    assert {m["content"] for m in after["messages"]} == {"[erased]"}
+    assert "916-555-0177" not in str(after)
+    assert "Maria" not in str(after)
+    assert after["cost"] == seen["cost"]
