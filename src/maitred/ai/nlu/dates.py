@@ -129,25 +129,30 @@ def time_spans(text: str) -> list[Span]:
     return [Span(m.start(), m.end(), "time") for m in _TIME_PHRASE.finditer(text)]
 
 
+def _evening(hour: int, part: str) -> int:
+    """A caterer's events are meals: "at 6" and "6:30" are in the evening unless the morning is
+    said; 10 and 11 stay as written (brunch)."""
+    return hour + 12 if 1 <= hour <= 9 and part not in {"mañana", "manana"} else hour
+
+
 def read_time(text: str) -> str | None:
     for match in _TIME_PHRASE.finditer(text):
         if match.group("noon"):
             return "12:00"
         if bare := match.group("bare"):
             hour = int(bare)
-            part = (match.group("part") or "").lower()
             if hour > 23:
                 continue
-            # A caterer's events are meals: "at 6" is in the evening unless the morning is said.
-            if 1 <= hour <= 11 and part not in {"mañana", "manana"}:
-                hour += 12
-            return f"{hour:02d}:00"
-        phrase = (match.group("clock") or match.group("meridiem") or "").replace(".", "")
+            return f"{_evening(hour, (match.group('part') or '').lower()):02d}:00"
+        clock = match.group("clock") or ""
+        phrase = (clock or match.group("meridiem") or "").replace(".", "")
         parsed = dateparser.parse(
             phrase, languages=["en"], settings={"PREFER_DATES_FROM": "future"}
         )
         if parsed is not None:
             value: time = parsed.time()
+            if clock and not re.search(r"(?i)[ap]\.?m", clock):
+                value = value.replace(hour=_evening(value.hour, ""))
             return value.strftime("%H:%M")
     return None
 
