@@ -46,12 +46,12 @@ def root_routers() -> list[APIRouter]:
 
 def api_routers() -> list[APIRouter]:
     """Served under /api/v1 and /api."""
-    from maitred.analytics.reports_router import router as reports
-    from maitred.analytics.router import admin_router as admin_analytics
-    from maitred.analytics.router import router as analytics
     from maitred.ai.router import router as ai
     from maitred.ai.seeds_router import router as ai_seeds
     from maitred.ai.understand_router import router as ai_understand
+    from maitred.analytics.reports_router import router as reports
+    from maitred.analytics.router import admin_router as admin_analytics
+    from maitred.analytics.router import router as analytics
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
     from maitred.availability.router import router as availability

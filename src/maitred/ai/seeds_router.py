@@ -61,14 +61,16 @@ async def ai_availability(
     db: DbSession,
 ) -> dict[str, Any]:
     """Seed 000: free slots on the date, a price estimate, and nearby alternatives."""
-    return await availability_service.availability(
+    found = await availability_service.availability_in(
         db,
         organization_id=auth.org_id,
         day=body.date,
         guest_count=body.guest_count,
         location=_place(body.location),
-        days=None,
     )
+    if found is None:
+        raise NotFound("No such organization")
+    return found
 
 
 def _name(customer_info: str) -> str | None:

@@ -149,14 +149,18 @@ async def availability_in(
     *,
     organization_id: uuid.UUID,
     day: date | None,
+    guest_count: int | None = None,
+    location: str | None = None,
 ) -> dict[str, Any] | None:
-    """The answer for `day` (no party, no location) inside a unit of work; None when there is
-    no such organization."""
+    """The answer for `day` inside a unit of work (which sees its own changes: the assistant's
+    tools, waitlist offers); None when there is no such organization."""
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         return None
     snapshot = tenancy_service.of_organization(organization, keep=False)
-    return await answer(session, snapshot, day=day, guest_count=None, location=None, days=None)
+    return await answer(
+        session, snapshot, day=day, guest_count=guest_count, location=location, days=None
+    )
 
 
 async def availability(

@@ -37,14 +37,15 @@ from maitred.tenancy import service as tenancy_service
 async def _availability(
     session: AsyncSession, context: ToolContext, args: AvailabilityArgs
 ) -> dict[str, Any]:
-    answer = await availability_service.availability(
+    answer = await availability_service.availability_in(
         session,
         organization_id=context.organization_id,
         day=args.date,
         guest_count=args.guest_count,
         location=args.location,
-        days=None,
     )
+    if answer is None:
+        raise NotFound("No such organization")
     return {
         "date": str(answer.get("date") or args.date or ""),
         "available": answer.get("available"),

@@ -264,6 +264,8 @@ async def booking_detail(
     found = detail(SimpleNamespace(**row), brief, lines, history)
     await with_events(session, organization_id, [found], [row["event_id"]])
     return found
+
+
 async def bookings_of_customer(
     session: AsyncSession, viewer: Viewer, *, customer_id: uuid.UUID | None, limit: int = 10
 ) -> list[dict[str, Any]]:
