@@ -1,6 +1,6 @@
 """The browser tests' harness: a real `maitred serve` on the test database, Debian's chromium
 driven by Playwright at a phone's and a desk's width, axe-core injected into each page, and a
-screenshot of the page when a test fails (in the test's temporary directory, path printed).
+screenshot of the page when a test fails (in test-screenshots/, its path printed).
 
 Browser tests run once, on SQLite: on PostgreSQL (MAITRED_TEST_DATABASE_URL) they are skipped,
 as they are where no chromium is installed (`.ci/run` installs it).
@@ -90,6 +90,9 @@ async def server(
         "MAITRED_RATE_LIMIT_ENABLED": "false",
         "MAITRED_EMBEDDED_WORKER": "false",
         "MAITRED_PUBLIC_URL": base,
+        # Cards are taken, so pending bookings get a deposit link; nothing calls Stripe unless
+        # a customer follows the link, which no test does.
+        "MAITRED_STRIPE_API_KEY": "sk_test_browser_tests_never_call_stripe",
         "MAITRED_LOG_LEVEL": "WARNING",
     }
     log = home / "server.log"
@@ -144,9 +147,8 @@ async def browser_page(
     server: Server,
     database: Any,
     width: str,
-    tmp_path: Path,
 ) -> AsyncIterator[Any]:
-    """An empty browser (no cookies) on the server, `width` wide; screenshot on failure."""
+    """An empty browser (no cookies) on the server, `width` wide; screenshot on failure (test-screenshots/)."""
     w, h = WIDTHS[width]
     context = await chromium.new_context(viewport={"width": w, "height": h}, base_url=server.base_url)
     page = await context.new_page()
@@ -154,7 +156,10 @@ async def browser_page(
         yield page
     finally:
         if request.node.stash.get(_FAILED, False):
-            shot = tmp_path / f"failure-{width}.png"
+            # pytest's temporary directories are pruned as other runs start: keep it elsewhere.
+            folder = request.config.rootpath / "test-screenshots"
+            folder.mkdir(exist_ok=True)
+            shot = folder / f"{request.node.name}.png"
             await page.screenshot(path=str(shot), full_page=True)
             print(f"\nscreenshot of the failing page: {shot}\nserver log:\n{server.log_tail()}")
         await context.close()
