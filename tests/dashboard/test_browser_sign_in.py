@@ -15,6 +15,12 @@ from tests.factories import PASSWORD, given_organization, given_user
 pytestmark = pytest.mark.browser
 
 
+async def sign_in_through_page(page: Any, email: str) -> None:
+    """Signs in from the home page and waits for Today."""
+    await _sign_in(page, email)
+    await page.wait_for_url("**/app")
+
+
 async def _sign_in(page: Any, email: str) -> None:
     await page.goto("/")
     await page.get_by_label("Email").fill(email)
