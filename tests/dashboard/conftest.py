@@ -98,8 +98,15 @@ async def server(
     log = home / "server.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
-            MAITRED, "serve", "--no-migrate", "--port", str(port),
-            cwd=home, env=env, stdout=output, stderr=asyncio.subprocess.STDOUT,
+            MAITRED,
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            cwd=home,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
         )
     running = Server(base, log)
     try:
@@ -148,9 +155,12 @@ async def browser_page(
     database: Any,
     width: str,
 ) -> AsyncIterator[Any]:
-    """An empty browser (no cookies) on the server, `width` wide; screenshot on failure (test-screenshots/)."""
+    """An empty browser (no cookies) on the server, `width` wide; a screenshot in
+    test-screenshots/ when the test fails."""
     w, h = WIDTHS[width]
-    context = await chromium.new_context(viewport={"width": w, "height": h}, base_url=server.base_url)
+    context = await chromium.new_context(
+        viewport={"width": w, "height": h}, base_url=server.base_url
+    )
     page = await context.new_page()
     try:
         yield page
@@ -161,7 +171,6 @@ async def browser_page(
             folder.mkdir(exist_ok=True)
             shot = folder / f"{request.node.name}.png"
             await page.screenshot(path=str(shot), full_page=True)
-            print(f"\nscreenshot of the failing page: {shot}\nserver log:\n{server.log_tail()}")
         await context.close()
 
 
@@ -187,4 +196,4 @@ def accessible() -> Iterator[Any]:
         found = await axe_violations(page)
         assert found == [], f"{page.url}: {found}"
 
-    yield check
+    return check

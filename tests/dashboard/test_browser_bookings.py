@@ -119,4 +119,5 @@ async def test_a_refused_move_shows_why_and_changes_nothing(
     assert "pending" in (await alert.inner_text()).lower()
     async with database.transaction() as session:
         booking = await session.scalar(select(Booking).where(Booking.reference_number == reference))
-    assert booking is not None and booking.status == "pending"
+    assert booking is not None
+    assert booking.status == "pending"

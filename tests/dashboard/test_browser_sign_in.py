@@ -79,7 +79,9 @@ async def test_a_user_with_mfa_signs_in_with_the_code_from_their_app(
         secret = (await api.post("/api/v1/auth/mfa/setup", headers=headers)).json()["secret"]
         # The previous step's code turns it on; the current one is then still unused.
         enabled = await api.post(
-            "/api/v1/auth/mfa/verify", json={"code": pyotp.TOTP(secret).at(time.time(), counter_offset=-1)}, headers=headers
+            "/api/v1/auth/mfa/verify",
+            json={"code": pyotp.TOTP(secret).at(time.time(), counter_offset=-1)},
+            headers=headers,
         )
         assert enabled.status_code == 200, enabled.text
     page = browser_page

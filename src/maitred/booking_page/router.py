@@ -32,8 +32,17 @@ from maitred.tenancy.models import Organization
 router = APIRouter(prefix="/book", include_in_schema=False)
 pages = Pages(Path(__file__).parent / "templates")
 Form = Annotated[FormData, Depends(csrf.checked_form)]
-FIELDS = ("name", "phone", "email", "event_date", "event_time", "guest_count", "event_type",
-          "location", "message")
+FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "event_date",
+    "event_time",
+    "guest_count",
+    "event_type",
+    "location",
+    "message",
+)
 CONFIRMATION = "booking_page.confirmation"
 
 
@@ -45,9 +54,7 @@ async def _organization(session: AsyncSession, slug: str) -> Organization:
 
 
 def _not_found(request: Request) -> Response:
-    return pages.render(
-        request, "missing.html", {"title": "Not found"}, status_code=404
-    )
+    return pages.render(request, "missing.html", {"title": "Not found"}, status_code=404)
 
 
 def _form_context(organization: Organization, **more: Any) -> dict[str, Any]:

@@ -25,8 +25,10 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
     return dashboard_pages.render(
         request,
         "refused.html",
-        {"message": "This form has expired or did not come from this site. Reload the page and "
-         "try again."},
+        {
+            "message": "This form has expired or did not come from this site. Reload the page and "
+            "try again."
+        },
         status_code=403,
     )
 

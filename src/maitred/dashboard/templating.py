@@ -30,7 +30,7 @@ def day(value: Any) -> str:
         try:
             value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

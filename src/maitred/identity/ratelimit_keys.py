@@ -63,7 +63,6 @@ class IdentityTierResolver(TierResolver):
             state[ORG_HINT] = claims.organization_id
         return tier, f"user:{claims.user_id}"
 
-
     def _page(self, scope: Scope, path: str) -> tuple[str, str] | None:
         """The dashboard: signing in counts as the API's login; a page with a valid cookie
         against its user's quota (as their access token would); anything else as the default

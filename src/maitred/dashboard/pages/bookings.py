@@ -98,21 +98,32 @@ async def bookings_list(
         "problems": problems,
         "query": urlencode(filters),
     }
-    name = "bookings/_results.html" if request.headers.get("hx-target") == "results" else (
-        "bookings/list.html"
+    name = (
+        "bookings/_results.html"
+        if request.headers.get("hx-target") == "results"
+        else ("bookings/list.html")
     )
     return dashboard_pages.render(request, name, context)
 
 
-async def _detail_context(request: Request, auth: AuthContext, booking_id: uuid.UUID) -> dict[str, Any]:
+async def _detail_context(
+    request: Request, auth: AuthContext, booking_id: uuid.UUID
+) -> dict[str, Any]:
     async with database_of(request).transaction(write=False) as session:
         viewer = bookings_service.viewer_of(auth)
         booking = await bookings_service.get_booking(session, viewer, booking_id)
         payments: list[dict[str, Any]] = []
         if auth.can("payments:read"):
             payments, _ = await payments_service.list_payments(
-                session, auth.org_id, booking_id=booking_id, status=None, method=None,
-                date_from=None, date_to=None, params=PageParams(page=1, limit=100), sort=None,
+                session,
+                auth.org_id,
+                booking_id=booking_id,
+                status=None,
+                method=None,
+                date_from=None,
+                date_to=None,
+                params=PageParams(page=1, limit=100),
+                sort=None,
                 order=None,
             )
         cards = await public_links.takes_cards(session, auth.org_id)

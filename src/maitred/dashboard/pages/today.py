@@ -40,22 +40,44 @@ async def _facilitator_today(session: AsyncSession, auth: AuthContext) -> dict[s
     return {"facilitator": board}
 
 
-async def _staff_today(request: Request, session: AsyncSession, auth: AuthContext) -> dict[str, Any]:
+async def _staff_today(
+    request: Request, session: AsyncSession, auth: AuthContext
+) -> dict[str, Any]:
     reads = database_of(request).reads
     viewer = bookings_service.viewer_of(auth)
     today = await local_today(session, auth.org_id)
     week_end = today + timedelta(days=6)
     todays, _ = await bookings_service.list_bookings(
-        session, reads, viewer, FIRST, date_from=today, date_to=today, sort="event_date",
-        order="asc", status="pending,confirmed",
+        session,
+        reads,
+        viewer,
+        FIRST,
+        date_from=today,
+        date_to=today,
+        sort="event_date",
+        order="asc",
+        status="pending,confirmed",
     )
     week, week_info = await bookings_service.list_bookings(
-        session, reads, viewer, FIRST, date_from=today, date_to=week_end, sort="event_date",
-        order="asc", status="pending,confirmed",
+        session,
+        reads,
+        viewer,
+        FIRST,
+        date_from=today,
+        date_to=week_end,
+        sort="event_date",
+        order="asc",
+        status="pending,confirmed",
     )
     pending, pending_info = await bookings_service.list_bookings(
-        session, reads, viewer, PageParams(page=1, limit=10), date_from=today,
-        status="pending", sort="event_date", order="asc",
+        session,
+        reads,
+        viewer,
+        PageParams(page=1, limit=10),
+        date_from=today,
+        status="pending",
+        sort="event_date",
+        order="asc",
     )
     figures: dict[str, Any] = {
         "today": len(todays),
@@ -69,8 +91,13 @@ async def _staff_today(request: Request, session: AsyncSession, auth: AuthContex
         figures["new_leads"] = new_leads.total_items
     if auth.can("messages:read"):
         figures["unread"] = (await inbox_stats.summary(session, auth.org_id, days=7))["unread"]
-    return {"todays": todays, "week": week, "pending": pending, "figures": figures,
-            "today_date": today}
+    return {
+        "todays": todays,
+        "week": week,
+        "pending": pending,
+        "figures": figures,
+        "today_date": today,
+    }
 
 
 @router.get("")
