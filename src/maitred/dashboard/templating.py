@@ -85,7 +85,7 @@ class Pages:
             "request": request,
             "csrf_token": csrf.token_for(request),
             "auth": auth,
-            "menu": navigation.menu(auth),
+            "nav": navigation.menu(auth),
             "current": request.url.path,
             "htmx": request.headers.get("hx-request") == "true",
             **(context or {}),

@@ -39,6 +39,7 @@ DONE = {
     "status": "Status changed.",
     "payment": "Payment recorded.",
     "cancelled": "Booking cancelled.",
+    "created": "Booking created.",
 }
 
 
