@@ -18,6 +18,7 @@ from maitred.bookings.schemas import BookingCreate
 from maitred.customers import service as customers_service
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
+from maitred.dashboard.clock import local_today
 from maitred.dashboard.forms import problems_of
 from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
@@ -154,7 +155,7 @@ async def live_quote(request: Request, auth: Writers, part: str = "quote") -> Re
                         **body,
                         "customer": None,
                         "customer_id": None,
-                        "event_date": day or date.today(),
+                        "event_date": day or await local_today(session, auth.org_id),
                         "guest_count": guests,
                     }
                 )
