@@ -21,6 +21,7 @@ ENTRIES = (
     Entry("/app", "Today", "organizations:read", for_facilitators=True),
     Entry("/app/bookings", "Bookings", "bookings:read"),
     Entry("/app/bookings/new", "New booking", "bookings:write"),
+    Entry("/app/leads", "Leads", "leads:read"),
 )
 
 
