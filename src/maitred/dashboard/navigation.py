@@ -22,6 +22,7 @@ ENTRIES = (
     Entry("/app/bookings", "Bookings", "bookings:read"),
     Entry("/app/bookings/new", "New booking", "bookings:write"),
     Entry("/app/leads", "Leads", "leads:read"),
+    Entry("/app/customers", "Customers", "customers:read"),
 )
 
 
