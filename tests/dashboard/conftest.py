@@ -9,6 +9,7 @@ as they are where no chromium is installed (`.ci/run` installs it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -71,12 +72,10 @@ class Server:
         return self.log.read_text(errors="replace")[-4000:]
 
 
-@pytest.fixture(scope="session")
-async def server(
-    settings: Settings, migrated: None, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Server]:
-    """`maitred serve` on the test database and keys, rate limits and embedded worker off."""
-    home = tmp_path_factory.mktemp("browser-server")
+@contextlib.asynccontextmanager
+async def running_server(settings: Settings, home: Path, **more_env: str) -> AsyncIterator[Server]:
+    """`maitred serve` on the test database and keys, rate limits off (and, unless `more_env`
+    says otherwise, the embedded worker)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -94,6 +93,7 @@ async def server(
         # a customer follows the link, which no test does.
         "MAITRED_STRIPE_API_KEY": "sk_test_browser_tests_never_call_stripe",
         "MAITRED_LOG_LEVEL": "WARNING",
+        **more_env,
     }
     log = home / "server.log"
     with log.open("wb") as output:
@@ -126,6 +126,14 @@ async def server(
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), timeout=20)
+
+
+@pytest.fixture(scope="session")
+async def server(
+    settings: Settings, migrated: None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    async with running_server(settings, tmp_path_factory.mktemp("browser-server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -20,12 +20,13 @@ def page_routers() -> list[object]:
     from maitred.booking_page.router import router as booking_page
     from maitred.dashboard.pages.bookings import router as bookings
     from maitred.dashboard.pages.customers import router as customers
+    from maitred.dashboard.pages.inbox import router as inbox
     from maitred.dashboard.pages.leads import router as leads
     from maitred.dashboard.pages.new_booking import router as new_booking
     from maitred.dashboard.pages.sign_in import router as sign_in
     from maitred.dashboard.pages.today import router as today
 
-    return [sign_in, today, new_booking, bookings, leads, customers, booking_page]
+    return [sign_in, today, new_booking, bookings, leads, customers, inbox, booking_page]
 
 
 def install_pages(app: FastAPI) -> None:

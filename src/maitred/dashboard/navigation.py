@@ -23,6 +23,7 @@ ENTRIES = (
     Entry("/app/bookings/new", "New booking", "bookings:write"),
     Entry("/app/leads", "Leads", "leads:read"),
     Entry("/app/customers", "Customers", "customers:read"),
+    Entry("/app/inbox", "Inbox", "messages:read"),
 )
 
 

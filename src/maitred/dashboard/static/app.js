@@ -9,3 +9,27 @@ document.addEventListener("click", function (event) {
   field.dispatchEvent(new Event("change", { bubbles: true }));
   field.focus();
 });
+
+// The live inbox: the page's cookie session opens /ws/inbox (same site only); each push
+// makes htmx reload the conversation list ("inbox-push" on <body>).
+(function () {
+  var state = document.querySelector("[data-live-inbox]");
+  if (!state || !window.WebSocket) return;
+  var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  var delay = 1000;
+  function connect() {
+    var socket = new WebSocket(scheme + location.host + state.getAttribute("data-live-inbox"));
+    socket.onmessage = function (event) {
+      var push = JSON.parse(event.data);
+      if (push.type === "ready") { state.textContent = "Live"; delay = 1000; return; }
+      document.body.dispatchEvent(new CustomEvent("inbox-push", { detail: push }));
+    };
+    socket.onclose = function (event) {
+      state.textContent = "Offline: reconnecting…";
+      if (event.code === 4401 || event.code === 4403) { state.textContent = "Sign in again to see new messages live."; return; }
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+})();
