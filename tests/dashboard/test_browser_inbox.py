@@ -105,4 +105,5 @@ async def test_another_site_cannot_open_the_inbox_socket_with_the_cookie(
         with pytest.raises(ConnectionClosed) as closed:
             await socket.recv()
 
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403

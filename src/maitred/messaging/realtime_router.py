@@ -4,8 +4,8 @@ Browsers cannot set headers on a WebSocket, so the access token comes in the que
 `Authorization` header, for other clients) and `org` may name the organization as X-Tenant-ID
 would. The dashboard's own pages send no token: their cookie session is taken instead, only
 from a page of this very site (`Origin` naming this host), so another site cannot open the
-socket with the cookie its visitor's browser would attach. The token is checked exactly as for an HTTP request (identity/deps.py), at the start and
-again every minute, so a revoked session or a changed role ends the socket too. Refusals close
+socket with the cookie its visitor's browser would attach. Either is checked exactly as for
+an HTTP request (identity/deps.py), at the start and again every minute, so a revoked session or a changed role ends the socket too. Refusals close
 with 4401 (not signed in) or 4403 (no access): codes a browser can read, which an HTTP error
 before the handshake would not give it.
 """
