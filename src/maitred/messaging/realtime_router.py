@@ -5,9 +5,9 @@ Browsers cannot set headers on a WebSocket, so the access token comes in the que
 would. The dashboard's own pages send no token: their cookie session is taken instead, only
 from a page of this very site (`Origin` naming this host), so another site cannot open the
 socket with the cookie its visitor's browser would attach. Either is checked exactly as for
-an HTTP request (identity/deps.py), at the start and again every minute, so a revoked session or a changed role ends the socket too. Refusals close
-with 4401 (not signed in) or 4403 (no access): codes a browser can read, which an HTTP error
-before the handshake would not give it.
+an HTTP request (identity/deps.py), at the start and again every minute, so a revoked session
+or a changed role ends the socket too. Refusals close with 4401 (not signed in) or 4403 (no
+access): codes a browser can read, which an HTTP error before the handshake would not give it.
 """
 
 from __future__ import annotations
