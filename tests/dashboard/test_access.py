@@ -15,7 +15,7 @@ from tests.bookings.given import (
     staff_of,
 )
 from tests.dashboard.given import form_token, signed_in_page
-from tests.factories import given_user
+from tests.factories import given_user, signed_in_as
 
 
 async def _pending(client: httpx.AsyncClient, database: Database, name: str = "Hibachi") -> tuple:
@@ -151,3 +151,31 @@ async def test_the_sign_in_form_needs_its_own_token(
 
     assert answer.status_code == 403
     assert "maitred_session" not in client.cookies
+
+
+async def test_staff_cannot_reach_settings_and_managers_cannot_change_them(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database)
+    staff = await given_user(database, book.organization, "staff")
+    manager = await given_user(database, book.organization, "manager")
+    await signed_in_page(client, staff.email)
+    staff_page = await client.get("/app/settings")
+    staff_today = await client.get("/app")
+    client.cookies.clear()
+    await signed_in_page(client, manager.email)
+    manager_page = await client.get("/app/settings")
+
+    saved = await client.post(
+        "/app/settings/pricing",
+        data={"csrf_token": form_token(manager_page.text), "price_per_adult": "1"},
+    )
+
+    assert staff_page.status_code == 403
+    assert 'href="/app/settings"' not in staff_today.text
+    assert manager_page.status_code == 200
+    assert "Save pricing" not in manager_page.text
+    assert saved.status_code == 403
+    admin = await signed_in_as(client, database, "admin", book.organization)
+    policy = await client.get("/api/v1/settings/pricing", headers=admin.headers)
+    assert policy.json()["price_per_adult"] == 0

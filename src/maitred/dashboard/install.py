@@ -24,10 +24,22 @@ def page_routers() -> list[object]:
     from maitred.dashboard.pages.leads import router as leads
     from maitred.dashboard.pages.new_booking import router as new_booking
     from maitred.dashboard.pages.payments import router as payments
+    from maitred.dashboard.pages.settings import router as settings
     from maitred.dashboard.pages.sign_in import router as sign_in
     from maitred.dashboard.pages.today import router as today
 
-    return [sign_in, today, new_booking, bookings, leads, customers, inbox, payments, booking_page]
+    return [
+        sign_in,
+        today,
+        new_booking,
+        bookings,
+        leads,
+        customers,
+        inbox,
+        payments,
+        settings,
+        booking_page,
+    ]
 
 
 def install_pages(app: FastAPI) -> None:

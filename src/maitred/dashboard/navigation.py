@@ -25,6 +25,7 @@ ENTRIES = (
     Entry("/app/customers", "Customers", "customers:read"),
     Entry("/app/inbox", "Inbox", "messages:read"),
     Entry("/app/payments", "Payments", "payments:read"),
+    Entry("/app/settings", "Settings", "settings:read"),
 )
 
 

@@ -44,9 +44,16 @@ async def payments_page(
                 session, auth.org_id, date_from=first, date_to=last
             )
             context["items"], context["info"] = await payments_service.list_payments(
-                session, auth.org_id, booking_id=None, status=None, method=None,
-                date_from=first, date_to=last, params=PageParams(page=max(page, 1), limit=50),
-                sort=None, order=None,
+                session,
+                auth.org_id,
+                booking_id=None,
+                status=None,
+                method=None,
+                date_from=first,
+                date_to=last,
+                params=PageParams(page=max(page, 1), limit=50),
+                sort=None,
+                order=None,
             )
         except AppError as exc:
             problems = problems_of(exc).fields or {"date_to": problems_of(exc).message}
