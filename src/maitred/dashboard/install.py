@@ -20,6 +20,7 @@ def page_routers() -> list[object]:
     from maitred.booking_page.router import router as booking_page
     from maitred.dashboard.pages.bookings import router as bookings
     from maitred.dashboard.pages.customers import router as customers
+    from maitred.dashboard.pages.events import router as events
     from maitred.dashboard.pages.inbox import router as inbox
     from maitred.dashboard.pages.leads import router as leads
     from maitred.dashboard.pages.new_booking import router as new_booking
@@ -36,6 +37,7 @@ def page_routers() -> list[object]:
         leads,
         customers,
         inbox,
+        events,
         payments,
         settings,
         booking_page,

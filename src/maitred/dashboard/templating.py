@@ -47,6 +47,14 @@ def hm(value: Any) -> str:
     return str(value)[:5]
 
 
+def hm_of_datetime(value: Any) -> str:
+    """The local time of an ISO datetime or a datetime, as `18:00`."""
+    if isinstance(value, datetime):
+        return value.strftime("%H:%M")
+    text = "" if value is None else str(value)
+    return text[11:16] if len(text) >= 16 else ""
+
+
 def label(value: Any) -> str:
     """`no_show` -> `No show`."""
     text = "" if value is None else str(value)
@@ -60,7 +68,7 @@ def environment(directory: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, day=day, label=label, hm=hm)
+    env.filters.update(money=money, day=day, label=label, hm=hm, hm_of_datetime=hm_of_datetime)
     env.globals.update(STATIC=STATIC, HTMX=HTMX)
     return env
 
