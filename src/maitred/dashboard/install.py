@@ -19,6 +19,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def page_routers() -> list[object]:
     from maitred.booking_page.router import router as booking_page
     from maitred.dashboard.pages.bookings import router as bookings
+    from maitred.dashboard.pages.calendar import router as calendar
     from maitred.dashboard.pages.customers import router as customers
     from maitred.dashboard.pages.events import router as events
     from maitred.dashboard.pages.inbox import router as inbox
@@ -37,6 +38,7 @@ def page_routers() -> list[object]:
         leads,
         customers,
         inbox,
+        calendar,
         events,
         payments,
         settings,

@@ -24,6 +24,7 @@ ENTRIES = (
     Entry("/app/leads", "Leads", "leads:read"),
     Entry("/app/customers", "Customers", "customers:read"),
     Entry("/app/inbox", "Inbox", "messages:read"),
+    Entry("/app/calendar", "Calendar", "bookings:read"),
     Entry("/app/events", "Events", "events:read", for_facilitators=True),
     Entry("/app/payments", "Payments", "payments:read"),
     Entry("/app/settings", "Settings", "settings:read"),

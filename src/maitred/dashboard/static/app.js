@@ -33,3 +33,26 @@ document.addEventListener("click", function (event) {
   }
   connect();
 })();
+
+// The calendar: a booking dragged onto another day is moved there through the move form
+// (which keyboard users fill in themselves); the server decides and explains a refusal.
+(function () {
+  var form = document.getElementById("move-form");
+  if (!form) return;
+  document.querySelectorAll("[data-booking]").forEach(function (chip) {
+    chip.addEventListener("dragstart", function (event) {
+      event.dataTransfer.setData("text/plain", chip.getAttribute("data-booking"));
+    });
+  });
+  document.querySelectorAll("[data-drop-date]").forEach(function (day) {
+    day.addEventListener("dragover", function (event) { event.preventDefault(); day.classList.add("drop"); });
+    day.addEventListener("dragleave", function () { day.classList.remove("drop"); });
+    day.addEventListener("drop", function (event) {
+      event.preventDefault();
+      day.classList.remove("drop");
+      form.querySelector("[name=booking_id]").value = event.dataTransfer.getData("text/plain");
+      form.querySelector("[name=event_date]").value = day.getAttribute("data-drop-date");
+      form.submit();
+    });
+  });
+})();
