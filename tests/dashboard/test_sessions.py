@@ -87,7 +87,8 @@ async def test_signing_out_ends_the_session_even_for_a_copied_cookie(
     out = await client.post("/app/sign-out", data={"csrf_token": form_token(today.text)})
 
     assert (out.status_code, out.headers["location"]) == (303, "/app/sign-in")
-    replay = await client.get("/app", cookies={"maitred_session": copied})
+    client.cookies.set("maitred_session", copied)
+    replay = await client.get("/app")
     assert replay.status_code == 303
     assert replay.headers["location"].startswith("/app/sign-in")
 
