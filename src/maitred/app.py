@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, compile_path
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
 from maitred.config import Settings, load_settings
+from maitred.dashboard.install import install_pages
 from maitred.docs_pages import install_docs
 from maitred.domains import api_routers, import_event_handlers, root_routers
 from maitred.health import instance as health_instance
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.router.routes.insert(0, PrefixDispatch(app.router.routes))
     install_complete_openapi(app)
     install_docs(app)
+    install_pages(app)
 
     install_error_handlers(app)
     # Innermost of all: every middleware outside sees the path as the client sent it.

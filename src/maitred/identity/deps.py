@@ -120,7 +120,12 @@ def _verified_claims(request: Request, token: str) -> AccessClaims:
 
 
 async def _user_context(request: Request, token: str) -> AuthContext:
-    claims = _verified_claims(request, token)
+    return await context_of_claims(request, _verified_claims(request, token))
+
+
+async def context_of_claims(request: Request, claims: AccessClaims) -> AuthContext:
+    """The user named by verified claims, checked against the database as it is now (the
+    dashboard's cookie session carries the same claims as an access token)."""
     if claims.session_id is None:
         raise Unauthorized("The access token is invalid")
     reads = database_of(request).reads

@@ -14,12 +14,13 @@ import uuid
 from sqlalchemy import bindparam, select
 from starlette.types import Scope
 
+from maitred.identity import page_tokens
 from maitred.identity.opaque import is_api_key
 from maitred.identity.tokens import TokenSigner
 from maitred.kit.db import Database
 from maitred.kit.errors import Unauthorized
 from maitred.kit.ratelimit import Policy
-from maitred.kit.ratelimit_middleware import TierResolver, credential_key
+from maitred.kit.ratelimit_middleware import TierResolver, credential_key, quota_address
 from maitred.kit.reads import ReadQuery
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
@@ -36,6 +37,11 @@ class IdentityTierResolver(TierResolver):
         self.signer = signer
 
     def __call__(self, scope: Scope) -> tuple[str, str] | None:
+        path: str = scope["path"]
+        if path.startswith(PAGE_ASSETS):
+            return None  # one page view loads them all at once, as /docs does
+        if path.startswith("/app") and (page := self._page(scope, path)) is not None:
+            return page
         resolved = super().__call__(scope)
         if resolved is None or not resolved[1].startswith("cred:"):
             return resolved
@@ -56,6 +62,47 @@ class IdentityTierResolver(TierResolver):
         if claims.organization_id is not None:
             state[ORG_HINT] = claims.organization_id
         return tier, f"user:{claims.user_id}"
+
+    def _page(self, scope: Scope, path: str) -> tuple[str, str] | None:
+        """The dashboard: signing in counts as the API's login; a page with a valid cookie
+        against its user's quota (as their access token would); anything else as the default
+        resolver decides (the public tier, by address)."""
+        if path in PAGE_SIGN_IN and scope.get("method") == "POST":
+            address = self.client_address(scope, _header(scope, b"x-forwarded-for"))
+            return "login", "ip:" + quota_address(address)
+        cookie = _cookie(scope, page_tokens.COOKIE)
+        if cookie is None:
+            return None
+        try:
+            claims = page_tokens.claims_of(self.signer.key, cookie)
+        except Unauthorized:
+            return None
+        tier = "admin" if claims.role in ADMIN_ROLES else "authenticated"
+        if claims.organization_id is not None:
+            scope.setdefault("state", {})[ORG_HINT] = claims.organization_id
+        return tier, f"user:{claims.user_id}"
+
+
+PAGE_ASSETS = "/static/"
+PAGE_SIGN_IN = frozenset({"/app/sign-in", "/app/sign-in/mfa"})
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope["headers"]:
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _cookie(scope: Scope, wanted: str) -> str | None:
+    header = _header(scope, b"cookie")
+    if not header:
+        return None
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == wanted and value:
+            return value
+    return None
 
 
 def _bearer(scope: Scope) -> str | None:

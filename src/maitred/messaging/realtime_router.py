@@ -2,23 +2,27 @@
 
 Browsers cannot set headers on a WebSocket, so the access token comes in the query (or the
 `Authorization` header, for other clients) and `org` may name the organization as X-Tenant-ID
-would. The token is checked exactly as for an HTTP request (identity/deps.py), at the start and
-again every minute, so a revoked session or a changed role ends the socket too. Refusals close
-with 4401 (not signed in) or 4403 (no access): codes a browser can read, which an HTTP error
-before the handshake would not give it.
+would. The dashboard's own pages send no token: their cookie session is taken instead, only
+from a page of this very site (`Origin` naming this host), so another site cannot open the
+socket with the cookie its visitor's browser would attach. Either is checked exactly as for
+an HTTP request (identity/deps.py), at the start and again every minute, so a revoked session
+or a changed role ends the socket too. Refusals close with 4401 (not signed in) or 4403 (no
+access): codes a browser can read, which an HTTP error before the handshake would not give it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.requests import Request
 
 from maitred.config import Settings
+from maitred.identity import page_sessions
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.errors import AppError
+from maitred.kit.errors import AppError, Forbidden
 from maitred.messaging.realtime import hub
 
 router = APIRouter(tags=["messages"])
@@ -30,6 +34,8 @@ _check_reader = requires("messages:read").dependency
 async def _authorize(websocket: WebSocket, token: str | None, org: str | None) -> AuthContext:
     """The caller as `requires("messages:read")` sees them, from a request that carries the
     socket's credentials as headers. API keys are not taken: the inbox is for people."""
+    if not token and (cookie := websocket.cookies.get(page_sessions.COOKIE)):
+        return await _page_session(websocket, cookie)
     replaced = {b"x-api-key"}
     if token:
         replaced.add(b"authorization")
@@ -42,6 +48,17 @@ async def _authorize(websocket: WebSocket, token: str | None, org: str | None) -
         headers.append((b"x-tenant-id", org.encode("latin-1", "replace")))
     scope = {**websocket.scope, "type": "http", "method": "GET", "headers": headers, "state": {}}
     context: AuthContext = await _check_reader(Request(scope))
+    return context
+
+
+async def _page_session(websocket: WebSocket, cookie: str) -> AuthContext:
+    origin = websocket.headers.get("origin")
+    if origin is None or urlsplit(origin).netloc != websocket.headers.get("host"):
+        raise Forbidden("Open the live inbox from this site's own pages")
+    scope = {**websocket.scope, "type": "http", "method": "GET", "state": {}}
+    context = await page_sessions.context(Request(scope), websocket.app.state.auth_config, cookie)
+    if context.organization_id is None or not context.can("messages:read"):
+        raise Forbidden("Requires permission messages:read")
     return context
 
 

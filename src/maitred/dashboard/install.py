@@ -1,0 +1,58 @@
+"""Mounts the pages on the app: the dashboard under /app, the public booking page under /book,
+their static files under /static, and `/` sending people where they belong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import RedirectResponse, Response
+
+from maitred.dashboard.access import SIGN_IN, signed_in_user
+from maitred.dashboard.responses import install_refusals
+from maitred.dashboard.templating import STATIC
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def page_routers() -> list[object]:
+    from maitred.booking_page.router import router as booking_page
+    from maitred.dashboard.pages.bookings import router as bookings
+    from maitred.dashboard.pages.calendar import router as calendar
+    from maitred.dashboard.pages.customers import router as customers
+    from maitred.dashboard.pages.events import router as events
+    from maitred.dashboard.pages.inbox import router as inbox
+    from maitred.dashboard.pages.leads import router as leads
+    from maitred.dashboard.pages.new_booking import router as new_booking
+    from maitred.dashboard.pages.payments import router as payments
+    from maitred.dashboard.pages.settings import router as settings
+    from maitred.dashboard.pages.sign_in import router as sign_in
+    from maitred.dashboard.pages.today import router as today
+
+    return [
+        sign_in,
+        today,
+        new_booking,
+        bookings,
+        leads,
+        customers,
+        inbox,
+        calendar,
+        events,
+        payments,
+        settings,
+        booking_page,
+    ]
+
+
+def install_pages(app: FastAPI) -> None:
+    app.mount(STATIC, StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for router in page_routers():
+        app.include_router(router)  # type: ignore[arg-type]
+    install_refusals(app)
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        signed_in = await signed_in_user(request) is not None
+        return RedirectResponse("/app" if signed_in else SIGN_IN, status_code=303)

@@ -1,0 +1,119 @@
+"""Events (studios): upcoming events with their seats, an event's participants, and booking a
+seat for a customer. A facilitator sees their own events only."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from maitred.bookings import service as bookings_service
+from maitred.bookings.schemas import BookingCreate
+from maitred.dashboard import csrf
+from maitred.dashboard.access import page_user
+from maitred.dashboard.forms import Problems, problems_of
+from maitred.dashboard.templating import dashboard_pages
+from maitred.events import service as events_service
+from maitred.identity.deps import AuthContext
+from maitred.kit.deps import database_of
+from maitred.kit.errors import AppError, NotFound
+from maitred.kit.pagination import PageParams
+from maitred.kit.roles import Role
+
+router = APIRouter(prefix="/app/events", include_in_schema=False)
+Readers = Annotated[AuthContext, page_user("events:read", facilitators=True)]
+Writers = Annotated[AuthContext, page_user("events:read", "bookings:write")]
+Form = Annotated[FormData, Depends(csrf.checked_form)]
+
+
+async def _own_facilitator(session: AsyncSession, auth: AuthContext) -> uuid.UUID | None:
+    """A facilitator's own profile (None: they see nothing); other roles see every event."""
+    if auth.role != Role.facilitator or auth.user_id is None:
+        return None
+    return await events_service.facilitator_id_of_user(session, auth.org_id, auth.user_id)
+
+
+@router.get("")
+async def events_page(request: Request, auth: Readers, page: int = 1) -> Response:
+    items: list[dict[str, Any]] = []
+    info = None
+    async with database_of(request).transaction(write=False) as session:
+        own = await _own_facilitator(session, auth)
+        if auth.role != Role.facilitator or own is not None:
+            items, info = await events_service.list_events(
+                session,
+                organization_id=auth.org_id,
+                params=PageParams(page=max(page, 1), limit=30),
+                staff=True,
+                facilitator_id=own,
+                upcoming=True,
+            )
+    return dashboard_pages.render(
+        request, "events/list.html", {"title": "Events", "items": items, "info": info}
+    )
+
+
+async def _event_page(
+    request: Request, auth: AuthContext, event_id: uuid.UUID, problems: Problems | None = None
+) -> Response:
+    try:
+        async with database_of(request).transaction(write=False) as session:
+            event = await events_service.get_event(
+                session, organization_id=auth.org_id, event_id=event_id, staff=True
+            )
+            own = await _own_facilitator(session, auth)
+            facilitator = event.get("facilitator") or {}
+            if auth.role == Role.facilitator and (own is None or facilitator.get("id") != own):
+                raise NotFound("No such event")
+            seats, _ = await bookings_service.list_bookings(
+                session,
+                database_of(request).reads,
+                bookings_service.viewer_of(auth),
+                PageParams(page=1, limit=100),
+                event_id=event_id,
+                sort="created_at",
+                order="asc",
+            )
+    except AppError as exc:
+        return dashboard_pages.render(
+            request, "refused.html", {"message": exc.message}, status_code=exc.status_code
+        )
+    return dashboard_pages.render(
+        request,
+        "events/detail.html",
+        {
+            "title": event["title"],
+            "event": event,
+            "seats": seats,
+            "problems": problems,
+            "booked": request.query_params.get("done") == "booked",
+        },
+        status_code=problems.status_code if problems else 200,
+    )
+
+
+@router.get("/{event_id:uuid}")
+async def event_page(request: Request, auth: Readers, event_id: uuid.UUID) -> Response:
+    return await _event_page(request, auth, event_id)
+
+
+@router.post("/{event_id:uuid}/seats")
+async def book_seat(request: Request, auth: Writers, event_id: uuid.UUID, form: Form) -> Response:
+    customer = {k: str(form.get(k) or "").strip() for k in ("name", "email", "phone")}
+    try:
+        body = BookingCreate.model_validate(
+            {
+                "event_id": str(event_id),
+                "customer": {k: v for k, v in customer.items() if v or k == "name"},
+            }
+        )
+        async with database_of(request).transaction() as session:
+            await bookings_service.create_from_form(session, bookings_service.viewer_of(auth), body)
+    except (AppError, ValidationError) as exc:
+        return await _event_page(request, auth, event_id, problems_of(exc))
+    return RedirectResponse(f"/app/events/{event_id}?done=booked", status_code=303)

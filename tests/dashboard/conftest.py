@@ -1,0 +1,207 @@
+"""The browser tests' harness: a real `maitred serve` on the test database, Debian's chromium
+driven by Playwright at a phone's and a desk's width, axe-core injected into each page, and a
+screenshot of the page when a test fails (in test-screenshots/, its path printed).
+
+Browser tests run once, on SQLite: on PostgreSQL (MAITRED_TEST_DATABASE_URL) they are skipped,
+as they are where no chromium is installed (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from maitred.config import Settings
+
+MAITRED = str(Path(sys.executable).with_name("maitred"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WIDTHS = {"desk": (1280, 900), "phone": (375, 740)}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = None
+    if os.environ.get("MAITRED_TEST_DATABASE_URL"):
+        reason = "browser tests run once, on SQLite"
+    elif CHROMIUM is None:
+        reason = "no chromium here (apt-get install chromium; .ci/run does)"
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            # One worker runs them all, so the one server starts once.
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base_url: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextlib.asynccontextmanager
+async def running_server(settings: Settings, home: Path, **more_env: str) -> AsyncIterator[Server]:
+    """`maitred serve` on the test database and keys, rate limits off (and, unless `more_env`
+    says otherwise, the embedded worker)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "MAITRED_DATA_DIR": str(home / "data"),
+        "MAITRED_DATABASE_URL": settings.database_url,
+        "MAITRED_SECRET_KEY": settings.secret_key,
+        "MAITRED_ENCRYPTION_KEYS": settings.encryption_keys,
+        "MAITRED_BLIND_INDEX_KEY": settings.blind_index_key,
+        "MAITRED_RATE_LIMIT_ENABLED": "false",
+        "MAITRED_EMBEDDED_WORKER": "false",
+        "MAITRED_PUBLIC_URL": base,
+        # Cards are taken, so pending bookings get a deposit link; nothing calls Stripe unless
+        # a customer follows the link, which no test does.
+        "MAITRED_STRIPE_API_KEY": "sk_test_browser_tests_never_call_stripe",
+        "MAITRED_LOG_LEVEL": "WARNING",
+        **more_env,
+    }
+    log = home / "server.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            MAITRED,
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            cwd=home,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    running = Server(base, log)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+            for _ in range(600):
+                try:
+                    if (await client.get("/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.returncode is None, running.log_tail()
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail(f"the server did not start:\n{running.log_tail()}")
+        yield running
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=20)
+
+
+@pytest.fixture(scope="session")
+async def server(
+    settings: Settings, migrated: None, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
+    async with running_server(settings, tmp_path_factory.mktemp("browser-server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def chromium() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def width(request: pytest.FixtureRequest) -> str:
+    """Each browser test runs at a phone's width and at a desk's."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+async def browser_page(
+    request: pytest.FixtureRequest,
+    chromium: Any,
+    server: Server,
+    database: Any,
+    width: str,
+) -> AsyncIterator[Any]:
+    """An empty browser (no cookies) on the server, `width` wide; a screenshot in
+    test-screenshots/ when the test fails."""
+    w, h = WIDTHS[width]
+    context = await chromium.new_context(
+        viewport={"width": w, "height": h}, base_url=server.base_url
+    )
+    page = await context.new_page()
+    try:
+        yield page
+    finally:
+        if request.node.stash.get(_FAILED, False):
+            # pytest's temporary directories are pruned as other runs start: keep it elsewhere.
+            folder = request.config.rootpath / "test-screenshots"
+            folder.mkdir(exist_ok=True)
+            shot = folder / f"{request.node.name}.png"
+            await page.screenshot(path=str(shot), full_page=True)
+        await context.close()
+
+
+async def axe_violations(page: Any) -> list[str]:
+    """Serious and critical accessibility violations axe-core finds on the page as it is."""
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['nodes'][:3])}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def accessible() -> Iterator[Any]:
+    """`await accessible(page)` asserts axe-core finds nothing serious or critical."""
+
+    async def check(page: Any) -> None:
+        found = await axe_violations(page)
+        assert found == [], f"{page.url}: {found}"
+
+    return check
