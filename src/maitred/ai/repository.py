@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from maitred.ai.models import (
     AiConfirmation,
@@ -24,6 +24,7 @@ from maitred.kit.repository import Repository
 class Threads(Repository[AiThread]):
     model = AiThread
     not_found_message = "No such thread"
+    sorts = {"updated_at": AiThread.updated_at, "created_at": AiThread.created_at}
 
     async def for_conversation(self, conversation_id: uuid.UUID) -> AiThread | None:
         found: AiThread | None = await self.session.scalar(
@@ -35,19 +36,11 @@ class Threads(Repository[AiThread]):
         )
         return found
 
-    async def listed(
-        self, *, status: str | None, limit: int, offset: int
-    ) -> tuple[Sequence[AiThread], int]:
-        statement = select(AiThread).where(AiThread.organization_id == self.organization_id)
-        if status:
-            statement = statement.where(AiThread.status == status)
-        total = int(
-            await self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-        )
-        rows = await self.session.scalars(
-            statement.order_by(AiThread.updated_at.desc(), AiThread.id).limit(limit).offset(offset)
-        )
-        return rows.all(), total
+    def with_statuses(self, statuses: Sequence[str]) -> Select[tuple[AiThread]]:
+        statement = self.scoped()
+        if statuses:
+            statement = statement.where(AiThread.status.in_(statuses))
+        return statement
 
     async def open_handoffs_by_user(self) -> dict[uuid.UUID, int]:
         rows = await self.session.execute(

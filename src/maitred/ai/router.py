@@ -37,6 +37,7 @@ from maitred.ai.schemas import (
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import AppSettings, DbSession, database_of
 from maitred.kit.errors import ErrorBody, ServiceUnavailable
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 
 router = APIRouter(tags=["ai"])
@@ -168,9 +169,16 @@ async def list_threads(
     auth: Reader,
     db: DbSession,
     pagination: Pagination,
-    status: Annotated[str | None, Query(pattern="^(open|handed_off|closed)$")] = None,
+    listing: Annotated[
+        ListQuery,
+        list_query(
+            sorts=("updated_at", "created_at"),
+            default_sort="updated_at",
+            statuses=("open", "handed_off", "closed"),
+        ),
+    ],
 ) -> dict[str, Any]:
-    items, info = await threads.list_threads(db, auth, pagination, status)
+    items, info = await threads.list_threads(db, auth, pagination, listing)
     return {"items": items, "pagination": info}
 
 

@@ -14,9 +14,11 @@ from maitred.identity.deps import AuthContext
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState, NotFound
-from maitred.kit.pagination import PageParams, PaginationInfo, page_info
+from maitred.kit.list_params import ListQuery
+from maitred.kit.pagination import PageParams, PaginationInfo
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships
+from maitred.tenancy import service as tenancy_service
 
 # Who takes a conversation over, in this order of preference.
 TAKERS = (Role.staff, Role.manager, Role.admin)
@@ -143,12 +145,15 @@ def message_view(message: AiMessage) -> dict[str, Any]:
 
 
 async def list_threads(
-    session: AsyncSession, auth: AuthContext, params: PageParams, status: str | None
+    session: AsyncSession, auth: AuthContext, params: PageParams, listing: ListQuery
 ) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    rows, total = await Threads(session, auth.org_id).listed(
-        status=status, limit=params.limit, offset=params.offset
+    """Latest activity first by default (seed 004's conventions: sort, created range, status)."""
+    repository = Threads(session, auth.org_id)
+    window = await tenancy_service.created_window(session, auth.org_id, listing)
+    rows, info = await repository.listing_page(
+        params, listing, window, repository.with_statuses(listing.statuses)
     )
-    return [thread_view(t) for t in rows], page_info(params, total)
+    return [thread_view(t) for t in rows], info
 
 
 async def read_thread(

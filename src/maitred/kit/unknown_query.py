@@ -51,8 +51,16 @@ def _accepted(route: APIRoute) -> frozenset[str] | None:
     return found  # type: ignore[return-value]
 
 
+# The API's paths. Pages (the dashboard, the booking page) read their forms' and links' own
+# parameters and are HTML, not a contract a client is written against.
+API_PATHS = ("/api/", "/crm/", "/health")
+
+
 async def refuse_unknown_query(connection: HTTPConnection) -> None:
-    if connection.scope["type"] != "http" or not connection.scope.get("query_string"):
+    scope = connection.scope
+    if scope["type"] != "http" or not scope.get("query_string"):
+        return
+    if not scope["path"].startswith(API_PATHS):
         return
     route = connection.scope.get("route")
     if not isinstance(route, APIRoute) or (accepted := _accepted(route)) is None:
