@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, compile_path
 
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
+from maitred.booking_page.router import router as booking_page
 from maitred.config import Settings, load_settings
 from maitred.dashboard.install import install_pages
 from maitred.docs_pages import install_docs
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_complete_openapi(app)
     install_docs(app)
     install_pages(app)
+    app.include_router(booking_page)
 
     install_error_handlers(app)
     # Innermost of all: every middleware outside sees the path as the client sent it.

@@ -1,5 +1,6 @@
-"""Mounts the pages on the app: the dashboard under /app, the public booking page under /book,
-their static files under /static, and `/` sending people where they belong."""
+"""Mounts the dashboard on the app: its pages under /app, the static files under /static (the
+public booking page, which uses them, is included by app.py), and `/` sending people where
+they belong."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def page_routers() -> list[object]:
-    from maitred.booking_page.router import router as booking_page
     from maitred.dashboard.pages.bookings import router as bookings
     from maitred.dashboard.pages.calendar import router as calendar
     from maitred.dashboard.pages.customers import router as customers
@@ -42,7 +42,6 @@ def page_routers() -> list[object]:
         events,
         payments,
         settings,
-        booking_page,
     ]
 
 
