@@ -40,6 +40,17 @@ from maitred.kit.errors import ErrorBody, ServiceUnavailable
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
+
 router = APIRouter(tags=["ai"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -111,7 +122,8 @@ def _stream_event(event: StreamEvent) -> dict[str, Any]:
         **ERRORS,
         200: {
             "description": "Server-sent events: start, token, tool, done",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # Each event as OpenAPI 3.2 describes server-sent events: `data` is one JSON object.
+            "content": {"text/event-stream": {"schema": SSE_EVENT}},
         },
     },
 )
