@@ -73,10 +73,11 @@ async def check_bookable(
     city: str | None,
     zip_code: str | None,
     public: bool,
-) -> None:
+) -> bool:
     """The calendar rules a booking must meet (ValidationFailed names each broken one). Staff
-    may book at short notice, at other times and outside the service area; customers may not.
-    Without a time, the first slot of the day is meant."""
+    may book at short notice, at other times and outside the service area; customers may not
+    (unless requests from outside are taken for review). Without a time, the first slot of the
+    day is meant. Answers whether the place is outside the service area."""
     policy = await policy_of(session, organization_id)
     rules = policy.rules
     now = utcnow()
@@ -96,14 +97,7 @@ async def check_bookable(
         details["location"] = "We do not serve this location"
     if details:
         raise ValidationFailed(details=details)
-
-
-async def outside_service_area(
-    session: AsyncSession, *, organization_id: uuid.UUID, city: str | None, zip_code: str | None
-) -> bool:
-    """A place the organization's service area does not cover (requests from it are reviewed)."""
-    policy = await policy_of(session, organization_id)
-    return not in_service_area(policy.rules, city, zip_code)
+    return not in_service_area(rules, city, zip_code)
 
 
 async def get_settings(session: AsyncSession, *, organization_id: uuid.UUID) -> dict[str, Any]:

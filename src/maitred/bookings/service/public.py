@@ -124,12 +124,13 @@ async def _calendar_problems(
     organization: Organization,
     form: PublicBookingRequest,
     clean: dict[str, Any],
-) -> dict[str, str]:
-    """The calendar's own rules (closed weekdays, blackout dates, notice, slots, area)."""
+) -> tuple[dict[str, str], bool]:
+    """The calendar's own rules (closed weekdays, blackout dates, notice, slots, area), and
+    whether the place is outside the service area (a request taken for review)."""
     assert form.event_date is not None
     place = place_of(form.location or "")
     try:
-        await availability_service.check_bookable(
+        outside = await availability_service.check_bookable(
             session,
             organization_id=organization.id,
             event_date=form.event_date,
@@ -139,8 +140,8 @@ async def _calendar_problems(
             public=True,
         )
     except ValidationFailed as failure:
-        return {str(k): str(v) for k, v in failure.details.items()}
-    return {}
+        return {str(k): str(v) for k, v in failure.details.items()}, False
+    return {}, outside
 
 
 def _as_time(value: str | None) -> time | None:
@@ -171,12 +172,10 @@ async def request_booking(
         await customers_service.note_spam(session, organization_id=organization.id, form="booking")
         return _spam_answer(organization, (await local_now(session, organization.id)).year)
     problems, clean = await _problems(session, organization, form)
+    outside = False
     if "event_date" not in problems and "event_time" not in problems:
-        problems.update(
-            (k, v)
-            for k, v in (await _calendar_problems(session, organization, form, clean)).items()
-            if k not in problems
-        )
+        calendar, outside = await _calendar_problems(session, organization, form, clean)
+        problems.update((k, v) for k, v in calendar.items() if k not in problems)
     if problems:
         raise ValidationFailed(details=problems)
     assert form.event_date is not None
@@ -191,10 +190,6 @@ async def request_booking(
         preferred_language=form.preferred_language or i18n.current_language(),
     )
     message = (form.message or "").strip()
-    place = place_of(form.location or "")
-    outside = await availability_service.outside_service_area(
-        session, organization_id=organization.id, city=place.city, zip_code=place.zip_code
-    )
     booking = await create_booking(
         session,
         organization_id=organization.id,
