@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import uuid
 from collections import Counter
@@ -35,6 +34,7 @@ from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
+from tests.demo_server import free_port
 from tests.factories import bearer, given_organization, given_user, sign_in
 
 # One worker runs this module under pytest-xdist, so its one `server` starts once.
@@ -57,12 +57,6 @@ BOOK_SETTINGS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     base_url: str
@@ -78,7 +72,7 @@ async def server(
 ) -> AsyncIterator[Server]:
     """`maitred serve` on the test database, rate limits and embedded worker off."""
     home = tmp_path_factory.mktemp("concurrency-server")
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(home),

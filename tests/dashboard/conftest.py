@@ -13,7 +13,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from maitred.config import Settings
+from tests.demo_server import free_port
 
 MAITRED = str(Path(sys.executable).with_name("maitred"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -57,12 +57,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     base_url: str
@@ -76,7 +70,7 @@ class Server:
 async def running_server(settings: Settings, home: Path, **more_env: str) -> AsyncIterator[Server]:
     """`maitred serve` on the test database and keys, rate limits off (and, unless `more_env`
     says otherwise, the embedded worker)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         "PATH": os.environ.get("PATH", ""),
