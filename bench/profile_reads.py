@@ -32,7 +32,16 @@ import httpx
 import servers
 from sqlalchemy import event
 
-ROWS = ("availability", "availability-full", "public-availability", "booking", "booking-ref")
+ROWS = (
+    "availability",
+    "availability-full",
+    "public-availability",
+    "booking",
+    "booking-ref",
+    "list",
+    "list-filtered",
+    "list-search",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -124,6 +133,16 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                 ),
                 "booking": (f"/api/v1/bookings/{booking['id']}", bearer),
                 "booking-ref": (f"/api/v1/bookings/{booking['reference_number']}", bearer),
+                "list": ("/api/v1/bookings?limit=20", bearer),
+                "list-filtered": (
+                    f"/api/v1/bookings?status=pending,confirmed&date_from={today}"
+                    "&sort=event_date&order=asc&limit=20",
+                    bearer,
+                ),
+                "list-search": (
+                    f"/api/v1/bookings?search={booking['customer']['name'].split()[0]}&limit=20",
+                    bearer,
+                ),
             }
             print(f"{'row':22} {'CPU µs/request':>15} {'statements':>11}")
             for name, (path, headers) in rows.items():

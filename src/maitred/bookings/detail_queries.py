@@ -1,6 +1,6 @@
 """GET /bookings/{id}'s compiled reads (a hot path, ARCHITECTURE.md): the booking with its
 customer in one row, by id or by reference number, then its menu lines and status history in
-one `UNION ALL`. Rows go to the response without ORM objects (bookings/service/read.py).
+one `UNION ALL`. Rows go to the response without ORM objects (bookings/service/detail.py).
 """
 
 from __future__ import annotations

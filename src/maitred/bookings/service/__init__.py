@@ -14,6 +14,8 @@ from maitred.bookings.service.create import (
     create_from_form,
     track_created_in_crm,
 )
+from maitred.bookings.service.detail import booking_detail, booking_id_of
+from maitred.bookings.service.listing import SORTS, list_bookings
 from maitred.bookings.service.money import (
     BookingMoney,
     Outstanding,
@@ -25,15 +27,7 @@ from maitred.bookings.service.money import (
 )
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
-from maitred.bookings.service.read import (
-    SORTS,
-    booking_detail,
-    booking_id_of,
-    booking_stats,
-    bookings_of_customer,
-    get_booking,
-    list_bookings,
-)
+from maitred.bookings.service.read import booking_stats, bookings_of_customer, get_booking
 from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 

@@ -1,12 +1,12 @@
-"""Reading the book: the list (compiled queries: the count, the page, its customers), the
-detail of seed 001, and the booking figures the customers domain shows."""
+"""Reading the book: a booking's detail and summary built from its rows (ORM objects inside a unit
+of work, or the compiled reads of detail.py and listing.py), a customer's bookings, and the
+booking figures the customers domain shows."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -14,20 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.bookings import detail_queries, list_queries
+from maitred.bookings import list_queries
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
-from maitred.bookings.repository import BookingFilters, BookingRepository
+from maitred.bookings.repository import BookingRepository
 from maitred.bookings.service.access import Viewer, own_customer
-from maitred.bookings.service.status import STATUSES
 from maitred.customers import service as customers_service
 from maitred.customers import stats as customer_stats
 from maitred.events import service as events_service
 from maitred.kit.clock import utcnow
-from maitred.kit.errors import NotFound, ValidationFailed
-from maitred.kit.list_params import ANY_TIME, ListQuery
+from maitred.kit.errors import NotFound
 from maitred.kit.money import from_minor
-from maitred.kit.pagination import PageParams, PaginationInfo, page_info, parse_sort
-from maitred.kit.reads import ReadPool
 from maitred.tenancy import service as tenancy_service
 
 SORTS = list_queries.SORTS
@@ -187,83 +183,10 @@ async def visible_booking(session: AsyncSession, viewer: Viewer, booking_id: uui
     return booking
 
 
-_REFERENCE = re.compile(r"BK-\d{4}-\d{1,12}", re.IGNORECASE)
-
-
-def _id_or_reference(id_or_reference: str) -> uuid.UUID | str:
-    try:
-        return uuid.UUID(id_or_reference)
-    except ValueError:
-        pass
-    reference = id_or_reference.strip().upper()
-    if not _REFERENCE.fullmatch(reference):
-        raise ValidationFailed(
-            details={
-                "booking_id": "Use the booking's id or its reference number, such as BK-2025-000123"
-            }
-        )
-    return reference
-
-
-async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: str) -> uuid.UUID:
-    """A booking named by its id or by its reference number (`BK-2025-000123`, as customers
-    quote it), looked up in the viewer's organization only: another's is 404 either way."""
-    reference = _id_or_reference(id_or_reference)
-    if isinstance(reference, uuid.UUID):
-        return reference
-    found = await BookingRepository(session, viewer.organization_id).id_by_reference(reference)
-    if found is None:
-        raise NotFound("No such booking")
-    return found
-
-
 async def get_booking(
     session: AsyncSession, viewer: Viewer, booking_id: uuid.UUID
 ) -> dict[str, Any]:
     return await read_booking(session, await visible_booking(session, viewer, booking_id))
-
-
-async def booking_detail(
-    session: AsyncSession, reads: ReadPool, viewer: Viewer, id_or_reference: str
-) -> dict[str, Any]:
-    """GET /bookings/{id or reference}: two compiled reads of committed data (the booking with
-    its customer; its lines and history), no ORM objects. A customer's own bookings take the
-    session's way, which checks that the booking is theirs."""
-    if viewer.is_customer:
-        booking_id = await booking_id_of(session, viewer, id_or_reference)
-        return await get_booking(session, viewer, booking_id)
-    key = _id_or_reference(id_or_reference)
-    organization_id = viewer.organization_id
-    if isinstance(key, uuid.UUID):
-        row = await reads.one(detail_queries.BOOKING_BY_ID, organization_id=organization_id, id=key)
-    else:
-        row = await reads.one(
-            detail_queries.BOOKING_BY_REFERENCE, organization_id=organization_id, reference=key
-        )
-    if row is None:
-        raise NotFound("No such booking")
-    parts = await reads.all(
-        detail_queries.LINES_AND_HISTORY,
-        lines_of=organization_id,
-        lines_booking=row["id"],
-        history_of=organization_id,
-        history_booking=row["id"],
-    )
-    lines = sorted(
-        (SimpleNamespace(**p) for p in parts if p["part"] == "line"), key=lambda p: p.position
-    )
-    history = sorted(
-        (SimpleNamespace(**p, created_at=p["at"]) for p in parts if p["part"] == "change"),
-        key=lambda p: (p.created_at, p.id),
-    )
-    brief = None
-    if row["customer_name"] is not None:
-        brief = customers_service.CustomerBrief(
-            row["customer_id"], row["customer_name"], row["customer_email"], row["customer_phone"]
-        )
-    found = detail(SimpleNamespace(**row), brief, lines, history)
-    await with_events(session, organization_id, [found], [row["event_id"]])
-    return found
 
 
 async def bookings_of_customer(
@@ -281,91 +204,6 @@ async def bookings_of_customer(
         customer_id, today, limit
     )
     return [await read_booking(session, booking) for booking in rows]
-
-
-def parse_statuses(status: str | None) -> tuple[str, ...]:
-    """`confirmed`, `CONFIRMED` or `pending,confirmed`."""
-    if not status:
-        return ()
-    wanted = tuple(dict.fromkeys(s.strip().lower() for s in status.split(",") if s.strip()))
-    unknown = [s for s in wanted if s not in STATUSES]
-    if unknown:
-        raise ValidationFailed(
-            details={"status": f"Unknown status {unknown[0]!r}; use {', '.join(STATUSES)}"}
-        )
-    return wanted
-
-
-async def list_bookings(
-    session: AsyncSession,
-    reads: ReadPool,
-    viewer: Viewer,
-    params: PageParams,
-    *,
-    status: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    customer_id: uuid.UUID | None = None,
-    event_type: str | None = None,
-    search: str | None = None,
-    sort: str | None = None,
-    order: str | None = None,
-    event_id: uuid.UUID | None = None,
-    kind: str | None = None,
-    upcoming: bool = False,
-    listing: ListQuery | None = None,
-) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    """One page through the compiled queries of bookings/list_queries.py (committed data);
-    `upcoming` (seed 002) keeps the bookings from today on, in the organization's time zone."""
-    if kind is not None and kind not in KINDS:
-        raise ValidationFailed(details={"kind": f"Use one of: {', '.join(KINDS)}"})
-    if upcoming:
-        today = (await local_now(session, viewer.organization_id)).date()
-        date_from = max(date_from, today) if date_from else today
-    if listing is not None:  # seed 004's sort_by / sort_order (`sort` / `order` as aliases)
-        sort, order = listing.sort_by, listing.sort_order
-    ordering = parse_sort(sort, order, SORTS, default="event_date", default_order="desc")
-    window = (
-        await tenancy_service.created_window(session, viewer.organization_id, listing)
-        if listing is not None
-        else ANY_TIME
-    )
-    if viewer.is_customer:
-        own = await own_customer(session, viewer)
-        if own is None or (customer_id is not None and customer_id != own.id):
-            return [], page_info(params, 0)
-        customer_id = own.id
-    filters = BookingFilters(
-        statuses=parse_statuses(status),
-        date_from=date_from,
-        date_to=date_to,
-        customer_id=customer_id,
-        event_type=event_type.strip().lower() if event_type else None,
-        search=search.strip() if search and search.strip() else None,
-        event_id=event_id,
-        kind=kind,
-        created_since=window.since,
-        created_before=window.before,
-    )
-    sort_name = sort or "event_date"
-    shape, values = list_queries.shape_and_values(
-        viewer.organization_id, filters, sort_name, ordering.descending
-    )
-    counted = await reads.one(list_queries.count_query(shape), **values)
-    total = int(counted["total"]) if counted else 0
-    rows = []
-    if total > params.offset:
-        rows = await reads.all(
-            list_queries.page_query(shape), limit=params.limit, offset=params.offset, **values
-        )
-    briefs = await customers_service.briefs_read(
-        reads,
-        organization_id=viewer.organization_id,
-        customer_ids={row["customer_id"] for row in rows},
-    )
-    items = [summary(SimpleNamespace(**row), briefs.get(row["customer_id"])) for row in rows]
-    await with_events(session, viewer.organization_id, items, [row["event_id"] for row in rows])
-    return items, page_info(params, total)
 
 
 def event_ref(event: events_service.EventBrief) -> dict[str, Any]:

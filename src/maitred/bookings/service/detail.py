@@ -1,0 +1,87 @@
+"""GET /bookings/{id or reference} (a hot path, ARCHITECTURE.md): the booking with its customer,
+then its lines and history, read as plain rows by the compiled queries of
+bookings/detail_queries.py and built into the response without ORM objects."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.bookings import detail_queries
+from maitred.bookings.repository import BookingRepository
+from maitred.bookings.service import listing
+from maitred.bookings.service.access import Viewer
+from maitred.bookings.service.read import detail, get_booking, with_events
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.reads import ReadPool
+
+_REFERENCE = re.compile(r"BK-\d{4}-\d{1,12}", re.IGNORECASE)
+
+
+def _id_or_reference(id_or_reference: str) -> uuid.UUID | str:
+    try:
+        return uuid.UUID(id_or_reference)
+    except ValueError:
+        pass
+    reference = id_or_reference.strip().upper()
+    if not _REFERENCE.fullmatch(reference):
+        raise ValidationFailed(
+            details={
+                "booking_id": "Use the booking's id or its reference number, such as BK-2025-000123"
+            }
+        )
+    return reference
+
+
+async def booking_id_of(session: AsyncSession, viewer: Viewer, id_or_reference: str) -> uuid.UUID:
+    """A booking named by its id or by its reference number (`BK-2025-000123`, as customers
+    quote it), looked up in the viewer's organization only: another's is 404 either way."""
+    reference = _id_or_reference(id_or_reference)
+    if isinstance(reference, uuid.UUID):
+        return reference
+    found = await BookingRepository(session, viewer.organization_id).id_by_reference(reference)
+    if found is None:
+        raise NotFound("No such booking")
+    return found
+
+
+async def booking_detail(
+    session: AsyncSession, reads: ReadPool, viewer: Viewer, id_or_reference: str
+) -> dict[str, Any]:
+    """GET /bookings/{id or reference}: two compiled reads of committed data (the booking with
+    its customer; its lines and history), no ORM objects. A customer's own bookings take the
+    session's way, which checks that the booking is theirs."""
+    if viewer.is_customer:
+        booking_id = await booking_id_of(session, viewer, id_or_reference)
+        return await get_booking(session, viewer, booking_id)
+    key = _id_or_reference(id_or_reference)
+    organization_id = viewer.organization_id
+    if isinstance(key, uuid.UUID):
+        row = await reads.one(detail_queries.BOOKING_BY_ID, organization_id=organization_id, id=key)
+    else:
+        row = await reads.one(
+            detail_queries.BOOKING_BY_REFERENCE, organization_id=organization_id, reference=key
+        )
+    if row is None:
+        raise NotFound("No such booking")
+    parts = await reads.all(
+        detail_queries.LINES_AND_HISTORY,
+        lines_of=organization_id,
+        lines_booking=row["id"],
+        history_of=organization_id,
+        history_booking=row["id"],
+    )
+    lines = sorted(
+        (SimpleNamespace(**p) for p in parts if p["part"] == "line"), key=lambda p: p.position
+    )
+    history = sorted(
+        (SimpleNamespace(**p, created_at=p["at"]) for p in parts if p["part"] == "change"),
+        key=lambda p: (p.created_at, p.id),
+    )
+    found = detail(SimpleNamespace(**row), listing.brief_of_row(row), lines, history)
+    await with_events(session, organization_id, [found], [row["event_id"]])
+    return found
