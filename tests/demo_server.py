@@ -1,5 +1,6 @@
-"""`maitred serve --demo` as a newcomer starts it: a real server process in a scratch directory,
-for the tests that replay requests against what the README's first command gives."""
+"""Real `maitred serve` processes for tests: `--demo` as a newcomer starts it (the tests that
+replay what the README's first command gives), and a server on the test database, with its keys,
+that a test may kill and start again (tests/crash, tests/bookings/test_concurrency.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from maitred.config import Settings
+
 BIN = Path(sys.executable).parent
 
 
@@ -22,6 +25,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def server_env(settings: Settings, home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a server on the test database (SQLite file or
+    MAITRED_TEST_DATABASE_URL) with the test's keys, so the test can read what it stores; rate
+    limits, the embedded worker and info logs off unless `extra` says otherwise."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "MAITRED_DATA_DIR": str(home / "data"),
+        "MAITRED_DATABASE_URL": settings.database_url,
+        "MAITRED_SECRET_KEY": settings.secret_key,
+        "MAITRED_ENCRYPTION_KEYS": settings.encryption_keys,
+        "MAITRED_BLIND_INDEX_KEY": settings.blind_index_key,
+        "MAITRED_RATE_LIMIT_ENABLED": "false",
+        "MAITRED_EMBEDDED_WORKER": "false",
+        "MAITRED_LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:

@@ -10,7 +10,6 @@ so that what it stores can be checked here.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import uuid
@@ -34,7 +33,7 @@ from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
-from tests.demo_server import free_port
+from tests.demo_server import free_port, server_env
 from tests.factories import bearer, given_organization, given_user, sign_in
 
 # One worker runs this module under pytest-xdist, so its one `server` starts once.
@@ -73,18 +72,7 @@ async def server(
     """`maitred serve` on the test database, rate limits and embedded worker off."""
     home = tmp_path_factory.mktemp("concurrency-server")
     port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "MAITRED_DATA_DIR": str(home / "data"),
-        "MAITRED_DATABASE_URL": settings.database_url,
-        "MAITRED_SECRET_KEY": settings.secret_key,
-        "MAITRED_ENCRYPTION_KEYS": settings.encryption_keys,
-        "MAITRED_BLIND_INDEX_KEY": settings.blind_index_key,
-        "MAITRED_RATE_LIMIT_ENABLED": "false",
-        "MAITRED_EMBEDDED_WORKER": "false",
-        "MAITRED_LOG_LEVEL": "WARNING",
-    }
+    env = server_env(settings, home)
     log = home / "server.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(

@@ -1,0 +1,45 @@
+"""The API process of the crash cycles, started again in milliseconds instead of seconds.
+
+    python -m tests.crash.forked_server PORT   # then one line on stdin per start
+
+Building the app costs seconds of CPU (imports, routes, schemas), which twenty restarts of
+`maitred serve` would pay twenty times. This process builds it once, as `maitred serve` does
+(`maitred.app:create_served_app` from the MAITRED_* environment), opens nothing, and for each
+line read forks a child that serves it with uvicorn under `maitred serve`'s options; it prints
+the child's pid. The child is the API process: it opens its own database connections and
+runs the app's lifespan, and the test kills it with SIGKILL. The next start reaps it first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import uvicorn
+
+from maitred.app import create_served_app
+
+
+def main(port: int) -> None:
+    app = create_served_app()
+    child = 0
+    for _line in sys.stdin:
+        if child:
+            os.waitpid(child, 0)
+        child = os.fork()
+        if child == 0:
+            uvicorn.run(
+                app,
+                host="127.0.0.1",
+                port=port,
+                access_log=False,
+                log_config=None,
+                proxy_headers=False,
+                server_header=False,
+            )
+            os._exit(0)
+        print(child, flush=True)  # noqa: T201  (the test reads it)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
