@@ -119,14 +119,13 @@ def load(base_url: str, book: Book, staff: dict[str, str], paid: list[str], kill
                             headers={"X-Tenant-ID": str(book.organization.id)},
                         )
                 except httpx.ConnectError:
-                    return  # never reached a server: nothing to account for
+                    continue  # never reached a server: nothing to account for
                 except httpx.TransportError:
+                    # Cut off by the kill (or timed out on a slow machine): stored or not.
                     with tally.lock:
-                        if is_payment:
-                            tally.unknown_payments += 1
-                        else:
-                            tally.unknown_bookings += 1
-                    return
+                        tally.unknown_bookings += not is_payment
+                        tally.unknown_payments += is_payment
+                    continue
                 with tally.lock:
                     if answer.status_code == 201 and is_payment:
                         tally.payments.append(uuid.UUID(answer.json()["id"]))
@@ -141,8 +140,12 @@ def load(base_url: str, book: Book, staff: dict[str, str], paid: list[str], kill
     threads = [threading.Thread(target=client_loop, args=(s,)) for s in range(THREADS)]
     for thread in threads:
         thread.start()
+    deadline = threading.Timer(30, kill)  # whatever happens, each cycle ends
+    deadline.start()
     for thread in threads:
         thread.join()
+    deadline.cancel()
+    kill()
     return tally
 
 
