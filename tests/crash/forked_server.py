@@ -4,7 +4,8 @@
 
 Building the app costs seconds of CPU (imports, routes, schemas), which twenty restarts of
 `maitred serve` would pay twenty times. This process builds it once, as `maitred serve` does
-(`maitred.app:create_served_app` from the MAITRED_* environment), opens nothing, and for each
+(`maitred.app:create_served_app` from the MAITRED_* environment), trains the understanding
+engine the lifespan warms up, opens nothing, and for each
 line read forks a child that serves it with uvicorn under `maitred serve`'s options; it prints
 the child's pid. The child is the API process: it opens its own database connections and
 runs the app's lifespan, and the test kills it with SIGKILL. The next start reaps it first.
@@ -17,11 +18,13 @@ import sys
 
 import uvicorn
 
+from maitred.ai.nlu.understand import warm_up
 from maitred.app import create_served_app
 
 
 def main(port: int) -> None:
     app = create_served_app()
+    warm_up()  # the classifiers the lifespan would train again in every child: once, here
     child = 0
     for _line in sys.stdin:
         if child:
