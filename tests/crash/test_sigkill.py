@@ -77,7 +77,8 @@ def public_form(n: int) -> dict[str, object]:
         day += timedelta(days=1)
     return {
         "name": f"Crash Guest {n}",
-        "phone": f"(916) 555-{n % 10_000:04d}",
+        # Not the payer's (916) number: a shared phone makes a possible-duplicate customer.
+        "phone": f"(530) 555-{n % 10_000:04d}",
         "email": f"crash{n}-{uuid.uuid4().hex[:6]}@example.com",
         "event_date": day.isoformat(),
         "event_time": random.choice(["17:00", "18:00", "19:00"]),
