@@ -1,6 +1,7 @@
-"""Crash cycles (issue 20): a real `maitred serve` on the test database takes a bounded write
-load (public booking requests and staff payments, in threads), is killed with SIGKILL mid-load
-and started again, 20 times. Whatever a client was told succeeded (2xx) is in the database, and
+"""Crash cycles (issue 20): a real API process on the test database (`maitred serve`'s app and
+uvicorn options, forked from a parent that built the app once: tests/crash/forked_server.py)
+takes a bounded write load over TCP (public booking requests and staff payments, in threads),
+is killed with SIGKILL mid-load and started again, 20 times. Whatever a client was told succeeded (2xx) is in the database, and
 nothing is there twice; after every restart the capacity ledger agrees with the bookings
 (ARCHITECTURE.md's integrity query) and each booking's paid total with its payments.
 
