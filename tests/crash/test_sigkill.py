@@ -1,9 +1,10 @@
 """Crash cycles (issue 20): a real API process on the test database (`maitred serve`'s app and
 uvicorn options, forked from a parent that built the app once: tests/crash/forked_server.py)
 takes a bounded write load over TCP (public booking requests and staff payments, in threads),
-is killed with SIGKILL mid-load and started again, 20 times. Whatever a client was told succeeded (2xx) is in the database, and
-nothing is there twice; after every restart the capacity ledger agrees with the bookings
-(ARCHITECTURE.md's integrity query) and each booking's paid total with its payments.
+is killed with SIGKILL mid-load and started again, 20 times. Whatever a client was told
+succeeded (2xx) is in the database, and nothing is there twice; after every restart the
+capacity ledger agrees with the bookings (ARCHITECTURE.md's integrity query) and each booking's
+paid total with its payments.
 
 A request cut off by the kill may or may not have been committed: such requests are counted, and
 the database may hold at most that many rows beyond the answered ones.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import signal
@@ -56,6 +58,7 @@ THREADS = 4
 ANSWERS_BEFORE_KILL = (2, 12)  # how many answers each cycle's load gets before the kill
 PAID_BOOKINGS = 3
 ROOT = Path(__file__).parents[2]
+NUMBERS = itertools.count()
 
 
 @dataclass
@@ -96,12 +99,11 @@ def load(base_url: str, book: Book, staff: dict[str, str], paid: list[str], kill
     slow the machine, with the other threads' requests in flight."""
     tally = Tally()
     stop = kill.stop
-    counter = iter(range(10**9))
 
-    def client_loop(seed: int) -> None:
+    def client_loop() -> None:
         with httpx.Client(base_url=base_url, timeout=10) as http:
             while not stop.is_set():
-                n = next(counter) * THREADS + seed
+                n = next(NUMBERS)  # across cycles: no two requests share a phone
                 is_payment = n % 2 == 1
                 try:
                     if is_payment:
@@ -139,7 +141,7 @@ def load(base_url: str, book: Book, staff: dict[str, str], paid: list[str], kill
                 if answers >= kill.after:
                     kill()
 
-    threads = [threading.Thread(target=client_loop, args=(s,)) for s in range(THREADS)]
+    threads = [threading.Thread(target=client_loop) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
     deadline = threading.Timer(30, kill)  # whatever happens, each cycle ends
