@@ -302,9 +302,9 @@ async def test_a_server_killed_mid_load_twenty_times_keeps_every_answer_once(
 
 
 async def _ledger_problems(settings: Settings, book: Book) -> list[str]:
-    """On connections of its own, closed at once: an SQLite connection this process kept open
-    would hold a read mark on the WAL index that the next API process, recovering after the
-    kill, waits for."""
+    """On connections of its own, closed at once: the test process keeps no SQLite connection
+    (nor its read mark on the WAL) open while API processes are killed and started (the
+    conftest's handle is closed for the same reason between subprocess tests)."""
     database = settings.database()
     try:
         async with database.transaction(write=False) as session:
