@@ -1,4 +1,5 @@
-"""The answer of `GET /analytics/operations` (analytics/operations.py says how each is read)."""
+"""The answers of `GET /analytics/operations` (analytics/operations.py says how each is read)
+and of `GET /insights` (analytics/insights.py)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,24 @@ class OperationsReport(BaseModel):
     seats: Seats
     previous: PreviousOperations
     change_percent: OperationsChange
+
+
+class InsightFigure(BaseModel):
+    name: str = Field(examples=["revenue"])
+    value: float
+    previous: float | None = Field(description="The period before, or the average compared")
+    change_percent: float | None
+
+
+class Insight(BaseModel):
+    kind: Literal["change", "anomaly", "slow_day"]
+    severity: Literal["positive", "warning", "info"]
+    message: str = Field(description="In the request's language (Accept-Language)")
+    figure: InsightFigure
+
+
+class Insights(BaseModel):
+    period: Span
+    language: str
+    generated_by: Literal["rules", "ai"]
+    insights: list[Insight]

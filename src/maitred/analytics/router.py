@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from maitred.analytics import funnel as funnel_service
+from maitred.analytics import insights as insights_service
 from maitred.analytics import operations as operations_service
 from maitred.analytics import service as analytics_service
-from maitred.analytics.operations_schemas import OperationsReport
+from maitred.analytics.operations_schemas import Insights, OperationsReport
 from maitred.analytics.periods import GroupBy
 from maitred.analytics.schemas import (
     AdminAnalytics,
@@ -26,6 +27,7 @@ from maitred.kit.deps import DbSession
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 admin_router = APIRouter(prefix="/admin", tags=["analytics"])
+insights_router = APIRouter(prefix="/insights", tags=["analytics"])
 
 Reader = Annotated[AuthContext, requires("analytics:read")]
 Start = Annotated[CalendarDate | None, Query(description="First local day (default: 30 days ago)")]
@@ -146,5 +148,20 @@ async def analytics_overview(
     """Seed 004's `/analytics`: the overview of `/admin/analytics` (revenue, bookings,
     customers and the daily charts), with seed 000's period parameters."""
     return await analytics_service.dashboard(
+        db, auth.org_id, start=start_date, end=end_date, location_id=location_id
+    )
+
+
+@insights_router.get("", response_model=Insights)
+async def insights(
+    auth: Reader,
+    db: DbSession,
+    start_date: Start = None,
+    end_date: End = None,
+    location_id: Place = None,
+) -> dict[str, Any]:
+    """Seed 004's insights: the period's largest changes, an unusual last week against the 8
+    before it, and slow weekdays to promote, each with the figure it comes from."""
+    return await insights_service.insights(
         db, auth.org_id, start=start_date, end=end_date, location_id=location_id
     )

@@ -129,6 +129,23 @@ async def _folded(
     return _fold(rows, period, group_by)
 
 
+async def period_at(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    location_id: Place = None,
+) -> tuple[Period, str]:
+    """The period asked (location checked) and the organization's currency."""
+    return await _period(session, organization_id, start, end, location_id)
+
+
+async def totals_of(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place = None
+) -> Totals:
+    return (await _folded(session, organization_id, period, GroupBy.day, location_id)).totals
+
+
 def _lead_time(histogram: list[tuple[int, int]]) -> dict[str, float | None]:
     """Average and median days from request to event, read from (days, bookings) rows."""
     count = sum(n for _, n in histogram)
