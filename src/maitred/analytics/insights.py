@@ -49,7 +49,7 @@ def _changes(
         ("revenue", now.revenue, before.revenue),
         ("cancellations", now.by_status["cancelled"], before.by_status["cancelled"]),
     )
-    found = []
+    found: list[tuple[float, dict[str, Any]]] = []
     for name, current, previous in figures:
         change = change_percent(current, previous)
         if change is None or abs(change) < CHANGE_THRESHOLD:
@@ -80,19 +80,22 @@ def _changes(
         )
         good = (change > 0) != (name == "cancellations")
         found.append(
-            {
-                "kind": "change",
-                "severity": "positive" if good else "warning",
-                "message": text,
-                "figure": {
-                    "name": name,
-                    "value": float(current),
-                    "previous": float(previous),
-                    "change_percent": change,
+            (
+                abs(change),
+                {
+                    "kind": "change",
+                    "severity": "positive" if good else "warning",
+                    "message": text,
+                    "figure": {
+                        "name": name,
+                        "value": float(current),
+                        "previous": float(previous),
+                        "change_percent": change,
+                    },
                 },
-            }
+            )
         )
-    return sorted(found, key=lambda f: -abs(f["figure"]["change_percent"]))[:LIMIT]
+    return [finding for _, finding in sorted(found, key=lambda f: -f[0])[:LIMIT]]
 
 
 async def _anomaly(
