@@ -34,7 +34,7 @@ class March:
     downtown: uuid.UUID | None = None
 
 
-async def _booking(
+async def given_booking(
     database: Database,
     organization: Organization,
     customer_id: uuid.UUID,
@@ -143,32 +143,32 @@ async def given_march(database: Database, name: str = "Hibachi at Home") -> Marc
         march.teams["Team 1"],
         march.teams["Team 2"],
     )
-    await _booking(
+    await given_booking(
         database, org, c["C1"], "2026-03-07", "18:00", "confirmed", "1000", paid="100",
         team=two, asked="2026-02-05T20:00:00+00:00",
     )  # fmt: skip
-    await _booking(
+    await given_booking(
         database, org, c["C2"], "2026-03-08", "19:00", "completed", "2000",
         city="Folsom", event_type="wedding", guests=20,
         team=one, asked="2026-03-01T20:00:00+00:00",
     )  # fmt: skip
-    await _booking(
+    await given_booking(
         database, org, c["C3"], "2026-03-15", "18:00", "cancelled", "800", paid="100", guests=8,
         team=two,
     )  # fmt: skip
-    await _booking(
+    await given_booking(
         database, org, c["C2"], "2026-03-31", "18:00", "pending", "600",
         city="Roseville", event_type="corporate", guests=6,
         team=one, asked="2026-03-02T20:00:00+00:00",
     )  # fmt: skip
-    await _booking(
+    await given_booking(
         database, org, c["C4"], "2026-03-20", "18:00", "no_show", "400",
         paid="100", refunded="50", city="Folsom", guests=4,
         team=two, asked="2026-03-10T20:00:00+00:00",
     )  # fmt: skip
-    await _booking(database, org, c["C4"], "2026-04-01", "18:00", "confirmed", "999", team=one)
-    await _booking(database, org, c["C5"], "2026-02-20", "18:00", "confirmed", "700", team=one)
-    await _booking(database, org, c["C1"], "2026-01-10", "18:00", "completed", "500")
+    await given_booking(database, org, c["C4"], "2026-04-01", "18:00", "confirmed", "999", team=one)
+    await given_booking(database, org, c["C5"], "2026-02-20", "18:00", "confirmed", "700", team=one)
+    await given_booking(database, org, c["C1"], "2026-01-10", "18:00", "completed", "500")
     # 07:30 UTC on 1 March is 23:30 on 28 February in Los Angeles: the previous period's.
     await _payment(database, org, "100", "2026-03-01T07:30:00+00:00", "card")
     # 08:30 UTC on 8 March is 00:30 that day (still PST); its refund comes in April.

@@ -10,10 +10,13 @@ weekday, so Wednesday and Thursday are slow (under half of it)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import httpx
 
 from maitred.kit.db import Database
-from tests.analytics.given import given_march
+from tests.analytics.given import given_booking, given_march
+from tests.bookings.given import given_book, given_customer
 from tests.factories import signed_in_as
 
 MARCH = {"start_date": "2026-03-01", "end_date": "2026-03-31"}
@@ -70,3 +73,41 @@ async def test_insights_need_analytics_rights(
     staff = await signed_in_as(client, database, "staff", march.organization)
     assert (await client.get("/api/v1/insights", headers=staff.headers)).status_code == 403
     assert (await client.get("/api/v1/insights")).status_code == 401
+
+
+async def test_an_unusually_busy_week_stands_out(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """One $100 booking a week for the 8 weeks before 25-31 March (Saturdays 31 Jan to 21 Mar),
+    then five on Saturday 28 March: 5 against a steady 1 a week (no spread) is an anomaly, and
+    bookings and revenue both rose 400% on the week before."""
+    book = await given_book(database)
+    customer = await given_customer(database, book)
+    organization = book.organization
+    saturdays = [date(2026, 1, 31) + timedelta(weeks=n) for n in range(8)]
+    for day in [*saturdays, *[date(2026, 3, 28)] * 5]:
+        await given_booking(
+            database, organization, customer, day.isoformat(), "18:00", "confirmed", "100"
+        )
+    viewer = await signed_in_as(client, database, "viewer", organization)
+    week = {"start_date": "2026-03-25", "end_date": "2026-03-31"}
+    body = (await client.get("/api/v1/insights", params=week, headers=viewer.headers)).json()
+    anomalies = [i for i in body["insights"] if i["kind"] == "anomaly"]
+    assert anomalies == [
+        {
+            "kind": "anomaly",
+            "severity": "positive",
+            "message": "Unusually busy: 5 bookings in the week to 2026-03-31, against 1 a week "
+            "over the 8 weeks before.",
+            "figure": {
+                "name": "weekly_bookings",
+                "value": 5.0,
+                "previous": 1.0,
+                "change_percent": 400.0,
+            },
+        }
+    ]
+    assert [i["figure"]["name"] for i in body["insights"] if i["kind"] == "change"] == [
+        "bookings",
+        "revenue",
+    ]

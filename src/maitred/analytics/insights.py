@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import service as analytics_service
 from maitred.analytics.periods import Period, change_percent
+from maitred.analytics.totals import WEEKDAYS, Totals
 from maitred.availability.policy import policy_of
 from maitred.bookings.service import figures as booking_figures
 from maitred.kit import i18n
@@ -42,7 +43,7 @@ def _weekday(index: int, language: str) -> str:
 
 
 def _changes(
-    now: analytics_service.Totals, before: analytics_service.Totals, language: str
+    now: Totals, before: Totals, language: str
 ) -> list[dict[str, Any]]:
     figures = (
         ("bookings", now.count, before.count),
@@ -150,7 +151,7 @@ async def _anomaly(
 
 
 def _slow_days(
-    totals: analytics_service.Totals, period: Period, closed: list[int], language: str
+    totals: Totals, period: Period, closed: list[int], language: str
 ) -> list[dict[str, Any]]:
     days = (period.start + timedelta(days=n) for n in range(period.days))
     open_weekdays = sorted({d.weekday() for d in days if d.isoweekday() not in closed})
@@ -174,7 +175,7 @@ def _slow_days(
                         average=_number(round(average, 1), language),
                     ),
                     "figure": {
-                        "name": f"bookings_on_{analytics_service.WEEKDAYS[weekday]}",
+                        "name": f"bookings_on_{WEEKDAYS[weekday]}",
                         "value": float(count),
                         "previous": round(average, 1),
                         "change_percent": None,

@@ -5,23 +5,13 @@ event types), never bookings one by one."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics.periods import (
-    GroupBy,
-    Period,
-    bucket_of,
-    buckets,
-    change_percent,
-    period_of,
-    trend,
-)
+from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
+from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
 from maitred.bookings.service import figures as booking_figures
 from maitred.customers import briefs as customer_briefs
 from maitred.kit.errors import ValidationFailed
@@ -32,58 +22,7 @@ from maitred.tenancy.snapshots import local_frame
 
 ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
 METRICS = ("revenue", "bookings", "customers")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Place = uuid.UUID | None  # a location's figures only (bookings of its chef teams and events)
-
-
-@dataclass
-class Totals:
-    """One period's bookings, folded from `DayRow`s."""
-
-    count: int = 0
-    guests: int = 0
-    recognised_minor: int = 0
-    earned_minor: int = 0
-    by_status: Counter[str] = field(default_factory=Counter)
-    by_type: Counter[str] = field(default_factory=Counter)
-    by_weekday: Counter[int] = field(default_factory=Counter)  # not cancelled, Monday = 0
-
-    @property
-    def went_ahead(self) -> int:
-        """Confirmed and completed: seed 000's `confirmed_bookings`."""
-        return self.by_status["confirmed"] + self.by_status["completed"]
-
-    @property
-    def revenue(self) -> Decimal:
-        return from_minor(self.recognised_minor)
-
-    @property
-    def average_value(self) -> Decimal:
-        if not self.went_ahead:
-            return Decimal(0)
-        return from_minor(self.earned_minor // self.went_ahead)
-
-
-@dataclass
-class Folded:
-    totals: Totals
-    series: dict[date, Totals]
-
-
-def _fold(rows: list[booking_figures.DayRow], period: Period, group_by: GroupBy) -> Folded:
-    totals = Totals()
-    series = {first: Totals() for first in buckets(period, group_by)}
-    for row in rows:
-        for into in (totals, series[bucket_of(row.day, group_by)]):
-            into.count += row.count
-            into.guests += row.guests
-            into.recognised_minor += row.recognised_minor
-            into.earned_minor += row.earned_minor
-            into.by_status[row.status] += row.count
-            into.by_type[row.event_type] += row.count
-            if row.status != "cancelled":
-                into.by_weekday[row.day.weekday()] += row.count
-    return Folded(totals, series)
 
 
 async def organization_context(
@@ -126,7 +65,7 @@ async def _folded(
     rows = await booking_figures.by_day(
         session, organization_id, period.start, period.end, location_id
     )
-    return _fold(rows, period, group_by)
+    return fold(rows, period, group_by)
 
 
 async def period_at(
@@ -144,25 +83,6 @@ async def totals_of(
     session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place = None
 ) -> Totals:
     return (await _folded(session, organization_id, period, GroupBy.day, location_id)).totals
-
-
-def _lead_time(histogram: list[tuple[int, int]]) -> dict[str, float | None]:
-    """Average and median days from request to event, read from (days, bookings) rows."""
-    count = sum(n for _, n in histogram)
-    if not count:
-        return {"average_days": None, "median_days": None}
-    ordered = sorted(histogram)
-    middle: list[int] = []
-    seen = 0
-    for days, n in ordered:  # the one or two middle bookings of the sorted list
-        for position in {(count - 1) // 2, count // 2}:
-            if seen <= position < seen + n:
-                middle.append(days)
-        seen += n
-    return {
-        "average_days": round(sum(d * n for d, n in histogram) / count, 1),
-        "median_days": round(sum(middle) / len(middle), 1),
-    }
 
 
 def _span(period: Period) -> dict[str, date]:
@@ -219,7 +139,7 @@ async def bookings_report(
             {"weekday": WEEKDAYS[day], "bookings": n}
             for day, n in sorted(totals.by_weekday.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        "lead_time": _lead_time(lead),
+        "lead_time": lead_time(lead),
         "top_locations": [{"city": city, "count": n} for city, n in cities],
         "by_status": dict(sorted(totals.by_status.items())),
         "by_event_type": dict(sorted(totals.by_type.items())),
