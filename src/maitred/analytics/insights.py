@@ -8,7 +8,8 @@ the dashboards, each with the figure it comes from:
 - slow days to promote: open weekdays with less than half the bookings of an average open
   weekday in the period.
 
-Texts are in the request's language (en, es); numbers are formatted for it by Babel."""
+Texts are in the request's language (en, es); numbers are formatted for it by Babel. When the
+organization has a language model, it rewords them (insights_phrasing.py)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import service as analytics_service
+from maitred.analytics.insights_phrasing import phrased
 from maitred.analytics.periods import Period, change_percent
 from maitred.analytics.totals import WEEKDAYS, Totals
 from maitred.availability.policy import policy_of
 from maitred.bookings.service import figures as booking_figures
+from maitred.config import Settings
 from maitred.kit import i18n
 
 CHANGE_THRESHOLD = 20.0  # percent
@@ -42,9 +45,7 @@ def _weekday(index: int, language: str) -> str:
     return str(Locale.parse(language).days["format"]["wide"][index])
 
 
-def _changes(
-    now: Totals, before: Totals, language: str
-) -> list[dict[str, Any]]:
+def _changes(now: Totals, before: Totals, language: str) -> list[dict[str, Any]]:
     figures = (
         ("bookings", now.count, before.count),
         ("revenue", now.revenue, before.revenue),
@@ -192,7 +193,10 @@ async def insights(
     start: date | None,
     end: date | None,
     location_id: uuid.UUID | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
+    """The rule-based findings; reworded by the language model when one is configured and
+    `settings` are given (insights_phrasing.py)."""
     language = i18n.current_language()
     period, _ = await analytics_service.period_at(session, organization_id, start, end, location_id)
     now = await analytics_service.totals_of(session, organization_id, period, location_id)
@@ -205,9 +209,15 @@ async def insights(
         *await _anomaly(session, organization_id, period, location_id, language),
         *_slow_days(now, period, closed, language),
     ]
+    reworded = None
+    if settings is not None:
+        texts = [finding["message"] for finding in findings]
+        reworded = await phrased(session, organization_id, settings, texts, language)
+    for finding, text in zip(findings, reworded or [], strict=False):
+        finding["message"] = text
     return {
         "period": {"from": period.start, "to": period.end},
         "language": language,
-        "generated_by": "rules",
+        "generated_by": "ai" if reworded is not None else "rules",
         "insights": findings,
     }

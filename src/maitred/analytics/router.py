@@ -23,7 +23,7 @@ from maitred.analytics.schemas import (
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
-from maitred.kit.deps import DbSession
+from maitred.kit.deps import AppSettings, DbSession
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 admin_router = APIRouter(prefix="/admin", tags=["analytics"])
@@ -156,12 +156,19 @@ async def analytics_overview(
 async def insights(
     auth: Reader,
     db: DbSession,
+    settings: AppSettings,
     start_date: Start = None,
     end_date: End = None,
     location_id: Place = None,
 ) -> dict[str, Any]:
     """Seed 004's insights: the period's largest changes, an unusual last week against the 8
-    before it, and slow weekdays to promote, each with the figure it comes from."""
+    before it, and slow weekdays to promote, each with the figure it comes from; reworded by
+    the organization's language model when one is configured (`generated_by`: ai)."""
     return await insights_service.insights(
-        db, auth.org_id, start=start_date, end=end_date, location_id=location_id
+        db,
+        auth.org_id,
+        start=start_date,
+        end=end_date,
+        location_id=location_id,
+        settings=settings,
     )
