@@ -51,6 +51,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.ai.understand_router import router as ai_understand
     from maitred.analytics.reports_router import router as reports
     from maitred.analytics.router import admin_router as admin_analytics
+    from maitred.analytics.router import insights_router as insights
     from maitred.analytics.router import router as analytics
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
@@ -136,6 +137,7 @@ def api_routers() -> list[APIRouter]:
         payment_webhooks,
         analytics,
         admin_analytics,
+        insights,
         reports,
         ai_understand,
         ai,

@@ -46,6 +46,18 @@ class BookingsChange(BaseModel):
     revenue: float | None
 
 
+class WeekdayCount(BaseModel):
+    weekday: str = Field(examples=["saturday"])
+    bookings: int
+
+
+class LeadTime(BaseModel):
+    """Days from the request to the event, of bookings not cancelled (null: none)."""
+
+    average_days: float | None
+    median_days: float | None
+
+
 class BookingStatistics(BaseModel):
     """Seed 000's `GET /analytics/bookings`, for bookings whose events fall in the period."""
 
@@ -63,6 +75,8 @@ class BookingStatistics(BaseModel):
     cancellation_rate: float = Field(description="Cancelled ÷ all bookings, 0-1")
     no_show_rate: float = Field(description="No-shows ÷ bookings not cancelled, 0-1")
     popular_times: list[str]
+    popular_days: list[WeekdayCount] = Field(description="Weekdays by bookings not cancelled")
+    lead_time: LeadTime
     top_locations: list[CityCount]
     by_status: dict[str, int]
     by_event_type: dict[str, int]
@@ -91,6 +105,9 @@ class MethodTotal(BaseModel):
 
 
 class Collected(BaseModel):
+    scope: Literal["organization"] = Field(
+        description="Payments are the organization's, also when a location is asked"
+    )
     gross: Money
     refunded: Money
     net: Money
@@ -210,6 +227,7 @@ class SalesFunnel(FunnelCounts):
     """Leads that came in during the period and how far they got."""
 
     period: Span
+    scope: Literal["organization"] = Field(description="Leads have no location")
     stages: list[FunnelStage]
     by_source: list[SourceFunnel]
     by_staff: list[StaffFunnel]
