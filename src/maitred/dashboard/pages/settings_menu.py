@@ -10,6 +10,7 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Request, UploadFile
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as FormFile
 from starlette.responses import Response
 
 from maitred.dashboard.forms import Problems, problems_of
