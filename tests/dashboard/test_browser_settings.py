@@ -37,9 +37,11 @@ async def _admin_on(page: Any, database: Database, section: str) -> Organization
     admin = await given_user(database, organization, "admin")
     await sign_in_through_page(page, admin.email)
     await page.get_by_role("link", name="Settings").click()
-    await page.get_by_role("navigation", name="Settings sections").get_by_role(
-        "link", name=section
-    ).click()
+    await (
+        page.get_by_role("navigation", name="Settings sections")
+        .get_by_role("link", name=section)
+        .click()
+    )
     await page.get_by_role("heading", level=2, name=section).wait_for()
     return organization
 
@@ -133,7 +135,10 @@ async def test_an_admin_closes_sundays_adds_a_blackout_date_and_a_team(
     assert [str(day) for day in rules.blackout_dates] == ["2027-12-25"]
     async with database.transaction() as session:
         teams, _ = await teams_service.list_teams(
-            session, organization_id=organization.id, params=PageParams(page=1, limit=50), is_active=None
+            session,
+            organization_id=organization.id,
+            params=PageParams(page=1, limit=50),
+            is_active=None,
         )
     assert [(t["name"], t["working_weekdays"]) for t in teams] == [
         ("Team Sacramento", [2, 3, 4, 5, 6, 7])
@@ -306,7 +311,8 @@ async def test_an_admin_creates_an_api_key_sees_it_once_and_revokes_it(
         [key] = (
             await session.scalars(select(ApiKey).where(ApiKey.organization_id == organization.id))
         ).all()
-    assert key.name == "Website form" and key.revoked_at is not None
+    assert key.name == "Website form"
+    assert key.revoked_at is not None
     assert secret.startswith(key.prefix)
 
 
