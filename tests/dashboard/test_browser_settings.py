@@ -18,6 +18,7 @@ from maitred.identity.models import ApiKey
 from maitred.kit.db import Database
 from maitred.kit.pagination import PageParams
 from maitred.menu import service as menu_service
+from maitred.messaging import channels as channels_service
 from maitred.notifications import templates as templates_service
 from maitred.payments import accounts
 from maitred.tenancy import service as tenancy_service
@@ -216,12 +217,26 @@ async def test_an_admin_previews_and_saves_a_spanish_text_message(
 
 
 @DESK
-async def test_an_admin_lets_the_assistant_answer_on_whatsapp(
-    browser_page: Any, database: Database, accessible: Any
+async def test_an_admin_sends_texts_through_twilio_and_lets_the_assistant_answer_on_whatsapp(
+    browser_page: Any, database: Database, accessible: Any, settings: Any
 ) -> None:
     page = browser_page
     organization = await _admin_on(page, database, "Channels")
     await accessible(page)
+
+    twilio = page.locator("details", has_text="Use twilio for sms")
+    await twilio.get_by_text("Use twilio for sms").click()
+    await twilio.get_by_label("Account sid (required)").fill("AC0123456789abcdef0123456789abcdef")
+    await twilio.get_by_label("From number (required)").fill("+19165550123")
+    await twilio.get_by_role("button", name="Save twilio for sms").click()
+    await page.get_by_role("alert").filter(has_text="Required by twilio").wait_for()
+    await twilio.get_by_text("Use twilio for sms").click()
+    await twilio.get_by_label("Account sid (required)").fill("AC0123456789abcdef0123456789abcdef")
+    await twilio.get_by_label("From number (required)").fill("+19165550123")
+    await twilio.get_by_label("Auth token", exact=False).fill("twilio-secret-token")
+    await twilio.get_by_role("button", name="Save twilio for sms").click()
+    await _saved(page, "Channel saved.")
+    assert "twilio-secret-token" not in await page.content()
 
     await page.get_by_label("Assistant on whatsapp").select_option("auto")
     await page.get_by_label("Assistant on sms").select_option("off")
@@ -230,6 +245,16 @@ async def test_an_admin_lets_the_assistant_answer_on_whatsapp(
 
     async with database.transaction() as session:
         modes = ai_settings.read(await ai_settings.row_of(session, organization.id))
+        channels = await channels_service.list_channels(
+            session, organization_id=organization.id, settings=settings
+        )
+    [sms] = [channel for channel in channels if channel["channel"] == "sms"]
+    assert (sms["provider"], sms["source"], sms["credentials_set"]) == (
+        "twilio",
+        "organization",
+        True,
+    )
+    assert sms["options"]["from_number"] == "+19165550123"
     assert modes["channel_modes"] | {} == {
         "web": "auto",
         "sms": "off",

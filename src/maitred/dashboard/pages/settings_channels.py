@@ -23,6 +23,8 @@ PATH = f"{BASE}/channels"
 Readers = Annotated[AuthContext, section_user("messaging:read")]
 Writers = Annotated[AuthContext, section_user("messaging:write")]
 SettingsWriters = Annotated[AuthContext, section_user("settings:write")]
+# Options a JSON body gives as numbers; a form has only text.
+NUMBERS = frozenset({"port"})
 DONE = {
     "saved": "Channel saved.",
     "reset": "Channel back to the instance's default.",
@@ -88,7 +90,11 @@ async def configure(request: Request, channel: str, auth: Writers, form: Form) -
     credentials: dict[str, str] = {}
     if fields is not None:
         options = {name: text(form, f"opt_{name}") for name in fields.options}
-        options = {name: value for name, value in options.items() if value}
+        options = {
+            name: int(value) if name in NUMBERS and value.isdigit() else value
+            for name, value in options.items()
+            if value
+        }
         credentials = {name: text(form, f"cred_{name}") for name in fields.credentials}
         credentials = {name: value for name, value in credentials.items() if value}
     try:
