@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from maitred.identity.models import ApiKey
 from maitred.kit.db import Database
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Membership
 from tests.dashboard.given import form_token, signed_in_page
 from tests.factories import given_organization, given_user
 
@@ -107,3 +110,44 @@ async def test_a_new_api_key_is_shown_once_and_works(
     client.cookies.clear()
     used = await client.get("/api/v1/customers", headers={"X-API-Key": secret})
     assert used.status_code == 200, used.text
+
+
+async def test_an_admin_of_another_business_cannot_deactivate_a_member_or_revoke_a_key(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    victim = await given_organization(database, "Victim Grill")
+    chef = await given_user(database, victim, "staff")
+    victim_admin = await given_user(database, victim, "admin")
+    await signed_in_page(client, victim_admin.email)
+    page = await client.get("/app/settings/api-keys")
+    await client.post(
+        "/app/settings/api-keys", data={"csrf_token": form_token(page.text), "name": "Victim key"}
+    )
+    async with database.transaction() as session:
+        [key] = (
+            await session.scalars(select(ApiKey).where(ApiKey.organization_id == victim.id))
+        ).all()
+    client.cookies.clear()
+    attacker = await given_user(database, await given_organization(database, "Rival"), "admin")
+    await signed_in_page(client, attacker.email)
+    token = form_token((await client.get("/app/settings/users")).text)
+
+    deactivated = await client.post(
+        f"/app/settings/users/{chef.id}/deactivate", data={"csrf_token": token}
+    )
+    revoked = await client.post(
+        f"/app/settings/api-keys/{key.id}/revoke", data={"csrf_token": token}
+    )
+
+    assert (deactivated.status_code, revoked.status_code) == (404, 404)
+    async with database.transaction() as session:
+        membership = await session.scalar(
+            select(Membership).where(
+                Membership.user_id == chef.id, Membership.organization_id == victim.id
+            )
+        )
+        stored_key = await session.get(ApiKey, key.id)
+    assert membership is not None
+    assert membership.status == "active"
+    assert stored_key is not None
+    assert stored_key.revoked_at is None

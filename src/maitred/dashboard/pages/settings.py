@@ -22,8 +22,15 @@ from maitred.dashboard.pages import (
     settings_users,
     settings_webhooks,
 )
-from maitred.dashboard.pages.settings_common import BASE, Form, Readers, done, lines, render
-from maitred.dashboard.pages.settings_common import section_user as _section_user
+from maitred.dashboard.pages.settings_common import (
+    BASE,
+    Form,
+    Readers,
+    done,
+    lines,
+    render,
+    section_user,
+)
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError
@@ -33,8 +40,8 @@ from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.schemas import OrganizationUpdate
 
 router = APIRouter(prefix=BASE, include_in_schema=False)
-OrganizationWriters = Annotated[AuthContext, _section_user("organizations:write")]
-SettingsWriters = Annotated[AuthContext, _section_user("settings:write")]
+OrganizationWriters = Annotated[AuthContext, section_user("organizations:write")]
+SettingsWriters = Annotated[AuthContext, section_user("settings:write")]
 FIELDS = ("name", "timezone", "currency", "locale")
 DONE = {"saved": "Organization saved.", "origins": "Allowed origins saved."}
 # The languages maitred speaks to customers, as the locales a business would pick.
