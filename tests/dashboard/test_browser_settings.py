@@ -128,6 +128,10 @@ async def test_an_admin_closes_sundays_adds_a_blackout_date_and_a_team(
     await page.get_by_label("Team name").fill("Team Sacramento")
     await page.get_by_role("button", name="Add team").click()
     await _saved(page, "Chef team added.")
+    await page.get_by_label("Team Sacramento off from").fill("2027-08-02")
+    await page.get_by_label("Team Sacramento off until").fill("2027-08-09")
+    await page.get_by_role("button", name="Add time off for Team Sacramento").click()
+    await _saved(page, "Time off added.")
 
     await accessible(page)
     rules = tenancy_service.settings_of(await _stored(database, organization)).availability
@@ -140,8 +144,12 @@ async def test_an_admin_closes_sundays_adds_a_blackout_date_and_a_team(
             params=PageParams(page=1, limit=50),
             is_active=None,
         )
-    assert [(t["name"], t["working_weekdays"]) for t in teams] == [
-        ("Team Sacramento", [2, 3, 4, 5, 6, 7])
+    assert [(t["name"], t["working_weekdays"], t["time_off"]) for t in teams] == [
+        (
+            "Team Sacramento",
+            [2, 3, 4, 5, 6, 7],
+            [{"date_from": "2027-08-02", "date_to": "2027-08-09", "reason": ""}],
+        )
     ]
 
 

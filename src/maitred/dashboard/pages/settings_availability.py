@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from maitred.availability import service as availability_service
 from maitred.availability import teams as teams_service
-from maitred.availability.schemas import TeamCreate, TeamUpdate
+from maitred.availability.schemas import TeamCreate, TeamUpdate, TimeOff
 from maitred.dashboard.forms import Problems, problems_of
 from maitred.dashboard.pages.settings_common import (
     BASE,
@@ -42,6 +42,7 @@ DONE = {
     "saved": "Availability saved.",
     "team": "Chef team added.",
     "team-saved": "Chef team saved.",
+    "time-off": "Time off added.",
 }
 
 
@@ -139,3 +140,25 @@ async def save_team(
     except (AppError, ValidationError) as exc:
         return await _page(request, auth, problems_of(exc))
     return done(PATH, "team-saved")
+
+
+@router.post("/teams/{team_id}/time-off")
+async def add_time_off(
+    request: Request, team_id: uuid.UUID, auth: TeamWriters, form: Form
+) -> Response:
+    """A team's days off, added to those it has; refused while it is promised to an event then."""
+    try:
+        wanted = TimeOff.model_validate(
+            {name: text(form, name) for name in ("date_from", "date_to", "reason")}
+        )
+        async with database_of(request).transaction() as session:
+            team = await teams_service.get(session, organization_id=auth.org_id, team_id=team_id)
+            await teams_service.update(
+                session,
+                organization_id=auth.org_id,
+                team_id=team_id,
+                changes={"time_off": [*team["time_off"], wanted.model_dump(mode="json")]},
+            )
+    except (AppError, ValidationError) as exc:
+        return await _page(request, auth, problems_of(exc))
+    return done(PATH, "time-off")
