@@ -87,7 +87,8 @@ async def test_free_times_and_the_estimate_for_a_date(
         f"/book/{book.organization.slug}/slots",
         params={"event_date": saturday().isoformat(), "guest_count": "10"},
     )
+    quote = await client.get(f"/book/{book.organization.slug}/quote", params={"guest_count": "10"})
 
-    assert answer.status_code == 200
+    assert answer.status_code == quote.status_code == 200
     assert 'type="radio" name="event_time"' in answer.text
-    assert "Estimated total <strong>$" in answer.text
+    assert 'id="quote-total">$' in quote.text
