@@ -54,7 +54,8 @@ async def test_another_business_s_origins_do_not_frame_this_one(
 ) -> None:
     admin = await signed_in_as(client, database, Role.admin)
     other = await signed_in_as(client, database, Role.admin)
-    assert admin.organization is not None and other.organization is not None
+    assert admin.organization is not None
+    assert other.organization is not None
     await client.patch(
         f"/api/v1/organizations/{other.organization.id}/settings",
         json={"booking_page": {"allowed_origins": ["https://evil.example"]}},

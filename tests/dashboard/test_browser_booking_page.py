@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,7 +13,11 @@ from sqlalchemy import select
 
 from maitred.bookings.models import Booking
 from maitred.kit.db import Database
+from maitred.leads.models import Lead
 from tests.bookings.given import SEED_000_MENU, SEED_000_POLICY, given_book, saturday
+from tests.dashboard.conftest import Server
+from tests.demo_server import free_port
+from tests.factories import given_organization
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +82,84 @@ async def test_the_api_messages_show_next_to_their_fields_and_nothing_is_booked(
     await accessible(page)
     async with database.transaction() as session:
         assert (await session.scalars(select(Booking))).all() == []
+
+
+@contextlib.contextmanager
+def _business_site(html: str, port: int) -> Iterator[str]:
+    """The business's own site: another server (and another site, `localhost` rather than
+    `127.0.0.1`) whose one page embeds ours."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def _embedding_page(server: Server, slug: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><title>Our site</title></head><body>'
+        f'<iframe title="Booking" src="{server.base_url}/book/{slug}?embed=1" '
+        'onload="this.dataset.loaded = 1" style="width:400px;height:600px"></iframe>'
+        f'<script src="{server.base_url}/book/embed.js" data-business="{slug}" defer></script>'
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize("width", ["desk"], indirect=True)
+async def test_a_site_frames_the_page_only_when_its_origin_is_allowed(
+    browser_page: Any, database: Database, server: Server
+) -> None:
+    page = browser_page
+    port = free_port()
+    allowed = await given_organization(
+        database,
+        "Framed Place",
+        settings={"booking_page": {"allowed_origins": [f"http://localhost:{port}"]}},
+    )
+    refused = await given_organization(database, "Unframed Place")
+
+    with _business_site(_embedding_page(server, refused.slug), port) as site:
+        await page.goto(site)
+        await page.locator("iframe[data-loaded]").wait_for(state="attached")
+        assert [f.url for f in page.frames[1:]] == ["chrome-error://chromewebdata/"]
+        assert await page.frame_locator("iframe").get_by_role("heading").count() == 0
+
+    with _business_site(_embedding_page(server, allowed.slug), port) as site:
+        await page.goto(site)
+        await (
+            page.frame_locator("iframe")
+            .get_by_role("heading", name=f"Book {allowed.name}")
+            .wait_for()
+        )
+        # The script's button opens the page over the site; its forms work in the frame,
+        # where the browser does not send our cookies.
+        await page.get_by_role("button", name="Book now").click()
+        overlay = page.get_by_role("dialog", name="Booking").frame_locator("iframe")
+        await overlay.get_by_role("link", name="Ask us a question").click()
+        await overlay.get_by_label("Name", exact=True).fill("Jane Smith")
+        await overlay.get_by_label("Phone").fill("+19165550123")
+        await overlay.get_by_label("Your question").fill("Can you come to our office?")
+        await overlay.get_by_role("button", name="Send").click()
+        await overlay.get_by_role("heading", name="Thank you").wait_for()
+        await page.get_by_role("button", name="Close").click()
+        await page.get_by_role("dialog").wait_for(state="detached")
+    async with database.transaction() as session:
+        lead = await session.scalar(select(Lead).where(Lead.organization_id == allowed.id))
+    assert lead is not None
+    assert lead.message == "Can you come to our office?"
