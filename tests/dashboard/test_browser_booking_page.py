@@ -14,18 +14,26 @@ from sqlalchemy import select
 from maitred.bookings.models import Booking
 from maitred.kit.db import Database
 from maitred.leads.models import Lead
+from maitred.waitlist.models import WaitlistEntry
 from tests.bookings.given import SEED_000_MENU, SEED_000_POLICY, given_book, saturday
+from tests.bookings.seats_given import given_event
 from tests.dashboard.conftest import Server
 from tests.demo_server import free_port
 from tests.factories import given_organization
 
 pytestmark = pytest.mark.browser
+POLICY = {
+    "pricing": {
+        **SEED_000_POLICY["pricing"],
+        "upgrades": [{"name": "Lobster", "price_per_person": 15}],
+    }
+}
 
 
 async def test_a_visitor_books_a_date_and_gets_a_reference_and_deposit_link(
     browser_page: Any, database: Database, accessible: Any
 ) -> None:
-    book = await given_book(database, settings=SEED_000_POLICY, menu=SEED_000_MENU)
+    book = await given_book(database, settings=POLICY, menu=SEED_000_MENU)
     page = browser_page
     day = saturday()
 
@@ -36,6 +44,12 @@ async def test_a_visitor_books_a_date_and_gets_a_reference_and_deposit_link(
     await page.get_by_role("radio").first.wait_for()
     first_time = await page.get_by_role("radio").first.get_attribute("value")
     await page.get_by_text("Estimated total").wait_for()
+    without = await page.locator("#quote-total").inner_text()
+    await page.get_by_label("Of whom children").fill("2")
+    await page.get_by_label("Lobster (+$15.00 each)").fill("3")
+    await page.get_by_text("Lobster × 3").wait_for()
+    quoted = await page.locator("#quote-total").inner_text()
+    assert quoted != without
     await accessible(page)
     await page.get_by_label("Address (street, city, zip code)").fill(
         "123 Main St, Sacramento, CA 95814"
@@ -55,8 +69,38 @@ async def test_a_visitor_books_a_date_and_gets_a_reference_and_deposit_link(
         booking = await session.scalar(select(Booking).where(Booking.reference_number == reference))
     assert booking is not None
     assert (booking.status, booking.event_date, booking.guest_count) == ("pending", day, 10)
+    assert booking.child_count == 2
+    assert f"${booking.total_amount:,.2f}" == quoted
     assert booking.event_time is not None
     assert booking.event_time.strftime("%H:%M") == first_time
+
+
+async def test_a_visitor_takes_a_seat_and_the_next_one_queues(
+    browser_page: Any, database: Database, accessible: Any
+) -> None:
+    studio = await given_organization(database, "Quiet Studio")
+    event_id = await given_event(database, studio, seats=1)
+    page = browser_page
+
+    for name, button, heading in (
+        ("Jane Smith", "Book a seat", "Your seat is booked"),
+        ("Sam Lee", "Join the waitlist", "You are on the waitlist"),
+    ):
+        await page.goto(f"/book/{studio.slug}/events")
+        await page.get_by_role("link", name="Morning Meditation Session").click()
+        await accessible(page)
+        await page.get_by_label("Name", exact=True).fill(name)
+        await page.get_by_label("Phone").fill(
+            "+19165550123" if name == "Jane Smith" else "+19165550199"
+        )
+        await page.get_by_role("button", name=button).click()
+        await page.get_by_role("heading", name=heading).wait_for()
+        await accessible(page)
+    async with database.transaction() as session:
+        seats = (await session.scalars(select(Booking))).all()
+        queued = (await session.scalars(select(WaitlistEntry))).all()
+    assert [(s.event_id, s.status) for s in seats] == [(event_id, "confirmed")]
+    assert [(q.event_id, q.status) for q in queued] == [(event_id, "waiting")]
 
 
 async def test_the_api_messages_show_next_to_their_fields_and_nothing_is_booked(
