@@ -4,17 +4,22 @@ booking is priced at; the API's messages in the visitor's language; forged forms
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
+import maitred.booking_page
 from maitred.app import create_app
 from maitred.bookings.models import Booking, BookingLine
 from maitred.config import Settings
+from maitred.kit import i18n
 from maitred.kit.db import Database
 from tests.bookings.given import SEED_001_POLICY, Book, given_book, saturday
 from tests.dashboard.given import form_token
 
+TEMPLATES = Path(maitred.booking_page.__file__).parent / "templates"
+WORD = re.compile(r'(?<![\w.])t\("([^"]*)"')
 POLICY = {
     "pricing": {
         **SEED_001_POLICY["pricing"],
@@ -151,3 +156,21 @@ async def test_requests_from_one_address_are_limited(
     assert 429 not in answers[:2]
     assert answers[2] == 429
     assert await _count(database, Booking) == answers.count(303)
+
+
+async def test_the_page_speaks_spanish_and_every_word_it_says_has_a_translation(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, settings=POLICY)
+    words: set[str] = set()
+    for template in TEMPLATES.glob("*.html"):
+        words |= set(WORD.findall(template.read_text()))
+
+    page = await client.get(f"/book/{book.organization.slug}", headers={"Accept-Language": "es"})
+
+    assert page.status_code == 200
+    assert '<html lang="es">' in page.text
+    assert "Solicitar reserva" in page.text
+    assert 'for="f-guest_count">Invitados<' in page.text
+    untranslated = sorted(w for w in words if i18n.catalog("es").exact.get(w) in (None, ""))
+    assert untranslated == []

@@ -21,6 +21,9 @@ from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
 pages = Pages(Path(__file__).parent / "templates")
+# `{{ t("Guests") }}`: the page's words in the visitor's language (Accept-Language, else the
+# business's locale), from the same catalog as the API's messages.
+pages.env.globals["t"] = i18n.gettext
 
 
 async def organization_of(session: AsyncSession, slug: str) -> Organization:
@@ -61,7 +64,9 @@ def render(
 
 
 def not_found(request: Request) -> Response:
-    return render(request, "missing.html", None, {"title": "Not found"}, status_code=404)
+    return render(
+        request, "missing.html", None, {"title": i18n.gettext("Not found")}, status_code=404
+    )
 
 
 def problems(exc: AppError | ValidationError) -> Problems:

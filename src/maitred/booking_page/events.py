@@ -47,7 +47,7 @@ async def event_list(request: Request, slug: str) -> Response:
         request,
         "events.html",
         organization,
-        {"title": f"Events at {organization.name}", "events": found},
+        {"title": i18n.gettext("Events at {name}", name=organization.name), "events": found},
     )
 
 
@@ -151,7 +151,13 @@ async def _take_seat_or_queue(
 async def book_seat(request: Request, slug: str, event_id: str) -> Response:
     form = await posted_form(request, slug)
     if form is None:
-        return render(request, "refused.html", None, {"title": "Refused"}, status_code=403)
+        return render(
+            request,
+            "refused.html",
+            None,
+            {"title": i18n.gettext("This form has expired")},
+            status_code=403,
+        )
     found = await _event(request, slug, event_id)
     if found is None:
         return not_found(request)
@@ -201,7 +207,9 @@ async def seat_done(request: Request, slug: str, event_id: str, c: str = "") -> 
         "event_done.html",
         organization,
         {
-            "title": "Booked" if outcome["kind"] == "seat" else "On the waitlist",
+            "title": i18n.gettext("Your seat is booked")
+            if outcome["kind"] == "seat"
+            else i18n.gettext("You are on the waitlist"),
             "event": event,
             "outcome": outcome,
         },

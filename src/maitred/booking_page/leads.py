@@ -27,7 +27,7 @@ async def lead_form(request: Request, slug: str) -> Response:
         request,
         "contact.html",
         organization,
-        {"title": f"Contact {organization.name}", "values": {}, "problems": {}},
+        {"title": i18n.gettext("Ask {name}", name=organization.name), "values": {}, "problems": {}},
     )
 
 
@@ -35,7 +35,13 @@ async def lead_form(request: Request, slug: str) -> Response:
 async def send_lead(request: Request, slug: str) -> Response:
     form = await posted_form(request, slug)
     if form is None:
-        return render(request, "refused.html", None, {"title": "Refused"}, status_code=403)
+        return render(
+            request,
+            "refused.html",
+            None,
+            {"title": i18n.gettext("This form has expired")},
+            status_code=403,
+        )
     given = {name: str(form.get(name) or "").strip() for name in FIELDS}
     try:
         async with database_of(request).transaction() as session:
@@ -65,7 +71,7 @@ async def send_lead(request: Request, slug: str) -> Response:
             "contact.html",
             organization,
             {
-                "title": f"Contact {organization.name}",
+                "title": i18n.gettext("Ask {name}", name=organization.name),
                 "values": given,
                 "problems": said.fields,
                 "message": said.message,
@@ -83,4 +89,6 @@ async def thanks(request: Request, slug: str) -> Response:
             organization = await organization_of(session, slug)
         except NotFound:
             return not_found(request)
-    return render(request, "contact_thanks.html", organization, {"title": "Thank you"})
+    return render(
+        request, "contact_thanks.html", organization, {"title": i18n.gettext("Thank you")}
+    )

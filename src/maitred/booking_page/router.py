@@ -18,7 +18,7 @@ from maitred.booking_page import catering, embed, events, leads
 from maitred.booking_page.common import not_found, organization_of, posted_form, problems, render
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import PublicBookingRequest
-from maitred.kit import crypto
+from maitred.kit import crypto, i18n
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError, NotFound
 from maitred.payments import public_links
@@ -43,7 +43,12 @@ async def booking_form(request: Request, slug: str) -> Response:
         request,
         "form.html",
         organization,
-        {"title": f"Book {organization.name}", "values": {}, "problems": {}, **offered},
+        {
+            "title": i18n.gettext("Book {name}", name=organization.name),
+            "values": {},
+            "problems": {},
+            **offered,
+        },
     )
 
 
@@ -129,7 +134,13 @@ async def quote(request: Request, slug: str) -> Response:
 async def request_booking(request: Request, slug: str) -> Response:
     form = await posted_form(request, slug)
     if form is None:
-        return render(request, "refused.html", None, {"title": "Refused"}, status_code=403)
+        return render(
+            request,
+            "refused.html",
+            None,
+            {"title": i18n.gettext("This form has expired")},
+            status_code=403,
+        )
     database = database_of(request)
     async with database.transaction(write=False) as session:
         try:
@@ -151,7 +162,7 @@ async def request_booking(request: Request, slug: str) -> Response:
             "form.html",
             organization,
             {
-                "title": f"Book {organization.name}",
+                "title": i18n.gettext("Book {name}", name=organization.name),
                 "values": dict(form),
                 "problems": said.fields,
                 "message": said.message,
@@ -198,5 +209,5 @@ async def confirmation(request: Request, slug: str, c: str = "", embed: str = ""
         request,
         "requested.html",
         organization,
-        {"title": "Request received", "facts": facts, "deposit_link": link},
+        {"title": i18n.gettext("Request received"), "facts": facts, "deposit_link": link},
     )
