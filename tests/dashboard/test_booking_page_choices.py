@@ -15,6 +15,7 @@ from maitred.bookings.models import Booking, BookingLine
 from maitred.config import Settings
 from maitred.kit import i18n
 from maitred.kit.db import Database
+from maitred.menu.models import MenuItem
 from tests.bookings.given import SEED_001_POLICY, Book, given_book, saturday
 from tests.dashboard.given import form_token
 
@@ -174,3 +175,24 @@ async def test_the_page_speaks_spanish_and_every_word_it_says_has_a_translation(
     assert 'for="f-guest_count">Invitados<' in page.text
     untranslated = sorted(w for w in words if i18n.catalog("es").exact.get(w) in (None, ""))
     assert untranslated == []
+
+
+async def test_a_dish_taken_off_the_menu_meanwhile_is_refused_not_dropped(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, settings=POLICY)
+    slug = book.organization.slug
+    page = await client.get(f"/book/{slug}")
+    async with database.transaction() as session:
+        steak = await session.get(MenuItem, book.menu["Hibachi Steak"])
+        assert steak is not None
+        steak.is_active = False
+
+    answer = await client.post(
+        f"/book/{slug}", data={**_party(book), "csrf_token": form_token(page.text)}
+    )
+
+    assert answer.status_code == 422
+    assert "No such menu item" in answer.text
+    assert f'name="menu_{book.menu["Hibachi Steak"]}"' not in answer.text
+    assert await _count(database, Booking) == 0

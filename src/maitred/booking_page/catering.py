@@ -15,6 +15,7 @@ from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
+MOST = 100  # menu lines or upgrades read from one form
 TEXT_FIELDS = (
     "name",
     "phone",
@@ -53,25 +54,24 @@ def _count(text: Any) -> int:
         return 0
 
 
-def body_of(
-    form: FormData | QueryParams, menu: list[dict[str, Any]], upgrades: list[Any]
-) -> dict[str, Any]:
-    """The JSON body `POST /api/v1/public/bookings` would get for this form."""
+def body_of(form: FormData | QueryParams) -> dict[str, Any]:
+    """The JSON body `POST /api/v1/public/bookings` would get for this form: every `menu_<id>`
+    and `upgrade_<name>` sent, whether or not it is still offered (the service says so)."""
     body: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = str(form.get(name) or "").strip()
         if value:
             body[name] = value
     body["menu_items"] = [
-        {"menu_item_id": str(item["id"]), "quantity": quantity}
-        for item in menu
-        if (quantity := _count(form.get(f"menu_{item['id']}")))
-    ]
+        {"menu_item_id": key.removeprefix("menu_"), "quantity": quantity}
+        for key in form
+        if key.startswith("menu_") and (quantity := _count(form.get(key)))
+    ][:MOST]
     body["upgrades"] = [
-        {"name": upgrade.name, "quantity": quantity}
-        for upgrade in upgrades
-        if (quantity := _count(form.get(f"upgrade_{upgrade.name}")))
-    ]
+        {"name": key.removeprefix("upgrade_"), "quantity": quantity}
+        for key in form
+        if key.startswith("upgrade_") and (quantity := _count(form.get(key)))
+    ][:MOST]
     body["honeypot"] = str(form.get("website") or "")
     body["source"] = "booking_page"
     return body

@@ -47,6 +47,7 @@ async def booking_form(request: Request, slug: str) -> Response:
             "title": i18n.gettext("Book {name}", name=organization.name),
             "values": {},
             "problems": {},
+            "SHOWN": catering.TEXT_FIELDS,
             **offered,
         },
     )
@@ -113,8 +114,7 @@ async def quote(request: Request, slug: str) -> Response:
             organization = await organization_of(session, slug)
         except NotFound:
             return not_found(request)
-        offered = await catering.choices(session, organization)
-        body = catering.body_of(request.query_params, offered["menu"], offered["upgrades"])
+        body = catering.body_of(request.query_params)
         try:
             found = await catering.live_quote(
                 session, organization, PublicBookingRequest.model_validate(body)
@@ -148,7 +148,7 @@ async def request_booking(request: Request, slug: str) -> Response:
         except NotFound:
             return not_found(request)
         offered = await catering.choices(session, organization)
-    body = catering.body_of(form, offered["menu"], offered["upgrades"])
+    body = catering.body_of(form)
     try:
         async with database.transaction() as session:
             answer = await bookings_service.request_booking(
@@ -166,6 +166,7 @@ async def request_booking(request: Request, slug: str) -> Response:
                 "values": dict(form),
                 "problems": said.fields,
                 "message": said.message,
+                "SHOWN": catering.TEXT_FIELDS,
                 **offered,
             },
             status_code=said.status_code,
