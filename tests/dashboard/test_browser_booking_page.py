@@ -47,6 +47,7 @@ async def test_a_visitor_books_a_date_and_gets_a_reference_and_deposit_link(
     without = await page.locator("#quote-total").inner_text()
     await page.get_by_label("Of whom children").fill("2")
     await page.get_by_label("Lobster (+$15.00 each)").fill("3")
+    await page.keyboard.press("Tab")  # a number counts once it is entered, as on a phone
     await page.get_by_text("Lobster × 3").wait_for()
     quoted = await page.locator("#quote-total").inner_text()
     assert quoted != without
