@@ -35,8 +35,8 @@ STATUS_PATHS = frozenset(
     {"/api/v1/monitoring/rate-limit/status", "/api/monitoring/rate-limit/status"}
 )
 EXEMPT_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-# The scripts and styles of /docs and /redoc, which one page view loads all at once.
-EXEMPT_PREFIXES = ("/health/", "/docs/assets/")
+# The scripts and styles of /docs, /redoc and the pages, which one page view loads all at once.
+EXEMPT_PREFIXES = ("/health/", "/docs/assets/", "/static/")
 # After /api or /api/v1. Providers' callbacks are signed by their sender and retried by it
 # (seed 001: "No limit"); limiting them would only lose payments and replies. The webhook
 # subscriptions API beside them is limited like any other.
