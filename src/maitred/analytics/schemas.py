@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from maitred.kit.clock import CalendarDate
 from maitred.kit.money import Money
@@ -216,6 +216,43 @@ class SalesFunnel(FunnelCounts):
     change_percent: FunnelChange
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+EMAIL = r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$"
+
+
+class ReportScheduleIn(Input):
+    """Runs the report by itself and emails its files to the recipients."""
+
+    frequency: Literal["monthly", "weekly"]
+    day_of_month: int | None = Field(
+        default=None, ge=1, le=31, description="Monthly: the day; a shorter month: its last day"
+    )
+    weekday: Weekday | None = Field(default=None, description="Weekly: the day")
+    hour: int = Field(default=8, ge=0, le=23, description="Local hour in the organization's zone")
+    recipients: list[Annotated[str, Field(max_length=320, pattern=EMAIL)]] = Field(
+        min_length=1, max_length=20, examples=[["owner@example.com"]]
+    )
+
+    @model_validator(mode="after")
+    def _day_given(self) -> ReportScheduleIn:
+        if self.frequency == "monthly" and self.day_of_month is None:
+            raise ValueError("A monthly schedule needs day_of_month")
+        if self.frequency == "weekly" and self.weekday is None:
+            raise ValueError("A weekly schedule needs weekday")
+        return self
+
+
+class ReportScheduleRead(BaseModel):
+    frequency: str
+    day_of_month: int | None
+    weekday: str | None
+    hour: int
+    recipients: list[str]
+    next_run_at: datetime = Field(description="The next occurrence, in UTC")
+    last_run_id: uuid.UUID | None
+    last_error: str | None = Field(description="Why the last scheduled run failed, if it did")
+
+
 class ReportDefinitionCreate(Input):
     name: str = Field(min_length=1, max_length=200, examples=["Monthly revenue"])
     figure: Literal["bookings", "revenue", "customers", "funnel"]
@@ -228,6 +265,7 @@ class ReportDefinitionCreate(Input):
     formats: list[Literal["csv", "xlsx", "pdf"]] = Field(
         default=["csv", "xlsx", "pdf"], min_length=1, max_length=3
     )
+    schedule: ReportScheduleIn | None = None
 
 
 class ReportDefinitionUpdate(Input):
@@ -242,6 +280,9 @@ class ReportDefinitionUpdate(Input):
     formats: list[Literal["csv", "xlsx", "pdf"]] | None = Field(
         default=None, min_length=1, max_length=3
     )
+    schedule: ReportScheduleIn | None = Field(
+        default=None, description="Replaces the schedule; null removes it; absent keeps it"
+    )
 
 
 class ReportDefinitionRead(BaseModel):
@@ -253,6 +294,7 @@ class ReportDefinitionRead(BaseModel):
     end_date: date | None
     group_by: str
     formats: list[str]
+    schedule: ReportScheduleRead | None
     created_at: datetime
     updated_at: datetime
 
