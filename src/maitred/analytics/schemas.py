@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from maitred.kit.clock import CalendarDate
 from maitred.kit.money import Money
@@ -315,3 +315,35 @@ class ReportRunRead(BaseModel):
     created_at: datetime
     summary: dict[str, Any] = Field(description="The figure's answer, as its endpoint gives it")
     files: list[ReportFileRead]
+
+
+def _day_as_written(value: Any) -> Any:
+    """Seed 003 sends `2025-01-31T23:59:59Z`: the day is the one written, in no zone."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+        return value[:10]
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+SeedDay = Annotated[CalendarDate, BeforeValidator(_day_as_written)]
+
+
+class GenerateReport(Input):
+    """Seed 003's `POST /reports/{project_id}/generate`."""
+
+    report_type: Literal["sales", "messages", "performance"]
+    start_date: SeedDay | None = Field(default=None, examples=["2025-01-01T00:00:00Z"])
+    end_date: SeedDay | None = Field(default=None, examples=["2025-01-31T23:59:59Z"])
+    filters: dict[str, Any] = Field(
+        default_factory=dict, max_length=0, description="Seed 003's; none are defined yet"
+    )
+
+
+class GeneratedReportRead(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID = Field(description="The organization")
+    report_type: str
+    summary: str = Field(description="One line, in the caller's language")
+    payload: dict[str, Any]
+    generated_at: datetime
