@@ -332,7 +332,7 @@ SeedDay = Annotated[CalendarDate, BeforeValidator(_day_as_written)]
 class GenerateReport(Input):
     """Seed 003's `POST /reports/{project_id}/generate`."""
 
-    report_type: Literal["sales", "messages", "performance"]
+    report_type: Literal["sales", "messages", "performance"] = "sales"
     start_date: SeedDay | None = Field(default=None, examples=["2025-01-01T00:00:00Z"])
     end_date: SeedDay | None = Field(default=None, examples=["2025-01-31T23:59:59Z"])
     filters: dict[str, Any] = Field(
