@@ -11,6 +11,7 @@ from fastapi import APIRouter
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.ai.events",
     "maitred.analytics.report_mailing",
+    "maitred.analytics.rollups",
     "maitred.availability.events",
     "maitred.bookings.events",
     "maitred.files.purging",

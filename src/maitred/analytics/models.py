@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.db import Base, JSONType, TenantOwned, UTCDateTime
@@ -85,3 +85,21 @@ class ReportSchedule(TenantOwned, Base):
         ForeignKey("report_runs.id", ondelete="SET NULL")
     )
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class BookingDayFigures(TenantOwned, Base):
+    """The bookings of one local event day, status and event type, summed: the rows the
+    booking figures fold (bookings/figures_repository.DayRow), kept by outbox handlers
+    (analytics/rollups.py) so a year's figures read about days × statuses × types rows instead
+    of every booking."""
+
+    __tablename__ = "booking_day_figures"
+    __table_args__ = (UniqueConstraint("organization_id", "day", "status", "event_type"),)
+
+    day: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    event_type: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int]
+    guests: Mapped[int] = mapped_column(BigInteger)
+    recognised_minor: Mapped[int] = mapped_column(BigInteger)
+    earned_minor: Mapped[int] = mapped_column(BigInteger)
