@@ -46,6 +46,8 @@ async def test_seed_003_reports_are_generated_listed_read_and_deleted(
     everything = (await client.get(base, params={"limit": 2}, headers=manager.headers)).json()
     assert everything["pagination"]["total_items"] == 3
     assert len(everything["items"]) == 2
+    oldest = await client.get(base, params={"sort_order": "asc"}, headers=manager.headers)
+    assert oldest.json()["items"][0]["id"] == report["id"]
     assert (await client.get(f"{base}/{report['id']}", headers=manager.headers)).json() == report
 
     other = await signed_in_as(client, database, "admin")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from maitred.analytics.reports_repository import ReportRuns
 from maitred.kit import i18n
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
+from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import PageParams, paginate
 from maitred.messaging import inbox_stats
 
@@ -129,15 +131,22 @@ async def listed(
     project_id: uuid.UUID,
     report_type: str | None,
     page: PageParams,
+    listing: ListQuery,
 ) -> dict[str, Any]:
-    """The organization's report runs, newest first; `report_type` keeps one kind."""
+    """The organization's report runs, newest first by default; `report_type` keeps one kind,
+    `created_from` / `created_to` (local days of the organization) a window."""
     _project(organization_id, project_id)
     statement = ReportRuns(session, organization_id).scoped()
     if report_type is not None:
         statement = statement.where(ReportRun.figure == report_type)
-    rows, info = await paginate(
-        session, statement.order_by(ReportRun.created_at.desc(), ReportRun.id), page
-    )
+    _, _, zone = await analytics_service.organization_context(session, organization_id)
+    window = listing.created_window(ZoneInfo(zone))
+    if window.since is not None:
+        statement = statement.where(ReportRun.created_at >= window.since)
+    if window.before is not None:
+        statement = statement.where(ReportRun.created_at < window.before)
+    created = ReportRun.created_at.desc() if listing.descending else ReportRun.created_at
+    rows, info = await paginate(session, statement.order_by(created, ReportRun.id), page)
     return {"items": [generated_read(row) for row in rows], "pagination": info}
 
 

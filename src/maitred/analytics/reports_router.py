@@ -21,6 +21,7 @@ from maitred.analytics.schemas import (
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
+from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -47,6 +48,7 @@ async def get_report(
     auth: Reader,
     db: DbSession,
     page: Pagination,
+    listing: Annotated[ListQuery, list_query(sorts=("created_at",))],
     report_type: Annotated[
         Literal["sales", "messages", "performance"] | None,
         Query(description="Seed 003's list only: one kind"),
@@ -55,7 +57,9 @@ async def get_report(
     """A stored report. Seed 003's `GET /reports/{project_id}` shares this path: given the
     organization's own id, it lists the generated reports (every run), newest first."""
     if report_id == auth.org_id:
-        return await generated_reports.listed(db, auth.org_id, report_id, report_type, page)
+        return await generated_reports.listed(
+            db, auth.org_id, report_id, report_type, page, listing
+        )
     return await reports_service.get_definition(db, auth.org_id, report_id)
 
 
