@@ -6,7 +6,8 @@
     MAITRED_DATABASE_URL=postgresql://… .venv/bin/python bench/analytics_queries.py
 
 Rebuilds the rollup of the organization with the most bookings first (timed), checks that both
-give the same rows, then times each read (median and worst of `--runs`).
+give the same rows, then times each read (median and worst of `--runs`); then each dashboard
+answer for the year as its endpoint computes it (no HTTP), one at a time.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ import argparse
 import asyncio
 import statistics
 import time
+import uuid
 from dataclasses import astuple
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from maitred.analytics import rollups
+from maitred.analytics import funnel, rollups, service
+from maitred.analytics.periods import GroupBy
 from maitred.bookings.figures_repository import BookingFigures
 from maitred.bookings.models import Booking
 from maitred.config import Settings
 from maitred.domains import import_models
 from maitred.kit.clock import utcnow
+from maitred.kit.db import Database
 
 
 async def main(runs: int) -> None:
@@ -66,8 +70,32 @@ async def main(runs: int) -> None:
                 f"{name:6} a year's day rows ({len(answers[name]):,}): median "
                 f"{statistics.median(spent):.1f} ms, worst {max(spent):.1f} ms over {runs} runs"
             )
+        await _figures(database, org, start, end, runs)
     finally:
         await database.dispose()
+
+
+async def _figures(database: Database, org: uuid.UUID, start: date, end: date, runs: int) -> None:
+    """Each dashboard answer for the year, as the endpoints compute it, one at a time."""
+    month = GroupBy.month
+    answers = {
+        "bookings": lambda s: service.bookings_report(s, org, start=start, end=end, group_by=month),
+        "revenue": lambda s: service.revenue_report(s, org, start=start, end=end, group_by=month),
+        "customers": lambda s: service.customers_report(s, org, start=start, end=end),
+        "funnel": lambda s: funnel.funnel_report(s, org, start=start, end=end),
+        "admin": lambda s: service.dashboard(s, org, start=start, end=end),
+    }
+    for name, answer in answers.items():
+        spent = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            async with database.transaction(write=False) as session:
+                await answer(session)
+            spent.append((time.perf_counter() - began) * 1000)
+        print(
+            f"{name:9} for a year, one at a time: median {statistics.median(spent):.0f} ms, "
+            f"worst {max(spent):.0f} ms over {runs} runs"
+        )
 
 
 if __name__ == "__main__":
