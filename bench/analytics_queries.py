@@ -87,11 +87,15 @@ async def _figures(database: Database, org: uuid.UUID, start: date, end: date, r
     }
     for name, answer in answers.items():
         spent = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            async with database.transaction(write=False) as session:
-                await answer(session)
-            spent.append((time.perf_counter() - began) * 1000)
+        try:
+            for _ in range(runs):
+                began = time.perf_counter()
+                async with database.transaction(write=False) as session:
+                    await answer(session)
+                spent.append((time.perf_counter() - began) * 1000)
+        except RuntimeError as exc:  # customers' names need the run's (random) secret key
+            print(f"{name:9} not measured: {exc}"[:120])
+            continue
         print(
             f"{name:9} for a year, one at a time: median {statistics.median(spent):.0f} ms, "
             f"worst {max(spent):.0f} ms over {runs} runs"
