@@ -25,6 +25,7 @@ from maitred.bookings.service.money import (
 )
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
+from maitred.bookings.service.requote import requote
 from maitred.bookings.service.read import (
     SORTS,
     booking_detail,
@@ -65,6 +66,7 @@ __all__ = [
     "list_bookings",
     "record_past_booking",
     "request_booking",
+    "requote",
     "track_created_in_crm",
     "transition",
     "update_booking",

@@ -56,3 +56,19 @@ document.addEventListener("click", function (event) {
     });
   });
 })();
+
+// A "Copy" button copies its field's text (the deposit link) and says so.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) return;
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  var state = document.getElementById("copy-state");
+  field.select();
+  var done = function () { if (state) state.textContent = "Link copied."; };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+  } else {
+    document.execCommand("copy");
+    done();
+  }
+});
