@@ -52,6 +52,8 @@ document.addEventListener("click", function (event) {
       day.classList.remove("drop");
       form.querySelector("[name=booking_id]").value = event.dataTransfer.getData("text/plain");
       form.querySelector("[name=event_date]").value = day.getAttribute("data-drop-date");
+      var team = form.querySelector("[name=chef_team_id]");
+      if (team && day.hasAttribute("data-drop-team")) team.value = day.getAttribute("data-drop-team");
       form.submit();
     });
   });
