@@ -1,5 +1,6 @@
 """The inbox, live: two staff sessions see a customer's new message arrive without reloading,
-and one of them replies on the channel it came from."""
+and one of them replies on the channel it came from; a reply started from a template, and the
+assistant's draft sent."""
 
 from __future__ import annotations
 
@@ -107,3 +108,86 @@ async def test_another_site_cannot_open_the_inbox_socket_with_the_cookie(
 
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+
+
+async def test_staff_answer_from_a_template_and_send_the_assistants_draft(
+    browser_page: Any, server: Server, database: Database, accessible: Any
+) -> None:
+    """The customer's mood as the assistant read it; a template worded with their booking; the
+    assistant's draft sent as staff edited it."""
+    from maitred.ai.models import AiMessage, AiThread
+    from maitred.messaging.models import Conversation
+    from tests.bookings.given import given_book, given_customer, seed_001_form
+    from tests.factories import bearer, sign_in
+
+    book = await given_book(database)
+    customer = await given_customer(database, book, "Rita Moreno", phone="+19165550177")
+    staff = await given_user(database, book.organization, "staff")
+    async with httpx.AsyncClient(base_url=server.base_url) as api:
+        made = await api.post(
+            "/api/v1/bookings",
+            json=seed_001_form(customer, book, status="pending", guest_count=20),
+            headers=bearer(await sign_in(api, staff.email)),
+        )
+    assert made.status_code == 201, made.text
+    async with database.transaction() as session:
+        await inbound.receive(
+            session,
+            book.organization.id,
+            "sms",
+            "twilio",
+            "+19165550177",
+            "Nobody answered me yesterday!",
+            "SM-draft-1",
+            contact_name="Rita Moreno",
+        )
+        conversation = await session.scalar(select(Conversation))
+        assert conversation is not None
+        # What the assistant leaves on a channel in draft mode (tests/ai makes it for real).
+        thread = AiThread(
+            organization_id=book.organization.id,
+            channel="sms",
+            conversation_id=conversation.id,
+            customer_id=customer,
+            state={"reply_to": {"channel": "sms", "address": "+19165550177"}},
+        )
+        session.add(thread)
+        await session.flush()
+        session.add_all(
+            [
+                AiMessage(
+                    organization_id=book.organization.id,
+                    thread_id=thread.id,
+                    role="user",
+                    content="Nobody answered me yesterday!",
+                    sentiment=-0.7,
+                ),
+                AiMessage(
+                    organization_id=book.organization.id,
+                    thread_id=thread.id,
+                    role="assistant",
+                    content="Sorry for the wait, Rita.",
+                    status="draft",
+                ),
+            ]
+        )
+    page = browser_page
+    await sign_in_through_page(page, staff.email)
+    await page.goto(f"/app/inbox?c={conversation.id}")
+
+    assert "Upset" in await page.locator("#sentiment").inner_text()
+    await page.get_by_label("Start from a template").select_option("booking_confirmation")
+    await page.get_by_label("Reply", exact=True).filter(has_text=made.json()["reference_number"]).wait_for()
+    await accessible(page)
+    await page.get_by_label("The assistant's draft answer").fill("Sorry for the wait, Rita: all set.")
+    await page.get_by_role("button", name="Send the draft").click()
+    await page.get_by_role("status").filter(has_text="The assistant's draft was sent.").wait_for()
+
+    async with database.transaction() as session:
+        draft = await session.scalar(select(AiMessage).where(AiMessage.role == "assistant"))
+        sent = (await session.scalars(select(Message).where(Message.direction == "outbound"))).all()
+    assert draft is not None
+    assert (draft.status, draft.content) == ("sent", "Sorry for the wait, Rita: all set.")
+    assert [(m.contact, m.body_text) for m in sent if m.template is None] == [
+        ("+19165550177", "Sorry for the wait, Rita: all set.")
+    ]
