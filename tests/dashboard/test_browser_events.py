@@ -14,9 +14,9 @@ from maitred.events.models import Event
 from maitred.kit.db import Database
 from maitred.waitlist.models import WaitlistEntry
 from tests.bookings.seats_given import given_event
+from tests.dashboard.conftest import Server
 from tests.dashboard.given import signed_in_page
 from tests.dashboard.test_browser_sign_in import sign_in_through_page
-from tests.dashboard.conftest import Server
 from tests.factories import bearer, given_organization, given_user, sign_in
 
 

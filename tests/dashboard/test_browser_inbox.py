@@ -177,9 +177,15 @@ async def test_staff_answer_from_a_template_and_send_the_assistants_draft(
 
     assert "Upset" in await page.locator("#sentiment").inner_text()
     await page.get_by_label("Start from a template").select_option("booking_confirmation")
-    await page.get_by_label("Reply", exact=True).filter(has_text=made.json()["reference_number"]).wait_for()
+    await (
+        page.get_by_label("Reply", exact=True)
+        .filter(has_text=made.json()["reference_number"])
+        .wait_for()
+    )
     await accessible(page)
-    await page.get_by_label("The assistant's draft answer").fill("Sorry for the wait, Rita: all set.")
+    await page.get_by_label("The assistant's draft answer").fill(
+        "Sorry for the wait, Rita: all set."
+    )
     await page.get_by_role("button", name="Send the draft").click()
     await page.get_by_role("status").filter(has_text="The assistant's draft was sent.").wait_for()
 

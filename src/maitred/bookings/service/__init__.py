@@ -25,7 +25,6 @@ from maitred.bookings.service.money import (
 )
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
-from maitred.bookings.service.requote import requote
 from maitred.bookings.service.read import (
     SORTS,
     booking_detail,
@@ -35,6 +34,7 @@ from maitred.bookings.service.read import (
     get_booking,
     list_bookings,
 )
+from maitred.bookings.service.requote import requote
 from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 

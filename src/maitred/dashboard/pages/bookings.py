@@ -45,7 +45,14 @@ DONE = {
     "sent": "Deposit link sent to the customer.",
     "refunded": "Refund made.",
 }
-EDITABLE = ("event_date", "event_time", "guest_count", "child_count", "location", "special_requests")
+EDITABLE = (
+    "event_date",
+    "event_time",
+    "guest_count",
+    "child_count",
+    "location",
+    "special_requests",
+)
 
 
 def _date(text: str | None, field: str, problems: dict[str, str]) -> date | None:

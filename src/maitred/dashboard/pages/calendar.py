@@ -21,8 +21,8 @@ from maitred.bookings.schemas import BookingUpdate
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.clock import local_today
-from maitred.dashboard.pages.calendar_views import day_lanes, month_grid
 from maitred.dashboard.forms import Problems, problems_of
+from maitred.dashboard.pages.calendar_views import day_lanes, month_grid
 from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of

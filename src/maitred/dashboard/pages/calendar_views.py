@@ -78,7 +78,7 @@ async def day_lanes(
 
 async def month_grid(
     request: Request, session: AsyncSession, auth: AuthContext, first: date, rules: dict[str, Any]
-) -> list[list[dict[str, Any]]]:
+) -> list[list[dict[str, Any] | None]]:
     """The weeks (Monday first) of the month starting `first`; days of the months around it
     are None."""
     last = first.replace(day=month_math.monthrange(first.year, first.month)[1])
@@ -99,7 +99,7 @@ async def month_grid(
         for item in items:
             counts[item["event_date"]] = counts.get(item["event_date"], 0) + 1
         more, page = info.has_next, page + 1
-    weeks: list[list[dict[str, Any]]] = []
+    weeks: list[list[dict[str, Any] | None]] = []
     day = first - timedelta(days=first.weekday())
     while day <= last:
         week = []

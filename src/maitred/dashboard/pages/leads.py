@@ -160,9 +160,7 @@ async def assign_lead(request: Request, auth: Writers, lead_id: uuid.UUID, form:
 
 
 @router.post("/{lead_id:uuid}/convert")
-async def convert_lead(
-    request: Request, auth: Writers, lead_id: uuid.UUID, form: Form
-) -> Response:
+async def convert_lead(request: Request, auth: Writers, lead_id: uuid.UUID, form: Form) -> Response:
     """Into a customer; with a date and a party, a booking too (then its page opens)."""
     data = {k: str(form.get(k) or "").strip() for k in ("event_date", "event_time", "guest_count")}
     data = {k: v for k, v in data.items() if v}
