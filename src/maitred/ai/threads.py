@@ -211,3 +211,12 @@ async def send_draft(
     message.updated_at = utcnow()
     await session.flush()
     return message_view(message)
+
+
+async def of_conversation(
+    session: AsyncSession, auth: AuthContext, conversation_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """The assistant's thread on an inbox conversation, with its drafts and each message's
+    sentiment; None where the assistant has not spoken there."""
+    thread = await Threads(session, auth.org_id).for_conversation(conversation_id)
+    return None if thread is None else await read_thread(session, auth, thread.id)

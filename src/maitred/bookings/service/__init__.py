@@ -34,6 +34,7 @@ from maitred.bookings.service.read import (
     get_booking,
     list_bookings,
 )
+from maitred.bookings.service.requote import requote
 from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 
@@ -65,6 +66,7 @@ __all__ = [
     "list_bookings",
     "record_past_booking",
     "request_booking",
+    "requote",
     "track_created_in_crm",
     "transition",
     "update_booking",
