@@ -15,24 +15,26 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai import ai_settings, confirmations, threads, usage
+from maitred.ai import ai_settings, confirmations, replies, threads, usage
 from maitred.ai.engines.base import Engine, Reply, StreamEvent, Turn
 from maitred.ai.engines.offline import OfflineEngine
 from maitred.ai.engines.openai_compatible import Endpoint, EngineFailed, LlmEngine
 from maitred.ai.models import AiMessage, AiSettings, AiThread
 from maitred.ai.nlu import sentiment
 from maitred.ai.repository import Messages
-from maitred.ai.tools import ToolContext
+from maitred.ai.tools import ToolContext, ToolOutcome, call_tool
 from maitred.bookings import service as bookings_service
 from maitred.config import Settings
 from maitred.identity.deps import AuthContext
 from maitred.kit.clock import utcnow
+from maitred.kit.db import Database
 from maitred.kit.errors import NotFound
 from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import service as tenancy_service
 
 _YES = re.compile(r"^\s*(yes|y|yep|confirm|confirmed|ok|okay|s[ií]|confirmo)\b[\s.!]*$", re.I)
+_PIECES = re.compile(r"\S+\s*")
 SILENT = "A person from our team has this conversation and will reply here."
 FALLBACK_NOTE = (
     "(Our assistant's AI model is unavailable, so this answer is from the basic assistant.)"
@@ -141,25 +143,9 @@ async def _turn(
     )
 
 
-def confirmed_text(tool: str, result: dict[str, Any]) -> str:
-    if tool == "create_booking":
-        return (
-            f"Your booking request {result['reference_number']} is in ({result['status']}): "
-            f"{result['currency']} {result['total_amount']:.2f} in total. Pay the "
-            f"{result['currency']} {result['deposit_amount']:.2f} deposit here to hold the date: "
-            f"{result['deposit_link']}"
-        )
-    if tool == "send_deposit_link":
-        return (
-            f"Here's the link to pay the deposit of {result['reference_number']}: "
-            f"{result['deposit_link']}"
-        )
-    if "reference_number" in result:
-        return (
-            f"Done: {result['reference_number']} is {result['status']} on "
-            f"{result['event_date']} for {result['guest_count']} guests."
-        )
-    return "Done."
+def language_of(thread: AiThread) -> str:
+    """The language the conversation is held in (the dialogue remembers it)."""
+    return str((thread.state or {}).get("language") or "en")
 
 
 def after_confirm(thread: AiThread, tool: str, result: dict[str, Any]) -> None:
@@ -185,7 +171,7 @@ async def confirm(
             session, viewer, uuid.UUID(result["booking_id"])
         )
         thread.customer_id = booked["customer_id"]
-    text = confirmed_text(found.tool, result)
+    text = replies.confirmed(language_of(thread), found.tool, result)
     Messages(session, caller.organization_id).add(
         AiMessage(thread_id=thread.id, role="assistant", content=text, engine="confirm",
                   status="sent", tool_calls=[{"tool": found.tool, "outcome": "confirmed"}])
@@ -314,61 +300,103 @@ async def respond(
         turn = await _turn(session, thread, caller, text, "offline")
         reply = await OfflineEngine().respond(session, turn)
         reason = failure.reason
-    if reason is not None:
-        reply.fallback_reason = reason
-        reply.text = f"{reply.text} {FALLBACK_NOTE}"
+    _with_fallback(reply, reason)
     elapsed = _ms(started)
     await _record(session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state)
     return TurnResult(thread, reply, elapsed, mode)
 
 
+def _events_of(reply: Reply) -> list[StreamEvent]:
+    """A reply made at once (the offline engine), as the stream's events."""
+    events = [StreamEvent("tool", tool=outcome) for outcome in reply.tools]
+    events += [StreamEvent("token", content=piece) for piece in _PIECES.findall(reply.text)]
+    return events
+
+
+async def _offline_turn(
+    session: AsyncSession, caller: Caller, thread: AiThread, text: str
+) -> tuple[Reply, Turn]:
+    turn = await _turn(session, thread, caller, text, "offline")
+    async with session.begin_nested():
+        reply = await OfflineEngine().respond(session, turn)
+    return reply, turn
+
+
 async def stream(
-    session: AsyncSession,
+    database: Database,
     caller: Caller,
-    thread: AiThread,
+    thread_id: uuid.UUID,
     text: str,
     settings: Settings,
 ) -> AsyncIterator[StreamEvent]:
-    """The same turn as events; an LLM failure before its first token falls back to offline."""
+    """The same turn as events, with no transaction open while a model streams: the offline
+    engine answers within one short transaction, committed before its first event; the LLM
+    runs each tool call in a transaction of its own, and the answer is kept in a last one. An
+    LLM failure falls back to the offline engine."""
     started = time.perf_counter()
-    if thread.status == "handed_off":
-        notice = await _silent(session, caller, thread, text)
-        yield StreamEvent("token", content=notice.text)
-        yield StreamEvent("done", reply=notice)
+    async with database.transaction() as session:
+        thread = await threads.get_thread(session, caller.organization_id, thread_id)
+        if thread.status == "handed_off":
+            reply, llm = await _silent(session, caller, thread, text), None
+        else:
+            engine, row, reason = await choose_engine(session, caller.organization_id, settings)
+            llm = engine if isinstance(engine, LlmEngine) else None
+            if llm is None:
+                reply, turn = await _offline_turn(session, caller, thread, text)
+                _with_fallback(reply, reason)
+                await _record(session, caller, thread, text, reply, row, "auto", _ms(started),
+                              "chat_stream", turn.state)  # fmt: skip
+            else:
+                turn = await _turn(session, thread, caller, text, llm.name)
+    if llm is None:
+        for event in _events_of(reply):
+            yield event
+        yield StreamEvent("done", reply=reply)
         return
-    engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-    turn = await _turn(session, thread, caller, text, engine.name)
+
+    context = turn.context
+
+    async def run_tool(name: str, arguments: dict[str, Any]) -> ToolOutcome:
+        async with database.transaction() as tool_session:
+            return await call_tool(tool_session, context, name, arguments)
+
+    turn.run_tool = run_tool
     final: Reply | None = None
     sent_tokens = False
     try:
-        async with session.begin_nested():
-            async for event in engine.stream(session, turn):
-                if event.kind == "done":
-                    final = event.reply
-                    continue
-                sent_tokens = sent_tokens or event.kind == "token"
-                yield event
-    except EngineFailed as failure:
-        reason = failure.reason
-        turn = await _turn(session, thread, caller, text, "offline")
-        if sent_tokens:
-            yield StreamEvent("token", content="\n")
-        async for event in OfflineEngine().stream(session, turn):
+        async for event in llm.stream(None, turn):
             if event.kind == "done":
                 final = event.reply
                 continue
+            sent_tokens = sent_tokens or event.kind == "token"
+            yield event
+    except EngineFailed as failure:
+        reason = failure.reason
+        async with database.transaction() as session:
+            thread = await threads.get_thread(session, caller.organization_id, thread_id)
+            final, turn = await _offline_turn(session, caller, thread, text)
+        if sent_tokens:
+            yield StreamEvent("token", content="\n")
+        for event in _events_of(final):
             yield event
     assert final is not None
     reply = final
-    if reason is not None:
-        reply.fallback_reason = reason
-        reply.text = f"{reply.text} {FALLBACK_NOTE}"
+    if _with_fallback(reply, reason):
         yield StreamEvent("token", content=f" {FALLBACK_NOTE}")
-    elapsed = _ms(started)
-    await _record(
-        session, caller, thread, text, reply, row, "auto", elapsed, "chat_stream", turn.state
-    )
+    async with database.transaction() as session:
+        thread = await threads.get_thread(session, caller.organization_id, thread_id)
+        await _record(session, caller, thread, text, reply, row, "auto", _ms(started),
+                      "chat_stream", turn.state)  # fmt: skip
     yield StreamEvent("done", reply=reply)
+
+
+def _with_fallback(reply: Reply, reason: str | None) -> bool:
+    """Says in the reply why the LLM did not answer, when it did not."""
+    if reason is None:
+        return False
+    reply.fallback_reason = reason
+    reply.text = f"{reply.text} {FALLBACK_NOTE}"
+    return True
 
 
 def _ms(started: float) -> int:

@@ -72,6 +72,12 @@ async def open_thread(
     return thread
 
 
+async def get_thread(
+    session: AsyncSession, organization_id: uuid.UUID, thread_id: uuid.UUID
+) -> AiThread:
+    return await Threads(session, organization_id).get_or_404(thread_id)
+
+
 async def hand_off(session: AsyncSession, thread: AiThread, reason: str) -> uuid.UUID | None:
     """The thread goes to a person: the least busy staff member (then manager, then admin), or
     the queue when nobody is there; either way `ai.handed_off` notifies the team."""

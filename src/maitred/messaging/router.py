@@ -25,6 +25,7 @@ from maitred.messaging.inbox_schemas import (
     ConversationDetail,
     ConversationRead,
     Direction,
+    DraftSend,
     MessageRead,
     MessageSend,
     StatsSummary,
@@ -200,6 +201,17 @@ async def download_attachment(
 async def mark_message_read(message_id: uuid.UUID, auth: Writer, db: DbSession) -> dict[str, Any]:
     """Idempotent: the conversation's unread count drops the first time only."""
     return await inbox.mark_read(db, auth.org_id, message_id)
+
+
+@router.post("/{message_id}/send", response_model=MessageRead, responses=ERRORS)
+async def send_draft(
+    message_id: uuid.UUID, auth: Writer, db: DbSession, body: DraftSend | None = None
+) -> dict[str, Any]:
+    """Sends a draft the assistant wrote (`status: draft`), as written or with `content`
+    instead; 409 when it is not a draft (already sent)."""
+    return await inbox.send_draft(
+        db, auth.org_id, message_id, content=body.content if body else None, user_id=auth.user_id
+    )
 
 
 @router.get("/stats/summary", response_model=StatsSummary, responses=ERRORS)

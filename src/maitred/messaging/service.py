@@ -1,9 +1,10 @@
 """Messaging as other domains use it: queue a message (the worker sends it)."""
 
 from maitred.kit.letters import Outgoing, secret_meta
+from maitred.messaging.drafts import send_draft
 from maitred.messaging.history import HistoryFilters, outbound_history
 from maitred.messaging.queue import conversation_for, queue_message
-from maitred.messaging.received import Received, received_message
+from maitred.messaging.received import Received, received_message, score_sentiment
 from maitred.messaging.secret_bodies import visible_body
 from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
 
@@ -16,6 +17,8 @@ __all__ = [
     "Received",
     "received_message",
     "record_opt_out",
+    "score_sentiment",
+    "send_draft",
     "secret_meta",
     "unsubscribe",
     "visible_body",

@@ -20,7 +20,8 @@ class OfflineEngine:
     async def respond(self, session: AsyncSession, turn: Turn) -> Reply:
         return await Dialogue(session, turn).run()
 
-    async def stream(self, session: AsyncSession, turn: Turn) -> AsyncIterator[StreamEvent]:
+    async def stream(self, session: AsyncSession | None, turn: Turn) -> AsyncIterator[StreamEvent]:
+        assert session is not None  # the dialogue reads and writes as it goes
         reply = await self.respond(session, turn)
         for outcome in reply.tools:
             yield StreamEvent("tool", tool=outcome)
