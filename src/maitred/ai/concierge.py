@@ -55,6 +55,8 @@ class TurnResult:
     mode: str = "auto"
     silent: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # The assistant's message of this turn in the thread (a draft, in draft mode).
+    message: AiMessage | None = None
 
     def as_seed(self) -> dict[str, Any]:
         """Seed 001's answer of POST /ai/chat."""
@@ -211,7 +213,7 @@ async def _record(
     elapsed_ms: int,
     endpoint: str,
     state: dict[str, Any] | None,
-) -> None:
+) -> AiMessage:
     # A tool that failed rolled its savepoint back, which expires what the session holds.
     await session.refresh(thread)
     messages = Messages(session, caller.organization_id)
@@ -219,7 +221,7 @@ async def _record(
         AiMessage(thread_id=thread.id, role="user", content=text, intent=reply.intent,
                   sentiment=sentiment(text), status="sent")
     )  # fmt: skip
-    messages.add(
+    answer = messages.add(
         AiMessage(
             thread_id=thread.id,
             role="assistant",
@@ -250,6 +252,7 @@ async def _record(
         latency_ms=elapsed_ms,
         fallback_reason=reply.fallback_reason,
     )
+    return answer
 
 
 # Kept by tools on the thread itself during the turn (the one-time code's proof).
@@ -287,10 +290,10 @@ async def respond(
         return TurnResult(thread, reply, _ms(started), mode, silent=True)
     confirmed = await _channel_confirmation(session, caller, thread, text)
     if confirmed is not None:
-        await _record(
+        answer = await _record(
             session, caller, thread, text, confirmed, None, mode, _ms(started), endpoint, None
         )
-        return TurnResult(thread, confirmed, _ms(started), mode)
+        return TurnResult(thread, confirmed, _ms(started), mode, message=answer)
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
     turn = await _turn(session, thread, caller, text, engine.name)
     try:
@@ -302,8 +305,10 @@ async def respond(
         reason = failure.reason
     _with_fallback(reply, reason)
     elapsed = _ms(started)
-    await _record(session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state)
-    return TurnResult(thread, reply, elapsed, mode)
+    answer = await _record(
+        session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state
+    )
+    return TurnResult(thread, reply, elapsed, mode, message=answer)
 
 
 def _events_of(reply: Reply) -> list[StreamEvent]:

@@ -20,3 +20,8 @@ async def answer_inbound(session: AsyncSession, event: Event) -> None:
 @outbox.on("ai.handed_off", name="ai.notify_handoff")
 async def notify_handoff(session: AsyncSession, event: Event) -> None:
     await channels.notify_handoff(session, event)
+
+
+@outbox.on("message.draft_sent", name="ai.draft_sent")
+async def draft_sent(session: AsyncSession, event: Event) -> None:
+    await channels.draft_sent(session, event)

@@ -212,7 +212,7 @@ async def send_draft(
     if message.status != "draft":
         raise InvalidState("This answer was already sent")
     text = (content or message.content).strip()
-    await channels.send_draft(session, auth.org_id, thread, text)
+    await channels.send_draft(session, auth.org_id, thread, message.id, text, auth.user_id)
     message.content, message.status = text, "sent"
     message.updated_at = utcnow()
     await session.flush()

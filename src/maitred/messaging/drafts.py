@@ -18,6 +18,7 @@ from maitred.messaging import contacts
 from maitred.messaging.models import Message
 from maitred.messaging.queue import emit_outcome, emit_queued
 from maitred.messaging.repository import MessageRepository
+from maitred.messaging.secret_bodies import visible_body
 
 DRAFTED_BY = "drafted_by"
 ASSISTANT = "AI assistant"  # its name as a member of the team
@@ -70,6 +71,14 @@ async def send_draft(
         ai_message_id=meta.get("ai_message_id"),
     )
     return message
+
+
+async def message_text(
+    session: AsyncSession, organization_id: uuid.UUID, message_id: uuid.UUID
+) -> str | None:
+    """The text of one of the organization's messages, as the inbox shows it."""
+    message = await MessageRepository(session, organization_id).get(message_id)
+    return visible_body(message) if message is not None else None
 
 
 def author_of(message: Message) -> dict[str, object]:

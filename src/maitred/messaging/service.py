@@ -1,7 +1,7 @@
 """Messaging as other domains use it: queue a message (the worker sends it)."""
 
 from maitred.kit.letters import Outgoing, secret_meta
-from maitred.messaging.drafts import send_draft
+from maitred.messaging.drafts import message_text, send_draft
 from maitred.messaging.history import HistoryFilters, outbound_history
 from maitred.messaging.queue import conversation_for, queue_message
 from maitred.messaging.received import Received, received_message, score_sentiment
@@ -11,6 +11,7 @@ from maitred.messaging.unsubscribe import record_opt_out, unsubscribe
 __all__ = [
     "HistoryFilters",
     "Outgoing",
+    "message_text",
     "conversation_for",
     "outbound_history",
     "queue_message",
