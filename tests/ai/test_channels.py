@@ -136,6 +136,10 @@ async def test_telegram_in_draft_mode_waits_in_the_inbox_until_staff_send_it(
     assert (answer["status"], answer["author"]["type"]) == ("draft", "assistant")
     assert "$100.00" in answer["content"]
     assert answer["ai_generated"] is True
+    feed = await client.get("/api/v1/messages/inbox", headers=admin.headers)
+    assert [m["id"] for m in feed.json()["items"]] == [question["id"]]
+    waiting = await client.get("/api/v1/messages/inbox?drafts=true", headers=admin.headers)
+    assert [m["id"] for m in waiting.json()["items"]] == [answer["id"]]
 
     sent = await client.post(f"/api/v1/messages/{answer['id']}/send", headers=admin.headers)
     assert sent.status_code == 200, sent.text

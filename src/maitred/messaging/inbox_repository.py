@@ -30,6 +30,8 @@ class MessageFilters:
     conversation_id: uuid.UUID | None = None
     is_read: bool | None = None
     since: datetime | None = None
+    # True: only the assistant's drafts waiting to be sent; False: none of them; None: all.
+    drafts: bool | None = None
 
 
 def _changed(result: Any) -> int:
@@ -57,6 +59,9 @@ class InboxMessages(Repository[Message]):
                 statement = statement.where(column == value)
         if filters.since is not None:
             statement = statement.where(Message.created_at >= filters.since)
+        if filters.drafts is not None:
+            is_draft = Message.status == "draft"
+            statement = statement.where(is_draft if filters.drafts else ~is_draft)
         return statement
 
     async def by_provider_id(self, provider: str, provider_message_id: str) -> Message | None:

@@ -71,11 +71,16 @@ async def get_inbox(
     booking_id: uuid.UUID | None = None,
     order_id: uuid.UUID | None = None,
     is_read: bool | None = None,
+    drafts: Annotated[
+        bool,
+        Query(description="true: only the assistant's drafts waiting for staff to send them"),
+    ] = False,
     days: Days = None,
     cursor: str | None = None,
     limit: Limit = 20,
 ) -> dict[str, Any]:
-    """Every message in and out, newest first; page on with `cursor=<next_cursor>`."""
+    """Every message in and out, newest first; page on with `cursor=<next_cursor>`. The
+    assistant's drafts are listed with `drafts=true`, and in their conversation."""
     items, next_cursor = await inbox.list_inbox(
         db,
         auth.org_id,
@@ -90,6 +95,7 @@ async def get_inbox(
         booking_id=booking_id,
         order_id=order_id,
         is_read=is_read,
+        drafts=drafts,
     )
     return {"items": items, "next_cursor": next_cursor}
 
