@@ -103,9 +103,12 @@ class Dialogue:
             return await self.policy(u)
         if u.intent == "menu_question":
             text = await knowledge.menu_answer(
-                self.session, self.context.organization_id, list(u.slots.get("dietary") or [])
+                self.session,
+                self.context.organization_id,
+                list(u.slots.get("dietary") or []),
+                self.lang,
             )
-            return self.reply(translate(text, self.lang), u)
+            return self.reply(text, u)
         if u.intent in slots_of.OWN_BOOKING_INTENTS or u.intent == "update_contact":
             return await self.own_booking(u)
         if u.intent == "order_status":
@@ -147,11 +150,8 @@ class Dialogue:
         if answer is None and not u.slots.get("topic"):
             return await self.other(u)  # a question about something the settings don't say
         if answer is None:
-            answer = translate(
-                await knowledge.business_facts(
-                    self.session, self.context.organization_id, u.slots.get("topic")
-                ),
-                self.lang,
+            answer = await knowledge.business_facts(
+                self.session, self.context.organization_id, u.slots.get("topic"), self.lang
             )
         return self.reply(answer, u)
 

@@ -13,13 +13,16 @@ from maitred.kit.i18n import gettext, supported, translate
 # Enough words to tell the language of a message by itself; shorter ones ("6pm", "Maria
 # Lopez, 916-555-0177") keep the conversation's.
 _WORDS_FOR_LANGUAGE = 4
+_SPANISH_MARKS = frozenset("ñ¿¡áéíóú")
 
 
 def turn_language(u: Understanding, text: str, remembered: str | None) -> str:
     """The language to answer in: the message's when it says enough, else the thread's."""
     spoken = supported(u.language) or "en"
-    if remembered is None or len(text.split()) >= _WORDS_FOR_LANGUAGE or spoken == "es":
+    if remembered is None or len(text.split()) >= _WORDS_FOR_LANGUAGE:
         return spoken
+    if spoken == "es" and any(ch in _SPANISH_MARKS for ch in text.lower()):
+        return spoken  # "sí", "¿y el depósito?"
     return supported(remembered) or "en"
 
 
