@@ -210,7 +210,7 @@ async def mark_message_read(message_id: uuid.UUID, auth: Writer, db: DbSession) 
 
 
 @router.post("/{message_id}/send", response_model=MessageRead, responses=ERRORS)
-async def send_draft(
+async def send_assistant_draft(
     message_id: uuid.UUID, auth: Writer, db: DbSession, body: DraftSend | None = None
 ) -> dict[str, Any]:
     """Sends a draft the assistant wrote (`status: draft`), as written or with `content`
