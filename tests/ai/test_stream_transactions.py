@@ -70,3 +70,27 @@ async def test_a_booking_is_written_while_a_stream_is_open(
     # The turn was kept once the stream ended, in a transaction of its own.
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert messages[1]["content"].startswith("Saturday is open")
+
+
+async def test_the_offline_stream_is_the_turn_it_kept(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    caterer = await given_caterer(database)
+    admin = await signed_in_as(client, database, "admin", caterer.organization)
+
+    answer = await client.post(
+        "/api/v1/ai/chat/stream",
+        json={"message": "we're 12 for my mom's birthday next Saturday in Folsom"},
+        headers=caterer.headers,
+    )
+
+    assert answer.status_code == 200, answer.text
+    events = events_of(answer.text)
+    assert [e["tool"] for e in events if e["type"] == "tool"] == ["check_availability", "quote"]
+    said = "".join(e["content"] for e in events if e["type"] == "token")
+    assert "17:00, 18:00, 19:00" in said
+    assert events[-1]["type"] == "done"
+    assert events[-1]["metadata"]["engine"] == "offline"
+    kept = await client.get(f"/api/v1/ai/threads/{events[0]['thread_id']}", headers=admin.headers)
+    assert kept.json()["messages"][-1]["content"] == said
+    assert [c["tool"] for c in kept.json()["tool_calls"]] == ["check_availability", "quote"]

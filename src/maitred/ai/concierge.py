@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,25 +15,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai import ai_settings, confirmations, replies, threads, usage
-from maitred.ai.engines.base import Engine, Reply, StreamEvent, Turn
+from maitred.ai.engines.base import Engine, Reply, Turn
 from maitred.ai.engines.offline import OfflineEngine
 from maitred.ai.engines.openai_compatible import Endpoint, EngineFailed, LlmEngine
 from maitred.ai.models import AiMessage, AiSettings, AiThread
 from maitred.ai.nlu import sentiment
 from maitred.ai.repository import Messages
-from maitred.ai.tools import ToolContext, ToolOutcome, call_tool
+from maitred.ai.tools import ToolContext
 from maitred.bookings import service as bookings_service
 from maitred.config import Settings
 from maitred.identity.deps import AuthContext
 from maitred.kit.clock import utcnow
-from maitred.kit.db import Database
 from maitred.kit.errors import NotFound
 from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import service as tenancy_service
 
 _YES = re.compile(r"^\s*(yes|y|yep|confirm|confirmed|ok|okay|s[ií]|confirmo)\b[\s.!]*$", re.I)
-_PIECES = re.compile(r"\S+\s*")
 SILENT = "A person from our team has this conversation and will reply here."
 FALLBACK_NOTE = (
     "(Our assistant's AI model is unavailable, so this answer is from the basic assistant.)"
@@ -132,7 +129,7 @@ async def choose_engine(
     return LlmEngine(endpoint, system), row, None
 
 
-async def _turn(
+async def make_turn(
     session: AsyncSession, thread: AiThread, caller: Caller, text: str, engine: str
 ) -> Turn:
     earlier = await Messages(session, caller.organization_id).of_thread(thread.id, last=20)
@@ -202,7 +199,7 @@ async def _channel_confirmation(
                  model="none")  # fmt: skip
 
 
-async def _record(
+async def record_turn(
     session: AsyncSession,
     caller: Caller,
     thread: AiThread,
@@ -265,7 +262,7 @@ def _merged(dialogue: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-async def _silent(session: AsyncSession, caller: Caller, thread: AiThread, text: str) -> Reply:
+async def silent_turn(session: AsyncSession, caller: Caller, thread: AiThread, text: str) -> Reply:
     Messages(session, caller.organization_id).add(
         AiMessage(thread_id=thread.id, role="user", content=text, sentiment=sentiment(text))
     )
@@ -286,116 +283,41 @@ async def respond(
 ) -> TurnResult:
     started = time.perf_counter()
     if thread.status == "handed_off":
-        reply = await _silent(session, caller, thread, text)
-        return TurnResult(thread, reply, _ms(started), mode, silent=True)
+        reply = await silent_turn(session, caller, thread, text)
+        return TurnResult(thread, reply, elapsed_ms(started), mode, silent=True)
     confirmed = await _channel_confirmation(session, caller, thread, text)
     if confirmed is not None:
-        answer = await _record(
-            session, caller, thread, text, confirmed, None, mode, _ms(started), endpoint, None
+        answer = await record_turn(
+            session,
+            caller,
+            thread,
+            text,
+            confirmed,
+            None,
+            mode,
+            elapsed_ms(started),
+            endpoint,
+            None,
         )
-        return TurnResult(thread, confirmed, _ms(started), mode, message=answer)
+        return TurnResult(thread, confirmed, elapsed_ms(started), mode, message=answer)
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-    turn = await _turn(session, thread, caller, text, engine.name)
+    turn = await make_turn(session, thread, caller, text, engine.name)
     try:
         async with session.begin_nested():
             reply = await engine.respond(session, turn)
     except EngineFailed as failure:
-        turn = await _turn(session, thread, caller, text, "offline")
+        turn = await make_turn(session, thread, caller, text, "offline")
         reply = await OfflineEngine().respond(session, turn)
         reason = failure.reason
-    _with_fallback(reply, reason)
-    elapsed = _ms(started)
-    answer = await _record(
+    with_fallback(reply, reason)
+    elapsed = elapsed_ms(started)
+    answer = await record_turn(
         session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state
     )
     return TurnResult(thread, reply, elapsed, mode, message=answer)
 
 
-def _events_of(reply: Reply) -> list[StreamEvent]:
-    """A reply made at once (the offline engine), as the stream's events."""
-    events = [StreamEvent("tool", tool=outcome) for outcome in reply.tools]
-    events += [StreamEvent("token", content=piece) for piece in _PIECES.findall(reply.text)]
-    return events
-
-
-async def _offline_turn(
-    session: AsyncSession, caller: Caller, thread: AiThread, text: str
-) -> tuple[Reply, Turn]:
-    turn = await _turn(session, thread, caller, text, "offline")
-    async with session.begin_nested():
-        reply = await OfflineEngine().respond(session, turn)
-    return reply, turn
-
-
-async def stream(
-    database: Database,
-    caller: Caller,
-    thread_id: uuid.UUID,
-    text: str,
-    settings: Settings,
-) -> AsyncIterator[StreamEvent]:
-    """The same turn as events, with no transaction open while a model streams: the offline
-    engine answers within one short transaction, committed before its first event; the LLM
-    runs each tool call in a transaction of its own, and the answer is kept in a last one. An
-    LLM failure falls back to the offline engine."""
-    started = time.perf_counter()
-    async with database.transaction() as session:
-        thread = await threads.get_thread(session, caller.organization_id, thread_id)
-        if thread.status == "handed_off":
-            reply, llm = await _silent(session, caller, thread, text), None
-        else:
-            engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-            llm = engine if isinstance(engine, LlmEngine) else None
-            if llm is None:
-                reply, turn = await _offline_turn(session, caller, thread, text)
-                _with_fallback(reply, reason)
-                await _record(session, caller, thread, text, reply, row, "auto", _ms(started),
-                              "chat_stream", turn.state)  # fmt: skip
-            else:
-                turn = await _turn(session, thread, caller, text, llm.name)
-    if llm is None:
-        for event in _events_of(reply):
-            yield event
-        yield StreamEvent("done", reply=reply)
-        return
-
-    context = turn.context
-
-    async def run_tool(name: str, arguments: dict[str, Any]) -> ToolOutcome:
-        async with database.transaction() as tool_session:
-            return await call_tool(tool_session, context, name, arguments)
-
-    turn.run_tool = run_tool
-    final: Reply | None = None
-    sent_tokens = False
-    try:
-        async for event in llm.stream(None, turn):
-            if event.kind == "done":
-                final = event.reply
-                continue
-            sent_tokens = sent_tokens or event.kind == "token"
-            yield event
-    except EngineFailed as failure:
-        reason = failure.reason
-        async with database.transaction() as session:
-            thread = await threads.get_thread(session, caller.organization_id, thread_id)
-            final, turn = await _offline_turn(session, caller, thread, text)
-        if sent_tokens:
-            yield StreamEvent("token", content="\n")
-        for event in _events_of(final):
-            yield event
-    assert final is not None
-    reply = final
-    if _with_fallback(reply, reason):
-        yield StreamEvent("token", content=f" {FALLBACK_NOTE}")
-    async with database.transaction() as session:
-        thread = await threads.get_thread(session, caller.organization_id, thread_id)
-        await _record(session, caller, thread, text, reply, row, "auto", _ms(started),
-                      "chat_stream", turn.state)  # fmt: skip
-    yield StreamEvent("done", reply=reply)
-
-
-def _with_fallback(reply: Reply, reason: str | None) -> bool:
+def with_fallback(reply: Reply, reason: str | None) -> bool:
     """Says in the reply why the LLM did not answer, when it did not."""
     if reason is None:
         return False
@@ -404,5 +326,5 @@ def _with_fallback(reply: Reply, reason: str | None) -> bool:
     return True
 
 
-def _ms(started: float) -> int:
+def elapsed_ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)

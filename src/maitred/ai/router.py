@@ -12,7 +12,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from maitred.ai import ai_settings, concierge, faq, replies, threads, usage
+from maitred.ai import ai_settings, concierge, faq, replies, streaming, threads, usage
 from maitred.ai.deps import ChatCaller
 from maitred.ai.engines.base import StreamEvent
 from maitred.ai.schemas import (
@@ -141,9 +141,9 @@ async def chat_stream(
 
     async def events() -> AsyncIterator[bytes]:
         # The request's transaction is committed before the first event; each step of the
-        # turn writes in a short transaction of its own (concierge.stream).
+        # turn writes in a short transaction of its own (ai/streaming.py).
         yield _sse({"type": "start", "thread_id": f"thread_{thread_id}"})
-        async for event in concierge.stream(database, caller, thread_id, body.message, settings):
+        async for event in streaming.stream(database, caller, thread_id, body.message, settings):
             yield _sse(_stream_event(event))
 
     return StreamingResponse(
