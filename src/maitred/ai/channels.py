@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai import ai_settings, concierge
 from maitred.ai.models import AiThread
-from maitred.ai.nlu import sentiment
 from maitred.ai.repository import Messages, Threads
 from maitred.config import instance_settings
 from maitred.customers import service as customers_service
@@ -62,8 +61,8 @@ async def _thread_for(
 
 
 async def answer(session: AsyncSession, event: Event) -> None:
-    """Scores the inbound message's sentiment (any channel), then answers it by the channel's
-    mode: `auto` sends the answer, `draft` leaves it in the inbox for staff to send."""
+    """Answers the inbound message by the channel's mode: `auto` sends the answer, `draft`
+    leaves it in the inbox for staff to send."""
     organization_id = event.organization_id
     channel = str(event.payload.get("channel") or "")
     if organization_id is None:
@@ -73,9 +72,6 @@ async def answer(session: AsyncSession, event: Event) -> None:
     )
     if received is None or not received.body.strip():
         return
-    await messaging_service.score_sentiment(
-        session, organization_id, received.id, sentiment(received.body)
-    )
     if channel not in CHANNELS:
         return
     mode = ai_settings.mode_for(await ai_settings.row_of(session, organization_id), channel)

@@ -35,12 +35,3 @@ async def received_message(
         customer_id=message.customer_id,
         conversation_id=message.conversation_id,
     )
-
-
-async def score_sentiment(
-    session: AsyncSession, organization_id: uuid.UUID, message_id: uuid.UUID, score: float
-) -> None:
-    """The inbound message's sentiment (-1 to 1), shown with it in the inbox."""
-    message = await InboxMessages(session, organization_id).get(message_id)
-    if message is not None and message.direction == "inbound":
-        message.meta = {**(message.meta or {}), "sentiment": round(score, 4)}
