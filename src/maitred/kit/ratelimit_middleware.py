@@ -57,6 +57,9 @@ LOGIN_API_PATHS = frozenset(
     }
 )
 LOGIN_API_PREFIXES = ("/auth/password-reset",)
+# The concierge's staff routes: a signed-in team member's ordinary quota, not the AI tier the
+# customer-facing chat, understanding and quoting routes share.
+AI_STAFF_PREFIXES = ("/ai/threads", "/ai/faq", "/ai/usage", "/ai/settings")
 
 
 def parse_networks(text: str) -> tuple[Network, ...]:
@@ -169,7 +172,8 @@ class TierResolver:
                 return "login", "ip:" + quota_address(self.client_address(scope, forwarded_for))
             if tail.startswith("/public/"):
                 return "public", "ip:" + quota_address(self.client_address(scope, forwarded_for))
-            if tail.startswith("/ai/"):  # sign-in is optional there (seed 001)
+            if tail.startswith("/ai/") and not tail.startswith(AI_STAFF_PREFIXES):
+                # sign-in is optional there (seed 001)
                 if credential is None:
                     return "ai", "ip:" + quota_address(self.client_address(scope, forwarded_for))
                 return "ai", credential_key(credential)
