@@ -166,6 +166,26 @@ async def test_provider_callbacks_and_checkout_returns_accept_any_query_paramete
     assert "Thank you" in done.text
 
 
+async def test_links_tagged_by_newsletters_and_ads_still_work(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """A payment or booking link passed through a newsletter arrives with utm_* and click ids;
+    the route answers as without them, and a real typo next to them is still refused."""
+    admin = await signed_in_as(client, database, Role.admin)
+    tags = {"utm_source": "newsletter", "utm_campaign": "spring", "fbclid": "IwAR0", "gclid": "Cj"}
+
+    tagged = await client.get("/api/v1/customers", params=tags, headers=admin.headers)
+    assert tagged.status_code == 200, tagged.text
+    done = await client.get("/api/v1/public/payments/done", params={"paid": "1", **tags})
+    assert done.status_code == 200
+
+    typo = await client.get(
+        "/api/v1/customers", params={**tags, "serach": "alice"}, headers=admin.headers
+    )
+    assert typo.status_code == 422
+    assert list(typo.json()["details"]) == ["serach"]
+
+
 async def test_documented_aliases_still_work(client: httpx.AsyncClient, database: Database) -> None:
     admin = await signed_in_as(client, database, Role.admin)
     for params in (

@@ -10,6 +10,8 @@ from fastapi import APIRouter
 # Modules whose import registers outbox handlers (`<domain>/events.py`).
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.ai.events",
+    "maitred.analytics.report_mailing",
+    "maitred.analytics.rollups",
     "maitred.availability.events",
     "maitred.bookings.events",
     "maitred.files.purging",
@@ -51,6 +53,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.ai.understand_router import router as ai_understand
     from maitred.analytics.reports_router import router as reports
     from maitred.analytics.router import admin_router as admin_analytics
+    from maitred.analytics.router import insights_router as insights
     from maitred.analytics.router import router as analytics
     from maitred.audit.router import router as audit
     from maitred.availability.router import public_router as availability_public
@@ -136,6 +139,7 @@ def api_routers() -> list[APIRouter]:
         payment_webhooks,
         analytics,
         admin_analytics,
+        insights,
         reports,
         ai_understand,
         ai,

@@ -29,6 +29,10 @@ class Step:
     content: str = ""
     tool_calls: list[tuple[str, dict[str, Any] | str]] = field(default_factory=list)
     status: int = 200
+    # A streamed answer stops after its first word until `hold` is set, and says so in
+    # `holding` (a model that takes its time).
+    hold: threading.Event | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -127,9 +131,13 @@ def build(state: StandIn) -> Starlette:
             return JSONResponse(_completion(model, step))
 
         async def events() -> AsyncIterator[bytes]:
-            for chunk in _chunks(model, step):
+            for number, chunk in enumerate(_chunks(model, step)):
                 yield f"data: {json.dumps(chunk)}\n\n".encode()
                 await asyncio.sleep(0)
+                if number == 1 and step.hold is not None:
+                    step.holding.set()
+                    # The stand-in runs in a thread of its own: wait there, not in the loop.
+                    await asyncio.to_thread(step.hold.wait, 30)
             yield b"data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

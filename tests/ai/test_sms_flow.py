@@ -20,7 +20,11 @@ async def replies(database: Database) -> list[str]:
     async with database.transaction(write=False) as session:
         rows = await session.scalars(
             select(Message)
-            .where(Message.direction == "outbound", Message.channel == "sms")
+            .where(
+                Message.direction == "outbound",
+                Message.channel == "sms",
+                Message.status != "draft",  # waiting in the inbox, not sent
+            )
             .order_by(Message.created_at)
         )
         return [m.body_text for m in rows if m.contact == MARIA]

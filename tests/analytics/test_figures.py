@@ -47,6 +47,16 @@ async def test_booking_statistics_of_march(
     assert body["cancellation_rate"] == 0.2
     assert body["no_show_rate"] == 0.25  # 1 of the 4 not cancelled
     assert body["popular_times"] == ["18:00", "19:00"]  # A, D, H; B (C was cancelled)
+    # Not cancelled: H on Friday 20, A on Saturday 7, B on Sunday 8, D on Tuesday 31.
+    assert [(d["weekday"], d["bookings"]) for d in body["popular_days"]] == [
+        ("tuesday", 1),
+        ("friday", 1),
+        ("saturday", 1),
+        ("sunday", 1),
+    ]
+    # Asked 30 (A, 5 Feb -> 7 Mar), 7 (B), 10 (H) and 29 (D) days ahead: 76 / 4 days on
+    # average, and halfway between 10 and 29.
+    assert body["lead_time"] == {"average_days": 19.0, "median_days": 19.5}
     assert body["top_locations"] == [
         {"city": "Folsom", "count": 2},
         {"city": "Roseville", "count": 1},

@@ -179,3 +179,78 @@ async def test_staff_cannot_reach_settings_and_managers_cannot_change_them(
     admin = await signed_in_as(client, database, "admin", book.organization)
     policy = await client.get("/api/v1/settings/pricing", headers=admin.headers)
     assert policy.json()["price_per_adult"] == 0
+
+
+async def test_another_business_cannot_edit_refund_or_send_the_link_of_a_booking(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from sqlalchemy import func, select
+
+    from maitred.messaging.models import Message
+    from maitred.payments.models import Refund
+
+    _, theirs, owner = await _pending(client, database, "Their Hibachi")
+    paid = await client.post(
+        "/api/v1/payments/process",
+        json={"booking_id": theirs, "payment_method": "cash"},
+        headers=owner.headers,
+    )
+    assert paid.status_code == 201, paid.text
+    before = (await client.get(f"/api/v1/bookings/{theirs}", headers=owner.headers)).json()
+    mine = await given_book(database, name="My Hibachi")
+    admin = await given_user(database, mine.organization, "admin")
+    await signed_in_page(client, admin.email)
+    token = form_token((await client.get("/app")).text)
+
+    edit = await client.post(
+        f"/app/bookings/{theirs}/edit", data={"csrf_token": token, "guest_count": "2"}
+    )
+    refund = await client.post(
+        f"/app/bookings/{theirs}/refund", data={"csrf_token": token, "amount": "1.00"}
+    )
+    link = await client.post(f"/app/bookings/{theirs}/deposit-link", data={"csrf_token": token})
+    quote = await client.get(f"/app/bookings/{theirs}/requote?guest_count=2")
+
+    assert [edit.status_code, refund.status_code, link.status_code] == [404, 404, 404]
+    assert "No such booking" in quote.text
+    assert before["reference_number"] not in quote.text
+    after = (await client.get(f"/api/v1/bookings/{theirs}", headers=owner.headers)).json()
+    assert (after["guest_count"], after["amount_paid"]) == (
+        before["guest_count"],
+        before["amount_paid"],
+    )
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Refund)) == 0
+        sent = await session.scalar(
+            select(func.count()).select_from(Message).where(Message.template == "deposit_request")
+        )
+    assert sent == 0
+
+
+async def test_staff_take_payments_but_cannot_refund_them(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    from sqlalchemy import func, select
+
+    from maitred.payments.models import Refund
+
+    book, booking_id, staff = await _pending(client, database)
+    paid = await client.post(
+        "/api/v1/payments/process",
+        json={"booking_id": booking_id, "payment_method": "cash"},
+        headers=staff.headers,
+    )
+    assert paid.status_code == 201, paid.text
+    member = await given_user(database, book.organization, "staff")
+    await signed_in_page(client, member.email)
+    page = await client.get(f"/app/bookings/{booking_id}")
+
+    refund = await client.post(
+        f"/app/bookings/{booking_id}/refund",
+        data={"csrf_token": form_token(page.text), "amount": "1.00"},
+    )
+
+    assert "Make refund" not in page.text
+    assert refund.status_code == 403
+    async with database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Refund)) == 0

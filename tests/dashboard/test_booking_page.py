@@ -87,7 +87,27 @@ async def test_free_times_and_the_estimate_for_a_date(
         f"/book/{book.organization.slug}/slots",
         params={"event_date": saturday().isoformat(), "guest_count": "10"},
     )
+    quote = await client.get(f"/book/{book.organization.slug}/quote", params={"guest_count": "10"})
 
-    assert answer.status_code == 200
+    assert answer.status_code == quote.status_code == 200
     assert 'type="radio" name="event_time"' in answer.text
-    assert "Estimated total <strong>$" in answer.text
+    assert 'id="quote-total">$' in quote.text
+
+
+async def test_a_full_date_offers_the_next_dates_that_have_free_times(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, settings=SEED_000_POLICY, menu=SEED_000_MENU, teams=1)
+    slug = book.organization.slug
+    page = await client.get(f"/book/{slug}")
+    taken = await client.post(f"/book/{slug}", data=_form(form_token(page.text)))
+
+    answer = await client.get(
+        f"/book/{slug}/slots", params={"event_date": saturday().isoformat(), "guest_count": "10"}
+    )
+
+    assert taken.status_code == 303
+    assert 'id="date-unavailable"' in answer.text
+    assert 'type="radio"' not in answer.text
+    assert "data-set-date=" in answer.text
+    assert f'data-set-date="{saturday().isoformat()}"' not in answer.text

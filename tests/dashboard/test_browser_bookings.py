@@ -121,3 +121,75 @@ async def test_a_refused_move_shows_why_and_changes_nothing(
         booking = await session.scalar(select(Booking).where(Booking.reference_number == reference))
     assert booking is not None
     assert booking.status == "pending"
+
+
+async def test_a_manager_edits_sends_the_link_refunds_and_cancels_a_booking(
+    browser_page: Any, database: Database, server: Server, accessible: Any
+) -> None:
+    from datetime import timedelta
+
+    from maitred.messaging.models import Message
+    from maitred.payments.models import Refund
+    from tests.bookings.given import saturday
+
+    book, reference = await _pending_booking(database, server)
+    manager = await given_user(database, book.organization, "manager")
+    page = browser_page
+    await sign_in_through_page(page, manager.email)
+    await page.goto(f"/app/bookings?search={reference}")
+    await page.get_by_role("link", name=reference).click()
+    before = await page.locator("#booking-total").inner_text()
+
+    # A past date is refused live, before anything is saved; more guests are re-quoted live.
+    await page.get_by_label("Date", exact=True).fill((saturday() - timedelta(weeks=8)).isoformat())
+    await page.locator("#requote-refused").wait_for()
+    await page.get_by_label("Date", exact=True).fill(saturday().isoformat())
+    await page.get_by_label("Guests").fill("30")
+    await page.locator("#requote-total").filter(has_not_text=before).wait_for()
+    quoted = await page.locator("#requote-total").inner_text()
+    await accessible(page)
+    await page.get_by_role("button", name="Save changes").click()
+    await page.get_by_role("status").filter(has_text="Booking saved.").wait_for()
+    assert await page.locator("#booking-total").inner_text() == quoted
+
+    await page.get_by_role("button", name="Copy link").click()
+    await page.get_by_role("status").filter(has_text="Link copied.").wait_for()
+    link = await page.locator("#deposit-link").input_value()
+    await page.get_by_role("button", name="Send link to the customer").click()
+    await page.get_by_role("status").filter(has_text="Deposit link sent").wait_for()
+
+    await page.get_by_label("Method").select_option("cash")
+    await page.get_by_role("button", name="Record payment").click()
+    await page.get_by_role("status").filter(has_text="Payment recorded.").wait_for()
+    await page.locator("#refund-proposal").filter(has_text="proposes").wait_for()
+    await page.get_by_label("Refund amount").fill("50.00")
+    await page.get_by_label("Refund reason").fill("Smaller party than planned")
+    await page.get_by_role("button", name="Make refund").click()
+    await page.get_by_role("status").filter(has_text="Refund made.").wait_for()
+
+    await page.get_by_label("Why cancel").fill("Moved abroad")
+    await page.get_by_role("button", name="Cancel booking").click()
+    await page.get_by_role("status").filter(has_text="Booking cancelled.").wait_for()
+    await accessible(page)
+
+    async with database.transaction() as session:
+        booking = await session.scalar(select(Booking).where(Booking.reference_number == reference))
+        assert booking is not None
+        sent = (
+            await session.scalars(
+                select(Message).where(
+                    Message.booking_id == booking.id, Message.template == "deposit_request"
+                )
+            )
+        ).all()
+        refunds = (await session.scalars(select(Refund))).all()
+    assert booking.guest_count == 30
+    assert f"{booking.total_amount:,.2f}" in quoted
+    # Each link carries a fresh token; the one sent is the same page to pay on.
+    pay_page = link.split("token=")[0] + "token="
+    assert pay_page.startswith(server.base_url)
+    assert any(pay_page in m.body_text for m in sent)
+    assert [(r.amount, r.reason, r.status) for r in refunds] == [
+        (Decimal("50.00"), "Smaller party than planned", "succeeded")
+    ]
+    assert (booking.status, booking.cancellation_reason) == ("cancelled", "Moved abroad")

@@ -64,6 +64,7 @@ async def test_an_admin_creates_an_event_at_local_time(
         "end_datetime": f"{YEAR}-01-15T08:00:00-08:00",
         "timezone": "America/Los_Angeles",
         "location": "Wellness Center",
+        "location_id": None,
         "virtual_link": None,
         "max_participants": 20,
         "current_participants": 0,

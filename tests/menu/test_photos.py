@@ -273,6 +273,32 @@ async def test_a_body_declared_far_over_the_limit_is_refused_before_it_is_read(
     assert await files_of(database) == []
 
 
+async def test_a_chunked_body_over_the_limit_is_refused_before_it_is_all_read(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    """Without a Content-Length the server cannot refuse up front; it stops at the limit."""
+    admin, item_id = await given_admin_and_item(client, database)
+    chunks = settings.upload_max_bytes // 65536 + 64
+    read = []
+
+    async def body() -> AsyncIterator[bytes]:
+        head = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+        for chunk in [head, png(), *([b"\0" * 65536] * chunks)]:
+            read.append(len(chunk))
+            yield chunk
+
+    response = await client.put(
+        f"{ITEMS}/{item_id}/photo",
+        content=body(),
+        headers={**admin.headers, "Content-Type": "multipart/form-data; boundary=x"},
+    )
+
+    assert response.status_code == 413
+    assert response.json()["details"] == {"file": f"At most {settings.upload_max_bytes} bytes"}
+    assert sum(read) < (chunks - 8) * 65536  # the server stopped pulling near the limit
+    assert await files_of(database) == []
+
+
 async def test_an_image_claiming_too_many_pixels_is_refused_without_decoding(
     client: httpx.AsyncClient, database: Database
 ) -> None:

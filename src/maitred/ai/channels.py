@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai import ai_settings, concierge
 from maitred.ai.models import AiThread
-from maitred.ai.repository import Threads
+from maitred.ai.repository import Messages, Threads
 from maitred.config import instance_settings
 from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
+from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState
 from maitred.kit.outbox import Event
 from maitred.kit.roles import Role
@@ -60,17 +61,21 @@ async def _thread_for(
 
 
 async def answer(session: AsyncSession, event: Event) -> None:
+    """Answers the inbound message by the channel's mode: `auto` sends the answer, `draft`
+    leaves it in the inbox for staff to send."""
     organization_id = event.organization_id
     channel = str(event.payload.get("channel") or "")
-    if organization_id is None or channel not in CHANNELS:
-        return
-    mode = ai_settings.mode_for(await ai_settings.row_of(session, organization_id), channel)
-    if mode == "off":
+    if organization_id is None:
         return
     received = await messaging_service.received_message(
         session, organization_id, uuid.UUID(str(event.payload["message_id"]))
     )
     if received is None or not received.body.strip():
+        return
+    if channel not in CHANNELS:
+        return
+    mode = ai_settings.mode_for(await ai_settings.row_of(session, organization_id), channel)
+    if mode == "off":
         return
     thread = await _thread_for(session, organization_id, received)
     answered = list((thread.state or {}).get("answered", []))
@@ -88,10 +93,10 @@ async def answer(session: AsyncSession, event: Event) -> None:
     state = dict(thread.state or {})
     state["answered"] = [*answered, str(received.id)][-_REMEMBERED:]
     state["reply_to"] = {"channel": channel, "address": received.contact}
-    thread.state = state
-    if result.silent or mode != "auto":
+    if result.silent or mode not in ("auto", "draft"):
+        thread.state = state
         return
-    await messaging_service.queue_message(
+    message = await messaging_service.queue_message(
         session,
         organization_id,
         messaging_service.Outgoing(
@@ -100,14 +105,38 @@ async def answer(session: AsyncSession, event: Event) -> None:
             body_text=result.reply.text,
             customer_id=received.customer_id,
             contact_name="",
+            ai_generated=True,
+            draft=mode == "draft",
+            meta={
+                "ai_thread_id": str(thread.id),
+                "ai_message_id": str(result.message.id) if result.message else None,
+            },
         ),
     )
+    if mode == "draft" and result.message is not None:
+        # The inbox's draft and the thread's are one answer: sent from either place, once.
+        drafts = dict(state.get("drafts") or {})
+        drafts[str(result.message.id)] = str(message.id)
+        state["drafts"] = dict(list(drafts.items())[-_REMEMBERED:])
+    thread.state = state
 
 
 async def send_draft(
-    session: AsyncSession, organization_id: uuid.UUID, thread: AiThread, text: str
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    thread: AiThread,
+    draft_id: uuid.UUID,
+    text: str,
+    user_id: uuid.UUID | None,
 ) -> None:
-    """Staff send (maybe after editing) a reply the assistant drafted on a message channel."""
+    """Staff send (maybe after editing) a reply the assistant drafted on a message channel:
+    the inbox's draft of it when there is one, else a new message."""
+    linked = ((thread.state or {}).get("drafts") or {}).get(str(draft_id))
+    if linked:
+        await messaging_service.send_draft(
+            session, organization_id, uuid.UUID(linked), content=text, user_id=user_id
+        )
+        return
     reply_to = (thread.state or {}).get("reply_to")
     if not reply_to:
         raise InvalidState("This conversation has no channel to answer on")
@@ -116,9 +145,26 @@ async def send_draft(
         organization_id,
         messaging_service.Outgoing(
             channel=reply_to["channel"], to=reply_to["address"], body_text=text,
-            customer_id=thread.customer_id,
+            customer_id=thread.customer_id, created_by=user_id,
         ),
     )  # fmt: skip
+
+
+async def draft_sent(session: AsyncSession, event: Event) -> None:
+    """A draft staff sent from the inbox is sent in the assistant's thread too (as edited)."""
+    organization_id = event.organization_id
+    ai_message_id = event.payload.get("ai_message_id")
+    if organization_id is None or not ai_message_id:
+        return
+    found = await Messages(session, organization_id).get(uuid.UUID(str(ai_message_id)))
+    if found is None or found.status != "draft":
+        return
+    text = await messaging_service.message_text(
+        session, organization_id, uuid.UUID(str(event.payload["message_id"]))
+    )
+    found.content = text if text is not None else found.content
+    found.status = "sent"
+    found.updated_at = utcnow()
 
 
 async def notify_handoff(session: AsyncSession, event: Event) -> None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai import ai_settings, confirmations, threads, usage
-from maitred.ai.engines.base import Engine, Reply, StreamEvent, Turn
+from maitred.ai import ai_settings, confirmations, replies, threads, usage
+from maitred.ai.engines.base import Engine, Reply, Turn
 from maitred.ai.engines.offline import OfflineEngine
 from maitred.ai.engines.openai_compatible import Endpoint, EngineFailed, LlmEngine
 from maitred.ai.models import AiMessage, AiSettings, AiThread
@@ -53,6 +52,8 @@ class TurnResult:
     mode: str = "auto"
     silent: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # The assistant's message of this turn in the thread (a draft, in draft mode).
+    message: AiMessage | None = None
 
     def as_seed(self) -> dict[str, Any]:
         """Seed 001's answer of POST /ai/chat."""
@@ -128,7 +129,7 @@ async def choose_engine(
     return LlmEngine(endpoint, system), row, None
 
 
-async def _turn(
+async def make_turn(
     session: AsyncSession, thread: AiThread, caller: Caller, text: str, engine: str
 ) -> Turn:
     earlier = await Messages(session, caller.organization_id).of_thread(thread.id, last=20)
@@ -141,25 +142,9 @@ async def _turn(
     )
 
 
-def confirmed_text(tool: str, result: dict[str, Any]) -> str:
-    if tool == "create_booking":
-        return (
-            f"Your booking request {result['reference_number']} is in ({result['status']}): "
-            f"{result['currency']} {result['total_amount']:.2f} in total. Pay the "
-            f"{result['currency']} {result['deposit_amount']:.2f} deposit here to hold the date: "
-            f"{result['deposit_link']}"
-        )
-    if tool == "send_deposit_link":
-        return (
-            f"Here's the link to pay the deposit of {result['reference_number']}: "
-            f"{result['deposit_link']}"
-        )
-    if "reference_number" in result:
-        return (
-            f"Done: {result['reference_number']} is {result['status']} on "
-            f"{result['event_date']} for {result['guest_count']} guests."
-        )
-    return "Done."
+def language_of(thread: AiThread) -> str:
+    """The language the conversation is held in (the dialogue remembers it)."""
+    return str((thread.state or {}).get("language") or "en")
 
 
 def after_confirm(thread: AiThread, tool: str, result: dict[str, Any]) -> None:
@@ -185,7 +170,7 @@ async def confirm(
             session, viewer, uuid.UUID(result["booking_id"])
         )
         thread.customer_id = booked["customer_id"]
-    text = confirmed_text(found.tool, result)
+    text = replies.confirmed(language_of(thread), found.tool, result)
     Messages(session, caller.organization_id).add(
         AiMessage(thread_id=thread.id, role="assistant", content=text, engine="confirm",
                   status="sent", tool_calls=[{"tool": found.tool, "outcome": "confirmed"}])
@@ -214,7 +199,7 @@ async def _channel_confirmation(
                  model="none")  # fmt: skip
 
 
-async def _record(
+async def record_turn(
     session: AsyncSession,
     caller: Caller,
     thread: AiThread,
@@ -225,7 +210,7 @@ async def _record(
     elapsed_ms: int,
     endpoint: str,
     state: dict[str, Any] | None,
-) -> None:
+) -> AiMessage:
     # A tool that failed rolled its savepoint back, which expires what the session holds.
     await session.refresh(thread)
     messages = Messages(session, caller.organization_id)
@@ -233,7 +218,7 @@ async def _record(
         AiMessage(thread_id=thread.id, role="user", content=text, intent=reply.intent,
                   sentiment=sentiment(text), status="sent")
     )  # fmt: skip
-    messages.add(
+    answer = messages.add(
         AiMessage(
             thread_id=thread.id,
             role="assistant",
@@ -264,6 +249,7 @@ async def _record(
         latency_ms=elapsed_ms,
         fallback_reason=reply.fallback_reason,
     )
+    return answer
 
 
 # Kept by tools on the thread itself during the turn (the one-time code's proof).
@@ -276,7 +262,7 @@ def _merged(dialogue: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-async def _silent(session: AsyncSession, caller: Caller, thread: AiThread, text: str) -> Reply:
+async def silent_turn(session: AsyncSession, caller: Caller, thread: AiThread, text: str) -> Reply:
     Messages(session, caller.organization_id).add(
         AiMessage(thread_id=thread.id, role="user", content=text, sentiment=sentiment(text))
     )
@@ -297,79 +283,48 @@ async def respond(
 ) -> TurnResult:
     started = time.perf_counter()
     if thread.status == "handed_off":
-        reply = await _silent(session, caller, thread, text)
-        return TurnResult(thread, reply, _ms(started), mode, silent=True)
+        reply = await silent_turn(session, caller, thread, text)
+        return TurnResult(thread, reply, elapsed_ms(started), mode, silent=True)
     confirmed = await _channel_confirmation(session, caller, thread, text)
     if confirmed is not None:
-        await _record(
-            session, caller, thread, text, confirmed, None, mode, _ms(started), endpoint, None
+        answer = await record_turn(
+            session,
+            caller,
+            thread,
+            text,
+            confirmed,
+            None,
+            mode,
+            elapsed_ms(started),
+            endpoint,
+            None,
         )
-        return TurnResult(thread, confirmed, _ms(started), mode)
+        return TurnResult(thread, confirmed, elapsed_ms(started), mode, message=answer)
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-    turn = await _turn(session, thread, caller, text, engine.name)
+    turn = await make_turn(session, thread, caller, text, engine.name)
     try:
         async with session.begin_nested():
             reply = await engine.respond(session, turn)
     except EngineFailed as failure:
-        turn = await _turn(session, thread, caller, text, "offline")
+        turn = await make_turn(session, thread, caller, text, "offline")
         reply = await OfflineEngine().respond(session, turn)
         reason = failure.reason
-    if reason is not None:
-        reply.fallback_reason = reason
-        reply.text = f"{reply.text} {FALLBACK_NOTE}"
-    elapsed = _ms(started)
-    await _record(session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state)
-    return TurnResult(thread, reply, elapsed, mode)
-
-
-async def stream(
-    session: AsyncSession,
-    caller: Caller,
-    thread: AiThread,
-    text: str,
-    settings: Settings,
-) -> AsyncIterator[StreamEvent]:
-    """The same turn as events; an LLM failure before its first token falls back to offline."""
-    started = time.perf_counter()
-    if thread.status == "handed_off":
-        notice = await _silent(session, caller, thread, text)
-        yield StreamEvent("token", content=notice.text)
-        yield StreamEvent("done", reply=notice)
-        return
-    engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-    turn = await _turn(session, thread, caller, text, engine.name)
-    final: Reply | None = None
-    sent_tokens = False
-    try:
-        async with session.begin_nested():
-            async for event in engine.stream(session, turn):
-                if event.kind == "done":
-                    final = event.reply
-                    continue
-                sent_tokens = sent_tokens or event.kind == "token"
-                yield event
-    except EngineFailed as failure:
-        reason = failure.reason
-        turn = await _turn(session, thread, caller, text, "offline")
-        if sent_tokens:
-            yield StreamEvent("token", content="\n")
-        async for event in OfflineEngine().stream(session, turn):
-            if event.kind == "done":
-                final = event.reply
-                continue
-            yield event
-    assert final is not None
-    reply = final
-    if reason is not None:
-        reply.fallback_reason = reason
-        reply.text = f"{reply.text} {FALLBACK_NOTE}"
-        yield StreamEvent("token", content=f" {FALLBACK_NOTE}")
-    elapsed = _ms(started)
-    await _record(
-        session, caller, thread, text, reply, row, "auto", elapsed, "chat_stream", turn.state
+    with_fallback(reply, reason)
+    elapsed = elapsed_ms(started)
+    answer = await record_turn(
+        session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state
     )
-    yield StreamEvent("done", reply=reply)
+    return TurnResult(thread, reply, elapsed, mode, message=answer)
 
 
-def _ms(started: float) -> int:
+def with_fallback(reply: Reply, reason: str | None) -> bool:
+    """Says in the reply why the LLM did not answer, when it did not."""
+    if reason is None:
+        return False
+    reply.fallback_reason = reason
+    reply.text = f"{reply.text} {FALLBACK_NOTE}"
+    return True
+
+
+def elapsed_ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.ai.models import AiFaq
 from maitred.ai.repository import Faqs
 from maitred.kit.errors import NotFound
+from maitred.kit.i18n import gettext
 from maitred.menu import service as menu_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.settings import OrganizationSettings
@@ -102,110 +103,145 @@ async def settings_of(
     return settings, settings.pricing.currency or organization.currency, organization.name
 
 
-def _deposit(settings: OrganizationSettings, currency: str) -> str:
+def _deposit(settings: OrganizationSettings, currency: str, lang: str) -> str:
     pricing = settings.pricing
     parts = []
     if pricing.deposit_fixed:
-        parts.append(f"a deposit of {_money(pricing.deposit_fixed, currency)}")
+        amount = _money(pricing.deposit_fixed, currency)
+        parts.append(gettext("a deposit of {amount}", lang, amount=amount))
     if pricing.deposit_percent:
-        parts.append(f"{pricing.deposit_percent * 100:.0f}% of the total as a deposit")
+        share = f"{pricing.deposit_percent * 100:.0f}%"
+        parts.append(gettext("{share} of the total as a deposit", lang, share=share))
     if not parts:
-        return "We don't take a deposit up front; the balance is settled for the event."
-    text = "We ask " + " or ".join(parts)
+        return gettext(
+            "We don't take a deposit up front; the balance is settled for the event.", lang
+        )
+    text = gettext("We ask {what}", lang, what=gettext(" or ", lang).join(parts))
     if pricing.deposit_minimum:
-        text += f" (at least {_money(pricing.deposit_minimum, currency)})"
-    return text + " to hold your date; the rest is due at the event."
+        text += " " + gettext(
+            "(at least {amount})", lang, amount=_money(pricing.deposit_minimum, currency)
+        )
+    return text + " " + gettext("to hold your date; the rest is due at the event.", lang)
 
 
-def _cancellation(settings: OrganizationSettings) -> str:
+def _cancellation(settings: OrganizationSettings, lang: str) -> str:
     tiers = sorted(settings.payments.cancellation_policy, key=lambda t: -t.days_before)
     hours = settings.bookings.customer_cancel_hours
-    lines = [f"You can cancel online until {hours} hours before the event."]
+    lines = [gettext("You can cancel online until {hours} hours before the event.", lang,
+                     hours=hours)]  # fmt: skip
     for tier in tiers:
-        share = f"{tier.refund_rate * 100:.0f}%"
         lines.append(
-            f"Cancel at least {tier.days_before} days before: {share} of the deposit back."
+            gettext(
+                "Cancel at least {days} days before: {share} of the deposit back.",
+                lang,
+                days=tier.days_before,
+                share=f"{tier.refund_rate * 100:.0f}%",
+            )
         )
     if not tiers:
-        lines.append("Deposits are refunded by arrangement with the team.")
+        lines.append(gettext("Deposits are refunded by arrangement with the team.", lang))
     return " ".join(lines)
 
 
-def _travel(settings: OrganizationSettings, currency: str) -> str:
+def _travel(settings: OrganizationSettings, currency: str, lang: str) -> str:
     pricing = settings.pricing
     if pricing.travel_fee_zones:
         zones = "; ".join(
             f"{z.name}: {_money(z.fee, currency)}" for z in pricing.travel_fee_zones[:5]
         )
-        return f"Travel fees by area: {zones}."
+        return gettext("Travel fees by area: {zones}.", lang, zones=zones)
     if pricing.travel_per_mile and pricing.travel_base_zip:
-        return (
-            f"Travel is free within {pricing.travel_free_miles:.0f} miles of "
-            f"{pricing.travel_base_zip}"
-            f", then {_money(pricing.travel_per_mile, currency)} per mile."
+        return gettext(
+            "Travel is free within {miles} miles of {zip_code}, then {rate} per mile.",
+            lang,
+            miles=f"{pricing.travel_free_miles:.0f}",
+            zip_code=pricing.travel_base_zip,
+            rate=_money(pricing.travel_per_mile, currency),
         )
-    return "There is no travel fee."
+    return gettext("There is no travel fee.", lang)
 
 
-def policy_answer(settings: OrganizationSettings, currency: str, topic: str | None) -> str:
+def policy_answer(
+    settings: OrganizationSettings, currency: str, topic: str | None, lang: str = "en"
+) -> str:
     pricing, calendar = settings.pricing, settings.availability
     if topic == "deposit":
-        return _deposit(settings, currency)
+        return _deposit(settings, currency, lang)
     if topic == "cancellation":
-        return _cancellation(settings)
+        return _cancellation(settings, lang)
     if topic == "travel_fee":
-        return _travel(settings, currency)
+        return _travel(settings, currency, lang)
     if topic == "minimum":
         if pricing.minimum_total:
-            return f"Our party minimum is {_money(pricing.minimum_total, currency)}."
-        return "There is no party minimum."
+            minimum = _money(pricing.minimum_total, currency)
+            return gettext("Our party minimum is {amount}.", lang, amount=minimum)
+        return gettext("There is no party minimum.", lang)
     if topic == "hours":
-        closed = [WEEKDAYS[d - 1] for d in sorted(calendar.closed_weekdays)]
+        closed = [gettext(WEEKDAYS[d - 1], lang) for d in sorted(calendar.closed_weekdays)]
         slots = ", ".join(calendar.slot_times)
-        text = f"Events start at {slots}." if slots else "We book events all day."
+        text = (
+            gettext("Events start at {times}.", lang, times=slots)
+            if slots
+            else gettext("We book events all day.", lang)
+        )
         if closed:
-            text += f" We are closed on {', '.join(closed)}."
+            text += " " + gettext("We are closed on {days}.", lang, days=", ".join(closed))
         return text
     if topic == "service_area":
         area = ", ".join(calendar.service_area)
-        return f"We serve {area}." if area else "Tell me where the event is and I'll check."
+        if area:
+            return gettext("We serve {area}.", lang, area=area)
+        return gettext("Tell me where the event is and I'll check.", lang)
     if topic == "gratuity":
         rates = ", ".join(f"{r * 100:.0f}%" for r in pricing.gratuity_suggestion_rates)
-        return (
-            f"Gratuity is up to you; guests often give {rates}."
-            if rates
-            else ("Gratuity is up to you and never charged automatically.")
-        )
+        if rates:
+            return gettext("Gratuity is up to you; guests often give {rates}.", lang, rates=rates)
+        return gettext("Gratuity is up to you and never charged automatically.", lang)
     if topic == "payment":
         return (
-            _deposit(settings, currency) + " You can pay the deposit online with the link we send."
+            _deposit(settings, currency, lang)
+            + " "
+            + gettext("You can pay the deposit online with the link we send.", lang)
         )
     adult = _money(pricing.price_per_adult, currency)
-    return f"Pricing starts at {adult} per adult. " + _deposit(settings, currency)
+    return (
+        gettext("Pricing starts at {amount} per adult.", lang, amount=adult)
+        + " "
+        + _deposit(settings, currency, lang)
+    )
 
 
 async def business_facts(
-    session: AsyncSession, organization_id: uuid.UUID, topic: str | None
+    session: AsyncSession, organization_id: uuid.UUID, topic: str | None, lang: str = "en"
 ) -> str:
     settings, currency, _name = await settings_of(session, organization_id)
-    return policy_answer(settings, currency, topic)
+    return policy_answer(settings, currency, topic, lang)
 
 
-async def menu_answer(session: AsyncSession, organization_id: uuid.UUID, dietary: list[str]) -> str:
+async def menu_answer(
+    session: AsyncSession, organization_id: uuid.UUID, dietary: list[str], lang: str = "en"
+) -> str:
     menu = await menu_service.public_menu(session, organization_id=organization_id)
     items = [item for group in menu["categories"] for item in group["items"]]
     if not items:
-        return "Our menu is being updated; the team will gladly help with any request."
+        return gettext(
+            "Our menu is being updated; the team will gladly help with any request.", lang
+        )
     if dietary:
         wanted = {d.lower() for d in dietary}
         fitting = [i["name"] for i in items if wanted <= {t.lower() for t in i["dietary_tags"]}]
-        label = " and ".join(d.replace("_", "-") for d in dietary)
+        label = gettext(" and ", lang).join(d.replace("_", "-") for d in dietary)
         if fitting:
-            return f"Our {label} options: {', '.join(fitting[:12])}."
-        return (
-            f"None of our menu items is marked {label} yet; the chef can adapt dishes on request."
+            return gettext(
+                "Our {label} options: {items}.", lang, label=label, items=", ".join(fitting[:12])
+            )
+        return gettext(
+            "None of our menu items is marked {label} yet; the chef can adapt dishes on request.",
+            lang,
+            label=label,
         )
-    return "On our menu: " + ", ".join(i["name"] for i in items[:12]) + "."
+    names = ", ".join(i["name"] for i in items[:12])
+    return gettext("On our menu: {items}.", lang, items=names)
 
 
 def _terms(text: str) -> set[str]:

@@ -12,9 +12,8 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from maitred.ai import ai_settings, concierge, faq, threads, usage
+from maitred.ai import ai_settings, concierge, faq, replies, streaming, threads, usage
 from maitred.ai.deps import ChatCaller
-from maitred.ai.dialogue import HANDOFF_TEXT
 from maitred.ai.engines.base import StreamEvent
 from maitred.ai.schemas import (
     AiSettingsRead,
@@ -137,15 +136,15 @@ async def chat_stream(
     """Seed 001's stream: `start`, `token`s, `tool` (each tool call's outcome), `done`."""
     await _web_mode(db, caller)
     thread = await threads.open_thread(db, caller.organization_id, caller.auth, body.thread_id)
-    thread_id = str(thread.id)
+    thread_id = thread.id
     database = database_of(request)
 
     async def events() -> AsyncIterator[bytes]:
-        async with database.transaction() as session:
-            own = await threads.open_thread(session, caller.organization_id, caller.auth, thread_id)
-            yield _sse({"type": "start", "thread_id": f"thread_{own.id}"})
-            async for event in concierge.stream(session, caller, own, body.message, settings):
-                yield _sse(_stream_event(event))
+        # The request's transaction is committed before the first event; each step of the
+        # turn writes in a short transaction of its own (ai/streaming.py).
+        yield _sse({"type": "start", "thread_id": f"thread_{thread_id}"})
+        async for event in streaming.stream(database, caller, thread_id, body.message, settings):
+            yield _sse(_stream_event(event))
 
     return StreamingResponse(
         events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
@@ -167,11 +166,12 @@ async def choose_person(body: HandoffRequest, caller: ChatCaller, db: DbSession)
     """The visible "talk to a person" choice: the thread goes to staff at once."""
     thread = await threads.open_thread(db, caller.organization_id, caller.auth, body.thread_id)
     await threads.hand_off(db, thread, "asked for a person")
-    await threads.say(db, thread, HANDOFF_TEXT)
+    text = replies.handoff((thread.state or {}).get("language") or "en")
+    await threads.say(db, thread, text)
     return {
         "thread_id": f"thread_{thread.id}",
         "status": thread.status,
-        "response": HANDOFF_TEXT,
+        "response": text,
         "assigned": thread.assigned_user_id is not None,
     }
 

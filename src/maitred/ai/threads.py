@@ -72,6 +72,12 @@ async def open_thread(
     return thread
 
 
+async def get_thread(
+    session: AsyncSession, organization_id: uuid.UUID, thread_id: uuid.UUID
+) -> AiThread:
+    return await Threads(session, organization_id).get_or_404(thread_id)
+
+
 async def hand_off(session: AsyncSession, thread: AiThread, reason: str) -> uuid.UUID | None:
     """The thread goes to a person: the least busy staff member (then manager, then admin), or
     the queue when nobody is there; either way `ai.handed_off` notifies the team."""
@@ -206,8 +212,17 @@ async def send_draft(
     if message.status != "draft":
         raise InvalidState("This answer was already sent")
     text = (content or message.content).strip()
-    await channels.send_draft(session, auth.org_id, thread, text)
+    await channels.send_draft(session, auth.org_id, thread, message.id, text, auth.user_id)
     message.content, message.status = text, "sent"
     message.updated_at = utcnow()
     await session.flush()
     return message_view(message)
+
+
+async def of_conversation(
+    session: AsyncSession, auth: AuthContext, conversation_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """The assistant's thread on an inbox conversation, with its drafts and each message's
+    sentiment; None where the assistant has not spoken there."""
+    thread = await Threads(session, auth.org_id).for_conversation(conversation_id)
+    return None if thread is None else await read_thread(session, auth, thread.id)

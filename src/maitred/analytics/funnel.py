@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics.periods import Period, change_percent, period_of
-from maitred.analytics.service import organization_context
+from maitred.analytics.service import check_location, organization_context
 from maitred.kit.clock import local_days
 from maitred.leads import figures as lead_figures
 
@@ -70,14 +70,23 @@ async def _stages(
 
 
 async def funnel_report(
-    session: AsyncSession, organization_id: uuid.UUID, *, start: date | None, end: date | None
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    start: date | None,
+    end: date | None,
+    location_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
+    """Leads have no location (they come in before one is chosen): with `location_id` the
+    funnel is the organization's all the same, and `scope` says so."""
     today, _, zone = await organization_context(session, organization_id)
+    await check_location(session, organization_id, location_id)
     period = period_of(start, end, today)
     total, by_source, by_owner = await _stages(session, organization_id, period, zone)
     before, _, _ = await _stages(session, organization_id, period.previous(), zone)
     return {
         "period": {"from": period.start, "to": period.end},
+        "scope": "organization",
         **total.read(),
         "stages": [
             {"stage": stage, "count": getattr(total, stage)}

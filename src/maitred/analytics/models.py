@@ -1,16 +1,16 @@
-"""Stored reports: what to compute (a figure, a period such as "last month", the formats); and
-each run's files, kept for download."""
+"""Stored reports: what to compute (a figure, a period such as "last month", the formats), when
+to run it by itself and for whom; and each run's files, kept for download."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from maitred.kit.db import Base, JSONType, TenantOwned
+from maitred.kit.db import Base, JSONType, TenantOwned, UTCDateTime
 
 
 class ReportDefinition(TenantOwned, Base):
@@ -57,3 +57,49 @@ class ReportFile(TenantOwned, Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReportSchedule(TenantOwned, Base):
+    """When a definition runs by itself and to whom its files are emailed. The worker claims a
+    due schedule with a lease (kit/leases.py: `status`, `attempts`, `next_attempt_at`,
+    `locked_by`, `locked_until`); the run, its emails and the move to the next occurrence
+    commit together, so each occurrence is run and emailed once however many workers run."""
+
+    __tablename__ = "report_schedules"
+    __table_args__ = (Index("ix_report_schedules_due", "status", "next_attempt_at"),)
+
+    definition_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("report_definitions.id", ondelete="CASCADE"), unique=True
+    )
+    frequency: Mapped[str] = mapped_column(String(8))  # monthly, weekly
+    day: Mapped[int]  # monthly: day of the month (a shorter month: its last); weekly: 0 = Monday
+    hour: Mapped[int]  # local hour, in the organization's zone
+    recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    next_run_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the occurrence due (UTC)
+    status: Mapped[str] = mapped_column(String(8), default="waiting")  # waiting, running
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())  # later on a retry
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_run_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("report_runs.id", ondelete="SET NULL")
+    )
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class BookingDayFigures(TenantOwned, Base):
+    """The bookings of one local event day, status and event type, summed: the rows the
+    booking figures fold (bookings/figures_repository.DayRow), kept by outbox handlers
+    (analytics/rollups.py) so a year's figures read about days × statuses × types rows instead
+    of every booking."""
+
+    __tablename__ = "booking_day_figures"
+    __table_args__ = (UniqueConstraint("organization_id", "day", "status", "event_type"),)
+
+    day: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    event_type: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int]
+    guests: Mapped[int] = mapped_column(BigInteger)
+    recognised_minor: Mapped[int] = mapped_column(BigInteger)
+    earned_minor: Mapped[int] = mapped_column(BigInteger)

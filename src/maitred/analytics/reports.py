@@ -12,8 +12,9 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import funnel as funnel_service
+from maitred.analytics import schedules
 from maitred.analytics import service as analytics_service
-from maitred.analytics.models import ReportDefinition, ReportFile, ReportRun
+from maitred.analytics.models import ReportDefinition, ReportFile, ReportRun, ReportSchedule
 from maitred.analytics.periods import GroupBy, Period, period_of
 from maitred.analytics.report_files import CONTENT_TYPES, RENDERERS
 from maitred.analytics.report_tables import table_of
@@ -46,7 +47,9 @@ def resolve(period: str, start: date | None, end: date | None, today: date) -> P
     return Period(last_of_previous.replace(day=1), last_of_previous)
 
 
-def definition_read(definition: ReportDefinition) -> dict[str, Any]:
+def definition_read(
+    definition: ReportDefinition, schedule: ReportSchedule | None = None
+) -> dict[str, Any]:
     return {
         "id": definition.id,
         "name": definition.name,
@@ -56,6 +59,7 @@ def definition_read(definition: ReportDefinition) -> dict[str, Any]:
         "end_date": definition.end_date,
         "group_by": definition.group_by,
         "formats": list(definition.formats),
+        "schedule": schedules.schedule_read(schedule),
         "created_at": definition.created_at,
         "updated_at": definition.updated_at,
     }
@@ -75,11 +79,24 @@ async def create_definition(
     fields: dict[str, Any],
 ) -> dict[str, Any]:
     _check(fields)
+    wanted = fields.pop("schedule", None)
     definition = ReportDefinitions(session, organization_id).add(
         ReportDefinition(created_by=user_id, **fields)
     )
     await session.flush()
-    return definition_read(definition)
+    return definition_read(
+        definition, await _schedule(session, organization_id, definition.id, wanted)
+    )
+
+
+async def _schedule(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    definition_id: uuid.UUID,
+    wanted: dict[str, Any] | None,
+) -> ReportSchedule | None:
+    _, _, zone = await analytics_service.organization_context(session, organization_id)
+    return await schedules.set_schedule(session, organization_id, definition_id, wanted, zone)
 
 
 async def list_definitions(
@@ -87,15 +104,16 @@ async def list_definitions(
 ) -> list[dict[str, Any]]:
     repository = ReportDefinitions(session, organization_id)
     rows = await repository.all(repository.scoped().order_by(ReportDefinition.name))
-    return [definition_read(row) for row in rows]
+    found = await schedules.of_definitions(session, organization_id, [row.id for row in rows])
+    return [definition_read(row, found.get(row.id)) for row in rows]
 
 
 async def get_definition(
     session: AsyncSession, organization_id: uuid.UUID, definition_id: uuid.UUID
 ) -> dict[str, Any]:
-    return definition_read(
-        await ReportDefinitions(session, organization_id).get_or_404(definition_id)
-    )
+    definition = await ReportDefinitions(session, organization_id).get_or_404(definition_id)
+    found = await schedules.of_definitions(session, organization_id, [definition.id])
+    return definition_read(definition, found.get(definition.id))
 
 
 async def update_definition(
@@ -106,10 +124,18 @@ async def update_definition(
 ) -> dict[str, Any]:
     definition = await ReportDefinitions(session, organization_id).get_or_404(definition_id)
     _check({**definition_read(definition), **changes})
+    rescheduled = "schedule" in changes
+    wanted = changes.pop("schedule", None)
     for name, value in changes.items():
         setattr(definition, name, value)
     await session.flush()
-    return definition_read(definition)
+    if rescheduled:
+        schedule = await _schedule(session, organization_id, definition.id, wanted)
+    else:
+        schedule = (await schedules.of_definitions(session, organization_id, [definition.id])).get(
+            definition.id
+        )
+    return definition_read(definition, schedule)
 
 
 async def delete_definition(
@@ -170,11 +196,15 @@ async def run_report(
     *,
     user_id: uuid.UUID | None,
     trigger: str = "manual",
+    as_of: date | None = None,
 ) -> dict[str, Any]:
-    """Computes the figure for the definition's period as of today, renders every format."""
+    """Computes the figure for the definition's period as of today (a schedule's: as of the
+    occurrence's local day, so a late worker still reports the month it was due for), renders
+    every format."""
     definition = await ReportDefinitions(session, organization_id).get_or_404(definition_id)
-    today, _, _ = await analytics_service.organization_context(session, organization_id)
-    period = resolve(definition.period, definition.start_date, definition.end_date, today)
+    if as_of is None:
+        as_of, _, _ = await analytics_service.organization_context(session, organization_id)
+    period = resolve(definition.period, definition.start_date, definition.end_date, as_of)
     answer = await _answer(session, organization_id, definition, period)
     run = ReportRuns(session, organization_id).add(
         ReportRun(

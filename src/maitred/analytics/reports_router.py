@@ -1,15 +1,19 @@
-"""/reports: stored report definitions, run on demand, their runs and files (CSV, XLSX, PDF).
-Readers of analytics read and download; writers define and run."""
+"""/reports: stored report definitions, run on demand or on a schedule, their runs and files
+(CSV, XLSX, PDF); and seed 003's `/reports/{project_id}` generate, list, get and delete on the
+same runs. Readers of analytics read and download; writers define, run and delete."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
+from maitred.analytics import generated_reports
 from maitred.analytics import reports as reports_service
 from maitred.analytics.schemas import (
+    GeneratedReportRead,
+    GenerateReport,
     ReportDefinitionCreate,
     ReportDefinitionRead,
     ReportDefinitionUpdate,
@@ -17,6 +21,8 @@ from maitred.analytics.schemas import (
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.deps import DbSession
+from maitred.kit.list_params import ListQuery, list_query
+from maitred.kit.pagination import Page, Pagination
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -36,8 +42,24 @@ async def create_report(
     return await reports_service.create_definition(db, auth.org_id, auth.user_id, body.model_dump())
 
 
-@router.get("/{report_id}", response_model=ReportDefinitionRead)
-async def get_report(report_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
+@router.get("/{report_id}", response_model=ReportDefinitionRead | Page[GeneratedReportRead])
+async def get_report(
+    report_id: uuid.UUID,
+    auth: Reader,
+    db: DbSession,
+    page: Pagination,
+    listing: Annotated[ListQuery, list_query(sorts=("created_at",))],
+    report_type: Annotated[
+        Literal["sales", "messages", "performance"] | None,
+        Query(description="Seed 003's list only: one kind"),
+    ] = None,
+) -> dict[str, Any]:
+    """A stored report. Seed 003's `GET /reports/{project_id}` shares this path: given the
+    organization's own id, it lists the generated reports (every run), newest first."""
+    if report_id == auth.org_id:
+        return await generated_reports.listed(
+            db, auth.org_id, report_id, report_type, page, listing
+        )
     return await reports_service.get_definition(db, auth.org_id, report_id)
 
 
@@ -98,3 +120,36 @@ async def report_file(
         media_type=found.content_type,
         headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
     )
+
+
+@router.post("/{project_id}/generate", response_model=GeneratedReportRead, status_code=201)
+async def generate_report(
+    project_id: uuid.UUID, body: GenerateReport, auth: Writer, db: DbSession
+) -> dict[str, Any]:
+    """Seed 003: computes a report now and keeps it (a run without a stored definition)."""
+    return await generated_reports.generate(
+        db,
+        auth.org_id,
+        project_id,
+        user_id=auth.user_id,
+        report_type=body.report_type,
+        start=body.start_date,
+        end=body.end_date,
+    )
+
+
+@router.get("/{project_id}/{report_id}", response_model=GeneratedReportRead)
+async def generated_report(
+    project_id: uuid.UUID, report_id: uuid.UUID, auth: Reader, db: DbSession
+) -> dict[str, Any]:
+    """Seed 003: one generated report (any run, as `report_type`, `summary`, `payload`)."""
+    return await generated_reports.get(db, auth.org_id, project_id, report_id)
+
+
+@router.delete("/{project_id}/{report_id}", status_code=204)
+async def delete_generated_report(
+    project_id: uuid.UUID, report_id: uuid.UUID, auth: Writer, db: DbSession
+) -> Response:
+    """Seed 003: the run and its files."""
+    await generated_reports.delete(db, auth.org_id, project_id, report_id)
+    return Response(status_code=204)

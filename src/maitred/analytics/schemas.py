@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from maitred.kit.clock import CalendarDate
 from maitred.kit.money import Money
@@ -46,6 +46,18 @@ class BookingsChange(BaseModel):
     revenue: float | None
 
 
+class WeekdayCount(BaseModel):
+    weekday: str = Field(examples=["saturday"])
+    bookings: int
+
+
+class LeadTime(BaseModel):
+    """Days from the request to the event, of bookings not cancelled (null: none)."""
+
+    average_days: float | None
+    median_days: float | None
+
+
 class BookingStatistics(BaseModel):
     """Seed 000's `GET /analytics/bookings`, for bookings whose events fall in the period."""
 
@@ -63,6 +75,8 @@ class BookingStatistics(BaseModel):
     cancellation_rate: float = Field(description="Cancelled ÷ all bookings, 0-1")
     no_show_rate: float = Field(description="No-shows ÷ bookings not cancelled, 0-1")
     popular_times: list[str]
+    popular_days: list[WeekdayCount] = Field(description="Weekdays by bookings not cancelled")
+    lead_time: LeadTime
     top_locations: list[CityCount]
     by_status: dict[str, int]
     by_event_type: dict[str, int]
@@ -91,6 +105,9 @@ class MethodTotal(BaseModel):
 
 
 class Collected(BaseModel):
+    scope: Literal["organization"] = Field(
+        description="Payments are the organization's, also when a location is asked"
+    )
     gross: Money
     refunded: Money
     net: Money
@@ -210,10 +227,48 @@ class SalesFunnel(FunnelCounts):
     """Leads that came in during the period and how far they got."""
 
     period: Span
+    scope: Literal["organization"] = Field(description="Leads have no location")
     stages: list[FunnelStage]
     by_source: list[SourceFunnel]
     by_staff: list[StaffFunnel]
     change_percent: FunnelChange
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+EMAIL = r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$"
+
+
+class ReportScheduleIn(Input):
+    """Runs the report by itself and emails its files to the recipients."""
+
+    frequency: Literal["monthly", "weekly"]
+    day_of_month: int | None = Field(
+        default=None, ge=1, le=31, description="Monthly: the day; a shorter month: its last day"
+    )
+    weekday: Weekday | None = Field(default=None, description="Weekly: the day")
+    hour: int = Field(default=8, ge=0, le=23, description="Local hour in the organization's zone")
+    recipients: list[Annotated[str, Field(max_length=320, pattern=EMAIL)]] = Field(
+        min_length=1, max_length=20, examples=[["owner@example.com"]]
+    )
+
+    @model_validator(mode="after")
+    def _day_given(self) -> ReportScheduleIn:
+        if self.frequency == "monthly" and self.day_of_month is None:
+            raise ValueError("A monthly schedule needs day_of_month")
+        if self.frequency == "weekly" and self.weekday is None:
+            raise ValueError("A weekly schedule needs weekday")
+        return self
+
+
+class ReportScheduleRead(BaseModel):
+    frequency: str
+    day_of_month: int | None
+    weekday: str | None
+    hour: int
+    recipients: list[str]
+    next_run_at: datetime = Field(description="The next occurrence, in UTC")
+    last_run_id: uuid.UUID | None
+    last_error: str | None = Field(description="Why the last scheduled run failed, if it did")
 
 
 class ReportDefinitionCreate(Input):
@@ -228,6 +283,7 @@ class ReportDefinitionCreate(Input):
     formats: list[Literal["csv", "xlsx", "pdf"]] = Field(
         default=["csv", "xlsx", "pdf"], min_length=1, max_length=3
     )
+    schedule: ReportScheduleIn | None = None
 
 
 class ReportDefinitionUpdate(Input):
@@ -242,6 +298,9 @@ class ReportDefinitionUpdate(Input):
     formats: list[Literal["csv", "xlsx", "pdf"]] | None = Field(
         default=None, min_length=1, max_length=3
     )
+    schedule: ReportScheduleIn | None = Field(
+        default=None, description="Replaces the schedule; null removes it; absent keeps it"
+    )
 
 
 class ReportDefinitionRead(BaseModel):
@@ -253,6 +312,7 @@ class ReportDefinitionRead(BaseModel):
     end_date: date | None
     group_by: str
     formats: list[str]
+    schedule: ReportScheduleRead | None
     created_at: datetime
     updated_at: datetime
 
@@ -273,3 +333,35 @@ class ReportRunRead(BaseModel):
     created_at: datetime
     summary: dict[str, Any] = Field(description="The figure's answer, as its endpoint gives it")
     files: list[ReportFileRead]
+
+
+def _day_as_written(value: Any) -> Any:
+    """Seed 003 sends `2025-01-31T23:59:59Z`: the day is the one written, in no zone."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+        return value[:10]
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+SeedDay = Annotated[CalendarDate, BeforeValidator(_day_as_written)]
+
+
+class GenerateReport(Input):
+    """Seed 003's `POST /reports/{project_id}/generate`."""
+
+    report_type: Literal["sales", "messages", "performance"] = "sales"
+    start_date: SeedDay | None = Field(default=None, examples=["2025-01-01T00:00:00Z"])
+    end_date: SeedDay | None = Field(default=None, examples=["2025-01-31T23:59:59Z"])
+    filters: dict[str, Any] = Field(
+        default_factory=dict, max_length=0, description="Seed 003's; none are defined yet"
+    )
+
+
+class GeneratedReportRead(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID = Field(description="The organization")
+    report_type: str
+    summary: str = Field(description="One line, in the caller's language")
+    payload: dict[str, Any]
+    generated_at: datetime

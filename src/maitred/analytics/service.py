@@ -5,106 +5,84 @@ event types), never bookings one by one."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics.periods import (
-    GroupBy,
-    Period,
-    bucket_of,
-    buckets,
-    change_percent,
-    period_of,
-    trend,
-)
+from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
+from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
 from maitred.bookings.service import figures as booking_figures
 from maitred.customers import briefs as customer_briefs
-from maitred.kit.clock import utcnow
-from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import from_minor
+from maitred.locations import service as locations_service
 from maitred.payments import service as payments_service
-from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.snapshots import local_frame
 
 ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
 METRICS = ("revenue", "bookings", "customers")
-
-
-@dataclass
-class Totals:
-    """One period's bookings, folded from `DayRow`s."""
-
-    count: int = 0
-    guests: int = 0
-    recognised_minor: int = 0
-    earned_minor: int = 0
-    by_status: Counter[str] = field(default_factory=Counter)
-    by_type: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def went_ahead(self) -> int:
-        """Confirmed and completed: seed 000's `confirmed_bookings`."""
-        return self.by_status["confirmed"] + self.by_status["completed"]
-
-    @property
-    def revenue(self) -> Decimal:
-        return from_minor(self.recognised_minor)
-
-    @property
-    def average_value(self) -> Decimal:
-        if not self.went_ahead:
-            return Decimal(0)
-        return from_minor(self.earned_minor // self.went_ahead)
-
-
-@dataclass
-class Folded:
-    totals: Totals
-    series: dict[date, Totals]
-
-
-def _fold(rows: list[booking_figures.DayRow], period: Period, group_by: GroupBy) -> Folded:
-    totals = Totals()
-    series = {first: Totals() for first in buckets(period, group_by)}
-    for row in rows:
-        for into in (totals, series[bucket_of(row.day, group_by)]):
-            into.count += row.count
-            into.guests += row.guests
-            into.recognised_minor += row.recognised_minor
-            into.earned_minor += row.earned_minor
-            into.by_status[row.status] += row.count
-            into.by_type[row.event_type] += row.count
-    return Folded(totals, series)
+Place = uuid.UUID | None  # a location's figures only (bookings of its chef teams and events)
 
 
 async def organization_context(
     session: AsyncSession, organization_id: uuid.UUID
 ) -> tuple[date, str, str]:
-    """(local today, currency, time zone) of the organization."""
-    organization = await tenancy_service.get(session, organization_id)
-    if organization is None:
-        raise NotFound("No such organization")
-    zone = organization.timezone
-    return utcnow().astimezone(ZoneInfo(zone)).date(), organization.currency, zone
+    """(local today, currency, time zone) of the organization (tenancy/snapshots.local_frame)."""
+    frame = await local_frame(session, organization_id)
+    return frame.today, frame.currency, frame.zone
+
+
+async def check_location(
+    session: AsyncSession, organization_id: uuid.UUID, location_id: Place
+) -> None:
+    """Another organization's location reads as unknown (422), as a wrong id would."""
+    if location_id is not None:
+        await locations_service.check_ours(
+            session, organization_id=organization_id, location_id=location_id, field="location_id"
+        )
 
 
 async def _period(
-    session: AsyncSession, organization_id: uuid.UUID, start: date | None, end: date | None
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    location_id: Place = None,
 ) -> tuple[Period, str]:
-    today, currency, _ = await organization_context(session, organization_id)
-    return period_of(start, end, today), currency
+    frame = await local_frame(session, organization_id)
+    await check_location(session, organization_id, location_id)
+    return period_of(start, end, frame.today), frame.currency
 
 
 async def _folded(
-    session: AsyncSession, organization_id: uuid.UUID, period: Period, group_by: GroupBy
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    period: Period,
+    group_by: GroupBy,
+    location_id: Place = None,
 ) -> Folded:
-    rows = await booking_figures.by_day(session, organization_id, period.start, period.end)
-    return _fold(rows, period, group_by)
+    rows = await booking_figures.by_day(
+        session, organization_id, period.start, period.end, location_id
+    )
+    return fold(rows, period, group_by)
+
+
+async def period_at(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    location_id: Place = None,
+) -> tuple[Period, str]:
+    """The period asked (location checked) and the organization's currency."""
+    return await _period(session, organization_id, start, end, location_id)
+
+
+async def totals_of(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place = None
+) -> Totals:
+    return (await _folded(session, organization_id, period, GroupBy.day, location_id)).totals
 
 
 def _span(period: Period) -> dict[str, date]:
@@ -122,14 +100,25 @@ async def bookings_report(
     start: date | None,
     end: date | None,
     group_by: GroupBy,
+    location_id: Place = None,
 ) -> dict[str, Any]:
     """Seed 000's booking statistics for events in the period, with the breakdowns and series."""
-    period, currency = await _period(session, organization_id, start, end)
-    now = await _folded(session, organization_id, period, group_by)
-    before = (await _folded(session, organization_id, period.previous(), group_by)).totals
+    period, currency = await _period(session, organization_id, start, end, location_id)
+    now = await _folded(session, organization_id, period, group_by, location_id)
+    before = (
+        await _folded(session, organization_id, period.previous(), group_by, location_id)
+    ).totals
     totals = now.totals
-    times = await booking_figures.popular_times(session, organization_id, period.start, period.end)
-    cities = await booking_figures.top_cities(session, organization_id, period.start, period.end)
+    times = await booking_figures.popular_times(
+        session, organization_id, period.start, period.end, location_id=location_id
+    )
+    cities = await booking_figures.top_cities(
+        session, organization_id, period.start, period.end, location_id=location_id
+    )
+    _, _, zone = await organization_context(session, organization_id)
+    lead = await booking_figures.lead_days(
+        session, organization_id, period.start, period.end, zone, location_id
+    )
     going = totals.count - totals.by_status["cancelled"]
     return {
         "period": _span(period),
@@ -146,6 +135,11 @@ async def bookings_report(
         "cancellation_rate": _rate(totals.by_status["cancelled"], totals.count),
         "no_show_rate": _rate(totals.by_status["no_show"], going),
         "popular_times": [at.strftime("%H:%M") for at, _ in times],
+        "popular_days": [
+            {"weekday": WEEKDAYS[day], "bookings": n}
+            for day, n in sorted(totals.by_weekday.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "lead_time": lead_time(lead),
         "top_locations": [{"city": city, "count": n} for city, n in cities],
         "by_status": dict(sorted(totals.by_status.items())),
         "by_event_type": dict(sorted(totals.by_type.items())),
@@ -186,12 +180,17 @@ async def revenue_report(
     start: date | None,
     end: date | None,
     group_by: GroupBy,
+    location_id: Place = None,
 ) -> dict[str, Any]:
     """Revenue recognised on the event date and cash collected on the payment date, named
-    apart: they differ by deposits taken ahead and refunds made after."""
-    period, currency = await _period(session, organization_id, start, end)
-    now = await _folded(session, organization_id, period, group_by)
-    before = (await _folded(session, organization_id, period.previous(), group_by)).totals
+    apart: they differ by deposits taken ahead and refunds made after. Payments are the
+    organization's: with a location, `collected` and what is due stay organization-wide
+    (`collected.scope`)."""
+    period, currency = await _period(session, organization_id, start, end, location_id)
+    now = await _folded(session, organization_id, period, group_by, location_id)
+    before = (
+        await _folded(session, organization_id, period.previous(), group_by, location_id)
+    ).totals
     cash = await _collected(session, organization_id, period)
     cash_before = await _collected(session, organization_id, period.previous())
     recognised, recognised_before = now.totals.revenue, before.revenue
@@ -209,6 +208,7 @@ async def revenue_report(
             ],
         },
         "collected": {
+            "scope": "organization",
             "gross": cash["collected"],
             "refunded": cash["refunded"],
             "net": cash["net"],
@@ -226,13 +226,21 @@ async def revenue_report(
 
 
 async def customers_report(
-    session: AsyncSession, organization_id: uuid.UUID, *, start: date | None, end: date | None
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    start: date | None,
+    end: date | None,
+    location_id: Place = None,
 ) -> dict[str, Any]:
     """New (first booking ever in the period), returning and active customers, the repeat
-    rate and the period's best customers by recognised revenue."""
-    period, currency = await _period(session, organization_id, start, end)
+    rate and the period's best customers by recognised revenue. At a location, "first ever"
+    means first at that location."""
+    period, currency = await _period(session, organization_id, start, end, location_id)
     since = period.end - timedelta(days=ACTIVE_DAYS - 1)
-    now = await booking_figures.customers(session, organization_id, period.start, period.end, since)
+    now = await booking_figures.customers(
+        session, organization_id, period.start, period.end, since, location_id
+    )
     previous = period.previous()
     before = await booking_figures.customers(
         session,
@@ -240,8 +248,11 @@ async def customers_report(
         previous.start,
         previous.end,
         previous.end - timedelta(days=ACTIVE_DAYS - 1),
+        location_id,
     )
-    best = await booking_figures.top_customers(session, organization_id, period.start, period.end)
+    best = await booking_figures.top_customers(
+        session, organization_id, period.start, period.end, location_id=location_id
+    )
     names = await customer_briefs.briefs(
         session, organization_id=organization_id, customer_ids=[row[0] for row in best]
     )
@@ -285,14 +296,17 @@ async def dashboard(
     start: date | None,
     end: date | None,
     metrics: str | None = None,
+    location_id: Place = None,
 ) -> dict[str, Any]:
     """Seed 001's admin analytics: the sections asked for (`metric`, comma-separated; all by
     default), with daily charts."""
     asked = _metrics(metrics)
-    period, _ = await _period(session, organization_id, start, end)
+    period, _ = await _period(session, organization_id, start, end, location_id)
     answer: dict[str, Any] = {"period": _span(period)}
-    now = await _folded(session, organization_id, period, GroupBy.day)
-    before = (await _folded(session, organization_id, period.previous(), GroupBy.day)).totals
+    now = await _folded(session, organization_id, period, GroupBy.day, location_id)
+    before = (
+        await _folded(session, organization_id, period.previous(), GroupBy.day, location_id)
+    ).totals
     totals = now.totals
     if "revenue" in asked:
         answer["revenue"] = {
@@ -315,6 +329,7 @@ async def dashboard(
             period.start,
             period.end,
             period.end - timedelta(days=ACTIVE_DAYS - 1),
+            location_id,
         )
         answer["customers"] = {
             "new": counts.new,

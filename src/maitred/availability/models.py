@@ -24,6 +24,10 @@ class ChefTeam(TenantOwned, Base):
     # [{"date_from": "2025-12-24", "date_to": "2025-12-26", "reason": "holidays"}]
     time_off: Mapped[list[Any]] = mapped_column(default=list)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The place the team works from: analytics filter a location's bookings by their team.
+    location_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
 
 
 class CapacityDay(TenantOwned, Base):

@@ -36,6 +36,7 @@ class TeamCreate(Input):
     )
     time_off: list[TimeOff] = Field(default_factory=list, max_length=200)
     is_active: bool = True
+    location_id: uuid.UUID | None = Field(default=None, description="Where the team works from")
 
 
 class TeamUpdate(Input):
@@ -45,6 +46,7 @@ class TeamUpdate(Input):
     working_weekdays: list[Weekday] | None = Field(default=None, max_length=7)
     time_off: list[TimeOff] | None = Field(default=None, max_length=200)
     is_active: bool | None = None
+    location_id: uuid.UUID | None = Field(default=None, description="null: no location")
 
 
 class TimeOffRead(BaseModel):
@@ -59,6 +61,7 @@ class TeamRead(BaseModel):
     working_weekdays: list[int]
     time_off: list[TimeOffRead]
     is_active: bool
+    location_id: uuid.UUID | None = None
     created_at: datetime
     updated_at: datetime
 

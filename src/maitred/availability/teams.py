@@ -17,6 +17,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, ValidationFailed
 from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo
+from maitred.locations import service as locations_service
 from maitred.tenancy import service as tenancy_service
 
 SORT_FIELDS = tuple(TeamRepository.sorts)
@@ -30,6 +31,7 @@ def read(team: ChefTeam) -> dict[str, Any]:
         "working_weekdays": team.working_weekdays,
         "time_off": team.time_off,
         "is_active": team.is_active,
+        "location_id": team.location_id,
         "created_at": team.created_at,
         "updated_at": team.updated_at,
     }
@@ -74,15 +76,18 @@ async def create(
     working_weekdays: list[int],
     time_off: list[dict[str, Any]],
     is_active: bool = True,
+    location_id: str | uuid.UUID | None = None,
 ) -> dict[str, Any]:
     repository = TeamRepository(session, organization_id)
     await _check_name_free(repository, name.strip())
+    place = await _location(session, organization_id, location_id)
     team = repository.add(
         ChefTeam(
             name=name.strip(),
             working_weekdays=sorted(set(working_weekdays)),
             time_off=time_off,
             is_active=is_active,
+            location_id=place,
         )
     )
     await session.flush()
@@ -105,13 +110,15 @@ async def update(
 ) -> dict[str, Any]:
     """`changes`: the fields sent. A team may not take time off, or stop working a weekday,
     when it is promised to an event then (409): reassign those bookings first."""
-    if nulls := [f for f, v in changes.items() if v is None]:
+    if nulls := [f for f, v in changes.items() if v is None and f != "location_id"]:
         raise ValidationFailed(details=dict.fromkeys(nulls, "May not be null"))
     repository = TeamRepository(session, organization_id)
     team = await repository.get_or_404(team_id)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         await _check_name_free(repository, changes["name"], other_than=team.id)
+    if "location_id" in changes:
+        changes["location_id"] = await _location(session, organization_id, changes["location_id"])
     if "working_weekdays" in changes:
         changes["working_weekdays"] = sorted(set(changes["working_weekdays"]))
     if "working_weekdays" in changes or "time_off" in changes:
@@ -133,6 +140,18 @@ async def update(
         changes=changes,
     )
     return read(team)
+
+
+async def _location(
+    session: AsyncSession, organization_id: uuid.UUID, location_id: str | uuid.UUID | None
+) -> uuid.UUID | None:
+    if location_id is None:
+        return None
+    place = uuid.UUID(str(location_id))
+    await locations_service.check_ours(
+        session, organization_id=organization_id, location_id=place, field="location_id"
+    )
+    return place
 
 
 async def _check_promises_kept(

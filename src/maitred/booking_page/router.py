@@ -1,82 +1,56 @@
-"""`/book/{organization}`: the form, its live slots-and-estimate partial, the request and its
-confirmation."""
+"""`/book/{organization}`: the catering form, its live slots and quote, the request and its
+confirmation; the event and lead pages and the embed script are included from their modules."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from maitred.availability import service as availability_service
+from maitred.booking_page import catering, embed, events, leads
+from maitred.booking_page.common import not_found, organization_of, posted_form, problems, render
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import PublicBookingRequest
-from maitred.dashboard import csrf
-from maitred.dashboard.forms import problems_of
-from maitred.dashboard.templating import Pages
-from maitred.kit import crypto
+from maitred.kit import crypto, i18n
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError, NotFound
 from maitred.payments import public_links
-from maitred.tenancy import service as tenancy_service
-from maitred.tenancy.models import Organization
 
 router = APIRouter(prefix="/book", include_in_schema=False)
-pages = Pages(Path(__file__).parent / "templates")
-Form = Annotated[FormData, Depends(csrf.checked_form)]
-FIELDS = (
-    "name",
-    "phone",
-    "email",
-    "event_date",
-    "event_time",
-    "guest_count",
-    "event_type",
-    "location",
-    "message",
-)
+# Before `/{slug}`: `/book/embed.js` is the script, not a business.
+router.include_router(embed.router)
+router.include_router(events.router)
+router.include_router(leads.router)
 CONFIRMATION = "booking_page.confirmation"
-
-
-async def _organization(session: AsyncSession, slug: str) -> Organization:
-    found = await tenancy_service.find(session, slug)
-    if found is None or not found.is_active:
-        raise NotFound("No such business")
-    return found
-
-
-def _not_found(request: Request) -> Response:
-    return pages.render(request, "missing.html", {"title": "Not found"}, status_code=404)
-
-
-def _form_context(organization: Organization, **more: Any) -> dict[str, Any]:
-    settings = tenancy_service.settings_of(organization)
-    return {
-        "organization": organization,
-        "event_types": settings.bookings.event_types,
-        "title": f"Book {organization.name}",
-        "values": {},
-        "problems": {},
-        **more,
-    }
 
 
 @router.get("/{slug}")
 async def booking_form(request: Request, slug: str) -> Response:
     async with database_of(request).transaction(write=False) as session:
         try:
-            organization = await _organization(session, slug)
+            organization = await organization_of(session, slug)
         except NotFound:
-            return _not_found(request)
-    return pages.render(request, "form.html", _form_context(organization))
+            return not_found(request)
+        offered = await catering.choices(session, organization)
+    return render(
+        request,
+        "form.html",
+        organization,
+        {
+            "title": i18n.gettext("Book {name}", name=organization.name),
+            "values": {},
+            "problems": {},
+            "SHOWN": catering.TEXT_FIELDS,
+            **offered,
+        },
+    )
 
 
 def _guests(text: str | None) -> int | None:
@@ -96,8 +70,7 @@ async def slots(
     location: str = "",
     event_time: str = "",
 ) -> Response:
-    """The partial under the date: free times (or the next dates that have some), and the
-    estimate for the party as it stands."""
+    """The free times of the date (or the next dates that have some)."""
     try:
         day = date.fromisoformat(event_date) if event_date else None
     except ValueError:
@@ -105,9 +78,9 @@ async def slots(
     answer: dict[str, Any] | None = None
     async with database_of(request).transaction(write=False) as session:
         try:
-            organization = await _organization(session, slug)
+            organization = await organization_of(session, slug)
         except NotFound:
-            return _not_found(request)
+            return not_found(request)
         if day is not None:
             try:
                 answer = await availability_service.availability_in(
@@ -118,40 +91,85 @@ async def slots(
                     location=location.strip()[:300] or None,
                 )
             except AppError as exc:
-                answer = {"available": False, "reason": exc.message, "available_slots": []}
-    return pages.render(
+                answer = {
+                    "available": False,
+                    "reason": problems(exc).message,
+                    "available_slots": [],
+                }
+    return render(
         request,
         "_slots.html",
+        organization,
         {"answer": answer, "chosen_time": event_time, "currency": organization.currency},
     )
 
 
+@router.get("/{slug}/quote")
+async def quote(request: Request, slug: str) -> Response:
+    """The live price of the party, menu and upgrades, from the pricing service."""
+    found: dict[str, Any] | None = None
+    problem = ""
+    async with database_of(request).transaction(write=False) as session:
+        try:
+            organization = await organization_of(session, slug)
+        except NotFound:
+            return not_found(request)
+        body = catering.body_of(request.query_params)
+        try:
+            found = await catering.live_quote(
+                session, organization, PublicBookingRequest.model_validate(body)
+            )
+        except (AppError, ValidationError) as exc:
+            said = problems(exc)
+            problem = "; ".join(filter(None, [said.message, *said.fields.values()]))
+    return render(
+        request,
+        "_quote.html",
+        organization,
+        {"quote": found, "problem": problem, "currency": organization.currency},
+    )
+
+
 @router.post("/{slug}")
-async def request_booking(request: Request, slug: str, form: Form) -> Response:
-    given = {name: str(form.get(name) or "").strip() for name in FIELDS}
-    body: dict[str, Any] = {k: v for k, v in given.items() if v}
-    body["honeypot"] = str(form.get("website") or "")
-    body["source"] = "booking_page"
+async def request_booking(request: Request, slug: str) -> Response:
+    form = await posted_form(request, slug)
+    if form is None:
+        return render(
+            request,
+            "refused.html",
+            None,
+            {"title": i18n.gettext("This form has expired")},
+            status_code=403,
+        )
+    database = database_of(request)
+    async with database.transaction(write=False) as session:
+        try:
+            organization = await organization_of(session, slug)
+        except NotFound:
+            return not_found(request)
+        offered = await catering.choices(session, organization)
+    body = catering.body_of(form)
     try:
-        async with database_of(request).transaction() as session:
-            organization = await _organization(session, slug)
+        async with database.transaction() as session:
             answer = await bookings_service.request_booking(
                 session, organization, PublicBookingRequest.model_validate(body)
             )
             cards = await public_links.takes_cards(session, organization.id)
-    except NotFound:
-        return _not_found(request)
     except (AppError, ValidationError) as exc:
-        async with database_of(request).transaction(write=False) as session:
-            organization = await _organization(session, slug)
-        problems = problems_of(exc)
-        return pages.render(
+        said = problems(exc)
+        return render(
             request,
             "form.html",
-            _form_context(
-                organization, values=given, problems=problems.fields, message=problems.message
-            ),
-            status_code=problems.status_code,
+            organization,
+            {
+                "title": i18n.gettext("Book {name}", name=organization.name),
+                "values": dict(form),
+                "problems": said.fields,
+                "message": said.message,
+                "SHOWN": catering.TEXT_FIELDS,
+                **offered,
+            },
+            status_code=said.status_code,
         )
     sealed = crypto.encrypt(
         orjson.dumps(
@@ -163,36 +181,34 @@ async def request_booking(request: Request, slug: str, form: Form) -> Response:
                 "booking": str(answer["booking_id"]),
                 "cards": cards,
                 "steps": answer["next_steps"],
+                "message": answer["message"],
             }
         ).decode(),
         context=CONFIRMATION,
     )
-    return RedirectResponse(f"/book/{slug}/requested?c={sealed}", status_code=303)
+    embedded = "&embed=1" if request.query_params.get("embed") == "1" else ""
+    return RedirectResponse(f"/book/{slug}/requested?c={sealed}{embedded}", status_code=303)
 
 
 @router.get("/{slug}/requested")
-async def confirmation(request: Request, slug: str, c: str = "") -> Response:
+async def confirmation(request: Request, slug: str, c: str = "", embed: str = "") -> Response:
     """What was requested, read from the sealed value the request redirected with (nothing is
     looked up, so a guessed URL shows nothing)."""
     try:
         facts = orjson.loads(crypto.decrypt(c, context=CONFIRMATION))
     except (crypto.DecryptionError, orjson.JSONDecodeError, ValueError):
-        return _not_found(request)
+        return not_found(request)
     async with database_of(request).transaction(write=False) as session:
         try:
-            organization = await _organization(session, slug)
+            organization = await organization_of(session, slug)
         except NotFound:
-            return _not_found(request)
+            return not_found(request)
     link = None
     if facts.get("cards") and Decimal(facts["deposit"]) > 0:
         link = public_links.deposit_link(organization.id, uuid.UUID(facts["booking"]))
-    return pages.render(
+    return render(
         request,
         "requested.html",
-        {
-            "title": "Request received",
-            "organization": organization,
-            "facts": facts,
-            "deposit_link": link,
-        },
+        organization,
+        {"title": i18n.gettext("Request received"), "facts": facts, "deposit_link": link},
     )

@@ -3,7 +3,10 @@ amounts summed as integer cents in the database (never a loop over rows in Pytho
 
 Revenue is recognised on the event date: the total of confirmed and completed bookings, and
 what cancelled bookings and no-shows kept (paid less refunded). Pending bookings count as
-bookings but bring no revenue yet."""
+bookings but bring no revenue yet.
+
+Bookings have no location of their own: a location's bookings are those served by one of its
+chef teams or held at one of its events (`location_id` of chef_teams and events)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,12 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, func, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, and_, case, func, or_, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.availability.models import ChefTeam
 from maitred.bookings.models import Booking
+from maitred.events.models import Event
 from maitred.kit.repository import Repository
 
 EARNED = ("confirmed", "completed")
@@ -48,15 +54,80 @@ class CustomerCounts:
     active: int
 
 
+def at_location(organization_id: uuid.UUID, location_id: uuid.UUID) -> ColumnElement[bool]:
+    """Bookings served by a chef team of the location or held at one of its events."""
+    teams = select(ChefTeam.id).where(
+        ChefTeam.organization_id == organization_id, ChefTeam.location_id == location_id
+    )
+    events = select(Event.id).where(
+        Event.organization_id == organization_id, Event.location_id == location_id
+    )
+    return or_(Booking.chef_team_id.in_(teams), Booking.event_id.in_(events))
+
+
 class BookingFigures(Repository[Booking]):
     model = Booking
 
+    def __init__(
+        self,
+        session: AsyncSession,
+        organization_id: uuid.UUID,
+        location_id: uuid.UUID | None = None,
+    ) -> None:
+        super().__init__(session, organization_id)
+        self.location_id = location_id
+
+    def _mine(self) -> ColumnElement[bool]:
+        """The organization's bookings, or only its location's when one is asked."""
+        mine = Booking.organization_id == self.organization_id
+        if self.location_id is None:
+            return mine
+        return and_(mine, at_location(self.organization_id, self.location_id))
+
     def _in(self, start: date, end: date) -> ColumnElement[bool]:
-        return and_(
-            Booking.organization_id == self.organization_id,
-            Booking.event_date >= start,
-            Booking.event_date <= end,
+        return and_(self._mine(), Booking.event_date >= start, Booking.event_date <= end)
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def lead_days(self, start: date, end: date, zone: str) -> list[tuple[int, int]]:
+        """(days from request to event, bookings) of the period's bookings not cancelled: a
+        histogram the average and median are read from. The request's day is its local day on
+        PostgreSQL and its UTC day on SQLite (which has no time zones)."""
+        if self._dialect() == "postgresql":
+            asked = func.date(func.timezone(zone, Booking.created_at))
+            days: ColumnElement[Any] = Booking.event_date - asked
+        else:
+            days = func.cast(
+                func.julianday(Booking.event_date) - func.julianday(func.date(Booking.created_at)),
+                BigInteger,
+            )
+        statement = (
+            select(days, func.count())
+            .where(self._in(start, end), Booking.status != "cancelled")
+            .group_by(days)
         )
+        return [(int(d), int(n)) for d, n in (await self.session.execute(statement)).all()]
+
+    async def team_minutes(self, start: date, end: date) -> list[tuple[uuid.UUID, int, int]]:
+        """(chef team, events, minutes booked) of bookings not cancelled in the period."""
+        if self._dialect() == "postgresql":
+            seconds: ColumnElement[Any] = func.extract("epoch", Booking.ends_at - Booking.starts_at)
+        else:
+            seconds = (func.julianday(Booking.ends_at) - func.julianday(Booking.starts_at)) * 86400
+        statement = (
+            select(Booking.chef_team_id, func.count(), func.coalesce(func.sum(seconds), 0))
+            .where(
+                self._in(start, end),
+                Booking.status != "cancelled",
+                Booking.chef_team_id.is_not(None),
+            )
+            .group_by(Booking.chef_team_id)
+        )
+        return [
+            (team, int(n), round(float(total) / 60))
+            for team, n, total in (await self.session.execute(statement)).all()
+        ]
 
     async def by_day(self, start: date, end: date) -> list[DayRow]:
         """One row per event date, status and event type: everything the totals, the series
@@ -110,7 +181,7 @@ class BookingFigures(Repository[Booking]):
         such booking ever is in it (new) and the others (returning); and how many customers
         have one between `active_since` and the period's end (active)."""
         going = Booking.status != "cancelled"
-        mine = Booking.organization_id == self.organization_id
+        mine = self._mine()
         first = (
             select(Booking.customer_id, func.min(Booking.event_date).label("first_day"))
             .where(mine, going, Booking.event_date <= end)

@@ -247,8 +247,13 @@ class PublicBookingRequest(Input):
     event_date: date | None = Field(default=None, examples=[example_saturday()])
     event_time: str | None = Field(default=None, max_length=100, examples=["18:00"])
     guest_count: int | None = Field(default=None, examples=[25])
+    child_count: int = Field(default=0, ge=0, le=500, description="Of the guests, children")
     event_type: str | None = Field(default=None, max_length=100, examples=["birthday"])
     location: str | None = Field(default=None, max_length=1000, examples=["Los Angeles, CA"])
+    menu_items: list[MenuItemIn] = Field(
+        default_factory=list, max_length=100, description="Menu items by id, as on the menu"
+    )
+    upgrades: list[UpgradeIn] = Field(default_factory=list, max_length=20)
     message: str | None = Field(default=None, max_length=5000)
     source: str | None = Field(default=None, max_length=100, examples=["booking_form"])
     honeypot: str | None = Field(default=None, description="Must stay empty")

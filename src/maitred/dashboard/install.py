@@ -18,6 +18,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def page_routers() -> list[object]:
+    from maitred.dashboard.pages.booking_money import router as booking_money
     from maitred.dashboard.pages.bookings import router as bookings
     from maitred.dashboard.pages.calendar import router as calendar
     from maitred.dashboard.pages.customers import router as customers
@@ -35,6 +36,7 @@ def page_routers() -> list[object]:
         today,
         new_booking,
         bookings,
+        booking_money,
         leads,
         customers,
         inbox,

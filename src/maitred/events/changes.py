@@ -25,9 +25,10 @@ from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState, ValidationFailed
+from maitred.locations import service as locations_service
 from maitred.tenancy import service as tenancy_service
 
-_NULLABLE = frozenset({"facilitator_id", "virtual_link"})
+_NULLABLE = frozenset({"facilitator_id", "virtual_link", "location_id"})
 _TIME_FIELDS = frozenset({"start_datetime", "end_datetime", "timezone"})
 
 
@@ -50,6 +51,7 @@ async def context_for(
     zone_name = fields.get("timezone") or organization.timezone
     zone = zone_named(zone_name)
     facilitator = await _facilitator(session, organization_id, fields.get("facilitator_id"))
+    await _location(session, organization_id, fields.get("location_id"))
     pricing = tenancy_service.settings_of(organization).pricing
     return Context(zone_name, zone, pricing.currency or organization.currency, facilitator)
 
@@ -65,6 +67,15 @@ async def _facilitator(
     if not found.is_active:
         raise ValidationFailed(details={"facilitator_id": "This facilitator is inactive"})
     return found
+
+
+async def _location(
+    session: AsyncSession, organization_id: uuid.UUID, location_id: uuid.UUID | None
+) -> None:
+    if location_id is not None:
+        await locations_service.check_ours(
+            session, organization_id=organization_id, location_id=location_id, field="location_id"
+        )
 
 
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -89,6 +100,7 @@ def new_event(
         ends_at=ends_at,
         timezone=context.zone_name,
         location=fields.get("location", ""),
+        location_id=fields.get("location_id"),
         virtual_link=fields.get("virtual_link"),
         max_participants=fields["max_participants"],
         seats_taken=0,
@@ -151,6 +163,8 @@ async def update_event(
         check_type(settings_of(organization), changes["event_type"])
     if "facilitator_id" in changes and changes["facilitator_id"] != event.facilitator_id:
         await _facilitator(session, organization_id, changes["facilitator_id"])
+    if changes.get("location_id") is not None:
+        await _location(session, organization_id, changes["location_id"])
     if _TIME_FIELDS & changes.keys():
         _move(event, changes)
     if "max_participants" in changes:

@@ -44,6 +44,10 @@ class Event(TenantOwned, Base):
     ends_at: Mapped[datetime]  # UTC
     timezone: Mapped[str] = mapped_column(String(64))
     location: Mapped[str] = mapped_column(String(300), default="")
+    # The place it is held at, when it is one of the organization's locations (analytics).
+    location_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), index=True
+    )
     virtual_link: Mapped[str | None] = mapped_column(String(500))
     max_participants: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0)

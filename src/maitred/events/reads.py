@@ -39,6 +39,7 @@ def event_read(event: Event, facilitator: Facilitator | None) -> dict[str, Any]:
         "end_datetime": local(event.ends_at, zone),
         "timezone": event.timezone,
         "location": event.location,
+        "location_id": event.location_id,
         "virtual_link": event.virtual_link,
         "max_participants": event.max_participants,
         "current_participants": event.seats_taken,

@@ -123,6 +123,9 @@ class EventFields(Input):
     end_datetime: When
     timezone: Zone = None
     location: Place = ""
+    location_id: uuid.UUID | None = Field(
+        default=None, description="One of the organization's locations (GET /locations)"
+    )
     virtual_link: Link = None
     max_participants: Seats
     price: Price = Field(default=Decimal(0))
@@ -152,6 +155,7 @@ class EventUpdate(Input):
     end_datetime: When | None = None
     timezone: Zone = None
     location: Place | None = None
+    location_id: uuid.UUID | None = Field(default=None, description="null: no location")
     virtual_link: Link = None
     max_participants: Seats | None = None
     price: Price | None = None
@@ -171,6 +175,7 @@ class EventRead(BaseModel):
     end_datetime: datetime
     timezone: str
     location: str
+    location_id: uuid.UUID | None = None
     virtual_link: str | None
     max_participants: int
     current_participants: int

@@ -1,6 +1,6 @@
-"""Uploads at the HTTP edge: a request that declares a body far larger than the limit is
-refused before its form is parsed (UploadRoute), and of a file at most one byte past the limit
-is read."""
+"""Uploads at the HTTP edge: a request whose body is far larger than the limit is refused
+before its form is parsed (UploadRoute), whether it declares its length or streams it in
+chunks, and of a file at most one byte past the limit is read."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ async def read_upload(file: UploadFile | None, settings: Settings) -> tuple[byte
 
 class UploadRoute(APIRoute):
     """A route taking a file: a `Content-Length` beyond the limit is 413 before the body is
-    read (FastAPI parses the form before any dependency runs)."""
+    read (FastAPI parses the form before any dependency runs). A chunked body, which declares
+    no length, is read up to the same bound and refused as soon as it passes it, so it is
+    never spooled whole."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -45,6 +47,21 @@ class UploadRoute(APIRoute):
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
                 raise FileTooLarge(details={"file": f"At most {limit} bytes"})
+            if not declared:
+                await _read_bounded(request, limit)
             return await handler(request)
 
         return guarded
+
+
+async def _read_bounded(request: Request, limit: int) -> None:
+    """Reads a body of unknown length into the request (where the form parser finds it),
+    stopping with a 413 at the first chunk past the limit."""
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit + FORM_OVERHEAD:
+            raise FileTooLarge(details={"file": f"At most {limit} bytes"})
+        chunks.append(chunk)
+    request._body = b"".join(chunks)

@@ -42,6 +42,9 @@ class Outgoing:
     send_after: datetime | None = None
     created_by: uuid.UUID | None = None
     meta: dict[str, Any] | None = None
+    # Written by the assistant; a draft waits in the inbox until staff send it.
+    ai_generated: bool = False
+    draft: bool = False
 
 
 def secret_meta(*, readable_in_history: bool) -> dict[str, bool]:

@@ -35,8 +35,8 @@ STATUS_PATHS = frozenset(
     {"/api/v1/monitoring/rate-limit/status", "/api/monitoring/rate-limit/status"}
 )
 EXEMPT_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-# The scripts and styles of /docs and /redoc, which one page view loads all at once.
-EXEMPT_PREFIXES = ("/health/", "/docs/assets/")
+# The scripts and styles of /docs, /redoc and the pages, which one page view loads all at once.
+EXEMPT_PREFIXES = ("/health/", "/docs/assets/", "/static/")
 # After /api or /api/v1. Providers' callbacks are signed by their sender and retried by it
 # (seed 001: "No limit"); limiting them would only lose payments and replies. The webhook
 # subscriptions API beside them is limited like any other.
@@ -57,6 +57,9 @@ LOGIN_API_PATHS = frozenset(
     }
 )
 LOGIN_API_PREFIXES = ("/auth/password-reset",)
+# The concierge's staff routes: a signed-in team member's ordinary quota, not the AI tier the
+# customer-facing chat, understanding and quoting routes share.
+AI_STAFF_PREFIXES = ("/ai/threads", "/ai/faq", "/ai/usage", "/ai/settings")
 
 
 def parse_networks(text: str) -> tuple[Network, ...]:
@@ -169,7 +172,8 @@ class TierResolver:
                 return "login", "ip:" + quota_address(self.client_address(scope, forwarded_for))
             if tail.startswith("/public/"):
                 return "public", "ip:" + quota_address(self.client_address(scope, forwarded_for))
-            if tail.startswith("/ai/"):  # sign-in is optional there (seed 001)
+            if tail.startswith("/ai/") and not tail.startswith(AI_STAFF_PREFIXES):
+                # sign-in is optional there (seed 001)
                 if credential is None:
                     return "ai", "ip:" + quota_address(self.client_address(scope, forwarded_for))
                 return "ai", credential_key(credential)

@@ -55,6 +55,15 @@ def _accepted(route: APIRoute) -> frozenset[str] | None:
 # parameters and are HTML, not a contract a client is written against.
 API_PATHS = ("/api/", "/crm/", "/health")
 
+# Parameters that mail clients, newsletters and ad networks append to any link they pass on
+# (a payment or unsubscribe link in a message, a booking link in a campaign). They say where a
+# click came from and ask nothing of the route, so no route has to declare them.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
+
+
+def _is_tracking(key: str) -> bool:
+    return key.startswith("utm_") or key in TRACKING_PARAMETERS
+
 
 async def refuse_unknown_query(connection: HTTPConnection) -> None:
     scope = connection.scope
@@ -65,7 +74,9 @@ async def refuse_unknown_query(connection: HTTPConnection) -> None:
     route = connection.scope.get("route")
     if not isinstance(route, APIRoute) or (accepted := _accepted(route)) is None:
         return
-    unknown = sorted({key for key in connection.query_params if key not in accepted})
+    unknown = sorted(
+        {key for key in connection.query_params if key not in accepted and not _is_tracking(key)}
+    )
     if not unknown:
         return
     names = ", ".join(sorted(accepted)) or "none"

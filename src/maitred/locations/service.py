@@ -91,6 +91,15 @@ async def list_locations(
     return [read(row, organization) for row in rows], info
 
 
+async def check_ours(
+    session: AsyncSession, *, organization_id: uuid.UUID, location_id: uuid.UUID, field: str
+) -> None:
+    """A chef team or event may only be placed at one of the organization's own locations
+    (another organization's id reads as unknown: 422, never a hint that it exists)."""
+    if await LocationRepository(session, organization_id).get(location_id) is None:
+        raise ValidationFailed(details={field: "No such location"})
+
+
 async def get(
     session: AsyncSession, *, organization_id: uuid.UUID, location_id: uuid.UUID
 ) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from maitred.files import service as files_service
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.leases import backoff
 from maitred.kit.pollers import PollContext, poller
+from maitred.messaging import attached
 from maitred.messaging.inbox_repository import InboxMessages
 from maitred.messaging.models import Message
 from maitred.messaging.provider_callbacks import MediaRef
@@ -168,6 +169,7 @@ async def media_for_sending(
                     data=await files_service.content(settings, stored),
                 )
             )
+    media += await attached.media_of(session, message.organization_id, message.meta)
     return tuple(media)
 
 

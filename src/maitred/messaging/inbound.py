@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
-from maitred.messaging import attachments, contacts
+from maitred.messaging import attachments, contacts, scoring
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, OptOuts
 from maitred.messaging.models import Message, OptOut
 from maitred.messaging.provider_callbacks import Arrived, Callback, MediaRef, Reported
@@ -86,7 +86,7 @@ async def receive(
         status="received",
         provider_message_id=provider_message_id[:200] or None,
         is_read=False,
-        meta=meta or {},
+        meta=scoring.scored(meta, body),
         created_at=now,
         updated_at=now,
     )

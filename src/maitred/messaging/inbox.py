@@ -20,7 +20,7 @@ from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
 from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo, paginate_by_cursor
-from maitred.messaging import attachments, secret_bodies
+from maitred.messaging import attachments, drafts, secret_bodies
 from maitred.messaging.contacts import CHANNELS
 from maitred.messaging.inbox_repository import InboxConversations, InboxMessages, MessageFilters
 from maitred.messaging.models import Conversation, Message
@@ -60,6 +60,8 @@ def message_view(message: Message, files: list[dict[str, Any]] | None = None) ->
         "customer_id": message.customer_id,
         "conversation_id": message.conversation_id,
         "ai_generated": message.ai_generated,
+        "author": drafts.author_of(message),
+        "sentiment": (message.meta or {}).get("sentiment") if inbound else None,
         "created_at": message.created_at,
         "sent_at": message.sent_at,
         "delivered_at": message.delivered_at,
@@ -153,6 +155,21 @@ async def mark_read(
     if await messages.mark_read(message.id, utcnow()) and message.conversation_id:
         await InboxConversations(session, organization_id).note_read(message.conversation_id)
     await session.refresh(message)
+    files = await attachments.views_for(session, organization_id, [message.id])
+    return message_view(message, files.get(message.id))
+
+
+async def send_draft(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    message_id: uuid.UUID,
+    *,
+    content: str | None,
+    user_id: uuid.UUID | None,
+) -> dict[str, Any]:
+    message = await drafts.send_draft(
+        session, organization_id, message_id, content=content, user_id=user_id
+    )
     files = await attachments.views_for(session, organization_id, [message.id])
     return message_view(message, files.get(message.id))
 

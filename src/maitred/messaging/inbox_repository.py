@@ -30,6 +30,8 @@ class MessageFilters:
     conversation_id: uuid.UUID | None = None
     is_read: bool | None = None
     since: datetime | None = None
+    # True: only the assistant's drafts waiting to be sent; False: none of them; None: all.
+    drafts: bool | None = None
 
 
 def _changed(result: Any) -> int:
@@ -57,6 +59,9 @@ class InboxMessages(Repository[Message]):
                 statement = statement.where(column == value)
         if filters.since is not None:
             statement = statement.where(Message.created_at >= filters.since)
+        if filters.drafts is not None:
+            is_draft = Message.status == "draft"
+            statement = statement.where(is_draft if filters.drafts else ~is_draft)
         return statement
 
     async def by_provider_id(self, provider: str, provider_message_id: str) -> Message | None:
@@ -101,31 +106,42 @@ class InboxMessages(Repository[Message]):
         return _changed(result) == 1
 
     async def counts_since(self, since: datetime) -> Sequence[Any]:
-        """(direction, channel, status, is_read, count) rows of the window."""
+        """(direction, channel, status, is_read, ai_generated, by_staff, count) rows of the
+        window; `by_staff`: a team member wrote it."""
+        by_staff = Message.created_by.is_not(None)
         statement = (
             select(
                 Message.direction,
                 Message.channel,
                 Message.status,
                 Message.is_read,
+                Message.ai_generated,
+                by_staff.label("by_staff"),
                 func.count().label("count"),
             )
             .where(Message.organization_id == self.organization_id, Message.created_at >= since)
-            .group_by(Message.direction, Message.channel, Message.status, Message.is_read)
+            .group_by(
+                Message.direction,
+                Message.channel,
+                Message.status,
+                Message.is_read,
+                Message.ai_generated,
+                by_staff,
+            )
         )
         return (await self.session.execute(statement)).all()
 
     async def timeline_since(self, since: datetime) -> Sequence[Any]:
         """(conversation_id, direction, created_at) of the window, thread by thread in order:
         what first-response times are measured on. Suppressed and skipped messages never went
-        out."""
+        out, and drafts have not yet."""
         statement = (
             select(Message.conversation_id, Message.direction, Message.created_at)
             .where(
                 Message.organization_id == self.organization_id,
                 Message.created_at >= since,
                 Message.conversation_id.is_not(None),
-                Message.status.not_in(("suppressed", "skipped")),
+                Message.status.not_in(("suppressed", "skipped", "draft")),
             )
             .order_by(Message.conversation_id, Message.created_at, Message.id)
         )

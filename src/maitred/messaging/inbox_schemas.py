@@ -55,6 +55,19 @@ class AttachmentRead(BaseModel):
     created_at: datetime
 
 
+class Author(BaseModel):
+    """Who wrote a message: the assistant is a member of the team, beside staff."""
+
+    type: Literal["customer", "assistant", "staff", "system"] = Field(
+        description="system: maitred itself (notifications, reminders)"
+    )
+    user_id: uuid.UUID | None = Field(description="The staff member who wrote it")
+    name: str
+    drafted_by_assistant: bool = Field(
+        description="A staff member sent the assistant's draft after editing it"
+    )
+
+
 class MessageRead(BaseModel):
     id: uuid.UUID
     direction: Direction
@@ -70,7 +83,7 @@ class MessageRead(BaseModel):
     status: str = Field(
         description=(
             "queued, sending, sent, delivered, failed, suppressed, skipped (not dialable); "
-            "received (inbound)"
+            "received (inbound); draft (the assistant's answer, waiting for staff to send it)"
         )
     )
     category: Category
@@ -79,6 +92,10 @@ class MessageRead(BaseModel):
     customer_id: uuid.UUID | None
     conversation_id: uuid.UUID | None
     ai_generated: bool
+    author: Author
+    sentiment: float | None = Field(
+        description="Inbound: from -1 (upset) to 1 (happy), scored when the message arrived"
+    )
     created_at: datetime
     sent_at: datetime | None
     delivered_at: datetime | None
@@ -130,6 +147,15 @@ class MessageSend(Input):
     )
 
 
+class DraftSend(Input):
+    content: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10_000,
+        description="The text to send instead of the draft's; omitted: the draft as written",
+    )
+
+
 class StatsSummary(BaseModel):
     days: int
     since: datetime
@@ -140,6 +166,10 @@ class StatsSummary(BaseModel):
     )
     received: dict[str, int] = Field(description="Per channel")
     total_sent: int
+    sent_by: dict[str, int] = Field(
+        description="What went out by author: assistant, staff, system (notifications)"
+    )
+    drafts_waiting: int = Field(description="The assistant's drafts of the period not yet sent")
     total_received: int
     failed: int
     unread: int = Field(description="Inbound messages of the period nobody has read")

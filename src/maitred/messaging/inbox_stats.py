@@ -48,12 +48,19 @@ async def summary(
     sent: Counter[str] = Counter()
     received: Counter[str] = Counter()
     failed = unread = 0
-    for direction, channel, status, is_read, count in await messages.counts_since(since):
+    sent_by: Counter[str] = Counter({"assistant": 0, "staff": 0, "system": 0})
+    drafts = 0
+    for direction, channel, status, is_read, ai, by_staff, count in await messages.counts_since(
+        since
+    ):
         if direction == "inbound":
             received[channel] += count
             unread += 0 if is_read else count
         elif status in SENT_STATUSES:
             sent[channel] += count
+            sent_by["assistant" if ai else "staff" if by_staff else "system"] += count
+        elif status == "draft":
+            drafts += count
         elif status == "failed":
             failed += count
     waits = first_response_waits(await messages.timeline_since(since))
@@ -63,6 +70,8 @@ async def summary(
         "sent": dict(sorted(sent.items())),
         "received": dict(sorted(received.items())),
         "total_sent": sum(sent.values()),
+        "sent_by": dict(sent_by),
+        "drafts_waiting": drafts,
         "total_received": sum(received.values()),
         "failed": failed,
         "unread": unread,

@@ -98,6 +98,8 @@ async def queue_message(
         phones.undialable_reason(address) if outgoing.channel in contacts.PHONE_CHANNELS else None
     )
     status = "suppressed" if opted_out else "skipped" if undialable else "queued"
+    if outgoing.draft and status == "queued":
+        status = "draft"  # staff send it from the inbox (drafts.py)
     conversation = await conversation_for(
         session,
         organization_id,
@@ -132,6 +134,7 @@ async def queue_message(
         next_attempt_at=(outgoing.send_after or now) if status == "queued" else None,
         is_read=True,  # our own words need no reading
         created_by=outgoing.created_by,
+        ai_generated=outgoing.ai_generated,
         meta=outgoing.meta or {},
         created_at=now,
         updated_at=now,
@@ -139,19 +142,24 @@ async def queue_message(
     messages.add(message)
     conversation.last_message_at = now
     await session.flush()
+    if status != "draft":
+        await emit_queued(session, message)
+    if status == "skipped":  # subscribers hear of a message that will not go out
+        await emit_outcome(session, "message.failed", message)
+    return message
+
+
+async def emit_queued(session: AsyncSession, message: Message) -> None:
     await outbox.emit(
         session,
         "message.queued",
-        organization_id=organization_id,
+        organization_id=message.organization_id,
         message_id=message.id,
         channel=message.channel,
         status=message.status,
         booking_id=message.booking_id,
         customer_id=message.customer_id,
     )
-    if status == "skipped":  # subscribers hear of a message that will not go out
-        await emit_outcome(session, "message.failed", message)
-    return message
 
 
 async def emit_outcome(session: AsyncSession, event: str, message: Message) -> None:

@@ -25,6 +25,7 @@ from maitred.messaging.inbox_schemas import (
     ConversationDetail,
     ConversationRead,
     Direction,
+    DraftSend,
     MessageRead,
     MessageSend,
     StatsSummary,
@@ -70,11 +71,16 @@ async def get_inbox(
     booking_id: uuid.UUID | None = None,
     order_id: uuid.UUID | None = None,
     is_read: bool | None = None,
+    drafts: Annotated[
+        bool,
+        Query(description="true: only the assistant's drafts waiting for staff to send them"),
+    ] = False,
     days: Days = None,
     cursor: str | None = None,
     limit: Limit = 20,
 ) -> dict[str, Any]:
-    """Every message in and out, newest first; page on with `cursor=<next_cursor>`."""
+    """Every message in and out, newest first; page on with `cursor=<next_cursor>`. The
+    assistant's drafts are listed with `drafts=true`, and in their conversation."""
     items, next_cursor = await inbox.list_inbox(
         db,
         auth.org_id,
@@ -89,6 +95,7 @@ async def get_inbox(
         booking_id=booking_id,
         order_id=order_id,
         is_read=is_read,
+        drafts=drafts,
     )
     return {"items": items, "next_cursor": next_cursor}
 
@@ -200,6 +207,17 @@ async def download_attachment(
 async def mark_message_read(message_id: uuid.UUID, auth: Writer, db: DbSession) -> dict[str, Any]:
     """Idempotent: the conversation's unread count drops the first time only."""
     return await inbox.mark_read(db, auth.org_id, message_id)
+
+
+@router.post("/{message_id}/send", response_model=MessageRead, responses=ERRORS)
+async def send_assistant_draft(
+    message_id: uuid.UUID, auth: Writer, db: DbSession, body: DraftSend | None = None
+) -> dict[str, Any]:
+    """Sends a draft the assistant wrote (`status: draft`), as written or with `content`
+    instead; 409 when it is not a draft (already sent)."""
+    return await inbox.send_draft(
+        db, auth.org_id, message_id, content=body.content if body else None, user_id=auth.user_id
+    )
 
 
 @router.get("/stats/summary", response_model=StatsSummary, responses=ERRORS)

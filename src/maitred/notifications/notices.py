@@ -48,12 +48,14 @@ async def confirm_booking(
 
 
 async def request_deposit(
-    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, *, asked: str = ""
 ) -> int:
     """Only while a deposit is still owed: a booking paid in full meanwhile gets nothing. Where
-    the organization takes cards, the message carries a link to pay it online."""
+    the organization takes cards, the message carries a link to pay it online. `asked` is a
+    staff member's own request (a fresh key each time): sent again, even where the automatic
+    request is turned off."""
     owner = await business(session, organization_id)
-    if owner is None or not owner.settings.deposit_request:
+    if owner is None or not (owner.settings.deposit_request or asked):
         return 0
     facts = await booking_facts(session, organization_id, booking_id, owner)
     if facts is None or facts.booking["status"] not in ACTIVE:
@@ -76,7 +78,7 @@ async def request_deposit(
         owner,
         "deposit_request",
         Facts(data, facts.recipient, facts.booking),
-        dedupe=f"deposit_request:{booking_id}",
+        dedupe=f"deposit_request:{booking_id}" + (f":{asked}" if asked else ""),
     )
 
 

@@ -27,6 +27,7 @@ from maitred.payments.repository import (
 )
 from maitred.tenancy import sections as tenancy_sections
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy import snapshots
 from maitred.tenancy.payment_settings import PaymentSettings
 
 __all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
@@ -35,10 +36,8 @@ SORT_FIELDS = tuple(PaymentRepository.sorts)
 
 
 async def _zone_and_currency(session: AsyncSession, organization_id: uuid.UUID) -> tuple[str, str]:
-    organization = await tenancy_service.get(session, organization_id)
-    if organization is None:
-        raise NotFound("No such organization")
-    return organization.timezone or "UTC", organization.currency
+    frame = await snapshots.local_frame(session, organization_id)
+    return frame.zone, frame.currency
 
 
 def _bounds(

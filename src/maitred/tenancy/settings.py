@@ -18,6 +18,7 @@ from maitred.tenancy.book_settings import (
     LoyaltySettings,
     PricingSettings,
 )
+from maitred.tenancy.booking_page_settings import BookingPageSettings
 from maitred.tenancy.event_settings import EventSettings
 from maitred.tenancy.models import Organization
 from maitred.tenancy.notification_settings import NotificationSettings
@@ -61,6 +62,7 @@ class OrganizationSettings(Section):
     events: EventSettings = Field(default_factory=EventSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
+    booking_page: BookingPageSettings = Field(default_factory=BookingPageSettings)
 
 
 def requires_mfa(stored: dict[str, Any], role: str) -> bool:

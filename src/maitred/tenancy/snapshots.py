@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import NotFound
 from maitred.kit.reads import ReadPool, ReadQuery
 from maitred.tenancy.models import Organization
 from maitred.tenancy.settings import OrganizationSettings, parse_settings
@@ -125,3 +129,21 @@ def of_organization(organization: Organization, *, keep: bool = True) -> Organiz
             settings=parse_settings(stored),
         )
     )
+
+
+@dataclass(frozen=True)
+class LocalFrame:
+    """Where figures and money of an organization are read: its local today, currency, zone."""
+
+    today: date
+    currency: str
+    zone: str
+
+
+async def local_frame(session: AsyncSession, organization_id: uuid.UUID) -> LocalFrame:
+    """The organization's local today, currency and time zone (UTC when it has none)."""
+    organization = await session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    zone = organization.timezone or "UTC"
+    return LocalFrame(utcnow().astimezone(ZoneInfo(zone)).date(), organization.currency, zone)

@@ -199,6 +199,8 @@ async def test_reading_lowers_the_unread_count_once_and_stats_sum_the_period(
         "sent": {"sms": 2},
         "received": {"sms": 3},
         "total_sent": 2,
+        "sent_by": {"assistant": 0, "staff": 2, "system": 0},
+        "drafts_waiting": 0,
         "total_received": 3,
         "failed": 0,
         "unread": 2,

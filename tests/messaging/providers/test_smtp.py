@@ -9,7 +9,7 @@ import pytest
 
 from maitred.config import Settings
 from maitred.messaging.providers import registry
-from maitred.messaging.providers.base import PermanentSendError, Provider, TransientSendError
+from maitred.messaging.providers.base import Media, PermanentSendError, Provider, TransientSendError
 from maitred.messaging.providers.smtp import SmtpServer, parse_smtp_url
 from tests.messaging.providers.given import closed_port, outgoing
 from tests.messaging.providers.smtp_server import (
@@ -124,6 +124,35 @@ async def test_a_text_only_message_is_a_single_part(settings: Settings) -> None:
     assert arrived.message.get_content_type() == "text/plain"
     assert arrived.message.get_content() == "Tomorrow!\n"
     assert arrived.message["To"] == "pat@customer.example"
+
+
+async def test_files_arrive_as_attachments_after_the_text_and_its_alternative(
+    settings: Settings,
+) -> None:
+    table = b"Period,Bookings\n2026-03-01,5\n"
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+    files = (
+        Media(url="", content_type="text/csv; charset=utf-8", name="march.csv", data=table),
+        Media(url="", content_type="application/pdf", name="march.pdf", data=pdf),
+    )
+    async with smtp_server() as (port, mailbox):
+        await environment_smtp(settings, f"smtp://127.0.0.1:{port}").send(
+            outgoing("email", "owner@hibachi.example", media=files, **CONFIRMATION)
+        )
+
+    (arrived,) = mailbox.arrived
+    email = arrived.message
+    assert email.get_content_type() == "multipart/mixed"
+    body, *attached = email.iter_parts()
+    assert body.get_content_type() == "multipart/alternative"
+    assert [(a.get_filename(), a.get_content_type()) for a in attached] == [
+        ("march.csv", "text/csv"),
+        ("march.pdf", "application/pdf"),
+    ]
+    assert [a.get_payload(decode=True) for a in attached] == [table, pdf]
+    text = email.get_body(preferencelist=("plain",))
+    assert text is not None
+    assert text.get_content() == "See you Saturday at 7:00 PM.\n"
 
 
 async def test_an_organizations_server_is_used_over_starttls_with_its_login(

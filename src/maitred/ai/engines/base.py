@@ -3,7 +3,7 @@ the reply). A handoff is an explicit field of the reply, never read out of its t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -25,6 +25,9 @@ class Turn:
     # Earlier messages, oldest first: ("user" | "assistant" | "staff", text).
     history: list[tuple[str, str]] = field(default_factory=list)
     agent: str = "customer"
+    # Runs one tool call in a unit of work of its own, so that no transaction stays open while
+    # a model streams (the SSE route); None: in the session the engine was given.
+    run_tool: Callable[[str, dict[str, Any]], Awaitable[ToolOutcome]] | None = None
 
 
 @dataclass
@@ -59,4 +62,6 @@ class Engine(Protocol):
 
     async def respond(self, session: AsyncSession, turn: Turn) -> Reply: ...
 
-    def stream(self, session: AsyncSession, turn: Turn) -> AsyncIterator[StreamEvent]: ...
+    def stream(self, session: AsyncSession | None, turn: Turn) -> AsyncIterator[StreamEvent]:
+        """`session` may be None when `turn.run_tool` runs the tools."""
+        ...

@@ -20,10 +20,16 @@ class OfflineEngine:
     async def respond(self, session: AsyncSession, turn: Turn) -> Reply:
         return await Dialogue(session, turn).run()
 
-    async def stream(self, session: AsyncSession, turn: Turn) -> AsyncIterator[StreamEvent]:
+    async def stream(self, session: AsyncSession | None, turn: Turn) -> AsyncIterator[StreamEvent]:
+        assert session is not None  # the dialogue reads and writes as it goes
         reply = await self.respond(session, turn)
-        for outcome in reply.tools:
-            yield StreamEvent("tool", tool=outcome)
-        for piece in _PIECES.findall(reply.text):
-            yield StreamEvent("token", content=piece)
+        for event in events_of(reply):
+            yield event
         yield StreamEvent("done", reply=reply)
+
+
+def events_of(reply: Reply) -> list[StreamEvent]:
+    """A reply made at once, as a stream's events (its tool calls, then its words)."""
+    events = [StreamEvent("tool", tool=outcome) for outcome in reply.tools]
+    events += [StreamEvent("token", content=piece) for piece in _PIECES.findall(reply.text)]
+    return events

@@ -13,8 +13,8 @@ from typing import Any, cast
 import openai
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai.dialogue import confirm_action
 from maitred.ai.engines.base import HANDOFF_ACTION, Reply, StreamEvent, Turn
+from maitred.ai.replies import confirm_action
 from maitred.ai.tools import TOOLS, ToolOutcome, call_tool
 
 MAX_ROUNDS = 4
@@ -87,7 +87,7 @@ class LlmEngine:
 
     async def _run_calls(
         self,
-        session: AsyncSession,
+        session: AsyncSession | None,
         turn: Turn,
         calls: list[dict[str, Any]],
         messages: list[dict[str, Any]],
@@ -100,7 +100,11 @@ class LlmEngine:
                 arguments = json.loads(call["function"]["arguments"] or "{}")
             except json.JSONDecodeError:
                 arguments = {"_unparsable": call["function"]["arguments"][:200]}
-            outcome = await call_tool(session, turn.context, name, arguments)
+            if turn.run_tool is not None:
+                outcome = await turn.run_tool(name, arguments)
+            else:
+                assert session is not None
+                outcome = await call_tool(session, turn.context, name, arguments)
             outcomes.append(outcome)
             messages.append(
                 {
@@ -111,7 +115,7 @@ class LlmEngine:
             )
 
     def _reply(self, text: str, outcomes: list[ToolOutcome], tokens: tuple[int, int]) -> Reply:
-        actions = [confirm_action(o) for o in outcomes if o.outcome == "draft"]
+        actions = [confirm_action("en", o) for o in outcomes if o.outcome == "draft"]
         handoff = next(
             (
                 str(o.result.get("reason"))
@@ -173,7 +177,7 @@ class LlmEngine:
             "I've done what I could; is there anything else?", outcomes, (tokens_in, tokens_out)
         )
 
-    async def stream(self, session: AsyncSession, turn: Turn) -> AsyncIterator[StreamEvent]:
+    async def stream(self, session: AsyncSession | None, turn: Turn) -> AsyncIterator[StreamEvent]:
         messages = self._messages(turn)
         outcomes: list[ToolOutcome] = []
         tokens_in = tokens_out = 0

@@ -28,6 +28,7 @@ from maitred.bookings.service.money import (
 from maitred.bookings.service.past import record_past_booking
 from maitred.bookings.service.public import request_booking
 from maitred.bookings.service.read import booking_stats, bookings_of_customer, get_booking
+from maitred.bookings.service.requote import requote
 from maitred.bookings.service.seats import create_seat_booking, has_active_seat
 from maitred.customers import stats as customer_stats
 
@@ -59,6 +60,7 @@ __all__ = [
     "list_bookings",
     "record_past_booking",
     "request_booking",
+    "requote",
     "track_created_in_crm",
     "transition",
     "update_booking",

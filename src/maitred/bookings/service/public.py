@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability import service as availability_service
 from maitred.bookings.schemas import PublicBookingRequest
-from maitred.bookings.service.create import create_booking
+from maitred.bookings.service.create import create_booking, menu_choices
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.read import local_now
 from maitred.bookings.service.status import PENDING
@@ -22,6 +22,7 @@ from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
 from maitred.kit import i18n, phones
 from maitred.kit.errors import ValidationFailed
+from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
 
@@ -104,6 +105,8 @@ async def _problems(
         problems["guest_count"] = REQUIRED
     elif not 1 <= form.guest_count <= 500:
         problems["guest_count"] = "Guest count must be between 1 and 500"
+    elif form.child_count > form.guest_count:
+        problems["child_count"] = "Children are counted in guest_count"
     event_type = (form.event_type or "other").strip().lower()
     if event_type not in settings.bookings.event_types:
         problems["event_type"] = f"Must be one of: {', '.join(settings.bookings.event_types)}"
@@ -198,6 +201,11 @@ async def request_booking(
         event_date=form.event_date,
         event_time=_as_time(clean["event_time"]),
         guest_count=form.guest_count,
+        child_count=form.child_count,
+        menu=menu_choices(form.menu_items),
+        upgrades=tuple(
+            pricing_service.UpgradeChoice(name=u.name, quantity=u.quantity) for u in form.upgrades
+        ),
         event_type=clean["event_type"],
         location=(form.location or "").strip(),
         special_requests=message,

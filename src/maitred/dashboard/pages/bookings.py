@@ -1,5 +1,6 @@
 """Bookings: the list with the API's filters and search, and a booking's page where staff change
-its status (with a reason), record a payment, hand out the deposit link, or cancel it."""
+its status (with a reason), edit or reschedule it with a live re-quote, record a payment, or
+cancel it (the deposit link and refunds are in booking_money.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ from maitred.bookings.schemas import BookingUpdate
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.forms import Problems, problems_of
-from maitred.dashboard.templating import dashboard_pages
+from maitred.dashboard.templating import dashboard_pages, hm
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError, ValidationFailed
 from maitred.kit.pagination import PageParams
-from maitred.payments import charges, public_links
+from maitred.payments import charges, public_links, refunds
 from maitred.payments import service as payments_service
 
 router = APIRouter(prefix="/app/bookings", include_in_schema=False)
@@ -40,7 +41,18 @@ DONE = {
     "payment": "Payment recorded.",
     "cancelled": "Booking cancelled.",
     "created": "Booking created.",
+    "edited": "Booking saved.",
+    "sent": "Deposit link sent to the customer.",
+    "refunded": "Refund made.",
 }
+EDITABLE = (
+    "event_date",
+    "event_time",
+    "guest_count",
+    "child_count",
+    "location",
+    "special_requests",
+)
 
 
 def _date(text: str | None, field: str, problems: dict[str, str]) -> date | None:
@@ -125,6 +137,9 @@ async def _detail_context(
                 params=PageParams(page=1, limit=100),
             )
         cards = await public_links.takes_cards(session, auth.org_id)
+        proposal = None
+        if auth.can("payments:refund") and booking["amount_paid"]:
+            proposal = await refunds.proposal(session, auth.org_id, booking_id)
     link = None
     if cards and booking["status"] == "pending" and not booking["deposit_paid"]:
         link = public_links.deposit_link(auth.org_id, booking_id)
@@ -136,6 +151,7 @@ async def _detail_context(
         "takes_cards": cards,
         "statuses": STATUSES,
         "methods": STAFF_METHODS,
+        "proposal": proposal,
         "done": DONE.get(request.query_params.get("done", "")),
     }
 
@@ -151,7 +167,7 @@ async def booking_page(request: Request, auth: Readers, booking_id: uuid.UUID) -
     return dashboard_pages.render(request, "bookings/detail.html", context)
 
 
-async def _again(
+async def again(
     request: Request, auth: AuthContext, booking_id: uuid.UUID, form_name: str, problems: Problems
 ) -> Response:
     context = await _detail_context(request, auth, booking_id)
@@ -161,7 +177,7 @@ async def _again(
     )
 
 
-def _done(booking_id: uuid.UUID, what: str) -> Response:
+def done(booking_id: uuid.UUID, what: str) -> Response:
     return RedirectResponse(f"/app/bookings/{booking_id}?done={what}", status_code=303)
 
 
@@ -178,11 +194,11 @@ async def change_status(
                 session, bookings_service.viewer_of(auth), booking_id, body
             )
     except (AppError, ValidationError) as exc:
-        return await _again(request, auth, booking_id, "status", problems_of(exc))
-    return _done(booking_id, "status")
+        return await again(request, auth, booking_id, "status", problems_of(exc))
+    return done(booking_id, "status")
 
 
-def _amount(text: str) -> Decimal | None:
+def amount_of(text: str) -> Decimal | None:
     if not text.strip():
         return None
     try:
@@ -201,7 +217,7 @@ async def record_payment(
             raise ValidationFailed(
                 details={"payment_method": f"Use one of: {', '.join(STAFF_METHODS)}"}
             )
-        due = charges.Due(booking_id=booking_id, amount=_amount(str(form.get("amount") or "")))
+        due = charges.Due(booking_id=booking_id, amount=amount_of(str(form.get("amount") or "")))
         caller = charges.Caller(organization_id=auth.org_id, user_id=auth.user_id)
         async with database_of(request).transaction() as session:
             await charges.record_received(
@@ -213,8 +229,8 @@ async def record_payment(
                 notes=str(form.get("notes") or "")[:2000],
             )
     except AppError as exc:
-        return await _again(request, auth, booking_id, "payment", problems_of(exc))
-    return _done(booking_id, "payment")
+        return await again(request, auth, booking_id, "payment", problems_of(exc))
+    return done(booking_id, "payment")
 
 
 @router.post("/{booking_id:uuid}/cancel")
@@ -228,5 +244,54 @@ async def cancel(request: Request, auth: Writers, booking_id: uuid.UUID, form: F
                 reason=str(form.get("reason") or "")[:1000],
             )
     except AppError as exc:
-        return await _again(request, auth, booking_id, "cancel", problems_of(exc))
-    return _done(booking_id, "cancelled")
+        return await again(request, auth, booking_id, "cancel", problems_of(exc))
+    return done(booking_id, "cancelled")
+
+
+def changes_of(form: FormData | Any, booking: dict[str, Any]) -> dict[str, str]:
+    """The edit form's fields that differ from the booking: only those are sent, as the API's
+    PATCH would get them (an unchanged place keeps its structured details)."""
+    current = {
+        "event_date": str(booking["event_date"]),
+        "event_time": hm(booking["event_time"]),
+        "guest_count": str(booking["guest_count"]),
+        "child_count": str(booking["child_count"]),
+        "location": booking["location"] or "",
+        "special_requests": booking["special_requests"] or "",
+    }
+    found = {}
+    for name in EDITABLE:
+        value = str(form.get(name) or "").strip()
+        if value != current[name] and (value or name == "special_requests"):
+            found[name] = value
+    return found
+
+
+@router.get("/{booking_id:uuid}/requote")
+async def requote(request: Request, auth: Writers, booking_id: uuid.UUID) -> Response:
+    """The price (and whether the slot is free) as the edit form stands, nothing saved."""
+    context: dict[str, Any] = {"quote": None, "problem": ""}
+    try:
+        async with database_of(request).transaction(write=False) as session:
+            viewer = bookings_service.viewer_of(auth)
+            booking = await bookings_service.get_booking(session, viewer, booking_id)
+            body = BookingUpdate.model_validate(changes_of(request.query_params, booking))
+            context["quote"] = await bookings_service.requote(session, viewer, booking_id, body)
+            context["before"] = booking["total_amount"]
+    except (AppError, ValidationError) as exc:
+        problems = problems_of(exc)
+        context["problem"] = "; ".join([problems.message, *problems.fields.values()])
+    return dashboard_pages.render(request, "bookings/_requote.html", context)
+
+
+@router.post("/{booking_id:uuid}/edit")
+async def edit(request: Request, auth: Writers, booking_id: uuid.UUID, form: Form) -> Response:
+    try:
+        async with database_of(request).transaction() as session:
+            viewer = bookings_service.viewer_of(auth)
+            booking = await bookings_service.get_booking(session, viewer, booking_id)
+            body = BookingUpdate.model_validate(changes_of(form, booking))
+            await bookings_service.update_booking(session, viewer, booking_id, body)
+    except (AppError, ValidationError) as exc:
+        return await again(request, auth, booking_id, "edit", problems_of(exc))
+    return done(booking_id, "edited")

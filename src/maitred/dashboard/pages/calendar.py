@@ -1,6 +1,7 @@
-"""Calendar: a week of bookings, one lane per day, closed days and blackout dates marked.
-A booking is moved by dragging it to another day (or with the keyboard, its move form); the
-booking service re-checks capacity and re-prices, and a refusal is shown with its reason."""
+"""Calendar: a week of bookings, one lane per day (or a day, one lane per chef team, or a
+month), closed days and blackout dates marked. A booking is moved by dragging it to another day
+or team (or with the keyboard, its move form); the booking service re-checks capacity and
+re-prices, and a refusal is shown with its reason."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from maitred.availability import service as availability_service
+from maitred.availability import teams as teams_service
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.clock import local_today
 from maitred.dashboard.forms import Problems, problems_of
+from maitred.dashboard.pages.calendar_views import day_lanes, month_grid
 from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
@@ -60,6 +63,9 @@ async def _week(
             order="asc",
             kind="catering",
         )
+        teams, _ = await teams_service.list_teams(
+            session, organization_id=auth.org_id, params=WEEK, is_active=True
+        )
     closed = set(rules.get("closed_weekdays") or [])
     blackout = {date.fromisoformat(d) for d in rules.get("blackout_dates") or []}
     days: list[dict[str, Any]] = []
@@ -82,7 +88,10 @@ async def _week(
         "calendar/week.html",
         {
             "title": "Calendar",
+            "view": "week",
+            "teams": teams,
             "days": days,
+            "moving": [b for d in days for b in d["bookings"]],
             "first": first,
             "previous": first - timedelta(days=7),
             "next": first + timedelta(days=7),
@@ -93,26 +102,105 @@ async def _week(
     )
 
 
+def _parse(text: str, fallback: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else fallback
+    except ValueError:
+        return fallback
+
+
+async def _day(
+    request: Request, auth: AuthContext, on: str, problems: Problems | None = None
+) -> Response:
+    async with database_of(request).transaction(write=False) as session:
+        day = _parse(on, await local_today(session, auth.org_id))
+        rules = await availability_service.get_settings(session, organization_id=auth.org_id)
+        lanes = await day_lanes(request, session, auth, day)
+    bookings = [b for lane in lanes for b in lane["bookings"]]
+    return dashboard_pages.render(
+        request,
+        "calendar/day.html",
+        {
+            "title": "Calendar",
+            "view": "day",
+            "day": day,
+            "off": {
+                "closed": day.isoweekday() in set(rules.get("closed_weekdays") or []),
+                "blackout": day.isoformat() in set(rules.get("blackout_dates") or []),
+            },
+            "lanes": lanes,
+            "teams": [lane for lane in lanes if lane["id"]],
+            "moving": bookings,
+            "first": day,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "problems": problems,
+            "moved": request.query_params.get("done") == "moved",
+        },
+        status_code=problems.status_code if problems else 200,
+    )
+
+
+async def _month(request: Request, auth: AuthContext, month: str) -> Response:
+    async with database_of(request).transaction(write=False) as session:
+        first = _parse(month, await local_today(session, auth.org_id)).replace(day=1)
+        rules = await availability_service.get_settings(session, organization_id=auth.org_id)
+        weeks = await month_grid(request, session, auth, first, rules)
+    return dashboard_pages.render(
+        request,
+        "calendar/month.html",
+        {
+            "title": "Calendar",
+            "view": "month",
+            "weeks": weeks,
+            "first": first,
+            "previous": (first - timedelta(days=1)).replace(day=1),
+            "next": (first + timedelta(days=32)).replace(day=1),
+        },
+    )
+
+
 @router.get("")
-async def calendar_week(request: Request, auth: Readers, week: str = "") -> Response:
+async def calendar_page(
+    request: Request, auth: Readers, week: str = "", view: str = "week", day: str = ""
+) -> Response:
+    if view == "day":
+        return await _day(request, auth, day)
+    if view == "month":
+        return await _month(request, auth, day)
     return await _week(request, auth, week)
 
 
 @router.post("/move")
 async def move_booking(request: Request, auth: Writers, form: Form) -> Response:
+    """To another date or time, and in the day view to another team's lane."""
     week = str(form.get("week") or "")
+    on_day = str(form.get("view") or "") == "day"
+
+    async def again(problems: Problems) -> Response:
+        if on_day:
+            return await _day(request, auth, str(form.get("day") or ""), problems)
+        return await _week(request, auth, week, problems)
+
     try:
         booking_id = uuid.UUID(str(form.get("booking_id") or ""))
-        fields: dict[str, Any] = {"event_date": form.get("event_date") or None}
-        if form.get("event_time"):
-            fields["event_time"] = form.get("event_time")
+    except ValueError:
+        return await again(Problems("Pick a booking to move."))
+    try:
+        fields: dict[str, Any] = {}
+        for name in ("event_date", "event_time", "chef_team_id"):
+            if form.get(name):
+                fields[name] = form.get(name)
+        if not fields:
+            return await again(Problems("Choose a new date, time or team."))
         body = BookingUpdate.model_validate(fields)
         async with database_of(request).transaction() as session:
             await bookings_service.update_booking(
                 session, bookings_service.viewer_of(auth), booking_id, body
             )
-    except ValueError:
-        return await _week(request, auth, week, Problems("Pick a booking to move."))
     except (AppError, ValidationError) as exc:
-        return await _week(request, auth, week, problems_of(exc))
+        return await again(problems_of(exc))
+    if on_day:
+        day = str(form.get("event_date") or form.get("day") or "")
+        return RedirectResponse(f"/app/calendar?view=day&day={day}&done=moved", status_code=303)
     return RedirectResponse(f"/app/calendar?week={week}&done=moved", status_code=303)

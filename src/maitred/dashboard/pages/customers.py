@@ -29,7 +29,11 @@ Readers = Annotated[AuthContext, page_user("customers:read")]
 Writers = Annotated[AuthContext, page_user("customers:write")]
 Form = Annotated[FormData, Depends(csrf.checked_form)]
 ERASE_WORD = "ERASE"
-DONE = {"saved": "Customer saved.", "erased": "Customer erased."}
+DONE = {
+    "saved": "Customer saved.",
+    "erased": "Customer erased.",
+    "converted": "Lead converted into this customer.",
+}
 
 
 @router.get("")

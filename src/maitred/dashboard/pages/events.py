@@ -1,5 +1,6 @@
-"""Events (studios): upcoming events with their seats, an event's participants, and booking a
-seat for a customer. A facilitator sees their own events only."""
+"""Events (studios): upcoming events with their seats (or one series' events), an event's
+participants and its waitlist, booking a seat for a customer or, when the event is full,
+putting them in line. A facilitator sees their own events only."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from maitred.bookings import service as bookings_service
-from maitred.bookings.schemas import BookingCreate
+from maitred.bookings.schemas import BookingCreate, CustomerIn
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.forms import Problems, problems_of
@@ -24,10 +25,14 @@ from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError, NotFound
 from maitred.kit.pagination import PageParams
 from maitred.kit.roles import Role
+from maitred.waitlist import seats as waitlist_seats
+from maitred.waitlist import service as waitlist_service
 
 router = APIRouter(prefix="/app/events", include_in_schema=False)
 Readers = Annotated[AuthContext, page_user("events:read", facilitators=True)]
 Writers = Annotated[AuthContext, page_user("events:read", "bookings:write")]
+Queuers = Annotated[AuthContext, page_user("events:read", "waitlist:write")]
+DONE = {"booked": "Seat booked.", "queued": "Added to the waitlist."}
 Form = Annotated[FormData, Depends(csrf.checked_form)]
 
 
@@ -39,7 +44,10 @@ async def _own_facilitator(session: AsyncSession, auth: AuthContext) -> uuid.UUI
 
 
 @router.get("")
-async def events_page(request: Request, auth: Readers, page: int = 1) -> Response:
+async def events_page(
+    request: Request, auth: Readers, page: int = 1, series: uuid.UUID | None = None
+) -> Response:
+    """Upcoming events; with `series`, every event of that series, past ones too."""
     items: list[dict[str, Any]] = []
     info = None
     async with database_of(request).transaction(write=False) as session:
@@ -51,10 +59,13 @@ async def events_page(request: Request, auth: Readers, page: int = 1) -> Respons
                 params=PageParams(page=max(page, 1), limit=30),
                 staff=True,
                 facilitator_id=own,
-                upcoming=True,
+                series_id=series,
+                upcoming=None if series else True,
             )
     return dashboard_pages.render(
-        request, "events/list.html", {"title": "Events", "items": items, "info": info}
+        request,
+        "events/list.html",
+        {"title": "Events", "items": items, "info": info, "series": series},
     )
 
 
@@ -79,6 +90,14 @@ async def _event_page(
                 sort="created_at",
                 order="asc",
             )
+            queue: Any = []
+            if auth.can("waitlist:read"):
+                queue, _ = await waitlist_service.list_entries(
+                    session,
+                    organization_id=auth.org_id,
+                    params=PageParams(page=1, limit=100),
+                    event_id=event_id,
+                )
     except AppError as exc:
         return dashboard_pages.render(
             request, "refused.html", {"message": exc.message}, status_code=exc.status_code
@@ -90,8 +109,9 @@ async def _event_page(
             "title": event["title"],
             "event": event,
             "seats": seats,
+            "queue": queue,
             "problems": problems,
-            "booked": request.query_params.get("done") == "booked",
+            "done": DONE.get(request.query_params.get("done", "")),
         },
         status_code=problems.status_code if problems else 200,
     )
@@ -117,3 +137,25 @@ async def book_seat(request: Request, auth: Writers, event_id: uuid.UUID, form: 
     except (AppError, ValidationError) as exc:
         return await _event_page(request, auth, event_id, problems_of(exc))
     return RedirectResponse(f"/app/events/{event_id}?done=booked", status_code=303)
+
+
+@router.post("/{event_id:uuid}/waitlist")
+async def join_waitlist(
+    request: Request, auth: Queuers, event_id: uuid.UUID, form: Form
+) -> Response:
+    """A full event's line: the first in it gets the next seat given back."""
+    customer = {k: str(form.get(k) or "").strip() for k in ("name", "email", "phone")}
+    try:
+        person = CustomerIn.model_validate({k: v for k, v in customer.items() if v or k == "name"})
+        async with database_of(request).transaction() as session:
+            await waitlist_seats.join_event(
+                session,
+                bookings_service.viewer_of(auth),
+                event_id=event_id,
+                customer_id=None,
+                customer=person,
+                notes=str(form.get("notes") or "")[:1000],
+            )
+    except (AppError, ValidationError) as exc:
+        return await _event_page(request, auth, event_id, problems_of(exc))
+    return RedirectResponse(f"/app/events/{event_id}?done=queued", status_code=303)

@@ -1,103 +1,129 @@
-"""Settings: the organization at a glance and its pricing policy, with a preview quote under
-the policy as saved. Staff have no settings (`settings:read`); only admins change them."""
+"""Settings: the organization (name, time zone, currency, language) and which other sites may
+embed its booking page. The other sections are modules of their own, included here, so the
+dashboard mounts one router for all of settings."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import FormData
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.responses import Response
 
-from maitred.dashboard import csrf
-from maitred.dashboard.access import page_user
 from maitred.dashboard.forms import Problems, problems_of
-from maitred.dashboard.templating import dashboard_pages
+from maitred.dashboard.pages import (
+    settings_api_keys,
+    settings_availability,
+    settings_channels,
+    settings_menu,
+    settings_notifications,
+    settings_payments,
+    settings_pricing,
+    settings_users,
+    settings_webhooks,
+)
+from maitred.dashboard.pages.settings_common import (
+    BASE,
+    Form,
+    Readers,
+    done,
+    lines,
+    render,
+    section_user,
+)
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
-from maitred.kit.errors import AppError, ValidationFailed
-from maitred.pricing import policy as pricing_policy
-from maitred.pricing import service as pricing_service
+from maitred.kit.errors import AppError
+from maitred.kit.i18n import LANGUAGES
+from maitred.tenancy import sections as tenancy_sections
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.schemas import OrganizationUpdate
 
-router = APIRouter(prefix="/app/settings", include_in_schema=False)
-Readers = Annotated[AuthContext, page_user("settings:read")]
-Writers = Annotated[AuthContext, page_user("settings:write")]
-Form = Annotated[FormData, Depends(csrf.checked_form)]
-# The fields of the pricing form: amounts, and rates shown and typed as percentages.
-AMOUNTS = ("price_per_adult", "price_per_child", "minimum_total", "deposit_fixed")
-RATES = ("service_fee_rate", "tax_rate", "deposit_percent")
+router = APIRouter(prefix=BASE, include_in_schema=False)
+OrganizationWriters = Annotated[AuthContext, section_user("organizations:write")]
+SettingsWriters = Annotated[AuthContext, section_user("settings:write")]
+FIELDS = ("name", "timezone", "currency", "locale")
+DONE = {"saved": "Organization saved.", "origins": "Allowed origins saved."}
+# The languages maitred speaks to customers, as the locales a business would pick.
+LOCALES = {"en": ("en-US", "en-GB"), "es": ("es-ES", "es-MX", "es-US")}
 
 
-async def _page(request: Request, auth: AuthContext, problems: Problems | None = None) -> Response:
+async def _page(
+    request: Request,
+    auth: AuthContext,
+    problems: Problems | None = None,
+    typed: dict[str, Any] | None = None,
+) -> Response:
     async with database_of(request).transaction(write=False) as session:
         organization = await tenancy_service.get(session, auth.org_id)
-        policy = await pricing_policy.get_policy(session, organization_id=auth.org_id)
-    return dashboard_pages.render(
+    assert organization is not None  # the session's own organization
+    settings = tenancy_service.settings_of(organization)
+    values = {field: getattr(organization, field) for field in FIELDS}
+    values["origins"] = "\n".join(settings.booking_page.allowed_origins)
+    return render(
         request,
-        "settings/page.html",
+        auth,
+        "settings/organization.html",
         {
-            "title": "Settings",
+            "title": "Organization",
             "organization": organization,
-            "policy": policy,
-            "amounts": AMOUNTS,
-            "rates": RATES,
-            "problems": problems,
-            "saved": request.query_params.get("done") == "saved",
+            "values": values | (typed or {}),
+            "locales": [locale for language in LANGUAGES for locale in LOCALES[language]],
+            "public_url": request.app.state.settings.public_url.rstrip("/"),
         },
-        status_code=problems.status_code if problems else 200,
+        problems=problems,
+        done=DONE,
     )
 
 
 @router.get("")
-async def settings_page(request: Request, auth: Readers) -> Response:
+async def organization_page(request: Request, auth: Readers) -> Response:
     return await _page(request, auth)
 
 
-def _number(form: FormData, name: str, scale: Decimal) -> Decimal:
-    text = str(form.get(name) or "").strip() or "0"
+@router.post("/organization")
+async def save_organization(request: Request, auth: OrganizationWriters, form: Form) -> Response:
+    """The same body PATCH /organizations/{id} takes, judged by its schema and service."""
+    typed = {field: str(form.get(field) or "").strip() for field in FIELDS}
     try:
-        return Decimal(text) / scale
-    except InvalidOperation:
-        raise ValidationFailed(details={name: "Enter a number"}) from None
-
-
-@router.post("/pricing")
-async def save_pricing(request: Request, auth: Writers, form: Form) -> Response:
-    try:
-        changes: dict[str, Any] = {name: str(_number(form, name, Decimal(1))) for name in AMOUNTS}
-        changes |= {name: str(_number(form, name, Decimal(100))) for name in RATES}
+        body = OrganizationUpdate.model_validate(typed)
         async with database_of(request).transaction() as session:
-            await pricing_policy.update_policy(
-                session, organization_id=auth.org_id, changes=changes
+            access = await tenancy_service.authorize(
+                session, auth, str(auth.org_id), "organizations:write"
+            )
+            changes = {field: getattr(body, field) for field in body.model_fields_set}
+            await tenancy_service.update(session, access, changes=changes)
+    except (AppError, ValidationError) as exc:
+        return await _page(request, auth, problems_of(exc), typed)
+    return done(BASE, "saved")
+
+
+@router.post("/embed")
+async def save_origins(request: Request, auth: SettingsWriters, form: Form) -> Response:
+    """Which sites may show the booking page in a frame (read by the public page)."""
+    origins = lines(form, "origins")
+    try:
+        async with database_of(request).transaction() as session:
+            await tenancy_sections.update_section(
+                session,
+                organization_id=auth.org_id,
+                section="booking_page",
+                changes={"allowed_origins": origins},
             )
     except AppError as exc:
-        return await _page(request, auth, problems_of(exc))
-    return RedirectResponse("/app/settings?done=saved", status_code=303)
+        return await _page(request, auth, problems_of(exc), {"origins": "\n".join(origins)})
+    return done(BASE, "origins")
 
 
-@router.get("/pricing/preview")
-async def preview(
-    request: Request, auth: Readers, guests: str = "", children: str = ""
-) -> Response:
-    """A quote under the saved policy, as a customer would be given it."""
-    context: dict[str, Any] = {"quote": None, "problem": ""}
-    try:
-        count, kids = int(guests or "0"), int(children or "0")
-    except ValueError:
-        count, kids = 0, 0
-    if 1 <= count <= 500 and 0 <= kids <= count:
-        try:
-            async with database_of(request).transaction(write=False) as session:
-                quote = await pricing_service.quote(
-                    session,
-                    organization_id=auth.org_id,
-                    request=pricing_service.PriceRequest(guest_count=count, child_count=kids),
-                )
-            context["quote"] = quote
-        except AppError as exc:
-            context["problem"] = exc.message
-    else:
-        context["problem"] = "Guests between 1 and 500; children no more than guests."
-    return dashboard_pages.render(request, "settings/_preview.html", context)
+for _section in (
+    settings_pricing,
+    settings_availability,
+    settings_menu,
+    settings_notifications,
+    settings_channels,
+    settings_payments,
+    settings_users,
+    settings_api_keys,
+    settings_webhooks,
+):
+    router.include_router(_section.router)

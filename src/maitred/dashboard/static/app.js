@@ -52,7 +52,25 @@ document.addEventListener("click", function (event) {
       day.classList.remove("drop");
       form.querySelector("[name=booking_id]").value = event.dataTransfer.getData("text/plain");
       form.querySelector("[name=event_date]").value = day.getAttribute("data-drop-date");
+      var team = form.querySelector("[name=chef_team_id]");
+      if (team && day.hasAttribute("data-drop-team")) team.value = day.getAttribute("data-drop-team");
       form.submit();
     });
   });
 })();
+
+// A "Copy" button copies its field's text (the deposit link) and says so.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) return;
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  var state = document.getElementById("copy-state");
+  field.select();
+  var done = function () { if (state) state.textContent = "Link copied."; };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+  } else {
+    document.execCommand("copy");
+    done();
+  }
+});

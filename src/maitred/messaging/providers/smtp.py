@@ -93,8 +93,9 @@ def parse_smtp_url(url: str) -> SmtpServer:
 
 def build_email(message: OutgoingMessage, from_address: str) -> EmailMessage:
     """The MIME message: text, an HTML alternative when there is one, a Message-ID made from
-    the message id (so a resend after a crash is recognisable as the same message), and the
-    caller's extra headers (List-Unsubscribe, Reply-To)."""
+    the message id (so a resend after a crash is recognisable as the same message), the
+    caller's extra headers (List-Unsubscribe, Reply-To), and its files as attachments (the
+    whole becomes multipart/mixed, the text or its alternatives first)."""
     email = EmailMessage()
     email["From"] = from_address
     email["To"] = formataddr((message.to_name, message.to)) if message.to_name else message.to
@@ -112,6 +113,14 @@ def build_email(message: OutgoingMessage, from_address: str) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for media in message.media:
+        maintype, _, subtype = media.content_type.partition(";")[0].strip().partition("/")
+        email.add_attachment(
+            media.data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=media.name or "attachment",
+        )
     return email
 
 

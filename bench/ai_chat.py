@@ -1,0 +1,146 @@
+"""The concierge under load, offline engine, SQLite: a full chat turn with one tool call
+(`POST /api/v1/ai/chat` "how much for 20 guests?": understanding, the `quote` tool through the
+pricing service, a new thread with its two messages, the tool's audit row and the usage
+ledger, one write transaction), and `POST /api/v1/ai/understand`, each by N concurrent
+clients against `maitred serve` (one worker, as bench/run.py starts it).
+
+    .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10]
+
+Targets (issue 19): chat turn p99 < 100 ms and understand p99 < 30 ms at 8 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from servers import (  # noqa: E402  (bench/ is not a package)
+    NEVER_REFUSE,
+    create_organization,
+    fetch,
+    maitred_env,
+    new_secret_key,
+    running,
+    sign_in,
+    start_maitred,
+    wait_until_ready,
+)
+
+PRICING = {"price_per_adult": 55, "minimum_total": 550, "tax_rate": 0.0825, "deposit_fixed": 100}
+CHAT = ("/api/v1/ai/chat", {"message": "how much for 20 guests?"})
+BIRTHDAY = "we're 12 for my mom's birthday next Saturday in Folsom"
+UNDERSTAND = ("/api/v1/ai/understand", {"text": BIRTHDAY})
+INSIDE: list[float] = []
+TARGETS = {"chat turn (1 tool call)": 100.0, "understand": 30.0}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per route")
+    return parser.parse_args(argv)
+
+
+async def load(
+    base_url: str, path: str, body: dict[str, Any], headers: dict[str, str], clients: int,
+    seconds: float,
+) -> tuple[list[float], int]:  # fmt: skip
+    """Latencies (ms) of the successful requests, and how many failed; for chat turns, the
+    turn's own time as the answer reports it (`metadata.response_time_ms`) is in INSIDE."""
+    latencies: list[float] = []
+    failures = 0
+    INSIDE.clear()
+
+    async def client(http: httpx.AsyncClient, deadline: float) -> None:
+        nonlocal failures
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            response = await http.post(path, json=body, headers=headers)
+            if response.status_code == 200:
+                latencies.append((time.perf_counter() - started) * 1000)
+                if (
+                    inside := response.json().get("metadata", {}).get("response_time_ms")
+                ) is not None:
+                    INSIDE.append(float(inside))
+            else:
+                failures += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+        for _ in range(3 * clients):  # warm-up: the model loads, connections open
+            await http.post(path, json=body, headers=headers)
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(client(http, deadline) for _ in range(clients)))
+    return latencies, failures
+
+
+def summary(label: str, latencies: list[float], failures: int, seconds: float) -> str:
+    if not latencies:
+        return f"{label}: no successful request ({failures} failed)"
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    verdict = "meets" if p99 < TARGETS[label] else "MISSES"
+    return (
+        f"{label}: {len(ordered)} requests ({len(ordered) / seconds:.0f}/s), {failures} failed; "
+        f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms "
+        f"({verdict} the {TARGETS[label]:g} ms target)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="maitred-ai-bench-") as tmp:
+        workdir = Path(tmp)
+        env = maitred_env(workdir, f"sqlite:///{workdir / 'bench.db'}", new_secret_key())
+        env["MAITRED_RATE_LIMIT_AI"] = NEVER_REFUSE
+        env.pop("MAITRED_AI_API_KEY", None)  # the offline engine
+        organization = create_organization(workdir, env)
+        server = start_maitred(workdir, env)
+        with running([server]):
+            wait_until_ready(server, "/health")
+            token = sign_in(server)
+            staff = {"Authorization": f"Bearer {token}"}
+            status, body = fetch(server.base_url + "/api/v1/settings/pricing", "PATCH",
+                                 headers=staff, body=PRICING)  # fmt: skip
+            if status != 200:
+                print(f"setting the pricing failed: HTTP {status} {body}", file=sys.stderr)
+                return 1
+            visitor = {"X-Tenant-ID": organization.id}
+            # The first turn trains the classifiers (ai/nlu, at first use).
+            status, body = fetch(
+                server.base_url + CHAT[0], "POST", timeout=180, headers=visitor, body=CHAT[1]
+            )
+            if status != 200 or body["metadata"]["engine"] != "offline":
+                print(f"the chat turn failed: HTTP {status} {body}", file=sys.stderr)
+                return 1
+            print(f"one turn answers: {body['response']!r} (intent {body['intent']})")
+            for label, (path, payload), headers in (
+                ("chat turn (1 tool call)", CHAT, visitor),
+                ("understand", UNDERSTAND, staff),
+            ):
+                latencies, failures = asyncio.run(
+                    load(server.base_url, path, payload, headers, args.clients, args.seconds)
+                )
+                print(summary(label, latencies, failures, args.seconds))
+                if INSIDE:
+                    inside = sorted(INSIDE)
+                    print(
+                        f"  the turn inside the server (concierge.respond): p50 "
+                        f"{statistics.median(inside):.0f} ms, p99 "
+                        f"{inside[min(len(inside) - 1, int(len(inside) * 0.99))]:.0f} ms"
+                    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
