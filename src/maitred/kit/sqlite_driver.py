@@ -163,10 +163,12 @@ class GroupCommit:
             turn.release()
             raise
 
-    def begin(self, writer: Connection) -> Callable[[sqlite3.Connection], None]:
-        """Run first, on the writer's thread: the group's BEGIN if none is open, then the
-        member's SAVEPOINT."""
+    def begin(self, writer: Connection) -> tuple[Callable[[sqlite3.Connection], None], bool]:
+        """What runs before the member's first statement, and whether it may run inline: the
+        group's BEGIN IMMEDIATE when none is open (on the writer's thread: it may wait for
+        another process's writer), then the member's SAVEPOINT."""
         reload = writer._take_reload()
+        inline = writer._require().in_transaction
 
         def begin(conn: sqlite3.Connection) -> None:
             if not conn.in_transaction:
@@ -175,7 +177,7 @@ class GroupCommit:
                 conn.execute("BEGIN IMMEDIATE").close()
             conn.execute("SAVEPOINT member").close()
 
-        return begin
+        return begin, inline
 
     async def finish(self, group: _Group, *, commit: bool) -> None:
         """Ends the member holding the turn: its savepoint released (`commit`) or rolled back;
@@ -193,7 +195,10 @@ class GroupCommit:
         if now:
             group.batch = []
 
-        def work() -> None:
+        failure: Exception | None = None
+        try:
+            # Inline: ending a savepoint is quick and waits for nothing; the COMMIT (a sync of
+            # the WAL) goes to the writer's thread.
             if not conn.in_transaction:
                 raise sqlite3.OperationalError("the group's transaction was rolled back")
             if commit:
@@ -207,11 +212,7 @@ class GroupCommit:
                 conn.execute("ROLLBACK TO member").close()
                 conn.execute("RELEASE member").close()
             if now:
-                _commit_or_roll_back(conn)
-
-        failure: Exception | None = None
-        try:
-            await writer._run(work)
+                await writer._run(lambda: _commit_or_roll_back(conn))
         except Exception as exc:
             failure = exc
         finally:
@@ -280,16 +281,11 @@ class GroupCommit:
         """A member's connection was closed or terminated mid-transaction: its savepoint is
         rolled back (queued on the writer's thread, so before the next member's statements)."""
         writer = group.writer
-        if writer is not None and writer._connection is not None:
-            conn = writer._connection
-
-            def roll_back() -> None:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK TO member").close()
-                        conn.execute("RELEASE member").close()
-
-            writer._jobs.put_nowait((None, roll_back))
+        conn = writer._connection if writer is not None else None
+        if conn is not None and conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK TO member").close()
+                conn.execute("RELEASE member").close()
         group.turns.release()
         if group.batch:
             self._commit_soon(group)
@@ -343,10 +339,6 @@ class Connection:
             if job is _STOP:
                 return
             future, fn = job
-            if future is None:  # fire and forget (a rollback queued by a dropped connection)
-                with contextlib.suppress(BaseException):
-                    fn()
-                continue
             try:
                 result = fn()
             except BaseException as exc:
@@ -374,19 +366,30 @@ class Connection:
         """BEGIN travels with the transaction's first statement instead of on its own."""
         self._pending_begin = statement
 
-    async def _target(self) -> tuple[Connection, Callable[[sqlite3.Connection], None] | None]:
-        """Where the next statement runs, and what must run before it in the same round trip:
-        a write transaction's first statement joins the group on the writer connection (its
-        BEGIN and SAVEPOINT go along); a read runs here, after the statistics reload."""
+    async def _target(
+        self,
+    ) -> tuple[Connection, Callable[[sqlite3.Connection], None] | None, bool]:
+        """Where the next statement runs, what must run before it in the same round trip, and
+        whether it runs inline on the event loop's thread.
+
+        A write transaction's first statement joins the group on the writer connection (its
+        BEGIN and SAVEPOINT go along). While the member holds its turn, its statements run
+        inline: nothing else uses the writer then, the group's BEGIN IMMEDIATE already holds
+        SQLite's write lock (no statement waits on a lock), and a thread round trip costs far
+        more than these statements. Under load it cost more still: the database thread waited
+        for the GIL while the event loop worked on other requests (up to the 5 ms switch
+        interval a round trip), and the whole queue of writers waited with it. A read runs on
+        this connection's thread, after the statistics reload."""
         if self._writer is not None:
-            return self._writer, None
+            return self._writer, None, True
         begin, self._pending_begin = self._pending_begin, None
         if begin == "BEGIN IMMEDIATE" and self._group_commit is not None:
             self._member, self._writer = await self._group_commit.join()
-            return self._writer, self._group_commit.begin(self._writer)
+            joined, inline = self._group_commit.begin(self._writer)
+            return self._writer, joined, inline
         reload = self._take_reload()
         if not reload and not begin:
-            return self, None
+            return self, None, False
 
         def prefix(conn: sqlite3.Connection) -> None:
             if reload:
@@ -394,7 +397,7 @@ class Connection:
             if begin:
                 conn.execute(begin).close()
 
-        return self, prefix
+        return self, prefix, False
 
     def _leave_group(self) -> None:
         """Closed mid-transaction: the member's savepoint is rolled back."""
@@ -474,7 +477,7 @@ class Cursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         self._owner._require()
-        target, prefix = await self._owner._target()
+        target, prefix, inline = await self._owner._target()
         conn = target._require()
 
         def work() -> tuple[Any, list[Any], int, int | None]:
@@ -487,12 +490,14 @@ class Cursor:
             finally:
                 cursor.close()
 
-        self.description, self._rows, self.rowcount, self.lastrowid = await target._run(work)
+        self.description, self._rows, self.rowcount, self.lastrowid = (
+            work() if inline else await target._run(work)
+        )
         return self
 
     async def executemany(self, sql: str, seq_of_parameters: Sequence[Any]) -> Cursor:
         self._owner._require()
-        target, prefix = await self._owner._target()
+        target, prefix, inline = await self._owner._target()
         conn = target._require()
 
         def work() -> tuple[int, int | None]:
@@ -505,7 +510,7 @@ class Cursor:
                 cursor.close()
 
         self.description, self._rows = None, []
-        self.rowcount, self.lastrowid = await target._run(work)
+        self.rowcount, self.lastrowid = work() if inline else await target._run(work)
         return self
 
     async def fetchall(self) -> list[Any]:
