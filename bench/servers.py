@@ -136,6 +136,12 @@ def start_maitred(workdir: Path, env: dict[str, str], workers: int = 1) -> Serve
     return start("maitred", [*command, "--no-migrate"], env, workdir, port)
 
 
+def start_worker(workdir: Path, env: dict[str, str]) -> Server:
+    """`maitred worker`: the outbox and scheduled work, apart from the API processes."""
+    command = [sys.executable, "-m", "maitred", "worker"]
+    return start("worker", command, env, workdir, 0)
+
+
 def start_ceilings(workdir: Path, database_url: str, pool_size: int, secret_key: str) -> Server:
     port = free_port()
     command = [sys.executable, str(CEILINGS_SCRIPT), "--host", HOST, "--port", str(port)]
