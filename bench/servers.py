@@ -29,7 +29,7 @@ CEILINGS_SCRIPT = Path(__file__).with_name("ceilings.py")
 ADMIN_EMAIL = "bench@example.com"
 ADMIN_PASSWORD = "bench-password-2026"
 ORG_NAME = "Bench Co"
-START_TIMEOUT = 60.0
+START_TIMEOUT = 180.0  # a loaded machine takes a minute to import the app
 STOP_TIMEOUT = 15.0
 # Long enough that the access token signed in once before the load outlives any run.
 ACCESS_TOKEN_MINUTES = 600
