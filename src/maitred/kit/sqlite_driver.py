@@ -122,6 +122,7 @@ class GroupCommit:
         self.commits = 0  # COMMITs made (a test reads it to see groups form)
         self.members = 0  # transactions committed through them
         self._groups: dict[asyncio.AbstractEventLoop, _Group] = {}
+        self._abandoned: set[asyncio.Task[None]] = set()
 
     def _group(self) -> _Group:
         loop = asyncio.get_running_loop()
@@ -278,17 +279,38 @@ class GroupCommit:
         group.committer = asyncio.get_running_loop().create_task(commit_pending())
 
     def abandon(self, group: _Group) -> None:
-        """A member's connection was closed or terminated mid-transaction: its savepoint is
-        rolled back (queued on the writer's thread, so before the next member's statements)."""
+        """A member's connection was closed or terminated mid-transaction (its task cancelled,
+        perhaps while its first statement was still on the writer's thread): its savepoint is
+        rolled back on that thread, after whatever it still runs, and only then does the turn
+        pass on."""
         writer = group.writer
         conn = writer._connection if writer is not None else None
-        if conn is not None and conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK TO member").close()
-                conn.execute("RELEASE member").close()
-        group.turns.release()
-        if group.batch:
-            self._commit_soon(group)
+
+        def roll_back() -> None:
+            if conn is not None and conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK TO member").close()
+                    conn.execute("RELEASE member").close()
+
+        async def roll_back_then_pass_on() -> None:
+            try:
+                if writer is not None and conn is not None:
+                    with contextlib.suppress(Exception):
+                        await writer._run(roll_back)
+            finally:
+                group.turns.release()
+                if group.batch:
+                    self._commit_soon(group)
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a finalizer): nothing else can run meanwhile
+            roll_back()
+            group.turns.release()
+            return
+        task = loop.create_task(roll_back_then_pass_on())
+        self._abandoned.add(task)
+        task.add_done_callback(self._abandoned.discard)
 
     async def close(self) -> None:
         """Closes this loop's writer connection (after committing what is pending)."""
