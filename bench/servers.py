@@ -29,7 +29,7 @@ CEILINGS_SCRIPT = Path(__file__).with_name("ceilings.py")
 ADMIN_EMAIL = "bench@example.com"
 ADMIN_PASSWORD = "bench-password-2026"
 ORG_NAME = "Bench Co"
-START_TIMEOUT = 60.0
+START_TIMEOUT = 180.0  # a loaded machine takes a minute to import the app
 STOP_TIMEOUT = 15.0
 # Long enough that the access token signed in once before the load outlives any run.
 ACCESS_TOKEN_MINUTES = 600
@@ -134,6 +134,12 @@ def start_maitred(workdir: Path, env: dict[str, str], workers: int = 1) -> Serve
     if workers > 1:
         command += ["--workers", str(workers)]
     return start("maitred", [*command, "--no-migrate"], env, workdir, port)
+
+
+def start_worker(workdir: Path, env: dict[str, str]) -> Server:
+    """`maitred worker`: the outbox and scheduled work, apart from the API processes."""
+    command = [sys.executable, "-m", "maitred", "worker"]
+    return start("worker", command, env, workdir, 0)
 
 
 def start_ceilings(workdir: Path, database_url: str, pool_size: int, secret_key: str) -> Server:

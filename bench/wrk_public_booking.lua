@@ -5,6 +5,8 @@
 local first_day = tonumber(os.getenv("BENCH_FIRST_DAY_EPOCH"))
 local per_day = tonumber(os.getenv("BENCH_PER_DAY") or "40")
 local run = tonumber(os.getenv("BENCH_RUN") or "0")
+-- Runs against the same file (bench/book.py's PostgreSQL mode, repeated tries) start further on.
+local offset = tonumber(os.getenv("BENCH_DAY_OFFSET") or "0")
 local tenant = os.getenv("BENCH_TENANT")
 local counter = 0
 
@@ -14,8 +16,8 @@ wrk.headers["X-Tenant-ID"] = tenant
 
 request = function()
   counter = counter + 1
-  local n = run * 1000000 + counter
-  local day_index = run * 300 + math.floor(counter / per_day)
+  local n = run * 1000000 + offset * 20000 + counter
+  local day_index = offset + run * 300 + math.floor(counter / per_day)
   local day = os.date("!%Y-%m-%d", first_day + day_index * 86400)
   local body = string.format(
     '{"name": "Bench Guest %d", "phone": "+1916%07d", "email": "guest%d@bench.example", '

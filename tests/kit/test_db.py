@@ -121,3 +121,42 @@ async def test_a_writer_that_waits_past_its_patience_goes_on_without_a_turn() ->
     again = await writers.enter()
     assert again is not None
     again.release()
+
+
+async def test_a_group_keeps_its_members_apart(tmp_path: Path) -> None:
+    """Concurrent write transactions share one COMMIT (SQLite's group commit), yet a member
+    that fails, or whose task is cancelled mid-transaction, leaves nothing, and the rest of its
+    group is stored."""
+    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'g.db'}")
+    database = settings.database(pool_size=20)
+    try:
+        async with database.transaction() as session:
+            await session.execute(text("CREATE TABLE rows (n INTEGER)"))
+        group = database.group_commit
+        assert group is not None
+        members, commits = group.members, group.commits
+        paused = asyncio.Event()
+
+        async def write(n: int) -> None:
+            async with database.transaction() as session:
+                await session.execute(text("INSERT INTO rows VALUES (:n)"), {"n": n})
+                if n % 5 == 0:
+                    raise RuntimeError("refused")
+                if n == 7:
+                    paused.set()
+                    await asyncio.sleep(30)  # cancelled while holding its turn
+
+        tasks = [asyncio.create_task(write(n)) for n in range(1, 21)]
+        await paused.wait()
+        tasks[6].cancel()
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        async with database.transaction(write=False) as session:
+            stored = sorted((await session.execute(text("SELECT n FROM rows"))).scalars())
+    finally:
+        await database.dispose()
+
+    assert stored == [n for n in range(1, 21) if n % 5 and n != 7]
+    assert sum(isinstance(o, RuntimeError) for o in outcomes) == 4
+    assert isinstance(outcomes[6], asyncio.CancelledError)
+    assert group.members - members == 15
+    assert group.commits - commits < 15

@@ -60,13 +60,29 @@ async def claim(
     """Takes free teams for the booking at `window` (replacing its earlier claims, so a
     reschedule or a larger party is one atomic step; a `new_booking` has none to look for); the
     first team's id. Nothing changes when there are not enough free teams (CapacityExceeded).
-    Three statements for a new booking (two on SQLite): the day locks, the teams with their
-    claims, the insert."""
+    A new booking of one team costs two statements (one on SQLite): the day locks and the
+    claim that picks the team; more teams, or a booking's earlier claims, are read first."""
     policy = await policy_of(session, organization_id)
     start, end = buffered(policy.rules, window)
     days = lock_days(window, start, end)
     claims = ClaimRepository(session, organization_id)
     await claims.lock_days(days)
+    if new_booking and teams_needed(policy.rules, guest_count) == 1:
+        # The common case in one statement: the free team chosen and claimed by the database.
+        chosen_id = await claims.claim_free_team(
+            booking_id=booking_id,
+            day=window.day,
+            starts_at=start,
+            ends_at=end,
+            expires_at=hold_until,
+            forced=team_id,
+        )
+        if chosen_id is None:
+            if team_id is not None and not await claims.is_active_team(team_id):
+                raise ValidationFailed(details={"chef_team_id": "No such active chef team"})
+            raise CapacityExceeded()
+        await _hold_expires(session, organization_id, booking_id, hold_until)
+        return chosen_id
     now = utcnow()
     teams, taken = await claims.teams_and_claims(
         days[0] - _REACH_BEFORE, days[-1] + _REACH_AFTER, now
@@ -109,6 +125,17 @@ async def claim(
         ]
     )
     await _announce_released(session, organization_id, booking_id, freed)
+    await _hold_expires(session, organization_id, booking_id, hold_until)
+    return chosen[0].id
+
+
+async def _hold_expires(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    hold_until: datetime | None,
+) -> None:
+    """The event that releases a pending booking's hold when it runs out."""
     if hold_until is not None:
         await outbox.emit(
             session,
@@ -117,7 +144,6 @@ async def claim(
             available_at=hold_until,
             booking_id=booking_id,
         )
-    return chosen[0].id
 
 
 def _choose(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     Date,
+    Integer,
     Select,
     String,
     Table,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
     type_coerce,
     union_all,
     update,
@@ -50,6 +52,8 @@ _bookings = table(
     column("hold_expires_at", UTCDateTime()),
 )
 HOLDING_STATUSES = ("pending", "confirmed")
+# A claim's span (the event and its buffers) is capped by the settings well below this.
+_LONGEST_SPAN = timedelta(days=3)
 
 
 def active_at(now: datetime) -> ColumnElement[bool]:
@@ -184,6 +188,68 @@ _TEAMS_AND_CLAIMS = (
 )
 _INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 
+# A new booking's claim of one team in one statement: the first active team (by name) that works
+# that day, has no time off then and no active claim overlapping the span, inserted and its id
+# returned (no row: none is free). The claims are found on their (team, starts_at) index: a
+# claim's span lasts at most two days, so one that overlaps starts within `reach` of the span.
+_FREE_TEAM_CLAIM = """
+INSERT INTO capacity_claims (id, organization_id, booking_id, team_id, day, starts_at, ends_at,
+    expires_at, released_at, created_at, updated_at)
+SELECT :id, :organization_id, :booking_id, t.id, :day, :starts_at, :ends_at, :expires_at, NULL,
+    :now, :now
+FROM chef_teams AS t
+WHERE t.organization_id = :organization_id AND {active}{forced}
+  AND {works}
+  AND NOT EXISTS (
+    SELECT 1 FROM capacity_claims AS c
+    WHERE c.team_id = t.id AND c.starts_at > :reach AND c.starts_at < :ends_at
+      AND c.ends_at > :starts_at AND c.released_at IS NULL
+      AND (c.expires_at IS NULL OR c.expires_at > :now))
+ORDER BY t.name, t.id
+LIMIT 1
+RETURNING team_id
+"""
+_WORKS = {
+    "sqlite": """EXISTS (SELECT 1 FROM json_each(t.working_weekdays) AS w WHERE w.value = :weekday)
+  AND NOT EXISTS (SELECT 1 FROM json_each(t.time_off) AS p
+    WHERE json_extract(p.value, '$.date_from') <= :stamp
+      AND :stamp <= json_extract(p.value, '$.date_to'))""",
+    "postgresql": """t.working_weekdays @> jsonb_build_array(CAST(:weekday AS integer))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t.time_off) = 'array'
+      THEN t.time_off ELSE '[]'::jsonb END) AS p(v)
+    WHERE p.v ->> 'date_from' <= CAST(:stamp AS text)
+      AND CAST(:stamp AS text) <= p.v ->> 'date_to')""",
+}
+_ACTIVE = {"sqlite": "t.is_active = 1", "postgresql": "t.is_active"}
+
+
+def _free_team_claim(dialect: str, forced: bool) -> Any:
+    statement = text(
+        _FREE_TEAM_CLAIM.format(
+            active=_ACTIVE[dialect],
+            forced=" AND t.id = :forced" if forced else "",
+            works=_WORKS[dialect],
+        )
+    ).bindparams(
+        *(bindparam(name, type_=Uuid()) for name in ("id", "organization_id", "booking_id")),
+        *(
+            bindparam(name, type_=UTCDateTime())
+            for name in ("starts_at", "ends_at", "expires_at", "now", "reach")
+        ),
+        bindparam("day", type_=Date()),
+        bindparam("weekday", type_=Integer()),
+        bindparam("stamp", type_=String()),
+        *([bindparam("forced", type_=Uuid())] if forced else []),
+    )
+    return statement.columns(team_id=Uuid())
+
+
+_FREE_TEAM_CLAIMS = {
+    (dialect, forced): _free_team_claim(dialect, forced)
+    for dialect in ("sqlite", "postgresql")
+    for forced in (False, True)
+}
+
 
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
@@ -250,6 +316,51 @@ class ClaimRepository(Repository[CapacityClaim]):
                 for day in sorted(set(days))
             ],
         )
+
+    async def claim_free_team(
+        self,
+        *,
+        booking_id: uuid.UUID,
+        day: date,
+        starts_at: datetime,
+        ends_at: datetime,
+        expires_at: datetime | None,
+        forced: uuid.UUID | None,
+    ) -> uuid.UUID | None:
+        """Claims one free team for a new booking in one statement; its id, or None when no
+        team (or not the `forced` one) is free then."""
+        dialect = self.session.get_bind().dialect.name
+        now = utcnow()
+        parameters: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "organization_id": self.organization_id,
+            "booking_id": booking_id,
+            "day": day,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "expires_at": expires_at,
+            "now": now,
+            "reach": starts_at - _LONGEST_SPAN,
+            "weekday": day.isoweekday(),
+            "stamp": day.isoformat(),
+        }
+        if forced is not None:
+            parameters["forced"] = forced
+        found = await self.session.execute(
+            _FREE_TEAM_CLAIMS[(dialect, forced is not None)], parameters
+        )
+        team_id: uuid.UUID | None = found.scalar()
+        return team_id
+
+    async def is_active_team(self, team_id: uuid.UUID) -> bool:
+        found = await self.session.scalar(
+            select(ChefTeam.id).where(
+                ChefTeam.organization_id == self.organization_id,
+                ChefTeam.id == team_id,
+                ChefTeam.is_active.is_(True),
+            )
+        )
+        return found is not None
 
     async def teams_and_claims(
         self, first: date, last: date, now: datetime

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    bindparam,
     case,
     delete,
     func,
@@ -84,6 +85,40 @@ class StatsRow:
 _INSERT_BOOKING = insert(cast(Table, Booking.__table__))
 _INSERT_LINES = insert(cast(Table, BookingLine.__table__))
 _INSERT_STATUS_CHANGE = insert(cast(Table, BookingStatusChange.__table__))
+# PostgreSQL writes a booking and its first status change in one statement (the booking's INSERT
+# as a CTE); SQLite has no INSERT in a CTE. Built per set of columns given, once.
+_WITH_HISTORY: dict[tuple[frozenset[str], frozenset[str]], Any] = {}
+
+
+def _booking_with_history(booking_keys: frozenset[str], change_keys: frozenset[str]) -> Any:
+    statement = _WITH_HISTORY.get((booking_keys, change_keys))
+    if statement is None:
+        bookings = cast(Table, Booking.__table__)
+        changes = cast(Table, BookingStatusChange.__table__)
+        new_booking = (
+            insert(bookings)
+            .values(
+                {
+                    c.name: bindparam(f"b_{c.name}", type_=c.type)
+                    for c in bookings.columns
+                    if c.name in booking_keys
+                }
+            )
+            .cte("new_booking")
+        )
+        statement = (
+            insert(changes)
+            .values(
+                {
+                    c.name: bindparam(f"h_{c.name}", type_=c.type)
+                    for c in changes.columns
+                    if c.name in change_keys
+                }
+            )
+            .add_cte(new_booking)
+        )
+        _WITH_HISTORY[(booking_keys, change_keys)] = statement
+    return statement
 
 
 class BookingRepository(Repository[Booking]):
@@ -98,6 +133,13 @@ class BookingRepository(Repository[Booking]):
     ) -> None:
         """The booking, its menu lines (one statement for all) and its first status change."""
         scope = {"organization_id": self.organization_id}
+        if not lines and self.session.get_bind().dialect.name == "postgresql":
+            row, first = scope | booking, scope | change
+            await self.session.execute(
+                _booking_with_history(frozenset(row), frozenset(first)),
+                {f"b_{k}": v for k, v in row.items()} | {f"h_{k}": v for k, v in first.items()},
+            )
+            return
         await self.session.execute(_INSERT_BOOKING, scope | booking)
         if lines:
             await self.session.execute(_INSERT_LINES, [scope | line for line in lines])

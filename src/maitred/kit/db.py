@@ -89,18 +89,21 @@ class TenantOwned(Entity):
     )
 
 
-def _sqlite_pragmas(synchronous: str) -> Callable[[Any, ConnectionPoolEntry], None]:
+def sqlite_pragmas(synchronous: str) -> tuple[str, ...]:
     """FULL syncs the WAL on every commit, so an accepted write survives a power cut too;
     NORMAL survives a crash of maitred but not of the machine (and commits ~30× faster)."""
+    return (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "busy_timeout=10000",
+        f"synchronous={synchronous}",
+    )
 
+
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, ConnectionPoolEntry], None]:
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "foreign_keys=ON",
-            "busy_timeout=10000",
-            f"synchronous={synchronous}",
-        ):
+        for pragma in sqlite_pragmas(synchronous):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -129,12 +132,13 @@ def make_engine(
     connect_timeout: float = 3.0,
     synchronous: str = "FULL",
     statistics: sqlite_driver.PlannerStatistics | None = None,
-    writers: sqlite_driver.WriterQueue | None = None,
+    group: sqlite_driver.GroupCommit | None = None,
 ) -> AsyncEngine:
+    """On SQLite, write transactions (BEGIN IMMEDIATE) are committed in groups by `group`."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url,
-            async_creator=sqlite_driver.creator(_sqlite_path(url), statistics, writers),
+            async_creator=sqlite_driver.creator(_sqlite_path(url), statistics, group),
             # No overflow: SQLite has one writer anyway, and an overflow connection is closed on
             # return and reopened on the next burst (a thread, a file and PRAGMAs every time).
             pool_size=pool_size,
@@ -180,6 +184,15 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         read_size = min(pool_size, 4)
         self.planner_statistics = sqlite_driver.PlannerStatistics()
+        # SQLite only (PostgreSQL keeps one transaction per request): write transactions take
+        # turns on one connection and are committed in groups (kit/sqlite_driver.py).
+        self.group_commit = (
+            sqlite_driver.GroupCommit(
+                _sqlite_path(url), sqlite_pragmas(sqlite_synchronous), self.planner_statistics
+            )
+            if self.is_sqlite
+            else None
+        )
         # The read pool holds its connections for good: size the engine's pool for both.
         self.engine = make_engine(
             url,
@@ -187,7 +200,7 @@ class Database:
             connect_timeout=connect_timeout,
             synchronous=sqlite_synchronous,
             statistics=self.planner_statistics,
-            writers=sqlite_driver.WriterQueue(),
+            group=self.group_commit,
         )
         write_engine = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
@@ -241,3 +254,5 @@ class Database:
     async def dispose(self) -> None:
         await self.reads.close()
         await self.engine.dispose()
+        if self.group_commit is not None:
+            await self.group_commit.close()

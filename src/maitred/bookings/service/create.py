@@ -123,9 +123,11 @@ async def create_booking(
     chef_team_id: uuid.UUID | None = None,
     message: str = "",
     customer: customers_service.CustomerBrief | None = None,
+    calendar_checked: bool = False,
 ) -> dict[str, Any]:
     """The booking as BookingRead; `event_time` None means the first slot of the day. The
-    caller that has just found or made the customer passes its brief (one read fewer)."""
+    caller that has just found or made the customer passes its brief (one read fewer), and one
+    that has already run `check_bookable` on the same date, time and place says so."""
     outbox.fan_out_later(session)  # the worker writes the deliveries of this request's events
     organization = await organization_of(session, organization_id)
     settings = tenancy_service.settings_of(organization)
@@ -141,15 +143,16 @@ async def create_booking(
         brief = await customers_service.brief(
             session, organization_id=organization_id, customer_id=customer_id
         )
-    await availability_service.check_bookable(
-        session,
-        organization_id=organization_id,
-        event_date=event_date,
-        event_time=start_time,
-        city=place.city,
-        zip_code=place.zip_code,
-        public=public,
-    )
+    if not calendar_checked:
+        await availability_service.check_bookable(
+            session,
+            organization_id=organization_id,
+            event_date=event_date,
+            event_time=start_time,
+            city=place.city,
+            zip_code=place.zip_code,
+            public=public,
+        )
     quote = await pricing_service.quote(
         session,
         organization_id=organization_id,

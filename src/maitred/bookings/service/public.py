@@ -215,6 +215,7 @@ async def request_booking(
         public=True,
         message=message,
         customer=customer,
+        calendar_checked=True,  # _calendar_problems did, for the all-at-once form errors
     )
     return {
         "success": True,
