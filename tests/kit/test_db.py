@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +162,47 @@ async def test_a_group_keeps_its_members_apart(tmp_path: Path) -> None:
     assert isinstance(outcomes[6], asyncio.CancelledError)
     assert group.members - members == 15
     assert group.commits - commits < 15
+
+
+async def test_a_refused_write_leaves_the_file_free_for_other_processes(tmp_path: Path) -> None:
+    """The group's transaction must not outlive its last member: a request that rolled back
+    (a 409, a 422 found mid-transaction) would otherwise keep SQLite's write lock, and a worker
+    or a second API process on the same file would meet "database is locked"."""
+    path = tmp_path / "free.db"
+    settings = make_settings(tmp_path, f"sqlite:///{path}")
+    database = settings.database(pool_size=5)
+    try:
+        async with database.transaction() as session:
+            await session.execute(text("CREATE TABLE rows (n INTEGER)"))
+        with pytest.raises(RuntimeError):
+            await _insert_then_refuse(database)
+        cancelled = asyncio.create_task(_insert_then_wait(database))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await cancelled
+        await asyncio.sleep(0.05)  # the abandoned member's rollback runs on the writer's thread
+
+        other = sqlite3.connect(path, timeout=0.5)  # another process's writer
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO rows VALUES (2)")
+            other.execute("COMMIT")
+        finally:
+            other.close()
+        async with database.transaction(write=False) as session:
+            assert list((await session.execute(text("SELECT n FROM rows"))).scalars()) == [2]
+    finally:
+        await database.dispose()
+
+
+async def _insert_then_wait(database: Database) -> None:
+    async with database.transaction() as session:
+        await session.execute(text("INSERT INTO rows VALUES (3)"))
+        await asyncio.sleep(30)
+
+
+async def _insert_then_refuse(database: Database) -> None:
+    async with database.transaction() as session:
+        await session.execute(text("INSERT INTO rows VALUES (1)"))
+        raise RuntimeError("refused")

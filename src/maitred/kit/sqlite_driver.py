@@ -214,6 +214,8 @@ class GroupCommit:
                 conn.execute("RELEASE member").close()
             if now:
                 await writer._run(lambda: _commit_or_roll_back(conn))
+            else:
+                _end_if_idle(group, conn)
         except Exception as exc:
             failure = exc
         finally:
@@ -291,6 +293,7 @@ class GroupCommit:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK TO member").close()
                     conn.execute("RELEASE member").close()
+                    _end_if_idle(group, conn)
 
         async def roll_back_then_pass_on() -> None:
             try:
@@ -322,6 +325,14 @@ class GroupCommit:
                 await group.committer
         writer, group.writer = group.writer, None
         await writer.close()
+
+
+def _end_if_idle(group: _Group, conn: sqlite3.Connection) -> None:
+    """Ends the group's transaction when it holds nobody's writes and nobody waits to add
+    some: left open, its write lock would keep every other process's writers out (a request
+    that rolled back would otherwise leave the lock held until the next write of this one)."""
+    if not group.batch and group.waiting == 0 and conn.in_transaction:
+        conn.execute("ROLLBACK").close()
 
 
 def _commit_or_roll_back(conn: sqlite3.Connection) -> None:
