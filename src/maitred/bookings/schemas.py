@@ -250,10 +250,15 @@ class PublicBookingRequest(Input):
     child_count: int = Field(default=0, ge=0, le=500, description="Of the guests, children")
     event_type: str | None = Field(default=None, max_length=100, examples=["birthday"])
     location: str | None = Field(default=None, max_length=1000, examples=["Los Angeles, CA"])
+    # The lists' examples are empty: /docs's "Try it out" must send a request that is accepted
+    # on any business, and menu ids and upgrade names are each business's own.
     menu_items: list[MenuItemIn] = Field(
-        default_factory=list, max_length=100, description="Menu items by id, as on the menu"
+        default_factory=list,
+        max_length=100,
+        description="Menu items by id, as on the menu",
+        examples=[[]],
     )
-    upgrades: list[UpgradeIn] = Field(default_factory=list, max_length=20)
+    upgrades: list[UpgradeIn] = Field(default_factory=list, max_length=20, examples=[[]])
     message: str | None = Field(default=None, max_length=5000)
     source: str | None = Field(default=None, max_length=100, examples=["booking_form"])
     honeypot: str | None = Field(default=None, description="Must stay empty")
