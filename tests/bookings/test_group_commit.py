@@ -10,7 +10,6 @@ The server shares the test's database and keys, so what it stored is read here.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import uuid
@@ -28,7 +27,7 @@ from maitred.bookings.models import Booking
 from maitred.config import Settings
 from maitred.kit.db import Database
 from tests.bookings.given import SEED_000_POLICY, given_book, saturday
-from tests.demo_server import free_port
+from tests.demo_server import free_port, server_env
 
 pytestmark = pytest.mark.xdist_group("bookings-group-commit")
 
@@ -39,18 +38,7 @@ FORM = "/api/v1/public/bookings"
 async def start_server(settings: Settings, home: Path) -> tuple[asyncio.subprocess.Process, str]:
     """`maitred serve` on the test database, rate limits and embedded worker off."""
     port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "MAITRED_DATA_DIR": str(home / "data"),
-        "MAITRED_DATABASE_URL": settings.database_url,
-        "MAITRED_SECRET_KEY": settings.secret_key,
-        "MAITRED_ENCRYPTION_KEYS": settings.encryption_keys,
-        "MAITRED_BLIND_INDEX_KEY": settings.blind_index_key,
-        "MAITRED_RATE_LIMIT_ENABLED": "false",
-        "MAITRED_EMBEDDED_WORKER": "false",
-        "MAITRED_LOG_LEVEL": "WARNING",
-    }
+    env = server_env(settings, home)
     log = home / "server.log"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
