@@ -39,6 +39,11 @@ class Customer(TenantOwned, Base):
             sqlite_where=text("possible_duplicate_of IS NULL"),
             postgresql_where=text("possible_duplicate_of IS NULL"),
         ),
+        # Every record with an email or a phone, duplicates kept apart included: "who shares
+        # this contact" is one OR of the two, and SQLite reads an OR through indexes only when
+        # each side has a full (not partial) one; without them it scanned every customer.
+        Index("ix_customers_org_email_index", "organization_id", "email_index"),
+        Index("ix_customers_org_phone_index", "organization_id", "phone_index"),
         Index("ix_customers_org_name", "organization_id", "name"),
         Index("ix_customers_org_tier", "organization_id", "loyalty_tier"),
     )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -63,6 +64,16 @@ class ContactMatch:
     preferred_language: str | None
 
 
+def _with_contact(column: ColumnElement[str | None], name: str) -> Select[tuple[uuid.UUID]]:
+    """The customers with this one contact: one side of "who has the email or the phone",
+    asked apart so that each side reads its own index (SQLite reads an OR of two columns through
+    indexes only when its statistics favour it; otherwise it walked every customer)."""
+    return select(Customer.id).where(
+        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
+        column == bindparam(name, type_=String()),
+    )
+
+
 # Built once (the public booking form runs them): every unerased customer with the email or the
 # phone, primary records first; and the insert that yields to a concurrent one (the unique
 # indexes) instead of failing, so it needs no savepoint.
@@ -78,10 +89,13 @@ _SHARING_CONTACT = (
         Customer.preferred_language,
     )
     .where(
-        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
-        or_(
-            Customer.email_index == bindparam("email_index", type_=String()),
-            Customer.phone_index == bindparam("phone_index", type_=String()),
+        # The organization is in both sides (an outer test of it made SQLite walk the whole
+        # organization, testing each row against the two sides, when it lacked statistics).
+        Customer.id.in_(
+            union_all(
+                _with_contact(Customer.email_index, "email_index"),
+                _with_contact(Customer.phone_index, "phone_index"),
+            )
         ),
         Customer.erased_at.is_(None),
     )
@@ -111,16 +125,13 @@ _customers = cast(Table, Customer.__table__)
 _INSERT_IF_NEW_SELECT = select(
     *(bindparam(name, type_=_customers.c[name].type) for name in _NEW_COLUMNS)
 ).where(
-    ~select(Customer.id)
-    .where(
-        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
-        or_(
-            Customer.email_index == bindparam("email_index", type_=String()),
-            Customer.phone_index == bindparam("phone_index", type_=String()),
-        ),
-        Customer.erased_at.is_(None),
+    *(
+        ~_with_contact(column, name).where(Customer.erased_at.is_(None)).exists()
+        for column, name in (
+            (Customer.email_index, "email_index"),
+            (Customer.phone_index, "phone_index"),
+        )
     )
-    .exists()
 )
 _INSERT_IF_NEW = {
     "postgresql": pg_insert(_customers)
