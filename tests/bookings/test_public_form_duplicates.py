@@ -233,3 +233,27 @@ async def test_a_merge_is_the_organizations_own(
     still = await customer(client, staff, duplicate_id)
     assert still["possible_duplicate_of"] == theirs["customer"]["id"]
     assert still["total_bookings"] == 1
+
+
+async def test_erasing_the_record_two_duplicates_point_to_leaves_them_and_new_requests_alone(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book, staff, booking = await given_elizabeth(client, database)
+    jane = await submit(client, book, jane_form())
+    mary = await submit(client, book, jane_form(name="Mary Major", email="mary@example.com"))
+    elizabeth_id = booking["customer"]["id"]
+
+    erased = await client.delete(f"/api/v1/customers/{elizabeth_id}", headers=staff.headers)
+    nora = await submit(client, book, jane_form(name="Nora New", email="nora@example.com"))
+
+    assert erased.status_code == 204, erased.text
+    janes = (await booking_of(client, staff, jane["booking_id"]))["customer"]
+    marys = (await booking_of(client, staff, mary["booking_id"]))["customer"]
+    noras = (await booking_of(client, staff, nora["booking_id"]))["customer"]
+    assert (janes["email"], marys["email"], noras["email"]) == (
+        "jane@example.com",
+        "mary@example.com",
+        "nora@example.com",
+    )
+    assert len({janes["id"], marys["id"], noras["id"], elizabeth_id}) == 4
+    assert (await customer(client, staff, elizabeth_id))["erased_at"] is not None
