@@ -5,6 +5,7 @@ ledger, one write transaction), and `POST /api/v1/ai/understand`, each by N conc
 clients against `maitred serve` (one worker, as bench/run.py starts it).
 
     .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--startup-only]
+    .venv/bin/python bench/ai_chat.py --in-process 300 [--profile]   # CPU ms per call
 
 It first reports how long the fresh process takes until an `/ai/understand` answer comes back
 under its target (one client, one request at a time), which the understanding engine's
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -29,6 +31,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from servers import (  # noqa: E402  (bench/ is not a package)
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     NEVER_REFUSE,
     create_organization,
     fetch,
@@ -52,6 +56,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="per route")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        help="no server, no load: N calls of each route through the app in this process, one at "
+        "a time, with the CPU time each took (time.process_time)",
+    )
+    parser.add_argument("--profile", action="store_true", help="with --in-process: cProfile")
     parser.add_argument(
         "--startup-only", action="store_true", help="only the time until a fast first answer"
     )
@@ -125,6 +137,55 @@ def startup(base_url: str, staff: dict[str, str], started: float, ready: float) 
     return "start-up: no /ai/understand answer under its target within 180 s"
 
 
+async def in_process(calls: int, organization_id: str, profile: bool) -> None:
+    """Each route `calls` times, one at a time, through the app's ASGI interface in this process
+    (the app's own lifespan, its warm-up awaited): CPU milliseconds per call, which is what the
+    routes cost a core whatever the machine's load."""
+    import cProfile
+    import pstats
+
+    from asgi_lifespan import LifespanManager
+
+    from maitred.app import create_served_app
+
+    app = create_served_app()
+    async with LifespanManager(app, startup_timeout=300) as manager:
+        await app.state.nlu_warm_up
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+            login = await http.post("/api/v1/auth/login", json=credentials)
+            staff = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            assert (await http.patch("/api/v1/settings/pricing", json=PRICING,
+                                     headers=staff)).status_code == 200  # fmt: skip
+            visitor = {"X-Tenant-ID": organization_id}
+            for label, (path, payload), headers in (
+                ("chat turn (1 tool call)", CHAT, visitor),
+                ("understand", UNDERSTAND, staff),
+            ):
+                for _ in range(20):
+                    assert (await http.post(path, json=payload, headers=headers)).status_code == 200
+                cpu: list[float] = []
+                profiler = cProfile.Profile() if profile else None
+                for _ in range(calls):
+                    started = time.process_time()
+                    if profiler:
+                        profiler.enable()
+                    response = await http.post(path, json=payload, headers=headers)
+                    if profiler:
+                        profiler.disable()
+                    cpu.append((time.process_time() - started) * 1000)
+                    assert response.status_code == 200, response.text
+                cpu.sort()
+                print(
+                    f"{label}: {calls} calls in process, CPU per call p50 "
+                    f"{statistics.median(cpu):.2f} ms, mean {statistics.fmean(cpu):.2f} ms, "
+                    f"p99 {cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]:.2f} ms"
+                )
+                if profiler:
+                    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="maitred-ai-bench-") as tmp:
@@ -133,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         env["MAITRED_RATE_LIMIT_AI"] = NEVER_REFUSE
         env.pop("MAITRED_AI_API_KEY", None)  # the offline engine
         organization = create_organization(workdir, env)
+        if args.in_process:
+            os.environ.update(env)
+            asyncio.run(in_process(args.in_process, organization.id, args.profile))
+            return 0
         started = time.perf_counter()
         server = start_maitred(workdir, env)
         with running([server]):
