@@ -1,5 +1,7 @@
 """The understanding engine for an organization: its vocabulary read from its settings and
-menu, kept in process per stored settings value for a minute (menus change without settings)."""
+menu, kept in process per stored settings value for a minute (menus change without settings).
+A caller who knows the organization row's version (a signed-in request reads it with the
+caller) is answered from memory without a statement while that version is the one kept."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from maitred.menu import service as menu_service
 from maitred.tenancy import service as tenancy_service
 
 _TTL_SECONDS = 60.0
-_CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext]] = {}
+_CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext, datetime]] = {}
 _CACHE_LIMIT = 1024
 
 
@@ -26,7 +28,17 @@ def _snake(tag: str) -> str:
     return "_".join(tag.strip().lower().replace("-", " ").split())
 
 
-async def context_for_organization(session: AsyncSession, organization_id: uuid.UUID) -> NluContext:
+async def context_for_organization(
+    session: AsyncSession, organization_id: uuid.UUID, *, version: datetime | None = None
+) -> NluContext:
+    cached = _CACHE.get(organization_id)
+    if (
+        version is not None
+        and cached is not None
+        and cached[3] == version
+        and cached[1] > time.monotonic()
+    ):
+        return cached[2]
     organization = await tenancy_service.get(session, organization_id)
     if organization is None:
         raise NotFound("No such organization")
@@ -39,8 +51,9 @@ async def context_for_organization(session: AsyncSession, organization_id: uuid.
         ],
         option=orjson.OPT_SORT_KEYS,
     )
-    cached = _CACHE.get(organization_id)
     if cached is not None and cached[0] == key and cached[1] > time.monotonic():
+        if cached[3] != organization.updated_at:
+            _CACHE[organization_id] = (*cached[:3], organization.updated_at)
         return cached[2]
     settings = tenancy_service.settings_of(organization)
     menu = await menu_service.public_menu(session, organization_id=organization_id)
@@ -65,14 +78,25 @@ async def context_for_organization(session: AsyncSession, organization_id: uuid.
     )
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
-    _CACHE[organization_id] = (key, time.monotonic() + _TTL_SECONDS, context)
+    _CACHE[organization_id] = (
+        key,
+        time.monotonic() + _TTL_SECONDS,
+        context,
+        organization.updated_at,
+    )
     return context
 
 
 async def understand_for_organization(
-    session: AsyncSession, organization_id: uuid.UUID, text: str, *, now: datetime | None = None
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    text: str,
+    *,
+    now: datetime | None = None,
+    version: datetime | None = None,
 ) -> Understanding:
-    """`now` defaults to the organization's current time."""
-    context = await context_for_organization(session, organization_id)
+    """`now` defaults to the organization's current time; `version` is the organization row's
+    `updated_at` when the caller has read it."""
+    context = await context_for_organization(session, organization_id, version=version)
     instant = now or datetime.now(ZoneInfo(context.timezone))
     return understand(text, now=instant, context=context)
