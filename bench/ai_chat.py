@@ -183,7 +183,8 @@ async def in_process(calls: int, organization_id: str, profile: bool) -> None:
                     f"p99 {cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]:.2f} ms"
                 )
                 if profiler:
-                    pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+                    order = os.environ.get("SORT", "cumulative")
+                    pstats.Stats(profiler).sort_stats(order).print_stats(45)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from maitred.ai.engines.base import HANDOFF_ACTION
 from maitred.ai.nlu import Understanding
 from maitred.ai.tools import ToolOutcome
 from maitred.kit.i18n import gettext, supported, translate
@@ -18,7 +19,12 @@ _SPANISH_MARKS = frozenset("ñ¿¡áéíóú")
 
 def turn_language(u: Understanding, text: str, remembered: str | None) -> str:
     """The language to answer in: the message's when it says enough, else the thread's."""
-    spoken = supported(u.language) or "en"
+    return answer_language(u.language, text, remembered)
+
+
+def answer_language(language: str, text: str, remembered: str | None) -> str:
+    """`turn_language` for a message whose language was read apart (the LLM engine)."""
+    spoken = supported(language) or "en"
     if remembered is None or len(text.split()) >= _WORDS_FOR_LANGUAGE:
         return spoken
     if spoken == "es" and any(ch in _SPANISH_MARKS for ch in text.lower()):
@@ -298,6 +304,11 @@ def confirmed(lang: str, tool: str, result: dict[str, Any]) -> str:
             guests=result["guest_count"],
         )
     return gettext("Done.", lang)
+
+
+def handoff_action(lang: str) -> dict[str, Any]:
+    """The visible "talk to a person" choice offered with every answer."""
+    return {**HANDOFF_ACTION, "label": gettext("Talk to a person", lang)}
 
 
 def confirm_action(lang: str, outcome: ToolOutcome) -> dict[str, Any]:
