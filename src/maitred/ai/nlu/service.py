@@ -11,13 +11,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from maitred.ai.nlu.types import NluContext, Understanding
 from maitred.ai.nlu.understand import understand
 from maitred.kit.errors import NotFound
 from maitred.menu import service as menu_service
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
 
 _TTL_SECONDS = 60.0
 _CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext, datetime]] = {}
@@ -26,6 +29,14 @@ _CACHE_LIMIT = 1024
 
 def _snake(tag: str) -> str:
     return "_".join(tag.strip().lower().replace("-", " ").split())
+
+
+def _loaded(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
+    """The organization as this request already loaded it (the chat's caller did), if so."""
+    found = session.identity_map.get(identity_key(Organization, organization_id))
+    if isinstance(found, Organization) and not inspect(found).expired_attributes:
+        return found
+    return None
 
 
 async def context_for_organization(
@@ -39,7 +50,9 @@ async def context_for_organization(
         and cached[1] > time.monotonic()
     ):
         return cached[2]
-    organization = await tenancy_service.get(session, organization_id)
+    organization = _loaded(session, organization_id) or await tenancy_service.get(
+        session, organization_id
+    )
     if organization is None:
         raise NotFound("No such organization")
     key = orjson.dumps(
