@@ -108,7 +108,7 @@ class Dialogue:
         if u.intent in slots_of.OWN_BOOKING_INTENTS or u.intent == "update_contact":
             return await self.own_booking(u)
         if u.intent == "order_status":
-            return self.reply(replies.no_orders(self.lang), u)
+            return self.reply(replies.no_orders(self.lang, u.slots.get("order_number")), u)
         if u.intent == "greeting":
             _settings, _currency, name = await knowledge.settings_of(
                 self.session, self.context.organization_id

@@ -61,10 +61,18 @@ def greeting(lang: str, business: str) -> str:
     )
 
 
-def no_orders(lang: str) -> str:
+def no_orders(lang: str, order_number: str | None = None) -> str:
+    """Orders are not kept in maitred yet: said plainly, with the way to a person who can."""
+    if order_number:
+        return gettext(
+            "Orders aren't kept here yet, so I can't look up {order}. A person on our team can: "
+            "press 'Talk to a person' and they'll reply in this conversation.",
+            lang,
+            order=order_number,
+        )
     return gettext(
-        "I can't look up orders here. A person on our team can: press 'Talk to a person' "
-        "and they'll reply in this conversation.",
+        "Orders aren't kept here yet, so I can't look them up. A person on our team can: "
+        "press 'Talk to a person' and they'll reply in this conversation.",
         lang,
     )
 
