@@ -149,9 +149,11 @@ async def in_process(calls: int, organization_id: str, profile: bool) -> None:
     from maitred.app import create_served_app
 
     app = create_served_app()
-    async with LifespanManager(app, startup_timeout=300) as manager:
+    async with LifespanManager(app, startup_timeout=300):
         await app.state.nlu_warm_up
-        transport = httpx.ASGITransport(app=manager.app)
+        # The app itself, not the manager's wrapper: that one hands every request the same
+        # `state` dict, so the first request's caller would be reused by all (request.state).
+        transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
             credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
             login = await http.post("/api/v1/auth/login", json=credentials)
