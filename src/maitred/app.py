@@ -87,8 +87,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # garbage collector's full passes, which otherwise stall requests (p99) as the heap grows.
     gc.collect()
     gc.freeze()
-    # The understanding engine trains its classifiers and loads its date and zip tables in the
-    # background (seconds), so that no customer's first message waits for them.
+    # The understanding engine loads its shipped classifiers and its date and zip tables in the
+    # background (about a second of CPU), so that no customer's first message waits for them.
     from maitred.ai.nlu.understand import warm_up
 
     app.state.nlu_warm_up = asyncio.create_task(

@@ -141,6 +141,11 @@ async def test_telegram_in_draft_mode_waits_in_the_inbox_until_staff_send_it(
     assert [m["id"] for m in feed.json()["items"]] == [question["id"]]
     waiting = await client.get("/api/v1/messages/inbox?drafts=true", headers=admin.headers)
     assert [m["id"] for m in waiting.json()["items"]] == [answer["id"]]
+    assert answer["author"]["name"] == "AI assistant"
+    in_spanish = await client.get(
+        "/api/v1/messages/inbox?drafts=true", headers={**admin.headers, "Accept-Language": "es"}
+    )
+    assert in_spanish.json()["items"][0]["author"]["name"] == "Asistente de IA"
 
     sent = await client.post(f"/api/v1/messages/{answer['id']}/send", headers=admin.headers)
     assert sent.status_code == 200, sent.text

@@ -106,6 +106,36 @@ async def test_birthday_through_the_llm_with_streaming(
     assert usage["calls_by_engine"] == {"llm": 2}
 
 
+async def test_the_llm_engines_buttons_are_in_the_customers_language(
+    client: httpx.AsyncClient, database: Database, llm: StandIn
+) -> None:
+    caterer = await given_caterer(database)
+    admin = await signed_in_as(client, database, "admin", caterer.organization)
+    await given_llm(client, admin.headers, llm.url)
+    booking = {
+        "name": "María López",
+        "phone": "916-555-0177",
+        "event_date": next_saturday(),
+        "event_time": "18:00",
+        "guest_count": 12,
+        "event_type": "birthday",
+        "location": "Folsom",
+    }
+    llm.script(
+        Step(tool_calls=[("create_booking", booking)]),
+        Step(content="Preparé su solicitud: pulse Confirmar para enviarla."),
+    )
+    answer = await client.post(
+        "/api/v1/ai/chat",
+        json={"message": "somos 12 para el cumpleaños de mi mamá el sábado a las 6 en Folsom"},
+        headers=caterer.headers,
+    )
+    assert answer.status_code == 200, answer.text
+    labels = {a["type"]: a["label"] for a in answer.json()["suggested_actions"]}
+    assert labels == {"confirm": "Confirmar", "handoff": "Hablar con una persona"}
+    assert await bookings(database) == 0
+
+
 async def test_a_failing_model_is_answered_offline_and_says_so(
     client: httpx.AsyncClient, database: Database, llm: StandIn
 ) -> None:

@@ -22,7 +22,12 @@ DEFAULT_PRICE = {"input_per_1k": "0.00015", "output_per_1k": "0.0006"}
 
 
 async def row_of(session: AsyncSession, organization_id: uuid.UUID) -> AiSettings | None:
-    return await SettingsRows(session, organization_id).one()
+    """The organization's row, read once per unit of work (a chat turn asks twice)."""
+    key = ("ai_settings", organization_id)
+    if key not in session.info:
+        session.info[key] = await SettingsRows(session, organization_id).one()
+    row: AiSettings | None = session.info[key]
+    return row
 
 
 def read(row: AiSettings | None) -> dict[str, Any]:
@@ -57,6 +62,7 @@ async def update(
 ) -> dict[str, Any]:
     rows = SettingsRows(session, organization_id)
     row = await rows.one() or rows.add(AiSettings(channel_modes={}, price_table={}))
+    session.info[("ai_settings", organization_id)] = row
     if "channel_modes" in changes:
         modes = dict(row.channel_modes or {})
         for channel, mode in (changes["channel_modes"] or {}).items():

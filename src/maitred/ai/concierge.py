@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai import ai_settings, confirmations, replies, threads, usage
@@ -132,7 +133,11 @@ async def choose_engine(
 async def make_turn(
     session: AsyncSession, thread: AiThread, caller: Caller, text: str, engine: str
 ) -> Turn:
-    earlier = await Messages(session, caller.organization_id).of_thread(thread.id, last=20)
+    earlier = (
+        []
+        if threads.is_new(session, thread)
+        else await Messages(session, caller.organization_id).of_thread(thread.id, last=20)
+    )
     return Turn(
         text=text,
         context=tool_context(thread, caller, engine),
@@ -212,7 +217,8 @@ async def record_turn(
     state: dict[str, Any] | None,
 ) -> AiMessage:
     # A tool that failed rolled its savepoint back, which expires what the session holds.
-    await session.refresh(thread)
+    if inspect(thread).expired_attributes:
+        await session.refresh(thread)
     messages = Messages(session, caller.organization_id)
     messages.add(
         AiMessage(thread_id=thread.id, role="user", content=text, intent=reply.intent,
@@ -303,8 +309,11 @@ async def respond(
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
     turn = await make_turn(session, thread, caller, text, engine.name)
     try:
-        async with session.begin_nested():
+        if isinstance(engine, OfflineEngine):  # fails only as a bug would: no partial work
             reply = await engine.respond(session, turn)
+        else:
+            async with session.begin_nested():  # what a failing model did is undone
+                reply = await engine.respond(session, turn)
     except EngineFailed as failure:
         turn = await make_turn(session, thread, caller, text, "offline")
         reply = await OfflineEngine().respond(session, turn)

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai import knowledge, replies
 from maitred.ai import slot_filling as slots_of
-from maitred.ai.engines.base import HANDOFF_ACTION, Reply, Turn
+from maitred.ai.engines.base import Reply, Turn
 from maitred.ai.nlu import Understanding, understand_for_organization
 from maitred.ai.tools import ToolOutcome, call_tool
 from maitred.ai.tools.access import PROVE_FIRST, may_touch_bookings
-from maitred.kit.i18n import gettext, translate
+from maitred.kit.i18n import translate
 
 _PERSON = re.compile(
     r"\b(talk|speak|chat)\w*\b.{0,20}\b(person|human|someone|agent|representative|staff|manager)"
@@ -30,10 +30,6 @@ _CODE = re.compile(r"\b(\d{6})\b")
 
 def wants_person(text: str) -> bool:
     return bool(_PERSON.search(text))
-
-
-def handoff_action(lang: str) -> dict[str, Any]:
-    return {**HANDOFF_ACTION, "label": gettext("Talk to a person", lang)}
 
 
 class Dialogue:
@@ -58,7 +54,7 @@ class Dialogue:
         self.state["slots"] = self.slots
         given = list(actions or [])
         if handoff is None and not any(a.get("type") == "handoff" for a in given):
-            given.append(handoff_action(self.lang))
+            given.append(replies.handoff_action(self.lang))
         return Reply(
             text=text,
             intent=u.intent,
@@ -112,7 +108,7 @@ class Dialogue:
         if u.intent in slots_of.OWN_BOOKING_INTENTS or u.intent == "update_contact":
             return await self.own_booking(u)
         if u.intent == "order_status":
-            return self.reply(replies.no_orders(self.lang), u)
+            return self.reply(replies.no_orders(self.lang, u.slots.get("order_number")), u)
         if u.intent == "greeting":
             _settings, _currency, name = await knowledge.settings_of(
                 self.session, self.context.organization_id

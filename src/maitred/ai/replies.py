@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from maitred.ai.engines.base import HANDOFF_ACTION
 from maitred.ai.nlu import Understanding
 from maitred.ai.tools import ToolOutcome
 from maitred.kit.i18n import gettext, supported, translate
@@ -18,7 +19,12 @@ _SPANISH_MARKS = frozenset("ñ¿¡áéíóú")
 
 def turn_language(u: Understanding, text: str, remembered: str | None) -> str:
     """The language to answer in: the message's when it says enough, else the thread's."""
-    spoken = supported(u.language) or "en"
+    return answer_language(u.language, text, remembered)
+
+
+def answer_language(language: str, text: str, remembered: str | None) -> str:
+    """`turn_language` for a message whose language was read apart (the LLM engine)."""
+    spoken = supported(language) or "en"
     if remembered is None or len(text.split()) >= _WORDS_FOR_LANGUAGE:
         return spoken
     if spoken == "es" and any(ch in _SPANISH_MARKS for ch in text.lower()):
@@ -55,10 +61,18 @@ def greeting(lang: str, business: str) -> str:
     )
 
 
-def no_orders(lang: str) -> str:
+def no_orders(lang: str, order_number: str | None = None) -> str:
+    """Orders are not kept in maitred yet: said plainly, with the way to a person who can."""
+    if order_number:
+        return gettext(
+            "Orders aren't kept here yet, so I can't look up {order}. A person on our team can: "
+            "press 'Talk to a person' and they'll reply in this conversation.",
+            lang,
+            order=order_number,
+        )
     return gettext(
-        "I can't look up orders here. A person on our team can: press 'Talk to a person' "
-        "and they'll reply in this conversation.",
+        "Orders aren't kept here yet, so I can't look them up. A person on our team can: "
+        "press 'Talk to a person' and they'll reply in this conversation.",
         lang,
     )
 
@@ -298,6 +312,11 @@ def confirmed(lang: str, tool: str, result: dict[str, Any]) -> str:
             guests=result["guest_count"],
         )
     return gettext("Done.", lang)
+
+
+def handoff_action(lang: str) -> dict[str, Any]:
+    """The visible "talk to a person" choice offered with every answer."""
+    return {**HANDOFF_ACTION, "label": gettext("Talk to a person", lang)}
 
 
 def confirm_action(lang: str, outcome: ToolOutcome) -> dict[str, Any]:

@@ -69,7 +69,16 @@ async def open_thread(
         )
     )
     await session.flush()
+    session.info.setdefault(_NEW, set()).add(thread.id)
     return thread
+
+
+_NEW = "ai_new_threads"
+
+
+def is_new(session: AsyncSession, thread: AiThread) -> bool:
+    """Whether this unit of work opened the thread (it has no messages to read yet)."""
+    return thread.id in session.info.get(_NEW, ())
 
 
 async def get_thread(

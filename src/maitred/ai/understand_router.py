@@ -32,7 +32,9 @@ async def understand_message(
     db: DbSession,
 ) -> dict[str, Any]:
     """The intent, language and slots of `text`; relative dates are read against `now`."""
-    found = await understand_for_organization(db, auth.org_id, body.text, now=body.now)
+    found = await understand_for_organization(
+        db, auth.org_id, body.text, now=body.now, version=auth.organization_version
+    )
     return {
         "intent": found.intent,
         "confidence": found.confidence,

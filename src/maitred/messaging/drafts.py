@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit import outbox, phones
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import InvalidState
+from maitred.kit.i18n import gettext
 from maitred.messaging import contacts
 from maitred.messaging.models import Message
 from maitred.messaging.queue import emit_outcome, emit_queued
@@ -21,7 +22,6 @@ from maitred.messaging.repository import MessageRepository
 from maitred.messaging.secret_bodies import visible_body
 
 DRAFTED_BY = "drafted_by"
-ASSISTANT = "AI assistant"  # its name as a member of the team
 
 
 async def send_draft(
@@ -87,7 +87,8 @@ def author_of(message: Message) -> dict[str, object]:
     if message.direction == "inbound":
         return _author("customer", name=message.contact_name)
     if message.ai_generated:
-        return _author("assistant", name=ASSISTANT)
+        # Its name as a member of the team, in the reader's language.
+        return _author("assistant", name=gettext("AI assistant"))
     if message.created_by is not None:
         drafted = (message.meta or {}).get(DRAFTED_BY) == "assistant"
         return _author("staff", user_id=message.created_by, drafted=drafted)

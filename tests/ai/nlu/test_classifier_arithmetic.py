@@ -1,23 +1,43 @@
-"""The classifiers answer from their own arithmetic (intents._Linear) for speed: it must give
-scikit-learn's probabilities exactly, for the many-class intent model and the two-class
-language model alike."""
+"""The classifiers ship as trained weights (`classifiers.npz`, written by
+`python -m maitred.ai.nlu.build`): the file must be the one trained on today's examples.txt,
+and its arithmetic must give scikit-learn's own probabilities, for the many-class intent model
+and the two-class language model alike, without a process importing scikit-learn to answer."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 
-from maitred.ai.nlu import intents
+from maitred.ai.nlu import build, intents
 from tests.ai.score_nlu import SPLITS, load
 
 
-def test_fast_probabilities_are_scikit_learns() -> None:
-    taught = intents.examples()
+def test_the_shipped_classifiers_were_trained_on_todays_examples() -> None:
+    assert intents.model_sha256() == build.examples_sha256(), (
+        "examples.txt changed since classifiers.npz was built: "
+        "run `python -m maitred.ai.nlu.build` and commit the file"
+    )
+
+
+def test_shipped_probabilities_are_scikit_learns() -> None:
     texts = [intents.normalize(case["text"]) for path in SPLITS.values() for case in load(path)]
-    for words, labels in (
-        (True, [e.intent for e in taught]),
-        (False, [e.language for e in taught]),
-    ):
-        pipeline = intents.train([e.text for e in taught], labels, words=words)
-        fast = intents._Linear(pipeline)
+    shipped = intents._models()
+    for name, pipeline in build.trained().items():
         for text in texts:
-            assert np.allclose(fast.probabilities(text), pipeline.predict_proba([text])[0])
+            expected = pipeline.predict_proba([text])[0]
+            got = shipped[name].probabilities(text)
+            assert np.allclose(got, expected, atol=1e-5), (name, text)
+            assert int(np.argmax(got)) == int(np.argmax(expected)), (name, text)
+
+
+def test_understanding_a_message_needs_no_training_library() -> None:
+    probe = (
+        "import sys; from maitred.ai.nlu.understand import warm_up; warm_up(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sklearn', 'scipy'}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"

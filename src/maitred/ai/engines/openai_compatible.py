@@ -13,9 +13,11 @@ from typing import Any, cast
 import openai
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai.engines.base import HANDOFF_ACTION, Reply, StreamEvent, Turn
-from maitred.ai.replies import confirm_action
+from maitred.ai.engines.base import Reply, StreamEvent, Turn
+from maitred.ai.nlu.language import detect
+from maitred.ai.replies import answer_language, confirm_action, handoff_action
 from maitred.ai.tools import TOOLS, ToolOutcome, call_tool
+from maitred.kit.i18n import gettext
 
 MAX_ROUNDS = 4
 HISTORY = 20
@@ -114,8 +116,20 @@ class LlmEngine:
                 }
             )
 
-    def _reply(self, text: str, outcomes: list[ToolOutcome], tokens: tuple[int, int]) -> Reply:
-        actions = [confirm_action("en", o) for o in outcomes if o.outcome == "draft"]
+    def _reply(
+        self, turn: Turn, text: str | None, outcomes: list[ToolOutcome], tokens: tuple[int, int]
+    ) -> Reply:
+        """The model's answer (None: it ran out of rounds) with its actions, labelled in the
+        customer's language as the offline engine would answer it."""
+        lang = answer_language(
+            detect(turn.text, ("en", "es")) if turn.text.strip() else "en",
+            turn.text,
+            turn.state.get("language"),
+        )
+        turn.state["language"] = lang
+        if text is None:
+            text = gettext("I've done what I could; is there anything else?", lang)
+        actions = [confirm_action(lang, o) for o in outcomes if o.outcome == "draft"]
         handoff = next(
             (
                 str(o.result.get("reason"))
@@ -125,7 +139,7 @@ class LlmEngine:
             None,
         )
         if handoff is None:
-            actions.append(HANDOFF_ACTION)
+            actions.append(handoff_action(lang))
         intent = "other"
         for outcome in outcomes:
             intent = _INTENT_OF_TOOL.get(outcome.tool, intent)
@@ -133,6 +147,7 @@ class LlmEngine:
             text=text,
             intent=intent,
             confidence=1.0,
+            language=lang,
             suggested_actions=actions,
             tools=outcomes,
             handoff=handoff,
@@ -158,7 +173,8 @@ class LlmEngine:
                     tokens_out += answer.usage.completion_tokens
                 choice = answer.choices[0].message
                 if not choice.tool_calls:
-                    return self._reply(choice.content or "", outcomes, (tokens_in, tokens_out))
+                    tokens = (tokens_in, tokens_out)
+                    return self._reply(turn, choice.content or "", outcomes, tokens)
                 calls = [
                     {
                         "id": call.id,
@@ -173,9 +189,7 @@ class LlmEngine:
                 await self._run_calls(session, turn, calls, messages, outcomes)
         except (openai.OpenAIError, IndexError, KeyError) as error:
             raise EngineFailed(_reason(error)) from error
-        return self._reply(
-            "I've done what I could; is there anything else?", outcomes, (tokens_in, tokens_out)
-        )
+        return self._reply(turn, None, outcomes, (tokens_in, tokens_out))
 
     async def stream(self, session: AsyncSession | None, turn: Turn) -> AsyncIterator[StreamEvent]:
         messages = self._messages(turn)
@@ -225,7 +239,7 @@ class LlmEngine:
                     yield StreamEvent("tool", tool=outcome)
         except (openai.OpenAIError, IndexError, KeyError) as error:
             raise EngineFailed(_reason(error)) from error
-        yield StreamEvent("done", reply=self._reply(text, outcomes, (tokens_in, tokens_out)))
+        yield StreamEvent("done", reply=self._reply(turn, text, outcomes, (tokens_in, tokens_out)))
 
 
 _INTENT_OF_TOOL = {

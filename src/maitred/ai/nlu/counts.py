@@ -4,6 +4,7 @@ then the number is taken where the sentence says it counts people."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from number_parser import parse as numbers_to_digits
 
@@ -69,11 +70,28 @@ def _dozens(text: str) -> str:
     return _DOZENS.sub(replace, text)
 
 
-def with_digits(text: str, language: str) -> str:
-    """The text with number words as digits, for every later reading of numbers."""
-    text = _dozens(text)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def _number_word(word: str, language: str) -> bool:
+    """Whether number-parser reads `word` alone as a number ("twelve", "doce", "first")."""
     try:
-        converted = numbers_to_digits(text, language="es" if language == "es" else "en")
+        return bool(numbers_to_digits(word, language=language) != word)
+    except Exception:  # noqa: BLE001 - as below
+        return False
+
+
+def with_digits(text: str, language: str) -> str:
+    """The text with number words as digits, for every later reading of numbers. The library
+    reads the whole sentence only when one of its words is a number word: most messages have
+    none, and its sentence pass cost more than the rest of the reading together."""
+    text = _dozens(text)
+    language = "es" if language == "es" else "en"
+    if not any(_number_word(word, language) for word in _WORD.findall(text)):
+        return text
+    try:
+        converted = numbers_to_digits(text, language=language)
     except Exception:  # noqa: BLE001 - a library bug on odd input must not fail the answer
         return text
     return converted if isinstance(converted, str) else text

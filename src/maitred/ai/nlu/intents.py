@@ -1,6 +1,7 @@
 """The intent and the language of a message: linear classifiers over character (and word)
-n-grams, trained when first used (well under a second) on the examples shipped beside this
-file (`examples.txt`).
+n-grams, trained on the examples shipped beside this file (`examples.txt`) by
+`python -m maitred.ai.nlu.build`, which writes what they learned to `classifiers.npz`; this
+module only loads that file (milliseconds) and does the arithmetic.
 
 Character n-grams read typos and Spanish accents the way they are written ("resevation",
 "cancelar"); word n-grams read the phrases ("ignore previous instructions"). Measured against a
@@ -18,12 +19,11 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
+from maitred.ai.nlu.ngrams import ANALYZERS
 from maitred.ai.nlu.types import INTENTS
 
+MODEL_FILE = resources.files("maitred.ai.nlu").joinpath("classifiers.npz")
 _LOCK = threading.Lock()
 
 
@@ -46,10 +46,13 @@ class Example:
     text: str
 
 
+def examples_text() -> str:
+    return resources.files("maitred.ai.nlu").joinpath("examples.txt").read_text("utf-8")
+
+
 def examples() -> list[Example]:
-    text = resources.files("maitred.ai.nlu").joinpath("examples.txt").read_text("utf-8")
     found: list[Example] = []
-    for line in text.splitlines():
+    for line in examples_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         intent, language, utterance = line.split("\t", 2)
@@ -59,53 +62,31 @@ def examples() -> list[Example]:
     return found
 
 
-def train(texts: list[str], labels: list[str], *, words: bool = True) -> Pipeline:
-    """Character n-grams, and word n-grams with `words`, into a logistic regression."""
-    parts: list[tuple[str, TfidfVectorizer]] = [
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
-    ]
-    if words:
-        parts.append(
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True))
-        )
-    model = Pipeline(
-        [("features", FeatureUnion(parts)), ("classify", LogisticRegression(C=20.0, max_iter=2000))]
-    )
-    model.fit([normalize(t) for t in texts], labels)
-    return model
+class Linear:
+    """A trained classifier's arithmetic: n-grams looked up in the fitted vocabularies,
+    sublinear tf × idf, l2-normalized per n-gram kind, then the linear model and a softmax
+    (scikit-learn's `predict_proba` for the same pipeline; tests/ai/nlu checks)."""
 
-
-class _Linear:
-    """The trained pipeline's arithmetic without scikit-learn's per-call checks: n-grams looked
-    up in the fitted vocabularies, sublinear tf × idf, l2-normalized, then the linear model and a
-    softmax. The same numbers as `predict_proba` (tests/ai/nlu checks), a tenth of the time."""
-
-    def __init__(self, model: Pipeline) -> None:
-        features: FeatureUnion = model.named_steps["features"]
-        classifier: LogisticRegression = model.named_steps["classify"]
-        self.classes = [str(c) for c in classifier.classes_]
-        self.parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, np.ndarray]]
-        self.parts = []
-        coefficients, self.intercept = classifier.coef_, classifier.intercept_
-        if len(self.classes) == 2:  # one logit for the second class: softmax([0, z]) is sigmoid
-            coefficients = np.vstack([np.zeros_like(coefficients), coefficients])
-            self.intercept = np.concatenate([[0.0], self.intercept])
-        offset = 0
-        for _, vectorizer in features.transformer_list:
-            width = len(vectorizer.vocabulary_)
+    def __init__(self, stored: np.lib.npyio.NpzFile, name: str) -> None:
+        self.classes = [str(c) for c in stored[f"{name}.classes"]]
+        self.intercept = stored[f"{name}.intercept"]
+        self.parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray]] = []
+        for part in stored[f"{name}.parts"]:
+            vocabulary = stored[f"{name}.{part}.vocabulary"].tolist()
+            idf = stored[f"{name}.{part}.idf"].astype(np.float64)
+            # Weights and idf side by side: one gather per part and call.
+            weighted = stored[f"{name}.{part}.weights"].astype(np.float64)
             self.parts.append(
                 (
-                    vectorizer.build_analyzer(),
-                    vectorizer.vocabulary_,
-                    vectorizer.idf_,
-                    coefficients[:, offset : offset + width],
+                    ANALYZERS[str(part)],
+                    dict(zip(vocabulary, range(len(vocabulary)), strict=True)),
+                    np.hstack([weighted, idf[:, None]]),
                 )
             )
-            offset += width
 
     def probabilities(self, text: str) -> np.ndarray:
         scores = self.intercept.copy()
-        for analyze, vocabulary, idf, coef in self.parts:
+        for analyze, vocabulary, table in self.parts:
             counts: dict[int, int] = {}
             for gram in analyze(text):
                 column = vocabulary.get(gram)
@@ -113,39 +94,37 @@ class _Linear:
                     counts[column] = counts.get(column, 0) + 1
             if not counts:
                 continue
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float))) * idf[columns]
+            rows = table[np.fromiter(counts, dtype=np.intp, count=len(counts))]
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float))) * rows[:, -1]
             weights /= np.sqrt(weights @ weights)
-            scores = scores + coef[:, columns] @ weights
+            scores = scores + weights @ rows[:, :-1]
         exp = np.exp(scores - scores.max())
         return np.asarray(exp / exp.sum())
 
 
 @cache
-def _intent_model() -> _Linear:
-    with _LOCK:
-        taught = examples()
-        return _Linear(train([e.text for e in taught], [e.intent for e in taught]))
+def _models() -> dict[str, Linear]:
+    with _LOCK, MODEL_FILE.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
+        return {name: Linear(stored, name) for name in ("intent", "language")}
 
 
-@cache
-def _language_model() -> _Linear:
-    with _LOCK:
-        taught = examples()
-        return _Linear(train([e.text for e in taught], [e.language for e in taught], words=False))
+def model_sha256() -> str:
+    """The SHA-256 of the examples the shipped classifiers were trained on."""
+    with MODEL_FILE.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
+        return str(stored["examples_sha256"])
 
 
-def _best(model: _Linear, text: str) -> Guess:
-    probabilities = model.probabilities(normalize(text))
+def _best(model: Linear, text: str) -> Guess:
+    probabilities = model.probabilities(normalize(text).lower())
     best = int(np.argmax(probabilities))
     return Guess(model.classes[best], float(probabilities[best]))
 
 
 def classify(text: str) -> Guess:
     """The intent, and how sure the classifier is of it."""
-    return _best(_intent_model(), text)
+    return _best(_models()["intent"], text)
 
 
 def language(text: str) -> Guess:
     """English or Spanish, read by the same kind of classifier from the same examples' labels."""
-    return _best(_language_model(), text)
+    return _best(_models()["language"], text)

@@ -1,5 +1,7 @@
 """The understanding engine for an organization: its vocabulary read from its settings and
-menu, kept in process per stored settings value for a minute (menus change without settings)."""
+menu, kept in process per stored settings value for a minute (menus change without settings).
+A caller who knows the organization row's version (a signed-in request reads it with the
+caller) is answered from memory without a statement while that version is the one kept."""
 
 from __future__ import annotations
 
@@ -9,16 +11,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from maitred.ai.nlu.types import NluContext, Understanding
 from maitred.ai.nlu.understand import understand
 from maitred.kit.errors import NotFound
 from maitred.menu import service as menu_service
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
 
 _TTL_SECONDS = 60.0
-_CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext]] = {}
+_CACHE: dict[uuid.UUID, tuple[bytes, float, NluContext, datetime]] = {}
 _CACHE_LIMIT = 1024
 
 
@@ -26,8 +31,28 @@ def _snake(tag: str) -> str:
     return "_".join(tag.strip().lower().replace("-", " ").split())
 
 
-async def context_for_organization(session: AsyncSession, organization_id: uuid.UUID) -> NluContext:
-    organization = await tenancy_service.get(session, organization_id)
+def _loaded(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
+    """The organization as this request already loaded it (the chat's caller did), if so."""
+    found = session.identity_map.get(identity_key(Organization, organization_id))
+    if isinstance(found, Organization) and not inspect(found).expired_attributes:
+        return found
+    return None
+
+
+async def context_for_organization(
+    session: AsyncSession, organization_id: uuid.UUID, *, version: datetime | None = None
+) -> NluContext:
+    cached = _CACHE.get(organization_id)
+    if (
+        version is not None
+        and cached is not None
+        and cached[3] == version
+        and cached[1] > time.monotonic()
+    ):
+        return cached[2]
+    organization = _loaded(session, organization_id) or await tenancy_service.get(
+        session, organization_id
+    )
     if organization is None:
         raise NotFound("No such organization")
     key = orjson.dumps(
@@ -39,8 +64,9 @@ async def context_for_organization(session: AsyncSession, organization_id: uuid.
         ],
         option=orjson.OPT_SORT_KEYS,
     )
-    cached = _CACHE.get(organization_id)
     if cached is not None and cached[0] == key and cached[1] > time.monotonic():
+        if cached[3] != organization.updated_at:
+            _CACHE[organization_id] = (*cached[:3], organization.updated_at)
         return cached[2]
     settings = tenancy_service.settings_of(organization)
     menu = await menu_service.public_menu(session, organization_id=organization_id)
@@ -65,14 +91,25 @@ async def context_for_organization(session: AsyncSession, organization_id: uuid.
     )
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
-    _CACHE[organization_id] = (key, time.monotonic() + _TTL_SECONDS, context)
+    _CACHE[organization_id] = (
+        key,
+        time.monotonic() + _TTL_SECONDS,
+        context,
+        organization.updated_at,
+    )
     return context
 
 
 async def understand_for_organization(
-    session: AsyncSession, organization_id: uuid.UUID, text: str, *, now: datetime | None = None
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    text: str,
+    *,
+    now: datetime | None = None,
+    version: datetime | None = None,
 ) -> Understanding:
-    """`now` defaults to the organization's current time."""
-    context = await context_for_organization(session, organization_id)
+    """`now` defaults to the organization's current time; `version` is the organization row's
+    `updated_at` when the caller has read it."""
+    context = await context_for_organization(session, organization_id, version=version)
     instant = now or datetime.now(ZoneInfo(context.timezone))
     return understand(text, now=instant, context=context)
