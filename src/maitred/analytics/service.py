@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.analytics import sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
 from maitred.bookings.service import figures as booking_figures
@@ -62,9 +63,7 @@ async def _folded(
     group_by: GroupBy,
     location_id: Place = None,
 ) -> Folded:
-    rows = await booking_figures.by_day(
-        session, organization_id, period.start, period.end, location_id
-    )
+    rows = await sources.day_rows(session, organization_id, period.start, period.end, location_id)
     return fold(rows, period, group_by)
 
 
@@ -109,14 +108,14 @@ async def bookings_report(
         await _folded(session, organization_id, period.previous(), group_by, location_id)
     ).totals
     totals = now.totals
-    times = await booking_figures.popular_times(
-        session, organization_id, period.start, period.end, location_id=location_id
+    times = await sources.popular_times(
+        session, organization_id, period.start, period.end, location_id
     )
-    cities = await booking_figures.top_cities(
-        session, organization_id, period.start, period.end, location_id=location_id
+    cities = await sources.top_cities(
+        session, organization_id, period.start, period.end, location_id
     )
     _, _, zone = await organization_context(session, organization_id)
-    lead = await booking_figures.lead_days(
+    lead = await sources.lead_days(
         session, organization_id, period.start, period.end, zone, location_id
     )
     going = totals.count - totals.by_status["cancelled"]
@@ -238,11 +237,11 @@ async def customers_report(
     means first at that location."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     since = period.end - timedelta(days=ACTIVE_DAYS - 1)
-    now = await booking_figures.customers(
+    now = await sources.customers(
         session, organization_id, period.start, period.end, since, location_id
     )
     previous = period.previous()
-    before = await booking_figures.customers(
+    before = await sources.customers(
         session,
         organization_id,
         previous.start,
@@ -323,7 +322,7 @@ async def dashboard(
             "change_percent": change_percent(totals.count, before.count),
         }
     if "customers" in asked:
-        counts = await booking_figures.customers(
+        counts = await sources.customers(
             session,
             organization_id,
             period.start,
