@@ -65,7 +65,7 @@ async def _same_tallies(
         .where(Booking.organization_id == organization_id, Booking.status != "cancelled")
         .group_by(Booking.customer_id)
     )
-    assert sorted(firsts.tuples().all()) == sorted(
+    assert sorted((c, d) for c, d in firsts.all()) == sorted(
         await customer_firsts.all_of(session, organization_id)
     )
 
