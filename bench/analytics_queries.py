@@ -28,13 +28,16 @@ from maitred.bookings.figures_repository import BookingFigures
 from maitred.bookings.models import Booking
 from maitred.config import Settings
 from maitred.domains import import_models
+from maitred.kit import crypto
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 
 
 async def main(runs: int) -> None:
     import_models()
-    database = Settings().database()
+    settings = Settings()
+    crypto.configure(crypto.Keyring.from_settings(settings))  # customers' names are decrypted
+    database = settings.database()
     try:
         async with database.transaction(write=False) as session:
             org, bookings = (

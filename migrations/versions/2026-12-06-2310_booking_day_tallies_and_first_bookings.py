@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         *_entity(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_booking_day_tallies")),
         sa.UniqueConstraint(
@@ -105,21 +106,26 @@ def _fill() -> None:
             f"substr({c}, 1, 8) || '-' || substr({c}, 9, 4) || '-' || substr({c}, 13, 4)"
             f" || '-' || substr({c}, 17, 4) || '-' || substr({c}, 21, 12)"
         )
-    for kind, key, extra in (
-        ("time", at, ""),
-        ("city", "b.city", " AND b.city IS NOT NULL"),
-        ("lead", lead, ""),
-        ("customer", customer, ""),
+    net = "(b.amount_paid - b.amount_refunded)"
+    recognised = (
+        f"coalesce(sum(CASE WHEN b.status IN ('confirmed', 'completed') THEN b.total_amount"
+        f" WHEN b.status = 'no_show' AND {net} > 0 THEN {net} ELSE 0 END), 0)"
+    )
+    for kind, key, extra, amount in (
+        ("time", at, "", "0"),
+        ("city", "b.city", " AND b.city IS NOT NULL", "0"),
+        ("lead", lead, "", "0"),
+        ("customer", customer, "", recognised),
     ):
         op.execute(
             f"""
             INSERT INTO booking_day_tallies (id, organization_id, day, kind, key, count,
-                created_at, updated_at)
-            SELECT {new_id}, organization_id, day, '{kind}', key, n,
+                amount_minor, created_at, updated_at)
+            SELECT {new_id}, organization_id, day, '{kind}', key, n, amount,
                 CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
             FROM (
                 SELECT b.organization_id AS organization_id, b.event_date AS day,
-                    {key} AS key, count(*) AS n
+                    {key} AS key, count(*) AS n, {amount} AS amount
                 FROM bookings b JOIN organizations o ON o.id = b.organization_id
                 WHERE b.status != 'cancelled'{extra}
                 GROUP BY b.organization_id, b.event_date, {key}

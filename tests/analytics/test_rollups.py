@@ -56,6 +56,9 @@ async def _same_tallies(
         assert sorted(await figures.lead_days(first, last, zone)) == sorted(
             await day_tallies.lead_days(session, organization_id, first, last)
         )
+        assert await figures.top_customers(first, last, None) == await day_tallies.top_customers(
+            session, organization_id, first, last, limit=1000
+        )
         since = last - timedelta(days=364)
         assert await figures.customers(first, last, since) == await sources.customers(
             session, organization_id, first, last, since, None

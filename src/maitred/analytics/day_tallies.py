@@ -26,11 +26,14 @@ async def refresh_day(session: AsyncSession, figures: BookingFigures, day: date,
             BookingDayTally.organization_id == organization_id, BookingDayTally.day == day
         )
     )
-    tallies: list[tuple[str, str, int]] = []
-    tallies += [(TIME, at.isoformat(), n) for at, n in await figures.popular_times(day, day, None)]
-    tallies += [(CITY, city, n) for city, n in await figures.top_cities(day, day, None)]
-    tallies += [(LEAD, str(days), n) for days, n in await figures.lead_days(day, day, zone)]
-    tallies += [(CUSTOMER, str(c), n) for c, n in await figures.customers_of(day, day)]
+    tallies: list[tuple[str, str, int, int]] = []
+    times = await figures.popular_times(day, day, None)
+    tallies += [(TIME, at.isoformat(), n, 0) for at, n in times]
+    tallies += [(CITY, city, n, 0) for city, n in await figures.top_cities(day, day, None)]
+    tallies += [(LEAD, str(days), n, 0) for days, n in await figures.lead_days(day, day, zone)]
+    tallies += [
+        (CUSTOMER, str(c), n, cents) for c, n, cents in await figures.customers_of(day, day)
+    ]
     if tallies:
         await session.execute(
             insert(BookingDayTally),
@@ -42,8 +45,9 @@ async def refresh_day(session: AsyncSession, figures: BookingFigures, day: date,
                     "kind": kind,
                     "key": key,
                     "count": n,
+                    "amount_minor": cents,
                 }
-                for kind, key, n in tallies
+                for kind, key, n, cents in tallies
             ],
         )
 
@@ -97,6 +101,24 @@ async def lead_days(
     """As `BookingFigures.lead_days` (in the zone the tallies were kept in), from the tallies."""
     rows = await _top(session, organization_id, LEAD, start, end, None)
     return [(int(key), n) for key, n in rows]
+
+
+async def top_customers(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, limit: int = 10
+) -> list[tuple[uuid.UUID, int, int]]:
+    """As `BookingFigures.top_customers`, from the tallies."""
+    count, cents = func.sum(BookingDayTally.count), func.sum(BookingDayTally.amount_minor)
+    statement = (
+        select(BookingDayTally.key, count, cents)
+        .where(*_period(organization_id, CUSTOMER, start, end))  # type: ignore[arg-type]
+        .group_by(BookingDayTally.key)
+        .order_by(cents.desc(), count.desc(), BookingDayTally.key)
+        .limit(limit)
+    )
+    return [
+        (uuid.UUID(key), int(n), int(total))
+        for key, n, total in (await session.execute(statement)).all()
+    ]
 
 
 async def customers_between(

@@ -108,7 +108,8 @@ class BookingDayFigures(TenantOwned, Base):
 class BookingDayTally(TenantOwned, Base):
     """How many of one local event day's bookings that went ahead (not cancelled) share one
     value: a start time (`kind` "time", key "18:00:00"), a city ("city"), days from request
-    to event ("lead", key "12") or a customer ("customer", key its id). Kept with the
+    to event ("lead", key "12") or a customer ("customer", key its id, with the revenue
+    recognised from them). Kept with the
     booking-day figures (analytics/rollups.py), so popular times, top cities, lead time and
     the customers of a period read these instead of a year of bookings."""
 
@@ -119,6 +120,7 @@ class BookingDayTally(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(8))
     key: Mapped[str] = mapped_column(String(255))
     count: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # a customer's recognised
 
 
 class CustomerFirstBooking(TenantOwned, Base):

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.analytics import sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
-from maitred.bookings.service import figures as booking_figures
 from maitred.customers import briefs as customer_briefs
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import from_minor
@@ -249,8 +248,8 @@ async def customers_report(
         previous.end - timedelta(days=ACTIVE_DAYS - 1),
         location_id,
     )
-    best = await booking_figures.top_customers(
-        session, organization_id, period.start, period.end, location_id=location_id
+    best = await sources.top_customers(
+        session, organization_id, period.start, period.end, location_id
     )
     names = await customer_briefs.briefs(
         session, organization_id=organization_id, customer_ids=[row[0] for row in best]

@@ -58,6 +58,16 @@ async def lead_days(
     return await booking_figures.lead_days(session, organization_id, start, end, zone, location_id)
 
 
+async def top_customers(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[tuple[uuid.UUID, int, int]]:
+    if location_id is None:
+        return await day_tallies.top_customers(session, organization_id, start, end)
+    return await booking_figures.top_customers(
+        session, organization_id, start, end, location_id=location_id
+    )
+
+
 async def customers(
     session: AsyncSession,
     organization_id: uuid.UUID,

@@ -178,14 +178,10 @@ class BookingFigures(Repository[Booking]):
         )
         return [(str(city), int(n)) for city, n in (await self.session.execute(statement)).all()]
 
-    async def customers_of(self, start: date, end: date) -> list[tuple[uuid.UUID, int]]:
-        """(customer, bookings) of the period's bookings that went ahead (not cancelled)."""
-        statement = (
-            select(Booking.customer_id, func.count())
-            .where(self._in(start, end), Booking.status != "cancelled")
-            .group_by(Booking.customer_id)
-        )
-        return [(c, int(n)) for c, n in (await self.session.execute(statement)).all()]
+    async def customers_of(self, start: date, end: date) -> list[tuple[uuid.UUID, int, int]]:
+        """(customer, bookings, recognised cents) of the period's bookings that went ahead (not
+        cancelled): `top_customers` unordered and unlimited."""
+        return await self.top_customers(start, end, None)
 
     async def first_day(self, customer_id: uuid.UUID) -> date | None:
         """The event day of the customer's first booking that went ahead, if any."""
@@ -227,7 +223,7 @@ class BookingFigures(Repository[Booking]):
         )
 
     async def top_customers(
-        self, start: date, end: date, limit: int
+        self, start: date, end: date, limit: int | None
     ) -> list[tuple[uuid.UUID, int, int]]:
         """(customer id, bookings, recognised cents) of the best customers of the period."""
         recognised = func.coalesce(func.sum(RECOGNISED_MINOR), 0)
