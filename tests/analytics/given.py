@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 
-from maitred.analytics import rollups
+from maitred.analytics import cash_days, rollups
 from maitred.availability import teams as teams_service
 from maitred.bookings.models import Booking
 from maitred.events.models import Event
@@ -111,6 +111,8 @@ async def _payment(
                     succeeded_at=datetime.fromisoformat(refund[1]),
                 )
             )
+            await session.flush()
+        await cash_days.refresh_payment(session, organization.id, payment.id)
 
 
 async def _team_at_downtown(database: Database, march: March) -> None:

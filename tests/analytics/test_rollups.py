@@ -17,11 +17,12 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import customer_firsts, day_tallies, rollups, sources
+from maitred.analytics import cash_days, customer_firsts, day_tallies, rollups, sources
 from maitred.bookings.figures_repository import BookingFigures, DayRow
 from maitred.bookings.models import Booking
-from maitred.kit.clock import utcnow
+from maitred.kit.clock import local_days, utcnow
 from maitred.kit.db import Database
+from maitred.payments.repository import PaymentRepository, RefundRepository
 from maitred.tenancy.snapshots import local_frame
 from tests.bookings.given import book_one, given_book, given_customer, saturday, seed_001_form
 from tests.factories import deliver_everything, signed_in_as
@@ -59,6 +60,13 @@ async def _same_tallies(
         assert await figures.top_customers(first, last, None) == await day_tallies.top_customers(
             session, organization_id, first, last, limit=1000
         )
+        since, until = local_days(first, last, zone)
+        assert await PaymentRepository(session, organization_id).collected(
+            since, until
+        ) == await cash_days.collected(session, organization_id, first, last)
+        assert await RefundRepository(session, organization_id).refunded(
+            since, until
+        ) == await cash_days.refunded(session, organization_id, first, last)
         since = last - timedelta(days=364)
         assert await figures.customers(first, last, since) == await sources.customers(
             session, organization_id, first, last, since, None

@@ -135,3 +135,19 @@ class CustomerFirstBooking(TenantOwned, Base):
 
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     first_day: Mapped[date]
+
+
+class PaymentDayFigures(TenantOwned, Base):
+    """Cash of one local day (the organization's zone), summed: succeeded payments by method
+    (`kind` "payment") counted on the day they succeeded, and succeeded refunds ("refund",
+    method "") on theirs; kept by outbox handlers (analytics/cash_days.py) so a year's cash
+    collected reads days × methods rows instead of every payment."""
+
+    __tablename__ = "payment_day_figures"
+    __table_args__ = (UniqueConstraint("organization_id", "day", "kind", "method"),)
+
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(8))
+    method: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import sources
+from maitred.analytics import cash_days, sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
+from maitred.bookings import service as bookings_service
 from maitred.customers import briefs as customer_briefs
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import from_minor
 from maitred.locations import service as locations_service
-from maitred.payments import service as payments_service
 from maitred.tenancy.snapshots import local_frame
 
 ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
@@ -166,9 +167,26 @@ async def bookings_report(
 async def _collected(
     session: AsyncSession, organization_id: uuid.UUID, period: Period
 ) -> dict[str, Any]:
-    return await payments_service.summary(
+    """`GET /payments/summary`'s figures for the period, the cash read from its day rollup."""
+    by_method = await cash_days.collected(session, organization_id, period.start, period.end)
+    refunds, refunded = await cash_days.refunded(session, organization_id, period.start, period.end)
+    owed = await bookings_service.outstanding(
         session, organization_id, date_from=period.start, date_to=period.end
     )
+    collected = sum((row.amount for row in by_method), start=Decimal(0))
+    return {
+        "collected": collected,
+        "refunded": refunded,
+        "net": collected - refunded,
+        "payments": sum(row.count for row in by_method),
+        "refunds": refunds,
+        "by_method": [
+            {"payment_method": row.method, "count": row.count, "amount": row.amount}
+            for row in by_method
+        ],
+        "outstanding_balance": owed.balances,
+        "deposits_due": owed.deposits,
+    }
 
 
 async def revenue_report(
