@@ -56,7 +56,10 @@ def upgrade() -> None:
 
 def _fill_in_sql() -> None:
     zone = "coalesce(nullif(o.timezone, ''), 'UTC')"
-    for kind, table, method in (("payment", "payments", "p.method"), ("refund", "refunds", "''")):
+    for kind, table, method, by in (
+        ("payment", "payments", "p.method", ", p.method"),
+        ("refund", "refunds", "''", ""),
+    ):
         op.execute(
             f"""
             INSERT INTO payment_day_figures (id, organization_id, day, kind, method, count,
@@ -65,7 +68,7 @@ def _fill_in_sql() -> None:
                 '{kind}', {method}, count(*), sum(p.amount), now(), now()
             FROM {table} p JOIN organizations o ON o.id = p.organization_id
             WHERE p.status = 'succeeded' AND p.succeeded_at IS NOT NULL
-            GROUP BY p.organization_id, date(timezone({zone}, p.succeeded_at)), {method}
+            GROUP BY p.organization_id, date(timezone({zone}, p.succeeded_at)){by}
             """
         )
 
