@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import cash_days, customer_firsts, day_tallies, rollups, sources
+from maitred.analytics.periods import GroupBy, Period
+from maitred.analytics.totals import fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit.clock import local_days, utcnow
@@ -38,6 +40,14 @@ async def _both(
     async with database.transaction(write=False) as session:
         full = await BookingFigures(session, organization_id).by_day(start, end)
         rolled = await rollups.day_rows(session, organization_id, start, end)
+        period = Period(start, end)
+        summed = fold(
+            await rollups.period_rows(session, organization_id, start, end), period, GroupBy.day
+        )
+        folded = fold(full, period, GroupBy.day)
+        folded.totals.by_weekday.clear()
+        summed.totals.by_weekday.clear()
+        assert summed.totals == folded.totals
         await _same_tallies(session, organization_id, start, end)
     return sorted(rolled, key=astuple), sorted(full, key=astuple)
 

@@ -131,6 +131,33 @@ async def day_rows(
     return [DayRow(*row) for row in (await session.execute(statement)).all()]
 
 
+async def period_rows(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
+) -> list[DayRow]:
+    """The period's rollup summed per status and event type, as rows of its first day: enough
+    for its totals but not for a series or weekdays (a previous period's change, read cheaply)."""
+    statement = (
+        select(
+            BookingDayFigures.status,
+            BookingDayFigures.event_type,
+            func.sum(BookingDayFigures.count),
+            func.sum(BookingDayFigures.guests),
+            func.sum(BookingDayFigures.recognised_minor),
+            func.sum(BookingDayFigures.earned_minor),
+        )
+        .where(
+            BookingDayFigures.organization_id == organization_id,
+            BookingDayFigures.day >= start,
+            BookingDayFigures.day <= end,
+        )
+        .group_by(BookingDayFigures.status, BookingDayFigures.event_type)
+    )
+    return [
+        DayRow(start, status, kind, int(n), int(guests), int(recognised), int(earned))
+        for status, kind, n, guests, recognised, earned in (await session.execute(statement)).all()
+    ]
+
+
 async def refresh_booking(
     session: AsyncSession,
     organization_id: uuid.UUID,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import cash_days, sources
+from maitred.analytics import cash_days, rollups, sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
 from maitred.bookings import service as bookings_service
@@ -67,6 +67,23 @@ async def _folded(
     return fold(rows, period, group_by)
 
 
+async def _before(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place
+) -> Totals:
+    """The previous equal period's totals, for the change: without its series or weekdays
+    (`by_weekday` stays empty), summed by the database for the whole organization."""
+    previous = period.previous()
+    if location_id is not None:
+        totals = (
+            await _folded(session, organization_id, previous, GroupBy.day, location_id)
+        ).totals
+    else:
+        rows = await rollups.period_rows(session, organization_id, previous.start, previous.end)
+        totals = fold(rows, previous, GroupBy.day).totals
+    totals.by_weekday.clear()
+    return totals
+
+
 async def period_at(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -104,9 +121,7 @@ async def bookings_report(
     """Seed 000's booking statistics for events in the period, with the breakdowns and series."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     now = await _folded(session, organization_id, period, group_by, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), group_by, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     totals = now.totals
     times = await sources.popular_times(
         session, organization_id, period.start, period.end, location_id
@@ -165,16 +180,14 @@ async def bookings_report(
 
 
 async def _collected(
-    session: AsyncSession, organization_id: uuid.UUID, period: Period
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, *, owed: bool = True
 ) -> dict[str, Any]:
-    """`GET /payments/summary`'s figures for the period, the cash read from its day rollup."""
+    """`GET /payments/summary`'s figures for the period, the cash read from its day rollup;
+    what bookings still owe only with `owed`."""
     by_method = await cash_days.collected(session, organization_id, period.start, period.end)
     refunds, refunded = await cash_days.refunded(session, organization_id, period.start, period.end)
-    owed = await bookings_service.outstanding(
-        session, organization_id, date_from=period.start, date_to=period.end
-    )
     collected = sum((row.amount for row in by_method), start=Decimal(0))
-    return {
+    answer = {
         "collected": collected,
         "refunded": refunded,
         "net": collected - refunded,
@@ -184,9 +197,13 @@ async def _collected(
             {"payment_method": row.method, "count": row.count, "amount": row.amount}
             for row in by_method
         ],
-        "outstanding_balance": owed.balances,
-        "deposits_due": owed.deposits,
     }
+    if owed:
+        due = await bookings_service.outstanding(
+            session, organization_id, date_from=period.start, date_to=period.end
+        )
+        answer |= {"outstanding_balance": due.balances, "deposits_due": due.deposits}
+    return answer
 
 
 async def revenue_report(
@@ -204,11 +221,9 @@ async def revenue_report(
     (`collected.scope`)."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     now = await _folded(session, organization_id, period, group_by, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), group_by, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     cash = await _collected(session, organization_id, period)
-    cash_before = await _collected(session, organization_id, period.previous())
+    cash_before = await _collected(session, organization_id, period.previous(), owed=False)
     recognised, recognised_before = now.totals.revenue, before.revenue
     return {
         "period": _span(period),
@@ -320,9 +335,7 @@ async def dashboard(
     period, _ = await _period(session, organization_id, start, end, location_id)
     answer: dict[str, Any] = {"period": _span(period)}
     now = await _folded(session, organization_id, period, GroupBy.day, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), GroupBy.day, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     totals = now.totals
     if "revenue" in asked:
         answer["revenue"] = {
