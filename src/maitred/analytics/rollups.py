@@ -85,13 +85,20 @@ async def refresh_days(
         await day_tallies.refresh_day(session, figures, day, zone)
 
 
-async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
-    """Every day of the organization's bookings (after a migration or an import); how many."""
-    days = (
-        await session.scalars(
-            select(Booking.event_date).where(Booking.organization_id == organization_id).distinct()
-        )
-    ).all()
+async def rebuild(
+    session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date] | None = None
+) -> int:
+    """Every day of the organization's bookings, or only `days` (after a migration or an
+    import, which write past the outbox), and every customer's first booking; how many days."""
+    if days is None:
+        days = (
+            await session.scalars(
+                select(Booking.event_date)
+                .where(Booking.organization_id == organization_id)
+                .distinct()
+            )
+        ).all()
+    days = set(days)
     await refresh_days(session, organization_id, days)
     await session.execute(
         delete(CustomerFirstBooking).where(CustomerFirstBooking.organization_id == organization_id)
