@@ -49,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--database-url", help="postgresql://… (default: a fresh SQLite file)")
     parser.add_argument("--output", type=Path)
+    parser.add_argument(
+        "--seed-only",
+        type=Path,
+        metavar="DIR",
+        help="seed into DIR (kept, with an env file for bench/analytics_queries.py) and stop",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0
@@ -82,6 +88,11 @@ def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[st
     print(f"seeding {args.bookings:,} bookings and {args.customers:,} customers …", flush=True)
     book_seed.run_seed(env, organization.id, bookings=args.bookings, customers=args.customers)
     analytics_seed.run_seed(env, organization.id, leads=args.bookings // 10)
+    if args.seed_only:
+        kept = {k: v for k, v in env.items() if k.startswith("MAITRED_")}
+        (workdir / "env").write_text("".join(f"export {k}='{v}'\n" for k, v in kept.items()))
+        print(f"seeded; for the in-process timings: . {workdir / 'env'}", flush=True)
+        return []
     today = datetime.now(book_seed.ZONE).date()
     started: list[Server] = []
     rows: list[list[str]] = []
@@ -113,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        if args.seed_only:  # no load: wrk is not needed
+            args.seed_only.mkdir(parents=True, exist_ok=True)
+            benchmark(args, "", args.seed_only.resolve())
+            return 0
         wrk = loadgen.ensure_wrk()
         machine = hostinfo.machine_info(wrk, "analytics", args.workers)
         hostinfo.print_machine(machine)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 # Modules whose import registers outbox handlers (`<domain>/events.py`).
 EVENT_HANDLER_MODULES: tuple[str, ...] = (
     "maitred.ai.events",
+    "maitred.analytics.cash_days",
     "maitred.analytics.report_mailing",
     "maitred.analytics.rollups",
     "maitred.availability.events",

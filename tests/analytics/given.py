@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 
+from maitred.analytics import cash_days, rollups
 from maitred.availability import teams as teams_service
 from maitred.bookings.models import Booking
 from maitred.events.models import Event
@@ -54,28 +55,30 @@ async def given_booking(
     event_date, event_time = date.fromisoformat(day), time.fromisoformat(at)
     starts_at = datetime.combine(event_date, event_time, tzinfo=UTC)  # not read by analytics
     async with database.transaction() as session:
-        session.add(
-            Booking(
-                organization_id=organization.id,
-                reference_number=f"BK-2026-{next(_numbers):06d}",
-                customer_id=customer_id,
-                status=status,
-                event_date=event_date,
-                event_time=event_time,
-                timezone="America/Los_Angeles",
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=2),
-                guest_count=guests,
-                event_type=event_type,
-                city=city,
-                total_amount=Decimal(total),
-                amount_paid=Decimal(paid),
-                amount_refunded=Decimal(refunded),
-                source="admin",
-                chef_team_id=team,
-                created_at=datetime.fromisoformat(asked),
-            )
+        booking = Booking(
+            organization_id=organization.id,
+            reference_number=f"BK-2026-{next(_numbers):06d}",
+            customer_id=customer_id,
+            status=status,
+            event_date=event_date,
+            event_time=event_time,
+            timezone="America/Los_Angeles",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            guest_count=guests,
+            event_type=event_type,
+            city=city,
+            total_amount=Decimal(total),
+            amount_paid=Decimal(paid),
+            amount_refunded=Decimal(refunded),
+            source="admin",
+            chef_team_id=team,
+            created_at=datetime.fromisoformat(asked),
         )
+        session.add(booking)
+        await session.flush()
+        # Written past the outbox, as an import would: the rollups are refreshed by hand.
+        await rollups.refresh_booking(session, organization.id, booking.id)
 
 
 async def _payment(
@@ -108,6 +111,8 @@ async def _payment(
                     succeeded_at=datetime.fromisoformat(refund[1]),
                 )
             )
+            await session.flush()
+        await cash_days.refresh_payment(session, organization.id, payment.id)
 
 
 async def _team_at_downtown(database: Database, march: March) -> None:

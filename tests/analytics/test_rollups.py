@@ -1,7 +1,9 @@
-"""The booking-day rollup stays exact: after bookings made, paid, refunded, cancelled and moved
-through the API (some of it at the same time, delivered by two workers at once), every rollup
-row equals the full aggregation over the bookings, and a cancelled booking's kept deposit shows
-as recognised revenue there."""
+"""The booking rollups stay exact: after bookings made, paid, refunded, cancelled, moved and
+changed (guests, menu, event type, place, team) through the API, some of it at the same time and
+delivered by two workers at once, every rollup row equals the full aggregation over the
+bookings: the day figures, popular times, cities, lead times, customers' first bookings and the
+new, returning and active customers; a cancelled booking's kept deposit shows as recognised
+revenue there."""
 
 from __future__ import annotations
 
@@ -12,11 +14,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import rollups
+from maitred.analytics import cash_days, customer_firsts, day_tallies, rollups, sources
+from maitred.analytics.periods import GroupBy, Period
+from maitred.analytics.totals import fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
-from maitred.kit.clock import utcnow
+from maitred.bookings.models import Booking
+from maitred.kit.clock import local_days, utcnow
 from maitred.kit.db import Database
+from maitred.payments.repository import PaymentRepository, RefundRepository
+from maitred.tenancy.snapshots import local_frame
 from tests.bookings.given import book_one, given_book, given_customer, saturday, seed_001_form
 from tests.factories import deliver_everything, signed_in_as
 from tests.payments.calls import pay, refund
@@ -25,11 +34,61 @@ from tests.payments.calls import pay, refund
 async def _both(
     database: Database, organization_id: uuid.UUID
 ) -> tuple[list[DayRow], list[DayRow]]:
+    """The day rows from the rollup and from the bookings, after checking that every other
+    rolled-up figure equals its full query too."""
     start, end = utcnow().date() - timedelta(days=7), utcnow().date() + timedelta(days=90)
     async with database.transaction(write=False) as session:
         full = await BookingFigures(session, organization_id).by_day(start, end)
         rolled = await rollups.day_rows(session, organization_id, start, end)
+        period = Period(start, end)
+        summed = fold(
+            await rollups.period_rows(session, organization_id, start, end), period, GroupBy.day
+        )
+        folded = fold(full, period, GroupBy.day)
+        folded.totals.by_weekday.clear()
+        summed.totals.by_weekday.clear()
+        assert summed.totals == folded.totals
+        await _same_tallies(session, organization_id, start, end)
     return sorted(rolled, key=astuple), sorted(full, key=astuple)
+
+
+async def _same_tallies(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
+) -> None:
+    figures = BookingFigures(session, organization_id)
+    zone = (await local_frame(session, organization_id)).zone
+    for first, last in ((start, end), (start, start + timedelta(days=30)), (end, end)):
+        assert await figures.popular_times(first, last, None) == await day_tallies.popular_times(
+            session, organization_id, first, last, limit=1000
+        )
+        assert await figures.top_cities(first, last, None) == await day_tallies.top_cities(
+            session, organization_id, first, last, limit=1000
+        )
+        assert sorted(await figures.lead_days(first, last, zone)) == sorted(
+            await day_tallies.lead_days(session, organization_id, first, last)
+        )
+        assert await figures.top_customers(first, last, None) == await day_tallies.top_customers(
+            session, organization_id, first, last, limit=1000
+        )
+        since, until = local_days(first, last, zone)
+        assert await PaymentRepository(session, organization_id).collected(
+            since, until
+        ) == await cash_days.collected(session, organization_id, first, last)
+        assert await RefundRepository(session, organization_id).refunded(
+            since, until
+        ) == await cash_days.refunded(session, organization_id, first, last)
+        since = last - timedelta(days=364)
+        assert await figures.customers(first, last, since) == await sources.customers(
+            session, organization_id, first, last, since, None
+        )
+    firsts = await session.execute(
+        select(Booking.customer_id, func.min(Booking.event_date))
+        .where(Booking.organization_id == organization_id, Booking.status != "cancelled")
+        .group_by(Booking.customer_id)
+    )
+    assert sorted((c, d) for c, d in firsts.all()) == sorted(
+        await customer_firsts.all_of(session, organization_id)
+    )
 
 
 async def _patch(
@@ -81,3 +140,43 @@ async def test_the_rollup_equals_the_full_aggregation_after_concurrent_changes(
     async with database.transaction() as session:  # a rebuild (after an import) agrees
         assert await rollups.rebuild(session, book.organization.id) == 3
     assert await _both(database, book.organization.id) == (full, full)
+
+
+async def test_changes_by_patch_reach_the_rollups_even_at_the_same_time(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    omar = await given_customer(database, book, "Omar Diaz", "omar@example.com", "+19165550102")
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    early, late = saturday(2), saturday(5)
+
+    def form(customer: uuid.UUID, day: date, **changes: Any) -> dict[str, Any]:
+        return seed_001_form(customer, book, event_date=day.isoformat(), **changes)
+
+    bigger = await book_one(client, manager, form(jane, late))
+    retyped = await book_one(client, manager, form(jane, late, event_time="12:00"))
+    moved_place = await book_one(client, manager, form(omar, late))
+    other_team = await book_one(client, manager, form(omar, late, guest_count=10))
+    first_of_omar = await book_one(client, manager, form(omar, early))
+    await deliver_everything(database)
+    free_team = str(book.teams[-1])
+    await asyncio.gather(
+        _patch(client, manager.headers, bigger, guest_count=60),  # priced again
+        _patch(client, manager.headers, retyped, event_type="wedding"),
+        _patch(client, manager.headers, moved_place, location="9 Oak Ave, Pasadena, CA 91101"),
+        _patch(client, manager.headers, other_team, chef_team_id=free_team),
+        _patch(client, manager.headers, first_of_omar, status="cancelled"),  # Omar's first moves
+    )
+    await asyncio.gather(deliver_everything(database), deliver_everything(database))
+
+    rolled, full = await _both(database, book.organization.id)
+    assert rolled == full
+    [wedding] = [r for r in full if r.event_type == "wedding"]
+    assert (wedding.day, wedding.count) == (late, 1)
+    assert sum(r.guests for r in full if r.day == late) == 60 + 25 + 25 + 10
+    async with database.transaction(write=False) as session:
+        cities = await day_tallies.top_cities(session, book.organization.id, late, late)
+        assert dict(cities) == {"Los Angeles": 3, "Pasadena": 1}
+        firsts = dict(await customer_firsts.all_of(session, book.organization.id))
+        assert firsts == {jane: late, omar: late}

@@ -24,11 +24,11 @@ from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import service as analytics_service
+from maitred.analytics import sources
 from maitred.analytics.insights_phrasing import phrased
 from maitred.analytics.periods import Period, change_percent
 from maitred.analytics.totals import WEEKDAYS, Totals
 from maitred.availability.policy import policy_of
-from maitred.bookings.service import figures as booking_figures
 from maitred.config import Settings
 from maitred.kit import i18n
 
@@ -108,7 +108,7 @@ async def _anomaly(
     language: str,
 ) -> list[dict[str, Any]]:
     first = period.end - timedelta(days=7 * (TRAILING_WEEKS + 1) - 1)
-    rows = await booking_figures.by_day(session, organization_id, first, period.end, location_id)
+    rows = await sources.day_rows(session, organization_id, first, period.end, location_id)
     weeks = [0] * (TRAILING_WEEKS + 1)  # oldest first; the last is the period's last week
     for row in rows:
         weeks[(row.day - first).days // 7] += row.count

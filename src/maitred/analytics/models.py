@@ -103,3 +103,51 @@ class BookingDayFigures(TenantOwned, Base):
     guests: Mapped[int] = mapped_column(BigInteger)
     recognised_minor: Mapped[int] = mapped_column(BigInteger)
     earned_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class BookingDayTally(TenantOwned, Base):
+    """How many of one local event day's bookings that went ahead (not cancelled) share one
+    value: a start time (`kind` "time", key "18:00:00"), a city ("city"), days from request
+    to event ("lead", key "12") or a customer ("customer", key its id, with the revenue
+    recognised from them). Kept with the
+    booking-day figures (analytics/rollups.py), so popular times, top cities, lead time and
+    the customers of a period read these instead of a year of bookings."""
+
+    __tablename__ = "booking_day_tallies"
+    __table_args__ = (UniqueConstraint("organization_id", "day", "kind", "key"),)
+
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(255))
+    count: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)  # a customer's recognised
+
+
+class CustomerFirstBooking(TenantOwned, Base):
+    """The event day of each customer's first booking that went ahead (not cancelled): a
+    customer is new in the period holding it (analytics/customer_firsts.py keeps it)."""
+
+    __tablename__ = "customer_first_bookings"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "customer_id"),
+        Index("ix_customer_first_bookings_org_day", "organization_id", "first_day"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    first_day: Mapped[date]
+
+
+class PaymentDayFigures(TenantOwned, Base):
+    """Cash of one local day (the organization's zone), summed: succeeded payments by method
+    (`kind` "payment") counted on the day they succeeded, and succeeded refunds ("refund",
+    method "") on theirs; kept by outbox handlers (analytics/cash_days.py) so a year's cash
+    collected reads days × methods rows instead of every payment."""
+
+    __tablename__ = "payment_day_figures"
+    __table_args__ = (UniqueConstraint("organization_id", "day", "kind", "method"),)
+
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(8))
+    method: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)

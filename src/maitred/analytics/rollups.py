@@ -2,9 +2,11 @@
 type (analytics/models.BookingDayFigures), so a year's figures read about days × statuses ×
 types rows instead of scanning every booking.
 
-Kept by outbox handlers: a change to a booking (created, status changed, rescheduled) or to its
-money (a payment completed, a refund) makes the worker recompute the whole of that booking's
-day (both days for a reschedule) from the bookings themselves. Recomputing rather than adding
+Kept by outbox handlers: a change to a booking (created, status changed, rescheduled, or updated
+in what the figures count: guests, price, event type, place, team) or to its money (a payment
+completed, a refund) makes the worker recompute the whole of that booking's day (both days for
+a reschedule) from the bookings themselves, with the day's tallies (analytics/day_tallies.py)
+and the customer's first booking (analytics/customer_firsts.py). Recomputing rather than adding
 deltas keeps a rollup exact whatever the order, repetition or concurrency of deliveries: the
 day is locked first (an advisory lock on PostgreSQL; SQLite has one writer), so the last
 recomputation of a day sees every change committed before it.
@@ -17,19 +19,22 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics.models import BookingDayFigures
+from maitred.analytics import customer_firsts, day_tallies
+from maitred.analytics.models import BookingDayFigures, CustomerFirstBooking
 from maitred.bookings.figures_repository import BookingFigures, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit import outbox
+from maitred.tenancy.snapshots import local_frame
 
 # Events after which a booking's figures may differ; their payloads name the booking.
 EVENTS = (
     "booking.created",
     "booking.status_changed",
     "booking.rescheduled",
+    "booking.updated",
     "payment.completed",
     "payment.refunded",
 )
@@ -43,8 +48,9 @@ def _lock_key(organization_id: uuid.UUID, day: date) -> int:
 async def refresh_days(
     session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date]
 ) -> None:
-    """The rollup rows of these days, recomputed from the bookings."""
+    """The rollup rows and tallies of these days, recomputed from the bookings."""
     figures = BookingFigures(session, organization_id)
+    zone = (await local_frame(session, organization_id)).zone
     for day in sorted(set(days)):
         if session.get_bind().dialect.name == "postgresql":
             await session.execute(
@@ -76,16 +82,38 @@ async def refresh_days(
                     for row in rows
                 ],
             )
+        await day_tallies.refresh_day(session, figures, day, zone)
 
 
-async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
-    """Every day of the organization's bookings (after a migration or an import); how many."""
-    days = (
-        await session.scalars(
-            select(Booking.event_date).where(Booking.organization_id == organization_id).distinct()
-        )
-    ).all()
+async def rebuild(
+    session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date] | None = None
+) -> int:
+    """Every day of the organization's bookings, or only `days` (after a migration or an
+    import, which write past the outbox), and every customer's first booking; how many days."""
+    if days is None:
+        days = (
+            await session.scalars(
+                select(Booking.event_date)
+                .where(Booking.organization_id == organization_id)
+                .distinct()
+            )
+        ).all()
+    days = set(days)
     await refresh_days(session, organization_id, days)
+    await session.execute(
+        delete(CustomerFirstBooking).where(CustomerFirstBooking.organization_id == organization_id)
+    )
+    firsts = (
+        select(Booking.customer_id, func.min(Booking.event_date))
+        .where(Booking.organization_id == organization_id, Booking.status != "cancelled")
+        .group_by(Booking.customer_id)
+    )
+    rows = [
+        {"id": uuid.uuid4(), "organization_id": organization_id, "customer_id": c, "first_day": d}
+        for c, d in (await session.execute(firsts)).all()
+    ]
+    if rows:
+        await session.execute(insert(CustomerFirstBooking), rows)
     return len(days)
 
 
@@ -110,25 +138,70 @@ async def day_rows(
     return [DayRow(*row) for row in (await session.execute(statement)).all()]
 
 
+async def period_rows(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
+) -> list[DayRow]:
+    """The period's rollup summed per status and event type, as rows of its first day: enough
+    for its totals but not for a series or weekdays (a previous period's change, read cheaply)."""
+    statement = (
+        select(
+            BookingDayFigures.status,
+            BookingDayFigures.event_type,
+            func.sum(BookingDayFigures.count),
+            func.sum(BookingDayFigures.guests),
+            func.sum(BookingDayFigures.recognised_minor),
+            func.sum(BookingDayFigures.earned_minor),
+        )
+        .where(
+            BookingDayFigures.organization_id == organization_id,
+            BookingDayFigures.day >= start,
+            BookingDayFigures.day <= end,
+        )
+        .group_by(BookingDayFigures.status, BookingDayFigures.event_type)
+    )
+    return [
+        DayRow(start, status, kind, int(n), int(guests), int(recognised), int(earned))
+        for status, kind, n, guests, recognised, earned in (await session.execute(statement)).all()
+    ]
+
+
+async def refresh_booking(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID | None,
+    days: Iterable[date] = (),
+) -> None:
+    """What one booking's change may have moved: its day (and `days`, such as the one it left)
+    and its customer's first booking. Also for bookings written without the outbox (imports)."""
+    days = set(days)
+    if booking_id is not None:
+        found = (
+            await session.execute(
+                select(Booking.event_date, Booking.customer_id).where(
+                    Booking.organization_id == organization_id, Booking.id == booking_id
+                )
+            )
+        ).one_or_none()
+        if found is not None:
+            days.add(found.event_date)
+            await customer_firsts.refresh(session, organization_id, found.customer_id)
+    await refresh_days(session, organization_id, days)
+
+
 async def _booking_changed(session: AsyncSession, event: outbox.Event) -> None:
     if event.organization_id is None:
         return
-    days = {
-        date.fromisoformat(str(event.payload[k]))
-        for k in ("from_date", "to_date")
-        if event.payload.get(k)
-    }
     booking_id = event.payload.get("booking_id")
-    if booking_id:
-        current = await session.scalar(
-            select(Booking.event_date).where(
-                Booking.organization_id == event.organization_id,
-                Booking.id == uuid.UUID(str(booking_id)),
-            )
-        )
-        if current is not None:
-            days.add(current)
-    await refresh_days(session, event.organization_id, days)
+    await refresh_booking(
+        session,
+        event.organization_id,
+        uuid.UUID(str(booking_id)) if booking_id else None,
+        {
+            date.fromisoformat(str(event.payload[k]))
+            for k in ("from_date", "to_date")
+            if event.payload.get(k)
+        },
+    )
 
 
 for _name in EVENTS:

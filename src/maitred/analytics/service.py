@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.analytics import cash_days, rollups, sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
-from maitred.bookings.service import figures as booking_figures
+from maitred.bookings import service as bookings_service
 from maitred.customers import briefs as customer_briefs
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import from_minor
 from maitred.locations import service as locations_service
-from maitred.payments import service as payments_service
 from maitred.tenancy.snapshots import local_frame
 
 ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
@@ -62,10 +63,25 @@ async def _folded(
     group_by: GroupBy,
     location_id: Place = None,
 ) -> Folded:
-    rows = await booking_figures.by_day(
-        session, organization_id, period.start, period.end, location_id
-    )
+    rows = await sources.day_rows(session, organization_id, period.start, period.end, location_id)
     return fold(rows, period, group_by)
+
+
+async def _before(
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place
+) -> Totals:
+    """The previous equal period's totals, for the change: without its series or weekdays
+    (`by_weekday` stays empty), summed by the database for the whole organization."""
+    previous = period.previous()
+    if location_id is not None:
+        totals = (
+            await _folded(session, organization_id, previous, GroupBy.day, location_id)
+        ).totals
+    else:
+        rows = await rollups.period_rows(session, organization_id, previous.start, previous.end)
+        totals = fold(rows, previous, GroupBy.day).totals
+    totals.by_weekday.clear()
+    return totals
 
 
 async def period_at(
@@ -105,18 +121,16 @@ async def bookings_report(
     """Seed 000's booking statistics for events in the period, with the breakdowns and series."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     now = await _folded(session, organization_id, period, group_by, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), group_by, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     totals = now.totals
-    times = await booking_figures.popular_times(
-        session, organization_id, period.start, period.end, location_id=location_id
+    times = await sources.popular_times(
+        session, organization_id, period.start, period.end, location_id
     )
-    cities = await booking_figures.top_cities(
-        session, organization_id, period.start, period.end, location_id=location_id
+    cities = await sources.top_cities(
+        session, organization_id, period.start, period.end, location_id
     )
     _, _, zone = await organization_context(session, organization_id)
-    lead = await booking_figures.lead_days(
+    lead = await sources.lead_days(
         session, organization_id, period.start, period.end, zone, location_id
     )
     going = totals.count - totals.by_status["cancelled"]
@@ -166,11 +180,30 @@ async def bookings_report(
 
 
 async def _collected(
-    session: AsyncSession, organization_id: uuid.UUID, period: Period
+    session: AsyncSession, organization_id: uuid.UUID, period: Period, *, owed: bool = True
 ) -> dict[str, Any]:
-    return await payments_service.summary(
-        session, organization_id, date_from=period.start, date_to=period.end
-    )
+    """`GET /payments/summary`'s figures for the period, the cash read from its day rollup;
+    what bookings still owe only with `owed`."""
+    by_method = await cash_days.collected(session, organization_id, period.start, period.end)
+    refunds, refunded = await cash_days.refunded(session, organization_id, period.start, period.end)
+    collected = sum((row.amount for row in by_method), start=Decimal(0))
+    answer = {
+        "collected": collected,
+        "refunded": refunded,
+        "net": collected - refunded,
+        "payments": sum(row.count for row in by_method),
+        "refunds": refunds,
+        "by_method": [
+            {"payment_method": row.method, "count": row.count, "amount": row.amount}
+            for row in by_method
+        ],
+    }
+    if owed:
+        due = await bookings_service.outstanding(
+            session, organization_id, date_from=period.start, date_to=period.end
+        )
+        answer |= {"outstanding_balance": due.balances, "deposits_due": due.deposits}
+    return answer
 
 
 async def revenue_report(
@@ -188,11 +221,9 @@ async def revenue_report(
     (`collected.scope`)."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     now = await _folded(session, organization_id, period, group_by, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), group_by, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     cash = await _collected(session, organization_id, period)
-    cash_before = await _collected(session, organization_id, period.previous())
+    cash_before = await _collected(session, organization_id, period.previous(), owed=False)
     recognised, recognised_before = now.totals.revenue, before.revenue
     return {
         "period": _span(period),
@@ -238,11 +269,11 @@ async def customers_report(
     means first at that location."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     since = period.end - timedelta(days=ACTIVE_DAYS - 1)
-    now = await booking_figures.customers(
+    now = await sources.customers(
         session, organization_id, period.start, period.end, since, location_id
     )
     previous = period.previous()
-    before = await booking_figures.customers(
+    before = await sources.customers(
         session,
         organization_id,
         previous.start,
@@ -250,8 +281,8 @@ async def customers_report(
         previous.end - timedelta(days=ACTIVE_DAYS - 1),
         location_id,
     )
-    best = await booking_figures.top_customers(
-        session, organization_id, period.start, period.end, location_id=location_id
+    best = await sources.top_customers(
+        session, organization_id, period.start, period.end, location_id
     )
     names = await customer_briefs.briefs(
         session, organization_id=organization_id, customer_ids=[row[0] for row in best]
@@ -304,9 +335,7 @@ async def dashboard(
     period, _ = await _period(session, organization_id, start, end, location_id)
     answer: dict[str, Any] = {"period": _span(period)}
     now = await _folded(session, organization_id, period, GroupBy.day, location_id)
-    before = (
-        await _folded(session, organization_id, period.previous(), GroupBy.day, location_id)
-    ).totals
+    before = await _before(session, organization_id, period, location_id)
     totals = now.totals
     if "revenue" in asked:
         answer["revenue"] = {
@@ -323,7 +352,7 @@ async def dashboard(
             "change_percent": change_percent(totals.count, before.count),
         }
     if "customers" in asked:
-        counts = await booking_figures.customers(
+        counts = await sources.customers(
             session,
             organization_id,
             period.start,

@@ -155,7 +155,9 @@ class BookingFigures(Repository[Booking]):
             ).all()
         ]
 
-    async def popular_times(self, start: date, end: date, limit: int) -> list[tuple[time, int]]:
+    async def popular_times(
+        self, start: date, end: date, limit: int | None
+    ) -> list[tuple[time, int]]:
         """Start times by how many bookings that went ahead (not cancelled) chose them."""
         statement = (
             select(Booking.event_time, func.count().label("n"))
@@ -166,7 +168,7 @@ class BookingFigures(Repository[Booking]):
         )
         return [(at, int(n)) for at, n in (await self.session.execute(statement)).all()]
 
-    async def top_cities(self, start: date, end: date, limit: int) -> list[tuple[str, int]]:
+    async def top_cities(self, start: date, end: date, limit: int | None) -> list[tuple[str, int]]:
         statement = (
             select(Booking.city, func.count())
             .where(self._in(start, end), Booking.status != "cancelled", Booking.city.is_not(None))
@@ -175,6 +177,19 @@ class BookingFigures(Repository[Booking]):
             .limit(limit)
         )
         return [(str(city), int(n)) for city, n in (await self.session.execute(statement)).all()]
+
+    async def customers_of(self, start: date, end: date) -> list[tuple[uuid.UUID, int, int]]:
+        """(customer, bookings, recognised cents) of the period's bookings that went ahead (not
+        cancelled): `top_customers` unordered and unlimited."""
+        return await self.top_customers(start, end, None)
+
+    async def first_day(self, customer_id: uuid.UUID) -> date | None:
+        """The event day of the customer's first booking that went ahead, if any."""
+        return await self.session.scalar(
+            select(func.min(Booking.event_date)).where(
+                self._mine(), Booking.customer_id == customer_id, Booking.status != "cancelled"
+            )
+        )
 
     async def customers(self, start: date, end: date, active_since: date) -> CustomerCounts:
         """Of the customers with a booking (not cancelled) in the period: those whose first
@@ -208,7 +223,7 @@ class BookingFigures(Repository[Booking]):
         )
 
     async def top_customers(
-        self, start: date, end: date, limit: int
+        self, start: date, end: date, limit: int | None
     ) -> list[tuple[uuid.UUID, int, int]]:
         """(customer id, bookings, recognised cents) of the best customers of the period."""
         recognised = func.coalesce(func.sum(RECOGNISED_MINOR), 0)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.analytics import rollups
 from maitred.availability import service as availability_service
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
@@ -197,6 +198,7 @@ async def load_bookings(
     if existing >= len(planned):
         say(f"kept {existing} bookings")
         return
+    recorded: set[date] = set()
     for start in range(existing, len(planned), CHUNK):
         end = min(start + CHUNK, len(planned))
         skipped = 0
@@ -207,8 +209,12 @@ async def load_bookings(
                     await _record_past(
                         session, cast, one, customers[one.customer], teams[one.team].id
                     )
+                    recorded.add(one.event_date)
                 elif await book_ahead(session, cast, one, customers[one.customer]) is None:
                     skipped += 1
         kind = "past" if end <= len(past) else "coming" if start >= len(past) else "past and coming"
         note = f" ({skipped} found no free evening)" if skipped else ""
         say(f"booked {start + 1}-{end} of {len(planned)} bookings, {kind}{note}")
+    if recorded:  # past bookings are recorded without the outbox that keeps the rollups
+        async with database.transaction() as session:
+            await rollups.rebuild(session, cast.organization_id, recorded)

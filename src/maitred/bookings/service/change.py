@@ -44,6 +44,9 @@ from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 
 RELEASING = (CANCELLED, NO_SHOW, COMPLETED)
+# What analytics counts of a booking, besides its status, date and money (which have their own
+# events): a change to one of them is announced as `booking.updated`.
+FIGURES = ("event_type", "guest_count", "total_amount", "city", "chef_team_id", "event_id")
 
 
 async def transition(
@@ -180,6 +183,7 @@ async def update_booking(
     repository = BookingRepository(session, viewer.organization_id)
     settings = tenancy_service.settings_of(await organization_of(session, viewer.organization_id))
     given = form.model_fields_set
+    figures_before = {name: getattr(booking, name) for name in FIGURES}
     if booking.kind == "seat":
         fixed = sorted(given - {"notes", "status", "reason"})
         if fixed:
@@ -289,6 +293,15 @@ async def update_booking(
             to_status=str(form.status),
             reason=form.reason or "",
             actor_user_id=viewer.user_id,
+        )
+    changed = sorted(n for n in FIGURES if getattr(booking, n) != figures_before[n])
+    if changed:
+        await outbox.emit(
+            session,
+            "booking.updated",
+            organization_id=viewer.organization_id,
+            booking_id=booking.id,
+            changed=changed,
         )
     await session.flush()
     record(

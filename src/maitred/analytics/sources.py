@@ -1,0 +1,92 @@
+"""Where each booking figure is read from: the rollups (analytics/rollups.py, day_tallies.py,
+customer_firsts.py) for the whole organization, the bookings themselves for one location (a
+location's bookings are those of its chef teams and events, which may move between locations;
+the rollups are kept per organization only). Both give the same answers
+(tests/analytics/test_rollups.py)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.analytics import customer_firsts, day_tallies, rollups
+from maitred.bookings.service import figures as booking_figures
+
+Place = uuid.UUID | None
+
+
+async def day_rows(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[booking_figures.DayRow]:
+    if location_id is None:
+        return await rollups.day_rows(session, organization_id, start, end)
+    return await booking_figures.by_day(session, organization_id, start, end, location_id)
+
+
+async def popular_times(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[tuple[time, int]]:
+    if location_id is None:
+        return await day_tallies.popular_times(session, organization_id, start, end)
+    return await booking_figures.popular_times(
+        session, organization_id, start, end, location_id=location_id
+    )
+
+
+async def top_cities(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[tuple[str, int]]:
+    if location_id is None:
+        return await day_tallies.top_cities(session, organization_id, start, end)
+    return await booking_figures.top_cities(
+        session, organization_id, start, end, location_id=location_id
+    )
+
+
+async def lead_days(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date,
+    end: date,
+    zone: str,
+    location_id: Place,
+) -> list[tuple[int, int]]:
+    if location_id is None:
+        return await day_tallies.lead_days(session, organization_id, start, end)
+    return await booking_figures.lead_days(session, organization_id, start, end, zone, location_id)
+
+
+async def top_customers(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[tuple[uuid.UUID, int, int]]:
+    if location_id is None:
+        return await day_tallies.top_customers(session, organization_id, start, end)
+    return await booking_figures.top_customers(
+        session, organization_id, start, end, location_id=location_id
+    )
+
+
+async def customers(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date,
+    end: date,
+    active_since: date,
+    location_id: Place,
+) -> booking_figures.CustomerCounts:
+    """New, returning and active customers (`BookingFigures.customers`): new ones from their
+    kept first booking, the others from the days' customer tallies."""
+    if location_id is not None:
+        return await booking_figures.customers(
+            session, organization_id, start, end, active_since, location_id
+        )
+    new = await customer_firsts.new_between(session, organization_id, start, end)
+    booked = await day_tallies.customers_between(session, organization_id, start, end)
+    active = (
+        booked
+        if active_since == start
+        else await day_tallies.customers_between(session, organization_id, active_since, end)
+    )
+    return booking_figures.CustomerCounts(new, booked - new, active)
