@@ -44,9 +44,11 @@ class Counted:
 @functools.cache
 def _capped_count(shape: list_queries.Shape) -> ReadQuery:
     counted = list_queries.count_query(shape).statement
+    where = getattr(counted, "whereclause", None)  # the list's own filters
+    assert where is not None
     ids = (
         select(Booking.id)
-        .where(counted.whereclause)  # type: ignore[union-attr]
+        .where(where)
         .limit(bindparam("cap", type_=Integer()))
         .offset(bindparam("cap_offset", type_=Integer()))  # SQLite's LIMIT comes with one
         .subquery()
