@@ -133,7 +133,7 @@ async def run(args: argparse.Namespace) -> None:
                 for sql in seen:
                     print("    " + sql)
             if profiler:
-                pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
+                pstats.Stats(profiler).sort_stats(args.sort).print_stats(60)
     await database.dispose()
 
 

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from maitred.availability import service as availability_service
-from maitred.availability import teams as teams_service
+from maitred.availability import team_names
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service import today as bookings_today
@@ -28,14 +28,12 @@ from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError
-from maitred.kit.pagination import PageParams
 
 router = APIRouter(prefix="/app/calendar", include_in_schema=False)
 Readers = Annotated[AuthContext, page_user("bookings:read")]
 Writers = Annotated[AuthContext, page_user("bookings:write")]
 Form = Annotated[FormData, Depends(csrf.checked_form)]
-WEEK = PageParams(page=1, limit=100)
-PER_DAY = 12  # a day's chips in the week; the day view shows them all
+PER_DAY = 8  # a day's chips in the week; the day view shows them all
 
 
 def _monday(day: date) -> date:
@@ -56,9 +54,7 @@ async def _week(
         by_day = await bookings_today.catering_by_day(
             database_of(request).reads, auth.org_id, first, last, PER_DAY
         )
-        teams, _ = await teams_service.list_teams(
-            session, organization_id=auth.org_id, params=WEEK, is_active=True
-        )
+        teams = await team_names.active_teams(database_of(request).reads, auth.org_id)
     closed = set(rules.get("closed_weekdays") or [])
     blackout = {date.fromisoformat(d) for d in rules.get("blackout_dates") or []}
     days: list[dict[str, Any]] = []

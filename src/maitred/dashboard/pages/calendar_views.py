@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.availability import teams as teams_service
+from maitred.availability import team_names
 from maitred.bookings.service import today as bookings_today
 from maitred.events import service as events_service
 from maitred.identity.deps import AuthContext
@@ -37,9 +37,7 @@ async def day_lanes(
         database_of(request).reads, auth.org_id, day, day, DAY_LIMIT
     )
     by_time = by_day.get(day, ([], 0))[0]
-    teams, _ = await teams_service.list_teams(
-        session, organization_id=auth.org_id, params=ALL, is_active=True
-    )
+    teams = await team_names.active_teams(database_of(request).reads, auth.org_id)
     lanes = [
         {
             "id": str(team["id"]),
