@@ -27,7 +27,7 @@ from tests.factories import given_user
 
 # Each count holds the signed-in user's read, the organization's (its own read and its day's
 # time zone) and the read-only transaction's COMMIT; the rest is one statement a panel.
-BUDGET = {"today": 9, "week": 7, "day": 9, "month": 6, "list": 4}
+BUDGET = {"today": 10, "week": 7, "day": 9, "month": 6, "list": 4}
 _numbers = itertools.count(1)
 
 
@@ -94,12 +94,13 @@ async def busy_client(
     return client, today
 
 
-async def test_today_counts_in_sql_within_its_budget(
+async def test_today_counts_in_sql_and_links_the_rest_of_the_week(
     busy_client: tuple[httpx.AsyncClient, date],
     database: Database,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client, _ = busy_client
+    monkeypatch.setattr("maitred.dashboard.pages.today.WEEK_ROWS", 5)
 
     with count_statements(database, monkeypatch) as statements:
         answer = await client.get("/app")
@@ -109,6 +110,9 @@ async def test_today_counts_in_sql_within_its_budget(
     assert figure(answer.text, "today") == "3"
     assert figure(answer.text, "week") == "17"
     assert figure(answer.text, "pending") == "1"
+    later = answer.text[answer.text.index('id="week-list"') :]
+    assert later.count("<tr>") == 1 + 5  # the header and the first five of tomorrow's
+    assert "All 17 bookings of the next 7 days</a>" in later
 
 
 async def test_a_calendar_week_shows_eight_a_day_and_links_the_rest(

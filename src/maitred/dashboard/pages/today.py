@@ -26,7 +26,8 @@ from maitred.messaging import unread as messaging_unread
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 Staff = Annotated[AuthContext, page_user("organizations:read", facilitators=True)]
-WEEK_ROWS = 50
+TODAY_ROWS = 50
+WEEK_ROWS = 20  # the rest of the week is one link away, in the bookings list
 PENDING_ROWS = 10
 
 
@@ -48,7 +49,9 @@ async def _staff_today(
     today = await local_today(session, auth.org_id)
     week_end = today + timedelta(days=6)
     figures: dict[str, Any] = await bookings_today.figures(reads, auth.org_id, today, week_end)
-    week = await bookings_today.upcoming(reads, auth.org_id, today, week_end, WEEK_ROWS)
+    todays = await bookings_today.upcoming(reads, auth.org_id, today, today, TODAY_ROWS)
+    later = today + timedelta(days=1)
+    week = await bookings_today.upcoming(reads, auth.org_id, later, week_end, WEEK_ROWS)
     pending = await bookings_today.pending_from(reads, auth.org_id, today, PENDING_ROWS)
     if auth.can("leads:read"):
         figures["new_leads"] = await leads_waiting.new_leads(reads, auth.org_id)
@@ -56,12 +59,12 @@ async def _staff_today(
         since = utcnow() - timedelta(days=7)
         figures["unread"] = await messaging_unread.unread_since(reads, auth.org_id, since)
     return {
-        # Today's come first in the week's rows (by date and time).
-        "todays": [row for row in week if row["event_date"] == today],
+        "todays": todays,
         "week": week,
         "pending": pending,
         "figures": figures,
         "today_date": today,
+        "week_end": week_end,
     }
 
 
