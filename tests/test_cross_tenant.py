@@ -33,6 +33,9 @@ NOT_FOR_TENANT_TOKENS = {
     # Stripe's callbacks for an organization's own Stripe account: the signature, made with
     # that organization's webhook secret, is the credential (tests/payments).
     "/api/v1/webhooks/stripe/{organization_id}",
+    # A visitor's seat: no token, the business is named by X-Tenant-ID; another business's
+    # event is a 404 there (tests/waitlist/test_public_seats_api.py).
+    "/api/v1/public/events/{event_id}/seats",
 }
 # Bodies that pass validation, so the request reaches the lookup of the id (a 422 for the body
 # would prove nothing). Routes with a body not listed here get `{}`.

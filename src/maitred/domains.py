@@ -93,6 +93,7 @@ def api_routers() -> list[APIRouter]:
     from maitred.payments.webhook_router import public_router as payments_public
     from maitred.payments.webhook_router import router as payment_webhooks
     from maitred.pricing.router import router as pricing
+    from maitred.waitlist.public_router import public_router as seats_public
     from maitred.waitlist.router import event_waitlist_router as event_waitlist
     from maitred.waitlist.router import router as waitlist
     from maitred.webhooks.router import router as webhooks
@@ -120,6 +121,7 @@ def api_routers() -> list[APIRouter]:
         bookings_public,
         waitlist,
         event_waitlist,
+        seats_public,
         events,
         facilitators,
         crm,

@@ -35,6 +35,7 @@ PUBLIC = {
     ("POST", "/api/v1/public/leads"),
     ("POST", "/api/v1/public/bookings"),
     ("GET", "/api/v1/public/availability"),
+    ("POST", "/api/v1/public/events/{event_id}/seats"),
     # A marketing email's unsubscribe link (GET) and one-click unsubscribe (POST): the token
     # in the link is the credential (notifications).
     ("GET", "/api/v1/public/unsubscribe"),

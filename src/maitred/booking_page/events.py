@@ -13,16 +13,13 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from maitred.booking_page.common import not_found, organization_of, posted_form, problems, render
-from maitred.bookings import service as bookings_service
-from maitred.customers import service as customers_service
 from maitred.events import service as events_service
 from maitred.kit import crypto, i18n
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError, NotFound
 from maitred.kit.pagination import PageParams
-from maitred.leads import service as leads_service
 from maitred.tenancy.models import Organization
-from maitred.waitlist import seats as waitlist_seats
+from maitred.waitlist import public_seats
 
 router = APIRouter()
 DONE = "booking_page.event_done"
@@ -100,53 +97,6 @@ async def event_page(request: Request, slug: str, event_id: str) -> Response:
     return _event_page(request, *found)
 
 
-async def _take_seat_or_queue(
-    request: Request, organization: Organization, event_id: uuid.UUID, form: dict[str, str]
-) -> dict[str, Any]:
-    """A confirmed seat, or (when the event is full) a place on its waitlist."""
-    async with database_of(request).transaction() as session:
-        name, phone, email = leads_service.checked_form(
-            name=form.get("name"),
-            phone=form.get("phone"),
-            email=form.get("email"),
-            message=form.get("notes", ""),
-            region=organization.country,
-        )
-        customer = await customers_service.find_or_create(
-            session,
-            organization_id=organization.id,
-            name=name,
-            email=email,
-            phone=phone,
-            source="booking_form",
-            preferred_language=i18n.current_language(),
-        )
-        event = await events_service.event_brief(session, organization.id, event_id)
-        if event is None:
-            raise NotFound("No such event")
-        if event.seats_free > 0:
-            seat = await bookings_service.create_seat_booking(
-                session,
-                organization_id=organization.id,
-                actor_user_id=None,
-                customer=customer,
-                customer_user_id=None,
-                event_id=event_id,
-                notes=form.get("notes", ""),
-                source="public",
-            )
-            return {"kind": "seat", "reference": seat["reference_number"]}
-        entry = await waitlist_seats.join_event(
-            session,
-            bookings_service.Viewer(organization.id, None, False),
-            event_id=event_id,
-            customer_id=customer.id,
-            customer=None,
-            notes=form.get("notes", ""),
-        )
-        return {"kind": "waitlist", "position": entry["position"]}
-
-
 @router.post("/{slug}/events/{event_id}")
 async def book_seat(request: Request, slug: str, event_id: str) -> Response:
     form = await posted_form(request, slug)
@@ -163,28 +113,31 @@ async def book_seat(request: Request, slug: str, event_id: str) -> Response:
         return not_found(request)
     organization, event = found
     given = {name: str(form.get(name) or "").strip() for name in CONTACT}
-    if str(form.get("website") or "").strip():
+    try:
         async with database_of(request).transaction() as session:
-            await customers_service.note_spam(
-                session, organization_id=organization.id, form="event_seat"
-            )
-        outcome: dict[str, Any] = {"kind": "waitlist" if event["is_full"] else "seat"}
-    else:
-        try:
-            outcome = await _take_seat_or_queue(request, organization, event["id"], given)
-        except (AppError, ValidationError) as exc:
-            said = problems(exc)
-            # A full event (a race for the last seat) reads the event again: it offers the queue.
-            again = await _event(request, slug, event_id)
-            return _event_page(
-                request,
+            outcome = await public_seats.take_seat_or_queue(
+                session,
                 organization,
-                again[1] if again else event,
-                values=given,
-                fields=said.fields,
-                message=said.message,
-                status_code=said.status_code,
+                event["id"],
+                name=given["name"],
+                phone=given["phone"],
+                email=given["email"],
+                notes=given["notes"],
+                honeypot=str(form.get("website") or ""),
             )
+    except (AppError, ValidationError) as exc:
+        said = problems(exc)
+        # A full event (a race for the last seat) reads the event again: it offers the queue.
+        again = await _event(request, slug, event_id)
+        return _event_page(
+            request,
+            organization,
+            again[1] if again else event,
+            values=given,
+            fields=said.fields,
+            message=said.message,
+            status_code=said.status_code,
+        )
     sealed = crypto.encrypt(orjson.dumps(outcome).decode(), context=DONE)
     embedded = "&embed=1" if request.query_params.get("embed") == "1" else ""
     return RedirectResponse(

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
+from maitred.bookings.service import browse as bookings_browse
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.forms import Problems, problems_of
@@ -89,7 +90,7 @@ async def bookings_list(
     if not problems:
         try:
             async with database_of(request).transaction(write=False) as session:
-                items, info = await bookings_service.list_bookings(
+                items, info = await bookings_browse.browse_bookings(
                     session,
                     database_of(request).reads,
                     bookings_service.viewer_of(auth),

@@ -15,9 +15,10 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from maitred.availability import service as availability_service
-from maitred.availability import teams as teams_service
+from maitred.availability import team_names
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
+from maitred.bookings.service import today as bookings_today
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.clock import local_today
@@ -27,13 +28,12 @@ from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError
-from maitred.kit.pagination import PageParams
 
 router = APIRouter(prefix="/app/calendar", include_in_schema=False)
 Readers = Annotated[AuthContext, page_user("bookings:read")]
 Writers = Annotated[AuthContext, page_user("bookings:write")]
 Form = Annotated[FormData, Depends(csrf.checked_form)]
-WEEK = PageParams(page=1, limit=100)
+PER_DAY = 8  # a day's chips in the week; the day view shows them all
 
 
 def _monday(day: date) -> date:
@@ -51,21 +51,10 @@ async def _week(
             first = _monday(today)
         last = first + timedelta(days=6)
         rules = await availability_service.get_settings(session, organization_id=auth.org_id)
-        items, _ = await bookings_service.list_bookings(
-            session,
-            database_of(request).reads,
-            bookings_service.viewer_of(auth),
-            WEEK,
-            date_from=first,
-            date_to=last,
-            status="pending,confirmed",
-            sort="event_date",
-            order="asc",
-            kind="catering",
+        by_day = await bookings_today.catering_by_day(
+            database_of(request).reads, auth.org_id, first, last, PER_DAY
         )
-        teams, _ = await teams_service.list_teams(
-            session, organization_id=auth.org_id, params=WEEK, is_active=True
-        )
+        teams = await team_names.active_teams(database_of(request).reads, auth.org_id)
     closed = set(rules.get("closed_weekdays") or [])
     blackout = {date.fromisoformat(d) for d in rules.get("blackout_dates") or []}
     days: list[dict[str, Any]] = []
@@ -77,10 +66,8 @@ async def _week(
                 "closed": day.isoweekday() in closed,
                 "blackout": day in blackout,
                 "today": day == today,
-                "bookings": sorted(
-                    (b for b in items if b["event_date"] == day),
-                    key=lambda b: b["event_time"],
-                ),
+                "bookings": by_day.get(day, ([], 0))[0],
+                "total": by_day.get(day, ([], 0))[1],
             }
         )
     return dashboard_pages.render(

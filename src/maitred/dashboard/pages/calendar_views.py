@@ -5,22 +5,21 @@ dates are marked as the availability settings say."""
 from __future__ import annotations
 
 import calendar as month_math
-import uuid
 from datetime import date, timedelta
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.availability import teams as teams_service
-from maitred.bookings import service as bookings_service
+from maitred.availability import team_names
+from maitred.bookings.service import today as bookings_today
 from maitred.events import service as events_service
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.pagination import PageParams
 
 ALL = PageParams(page=1, limit=100)
-ACTIVE = "pending,confirmed"
+DAY_LIMIT = 500  # a day's bookings, all shown (a business has far fewer teams)
 
 
 def marks(rules: dict[str, Any], day: date) -> dict[str, bool]:
@@ -34,38 +33,21 @@ async def day_lanes(
 ) -> list[dict[str, Any]]:
     """Lanes of `day`: each active team's bookings, the bookings no team holds (if any), and
     the events (studios) starting that day."""
-    viewer = bookings_service.viewer_of(auth)
-    items, _ = await bookings_service.list_bookings(
-        session,
-        database_of(request).reads,
-        viewer,
-        ALL,
-        date_from=day,
-        date_to=day,
-        status=ACTIVE,
-        sort="event_date",
-        order="asc",
-        kind="catering",
+    by_day = await bookings_today.catering_by_day(
+        database_of(request).reads, auth.org_id, day, day, DAY_LIMIT
     )
-    teams, _ = await teams_service.list_teams(
-        session, organization_id=auth.org_id, params=ALL, is_active=True
-    )
-    # The list leaves out the team; a day holds few bookings, so each is read whole.
-    team_of: dict[uuid.UUID, uuid.UUID | None] = {}
-    for item in items:
-        detail = await bookings_service.get_booking(session, viewer, item["id"])
-        team_of[item["id"]] = detail.get("chef_team_id")
-    by_time = sorted(items, key=lambda b: b["event_time"])
+    by_time = by_day.get(day, ([], 0))[0]
+    teams = await team_names.active_teams(database_of(request).reads, auth.org_id)
     lanes = [
         {
             "id": str(team["id"]),
             "name": team["name"],
-            "bookings": [b for b in by_time if team_of[b["id"]] == team["id"]],
+            "bookings": [b for b in by_time if b["chef_team_id"] == team["id"]],
         }
         for team in teams
     ]
     known = {team["id"] for team in teams}
-    loose = [b for b in by_time if team_of[b["id"]] not in known]
+    loose = [b for b in by_time if b["chef_team_id"] not in known]
     if loose:
         lanes.append({"id": "", "name": "No team", "bookings": loose})
     events, _ = await events_service.list_events(
@@ -82,23 +64,9 @@ async def month_grid(
     """The weeks (Monday first) of the month starting `first`; days of the months around it
     are None."""
     last = first.replace(day=month_math.monthrange(first.year, first.month)[1])
-    counts: dict[date, int] = {}
-    page, more = 1, True
-    while more:
-        items, info = await bookings_service.list_bookings(
-            session,
-            database_of(request).reads,
-            bookings_service.viewer_of(auth),
-            PageParams(page=page, limit=100),
-            date_from=first,
-            date_to=last,
-            status=ACTIVE,
-            sort="event_date",
-            order="asc",
-        )
-        for item in items:
-            counts[item["event_date"]] = counts.get(item["event_date"], 0) + 1
-        more, page = info.has_next, page + 1
+    counts = await bookings_today.counts_by_day(
+        database_of(request).reads, auth.org_id, first, last
+    )
     weeks: list[list[dict[str, Any] | None]] = []
     day = first - timedelta(days=first.weekday())
     while day <= last:

@@ -1,5 +1,6 @@
-"""Settings, API keys: the keys of this business, a new key (its secret shown on the answer
-page only, never again: only its digest is stored), and revoking one."""
+"""Settings, API keys: the keys of this business with their scopes, a new key (everything its
+creator may do, or only the scopes ticked; its secret shown on the answer page only, never
+again: only its digest is stored), and revoking one."""
 
 from __future__ import annotations
 
@@ -38,7 +39,12 @@ async def _page(
         request,
         auth,
         "settings/api_keys.html",
-        {"title": "API keys", "keys": keys, "created": created},
+        {
+            "title": "API keys",
+            "keys": keys,
+            "created": created,
+            "permissions": sorted(auth.permissions),
+        },
         problems=problems,
         done=DONE,
     )
@@ -54,9 +60,13 @@ async def create_key(request: Request, auth: Writers, form: Form) -> Response:
     """POST /api-keys; the answer is this page with the key, the only time it is shown (not a
     redirect, so it is in no URL and no history entry)."""
     days = text(form, "expires_in_days")
+    # "Everything I may do" (the API's default) or only the scopes ticked (none: refused).
+    scopes = None
+    if text(form, "access") == "chosen":
+        scopes = [str(scope) for scope in form.getlist("scopes")]
     try:
         body = ApiKeyCreate.model_validate(
-            {"name": text(form, "name"), "expires_in_days": days or None}
+            {"name": text(form, "name"), "expires_in_days": days or None, "scopes": scopes}
         )
         async with database_of(request).transaction() as session:
             key, secret = await api_keys.create(

@@ -35,7 +35,12 @@ router = APIRouter(prefix="/menu", include_in_schema=False)
 PATH = f"{BASE}/menu"
 Readers = Annotated[AuthContext, section_user("menu:read")]
 Writers = Annotated[AuthContext, section_user("menu:write")]
-DONE = {"added": "Menu item added.", "saved": "Menu item saved.", "photo": "Photo saved."}
+DONE = {
+    "added": "Menu item added.",
+    "saved": "Menu item saved.",
+    "photo": "Photo saved.",
+    "deleted": "Menu item deleted.",
+}
 
 
 async def _page(request: Request, auth: AuthContext, problems: Problems | None = None) -> Response:
@@ -95,6 +100,17 @@ async def save_item(request: Request, item_id: uuid.UUID, auth: Writers, form: F
     except (AppError, ValidationError) as exc:
         return await _page(request, auth, problems_of(exc))
     return done(PATH, "saved")
+
+
+@router.post("/items/{item_id}/delete")
+async def delete_item(request: Request, item_id: uuid.UUID, auth: Writers, form: Form) -> Response:
+    """DELETE /menu/items/{id}: bookings keep their own copy of what they ordered."""
+    try:
+        async with database_of(request).transaction() as session:
+            await menu_service.delete_item(session, organization_id=auth.org_id, item_id=item_id)
+    except AppError as exc:
+        return await _page(request, auth, problems_of(exc))
+    return done(PATH, "deleted")
 
 
 async def upload_photo(request: Request, item_id: uuid.UUID, auth: Writers, form: Form) -> Response:

@@ -5,6 +5,7 @@ from the draft against the notification's sample data (a typo is shown, never sa
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
@@ -33,7 +34,11 @@ SWITCHES = tuple(
     name for name, field in NotificationSettings.model_fields.items() if field.annotation is bool
 )
 CHANNELS = ("email", "sms")
-DONE = {"saved": "Notifications saved.", "template": "Template saved."}
+DONE = {
+    "saved": "Notifications saved.",
+    "template": "Template saved.",
+    "reset": "Template back to its default wording.",
+}
 
 
 async def _page(request: Request, auth: AuthContext, problems: Problems | None = None) -> Response:
@@ -157,6 +162,28 @@ async def save_template(request: Request, name: str, auth: Writers, form: Form) 
         )
     query = f"channel={body.channel.value}&language={body.language.value}"
     return done(f"{PATH}/templates/{name}", f"template&{query}")
+
+
+@router.post("/templates/{name}/reset")
+async def reset_template(request: Request, name: str, auth: Writers, form: Form) -> Response:
+    """DELETE /notifications/templates/{name} for one channel and language: the built-in
+    wording again."""
+    channel, language = str(form.get("channel") or ""), str(form.get("language") or "")
+    try:
+        async with database_of(request).transaction() as session:
+            await templates_service.reset_template(
+                session, auth.org_id, name, channel=channel or None, language=language or None
+            )
+    except AppError as exc:
+        return render(
+            request,
+            auth,
+            "settings/_section.html",
+            {"title": "Template"},
+            problems=problems_of(exc),
+        )
+    query = urlencode({"channel": channel or "email", "language": language or "en"})
+    return done(f"{PATH}/templates/{name}", f"reset&{query}")
 
 
 @router.post("/templates/{name}/preview")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from maitred.dashboard.forms import Problems, problems_of
@@ -27,7 +28,7 @@ from maitred.kit.pagination import PageParams
 from maitred.webhooks import deliveries as deliveries_service
 from maitred.webhooks import subscriptions as subscriptions_service
 from maitred.webhooks.catalog import ALL_EVENTS, KNOWN_EVENTS
-from maitred.webhooks.schemas import SubscriptionCreate
+from maitred.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 
 router = APIRouter(prefix="/webhooks", include_in_schema=False)
 PATH = f"{BASE}/webhooks"
@@ -37,6 +38,7 @@ DONE = {
     "test": "Test event queued.",
     "redelivered": "Delivery queued again.",
     "deleted": "Subscription deleted.",
+    "saved": "Subscription saved.",
 }
 
 
@@ -70,15 +72,20 @@ async def webhooks_page(request: Request, auth: Readers) -> Response:
     return await _page(request, auth)
 
 
-@router.post("")
-async def create_subscription(request: Request, auth: Writers, form: Form) -> Response:
-    """POST /webhooks/subscriptions; the answer shows the secret, the only time it is shown."""
+def _fields(form: FormData) -> dict[str, Any]:
+    """The subscription form: its URL, events (or every event) and description."""
     events = [event for event in KNOWN_EVENTS if checked(form, f"event_{event}")]
-    body: dict[str, Any] = {
+    return {
         "url": text(form, "url"),
         "events": [ALL_EVENTS] if checked(form, "all_events") else events,
         "description": text(form, "description"),
     }
+
+
+@router.post("")
+async def create_subscription(request: Request, auth: Writers, form: Form) -> Response:
+    """POST /webhooks/subscriptions; the answer shows the secret, the only time it is shown."""
+    body = _fields(form)
     try:
         wanted = SubscriptionCreate.model_validate(body)
         async with database_of(request).transaction() as session:
@@ -136,7 +143,13 @@ async def _deliveries_page(
         request,
         auth,
         "settings/deliveries.html",
-        {"title": "Webhook deliveries", "subscription": subscription, "deliveries": deliveries},
+        {
+            "title": "Webhook deliveries",
+            "subscription": subscription,
+            "deliveries": deliveries,
+            "events": KNOWN_EVENTS,
+            "all_events": ALL_EVENTS,
+        },
         problems=problems,
         done=DONE,
     )
@@ -145,6 +158,29 @@ async def _deliveries_page(
 @router.get("/{subscription_id}")
 async def deliveries_page(request: Request, subscription_id: uuid.UUID, auth: Readers) -> Response:
     return await _deliveries_page(request, auth, subscription_id)
+
+
+@router.post("/{subscription_id}/edit")
+async def edit_subscription(
+    request: Request, subscription_id: uuid.UUID, auth: Writers, form: Form
+) -> Response:
+    """PATCH /webhooks/subscriptions/{id}: its URL (checked like a new one's), events,
+    description, and whether it is active (activating clears a flag)."""
+    try:
+        changes = SubscriptionUpdate.model_validate(
+            _fields(form) | {"active": checked(form, "active")}
+        )
+        async with database_of(request).transaction() as session:
+            await subscriptions_service.update(
+                session,
+                organization_id=auth.org_id,
+                settings=app_settings(request),
+                subscription_id=subscription_id,
+                changes=changes.model_dump(exclude_unset=True),
+            )
+    except (AppError, ValidationError) as exc:
+        return await _deliveries_page(request, auth, subscription_id, problems_of(exc))
+    return done(f"{PATH}/{subscription_id}", "saved")
 
 
 @router.post("/{subscription_id}/test")

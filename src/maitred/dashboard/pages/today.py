@@ -11,24 +11,24 @@ from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from maitred.bookings import service as bookings_service
+from maitred.bookings.service import today as bookings_today
 from maitred.crm import dashboard as crm_dashboard
 from maitred.crm import views as crm_views
 from maitred.dashboard.access import page_user
 from maitred.dashboard.clock import local_today
 from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
+from maitred.kit.clock import utcnow
 from maitred.kit.deps import database_of
-from maitred.kit.list_params import ListQuery
-from maitred.kit.pagination import PageParams
 from maitred.kit.roles import Role
-from maitred.leads import service as leads_service
-from maitred.messaging import inbox_stats
+from maitred.leads import waiting as leads_waiting
+from maitred.messaging import unread as messaging_unread
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 Staff = Annotated[AuthContext, page_user("organizations:read", facilitators=True)]
-FIRST = PageParams(page=1, limit=50)
-COUNT_ONLY = PageParams(page=1, limit=1)
+TODAY_ROWS = 50
+WEEK_ROWS = 20  # the rest of the week is one link away, in the bookings list
+PENDING_ROWS = 10
 
 
 async def _facilitator_today(session: AsyncSession, auth: AuthContext) -> dict[str, Any]:
@@ -44,63 +44,27 @@ async def _facilitator_today(session: AsyncSession, auth: AuthContext) -> dict[s
 async def _staff_today(
     request: Request, session: AsyncSession, auth: AuthContext
 ) -> dict[str, Any]:
+    """One compiled read a panel (bookings/service/today.py), each counted or limited in SQL."""
     reads = database_of(request).reads
-    viewer = bookings_service.viewer_of(auth)
     today = await local_today(session, auth.org_id)
     week_end = today + timedelta(days=6)
-    todays, _ = await bookings_service.list_bookings(
-        session,
-        reads,
-        viewer,
-        FIRST,
-        date_from=today,
-        date_to=today,
-        sort="event_date",
-        order="asc",
-        status="pending,confirmed",
-    )
-    week, week_info = await bookings_service.list_bookings(
-        session,
-        reads,
-        viewer,
-        FIRST,
-        date_from=today,
-        date_to=week_end,
-        sort="event_date",
-        order="asc",
-        status="pending,confirmed",
-    )
-    pending, pending_info = await bookings_service.list_bookings(
-        session,
-        reads,
-        viewer,
-        PageParams(page=1, limit=10),
-        date_from=today,
-        status="pending",
-        sort="event_date",
-        order="asc",
-    )
-    figures: dict[str, Any] = {
-        "today": len(todays),
-        "week": week_info.total_items,
-        "pending": pending_info.total_items,
-    }
+    figures: dict[str, Any] = await bookings_today.figures(reads, auth.org_id, today, week_end)
+    todays = await bookings_today.upcoming(reads, auth.org_id, today, today, TODAY_ROWS)
+    later = today + timedelta(days=1)
+    week = await bookings_today.upcoming(reads, auth.org_id, later, week_end, WEEK_ROWS)
+    pending = await bookings_today.pending_from(reads, auth.org_id, today, PENDING_ROWS)
     if auth.can("leads:read"):
-        _, new_leads = await leads_service.list_leads(
-            session,
-            organization_id=auth.org_id,
-            params=COUNT_ONLY,
-            listing=ListQuery(sort_by="created_at", descending=True, statuses=("new",)),
-        )
-        figures["new_leads"] = new_leads.total_items
+        figures["new_leads"] = await leads_waiting.new_leads(reads, auth.org_id)
     if auth.can("messages:read"):
-        figures["unread"] = (await inbox_stats.summary(session, auth.org_id, days=7))["unread"]
+        since = utcnow() - timedelta(days=7)
+        figures["unread"] = await messaging_unread.unread_since(reads, auth.org_id, since)
     return {
         "todays": todays,
         "week": week,
         "pending": pending,
         "figures": figures,
         "today_date": today,
+        "week_end": week_end,
     }
 
 
