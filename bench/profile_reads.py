@@ -40,6 +40,7 @@ ROWS = (
     "booking-ref",
     "list",
     "list-filtered",
+    "list-month",
     "list-search",
 )
 
@@ -139,6 +140,12 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                     "&sort=event_date&order=asc&limit=20",
                     bearer,
                 ),
+                # bench/book.py's row: confirmed, a month of dates, soonest first.
+                "list-month": (
+                    f"/api/v1/bookings?status=confirmed&date_from={today + timedelta(days=30)}"
+                    f"&date_to={today + timedelta(days=60)}&sort=event_date&order=asc",
+                    bearer,
+                ),
                 "list-search": (
                     f"/api/v1/bookings?search={booking['customer']['name'].split()[0]}&limit=20",
                     bearer,
@@ -191,7 +198,7 @@ async def _row(
         profiler.disable()
     print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11}", flush=True)
     if profiler is not None and args.pyinstrument:
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
     elif profiler is not None:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(45)
