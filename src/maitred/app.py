@@ -30,6 +30,7 @@ from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLi
 from maitred.kit import crypto
 from maitred.kit.api_paths import API_PREFIX, PrefixDispatch, UnversionedApi
 from maitred.kit.db import Database
+from maitred.kit import param_facts
 from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.i18n import LanguageMiddleware
@@ -129,6 +130,7 @@ def _unique_operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The app on `database` (default: a new handle from `settings`; the tests share one)."""
     settings = settings or load_settings()
+    param_facts.install()
     crypto.configure(crypto.Keyring.from_settings(settings))
     import_event_handlers()
     app = FastAPI(
