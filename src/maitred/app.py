@@ -27,10 +27,9 @@ from maitred.identity.config import auth_config_from_settings
 from maitred.identity.deps import describe_permissions
 from maitred.identity.idempotency_scope import IdempotencyScope
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
-from maitred.kit import crypto
+from maitred.kit import crypto, param_facts
 from maitred.kit.api_paths import API_PREFIX, PrefixDispatch, UnversionedApi
 from maitred.kit.db import Database
-from maitred.kit import param_facts
 from maitred.kit.errors import install_error_handlers
 from maitred.kit.http import RequestContextMiddleware
 from maitred.kit.i18n import LanguageMiddleware

@@ -144,7 +144,9 @@ async def test_readers_waiting_on_a_connection_that_breaks_get_a_new_one(
 
 _counting = select(literal_column("1", Integer()).label("n")).cte("counting", recursive=True)
 _counting = _counting.union_all(
-    select(_counting.c.n + literal_column("1", Integer())).where(_counting.c.n < bindparam("upto", type_=Integer()))
+    select(_counting.c.n + literal_column("1", Integer())).where(
+        _counting.c.n < bindparam("upto", type_=Integer())
+    )
 )
 COUNT_TO = ReadQuery(select(func.max(_counting.c.n).label("n")))
 

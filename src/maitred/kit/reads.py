@@ -195,18 +195,23 @@ class ReadPool:
 def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[Any] | None:
     """The rows of a read run on the loop's thread (kit/sqlite_driver.Connection, opened with
     check_same_thread off), or None when it must run on the connection's thread: the planner's
-    statistics changed (the thread reloads them first) or the read outran `INLINE_SECONDS`.
-    The read pool lends a connection to one coroutine at a time, so nothing else is using it."""
+    statistics changed (the thread reloads them first), the read outran `INLINE_SECONDS`, or
+    SQLite asked it to wait for a lock (rare for a WAL reader; on the loop's thread the busy
+    timeout would hold every request, so it waits on its thread instead). The read pool lends
+    a connection to one coroutine at a time, so nothing else is using it."""
     statistics = getattr(driver, "_statistics", None)
     if statistics is None or driver._seen_generation != statistics.generation:
         return None
     conn: sqlite3.Connection = driver._require()
+    waits = _busy_timeout(conn)
     deadline = time.perf_counter() + INLINE_SECONDS
 
     def past_deadline() -> bool:
         return time.perf_counter() > deadline
 
     conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
+    if waits:
+        conn.execute("PRAGMA busy_timeout=0").close()
     try:
         cursor = conn.execute(sql, parameters)
         try:
@@ -214,8 +219,22 @@ def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[An
         finally:
             cursor.close()
     except sqlite3.OperationalError as exc:
-        if "interrupted" in str(exc):
+        if "interrupted" in str(exc) or "locked" in str(exc) or "busy" in str(exc):
             return None
         raise
     finally:
         conn.set_progress_handler(None, 0)
+        if waits:
+            conn.execute(f"PRAGMA busy_timeout={waits}").close()
+
+
+_busy_timeouts: dict[int, tuple[sqlite3.Connection, int]] = {}
+
+
+def _busy_timeout(conn: sqlite3.Connection) -> int:
+    """The connection's busy timeout in ms (set by its pragmas), read once per connection."""
+    known = _busy_timeouts.get(id(conn))
+    if known is None or known[0] is not conn:
+        row = conn.execute("PRAGMA busy_timeout").fetchone()
+        known = _busy_timeouts[id(conn)] = (conn, int(row[0]) if row else 0)
+    return known[1]
