@@ -38,7 +38,7 @@ from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any] | None
 Row = dict[str, Any]
-INLINE_SECONDS = 0.001
+INLINE_SECONDS = 0.004
 """How long a SQLite read may hold the event loop before it is moved to its thread."""
 _PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock (~10 µs)
 
