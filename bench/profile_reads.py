@@ -40,6 +40,7 @@ ROWS = (
     "booking-ref",
     "list",
     "list-filtered",
+    "list-month",
     "list-search",
 )
 
@@ -139,12 +140,18 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                     "&sort=event_date&order=asc&limit=20",
                     bearer,
                 ),
+                # bench/book.py's row: confirmed, a month of dates, soonest first.
+                "list-month": (
+                    f"/api/v1/bookings?status=confirmed&date_from={today + timedelta(days=30)}"
+                    f"&date_to={today + timedelta(days=60)}&sort=event_date&order=asc",
+                    bearer,
+                ),
                 "list-search": (
                     f"/api/v1/bookings?search={booking['customer']['name'].split()[0]}&limit=20",
                     bearer,
                 ),
             }
-            print(f"{'row':22} {'CPU µs/request':>15} {'statements':>11}")
+            print(f"{'row':22} {'CPU µs/request':>15} {'statements':>11} {'Python calls':>13}")
             for name, (path, headers) in rows.items():
                 if args.only and name not in args.only:
                     continue
@@ -171,6 +178,15 @@ async def _row(
             raise SystemExit(f"{path}: {response.status_code} {response.text}")
     with counting(database) as seen:
         await client.get(path, headers=headers)
+    # Python calls per request (client side included): a figure that, unlike CPU time, does not
+    # move with the machine's load, so small changes show between two runs on a busy machine.
+    calls = cProfile.Profile()
+    calls.enable()
+    for _ in range(20):
+        await client.get(path, headers=headers)
+    calls.disable()
+    counted: dict[Any, tuple[Any, ...]] = pstats.Stats(calls).stats  # type: ignore[attr-defined]
+    python_calls = sum(entry[1] for entry in counted.values()) / 20
     profiler: Any = None
     if name in args.profile:
         if args.pyinstrument:
@@ -189,9 +205,10 @@ async def _row(
         profiler.stop()
     elif profiler is not None:
         profiler.disable()
-    print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11}", flush=True)
+    print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11} {python_calls:13,.0f}", flush=True)
     if profiler is not None and args.pyinstrument:
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        every_frame = bool(os.environ.get("PROFILE_ALL"))  # FastAPI's and Starlette's too
+        print(profiler.output_text(unicode=False, color=False, show_all=every_frame))
     elif profiler is not None:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(45)

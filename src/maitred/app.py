@@ -27,7 +27,7 @@ from maitred.identity.config import auth_config_from_settings
 from maitred.identity.deps import describe_permissions
 from maitred.identity.idempotency_scope import IdempotencyScope
 from maitred.identity.ratelimit_keys import IdentityTierResolver, OrganizationLimits
-from maitred.kit import crypto
+from maitred.kit import crypto, param_facts
 from maitred.kit.api_paths import API_PREFIX, PrefixDispatch, UnversionedApi
 from maitred.kit.db import Database
 from maitred.kit.errors import install_error_handlers
@@ -129,6 +129,7 @@ def _unique_operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """The app on `database` (default: a new handle from `settings`; the tests share one)."""
     settings = settings or load_settings()
+    param_facts.install()
     crypto.configure(crypto.Keyring.from_settings(settings))
     import_event_handlers()
     app = FastAPI(

@@ -8,7 +8,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, select, text, type_coerce
+from sqlalchemy import Integer, bindparam, func, literal_column, select, text, type_coerce
 
 from maitred.kit.db import Database
 from maitred.kit.money import MoneyColumn
@@ -140,3 +140,39 @@ async def test_readers_waiting_on_a_connection_that_breaks_get_a_new_one(
         assert pool.held == 1
     finally:
         await pool.close()
+
+
+_counting = select(literal_column("1", Integer()).label("n")).cte("counting", recursive=True)
+_counting = _counting.union_all(
+    select(_counting.c.n + literal_column("1", Integer())).where(
+        _counting.c.n < bindparam("upto", type_=Integer())
+    )
+)
+COUNT_TO = ReadQuery(select(func.max(_counting.c.n).label("n")))
+
+
+async def test_a_long_read_still_answers_and_leaves_the_loop_free(database: Database) -> None:
+    """SQLite reads run on the loop's thread only within a small budget; one that outruns it
+    is interrupted and run again on its connection's thread, whole (and on PostgreSQL the
+    driver never holds the loop)."""
+    ticks = 0
+    reading = True
+
+    async def tick() -> None:
+        nonlocal ticks
+        while reading:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)
+    try:
+        long_read = await database.reads.one(COUNT_TO, upto=3_000_000)
+        ticks_during_long_read = ticks
+        short_read = await database.reads.one(COUNT_TO, upto=10)
+    finally:
+        reading = False
+        await ticker
+    assert long_read == {"n": 3_000_000}
+    assert short_read == {"n": 10}
+    assert ticks_during_long_read > 10  # the loop served other work while it ran

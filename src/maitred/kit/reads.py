@@ -11,11 +11,20 @@ Reads run outside the request's transaction: they see committed data only. Use t
 read-only endpoints and lookups; read through the session inside a unit of work that writes.
 The connections come from the engine's own pool (so they are set up like every other one) and
 are held by the read pool until it closes; a broken one is invalidated and replaced.
+
+On SQLite a read first runs inline on the event loop's thread, with a budget of
+`INLINE_SECONDS`: the hot reads take 50–400 µs, and the round trip to the connection's thread
+cost more than that in CPU (a queue, a wake-up, the GIL handed over and back, the loop woken
+through its self-pipe) and, under load, waits of up to the GIL's switch interval. A read that
+outruns the budget is interrupted (a SELECT changes nothing) and runs again on the thread, so a
+long count or search never holds the loop for more than the budget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +38,9 @@ from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any] | None
 Row = dict[str, Any]
+INLINE_SECONDS = 0.004
+"""How long a SQLite read may hold the event loop before it is moved to its thread."""
+_PROGRESS_STEPS = 1000  # SQLite VM instructions between two looks at the clock (~10 µs)
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,9 @@ class ReadPool:
 
     async def _fetch(self, driver: Any, sql: str, parameters: list[Any]) -> Sequence[Any]:
         if self._is_sqlite:
+            inline = _inline_sqlite_read(driver, sql, parameters)
+            if inline is not None:
+                return inline
             cursor = driver.cursor()
             await cursor.execute(sql, parameters)
             rows: list[Any] = await cursor.fetchall()
@@ -175,3 +190,51 @@ class ReadPool:
         await asyncio.gather(*self._invalidating, return_exceptions=True)
         while self._idle:
             await greenlet_spawn(self._idle.pop().close)
+
+
+def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[Any] | None:
+    """The rows of a read run on the loop's thread (kit/sqlite_driver.Connection, opened with
+    check_same_thread off), or None when it must run on the connection's thread: the planner's
+    statistics changed (the thread reloads them first), the read outran `INLINE_SECONDS`, or
+    SQLite asked it to wait for a lock (rare for a WAL reader; on the loop's thread the busy
+    timeout would hold every request, so it waits on its thread instead). The read pool lends
+    a connection to one coroutine at a time, so nothing else is using it."""
+    statistics = getattr(driver, "_statistics", None)
+    if statistics is None or driver._seen_generation != statistics.generation:
+        return None
+    conn: sqlite3.Connection = driver._require()
+    waits = _busy_timeout(conn)
+    deadline = time.perf_counter() + INLINE_SECONDS
+
+    def past_deadline() -> bool:
+        return time.perf_counter() > deadline
+
+    conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
+    if waits:
+        conn.execute("PRAGMA busy_timeout=0").close()
+    try:
+        cursor = conn.execute(sql, parameters)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc) or "locked" in str(exc) or "busy" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+        if waits:
+            conn.execute(f"PRAGMA busy_timeout={waits}").close()
+
+
+_busy_timeouts: dict[int, tuple[sqlite3.Connection, int]] = {}
+
+
+def _busy_timeout(conn: sqlite3.Connection) -> int:
+    """The connection's busy timeout in ms (set by its pragmas), read once per connection."""
+    known = _busy_timeouts.get(id(conn))
+    if known is None or known[0] is not conn:
+        row = conn.execute("PRAGMA busy_timeout").fetchone()
+        known = _busy_timeouts[id(conn)] = (conn, int(row[0]) if row else 0)
+    return known[1]
