@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from maitred.kit import sqlite_driver
+from maitred.kit import group_commit, sqlite_driver
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadPool
 
@@ -132,7 +132,7 @@ def make_engine(
     connect_timeout: float = 3.0,
     synchronous: str = "FULL",
     statistics: sqlite_driver.PlannerStatistics | None = None,
-    group: sqlite_driver.GroupCommit | None = None,
+    group: group_commit.GroupCommit | None = None,
 ) -> AsyncEngine:
     """On SQLite, write transactions (BEGIN IMMEDIATE) are committed in groups by `group`."""
     if url.startswith("sqlite"):
@@ -185,9 +185,9 @@ class Database:
         read_size = min(pool_size, 4)
         self.planner_statistics = sqlite_driver.PlannerStatistics()
         # SQLite only (PostgreSQL keeps one transaction per request): write transactions take
-        # turns on one connection and are committed in groups (kit/sqlite_driver.py).
+        # turns on one connection and are committed in groups (kit/group_commit.py).
         self.group_commit = (
-            sqlite_driver.GroupCommit(
+            group_commit.GroupCommit(
                 _sqlite_path(url), sqlite_pragmas(sqlite_synchronous), self.planner_statistics
             )
             if self.is_sqlite
