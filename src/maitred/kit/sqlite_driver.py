@@ -52,6 +52,8 @@ class Connection:
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._connection: sqlite3.Connection | None = None
         self._pending_begin: str | None = None
+        # The pending BEGIN IMMEDIATE waits for the transaction's first write (`defer_to_write`).
+        self._until_write = False
         self._group_commit = group
         # While this connection's write transaction is a member of a group: the group, and the
         # writer connection its statements run on.
@@ -92,12 +94,26 @@ class Connection:
     def cursor(self) -> Cursor:
         return Cursor(self)
 
-    def begin_with_next_statement(self, statement: str) -> None:
-        """BEGIN travels with the transaction's first statement instead of on its own."""
+    def begin_with_next_statement(self, statement: str, *, until_write: bool = False) -> None:
+        """BEGIN travels with the transaction's first statement instead of on its own; with
+        `until_write`, with its first write (see `defer_to_write`)."""
         self._pending_begin = statement
+        self._until_write = until_write
+
+    def defer_to_write(self) -> bool:
+        """Until its first INSERT, UPDATE or DELETE, this write transaction's reads run outside
+        the writers' turn, each in autocommit on this connection (the snapshot of a statement,
+        as PostgreSQL's READ COMMITTED gives): the turn then holds writes only. Opt-in, for a
+        path whose writes check what they rely on themselves (INSERT ... SELECT, RETURNING):
+        other services read, then write, relying on the write lock taken at their first read.
+        False when the transaction has already begun (its turn is taken)."""
+        if self._writer is not None or self._pending_begin != "BEGIN IMMEDIATE":
+            return False
+        self._until_write = True
+        return True
 
     async def _target(
-        self,
+        self, sql: str
     ) -> tuple[Connection, Callable[[sqlite3.Connection], None] | None, bool]:
         """Where the next statement runs, what must run before it in the same round trip, and
         whether it runs inline on the event loop's thread.
@@ -112,7 +128,10 @@ class Connection:
         this connection's thread, after the statistics reload."""
         if self._writer is not None:
             return self._writer, None, True
-        begin, self._pending_begin = self._pending_begin, None
+        if self._until_write and _is_read(sql):
+            begin = None  # stays pending: this read runs in autocommit
+        else:
+            begin, self._pending_begin, self._until_write = self._pending_begin, None, False
         if begin == "BEGIN IMMEDIATE" and self._group_commit is not None:
             self._member, self._writer = await self._group_commit.join()
             joined, inline = self._group_commit.begin(self._writer)
@@ -156,6 +175,7 @@ class Connection:
 
     async def _end(self, statement: str) -> None:
         self._pending_begin = None  # a transaction that ran nothing needs no round trip
+        self._until_write = False
         member = self._member
         if member is not None:
             self._member = self._writer = None
@@ -207,7 +227,7 @@ class Cursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         self._owner._require()
-        target, prefix, inline = await self._owner._target()
+        target, prefix, inline = await self._owner._target(sql)
         conn = target._require()
 
         def work() -> tuple[Any, list[Any], int, int | None]:
@@ -227,7 +247,7 @@ class Cursor:
 
     async def executemany(self, sql: str, seq_of_parameters: Sequence[Any]) -> Cursor:
         self._owner._require()
-        target, prefix, inline = await self._owner._target()
+        target, prefix, inline = await self._owner._target(sql)
         conn = target._require()
 
         def work() -> tuple[int, int | None]:
@@ -257,6 +277,10 @@ class Cursor:
 
     async def close(self) -> None:
         self._rows = []
+
+
+def _is_read(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 def _set_result(future: asyncio.Future[Any], result: Any) -> None:
