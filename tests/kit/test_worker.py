@@ -486,13 +486,17 @@ async def test_worker_process_killed_mid_batch_loses_and_repeats_nothing(
             processes.append(killed)
 
             async def mid_batch() -> bool:
-                """A batch committed, and the next one is leased and running (a batch commits
-                all its deliveries at once)."""
+                """A batch committed, and the next one was leased in the last half second (a
+                batch commits all its deliveries at once; ten handlers of 0.1 s take a second,
+                and its lease is 2 s)."""
+                recent = utcnow() + timedelta(seconds=1.5)
                 leased = [
                     d
                     for d in await all_deliveries(database)
                     if d.status == DeliveryStatus.pending
                     and f":{killed.pid}:" in (d.locked_by or "")
+                    and d.locked_until is not None
+                    and d.locked_until >= recent
                 ]
                 return bool(leased) and await handled_at_least(3)
 
