@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import signal
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.workers = 2 if args.database_url else 1
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0
+    # wrk takes whole seconds only (`-d0.5s` is a usage error, exit 1).
+    args.duration, args.warmup = (float(max(1, math.ceil(s))) for s in (args.duration, args.warmup))
     return args
 
 

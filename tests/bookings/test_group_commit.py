@@ -1,4 +1,4 @@
-"""Write transactions committed in groups (SQLite: kit/sqlite_driver.GroupCommit; PostgreSQL keeps
+"""Write transactions committed in groups (SQLite: kit/group_commit.GroupCommit; PostgreSQL keeps
 one transaction per request, and the same must hold there), seen from outside against a running
 `maitred serve`: requests refused inside a group (invalid, or the slot full) leave the others'
 bookings standing and never overbook a slot, and a booking answered 201 survives the server

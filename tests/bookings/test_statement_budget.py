@@ -180,7 +180,7 @@ async def test_the_staff_create_stays_within_its_statement_budget(
 
     assert answer.status_code == 201, answer.text
     assert len(answer.json()["menu_items"]) == 2
-    assert len(statements.request) <= STAFF_BUDGET[dialect_of(database)], statements.seen
+    assert len(statements.request) <= STAFF_BUDGET[dialect_of(database)], "\n".join(statements.seen)
     assert statements.audit[0].startswith("INSERT INTO audit_logs"), statements.seen
     # customer.created is given_customer's.
     assert await stored(database, answer.json()["id"]) == (

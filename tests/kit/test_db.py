@@ -13,7 +13,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.db import Database
-from maitred.kit.sqlite_driver import WriterQueue
+from maitred.kit.group_commit import WriterQueue
 from tests.conftest import make_settings
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from maitred.config import Settings
 from maitred.kit import outbox
@@ -189,6 +189,40 @@ async def test_one_failing_handler_neither_blocks_nor_repeats_another_on_the_sam
     assert (final["b.recording"].status, final["b.recording"].attempts) == ("done", 1)
     assert (len(failing.calls), len(recording.calls)) == (3, 1)
     assert await organization_slugs(database) == [str(event_id)]
+
+
+async def test_a_claimed_batch_runs_in_one_transaction_with_a_savepoint_per_delivery(
+    database: Database, subscribe: Subscriptions
+) -> None:
+    """The worker takes one write transaction for a batch (on SQLite, one turn among the
+    process's writers, instead of one a delivery): the handlers that succeed commit with their
+    `done` marks; the one that fails loses only its own savepoint and waits for its retry."""
+    subscribe.add("probe.created", "a.failing", failures=100)
+    subscribe.add("probe.created", "b.recording", writes_organization=True)
+    event_ids = [await emit_committed(database, "probe.created", n=n) for n in range(3)]
+    worker = Worker(database, FAST)
+    claimed = await worker.claim()
+    assert len(claimed) == 6
+    commits: list[object] = []
+
+    def on_commit(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(database.engine.sync_engine, "commit", on_commit)
+    try:
+        await worker.deliver_batch(claimed)
+    finally:
+        event.remove(database.engine.sync_engine, "commit", on_commit)
+
+    assert len(commits) == 1
+    assert (worker.processed, worker.failed) == (3, 3)
+    assert await organization_slugs(database) == sorted(str(e) for e in event_ids)
+    for event_id in event_ids:
+        found = await deliveries_by_handler(database, event_id)
+        assert found["b.recording"].status == DeliveryStatus.done
+        failed = found["a.failing"]
+        assert (failed.status, failed.attempts, failed.locked_by) == ("pending", 1, None)
+        assert (failed.last_error or "").startswith("RuntimeError: failure")
 
 
 async def test_event_is_not_delivered_before_its_available_at(
@@ -450,7 +484,23 @@ async def test_worker_process_killed_mid_batch_loses_and_repeats_nothing(
         try:
             killed = await _start_worker_process(settings, log)
             processes.append(killed)
-            await eventually(lambda: handled_at_least(3), within=30)
+
+            async def mid_batch() -> bool:
+                """A batch committed, and the next one was leased in the last half second (a
+                batch commits all its deliveries at once; ten handlers of 0.1 s take a second,
+                and its lease is 2 s)."""
+                recent = utcnow() + timedelta(seconds=1.5)
+                leased = [
+                    d
+                    for d in await all_deliveries(database)
+                    if d.status == DeliveryStatus.pending
+                    and f":{killed.pid}:" in (d.locked_by or "")
+                    and d.locked_until is not None
+                    and d.locked_until >= recent
+                ]
+                return bool(leased) and await handled_at_least(3)
+
+            await eventually(mid_batch, within=30)
             killed.send_signal(signal.SIGKILL)
             assert await killed.wait() == -signal.SIGKILL
             handled_before_kill = await organization_slugs(database)

@@ -21,7 +21,7 @@ from maitred.bookings.schemas import (
 )
 from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
-from maitred.kit.deps import DbSession, Reads
+from maitred.kit.deps import DbSession, Reads, ReadsFirst
 from maitred.kit.errors import ErrorBody
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
@@ -154,6 +154,9 @@ async def cancel_booking(
     status_code=201,
     response_model=PublicBookingCreated,
     responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    # Its writes check what they rely on (bookings/service/create.py): the reads before them
+    # need not hold SQLite's writers' turn.
+    dependencies=[ReadsFirst],
 )
 async def request_booking(
     body: PublicBookingRequest, organization: PublicOrganization, db: DbSession

@@ -64,7 +64,10 @@ class ContactMatch:
     preferred_language: str | None
 
 
-def _with_contact(column: ColumnElement[str | None], name: str) -> Select[tuple[uuid.UUID]]:
+_customers = cast(Table, Customer.__table__)
+
+
+def _with_contact(column: ColumnElement[str | None], name: str) -> Select[uuid.UUID]:
     """The customers with this one contact: one side of "who has the email or the phone",
     asked apart so that each side reads its own index (SQLite reads an OR of two columns through
     indexes only when its statistics favour it; otherwise it walked every customer)."""
@@ -93,8 +96,8 @@ _SHARING_CONTACT = (
         # organization, testing each row against the two sides, when it lacked statistics).
         Customer.id.in_(
             union_all(
-                _with_contact(Customer.email_index, "email_index"),
-                _with_contact(Customer.phone_index, "phone_index"),
+                _with_contact(_customers.c.email_index, "email_index"),
+                _with_contact(_customers.c.phone_index, "phone_index"),
             )
         ),
         Customer.erased_at.is_(None),
@@ -119,7 +122,6 @@ _NEW_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_customers = cast(Table, Customer.__table__)
 # A customer nobody shares the email or phone with, in one statement: the public form's usual
 # case. No row back means someone has them; then the rules of find_or_create decide.
 _INSERT_IF_NEW_SELECT = select(
@@ -128,8 +130,8 @@ _INSERT_IF_NEW_SELECT = select(
     *(
         ~_with_contact(column, name).where(Customer.erased_at.is_(None)).exists()
         for column, name in (
-            (Customer.email_index, "email_index"),
-            (Customer.phone_index, "phone_index"),
+            (_customers.c.email_index, "email_index"),
+            (_customers.c.phone_index, "phone_index"),
         )
     )
 )

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from maitred.kit import sqlite_driver
+from maitred.kit import group_commit, sqlite_driver
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadPool
 
@@ -132,7 +132,7 @@ def make_engine(
     connect_timeout: float = 3.0,
     synchronous: str = "FULL",
     statistics: sqlite_driver.PlannerStatistics | None = None,
-    group: sqlite_driver.GroupCommit | None = None,
+    group: group_commit.GroupCommit | None = None,
 ) -> AsyncEngine:
     """On SQLite, write transactions (BEGIN IMMEDIATE) are committed in groups by `group`."""
     if url.startswith("sqlite"):
@@ -161,6 +161,19 @@ def make_engine(
 BEFORE_COMMIT: list[Callable[[AsyncSession], Awaitable[None]]] = []
 
 
+async def defer_to_write(session: AsyncSession) -> bool:
+    """SQLite: until this transaction's first INSERT, UPDATE or DELETE, its reads run outside the
+    writers' turn (kit/sqlite_driver.py `Connection.defer_to_write`), so the turn, which every
+    writer of the process queues for, holds writes only. For a path whose writes check what
+    they rely on themselves (the booking request: the claim's INSERT ... SELECT, the number's
+    RETURNING); False when the transaction has run a statement already, or on PostgreSQL, where
+    reads take no write lock anyway."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    return isinstance(driver, sqlite_driver.Connection) and driver.defer_to_write()
+
+
 async def _commit(session: AsyncSession) -> None:
     for hook in BEFORE_COMMIT:
         await hook(session)
@@ -185,9 +198,9 @@ class Database:
         read_size = min(pool_size, 4)
         self.planner_statistics = sqlite_driver.PlannerStatistics()
         # SQLite only (PostgreSQL keeps one transaction per request): write transactions take
-        # turns on one connection and are committed in groups (kit/sqlite_driver.py).
+        # turns on one connection and are committed in groups (kit/group_commit.py).
         self.group_commit = (
-            sqlite_driver.GroupCommit(
+            group_commit.GroupCommit(
                 _sqlite_path(url), sqlite_pragmas(sqlite_synchronous), self.planner_statistics
             )
             if self.is_sqlite
@@ -220,11 +233,17 @@ class Database:
         self._outbox_signal.clear()
 
     @asynccontextmanager
-    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed when the block exits cleanly, rolled back otherwise."""
+    async def transaction(
+        self, *, write: bool = True, reads_first: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block exits cleanly, rolled back otherwise.
+        `reads_first`: its reads before its first write run outside the writers' turn
+        (`defer_to_write`)."""
         factory = self.write_sessions if write else self.read_sessions
         async with factory() as session:
             try:
+                if write and reads_first:
+                    await defer_to_write(session)
                 yield session
             except BaseException as exc:
                 if getattr(exc, "keep_changes", False) and session.in_transaction():

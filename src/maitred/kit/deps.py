@@ -34,9 +34,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commits after the endpoint returns and before the response is sent, so a failed
     commit is reported as an error instead of a success the database never kept."""
     async with database_of(request).transaction(
-        write=request.method not in SAFE_METHODS
+        write=request.method not in SAFE_METHODS,
+        reads_first=getattr(request.state, "reads_first", False),
     ) as session:
         yield session
+
+
+async def reads_first(request: Request) -> None:
+    """A route's dependency (`dependencies=[ReadsFirst]`, so it runs before the session is
+    made): the request's reads before its first write run outside SQLite's writers' turn
+    (kit/db.py `defer_to_write`). Only for a route whose writes check what they rely on."""
+    request.state.reads_first = True
 
 
 async def get_reads(request: Request) -> ReadPool:
@@ -44,6 +52,7 @@ async def get_reads(request: Request) -> ReadPool:
 
 
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadsFirst = Depends(reads_first)
 Reads = Annotated[ReadPool, Depends(get_reads)]
 AppSettings = Annotated[Settings, Depends(app_settings)]
 """Committed data through compiled queries, without a session: for read-only endpoints."""

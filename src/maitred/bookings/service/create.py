@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -99,12 +100,49 @@ def apply_quote(booking: Booking, quote: pricing_service.Quote) -> list[BookingL
     return [BookingLine(**line) for line in quoted_lines(booking.id, quote)]
 
 
+@dataclass
+class BookingPlan:
+    """A booking read, checked and priced, not written yet: everything `write_booking` needs
+    but the customer, the team the claim picks and the reference number."""
+
+    organization_id: uuid.UUID
+    # Held so that the writes find it in the session (its identity map keeps no strong refs).
+    organization: Organization
+    actor_user_id: uuid.UUID | None
+    booking: dict[str, Any]
+    lines: list[dict[str, Any]]
+    change: dict[str, Any]
+    window: Any
+    guest_count: int
+    hold_until: datetime | None
+    team_id: uuid.UUID | None
+    year: int
+    message: str
+
+
 async def create_booking(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    customer: customers_service.CustomerBrief | None = None,
+    **request: Any,
+) -> dict[str, Any]:
+    """The booking as BookingRead (`plan_booking` then `write_booking`). The caller that has
+    just found or made the customer passes its brief (one read fewer)."""
+    plan = await plan_booking(session, **request)
+    brief = customer
+    if brief is None or brief.id != customer_id:
+        brief = await customers_service.brief(
+            session, organization_id=plan.organization_id, customer_id=customer_id
+        )
+    return await write_booking(session, plan, brief)
+
+
+async def plan_booking(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     actor_user_id: uuid.UUID | None,
-    customer_id: uuid.UUID,
     event_date: date,
     event_time: time | None,
     guest_count: int,
@@ -122,12 +160,12 @@ async def create_booking(
     public: bool = False,
     chef_team_id: uuid.UUID | None = None,
     message: str = "",
-    customer: customers_service.CustomerBrief | None = None,
     calendar_checked: bool = False,
-) -> dict[str, Any]:
-    """The booking as BookingRead; `event_time` None means the first slot of the day. The
-    caller that has just found or made the customer passes its brief (one read fewer), and one
-    that has already run `check_bookable` on the same date, time and place says so."""
+) -> BookingPlan:
+    """Every read and check of a new booking, and its rows built, before anything is written
+    (so that a request that defers its write turn, kit/db.py `defer_to_write`, holds the turn
+    for its writes only). `event_time` None means the first slot of the day; a caller that has
+    already run `check_bookable` on the same date, time and place says so."""
     outbox.fan_out_later(session)  # the worker writes the deliveries of this request's events
     organization = await organization_of(session, organization_id)
     settings = tenancy_service.settings_of(organization)
@@ -138,11 +176,6 @@ async def create_booking(
     kind_of_event = checked_event_type(settings.bookings, event_type)
     start_time = event_time or time.fromisoformat(settings.availability.slot_times[0])
     place = place_of(location, location_details)
-    brief = customer
-    if brief is None or brief.id != customer_id:
-        brief = await customers_service.brief(
-            session, organization_id=organization_id, customer_id=customer_id
-        )
     if not calendar_checked:
         await availability_service.check_bookable(
             session,
@@ -181,23 +214,12 @@ async def create_booking(
     now = utcnow()
     hold_until = now + timedelta(hours=settings.availability.hold_hours)
     booking_id = uuid.uuid4()
-    team_id = await availability_service.claim(
-        session,
-        organization_id=organization_id,
-        booking_id=booking_id,
-        window=window,
-        guest_count=guest_count,
-        hold_until=hold_until if status == PENDING else None,
-        team_id=chef_team_id,
-        new_booking=True,
-    )
-    year = now.astimezone(ZoneInfo(window.timezone)).year
     booking = {
         "id": booking_id,
-        "reference_number": await next_reference(session, organization_id, year),
+        "reference_number": None,  # write_booking's
         "kind": "catering",
         "event_id": None,
-        "customer_id": customer_id,
+        "customer_id": None,  # write_booking's
         "status": status,
         "event_date": event_date,
         "event_time": start_time,
@@ -214,7 +236,7 @@ async def create_booking(
         "notes": notes,
         "special_requests": special_requests,
         "source": source,
-        "chef_team_id": team_id,
+        "chef_team_id": None,  # write_booking's
         "hold_expires_at": hold_until if status == PENDING else None,
         "confirmed_at": now if status == CONFIRMED else None,
         "completed_at": None,
@@ -242,33 +264,70 @@ async def create_booking(
         "created_at": now,
         "updated_at": now,
     }
-    await BookingRepository(session, organization_id).insert_new(booking, lines, change)
+    return BookingPlan(
+        organization_id=organization_id,
+        organization=organization,
+        actor_user_id=actor_user_id,
+        booking=booking,
+        lines=lines,
+        change=change,
+        window=window,
+        guest_count=guest_count,
+        hold_until=hold_until if status == PENDING else None,
+        team_id=chef_team_id,
+        year=now.astimezone(ZoneInfo(window.timezone)).year,
+        message=message,
+    )
+
+
+async def write_booking(
+    session: AsyncSession, plan: BookingPlan, customer: customers_service.CustomerBrief
+) -> dict[str, Any]:
+    """The planned booking's writes, back to back: its claim on a team (CapacityExceeded when
+    none is free: nothing written, not even a number spent), its number, the booking with its
+    lines and history, and its event. Returns it as BookingRead."""
+    organization_id = plan.organization_id
+    booking = plan.booking
+    booking_id = booking["id"]
+    booking["chef_team_id"] = await availability_service.claim(
+        session,
+        organization_id=organization_id,
+        booking_id=booking_id,
+        window=plan.window,
+        guest_count=plan.guest_count,
+        hold_until=plan.hold_until,
+        team_id=plan.team_id,
+        new_booking=True,
+    )
+    booking["reference_number"] = await next_reference(session, organization_id, plan.year)
+    booking["customer_id"] = customer.id
+    await BookingRepository(session, organization_id).insert_new(booking, plan.lines, plan.change)
     await outbox.emit(
         session,
         "booking.created",
         organization_id=organization_id,
         booking_id=booking_id,
-        customer_id=customer_id,
+        customer_id=customer.id,
         reference_number=booking["reference_number"],
-        source=source,
-        event_date=event_date.isoformat(),
-        guest_count=guest_count,
-        event_type=kind_of_event,
-        message=message,
+        source=booking["source"],
+        event_date=booking["event_date"].isoformat(),
+        guest_count=booking["guest_count"],
+        event_type=booking["event_type"],
+        message=plan.message,
     )
     record(
         "booking.created",
         resource_type="booking",
         resource_id=booking_id,
-        actor_user_id=actor_user_id,
+        actor_user_id=plan.actor_user_id,
         organization_id=organization_id,
-        changes={"reference_number": booking["reference_number"], "status": status},
+        changes={"reference_number": booking["reference_number"], "status": booking["status"]},
     )
     return detail(
         SimpleNamespace(organization_id=organization_id, **booking),
-        brief,
-        [SimpleNamespace(**line) for line in lines],
-        [SimpleNamespace(**change)],
+        customer,
+        [SimpleNamespace(**line) for line in plan.lines],
+        [SimpleNamespace(**plan.change)],
     )
 
 

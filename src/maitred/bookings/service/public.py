@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability import service as availability_service
 from maitred.bookings.schemas import PublicBookingRequest
-from maitred.bookings.service.create import create_booking, menu_choices
+from maitred.bookings.service.create import menu_choices, plan_booking, write_booking
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.read import local_now
 from maitred.bookings.service.status import PENDING
@@ -183,21 +183,13 @@ async def request_booking(
         raise ValidationFailed(details=problems)
     assert form.event_date is not None
     assert form.guest_count is not None
-    customer = await customers_service.find_or_create(
-        session,
-        organization_id=organization.id,
-        name=clean["name"],
-        email=clean["email"],
-        phone=clean["phone"],
-        source="booking_form",
-        preferred_language=form.preferred_language or i18n.current_language(),
-    )
     message = (form.message or "").strip()
-    booking = await create_booking(
+    # Every read first (the route defers SQLite's write turn to the first write), then the
+    # writes back to back: the customer, the claim, the number, the booking and its event.
+    plan = await plan_booking(
         session,
         organization_id=organization.id,
         actor_user_id=None,
-        customer_id=customer.id,
         event_date=form.event_date,
         event_time=_as_time(clean["event_time"]),
         guest_count=form.guest_count,
@@ -214,9 +206,18 @@ async def request_booking(
         source="public",
         public=True,
         message=message,
-        customer=customer,
         calendar_checked=True,  # _calendar_problems did, for the all-at-once form errors
     )
+    customer = await customers_service.find_or_create(
+        session,
+        organization_id=organization.id,
+        name=clean["name"],
+        email=clean["email"],
+        phone=clean["phone"],
+        source="booking_form",
+        preferred_language=form.preferred_language or i18n.current_language(),
+    )
+    booking = await write_booking(session, plan, customer)
     return {
         "success": True,
         "booking_id": booking["id"],
