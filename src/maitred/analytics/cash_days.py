@@ -1,8 +1,8 @@
 """Cash by local day (analytics/models.PaymentDayFigures): succeeded payments by method and
 succeeded refunds, each on the local day it succeeded in the organization's zone. A payment's
 or refund's news makes the worker recompute its whole day from the payments themselves, with the
-statements `GET /payments/summary` runs (payments/repository.py) bounded to that day, under a
-lock per day: exact whatever the order, repetition or concurrency of deliveries.
+statements `GET /payments/summary` runs (payments/service.py `cash_between`) bounded to that
+day, under a lock per day: exact whatever the order, repetition or concurrency of deliveries.
 
 A refund that failed after succeeding has lost its day (its `succeeded_at` is cleared): every
 refund day since it was asked is recomputed then."""
@@ -23,8 +23,9 @@ from maitred.analytics.models import PaymentDayFigures
 from maitred.kit import outbox
 from maitred.kit.clock import local_days, utcnow
 from maitred.kit.money import from_minor, to_minor
+from maitred.payments import service as payments_service
 from maitred.payments.models import Payment, Refund
-from maitred.payments.repository import MethodTotal, PaymentRepository, RefundRepository
+from maitred.payments.service import MethodTotal
 from maitred.tenancy.snapshots import local_frame
 
 PAYMENT, REFUND = "payment", "refund"
@@ -41,8 +42,6 @@ async def refresh_days(
 ) -> None:
     """These days' cash recomputed from the payments and refunds."""
     zone = (await local_frame(session, organization_id)).zone
-    payments = PaymentRepository(session, organization_id)
-    refunds = RefundRepository(session, organization_id)
     for day in sorted(set(days)):
         if session.get_bind().dialect.name == "postgresql":
             await session.execute(
@@ -55,11 +54,10 @@ async def refresh_days(
             )
         )
         since, until = local_days(day, day, zone)
-        rows = [
-            (PAYMENT, t.method, t.count, to_minor(t.amount))
-            for t in await payments.collected(since, until)
-        ]
-        count, refunded = await refunds.refunded(since, until)
+        by_method, count, refunded = await payments_service.cash_between(
+            session, organization_id, since, until
+        )
+        rows = [(PAYMENT, t.method, t.count, to_minor(t.amount)) for t in by_method]
         if count:
             rows.append((REFUND, "", count, to_minor(refunded)))
         if rows:
@@ -83,7 +81,7 @@ async def refresh_days(
 async def collected(
     session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
 ) -> list[MethodTotal]:
-    """As `PaymentRepository.collected` over the local days `start`..`end`."""
+    """As `payments_service.cash_between`'s payments over the local days `start`..`end`."""
     statement = (
         select(
             PaymentDayFigures.method,

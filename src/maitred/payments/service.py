@@ -21,6 +21,7 @@ from maitred.payments.charges import Caller, Due, record_received
 from maitred.payments.public_links import deposit_link, takes_cards
 from maitred.payments.reads import payment_read, payments_read
 from maitred.payments.repository import (
+    MethodTotal,
     PaymentFilters,
     PaymentRepository,
     RefundRepository,
@@ -30,7 +31,7 @@ from maitred.tenancy import service as tenancy_service
 from maitred.tenancy import snapshots
 from maitred.tenancy.payment_settings import PaymentSettings
 
-__all__ = ["Caller", "Due", "deposit_link", "record_received", "takes_cards"]
+__all__ = ["Caller", "Due", "MethodTotal", "deposit_link", "record_received", "takes_cards"]
 
 SORT_FIELDS = tuple(PaymentRepository.sorts)
 
@@ -83,6 +84,20 @@ async def get_payment(
     return payment_read(payment, refunds)
 
 
+async def cash_between(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    since: datetime | None,
+    until: datetime | None,
+) -> tuple[list[MethodTotal], int, Decimal]:
+    """Succeeded payments by method, and the count and sum of succeeded refunds, by when they
+    succeeded in [since, until) (None: unbounded): the period summary's figures, and analytics'
+    cash by day."""
+    by_method = await PaymentRepository(session, organization_id).collected(since, until)
+    refunds, refunded = await RefundRepository(session, organization_id).refunded(since, until)
+    return list(by_method), refunds, refunded
+
+
 async def summary(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -94,8 +109,7 @@ async def summary(
     the period still owe."""
     zone, currency = await _zone_and_currency(session, organization_id)
     since, until = _bounds(date_from, date_to, zone)
-    by_method = await PaymentRepository(session, organization_id).collected(since, until)
-    refunds, refunded = await RefundRepository(session, organization_id).refunded(since, until)
+    by_method, refunds, refunded = await cash_between(session, organization_id, since, until)
     owed = await bookings_service.outstanding(
         session, organization_id, date_from=date_from, date_to=date_to
     )
