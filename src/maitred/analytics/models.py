@@ -131,6 +131,9 @@ class CustomerFirstBooking(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "customer_id"),
         Index("ix_customer_first_bookings_org_day", "organization_id", "first_day"),
+        # Derived from the bookings: a customer merge does not move these rows (the survivor
+        # has its own); the duplicate's go with it (ON DELETE CASCADE).
+        {"info": {"derived": True}},
     )
 
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))

@@ -30,10 +30,12 @@ from maitred.tenancy import service as tenancy_service
 
 
 def _references() -> list[tuple[Table, Column[Any]]]:
-    """Every column of another table that points at a customer."""
+    """Every column of another table that points at a customer, except tables derived from
+    others (`info["derived"]`, analytics' rollups): moving their rows would collide with the
+    survivor's own."""
     found = []
     for table in Base.metadata.sorted_tables:
-        if table.name == Customer.__tablename__:
+        if table.name == Customer.__tablename__ or table.info.get("derived"):
             continue
         for column in table.columns:
             if any(key.column.table.name == Customer.__tablename__ for key in column.foreign_keys):
