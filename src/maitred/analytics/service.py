@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from maitred.customers import briefs as customer_briefs
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import from_minor
 from maitred.locations import service as locations_service
+from maitred.payments import service as payments_service
 from maitred.tenancy.snapshots import local_frame
 
 ACTIVE_DAYS = 365  # "active" customers: a booking in the year up to the period's end
@@ -186,18 +186,7 @@ async def _collected(
     what bookings still owe only with `owed`."""
     by_method = await cash_days.collected(session, organization_id, period.start, period.end)
     refunds, refunded = await cash_days.refunded(session, organization_id, period.start, period.end)
-    collected = sum((row.amount for row in by_method), start=Decimal(0))
-    answer = {
-        "collected": collected,
-        "refunded": refunded,
-        "net": collected - refunded,
-        "payments": sum(row.count for row in by_method),
-        "refunds": refunds,
-        "by_method": [
-            {"payment_method": row.method, "count": row.count, "amount": row.amount}
-            for row in by_method
-        ],
-    }
+    answer = payments_service.cash_figures(by_method, refunds, refunded)
     if owed:
         due = await bookings_service.outstanding(
             session, organization_id, date_from=period.start, date_to=period.end

@@ -98,6 +98,23 @@ async def cash_between(
     return list(by_method), refunds, refunded
 
 
+def cash_figures(by_method: list[MethodTotal], refunds: int, refunded: Decimal) -> dict[str, Any]:
+    """The summary's money-in-and-out fields from `cash_between`'s answer (or the same figures
+    read from analytics' day rollup)."""
+    collected = sum((row.amount for row in by_method), start=Decimal(0))
+    return {
+        "collected": collected,
+        "refunded": refunded,
+        "net": collected - refunded,
+        "payments": sum(row.count for row in by_method),
+        "refunds": refunds,
+        "by_method": [
+            {"payment_method": row.method, "count": row.count, "amount": row.amount}
+            for row in by_method
+        ],
+    }
+
+
 async def summary(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -113,20 +130,11 @@ async def summary(
     owed = await bookings_service.outstanding(
         session, organization_id, date_from=date_from, date_to=date_to
     )
-    collected = sum((row.amount for row in by_method), start=Decimal(0))
     return {
         "date_from": date_from,
         "date_to": date_to,
         "currency": currency,
-        "collected": collected,
-        "refunded": refunded,
-        "net": collected - refunded,
-        "payments": sum(row.count for row in by_method),
-        "refunds": refunds,
-        "by_method": [
-            {"payment_method": row.method, "count": row.count, "amount": row.amount}
-            for row in by_method
-        ],
+        **cash_figures(by_method, refunds, refunded),
         "outstanding_balance": owed.balances,
         "deposits_due": owed.deposits,
         "bookings_with_balance": owed.bookings,
