@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, func, select
@@ -21,8 +20,7 @@ from maitred.bookings import list_queries
 from maitred.bookings.models import Booking
 from maitred.bookings.repository import BookingFilters
 from maitred.bookings.service.access import Viewer, own_customer
-from maitred.bookings.service.listing import brief_of_row, parse_statuses
-from maitred.bookings.service.read import summary, with_events
+from maitred.bookings.service.listing import page_items, parse_statuses
 from maitred.kit.pagination import PageParams
 from maitred.kit.reads import ReadPool, ReadQuery
 
@@ -87,13 +85,7 @@ async def browse_bookings(
     cap = params.offset + params.limit * PAGES_AHEAD + 1
     counted = await reads.one(_capped_count(shape), cap=cap, cap_offset=0, **values)
     total = int(counted["total"]) if counted else 0
-    rows = []
-    if total > params.offset:
-        rows = await reads.all(
-            list_queries.page_query(shape), limit=params.limit, offset=params.offset, **values
-        )
-    items = [summary(SimpleNamespace(**row), brief_of_row(row)) for row in rows]
-    await with_events(session, viewer.organization_id, items, [row["event_id"] for row in rows])
+    items = await page_items(session, reads, viewer.organization_id, shape, values, params, total)
     more = total >= cap
     shown = min(total, cap - 1)
     pages = -(-shown // params.limit)

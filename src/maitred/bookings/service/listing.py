@@ -97,14 +97,29 @@ async def list_bookings(
     )
     counted = await reads.one(list_queries.count_query(shape), **values)
     total = int(counted["total"]) if counted else 0
-    rows = []
-    if total > params.offset:
-        rows = await reads.all(
-            list_queries.page_query(shape), limit=params.limit, offset=params.offset, **values
-        )
-    items = [summary(SimpleNamespace(**row), brief_of_row(row)) for row in rows]
-    await with_events(session, viewer.organization_id, items, [row["event_id"] for row in rows])
+    items = await page_items(session, reads, viewer.organization_id, shape, values, params, total)
     return items, page_info(params, total)
+
+
+async def page_items(
+    session: AsyncSession,
+    reads: ReadPool,
+    organization_id: uuid.UUID,
+    shape: list_queries.Shape,
+    values: dict[str, Any],
+    params: PageParams,
+    total: int,
+) -> list[dict[str, Any]]:
+    """The page's bookings as summaries with their events (none past the last of `total`):
+    the API's list and the staff pages' one."""
+    if total <= params.offset:
+        return []
+    rows = await reads.all(
+        list_queries.page_query(shape), limit=params.limit, offset=params.offset, **values
+    )
+    items = [summary(SimpleNamespace(**row), brief_of_row(row)) for row in rows]
+    await with_events(session, organization_id, items, [row["event_id"] for row in rows])
+    return items
 
 
 def brief_of_row(row: dict[str, Any]) -> customers_service.CustomerBrief | None:
