@@ -14,12 +14,11 @@ with its p99 (goal: under 300 ms).
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ import servers
 from loadgen import LoadError
 from servers import Server, ServerError
 
-BENCH_DIR = Path(__file__).resolve().parent
 P99_GOAL_MS = 300.0
 
 
@@ -141,12 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print()
     print(book.table(rows))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    output = args.output or BENCH_DIR / "results" / f"analytics-{stamp}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    document = {"machine": machine, "args": vars(args) | {"output": None}, "rows": rows}
-    output.write_text(json.dumps(document, indent=2, default=str) + "\n")
-    print(f"\nresults: {output}")
+    hostinfo.save_results("analytics", machine, args, rows)
     return 0
 
 

@@ -19,7 +19,6 @@ With `--database-url postgresql://…` the issue's scale-out shape runs instead:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import signal
 import sys
@@ -27,7 +26,6 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import book_seed
 import hostinfo
@@ -213,16 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print()
     print(table(rows))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    output = args.output or BENCH_DIR / "results" / f"book-{stamp}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    document: dict[str, Any] = {
-        "machine": machine,
-        "args": vars(args) | {"output": None},
-        "rows": rows,
-    }
-    output.write_text(json.dumps(document, indent=2, default=str) + "\n")
-    print(f"\nresults: {output}")
+    hostinfo.save_results("book", machine, args, rows)
     return 0
 
 

@@ -5,12 +5,15 @@ Figures from a busy machine are lower and scattered; the record says so next to 
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
+import json
 import os
 import platform
 import resource
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +115,17 @@ def print_machine(machine: dict[str, Any]) -> None:
             f"warning: the CPUs were only {idle:.0%} idle before the run; other processes "
             "will lower and scatter the figures"
         )
+
+
+def save_results(
+    kind: str, machine: dict[str, Any], args: argparse.Namespace, rows: list[Any]
+) -> Path:
+    """A run's machine, arguments and rows as JSON (`--output`, or
+    bench/results/<kind>-<UTC time>.json), printed and returned."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or BENCH_DIR / "results" / f"{kind}-{stamp}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    document = {"machine": machine, "args": vars(args) | {"output": None}, "rows": rows}
+    output.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    print(f"\nresults: {output}")
+    return Path(output)

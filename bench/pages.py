@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookiejar
-import json
 import os
 import re
 import signal
@@ -39,7 +38,6 @@ from servers import Server, ServerError
 
 from maitred.demo import DEMO_ADMIN, DEMO_ORG, DEMO_PASSWORD
 
-BENCH_DIR = Path(__file__).resolve().parent
 P99_GOAL_MS = 100.0
 ASSET_BUDGET = 150 * 1024
 ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(/[^"]+)"')
@@ -274,12 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print()
     print(table(rows))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    output = args.output or BENCH_DIR / "results" / f"pages-{stamp}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    document = {"machine": machine, "args": vars(args) | {"output": None}, "rows": rows}
-    output.write_text(json.dumps(document, indent=2, default=str) + "\n")
-    print(f"\nresults: {output}")
+    hostinfo.save_results("pages", machine, args, rows)
     return 0
 
 
