@@ -36,6 +36,20 @@ class Threads(Repository[AiThread]):
         )
         return found
 
+    async def claim(self, thread_id: uuid.UUID, now: datetime) -> AiThread | None:
+        """The thread, read by the UPDATE that marks it in use: the row stays this unit of
+        work's until it commits (PostgreSQL's row lock; SQLite's writers' turn)."""
+        found: AiThread | None = (
+            await self.session.scalars(
+                update(AiThread)
+                .where(AiThread.organization_id == self.organization_id, AiThread.id == thread_id)
+                .values(updated_at=now)
+                .returning(AiThread),
+                execution_options={"synchronize_session": False},
+            )
+        ).one_or_none()
+        return found
+
     def with_statuses(self, statuses: Sequence[str]) -> Select[tuple[AiThread]]:
         statement = self.scoped()
         if statuses:

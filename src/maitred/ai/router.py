@@ -34,7 +34,7 @@ from maitred.ai.schemas import (
     UsageRead,
 )
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import AppSettings, DbSession, database_of
+from maitred.kit.deps import AppSettings, DbSession, ReadsFirst, database_of
 from maitred.kit.errors import ErrorBody, ServiceUnavailable
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
@@ -71,14 +71,23 @@ async def _web_mode(db: DbSession, caller: concierge.Caller) -> str:
     return mode
 
 
-@router.post("/ai/chat", response_model=ChatResponse, responses=ERRORS)
+@router.post(
+    "/ai/chat",
+    response_model=ChatResponse,
+    responses=ERRORS,
+    # The turn writes its rows after its reads (ai/turn_rows.py); a thread it continues is
+    # claimed by its first write, and tools that write take the writers' turn first.
+    dependencies=[ReadsFirst],
+)
 async def chat(
     body: ChatRequest, caller: ChatCaller, db: DbSession, settings: AppSettings
 ) -> dict[str, Any]:
     """Seed 001's chat. Committing actions come back as a `confirm` suggested action with a
     `confirmation_token`: nothing is booked, changed or paid until `POST /ai/confirm`."""
     mode = await _web_mode(db, caller)
-    thread = await threads.open_thread(db, caller.organization_id, caller.auth, body.thread_id)
+    thread = await threads.open_thread(
+        db, caller.organization_id, caller.auth, body.thread_id, deferred=True
+    )
     result = await concierge.respond(db, caller, thread, body.message, settings, mode=mode)
     return result.as_seed()
 
