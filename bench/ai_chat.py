@@ -2,9 +2,10 @@
 (`POST /api/v1/ai/chat` "how much for 20 guests?": understanding, the `quote` tool through the
 pricing service, a new thread with its two messages, the tool's audit row and the usage
 ledger, one write transaction), and `POST /api/v1/ai/understand`, each by N concurrent
-clients against `maitred serve` (one worker, as bench/run.py starts it).
+clients against `maitred serve` (one server process, as bench/run.py starts it; `--workers N`
+for N processes, as bench/book.py does).
 
-    .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--startup-only]
+    .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--workers 1] [--startup-only]
     .venv/bin/python bench/ai_chat.py --in-process 300 [--profile]   # CPU ms per call
 
 It first reports how long the fresh process takes until an `/ai/understand` answer comes back
@@ -56,6 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="per route")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="maitred serve --workers N (server processes)"
+    )
     parser.add_argument(
         "--in-process",
         type=int,
@@ -202,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(in_process(args.in_process, organization.id, args.profile))
             return 0
         started = time.perf_counter()
-        server = start_maitred(workdir, env)
+        server = start_maitred(workdir, env, args.workers)
+        print(f"maitred serve: {args.workers} process(es), {args.clients} clients")
         with running([server]):
             wait_until_ready(server, "/health")
             ready = time.perf_counter()

@@ -95,7 +95,8 @@ async def test_a_new_turn_reads_and_prices_outside_the_writers_turn_then_writes_
 
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["intent"] == "quote" and "$" in body["response"]
+    assert body["intent"] == "quote"
+    assert "$" in body["response"]
     # Everything before the writes ran while another writer held the turn.
     assert any(s.startswith("SELECT") for s in during_hold), during_hold
     assert not [s for s in during_hold if s.startswith(WRITES)], during_hold
@@ -111,7 +112,8 @@ async def test_a_new_turn_reads_and_prices_outside_the_writers_turn_then_writes_
     thread_id = body["thread_id"].removeprefix("thread_")
     async with database.transaction(write=False) as session:
         thread = await session.get(AiThread, uuid.UUID(thread_id))
-        assert thread is not None and thread.last_intent == "quote"
+        assert thread is not None
+        assert thread.last_intent == "quote"
         assert thread.state["slots"]["guest_count"] == 20
         messages = (
             await session.scalars(select(AiMessage).where(AiMessage.thread_id == thread.id))
