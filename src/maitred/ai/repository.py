@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 
 from maitred.ai.models import (
     AiConfirmation,
@@ -18,6 +18,7 @@ from maitred.ai.models import (
     AiToolCall,
     AiUsage,
 )
+from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
 
 
@@ -188,3 +189,11 @@ class SettingsRows(Repository[AiSettings]):
             select(AiSettings).where(AiSettings.organization_id == self.organization_id)
         )
         return found
+
+
+# The organization's assistant settings as committed, for a turn that only reads them.
+SETTINGS_ROW = ReadQuery(
+    select(cast(Table, AiSettings.__table__)).where(
+        AiSettings.organization_id == bindparam("organization_id")
+    )
+)
