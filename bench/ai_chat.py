@@ -2,9 +2,10 @@
 (`POST /api/v1/ai/chat` "how much for 20 guests?": understanding, the `quote` tool through the
 pricing service, a new thread with its two messages, the tool's audit row and the usage
 ledger, one write transaction), and `POST /api/v1/ai/understand`, each by N concurrent
-clients against `maitred serve` (one worker, as bench/run.py starts it).
+clients against `maitred serve` (one server process, as bench/run.py starts it; `--workers N`
+for N processes, as bench/book.py does).
 
-    .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--startup-only]
+    .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--workers 1] [--startup-only]
     .venv/bin/python bench/ai_chat.py --in-process 300 [--profile]   # CPU ms per call
 
 It first reports how long the fresh process takes until an `/ai/understand` answer comes back
@@ -56,6 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="per route")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="maitred serve --workers N (server processes)"
+    )
     parser.add_argument(
         "--in-process",
         type=int,
@@ -168,21 +172,25 @@ async def in_process(calls: int, organization_id: str, profile: bool) -> None:
                 for _ in range(20):
                     assert (await http.post(path, json=payload, headers=headers)).status_code == 200
                 cpu: list[float] = []
+                loop_cpu: list[float] = []
                 profiler = cProfile.Profile() if profile else None
                 for _ in range(calls):
-                    started = time.process_time()
+                    started, on_loop = time.process_time(), time.thread_time()
                     if profiler:
                         profiler.enable()
                     response = await http.post(path, json=payload, headers=headers)
                     if profiler:
                         profiler.disable()
                     cpu.append((time.process_time() - started) * 1000)
+                    loop_cpu.append((time.thread_time() - on_loop) * 1000)
                     assert response.status_code == 200, response.text
                 cpu.sort()
                 print(
                     f"{label}: {calls} calls in process, CPU per call p50 "
                     f"{statistics.median(cpu):.2f} ms, mean {statistics.fmean(cpu):.2f} ms, "
-                    f"p99 {cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]:.2f} ms"
+                    f"p99 {cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]:.2f} ms; the event "
+                    f"loop's thread alone (with the test client's share) p50 "
+                    f"{statistics.median(loop_cpu):.2f} ms"
                 )
                 if profiler:
                     order = os.environ.get("SORT", "cumulative")
@@ -202,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(in_process(args.in_process, organization.id, args.profile))
             return 0
         started = time.perf_counter()
-        server = start_maitred(workdir, env)
+        server = start_maitred(workdir, env, args.workers)
+        print(f"maitred serve: {args.workers} process(es), {args.clients} clients")
         with running([server]):
             wait_until_ready(server, "/health")
             ready = time.perf_counter()

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai.models import AiSettings
-from maitred.ai.repository import SettingsRows
+from maitred.ai.repository import SETTINGS_ROW, SettingsRows
 from maitred.kit.errors import ValidationFailed
+from maitred.kit.reads import ReadPool
 
 CHANNELS = ("web", "sms", "whatsapp", "telegram")
 MODES = ("off", "draft", "auto")
@@ -26,6 +27,19 @@ async def row_of(session: AsyncSession, organization_id: uuid.UUID) -> AiSetting
     key = ("ai_settings", organization_id)
     if key not in session.info:
         session.info[key] = await SettingsRows(session, organization_id).one()
+    row: AiSettings | None = session.info[key]
+    return row
+
+
+async def looked_up(
+    reads: ReadPool, session: AsyncSession, organization_id: uuid.UUID
+) -> AiSettings | None:
+    """`row_of` for a unit of work that only reads the settings (a chat turn): one compiled
+    read of the committed row (kit/reads.py), an unsaved AiSettings the session never writes."""
+    key = ("ai_settings", organization_id)
+    if key not in session.info:
+        found = await reads.one(SETTINGS_ROW, organization_id=organization_id)
+        session.info[key] = None if found is None else AiSettings(**found)
     row: AiSettings | None = session.info[key]
     return row
 

@@ -52,7 +52,11 @@ async def _answer(
         if mode == "off":
             return {"type": "error", "message": "The assistant is not available"}
         thread = await threads.open_thread(
-            session, caller.organization_id, caller.auth, None if thread_id == "new" else thread_id
+            session,
+            caller.organization_id,
+            caller.auth,
+            None if thread_id == "new" else thread_id,
+            deferred=True,  # written with the turn's rows
         )
         result = await concierge.respond(session, caller, thread, text, settings, mode=mode)
     seed = result.as_seed()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai import ai_settings, confirmations, replies, threads, usage
+from maitred.ai import ai_settings, confirmations, replies, threads, turn_rows, usage
 from maitred.ai.engines.base import Engine, Reply, Turn
 from maitred.ai.engines.offline import OfflineEngine
 from maitred.ai.engines.openai_compatible import Endpoint, EngineFailed, LlmEngine
@@ -31,6 +32,7 @@ from maitred.kit.errors import NotFound
 from maitred.kit.permissions import permissions_for
 from maitred.kit.roles import Role
 from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
 
 _YES = re.compile(r"^\s*(yes|y|yep|confirm|confirmed|ok|okay|s[ií]|confirmo)\b[\s.!]*$", re.I)
 SILENT = "A person from our team has this conversation and will reply here."
@@ -43,6 +45,8 @@ FALLBACK_NOTE = (
 class Caller:
     organization_id: uuid.UUID
     auth: AuthContext | None = None  # None: a visitor, or a person on a message channel
+    # The organization's row as the request read it (a visitor's), if it did.
+    organization: Organization | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -131,7 +135,12 @@ async def choose_engine(
 
 
 async def make_turn(
-    session: AsyncSession, thread: AiThread, caller: Caller, text: str, engine: str
+    session: AsyncSession,
+    thread: AiThread,
+    caller: Caller,
+    text: str,
+    engine: str,
+    organization: Organization | None = None,
 ) -> Turn:
     earlier = (
         []
@@ -144,6 +153,7 @@ async def make_turn(
         now=utcnow(),
         state=dict(thread.state or {}),
         history=[(m.role, m.content) for m in earlier if m.status == "sent"],
+        organization=organization,
     )
 
 
@@ -215,36 +225,39 @@ async def record_turn(
     elapsed_ms: int,
     endpoint: str,
     state: dict[str, Any] | None,
+    tool_calls: Sequence[dict[str, Any]] = (),
 ) -> AiMessage:
+    """The turn's rows: the thread as the turn left it, the audit of its tool calls still held
+    (`tool_calls`), both messages and the ledger row, with compiled statements
+    (ai/turn_rows.py). Returns the assistant's message."""
     # A tool that failed rolled its savepoint back, which expires what the session holds.
     if inspect(thread).expired_attributes:
         await session.refresh(thread)
-    messages = Messages(session, caller.organization_id)
-    messages.add(
-        AiMessage(thread_id=thread.id, role="user", content=text, intent=reply.intent,
-                  sentiment=sentiment(text), status="sent")
+    organization_id = caller.organization_id
+    question = turn_rows.message_row(
+        organization_id, thread.id, role="user", content=text, intent=reply.intent,
+        sentiment=sentiment(text),
     )  # fmt: skip
-    answer = messages.add(
-        AiMessage(
-            thread_id=thread.id,
-            role="assistant",
-            content=reply.text,
-            intent=reply.intent,
-            engine=reply.engine,
-            status="draft" if mode == "draft" else "sent",
-            tool_calls=[{"tool": t.tool, "outcome": t.outcome} for t in reply.tools],
-        )
+    answer = turn_rows.message_row(
+        organization_id,
+        thread.id,
+        role="assistant",
+        content=reply.text,
+        intent=reply.intent,
+        engine=reply.engine,
+        status="draft" if mode == "draft" else "sent",
+        tool_calls=[{"tool": t.tool, "outcome": t.outcome} for t in reply.tools],
     )
     if state is not None:
         thread.state = _merged(state, thread.state or {})
     thread.last_intent = reply.intent
     thread.updated_at = utcnow()
-    await session.flush()
     if reply.handoff:
         await threads.hand_off(session, thread, reply.handoff)
+    await turn_rows.write(session, thread, tool_calls, [question, answer])
     await usage.record(
         session,
-        caller.organization_id,
+        organization_id,
         row=row,
         thread_id=thread.id,
         endpoint=endpoint,
@@ -307,11 +320,21 @@ async def respond(
         )
         return TurnResult(thread, confirmed, elapsed_ms(started), mode, message=answer)
     engine, row, reason = await choose_engine(session, caller.organization_id, settings)
-    turn = await make_turn(session, thread, caller, text, engine.name)
+    # Held for the turn: the understanding and the pricing read the row again (the session
+    # keeps its rows only while something refers to them).
+    organization = caller.organization or await tenancy_service.get(session, caller.organization_id)
+    turn = await make_turn(session, thread, caller, text, engine.name, organization)
+    held: list[dict[str, Any]] = []
     try:
         if isinstance(engine, OfflineEngine):  # fails only as a bug would: no partial work
-            reply = await engine.respond(session, turn)
+            held = turn_rows.hold_tool_calls(session)
+            try:
+                reply = await engine.respond(session, turn)
+            finally:
+                turn_rows.release_tool_calls(session)
         else:
+            # The thread's row first: the savepoint below must not undo it.
+            await turn_rows.written(session, thread.id)
             async with session.begin_nested():  # what a failing model did is undone
                 reply = await engine.respond(session, turn)
     except EngineFailed as failure:
@@ -321,7 +344,7 @@ async def respond(
     with_fallback(reply, reason)
     elapsed = elapsed_ms(started)
     answer = await record_turn(
-        session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state
+        session, caller, thread, text, reply, row, mode, elapsed, endpoint, turn.state, held
     )
     return TurnResult(thread, reply, elapsed, mode, message=answer)
 

@@ -26,7 +26,7 @@ async def chat_caller(
         auth = await authenticate(request)
         return Caller(auth.org_id, auth)
     organization = await public_organization(request, db, tenant, org)
-    return Caller(organization.id, None)
+    return Caller(organization.id, None, organization)
 
 
 ChatCaller = Annotated[Caller, Depends(chat_caller)]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai import knowledge, replies
+from maitred.ai import knowledge, replies, turn_rows
 from maitred.ai import slot_filling as slots_of
 from maitred.ai.engines.base import Reply, Turn
 from maitred.ai.nlu import Understanding, understand_for_organization
@@ -66,8 +66,13 @@ class Dialogue:
         )
 
     async def run(self) -> Reply:
+        organization = self.turn.organization
         u = await understand_for_organization(
-            self.session, self.context.organization_id, self.turn.text, now=self.turn.now
+            self.session,
+            self.context.organization_id,
+            self.turn.text,
+            now=self.turn.now,
+            version=organization.updated_at if organization is not None else None,
         )
         self.lang = replies.turn_language(u, self.turn.text, self.state.get("language"))
         self.state["language"] = self.lang
@@ -131,6 +136,8 @@ class Dialogue:
         if answer:
             self.state["misses"] = 0
             return self.reply(answer, u)
+        # Its read of the suggestions and its write go together, in the writers' turn.
+        await turn_rows.written(self.session, self.context.thread_id)
         await knowledge.suggest_faq(self.session, self.context.organization_id, self.turn.text)
         misses = int(self.state.get("misses") or 0) + 1
         self.state["misses"] = misses

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 
 from maitred.ai.models import (
     AiConfirmation,
@@ -18,6 +18,7 @@ from maitred.ai.models import (
     AiToolCall,
     AiUsage,
 )
+from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
 
 
@@ -34,6 +35,20 @@ class Threads(Repository[AiThread]):
             .order_by(AiThread.created_at.desc())
             .limit(1)
         )
+        return found
+
+    async def claim(self, thread_id: uuid.UUID, now: datetime) -> AiThread | None:
+        """The thread, read by the UPDATE that marks it in use: the row stays this unit of
+        work's until it commits (PostgreSQL's row lock; SQLite's writers' turn)."""
+        found: AiThread | None = (
+            await self.session.scalars(
+                update(AiThread)
+                .where(AiThread.organization_id == self.organization_id, AiThread.id == thread_id)
+                .values(updated_at=now)
+                .returning(AiThread),
+                execution_options={"synchronize_session": False},
+            )
+        ).one_or_none()
         return found
 
     def with_statuses(self, statuses: Sequence[str]) -> Select[tuple[AiThread]]:
@@ -174,3 +189,11 @@ class SettingsRows(Repository[AiSettings]):
             select(AiSettings).where(AiSettings.organization_id == self.organization_id)
         )
         return found
+
+
+# The organization's assistant settings as committed, for a turn that only reads them.
+SETTINGS_ROW = ReadQuery(
+    select(cast(Table, AiSettings.__table__)).where(
+        AiSettings.organization_id == bindparam("organization_id")
+    )
+)

@@ -34,10 +34,11 @@ from maitred.ai.schemas import (
     UsageRead,
 )
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import AppSettings, DbSession, database_of
+from maitred.kit.deps import AppSettings, DbSession, Reads, ReadsFirst, database_of
 from maitred.kit.errors import ErrorBody, ServiceUnavailable
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
+from maitred.kit.reads import ReadPool
 
 SSE_EVENT = {
     "type": "object",
@@ -64,21 +65,36 @@ Writer = Annotated[AuthContext, requires("messages:write")]
 DaysQuery = Annotated[int, Query(ge=1, le=366, description="Days to look back")]
 
 
-async def _web_mode(db: DbSession, caller: concierge.Caller) -> str:
-    mode = ai_settings.mode_for(await ai_settings.row_of(db, caller.organization_id), "web")
+async def _web_mode(db: DbSession, caller: concierge.Caller, reads: ReadPool | None = None) -> str:
+    """`reads`: the turn only reads the settings (kit/reads.py, no session machinery)."""
+    row = (
+        await ai_settings.looked_up(reads, db, caller.organization_id)
+        if reads is not None
+        else await ai_settings.row_of(db, caller.organization_id)
+    )
+    mode = ai_settings.mode_for(row, "web")
     if mode == "off":
         raise ServiceUnavailable("The assistant is not available; please contact us directly")
     return mode
 
 
-@router.post("/ai/chat", response_model=ChatResponse, responses=ERRORS)
+@router.post(
+    "/ai/chat",
+    response_model=ChatResponse,
+    responses=ERRORS,
+    # The turn writes its rows after its reads (ai/turn_rows.py); a thread it continues is
+    # claimed by its first write, and tools that write take the writers' turn first.
+    dependencies=[ReadsFirst],
+)
 async def chat(
-    body: ChatRequest, caller: ChatCaller, db: DbSession, settings: AppSettings
+    body: ChatRequest, caller: ChatCaller, db: DbSession, reads: Reads, settings: AppSettings
 ) -> dict[str, Any]:
     """Seed 001's chat. Committing actions come back as a `confirm` suggested action with a
     `confirmation_token`: nothing is booked, changed or paid until `POST /ai/confirm`."""
-    mode = await _web_mode(db, caller)
-    thread = await threads.open_thread(db, caller.organization_id, caller.auth, body.thread_id)
+    mode = await _web_mode(db, caller, reads)
+    thread = await threads.open_thread(
+        db, caller.organization_id, caller.auth, body.thread_id, deferred=True
+    )
     result = await concierge.respond(db, caller, thread, body.message, settings, mode=mode)
     return result.as_seed()
 

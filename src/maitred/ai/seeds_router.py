@@ -165,7 +165,9 @@ async def assistant_query(
     """Seed 003: staff ask the assistant, which acts with their rights (`thread_id` goes on)."""
     _project(auth, body.project_id)
     caller = concierge.Caller(auth.org_id, auth)
-    thread = await threads.open_thread(db, auth.org_id, auth, body.thread_id, channel="api")
+    thread = await threads.open_thread(
+        db, auth.org_id, auth, body.thread_id, channel="api", deferred=True
+    )
     result = await concierge.respond(db, caller, thread, body.message, settings, endpoint="query")
     reply = result.reply
     return {
@@ -190,7 +192,7 @@ async def generate_reply(
     """Seed 003: a reply draft for staff to edit and send; nothing goes to the customer."""
     _project(auth, project_id)
     caller = concierge.Caller(auth.org_id, auth)
-    thread = await threads.open_thread(db, auth.org_id, auth, None, channel="api")
+    thread = await threads.open_thread(db, auth.org_id, auth, None, channel="api", deferred=True)
     result = await concierge.respond(
         db, caller, thread, customer_message, settings, mode="draft", endpoint="generate_reply"
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.ai import turn_rows
 from maitred.ai.models import AiMessage, AiThread
 from maitred.ai.repository import Messages, Threads, ToolCalls
 from maitred.identity.deps import AuthContext
@@ -44,12 +45,19 @@ async def open_thread(
     channel: str = "web",
     *,
     also: tuple[str, ...] = (),
+    deferred: bool = False,
 ) -> AiThread:
     """The caller's thread (404 when it is another organization's or another user's), or a
-    new one. An anonymous thread is reached by its id alone, a random uuid."""
+    new one. An anonymous thread is reached by its id alone, a random uuid.
+
+    An existing thread is claimed for this unit of work (an UPDATE): a second message to the
+    same thread waits for this one's commit, so neither turn's state overwrites the other's,
+    also when the reads before a turn's writes run outside SQLite's writers' turn. With
+    `deferred`, a new thread is written with the turn's other rows (ai/turn_rows.py), for a
+    caller that then runs `concierge.respond`."""
     threads = Threads(session, organization_id)
     if thread_id:
-        found = await threads.get(thread_uuid(thread_id))
+        found = await threads.claim(thread_uuid(thread_id), utcnow())
         if found is None or found.channel not in (channel, *also):
             raise NotFound("No such thread")
         is_staff = auth is not None and auth.role in STAFF
@@ -60,15 +68,16 @@ async def open_thread(
         ):
             raise NotFound("No such thread")
         return found
-    thread = threads.add(
-        AiThread(
-            channel=channel,
-            status="open",
-            owner_user_id=auth.user_id if auth is not None else None,
-            state={},
+    owner = auth.user_id if auth is not None else None
+    if deferred:
+        thread = turn_rows.new_thread(
+            session, organization_id, channel=channel, owner_user_id=owner
         )
-    )
-    await session.flush()
+    else:
+        thread = threads.add(
+            AiThread(channel=channel, status="open", owner_user_id=owner, state={})
+        )
+        await session.flush()
     session.info.setdefault(_NEW, set()).add(thread.id)
     return thread
 

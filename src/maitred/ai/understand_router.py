@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from maitred.ai.nlu import understand_for_organization
+from maitred.ai.nlu import service as nlu_service
 from maitred.ai.nlu.schemas import UnderstandRead, UnderstandRequest
 from maitred.identity.deps import AuthContext, requires
-from maitred.kit.deps import DbSession
+from maitred.kit.db import Database
+from maitred.kit.deps import get_database
 from maitred.kit.errors import ErrorBody
 
 router = APIRouter(tags=["ai"])
@@ -29,11 +30,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 async def understand_message(
     body: UnderstandRequest,
     auth: Annotated[AuthContext, requires("bookings:read")],
-    db: DbSession,
+    database: Annotated[Database, Depends(get_database)],
 ) -> dict[str, Any]:
     """The intent, language and slots of `text`; relative dates are read against `now`."""
-    found = await understand_for_organization(
-        db, auth.org_id, body.text, now=body.now, version=auth.organization_version
+    # No unit of work: it writes nothing, and reads only when the vocabulary kept for the
+    # caller's organization row is stale.
+    found = await nlu_service.understand_in(
+        database, auth.org_id, body.text, now=body.now, version=auth.organization_version
     )
     return {
         "intent": found.intent,

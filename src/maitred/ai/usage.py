@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai import ai_settings
-from maitred.ai.models import AiSettings, AiUsage
+from maitred.ai import ai_settings, turn_rows
+from maitred.ai.models import AiSettings
 from maitred.ai.repository import Threads, UsageLedger
 from maitred.kit.clock import utcnow
 
@@ -37,22 +37,23 @@ async def record(
     cost = (
         ai_settings.cost_micros(row, model, input_tokens, output_tokens) if engine == "llm" else 0
     )
-    UsageLedger(session, organization_id).add(
-        AiUsage(
-            thread_id=thread_id,
-            endpoint=endpoint[:40],
-            engine=engine,
-            model=model[:200],
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cost_micros=cost,
-            latency_ms=latency_ms,
-            fallback_reason=fallback_reason,
-        )
+    await turn_rows.insert_usage(
+        session,
+        {
+            "organization_id": organization_id,
+            "thread_id": thread_id,
+            "endpoint": endpoint[:40],
+            "engine": engine,
+            "model": model[:200],
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cost_micros": cost,
+            "latency_ms": latency_ms,
+            "fallback_reason": fallback_reason,
+        },
     )
     if thread_id is not None and cost:
         await Threads(session, organization_id).add_cost(thread_id, cost)
-    await session.flush()
     return cost
 
 

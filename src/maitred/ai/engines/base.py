@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.ai.tools import ToolContext, ToolOutcome
+from maitred.tenancy.models import Organization
 
 HANDOFF_ACTION = {"type": "handoff", "label": "Talk to a person", "action": "handoff"}
 
@@ -28,6 +29,9 @@ class Turn:
     # Runs one tool call in a unit of work of its own, so that no transaction stays open while
     # a model streams (the SSE route); None: in the session the engine was given.
     run_tool: Callable[[str, dict[str, Any]], Awaitable[ToolOutcome]] | None = None
+    # The organization's row, held while the turn runs: its understanding and tools read it
+    # from the session's identity map instead of the database.
+    organization: Organization | None = None
 
 
 @dataclass

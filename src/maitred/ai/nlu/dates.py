@@ -126,7 +126,24 @@ def _day_of_month(day: int, today: date) -> date:
     return today
 
 
+# Every date phrase above holds one of these words, a "3/14" or a "12th": a message without
+# any (most of them) is not searched with the long pattern at all.
+_DATE_WORDS = frozenset(
+    f"{_WEEKDAYS}|{_MONTHS}|weekend|semana|semanas|today|tonight|tonite|tomorrow|tmrw|hoy|"
+    "noche|mañana|manana|day|days|week|weeks|month|months|días|dias|mes|meses".split("|")
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_DATE_DIGITS = re.compile(r"\d/\d|\d(?:st|nd|rd|th)", re.IGNORECASE)
+
+
+def may_hold_a_date(text: str) -> bool:
+    lowered = text.lower()
+    return not _DATE_WORDS.isdisjoint(_WORD.findall(lowered)) or bool(_DATE_DIGITS.search(lowered))
+
+
 def date_spans(text: str) -> list[Span]:
+    if not may_hold_a_date(text):
+        return []
     return [
         Span(m.start(), m.end(), m.lastgroup or "")
         for m in _DATE_PHRASE.finditer(text)
@@ -163,14 +180,22 @@ def read_time(text: str) -> str | None:
     return None
 
 
-def read_dates(text: str, *, now: datetime, language: str, intent: str) -> dict[str, str]:
+def read_dates(
+    text: str,
+    *,
+    now: datetime,
+    language: str,
+    intent: str,
+    spans: list[Span] | None = None,
+) -> dict[str, str]:
     """`date` for one day, `date_from`/`date_to` for a range or a weekend, and, when a booking
-    is moved, `from_date` for the day it is moved away from."""
+    is moved, `from_date` for the day it is moved away from. `spans`: `date_spans(text)`, when
+    the caller has them."""
     languages = ("es", "en") if language == "es" else ("en", "es")
     today = now.date()
     days: list[tuple[Span, date]] = []
     weekends: list[tuple[date, date]] = []
-    for span in date_spans(text):
+    for span in date_spans(text) if spans is None else spans:
         phrase = text[span.start : span.end]
         if span.kind == "weekend":
             weekends.append(_weekend(phrase, today))

@@ -9,17 +9,19 @@ first language.
 
 from __future__ import annotations
 
+from maitred.ai.nlu.intents import Guess
 from maitred.ai.nlu.intents import language as classify_language
 
 _SPANISH_MARKS = frozenset("ñ¿¡áéíóú")
 
 
-def detect(text: str, languages: tuple[str, ...]) -> str:
+def detect(text: str, languages: tuple[str, ...], guess: Guess | None = None) -> str:
+    """`guess`: the classifier's, when the caller has read the text already."""
     if len(languages) == 1:
         return languages[0]
-    if "es" in languages and any(ch in _SPANISH_MARKS for ch in text.lower()):
+    if "es" in languages and not _SPANISH_MARKS.isdisjoint(text.lower()):
         return "es"
-    guess = classify_language(text)
+    guess = guess or classify_language(text)
     if guess.label not in languages or (guess.confidence < 0.7 and len(text.split()) <= 2):
         return languages[0]
     return guess.label

@@ -5,24 +5,34 @@ applied at run time without scikit-learn (tests/ai/nlu checks the probabilities 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_WHITESPACE = re.compile(r"\s\s+")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
 def characters(text: str, low: int = 2, high: int = 5) -> list[str]:
     """Character n-grams inside word boundaries, each word padded with a space on both sides;
-    a word shorter than n counts once."""
+    a word shorter than n counts once. Grouped by word, not in scikit-learn's order (the
+    classifiers count them, so the order does not matter)."""
     grams: list[str] = []
-    for word in _WHITESPACE.sub(" ", text).split():
+    for word in text.split():
         padded = f" {word} "
         length = len(padded)
+        if length > high and (low, high) == (2, 5):
+            grams.extend(map(padded.__getitem__, _slices(length)))
+            continue
         for n in range(low, high + 1):
             if length <= n:
                 grams.append(padded)
                 break
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+            grams.extend([padded[i : i + n] for i in range(length - n + 1)])
     return grams
+
+
+@cache
+def _slices(length: int) -> tuple[slice, ...]:
+    """Every 2- to 5-character window of a padded word this long (longer than 5)."""
+    return tuple(slice(i, i + n) for n in range(2, 6) for i in range(length - n + 1))
 
 
 def words(text: str, low: int = 1, high: int = 2) -> list[str]:

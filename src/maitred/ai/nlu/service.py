@@ -17,6 +17,7 @@ from sqlalchemy.orm.util import identity_key
 
 from maitred.ai.nlu.types import NluContext, Understanding
 from maitred.ai.nlu.understand import understand
+from maitred.kit.db import Database
 from maitred.kit.errors import NotFound
 from maitred.menu import service as menu_service
 from maitred.tenancy import service as tenancy_service
@@ -39,9 +40,8 @@ def _loaded(session: AsyncSession, organization_id: uuid.UUID) -> Organization |
     return None
 
 
-async def context_for_organization(
-    session: AsyncSession, organization_id: uuid.UUID, *, version: datetime | None = None
-) -> NluContext:
+def kept_context(organization_id: uuid.UUID, version: datetime | None) -> NluContext | None:
+    """The vocabulary kept for the organization row's `version`, if it is still fresh."""
     cached = _CACHE.get(organization_id)
     if (
         version is not None
@@ -50,6 +50,15 @@ async def context_for_organization(
         and cached[1] > time.monotonic()
     ):
         return cached[2]
+    return None
+
+
+async def context_for_organization(
+    session: AsyncSession, organization_id: uuid.UUID, *, version: datetime | None = None
+) -> NluContext:
+    if (kept := kept_context(organization_id, version)) is not None:
+        return kept
+    cached = _CACHE.get(organization_id)
     organization = _loaded(session, organization_id) or await tenancy_service.get(
         session, organization_id
     )
@@ -111,5 +120,23 @@ async def understand_for_organization(
     """`now` defaults to the organization's current time; `version` is the organization row's
     `updated_at` when the caller has read it."""
     context = await context_for_organization(session, organization_id, version=version)
+    instant = now or datetime.now(ZoneInfo(context.timezone))
+    return understand(text, now=instant, context=context)
+
+
+async def understand_in(
+    database: Database,
+    organization_id: uuid.UUID,
+    text: str,
+    *,
+    now: datetime | None = None,
+    version: datetime | None = None,
+) -> Understanding:
+    """`understand_for_organization` for a caller with no unit of work of its own (POST
+    /ai/understand): a read transaction only when the vocabulary kept for `version` is stale."""
+    context = kept_context(organization_id, version)
+    if context is None:
+        async with database.transaction(write=False) as session:
+            context = await context_for_organization(session, organization_id, version=version)
     instant = now or datetime.now(ZoneInfo(context.timezone))
     return understand(text, now=instant, context=context)

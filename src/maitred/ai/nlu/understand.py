@@ -35,10 +35,6 @@ def _spans_of(text: str, values: list[str]) -> list[tuple[int, int]]:
     return found
 
 
-def _phone_spans(text: str, region: str) -> list[tuple[int, int]]:
-    return [(start, end) for start, end, _ in contacts.phone_matches(text, region)]
-
-
 def warm_up(*, freeze: bool = True) -> None:
     """Loads the classifier, dateparser's language data and the zip code table, so no
     customer's message pays for them (seconds on a first call otherwise). With `freeze`, what
@@ -71,8 +67,11 @@ def understand(text: str, *, now: datetime, context: NluContext) -> Understandin
     organization's."""
     text = " ".join(text.split())[:2000]
     local_now = now.astimezone(ZoneInfo(context.timezone)) if now.tzinfo else now
-    language = detect(text, context.languages) if text else context.languages[0]
-    guess = intents.classify(text) if text else intents.Guess("other", 1.0)
+    if text:
+        guess, said_in = intents.read(text)
+        language = detect(text, context.languages, said_in)
+    else:
+        guess, language = intents.Guess("other", 1.0), context.languages[0]
     slots: dict[str, Any] = {}
 
     if reference := vocabulary.reference_number(text):
@@ -86,9 +85,9 @@ def understand(text: str, *, now: datetime, context: NluContext) -> Understandin
         [(m.start(), m.end()) for m in _REFERENCES.finditer(text)]
         + [(m.start(), m.end()) for m in contacts.EMAIL_CANDIDATE.finditer(text)],
     )
-    if phone_numbers := contacts.phones(blanked, context.country):
-        slots["phone"] = phone_numbers[0]
-    blanked = _blank(blanked, _phone_spans(blanked, context.country))
+    if phone_numbers := contacts.phone_matches(blanked, context.country):
+        slots["phone"] = phone_numbers[0][2]
+        blanked = _blank(blanked, [(start, end) for start, end, _ in phone_numbers])
 
     street = places.address(blanked)
     slots.update(street)
@@ -101,13 +100,15 @@ def understand(text: str, *, now: datetime, context: NluContext) -> Understandin
         _spans_of(blanked, [v for v in (street.get("address"), *zips) if v]),
     )
 
-    slots.update(dates.read_dates(blanked, now=local_now, language=language, intent=guess.label))
+    said_dates = dates.date_spans(blanked)
+    slots.update(
+        dates.read_dates(
+            blanked, now=local_now, language=language, intent=guess.label, spans=said_dates
+        )
+    )
     if clock := dates.read_time(blanked):
         slots["time"] = clock
-    blanked = _blank(
-        blanked,
-        [(s.start, s.end) for s in dates.date_spans(blanked) + dates.time_spans(blanked)],
-    )
+    blanked = _blank(blanked, [(s.start, s.end) for s in said_dates + dates.time_spans(blanked)])
     slots.update(counts.guest_counts(counts.with_digits(blanked, language)))
 
     if event_type := vocabulary.event_type(text, context.event_types):

@@ -237,36 +237,40 @@ def _close(token: str, singles: tuple[str, ...]) -> bool:
     )
 
 
-def _fuzzy(text: str, words: tuple[str, ...]) -> bool:
+def _long_tokens(text: str) -> tuple[str, ...]:
+    """The words long enough to be read with a typo, cut once per text and vocabulary."""
+    return tuple(token for token in _tokens(text) if len(token) >= 5)
+
+
+def _fuzzy(tokens: tuple[str, ...], words: tuple[str, ...]) -> bool:
     singles = _singles(words)
-    return bool(singles) and any(
-        _close(token, singles) for token in _tokens(text) if len(token) >= 5
-    )
+    return bool(singles) and any(_close(token, singles) for token in tokens)
 
 
-def _matches(text: str, words: tuple[str, ...]) -> int | None:
+def _matches(text: str, words: tuple[str, ...], tokens: tuple[str, ...]) -> int | None:
     found = _pattern(words).search(text)
     if found:
         return found.start()
-    return len(text) if _fuzzy(text, words) else None
+    return len(text) if _fuzzy(tokens, words) else None
 
 
-def _longest(text: str, words: tuple[str, ...]) -> int:
+def _longest(text: str, words: tuple[str, ...], tokens: tuple[str, ...]) -> int:
     """How long the longest of `words` found is (a typo counts as a one-word match), 0: none."""
     found = [len(m.group(0)) for m in _pattern(words).finditer(text)]
     if found:
         return max(found)
-    return 1 if _fuzzy(text, words) else 0
+    return 1 if _fuzzy(tokens, words) else 0
 
 
 def event_type(text: str, keys: tuple[str, ...]) -> str | None:
     """The organization's event type named (its key); the most specific when several match
     ("office holiday party" is a holiday party)."""
     best: tuple[int, str] | None = None
+    tokens = _long_tokens(text)
     for key in keys:
         if key.lower() == "other":
             continue
-        length = _longest(text, (key, *EVENT_TYPE_WORDS.get(key.lower(), ())))
+        length = _longest(text, (key, *EVENT_TYPE_WORDS.get(key.lower(), ())), tokens)
         if length and (best is None or length > best[0]):
             best = (length, key)
     return best[1] if best else None
@@ -275,12 +279,13 @@ def event_type(text: str, keys: tuple[str, ...]) -> str | None:
 def upgrades(text: str, keys: tuple[str, ...]) -> list[str]:
     """The pricing upgrades asked for, as the policy names them (lower case)."""
     found: list[str] = []
+    tokens = _long_tokens(text)
     for key in keys:
         words = {key, *key.split()}
         for base, synonyms in UPGRADE_WORDS.items():
             if base in key.split() or base == key:
                 words.update(synonyms)
-        if _matches(text, tuple(w for w in words if len(w) >= 4)) is not None:
+        if _matches(text, tuple(w for w in words if len(w) >= 4), tokens) is not None:
             found.append(key)
     return found
 
@@ -292,8 +297,9 @@ def dietary(text: str, tags: tuple[str, ...]) -> list[str]:
         key = _norm(tag)
         vocabulary.setdefault(key, (tag, tag.replace("_", " ")))
     found: list[tuple[int, str]] = []
+    tokens = _long_tokens(text)
     for key, words in vocabulary.items():
-        at = _matches(text, (*words, key.replace("_", " ")))
+        at = _matches(text, (*words, key.replace("_", " ")), tokens)
         if at is not None:
             found.append((at, key))
     keys = [key for _, key in sorted(found)]
@@ -308,8 +314,9 @@ def dietary(text: str, tags: tuple[str, ...]) -> list[str]:
 
 def topic(text: str) -> str | None:
     best: tuple[int, str] | None = None
+    tokens = _long_tokens(text)
     for key, words in TOPIC_WORDS.items():
-        at = _matches(text, words)
+        at = _matches(text, words, tokens)
         if at is not None and (best is None or at < best[0]):
             best = (at, key)
     return best[1] if best else None

@@ -65,6 +65,7 @@ check_availability = tool(
         description="Free start times on a date (and nearby alternatives), with a price estimate",
         arguments=AvailabilityArgs,
         run=_availability,
+        reads_only=True,
     )
 )
 
@@ -87,6 +88,7 @@ quote = tool(
         description="Price a party under the business's pricing (nothing is booked)",
         arguments=QuoteRequest,
         run=_quote,
+        reads_only=True,
     )
 )
 
@@ -118,6 +120,7 @@ find_my_booking = tool(
         description="The caller's own bookings (or one by its reference number)",
         arguments=FindBookingArgs,
         run=_find,
+        reads_only=True,
     )
 )
 

@@ -39,6 +39,7 @@ business_policy = tool(
         "hours, payment, service_area or gratuity",
         arguments=PolicyArgs,
         run=_policy,
+        reads_only=True,
     )
 )
 menu_info = tool(
@@ -47,5 +48,6 @@ menu_info = tool(
         description="The menu, or its items fitting dietary needs (vegetarian, vegan, ...)",
         arguments=MenuArgs,
         run=_menu,
+        reads_only=True,
     )
 )

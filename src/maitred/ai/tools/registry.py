@@ -15,8 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.ai.models import AiToolCall
-from maitred.ai.repository import ToolCalls
+from maitred.ai import turn_rows
 from maitred.identity.deps import AuthContext
 from maitred.kit.errors import AppError
 from maitred.kit.roles import Role
@@ -68,6 +67,9 @@ class Tool:
     preview: Preview | None = None
     # Who may call it at all (the tool narrows further by record).
     allowed: Callable[[ToolContext], bool] = field(default=lambda context: True)
+    # Writes nothing (reads other domains' services only): it runs without a savepoint and,
+    # in a turn that defers its writes, outside SQLite's writers' turn.
+    reads_only: bool = False
 
     def json_schema(self) -> dict[str, Any]:
         """The OpenAI tool definition: the same schema the API validates with."""
@@ -126,19 +128,20 @@ async def audit(
     outcome: str,
     detail: str = "",
 ) -> None:
-    ToolCalls(session, context.organization_id).add(
-        AiToolCall(
-            thread_id=context.thread_id,
-            tool=name[:40],
-            arguments=arguments,
-            outcome=outcome,
-            detail=detail[:2000],
-            actor_role="visitor" if context.visitor else context.auth.role,
-            actor_user_id=None if context.visitor else context.auth.user_id,
-            engine=context.engine,
-        )
+    await turn_rows.add_tool_call(
+        session,
+        {
+            "organization_id": context.organization_id,
+            "thread_id": context.thread_id,
+            "tool": name[:40],
+            "arguments": arguments,
+            "outcome": outcome,
+            "detail": detail[:2000],
+            "actor_role": "visitor" if context.visitor else str(context.auth.role),
+            "actor_user_id": None if context.visitor else context.auth.user_id,
+            "engine": context.engine,
+        },
     )
-    await session.flush()
 
 
 async def call_tool(
@@ -163,6 +166,10 @@ async def call_tool(
         message = _problems(error)
         await audit(session, context, name, arguments, "invalid", message)
         return ToolOutcome(name, "invalid", message=message, arguments=arguments)
+    if not definition.reads_only:
+        # Its reads and writes come after the thread's row (which they may refer to), in the
+        # writers' turn (ai/turn_rows.py).
+        await turn_rows.written(session, context.thread_id)
     try:
         if definition.commits:
             summary = (
@@ -175,8 +182,11 @@ async def call_tool(
             return ToolOutcome(
                 name, "draft", message=summary, confirmation_token=token, arguments=arguments
             )
-        async with session.begin_nested():
+        if definition.reads_only:
             result = await definition.run(session, context, parsed)
+        else:
+            async with session.begin_nested():
+                result = await definition.run(session, context, parsed)
     except ToolDenied as denied:
         await audit(session, context, name, arguments, "denied", denied.message)
         return ToolOutcome(name, "denied", message=denied.message, arguments=arguments)
