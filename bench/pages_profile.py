@@ -41,6 +41,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", help="a page's label: print its top functions")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
     parser.add_argument("--statements", action="store_true", help="print each page's statements")
+    parser.add_argument("--only", action="append", default=[], help="a page's label (repeatable)")
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="--profile with pyinstrument (if installed)"
+    )
     return parser.parse_args(argv)
 
 
@@ -109,11 +113,19 @@ async def run(args: argparse.Namespace) -> None:
         assert answer.status_code == 303, answer.text[-500:]
         print(f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}")
         for label, path in page_paths():
+            if args.only and label not in args.only:
+                continue
             for _ in range(3):  # warm: compiled queries, templates
                 warm = await client.get(path)
                 assert warm.status_code == 200, (path, warm.text[-3000:])
             costs: list[float] = []
             profiler = cProfile.Profile() if args.profile == label else None
+            sampler: Any = None
+            if profiler and args.pyinstrument:
+                import pyinstrument
+
+                profiler, sampler = None, pyinstrument.Profiler(interval=0.0002)
+                sampler.start()
             for _ in range(args.requests):
                 seen.clear()
                 started = time.process_time()
@@ -134,6 +146,9 @@ async def run(args: argparse.Namespace) -> None:
                     print("    " + sql)
             if profiler:
                 pstats.Stats(profiler).sort_stats(args.sort).print_stats(60)
+            if sampler:
+                sampler.stop()
+                print(sampler.output_text(unicode=False, color=False))
     await database.dispose()
 
 
