@@ -111,13 +111,25 @@ async def run(args: argparse.Namespace) -> None:
         form = {"csrf_token": found[1], "email": DEMO_ADMIN, "password": DEMO_PASSWORD}
         answer = await client.post("/app/sign-in", data=form | {"next": "/app"})
         assert answer.status_code == 303, answer.text[-500:]
-        print(f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}")
+        print(
+            f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}"
+            f" {'Python calls':>12}"
+        )
         for label, path in page_paths():
             if args.only and label not in args.only:
                 continue
             for _ in range(3):  # warm: compiled queries, templates
                 warm = await client.get(path)
                 assert warm.status_code == 200, (path, warm.text[-3000:])
+            # Python calls a request (client included), steady where CPU time moves with the
+            # machine's load: it tells two commits apart on a busy machine.
+            calls = cProfile.Profile()
+            calls.enable()
+            for _ in range(10):
+                await client.get(path)
+            calls.disable()
+            counted: dict[Any, tuple[Any, ...]] = pstats.Stats(calls).stats  # type: ignore[attr-defined]
+            python_calls = sum(entry[1] for entry in counted.values()) / 10
             costs: list[float] = []
             profiler = cProfile.Profile() if args.profile == label else None
             sampler: Any = None
@@ -138,7 +150,7 @@ async def run(args: argparse.Namespace) -> None:
                 assert answer.status_code == 200, path
             print(
                 f"{label:<16} {statistics.median(costs):>10.1f} {max(costs):>7.1f}"
-                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f}",
+                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f} {python_calls:>12,.0f}",
                 flush=True,
             )
             if args.statements:
