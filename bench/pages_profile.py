@@ -90,6 +90,7 @@ async def run(args: argparse.Namespace) -> None:
     settings = Settings()
     app = create_app(settings)
     database = app.state.database
+    await database.refresh_statistics()  # as the server's start-up does (no lifespan here)
     seen: list[str] = []
 
     def on_execute(*event_args: Any) -> None:
