@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import logging
 import os
@@ -81,16 +82,17 @@ def page_paths() -> list[tuple[str, str]]:
 
 async def run(args: argparse.Namespace) -> None:
     import httpx
+    from asgi_lifespan import LifespanManager
     from sqlalchemy import event
 
     from maitred.app import create_app
     from maitred.config import Settings
     from maitred.kit.reads import ReadPool
 
+    os.environ["MAITRED_EMBEDDED_WORKER"] = "false"  # its polls would count as statements
     settings = Settings()
     app = create_app(settings)
     database = app.state.database
-    await database.refresh_statistics()  # as the server's start-up does (no lifespan here)
     seen: list[str] = []
 
     def on_execute(*event_args: Any) -> None:
@@ -104,6 +106,12 @@ async def run(args: argparse.Namespace) -> None:
         return await fetch(self, driver, sql, parameters)
 
     ReadPool._fetch = counting_fetch  # type: ignore[method-assign]
+    # The server's start-up (planner statistics, gc.freeze(), the NLU's warm-up, waited for so
+    # that its thread's CPU is not counted); not manager.app, which shares one `state` dict.
+    lifespan = LifespanManager(app)
+    await lifespan.__aenter__()
+    await app.state.nlu_warm_up
+    pauses = GcPauses()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         page = await client.get("/app/sign-in")
@@ -114,7 +122,7 @@ async def run(args: argparse.Namespace) -> None:
         assert answer.status_code == 303, answer.text[-500:]
         print(
             f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}"
-            f" {'Python calls':>12}"
+            f" {'Python calls':>12} {'gc full/young, worst ms':>24}"
         )
         for label, path in page_paths():
             if args.only and label not in args.only:
@@ -132,6 +140,7 @@ async def run(args: argparse.Namespace) -> None:
             counted: dict[Any, tuple[Any, ...]] = pstats.Stats(calls).stats  # type: ignore[attr-defined]
             python_calls = sum(entry[1] for entry in counted.values()) / 10
             costs: list[float] = []
+            pauses.reset()
             profiler = cProfile.Profile() if args.profile == label else None
             sampler: Any = None
             if profiler and args.pyinstrument:
@@ -151,7 +160,8 @@ async def run(args: argparse.Namespace) -> None:
                 assert answer.status_code == 200, path
             print(
                 f"{label:<16} {statistics.median(costs):>10.1f} {max(costs):>7.1f}"
-                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f} {python_calls:>12,.0f}",
+                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f} {python_calls:>12,.0f}"
+                f" {pauses.full:>9}/{pauses.young:<5} {pauses.worst:>8.1f}",
                 flush=True,
             )
             if args.statements:
@@ -162,7 +172,31 @@ async def run(args: argparse.Namespace) -> None:
             if sampler:
                 sampler.stop()
                 print(sampler.output_text(unicode=False, color=False))
-    await database.dispose()
+    gc.callbacks.remove(pauses.observe)
+    await lifespan.__aexit__(None, None, None)
+
+
+class GcPauses:
+    """The garbage collector's passes while a page is measured: full (generation 2) and young
+    ones, and the longest pause (a full pass over a big heap stalls every request in flight)."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        gc.callbacks.append(self.observe)
+        self.reset()
+
+    def reset(self) -> None:
+        self.full, self.young, self.worst = 0, 0, 0.0
+
+    def observe(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        if info["generation"] == 2:
+            self.full += 1
+        else:
+            self.young += 1
+        self.worst = max(self.worst, (time.perf_counter() - self.started) * 1000)
 
 
 def main(argv: list[str] | None = None) -> int:
