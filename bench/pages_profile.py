@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import gc
 import json
 import logging
 import os
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import book_seed
+import gc_pauses
 import pages
 import servers
 
@@ -111,7 +111,7 @@ async def run(args: argparse.Namespace) -> None:
     lifespan = LifespanManager(app)
     await lifespan.__aenter__()
     await app.state.nlu_warm_up
-    pauses = GcPauses()
+    pauses = gc_pauses.GcPauses()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         page = await client.get("/app/sign-in")
@@ -172,31 +172,8 @@ async def run(args: argparse.Namespace) -> None:
             if sampler:
                 sampler.stop()
                 print(sampler.output_text(unicode=False, color=False))
-    gc.callbacks.remove(pauses.observe)
+    pauses.close()
     await lifespan.__aexit__(None, None, None)
-
-
-class GcPauses:
-    """The garbage collector's passes while a page is measured: full (generation 2) and young
-    ones, and the longest pause (a full pass over a big heap stalls every request in flight)."""
-
-    def __init__(self) -> None:
-        self.started = 0.0
-        gc.callbacks.append(self.observe)
-        self.reset()
-
-    def reset(self) -> None:
-        self.full, self.young, self.worst = 0, 0, 0.0
-
-    def observe(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self.started = time.perf_counter()
-            return
-        if info["generation"] == 2:
-            self.full += 1
-        else:
-            self.young += 1
-        self.worst = max(self.worst, (time.perf_counter() - self.started) * 1000)
 
 
 def main(argv: list[str] | None = None) -> int:
