@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import book_seed
+import gc_pauses
 import pages
 import servers
 
@@ -41,6 +42,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", help="a page's label: print its top functions")
     parser.add_argument("--sort", default="tottime", help="cProfile order: tottime, cumulative")
     parser.add_argument("--statements", action="store_true", help="print each page's statements")
+    parser.add_argument("--only", action="append", default=[], help="a page's label (repeatable)")
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="--profile with pyinstrument (if installed)"
+    )
     return parser.parse_args(argv)
 
 
@@ -77,12 +82,14 @@ def page_paths() -> list[tuple[str, str]]:
 
 async def run(args: argparse.Namespace) -> None:
     import httpx
+    from asgi_lifespan import LifespanManager
     from sqlalchemy import event
 
     from maitred.app import create_app
     from maitred.config import Settings
     from maitred.kit.reads import ReadPool
 
+    os.environ["MAITRED_EMBEDDED_WORKER"] = "false"  # its polls would count as statements
     settings = Settings()
     app = create_app(settings)
     database = app.state.database
@@ -99,6 +106,12 @@ async def run(args: argparse.Namespace) -> None:
         return await fetch(self, driver, sql, parameters)
 
     ReadPool._fetch = counting_fetch  # type: ignore[method-assign]
+    # The server's start-up (planner statistics, gc.freeze(), the NLU's warm-up, waited for so
+    # that its thread's CPU is not counted); not manager.app, which shares one `state` dict.
+    lifespan = LifespanManager(app)
+    await lifespan.__aenter__()
+    await app.state.nlu_warm_up
+    pauses = gc_pauses.GcPauses()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         page = await client.get("/app/sign-in")
@@ -107,13 +120,34 @@ async def run(args: argparse.Namespace) -> None:
         form = {"csrf_token": found[1], "email": DEMO_ADMIN, "password": DEMO_PASSWORD}
         answer = await client.post("/app/sign-in", data=form | {"next": "/app"})
         assert answer.status_code == 303, answer.text[-500:]
-        print(f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}")
+        print(
+            f"{'page':<16} {'CPU ms p50':>10} {'max':>7} {'statements':>10} {'KB':>5}"
+            f" {'Python calls':>12} {'gc full/young, worst ms':>24}"
+        )
         for label, path in page_paths():
+            if args.only and label not in args.only:
+                continue
             for _ in range(3):  # warm: compiled queries, templates
                 warm = await client.get(path)
                 assert warm.status_code == 200, (path, warm.text[-3000:])
+            # Python calls a request (client included), steady where CPU time moves with the
+            # machine's load: it tells two commits apart on a busy machine.
+            calls = cProfile.Profile()
+            calls.enable()
+            for _ in range(10):
+                await client.get(path)
+            calls.disable()
+            counted: dict[Any, tuple[Any, ...]] = pstats.Stats(calls).stats  # type: ignore[attr-defined]
+            python_calls = sum(entry[1] for entry in counted.values()) / 10
             costs: list[float] = []
+            pauses.reset()
             profiler = cProfile.Profile() if args.profile == label else None
+            sampler: Any = None
+            if profiler and args.pyinstrument:
+                import pyinstrument
+
+                profiler, sampler = None, pyinstrument.Profiler(interval=0.0002)
+                sampler.start()
             for _ in range(args.requests):
                 seen.clear()
                 started = time.process_time()
@@ -126,7 +160,8 @@ async def run(args: argparse.Namespace) -> None:
                 assert answer.status_code == 200, path
             print(
                 f"{label:<16} {statistics.median(costs):>10.1f} {max(costs):>7.1f}"
-                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f}",
+                f" {len(seen):>10} {len(answer.content) / 1024:>5.0f} {python_calls:>12,.0f}"
+                f" {pauses.full:>9}/{pauses.young:<5} {pauses.worst:>8.1f}",
                 flush=True,
             )
             if args.statements:
@@ -134,7 +169,11 @@ async def run(args: argparse.Namespace) -> None:
                     print("    " + sql)
             if profiler:
                 pstats.Stats(profiler).sort_stats(args.sort).print_stats(60)
-    await database.dispose()
+            if sampler:
+                sampler.stop()
+                print(sampler.output_text(unicode=False, color=False))
+    pauses.close()
+    await lifespan.__aexit__(None, None, None)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import book_seed
+import gc_pauses
 import httpx
 import servers
 from sqlalchemy import event
@@ -151,7 +152,10 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                     bearer,
                 ),
             }
-            print(f"{'row':22} {'CPU µs/request':>15} {'statements':>11} {'Python calls':>13}")
+            print(
+                f"{'row':22} {'CPU µs/request':>15} {'statements':>11} {'Python calls':>13}"
+                f" {'gc full/young, worst ms':>24}"
+            )
             for name, (path, headers) in rows.items():
                 if args.only and name not in args.only:
                     continue
@@ -197,6 +201,7 @@ async def _row(
         else:
             profiler = cProfile.Profile()
             profiler.enable()
+    pauses = gc_pauses.GcPauses()
     started = time.process_time()
     for _ in range(args.requests):
         await client.get(path, headers=headers)
@@ -205,7 +210,12 @@ async def _row(
         profiler.stop()
     elif profiler is not None:
         profiler.disable()
-    print(f"{name:22} {spent * 1e6:15,.0f} {len(seen):11} {python_calls:13,.0f}", flush=True)
+    pauses.close()
+    print(
+        f"{name:22} {spent * 1e6:15,.0f} {len(seen):11} {python_calls:13,.0f}"
+        f" {pauses.full:>9}/{pauses.young:<5} {pauses.worst:>8.1f}",
+        flush=True,
+    )
     if profiler is not None and args.pyinstrument:
         every_frame = bool(os.environ.get("PROFILE_ALL"))  # FastAPI's and Starlette's too
         print(profiler.output_text(unicode=False, color=False, show_all=every_frame))

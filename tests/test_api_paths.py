@@ -1,5 +1,5 @@
 """One copy of each API route: `/api/...` is served by rewriting it to `/api/v1/...`, and a
-request is matched only against the routes of its own resource (kit/api_paths.py)."""
+request is matched only against the routes its path can match (kit/api_paths.py)."""
 
 from __future__ import annotations
 
@@ -58,10 +58,12 @@ async def test_a_request_is_not_matched_against_other_resources_routes(
 
     versioned = await client.get(f"/api/v1/public/organizations/{org.slug}")
     unversioned = await client.get(f"/api/public/organizations/{org.slug}")
+    page = await client.get("/app/sign-in")  # the pages, included after the API, too
     tried_for_others = _CountingRoute.tried
     own = await client.get("/api/elsewhere/thing-299")
 
-    assert (versioned.status_code, unversioned.status_code) == (200, 200)
+    assert (versioned.status_code, unversioned.status_code, page.status_code) == (200, 200, 200)
+    assert "<form" in page.text
     assert unversioned.json()["id"] == str(org.id)
     assert tried_for_others == 0
     assert (own.status_code, own.json()) == (200, {"ok": "yes"})

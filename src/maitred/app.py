@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import configure_mappers
 from starlette.routing import BaseRoute, compile_path
 
 from maitred import __version__
@@ -85,6 +86,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.worker = worker
     # Everything created at start-up lives as long as the process: keep it out of the cyclic
     # garbage collector's full passes, which otherwise stall requests (p99) as the heap grows.
+    for route in app.router.routes:
+        if isinstance(route, PrefixDispatch):
+            route.prepare()  # FastAPI's route contexts too, made lazily otherwise
+    configure_mappers()  # the ORM's attribute machinery, made on its first use otherwise
     gc.collect()
     gc.freeze()
     # The understanding engine loads its shipped classifiers and its date and zip tables in the

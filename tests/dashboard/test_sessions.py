@@ -3,12 +3,15 @@ that ends an API session ends it too."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from maitred.app import create_app
 from maitred.config import Settings
+from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from tests.dashboard.given import form_token, page_sign_in, signed_in_page
 from tests.factories import PASSWORD, bearer, given_organization, given_user, sign_in
@@ -91,6 +94,22 @@ async def test_signing_out_ends_the_session_even_for_a_copied_cookie(
     replay = await client.get("/app")
     assert replay.status_code == 303
     assert replay.headers["location"].startswith("/app/sign-in")
+
+
+async def test_a_cookie_seen_before_stops_working_when_it_expires(
+    client: httpx.AsyncClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    organization = await given_organization(database)
+    staff = await given_user(database, organization, "staff")
+    await signed_in_page(client, staff.email)
+    assert (await client.get("/app")).status_code == 200  # its signature is checked and kept
+    later = utcnow() + timedelta(days=8)  # the cookie lives as long as a refresh token: 7 days
+    monkeypatch.setattr("maitred.identity.page_tokens.utcnow", lambda: later)
+
+    expired = await client.get("/app")
+
+    assert expired.status_code == 303
+    assert expired.headers["location"].startswith("/app/sign-in")
 
 
 async def test_a_password_change_through_the_api_ends_the_page_session(

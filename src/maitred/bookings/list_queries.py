@@ -155,19 +155,42 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
     return where
 
 
-@functools.cache
-def page_query(shape: Shape) -> ReadQuery:
+def _page(shape: Shape, columns: tuple[Any, ...]) -> ReadQuery:
     column = SORTS[shape.sort]
     order = column.desc() if shape.descending else column.asc()
     tiebreak = Booking.id.desc() if shape.descending else Booking.id.asc()
     return ReadQuery(
-        select(*SUMMARY_COLUMNS, *_customer_columns)
+        select(*columns)
         .select_from(_WITH_CUSTOMER)
         .where(*_conditions(shape))
         .order_by(order, tiebreak)
         .limit(bindparam("limit", type_=Integer()))
         .offset(bindparam("offset", type_=Integer()))
     )
+
+
+@functools.cache
+def page_query(shape: Shape) -> ReadQuery:
+    return _page(shape, (*SUMMARY_COLUMNS, *_customer_columns))
+
+
+TABLE_COLUMNS = (
+    Booking.id,
+    Booking.reference_number,
+    Booking.event_date,
+    Booking.event_time,
+    Booking.guest_count,
+    Booking.status,
+    Booking.currency,
+    Booking.total_amount,
+)
+
+
+@functools.cache
+def table_page_query(shape: Shape) -> ReadQuery:
+    """The page in the same order as `page_query`, with only what the staff pages' table shows:
+    the customer's name is the one contact decrypted, and no event is looked up."""
+    return _page(shape, (*TABLE_COLUMNS, _customer_columns[0]))
 
 
 @functools.cache

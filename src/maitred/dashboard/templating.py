@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +19,33 @@ STATIC = "/static"
 HTMX = f"{STATIC}/vendor/htmx-2.0.11.min.js"
 
 
+_FILTERED_KEPT = 8192
+
+
+def _remembered(filter_: Callable[..., str]) -> Callable[..., str]:
+    """`filter_` answering from memory for values seen before: a page formats the same dates,
+    times, statuses and amounts over and over (a week's chips, a table's columns). Keyed by
+    type too (`True == 1`), and only for hashable values."""
+    seen: dict[tuple[Any, ...], str] = {}
+
+    @functools.wraps(filter_)
+    def filtered(value: Any, *rest: Any) -> str:
+        key = (type(value), value, *rest)
+        try:
+            return seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable
+            return filter_(value, *rest)
+        if len(seen) >= _FILTERED_KEPT:
+            seen.clear()
+        answer = seen[key] = filter_(value, *rest)
+        return answer
+
+    return filtered
+
+
+@_remembered
 def money(value: Any, currency: str = "USD") -> str:
     if value is None or value == "":
         return ""
@@ -25,6 +54,7 @@ def money(value: Any, currency: str = "USD") -> str:
     return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}"
 
 
+@_remembered
 def day(value: Any) -> str:
     if isinstance(value, str):
         try:
@@ -38,6 +68,7 @@ def day(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@_remembered
 def hm(value: Any) -> str:
     """A time as `18:00`, from a `time` or an ISO string."""
     if value is None:
@@ -47,6 +78,7 @@ def hm(value: Any) -> str:
     return str(value)[:5]
 
 
+@_remembered
 def hm_of_datetime(value: Any) -> str:
     """The local time of an ISO datetime or a datetime, as `18:00`."""
     if isinstance(value, datetime):
@@ -55,6 +87,7 @@ def hm_of_datetime(value: Any) -> str:
     return text[11:16] if len(text) >= 16 else ""
 
 
+@_remembered
 def label(value: Any) -> str:
     """`no_show` -> `No show`."""
     text = "" if value is None else str(value)
@@ -67,6 +100,8 @@ def environment(directory: Path) -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package: compiled once, never stat()ed again per render.
+        auto_reload=False,
     )
     env.filters.update(money=money, day=day, label=label, hm=hm, hm_of_datetime=hm_of_datetime)
     env.globals.update(STATIC=STATIC, HTMX=HTMX)

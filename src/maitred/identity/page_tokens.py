@@ -35,8 +35,33 @@ def issue(signing_key: bytes, access: AccessClaims, lifetime: timedelta) -> str:
     return jwt.encode(payload, signing_key, algorithm=ALGORITHM)
 
 
+VERIFIED_KEPT = 4096
+"""Cookies whose signature was checked, kept with their claims until they expire (per process)."""
+
+_verified: dict[tuple[bytes, str], AccessClaims] = {}
+
+
 def claims_of(signing_key: bytes, value: str) -> AccessClaims:
-    """The claims of a cookie this instance signed, or `Unauthorized`."""
+    """The claims of a cookie this instance signed, or `Unauthorized`.
+
+    A cookie is immutable and its claims are fixed by its signature, so its signature is
+    checked once (every page asked twice: the rate limiter and the page's user, ~150 µs each);
+    only expiry changes with time. Whether its session, user and organization are still alive
+    is read on every request (identity/deps.py), never kept here."""
+    key = (signing_key, value)
+    claims = _verified.get(key)
+    if claims is None:
+        claims = _verify_signature(signing_key, value)
+        if len(_verified) >= VERIFIED_KEPT:
+            _verified.pop(next(iter(_verified)))
+        _verified[key] = claims
+    if claims.expires_at <= utcnow():
+        _verified.pop(key, None)
+        raise Unauthorized("Sign in again")
+    return claims
+
+
+def _verify_signature(signing_key: bytes, value: str) -> AccessClaims:
     try:
         payload = jwt.decode(
             value,

@@ -1,12 +1,14 @@
 """One copy of each API route, found without scanning them all.
 
 Every route lives under `/api/v1`. The unversioned `/api` of seed 000 is a path rewrite
-(`UnversionedApi`), not a second set of routes, and `PrefixDispatch` sends a request under
-`/api/v1/<resource>` straight to the included routers that have routes for `<resource>`.
+(`UnversionedApi`), not a second set of routes, and `PrefixDispatch` sends a request (under
+`/api/v1/<resource>`, `/app/<page>`, …) straight to the included routers with routes its path
+can match.
 
 Why: Starlette tries an app's routes in order, and FastAPI's included routers each scan their own
 routes (twice: to match, then to handle). With ~200 routes served twice that was ~2 ms of a
-GET /availability answer (bench/README.md). The dispatch only narrows the candidates; the order
+GET /availability answer (bench/README.md), and the pages, included last, paid for every API
+route on each request. The dispatch only narrows the candidates; the order
 in which they are tried, and so which route wins, is Starlette's own.
 """
 
@@ -60,55 +62,71 @@ class UnversionedApi:
         await self.app(scope, receive, send)
 
 
-def _first_segment(path: str) -> str | None:
-    """`bookings` of `/api/v1/bookings/{booking_id}`; None when the segment is a parameter or
-    the path is not under the prefix."""
-    if not path.startswith(API_PREFIX + "/"):
-        return None
-    segment = path[len(API_PREFIX) + 1 :].split("/", 1)[0]
-    return None if "{" in segment else segment
+_DEPTH = 3
+"""Segments a route is indexed by: `/api/v1/<resource>` and `/app/<page>` tell routers apart."""
+
+
+def _literal_prefix(path: str) -> tuple[str, ...]:
+    """The segments of a route's path before its first parameter (at most `_DEPTH`): a
+    request can match the route only if its own path starts with them."""
+    prefix: list[str] = []
+    for segment in path.strip("/").split("/")[:_DEPTH]:
+        if "{" in segment:
+            break
+        prefix.append(segment)
+    return tuple(prefix)
 
 
 class PrefixDispatch(BaseRoute):
-    """Put first among the app's routes: a request under `/api/v1/<segment>` is matched
-    against the routes (or included routers) holding a route of that segment, in their order.
-    Whatever it does not match FULL, the app's own scan still sees, so routes added after the
-    index was built (or a 404, or a 405 with a FULL match elsewhere) behave as without it."""
+    """Put first among the app's routes: a request is matched only against the routes (or
+    included routers) with a path its own path can match, by their leading literal segments
+    (`/api/v1/bookings`, `/app/calendar`, `/static`), in their order. Whatever it does not
+    match FULL, the app's own scan still sees, so routes added after the index was built (or
+    a 404, or a 405 with a FULL match elsewhere) behave as without it."""
 
     def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self._routes = routes
-        self._index: dict[str, list[BaseRoute]] | None = None
-        self._anywhere: list[BaseRoute] = []
+        self._index: dict[tuple[str, ...], list[int]] | None = None
+        self._ordered: list[BaseRoute] = []
+        self._candidates: dict[tuple[tuple[str, ...], ...], list[BaseRoute]] = {}
 
-    def _build(self) -> dict[str, list[BaseRoute]]:
-        index: dict[str, list[BaseRoute]] = {}
-        anywhere: list[BaseRoute] = []
-        for route in self._routes:
-            if route is self:
-                continue
-            segments: set[str | None] = set()
-            for context in iter_route_contexts([route]):
-                path = context.path or ""
-                if path.startswith(API_PREFIX + "/"):
-                    segments.add(_first_segment(path))
-            if None in segments:
-                anywhere.append(route)
-                for candidates in index.values():
-                    candidates.append(route)
-                continue
-            for segment in segments:
-                index.setdefault(segment, list(anywhere)).append(route)  # type: ignore[arg-type]
-        self._anywhere = anywhere
+    def _build(self) -> dict[tuple[str, ...], list[int]]:
+        index: dict[tuple[str, ...], list[int]] = {}
+        self._ordered = [route for route in self._routes if route is not self]
+        for position, route in enumerate(self._ordered):
+            prefixes = {
+                () if context.path is None else _literal_prefix(context.path)
+                for context in iter_route_contexts([route])
+            }
+            for prefix in prefixes:
+                index.setdefault(prefix, []).append(position)
         return index
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+    def prepare(self) -> None:
+        """Builds the index now (at start-up, once every route is added): it also has FastAPI
+        build each included route's context, ~57,000 objects that, made on the first request,
+        would come after the start-up's `gc.freeze()` and cost every full collection ~100 ms."""
+        self._index = self._build()
+        self._candidates.clear()
+
+    def _candidates_for(self, path: str) -> list[BaseRoute]:
         if self._index is None:
             self._index = self._build()
-        segment = _first_segment(get_route_path(scope))
-        if segment is None:
-            return Match.NONE, {}
+        segments = path.strip("/").split("/")[:_DEPTH]
+        found = tuple(
+            key
+            for key in (tuple(segments[:n]) for n in range(len(segments) + 1))
+            if key in self._index
+        )
+        candidates = self._candidates.get(found)
+        if candidates is None:  # bounded: `found` is made of the index's own keys
+            positions = sorted({p for key in found for p in self._index[key]})
+            candidates = self._candidates[found] = [self._ordered[p] for p in positions]
+        return candidates
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
         partial: tuple[BaseRoute, Scope] | None = None
-        for route in self._index.get(segment, self._anywhere):
+        for route in self._candidates_for(get_route_path(scope)):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 return Match.FULL, {**child_scope, _BRANCH: route}

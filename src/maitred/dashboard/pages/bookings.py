@@ -89,17 +89,15 @@ async def bookings_list(
     info = None
     if not problems:
         try:
-            async with database_of(request).transaction(write=False) as session:
-                items, info = await bookings_browse.browse_bookings(
-                    session,
-                    database_of(request).reads,
-                    bookings_service.viewer_of(auth),
-                    PageParams(page=max(page, 1), limit=PAGE_SIZE),
-                    status=chosen["status"] or None,
-                    date_from=first,
-                    date_to=last,
-                    search=chosen["search"] or None,
-                )
+            items, info = await bookings_browse.browse_bookings(
+                database_of(request).reads,
+                bookings_service.viewer_of(auth),
+                PageParams(page=max(page, 1), limit=PAGE_SIZE),
+                status=chosen["status"] or None,
+                date_from=first,
+                date_to=last,
+                search=chosen["search"] or None,
+            )
         except AppError as exc:
             problems.update(problems_of(exc).fields)
     filters = {k: v for k, v in chosen.items() if v}

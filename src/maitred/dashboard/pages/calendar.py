@@ -14,14 +14,13 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from maitred.availability import service as availability_service
 from maitred.availability import team_names
 from maitred.bookings import service as bookings_service
 from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service import today as bookings_today
 from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
-from maitred.dashboard.clock import local_today
+from maitred.dashboard.clock import calendar_rules, local_today
 from maitred.dashboard.forms import Problems, problems_of
 from maitred.dashboard.pages.calendar_views import day_lanes, month_grid
 from maitred.dashboard.templating import dashboard_pages
@@ -43,20 +42,18 @@ def _monday(day: date) -> date:
 async def _week(
     request: Request, auth: AuthContext, start: str, problems: Problems | None = None
 ) -> Response:
-    async with database_of(request).transaction(write=False) as session:
-        today = await local_today(session, auth.org_id)
-        try:
-            first = _monday(date.fromisoformat(start)) if start else _monday(today)
-        except ValueError:
-            first = _monday(today)
-        last = first + timedelta(days=6)
-        rules = await availability_service.get_settings(session, organization_id=auth.org_id)
-        by_day = await bookings_today.catering_by_day(
-            database_of(request).reads, auth.org_id, first, last, PER_DAY
-        )
-        teams = await team_names.active_teams(database_of(request).reads, auth.org_id)
-    closed = set(rules.get("closed_weekdays") or [])
-    blackout = {date.fromisoformat(d) for d in rules.get("blackout_dates") or []}
+    today = await local_today(request, auth)
+    try:
+        first = _monday(date.fromisoformat(start)) if start else _monday(today)
+    except ValueError:
+        first = _monday(today)
+    last = first + timedelta(days=6)
+    rules = await calendar_rules(request, auth)
+    reads = database_of(request).reads
+    by_day = await bookings_today.catering_by_day(reads, auth.org_id, first, last, PER_DAY)
+    teams = await team_names.active_teams(reads, auth.org_id)
+    closed = set(rules.closed_weekdays)
+    blackout = set(rules.blackout_dates)
     days: list[dict[str, Any]] = []
     for n in range(7):
         day = first + timedelta(days=n)
@@ -99,9 +96,9 @@ def _parse(text: str, fallback: date) -> date:
 async def _day(
     request: Request, auth: AuthContext, on: str, problems: Problems | None = None
 ) -> Response:
+    day = _parse(on, await local_today(request, auth))
+    rules = await calendar_rules(request, auth)
     async with database_of(request).transaction(write=False) as session:
-        day = _parse(on, await local_today(session, auth.org_id))
-        rules = await availability_service.get_settings(session, organization_id=auth.org_id)
         lanes = await day_lanes(request, session, auth, day)
     bookings = [b for lane in lanes for b in lane["bookings"]]
     return dashboard_pages.render(
@@ -112,8 +109,8 @@ async def _day(
             "view": "day",
             "day": day,
             "off": {
-                "closed": day.isoweekday() in set(rules.get("closed_weekdays") or []),
-                "blackout": day.isoformat() in set(rules.get("blackout_dates") or []),
+                "closed": day.isoweekday() in rules.closed_weekdays,
+                "blackout": day in rules.blackout_dates,
             },
             "lanes": lanes,
             "teams": [lane for lane in lanes if lane["id"]],
@@ -129,10 +126,8 @@ async def _day(
 
 
 async def _month(request: Request, auth: AuthContext, month: str) -> Response:
-    async with database_of(request).transaction(write=False) as session:
-        first = _parse(month, await local_today(session, auth.org_id)).replace(day=1)
-        rules = await availability_service.get_settings(session, organization_id=auth.org_id)
-        weeks = await month_grid(request, session, auth, first, rules)
+    first = _parse(month, await local_today(request, auth)).replace(day=1)
+    weeks = await month_grid(request, auth, first, await calendar_rules(request, auth))
     return dashboard_pages.render(
         request,
         "calendar/month.html",

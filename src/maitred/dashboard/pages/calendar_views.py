@@ -17,15 +17,17 @@ from maitred.events import service as events_service
 from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.pagination import PageParams
+from maitred.tenancy.book_settings import AvailabilitySettings
 
 ALL = PageParams(page=1, limit=100)
 DAY_LIMIT = 500  # a day's bookings, all shown (a business has far fewer teams)
 
 
-def marks(rules: dict[str, Any], day: date) -> dict[str, bool]:
-    closed = set(rules.get("closed_weekdays") or [])
-    blackout = set(rules.get("blackout_dates") or [])
-    return {"closed": day.isoweekday() in closed, "blackout": day.isoformat() in blackout}
+def marks(rules: AvailabilitySettings, day: date) -> dict[str, bool]:
+    return {
+        "closed": day.isoweekday() in rules.closed_weekdays,
+        "blackout": day in rules.blackout_dates,
+    }
 
 
 async def day_lanes(
@@ -59,7 +61,7 @@ async def day_lanes(
 
 
 async def month_grid(
-    request: Request, session: AsyncSession, auth: AuthContext, first: date, rules: dict[str, Any]
+    request: Request, auth: AuthContext, first: date, rules: AvailabilitySettings
 ) -> list[list[dict[str, Any] | None]]:
     """The weeks (Monday first) of the month starting `first`; days of the months around it
     are None."""

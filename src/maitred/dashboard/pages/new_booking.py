@@ -157,7 +157,7 @@ async def live_quote(request: Request, auth: Writers, part: str = "quote") -> Re
                         **body,
                         "customer": None,
                         "customer_id": None,
-                        "event_date": day or await local_today(session, auth.org_id),
+                        "event_date": day or await local_today(request, auth),
                         "guest_count": guests,
                     }
                 )

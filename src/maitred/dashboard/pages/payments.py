@@ -36,7 +36,7 @@ async def payments_page(
     problems: dict[str, str] = {}
     context: dict[str, Any] = {"summary": None, "items": [], "info": None}
     async with database_of(request).transaction(write=False) as session:
-        today = await local_today(session, auth.org_id)
+        today = await local_today(request, auth)
         first = _date(date_from) or today.replace(day=1)
         last = _date(date_to) or today
         try:

@@ -41,12 +41,11 @@ async def _facilitator_today(session: AsyncSession, auth: AuthContext) -> dict[s
     return {"facilitator": board}
 
 
-async def _staff_today(
-    request: Request, session: AsyncSession, auth: AuthContext
-) -> dict[str, Any]:
-    """One compiled read a panel (bookings/service/today.py), each counted or limited in SQL."""
+async def _staff_today(request: Request, auth: AuthContext) -> dict[str, Any]:
+    """One compiled read a panel (bookings/service/today.py), each counted or limited in SQL;
+    no session (and so no transaction) at all."""
     reads = database_of(request).reads
-    today = await local_today(session, auth.org_id)
+    today = await local_today(request, auth)
     week_end = today + timedelta(days=6)
     figures: dict[str, Any] = await bookings_today.figures(reads, auth.org_id, today, week_end)
     todays = await bookings_today.upcoming(reads, auth.org_id, today, today, TODAY_ROWS)
@@ -70,9 +69,9 @@ async def _staff_today(
 
 @router.get("")
 async def today_page(request: Request, auth: Staff) -> Response:
-    async with database_of(request).transaction(write=False) as session:
-        if auth.role == Role.facilitator:
+    if auth.role == Role.facilitator:
+        async with database_of(request).transaction(write=False) as session:
             context = await _facilitator_today(session, auth)
-        else:
-            context = await _staff_today(request, session, auth)
+    else:
+        context = await _staff_today(request, auth)
     return dashboard_pages.render(request, "today/page.html", {"title": "Today", **context})
