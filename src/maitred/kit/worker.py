@@ -48,6 +48,7 @@ from maitred.kit.outbox import (
     fan_out,
     handler_for,
 )
+from maitred.kit.outbox import sharing as outbox_sharing
 
 log = logging.getLogger("maitred.worker")
 # The deliveries of a batch still leased to this worker, with their events, locked until the
@@ -250,6 +251,9 @@ class Worker:
                         )
                     ).all()
                 }
+                # The handlers of one event one after the other, sharing what they all read.
+                ids = _by_event(ids, mine)
+                memos: dict[uuid.UUID, dict[Any, Any]] = {}
                 for index, delivery_id in enumerate(ids):
                     if self._stopping.is_set():
                         await self._hand_back(session, ids[index:])
@@ -259,7 +263,8 @@ class Worker:
                         continue  # lease lost to another worker, who will handle it
                     try:
                         async with session.begin_nested():
-                            await self._run_handler(session, row)
+                            with outbox_sharing(memos.setdefault(row.event_id, {})):
+                                await self._run_handler(session, row)
                     except Exception as exc:
                         log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
                         failures.append((delivery_id, exc))
@@ -466,6 +471,20 @@ class Worker:
     def stop(self) -> None:
         self._stopping.set()
         self.database.notify_outbox()
+
+
+def _by_event(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[uuid.UUID]:
+    """`ids` with the deliveries of each event together, in the order the events first come."""
+    first: dict[Any, int] = {}
+    for index, delivery_id in enumerate(ids):
+        row = rows.get(delivery_id)
+        first.setdefault(row.event_id if row is not None else delivery_id, index)
+
+    def place(delivery_id: uuid.UUID) -> int:
+        row = rows.get(delivery_id)
+        return first[row.event_id if row is not None else delivery_id]
+
+    return sorted(ids, key=place)
 
 
 def sole_worker_lock(database: Database) -> Path | None:
