@@ -104,17 +104,28 @@ class Event:
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 _handlers: dict[str, dict[str, Handler]] = {}
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_shared", default=None)
+_BATCH: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_batch", default=None)
 
 
 @contextmanager
-def sharing(memo: dict[Any, Any]) -> Iterator[None]:
-    """The worker runs the handlers of one event of a batch inside this, one after the other in
-    one transaction, so that what they all read (a booking's facts) is read once."""
-    token = _SHARED.set(memo)
+def sharing(event_memo: dict[Any, Any], batch_memo: dict[Any, Any]) -> Iterator[None]:
+    """The worker runs each handler of a batch inside this: the handlers of one event one after
+    the other in one transaction, so that what they all read (a booking's facts) is read once,
+    and what the batch's handlers all read (an organization's webhook subscriptions) too."""
+    tokens = _SHARED.set(event_memo), _BATCH.set(batch_memo)
     try:
         yield
     finally:
-        _SHARED.reset(token)
+        _SHARED.reset(tokens[0])
+        _BATCH.reset(tokens[1])
+
+
+def shared_by_batch() -> dict[Any, Any]:
+    """What every handler of the worker's batch shares: facts only requests change (they are as
+    of the batch's start, as if it had run a moment earlier). Outside a batch, a dict nobody
+    else sees."""
+    found = _BATCH.get()
+    return found if found is not None else {}
 
 
 def shared_by_handlers() -> dict[Any, Any]:

@@ -254,6 +254,7 @@ class Worker:
                 # The handlers of one event one after the other, sharing what they all read.
                 ids = _by_event(ids, mine)
                 memos: dict[uuid.UUID, dict[Any, Any]] = {}
+                batch_memo: dict[Any, Any] = {}
                 for index, delivery_id in enumerate(ids):
                     if self._stopping.is_set():
                         await self._hand_back(session, ids[index:])
@@ -263,7 +264,7 @@ class Worker:
                         continue  # lease lost to another worker, who will handle it
                     try:
                         async with session.begin_nested():
-                            with outbox_sharing(memos.setdefault(row.event_id, {})):
+                            with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
                                 await self._run_handler(session, row)
                     except Exception as exc:
                         log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
