@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from maitred.kit import pollers, worker as worker_module
+from maitred.kit import pollers
+from maitred.kit import worker as worker_module
 from maitred.kit.db import Database
 from maitred.kit.pollers import PollContext, Registered
 from maitred.kit.worker import Worker, WorkerOptions
