@@ -4,6 +4,8 @@ process's worker runs at a time."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -12,9 +14,16 @@ import pytest
 from maitred.kit import pollers
 from maitred.kit import worker as worker_module
 from maitred.kit.db import Database
+from maitred.kit.outbox import DeliveryStatus
 from maitred.kit.pollers import PollContext, Registered
 from maitred.kit.worker import Worker, WorkerOptions
-from tests.kit.outbox_probe import eventually
+from tests.kit.outbox_probe import (
+    Subscriptions,
+    all_deliveries,
+    emit_committed,
+    eventually,
+    subscriptions,
+)
 
 OPTIONS = WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01, lease_seconds=30)
 
@@ -93,3 +102,31 @@ async def test_only_the_process_holding_the_lock_runs_its_worker_until_it_stops(
 
 async def _seen(client: httpx.AsyncClient, expected: list[str]) -> bool:
     return await workers_seen(client) == expected
+
+
+@pytest.fixture
+def subscribe() -> Iterator[Subscriptions]:
+    yield from subscriptions()
+
+
+async def test_a_running_workers_batch_ends_after_its_time_and_hands_back_the_rest(
+    database: Database, subscribe: Subscriptions
+) -> None:
+    """On SQLite a batch holds the process's write turn, which requests wait for."""
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.03)
+    event_ids = [await emit_committed(database, "probe.created", n=n) for n in range(10)]
+    worker = Worker(database, WorkerOptions(batch_size=10, batch_seconds=0.05))
+
+    assert await worker.run_once(on_schedule=True) == 10
+
+    handled = len(recorder.calls)
+    assert 1 <= handled < 10
+    rest = [d for d in await all_deliveries(database) if d.status == DeliveryStatus.pending]
+    assert len(rest) == 10 - handled
+    # Handed back as if never claimed: not locked, the attempt not counted.
+    assert {(d.locked_by, d.attempts) for d in rest} == {(None, 0)}
+
+    while await worker.run_once(on_schedule=True):
+        pass
+    assert Counter(recorder.event_ids()) == dict.fromkeys(event_ids, 1)
+    assert {d.attempts for d in await all_deliveries(database)} == {1}

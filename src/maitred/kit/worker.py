@@ -102,6 +102,10 @@ class WorkerHeartbeat(Entity, Base):
 @dataclass
 class WorkerOptions:
     batch_size: int = 20
+    # A batch runs handlers for about this long at most; what it has not started goes back to
+    # the queue (uncounted) for the next round. On SQLite the batch holds the process's write
+    # turn, which the requests' writes wait for.
+    batch_seconds: float = 0.03
     poll_seconds: float = 0.5
     lease_seconds: float = 60.0
     max_attempts: int = 8
@@ -234,8 +238,9 @@ class Worker:
         self.processed += 1
         return True
 
-    async def deliver_batch(self, ids: list[uuid.UUID]) -> None:
-        """Runs the claimed deliveries in one transaction, a savepoint each (module docstring).
+    async def deliver_batch(self, ids: list[uuid.UUID], *, bounded: bool = False) -> None:
+        """Runs the claimed deliveries in one transaction, a savepoint each (module docstring);
+        `bounded` (the running worker): for about `batch_seconds` at most.
         Should the transaction itself fail (not a handler: the database), each delivery is run
         alone, in its own transaction, as `deliver` does."""
         done: list[uuid.UUID] = []
@@ -255,8 +260,12 @@ class Worker:
                 ids = _by_event(ids, mine)
                 memos: dict[uuid.UUID, dict[Any, Any]] = {}
                 batch_memo: dict[Any, Any] = {}
+                loop = asyncio.get_running_loop()
+                ends = loop.time() + self.options.batch_seconds
                 for index, delivery_id in enumerate(ids):
-                    if self._stopping.is_set():
+                    # Asked to stop, or the batch has held its transaction long enough (on
+                    # SQLite every writer of the process waits for it): the rest go back.
+                    if self._stopping.is_set() or (bounded and index and loop.time() > ends):
                         await self._hand_back(session, ids[index:])
                         break
                     row = mine.get(delivery_id)
@@ -337,7 +346,7 @@ class Worker:
         running worker's loop): then only those due by their own schedule (kit/pollers.py)."""
         claimed = await self.claim()
         if claimed:
-            await self.deliver_batch(claimed)
+            await self.deliver_batch(claimed, bounded=on_schedule)
         worked = len(claimed)
         context = pollers.PollContext(self.database, self.worker_id, self.settings)
         loop = asyncio.get_running_loop()
