@@ -38,7 +38,7 @@ from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.unknown_query import RefuseUnknownQuery
-from maitred.kit.worker import Worker, WorkerOptions
+from maitred.kit.worker import Worker, WorkerOptions, sole_worker_lock
 from maitred.openapi import install_complete_openapi
 
 log = logging.getLogger("maitred")
@@ -81,7 +81,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     statistics_task = asyncio.create_task(keep_statistics_fresh(database), name="maitred-stats")
     worker_task = None
     if settings.run_embedded_worker:
-        worker = Worker(database, worker_options(settings), settings=settings)
+        options = worker_options(settings)
+        options.lock_path = sole_worker_lock(database)  # one process of `--workers N` works
+        worker = Worker(database, options, settings=settings)
         worker_task = asyncio.create_task(worker.run(), name="maitred-worker")
         app.state.worker = worker
     # Everything created at start-up lives as long as the process: keep it out of the cyclic

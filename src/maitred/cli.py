@@ -152,7 +152,7 @@ def cmd_demo(_args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from maitred.app import worker_options
     from maitred.domains import import_event_handlers
-    from maitred.kit.worker import Worker
+    from maitred.kit.worker import Worker, sole_worker_lock
 
     settings = _settings()
     import_event_handlers()
@@ -161,6 +161,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
         database = settings.database(pool_size=2)
         options = worker_options(settings)
         options.batch_size = args.batch_size
+        options.lock_path = sole_worker_lock(database)  # SQLite: one worker of all processes
         worker = Worker(database, options, settings=settings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

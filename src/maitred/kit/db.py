@@ -195,6 +195,7 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.sqlite_path = _sqlite_path(url) if self.is_sqlite else None
         read_size = min(pool_size, 4)
         self.planner_statistics = sqlite_driver.PlannerStatistics()
         # SQLite only (PostgreSQL keeps one transaction per request): write transactions take

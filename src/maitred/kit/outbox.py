@@ -6,8 +6,8 @@ events the unit of work emitted), so the event exists exactly when the change co
 unit of work (the booking request) says `fan_out_later`: its events are written alone, and the
 worker writes their deliveries (`fan_out`) before it claims work, exactly once however many
 workers run. Inside
-a savepoint they are added to the session at once instead, so that rolling the savepoint back
-takes them with it. The worker (kit/worker.py) delivers each row
+a savepoint they are written at once instead, so that rolling the savepoint back takes them
+with it. The worker (kit/worker.py) delivers each row
 to its handler after commit. A handler runs in the same transaction that marks its delivery
 done, so once it succeeded it never sees the event again; handlers with effects outside the
 database must still be idempotent, because a crash between the effect and the commit repeats it.
@@ -16,7 +16,9 @@ database must still be idempotent, because a crash between the effect and the co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -101,6 +103,36 @@ class Event:
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 _handlers: dict[str, dict[str, Handler]] = {}
+_SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_shared", default=None)
+_BATCH: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_batch", default=None)
+
+
+@contextmanager
+def sharing(event_memo: dict[Any, Any], batch_memo: dict[Any, Any]) -> Iterator[None]:
+    """The worker runs each handler of a batch inside this: the handlers of one event one after
+    the other in one transaction, so that what they all read (a booking's facts) is read once,
+    and what the batch's handlers all read (an organization's webhook subscriptions) too."""
+    tokens = _SHARED.set(event_memo), _BATCH.set(batch_memo)
+    try:
+        yield
+    finally:
+        _SHARED.reset(tokens[0])
+        _BATCH.reset(tokens[1])
+
+
+def shared_by_batch() -> dict[Any, Any]:
+    """What every handler of the worker's batch shares: facts only requests change (they are as
+    of the batch's start, as if it had run a moment earlier). Outside a batch, a dict nobody
+    else sees."""
+    found = _BATCH.get()
+    return found if found is not None else {}
+
+
+def shared_by_handlers() -> dict[Any, Any]:
+    """What the handlers of the event being delivered share: facts that none of them changes,
+    read by the first that needs them. Outside a worker's batch, a dict nobody else sees."""
+    found = _SHARED.get()
+    return found if found is not None else {}
 
 
 def register(event_name: str, handler: Handler, *, name: str | None = None) -> None:
@@ -178,10 +210,11 @@ async def emit(
         for handler_name in sorted(_handlers.get(name, {}))
     ]
     if session.in_nested_transaction():
-        added = OutboxEvent(**event)
-        session.add(added)
-        for delivery in deliveries:
-            session.add(OutboxDelivery(event=added, **delivery))
+        # Written now, so that rolling the savepoint back takes them with it (one statement
+        # per table: the worker's handlers each run in a savepoint and emit as they go).
+        await session.execute(insert(_EVENTS), [event])
+        if deliveries:
+            await session.execute(insert(_DELIVERIES), deliveries)
     else:
         queued = session.info.setdefault(_QUEUE, ([], []))
         queued[0].append(event)

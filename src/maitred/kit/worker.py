@@ -20,12 +20,15 @@ it has not started.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
 import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, delete, false, func, or_, select, update
@@ -45,6 +48,7 @@ from maitred.kit.outbox import (
     fan_out,
     handler_for,
 )
+from maitred.kit.outbox import sharing as outbox_sharing
 
 log = logging.getLogger("maitred.worker")
 # The deliveries of a batch still leased to this worker, with their events, locked until the
@@ -77,6 +81,7 @@ _MARK_DONE = (
     .execution_options(synchronize_session=False)
 )
 HEARTBEAT_SECONDS = 5.0
+LOCK_RETRY_SECONDS = 2.0  # how often a worker waiting for the SQLite lock tries again
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
 
 
@@ -97,12 +102,18 @@ class WorkerHeartbeat(Entity, Base):
 @dataclass
 class WorkerOptions:
     batch_size: int = 20
+    # A batch runs handlers for about this long at most; what it has not started goes back to
+    # the queue (uncounted) for the next round. On SQLite the batch holds the process's write
+    # turn, which the requests' writes wait for.
+    batch_seconds: float = 0.03
     poll_seconds: float = 0.5
     lease_seconds: float = 60.0
     max_attempts: int = 8
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 3600.0
     fan_out_batch: int = 200
+    # SQLite: a file lock only one process holds at a time (`sole_worker_lock`).
+    lock_path: Path | None = None
 
 
 class Worker:
@@ -122,6 +133,7 @@ class Worker:
         self.processed = 0
         self.failed = 0
         self._stopping = asyncio.Event()
+        self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
 
     def backoff(self, attempts: int) -> timedelta:
         """Exponential: base, 2×base, 4×base, … capped."""
@@ -226,8 +238,9 @@ class Worker:
         self.processed += 1
         return True
 
-    async def deliver_batch(self, ids: list[uuid.UUID]) -> None:
-        """Runs the claimed deliveries in one transaction, a savepoint each (module docstring).
+    async def deliver_batch(self, ids: list[uuid.UUID], *, bounded: bool = False) -> None:
+        """Runs the claimed deliveries in one transaction, a savepoint each (module docstring);
+        `bounded` (the running worker): for about `batch_seconds` at most.
         Should the transaction itself fail (not a handler: the database), each delivery is run
         alone, in its own transaction, as `deliver` does."""
         done: list[uuid.UUID] = []
@@ -243,8 +256,16 @@ class Worker:
                         )
                     ).all()
                 }
+                # The handlers of one event one after the other, sharing what they all read.
+                ids = _by_event(ids, mine)
+                memos: dict[uuid.UUID, dict[Any, Any]] = {}
+                batch_memo: dict[Any, Any] = {}
+                loop = asyncio.get_running_loop()
+                ends = loop.time() + self.options.batch_seconds
                 for index, delivery_id in enumerate(ids):
-                    if self._stopping.is_set():
+                    # Asked to stop, or the batch has held its transaction long enough (on
+                    # SQLite every writer of the process waits for it): the rest go back.
+                    if self._stopping.is_set() or (bounded and index and loop.time() > ends):
                         await self._hand_back(session, ids[index:])
                         break
                     row = mine.get(delivery_id)
@@ -252,7 +273,8 @@ class Worker:
                         continue  # lease lost to another worker, who will handle it
                     try:
                         async with session.begin_nested():
-                            await self._run_handler(session, row)
+                            with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
+                                await self._run_handler(session, row)
                     except Exception as exc:
                         log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
                         failures.append((delivery_id, exc))
@@ -318,22 +340,36 @@ class Worker:
         else:
             delivery.next_attempt_at = utcnow() + self.backoff(delivery.attempts)
 
-    async def run_once(self) -> int:
-        """Claims and delivers one batch, then runs each poller once; returns how many items
-        it claimed in all (0: nothing was due)."""
+    async def run_once(self, *, on_schedule: bool = False) -> int:
+        """Claims and delivers one batch, then runs the pollers; returns how many items it
+        claimed in all (0: nothing was due). Every poller runs, unless `on_schedule` (the
+        running worker's loop): then only those due by their own schedule (kit/pollers.py)."""
         claimed = await self.claim()
         if claimed:
-            await self.deliver_batch(claimed)
+            await self.deliver_batch(claimed, bounded=on_schedule)
         worked = len(claimed)
         context = pollers.PollContext(self.database, self.worker_id, self.settings)
-        for name, poll in pollers.registered():
+        loop = asyncio.get_running_loop()
+        for registered in pollers.registered():
             if self._stopping.is_set():
                 break
+            if on_schedule and self._next_poll.get(registered.name, 0.0) > loop.time():
+                continue
+            found = 0
             try:
-                worked += await poll(context)
+                found = await registered.poll(context)
             except Exception:
-                log.exception("poller %s failed; retrying next round", name)
+                log.exception("poller %s failed; retrying next round", registered.name)
+            # Busy: again next round. Idle (or failing): not before its interval.
+            self._next_poll[registered.name] = loop.time() + (0.0 if found else registered.every)
+            worked += found
         return worked
+
+    def _until_next_poll(self) -> float:
+        """Seconds until the first poller is due again (the loop's longest sleep)."""
+        if not self._next_poll:
+            return 0.0
+        return max(0.0, min(self._next_poll.values()) - asyncio.get_running_loop().time())
 
     async def _release(self, ids: list[uuid.UUID]) -> None:
         """Hands back unstarted leases so another worker need not wait for them to expire."""
@@ -376,7 +412,40 @@ class Worker:
             )
 
     async def run(self) -> None:
-        """Until stop(): deliver what is due, wake early when this process emitted events."""
+        """Until stop(): deliver what is due, wake early when this process emitted events.
+        With a `lock_path`, only once this process holds that lock (SQLite)."""
+        with contextlib.ExitStack() as held:
+            if self.options.lock_path is not None:
+                lock = await self._sole_worker(self.options.lock_path)
+                if lock is None:
+                    return  # stopped while waiting
+                held.callback(lock.close)
+            await self._run()
+
+    async def _sole_worker(self, path: Path) -> Any:
+        """The open lock file once this process holds its lock; None when stopped first. On
+        SQLite the processes of `maitred serve --workers N` share one file and its one writer:
+        a worker in each would only take turns on it and fight over the lock, so one process
+        works and the others wait, taking over if it exits (the kernel frees the lock of a
+        killed process)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")  # noqa: SIM115 (held open for the worker's life)
+        told = False
+        while not self._stopping.is_set():
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not told:
+                    log.info("another process runs the worker (%s held); standing by", path)
+                    told = True
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), LOCK_RETRY_SECONDS)
+                continue
+            return handle
+        handle.close()
+        return None
+
+    async def _run(self) -> None:
         log.info("worker %s started", self.worker_id)
         last_beat = last_sweep = float("-inf")
         loop = asyncio.get_running_loop()
@@ -390,11 +459,13 @@ class Worker:
                     purged = await purge_expired_keys(self.database)
                     if purged:
                         log.info("purged %d expired idempotency keys", purged)
-                if await self.run_once():
+                if await self.run_once(on_schedule=True):
                     continue
             except Exception:
                 log.exception("worker loop error; retrying")
-            await self.database.wait_for_outbox(self.options.poll_seconds)
+            await self.database.wait_for_outbox(
+                min(self.options.poll_seconds, self._until_next_poll())
+            )
         await self._remove_heartbeat()
         log.info("worker %s stopped", self.worker_id)
 
@@ -410,6 +481,26 @@ class Worker:
     def stop(self) -> None:
         self._stopping.set()
         self.database.notify_outbox()
+
+
+def _by_event(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[uuid.UUID]:
+    """`ids` with the deliveries of each event together, in the order the events first come."""
+    first: dict[Any, int] = {}
+    for index, delivery_id in enumerate(ids):
+        row = rows.get(delivery_id)
+        first.setdefault(row.event_id if row is not None else delivery_id, index)
+
+    def place(delivery_id: uuid.UUID) -> int:
+        row = rows.get(delivery_id)
+        return first[row.event_id if row is not None else delivery_id]
+
+    return sorted(ids, key=place)
+
+
+def sole_worker_lock(database: Database) -> Path | None:
+    """SQLite: the lock file beside the database that one worker of all processes holds."""
+    path = database.sqlite_path
+    return Path(f"{path}.worker-lock") if path is not None else None
 
 
 async def outbox_backlog(database: Database) -> dict[str, int]:

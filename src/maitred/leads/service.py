@@ -225,8 +225,13 @@ def _thanks(lead_id: uuid.UUID, *, subscribed: bool) -> dict[str, Any]:
 
 
 async def _created(session: AsyncSession, lead: Lead) -> None:
+    # The booking it was made for (None for an inquiry): its handlers need read no further.
     await outbox.emit(
-        session, "lead.created", organization_id=lead.organization_id, lead_id=lead.id
+        session,
+        "lead.created",
+        organization_id=lead.organization_id,
+        lead_id=lead.id,
+        booking_id=lead.booking_id,
     )
     record(
         "lead.created",

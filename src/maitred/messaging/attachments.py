@@ -149,28 +149,38 @@ async def download(
 
 
 async def media_for_sending(
-    session: AsyncSession, settings: Settings, message: Message
-) -> tuple[Media, ...]:
-    """What a provider needs of each file: a signed link, the type, the name, the bytes."""
-    owned = await files_service.owned(
-        session,
-        organization_id=message.organization_id,
-        owner_kind=OWNER,
-        owner_ids=[message.id],
-    )
-    media = []
-    for stored in owned.get(message.id, []):
-        if stored.status == "stored":
-            media.append(
+    session: AsyncSession, settings: Settings, messages: Sequence[Message]
+) -> dict[uuid.UUID, tuple[Media, ...] | Exception]:
+    """What a provider needs of each message's files (a signed link, the type, the name, the
+    bytes), read for a batch at once; a message whose files could not be read gets the error
+    instead (storage unreachable: worth another try)."""
+    owned: dict[uuid.UUID, list[Any]] = {}
+    for organization_id in {message.organization_id for message in messages}:
+        owned |= await files_service.owned(
+            session,
+            organization_id=organization_id,
+            owner_kind=OWNER,
+            owner_ids=[m.id for m in messages if m.organization_id == organization_id],
+        )
+    found: dict[uuid.UUID, tuple[Media, ...] | Exception] = {}
+    for message in messages:
+        try:
+            media = [
                 Media(
                     url=files_service.signed_url(settings, stored),
                     content_type=stored.content_type,
                     name=stored.original_name,
                     data=await files_service.content(settings, stored),
                 )
-            )
-    media += await attached.media_of(session, message.organization_id, message.meta)
-    return tuple(media)
+                for stored in owned.get(message.id, [])
+                if stored.status == "stored"
+            ]
+            media += await attached.media_of(session, message.organization_id, message.meta)
+        except Exception as exc:
+            found[message.id] = exc
+        else:
+            found[message.id] = tuple(media)
+    return found
 
 
 @poller("messaging.fetch_media")

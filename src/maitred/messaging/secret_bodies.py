@@ -32,6 +32,6 @@ def visible_body(message: Message) -> str:
     return message.body_text
 
 
-def erase_once_sent(message: Message, settings: Settings) -> None:
-    if holds_secret(message) and settings.env is Environment.production:
-        message.body_text, message.body_html = WITHHELD, None
+def erased_once_sent(message: Message, settings: Settings) -> bool:
+    """Whether the body goes once the message is sent (it is then WITHHELD, and no HTML)."""
+    return holds_secret(message) and settings.env is Environment.production

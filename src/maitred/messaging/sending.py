@@ -1,18 +1,29 @@
 """The worker's sender: queued messages go out through their channel's provider.
 
-Each message is claimed with a lease (status `sending`, kit/leases.py), renewed when its turn in
-the batch comes; the provider is called outside any transaction, then the outcome is written if
-the lease is still ours. A worker killed before the provider answered leaves a `sending` message
-whose lease lapses: the next worker sends it again, so nothing is lost. Nothing is sent twice
-unless a worker dies in the instant between the provider accepting and our commit; the message
-id is passed to providers that deduplicate (as an idempotency key, an email's Message-ID).
+A batch is claimed with a lease (status `sending`, kit/leases.py) and read at once: the messages,
+their providers (one per organization and channel) and their files. Each provider call runs
+outside any transaction, and the outcomes are written together, at the end of the batch or as
+soon as the oldest waits FLUSH_SECONDS (so a slow provider's outcomes are written one by one, as
+they come), each only if the lease is still ours. A message whose turn comes after a good part
+of the lease is spent has its lease renewed first, so the last message of a slow batch is not
+taken over while the ones before it were sent. A worker killed before the provider answered
+leaves a `sending` message whose lease lapses: the next worker sends it again, so nothing is
+lost. Nothing is sent twice unless a worker dies between the provider accepting and our commit
+(at most FLUSH_SECONDS of sends); the message id is passed to providers that deduplicate (as an
+idempotency key, an email's Message-ID).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.clock import utcnow
 from maitred.kit.leases import backoff, claim_due, renew_lease
@@ -31,6 +42,10 @@ from maitred.messaging.queue import emit_outcome
 log = logging.getLogger("maitred.messages")
 BATCH = 20
 MAX_BACKOFF_SECONDS = 6 * 3600.0
+# Outcomes wait at most this long to be written (a worker killed meanwhile sends them again).
+FLUSH_SECONDS = 0.05
+_MESSAGES = cast(Table, Message.__table__)
+_OURS = (_MESSAGES.c.id == bindparam("message_id")) & (_MESSAGES.c.locked_by == bindparam("worker"))
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,13 @@ class _Outcome:
     permanent: bool = False
 
 
-@poller("messaging.send")
+@dataclass(frozen=True)
+class _Ready:
+    provider: Provider
+    outgoing: OutgoingMessage
+
+
+@poller("messaging.send", every=0.25)
 async def send_due(context: PollContext) -> int:
     claimed = await claim_due(
         context.database,
@@ -51,75 +72,118 @@ async def send_due(context: PollContext) -> int:
         batch=BATCH,
         lease_seconds=context.settings.message_lease_seconds,
     )
-    for message_id in claimed:
-        await send_one(context, message_id)
+    if claimed:
+        await send_batch(context, claimed)
     return len(claimed)
 
 
-async def _prepare(
-    context: PollContext, message_id: uuid.UUID
-) -> tuple[Provider, OutgoingMessage] | _Outcome | None:
-    """The provider and what to give it; an outcome instead when it must not be sent; None when
-    the message is no longer ours."""
+async def send_batch(context: PollContext, message_ids: Sequence[uuid.UUID]) -> None:
+    """Sends the claimed messages in order and writes their outcomes (module docstring)."""
     lease = context.settings.message_lease_seconds
-    if not await renew_lease(
-        context.database, Message, message_id, worker_id=context.worker_id, lease_seconds=lease
-    ):
-        return None
+    claimed_at = time.monotonic()
+    messages, prepared = await _prepare(context, message_ids)
+    done: list[tuple[Message, str, _Outcome]] = []
+    written_at = time.monotonic()
+    for message_id in message_ids:
+        item = prepared.get(message_id)
+        message = messages.get(message_id)
+        if item is None or message is None:
+            continue  # no longer ours
+        if done and time.monotonic() - written_at >= FLUSH_SECONDS:
+            await _record(context, done)
+            done, written_at = [], time.monotonic()
+        if isinstance(item, _Outcome):
+            done.append((message, "", item))
+            continue
+        if time.monotonic() - claimed_at > lease / 3 and not await renew_lease(
+            context.database, Message, message_id, worker_id=context.worker_id, lease_seconds=lease
+        ):
+            continue  # its lease lapsed and another worker has it
+        done.append((message, item.provider.name, await _send(item)))
+    if done:
+        await _record(context, done)
+
+
+async def _send(ready: _Ready) -> _Outcome:
+    try:
+        return _Outcome(result=await ready.provider.send(ready.outgoing))
+    except PermanentSendError as exc:
+        return _Outcome(error=_describe(exc), permanent=True)
+    except Exception as exc:  # transient: timeouts, 5xx, rate limits, the unexpected
+        log.warning("sending message %s failed: %s", ready.outgoing.id, exc)
+        return _Outcome(error=_describe(exc))
+
+
+async def _prepare(
+    context: PollContext, message_ids: Sequence[uuid.UUID]
+) -> tuple[dict[uuid.UUID, Message], dict[uuid.UUID, _Ready | _Outcome]]:
+    """The messages still ours, and for each the provider and what to give it, or the outcome
+    instead when it must not be sent."""
+    prepared: dict[uuid.UUID, _Ready | _Outcome] = {}
     async with context.database.transaction(write=False) as session:
-        message = await session.get(Message, message_id)
-        if message is None or message.locked_by != context.worker_id:
-            return None
-        if message.attempts > context.settings.message_max_attempts:
-            return _Outcome(error="gave up: earlier attempts ended without an outcome")
-        try:
-            provider = await provider_for(
-                session,
-                message.organization_id,
-                message.channel,
-                context.settings,
-                instance_only=secret_bodies.holds_secret(message),
+        found = (
+            await session.scalars(
+                select(Message).where(
+                    Message.id.in_(message_ids), Message.locked_by == context.worker_id
+                )
             )
-        except (LookupError, ValueError, KeyError) as exc:
-            return _Outcome(error=f"channel not usable: {exc}", permanent=True)
-        try:
-            media = await attachments.media_for_sending(session, context.settings, message)
-        except Exception as exc:  # storage unreachable: worth another try
-            return _Outcome(error=f"attachments not readable: {type(exc).__name__}")
-        return provider, OutgoingMessage(
-            id=message.id,
-            organization_id=message.organization_id,
-            channel=message.channel,
-            to=message.contact,
-            to_name=message.contact_name,
-            subject=message.subject,
-            body_text=message.body_text,
-            body_html=message.body_html,
-            content_type=message.content_type,
-            extra=dict(message.meta.get("extra") or {}),
-            holds_secret=secret_bodies.holds_secret(message),
-            media=media,
+        ).all()
+        messages = {message.id: message for message in found}
+        media = await attachments.media_for_sending(session, context.settings, found)
+        providers: dict[tuple[uuid.UUID, str, bool], Provider | _Outcome] = {}
+        for message in found:
+            if message.attempts > context.settings.message_max_attempts:
+                prepared[message.id] = _Outcome(
+                    error="gave up: earlier attempts ended without an outcome"
+                )
+                continue
+            secret = secret_bodies.holds_secret(message)
+            key = (message.organization_id, message.channel, secret)
+            if key not in providers:
+                providers[key] = await _provider(session, context, *key)
+            provider = providers[key]
+            files = media[message.id]
+            if isinstance(provider, _Outcome):
+                prepared[message.id] = provider
+            elif isinstance(files, Exception):  # storage unreachable: worth another try
+                prepared[message.id] = _Outcome(
+                    error=f"attachments not readable: {type(files).__name__}"
+                )
+            else:
+                prepared[message.id] = _Ready(provider, _outgoing(message, secret, files))
+    return messages, prepared
+
+
+async def _provider(
+    session: AsyncSession,
+    context: PollContext,
+    organization_id: uuid.UUID,
+    channel: str,
+    secret: bool,
+) -> Provider | _Outcome:
+    try:
+        return await provider_for(
+            session, organization_id, channel, context.settings, instance_only=secret
         )
+    except (LookupError, ValueError, KeyError) as exc:
+        return _Outcome(error=f"channel not usable: {exc}", permanent=True)
 
 
-async def send_one(context: PollContext, message_id: uuid.UUID) -> None:
-    prepared = await _prepare(context, message_id)
-    if prepared is None:
-        return
-    provider_name = ""
-    if isinstance(prepared, _Outcome):
-        outcome = prepared
-    else:
-        provider, outgoing = prepared
-        provider_name = provider.name
-        try:
-            outcome = _Outcome(result=await provider.send(outgoing))
-        except PermanentSendError as exc:
-            outcome = _Outcome(error=_describe(exc), permanent=True)
-        except Exception as exc:  # transient: timeouts, 5xx, rate limits, the unexpected
-            log.warning("sending message %s failed: %s", message_id, exc)
-            outcome = _Outcome(error=_describe(exc))
-    await _record(context, message_id, provider_name, outcome)
+def _outgoing(message: Message, secret: bool, media: tuple[Any, ...]) -> OutgoingMessage:
+    return OutgoingMessage(
+        id=message.id,
+        organization_id=message.organization_id,
+        channel=message.channel,
+        to=message.contact,
+        to_name=message.contact_name,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        content_type=message.content_type,
+        extra=dict(message.meta.get("extra") or {}),
+        holds_secret=secret,
+        media=media,
+    )
 
 
 def _describe(exc: Exception) -> str:
@@ -127,36 +191,52 @@ def _describe(exc: Exception) -> str:
     return (f"{code}: {exc}" if code else f"{type(exc).__name__}: {exc}")[:2000]
 
 
-async def _record(
-    context: PollContext, message_id: uuid.UUID, provider_name: str, outcome: _Outcome
-) -> None:
+async def _record(context: PollContext, done: list[tuple[Message, str, _Outcome]]) -> None:
+    """The outcomes in one transaction, each only where the lease is still ours (else another
+    worker has the message since its lease lapsed); `message.sent` or `message.failed` for
+    each that ended."""
+    settings = context.settings
     async with context.database.transaction() as session:
-        message = await session.get(Message, message_id, with_for_update=True)
-        if message is None or message.locked_by != context.worker_id:
-            return  # the lease lapsed and another worker has it
-        now = utcnow()
-        message.locked_by = message.locked_until = None
-        if provider_name:
-            message.provider = provider_name
-        if outcome.result is not None:
-            message.status = outcome.result.status
-            message.provider_message_id = outcome.result.provider_message_id
-            message.sender = outcome.result.sender[:320]
-            message.sent_at = now
-            message.error = None
-            secret_bodies.erase_once_sent(message, context.settings)
-            if outcome.result.status == "delivered":
-                message.delivered_at = now
-            event = "message.sent"
-        elif outcome.permanent or message.attempts >= context.settings.message_max_attempts:
-            message.status, message.failed_at, message.error = "failed", now, outcome.error
-            event = "message.failed"
-        else:
-            message.status, message.error = "queued", outcome.error
-            message.next_attempt_at = now + backoff(
-                message.attempts,
-                base_seconds=context.settings.message_backoff_seconds,
-                max_seconds=MAX_BACKOFF_SECONDS,
+        for message, provider_name, outcome in done:
+            now = utcnow()
+            values: dict[str, Any] = {"locked_by": None, "locked_until": None}
+            if provider_name:
+                values["provider"] = provider_name
+            if outcome.result is not None:
+                values |= {
+                    "status": outcome.result.status,
+                    "provider_message_id": outcome.result.provider_message_id,
+                    "sender": outcome.result.sender[:320],
+                    "sent_at": now,
+                    "error": None,
+                }
+                if outcome.result.status == "delivered":
+                    values["delivered_at"] = now
+                if secret_bodies.erased_once_sent(message, settings):
+                    values |= {"body_text": secret_bodies.WITHHELD, "body_html": None}
+                event = "message.sent"
+            elif outcome.permanent or message.attempts >= settings.message_max_attempts:
+                values |= {"status": "failed", "failed_at": now, "error": outcome.error}
+                event = "message.failed"
+            else:
+                values |= {
+                    "status": "queued",
+                    "error": outcome.error,
+                    "next_attempt_at": now
+                    + backoff(
+                        message.attempts,
+                        base_seconds=settings.message_backoff_seconds,
+                        max_seconds=MAX_BACKOFF_SECONDS,
+                    ),
+                }
+                event = ""
+            ours = await session.execute(
+                update(_MESSAGES).where(_OURS).values(values).returning(_MESSAGES.c.id),
+                {"message_id": message.id, "worker": context.worker_id},
             )
-            return
-        await emit_outcome(session, event, message)
+            if ours.first() is None or not event:
+                continue
+            for column in ("status", "provider", "error"):
+                if column in values:
+                    setattr(message, column, values[column])
+            await emit_outcome(session, event, message)

@@ -60,7 +60,7 @@ async def send_automatic(
 ) -> int:
     """How many messages were queued (or found queued already under their dedupe key)."""
     recipient = facts.recipient
-    queued = 0
+    outgoings = []
     for channel in owner.settings.channels:
         address = recipient.email if channel == "email" else recipient.phone
         if not address:
@@ -68,24 +68,23 @@ async def send_automatic(
         rendered = await render_for(
             session, organization_id, name, channel, facts.data, recipient.language
         )
-        outgoing = messaging_service.Outgoing(
-            channel=channel,
-            to=address,
-            subject=rendered.subject if channel == "email" else "",
-            body_text=rendered.body_text,
-            body_html=rendered.body_html if channel == "email" else None,
-            template=name,
-            category="transactional",
-            contact_name=recipient.name,
-            customer_id=recipient.customer_id,
-            booking_id=facts.booking_id,
-            lead_id=recipient.lead_id,
-            dedupe_key=f"{dedupe}:{channel}",
+        outgoings.append(
+            messaging_service.Outgoing(
+                channel=channel,
+                to=address,
+                subject=rendered.subject if channel == "email" else "",
+                body_text=rendered.body_text,
+                body_html=rendered.body_html if channel == "email" else None,
+                template=name,
+                category="transactional",
+                contact_name=recipient.name,
+                customer_id=recipient.customer_id,
+                booking_id=facts.booking_id,
+                lead_id=recipient.lead_id,
+                dedupe_key=f"{dedupe}:{channel}",
+            )
         )
-        try:
-            await messaging_service.queue_message(session, organization_id, outgoing)
-        except ValidationFailed as exc:  # an address this channel cannot use: skip it
-            log.warning("not sending %s by %s: %s", name, channel, exc.details)
-            continue
-        queued += 1
-    return queued
+    if not outgoings:
+        return 0
+    # An address a channel cannot use is left out (and logged); the others still go.
+    return await messaging_service.queue_to_customer(session, organization_id, outgoings)

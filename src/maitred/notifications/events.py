@@ -75,6 +75,10 @@ async def status_notice(session: AsyncSession, event: Event) -> None:
 
 @outbox.on("lead.created", name="notifications.lead_auto_reply")
 async def lead_auto_reply(session: AsyncSession, event: Event) -> None:
+    """A lead made for a booking request gets no reply: the booking's confirmation answers it
+    (`lead_facts` checks again, for events emitted before they said)."""
+    if event.payload.get("booking_id"):
+        return
     if event.organization_id is not None:
         await notices.answer_lead(session, event.organization_id, _id(event, "lead_id"))
 

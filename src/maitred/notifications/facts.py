@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.bookings import service as bookings_service
 from maitred.customers import service as customers_service
-from maitred.kit import i18n
+from maitred.kit import i18n, outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
 from maitred.leads import service as leads_service
@@ -63,6 +63,16 @@ class Business:
 
 
 async def business(session: AsyncSession, organization_id: uuid.UUID) -> Business | None:
+    """Read once for the handlers of one event (kit/outbox.py `shared_by_handlers`)."""
+    shared = outbox.shared_by_handlers()
+    key = ("notifications.business", organization_id)
+    if key not in shared:
+        shared[key] = await _business(session, organization_id)
+    found: Business | None = shared[key]
+    return found
+
+
+async def _business(session: AsyncSession, organization_id: uuid.UUID) -> Business | None:
     organization = await tenancy_service.get(session, organization_id)
     if organization is None or not organization.is_active:
         return None
@@ -122,7 +132,19 @@ def money(amount: Decimal | None, currency: str) -> str:
 async def booking_facts(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, owner: Business
 ) -> Facts | None:
-    """None when the booking is gone."""
+    """None when the booking is gone. Read once for the handlers of one event (a new booking's
+    confirmation, deposit request and reminders: none of them changes what they read)."""
+    shared = outbox.shared_by_handlers()
+    key = ("notifications.booking_facts", booking_id, owner.name, owner.language)
+    if key not in shared:
+        shared[key] = await _booking_facts(session, organization_id, booking_id, owner)
+    found: Facts | None = shared[key]
+    return found
+
+
+async def _booking_facts(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, owner: Business
+) -> Facts | None:
     viewer = bookings_service.Viewer(
         organization_id=organization_id, user_id=None, is_customer=False
     )

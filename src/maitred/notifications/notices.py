@@ -11,6 +11,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit import outbox
 from maitred.notifications.automatic import send_automatic
 from maitred.notifications.facts import (
     Facts,
@@ -63,11 +64,11 @@ async def request_deposit(
     owed = deposit_due(facts.booking)
     if owed <= 0:
         return 0
-    link = (
-        payments_service.deposit_link(organization_id, booking_id)
-        if await payments_service.takes_cards(session, organization_id)
-        else ""
-    )
+    shared = outbox.shared_by_batch()  # asked once for a worker's batch
+    takes_cards = ("payments.takes_cards", organization_id)
+    if takes_cards not in shared:
+        shared[takes_cards] = await payments_service.takes_cards(session, organization_id)
+    link = payments_service.deposit_link(organization_id, booking_id) if shared[takes_cards] else ""
     data = facts.data | {
         "amount_due": money(owed, str(facts.booking["currency"])),
         "payment_link": link,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.kit import i18n
+from maitred.kit import i18n, outbox
 from maitred.kit.errors import ValidationFailed
 from maitred.notifications.defaults import CHANNELS, NOTIFICATIONS, Notification
 from maitred.notifications.errors import UnknownTemplate
@@ -104,10 +104,15 @@ async def source_for(
     """What a message in `language` is rendered from: the organization's wording in that
     language, else the built-in one (English for a language maitred does not speak)."""
     language = i18n.preferred(language)
-    row = await NotificationTemplateRepository(session, organization_id).find(
-        name, channel, language
-    )
-    return _source_of(row) if row is not None else notification(name).source(channel, language)
+    # The organization's own wordings, read once for a worker's batch of notices (a few rows:
+    # one per notification, channel and language it rewrote).
+    shared = outbox.shared_by_batch()
+    key = ("notifications.templates", organization_id)
+    if key not in shared:
+        rows = await NotificationTemplateRepository(session, organization_id).customized()
+        shared[key] = {(row.name, row.channel, row.language): _source_of(row) for row in rows}
+    found: Source | None = shared[key].get((name, channel, language))
+    return found if found is not None else notification(name).source(channel, language)
 
 
 def checked_source(channel: str, source: Source, sample: Mapping[str, Any]) -> Source:

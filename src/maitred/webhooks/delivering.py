@@ -38,7 +38,7 @@ RETRY_DELAYS = tuple(
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-@poller("webhooks.deliver")
+@poller("webhooks.deliver", every=0.25)
 async def deliver_due(context: PollContext) -> int:
     claimed = await claim_due(
         context.database,

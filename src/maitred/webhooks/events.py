@@ -10,7 +10,8 @@ from maitred.kit import outbox
 from maitred.kit.outbox import Event
 from maitred.webhooks import deliveries
 from maitred.webhooks import delivering as delivering  # registers the poller
-from maitred.webhooks.catalog import KNOWN_EVENTS
+from maitred.webhooks.catalog import KNOWN_EVENTS, wants
+from maitred.webhooks.repository import SubscriptionRepository
 
 HANDLER_NAME = "webhooks.fan_out"
 
@@ -19,6 +20,15 @@ async def fan_out(session: AsyncSession, event: Event) -> None:
     """Idempotent (one delivery per subscription and event); events of no organization have
     no subscribers."""
     if event.organization_id is None:
+        return
+    # Most events of a batch are of organizations with no subscription that wants them: their
+    # subscriptions are read once a batch, and such an event costs no statement.
+    shared = outbox.shared_by_batch()
+    key = ("webhooks.receiving", event.organization_id)
+    if key not in shared:
+        receiving = await SubscriptionRepository(session, event.organization_id).receiving()
+        shared[key] = [subscription.events for subscription in receiving]
+    if not any(wants(events, event.name) for events in shared[key]):
         return
     await deliveries.fan_out(
         session,

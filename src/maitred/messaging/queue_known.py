@@ -1,0 +1,214 @@
+"""Queueing a known customer's transactional messages (the automatic notices of a booking) with
+compiled statements: the outbox handlers that write them run for every booking, so this is a
+hot path (ARCHITECTURE.md). What `queue.queue_message` does for one message through the ORM,
+done here for one notice's channels at once: one read of the dedupe keys already used, one
+upsert of the customer's conversation (RETURNING its id, on both databases), one INSERT of the
+messages, and their `message.queued` events. Anything else (marketing, drafts, an address that
+matches no customer yet) goes through `queue_message`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, case, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.kit import outbox, phones
+from maitred.kit.clock import utcnow
+from maitred.kit.errors import ValidationFailed
+from maitred.kit.letters import Outgoing
+from maitred.messaging import contacts
+from maitred.messaging.models import Conversation, Message
+from maitred.messaging.queue import queue_message, region_of
+from maitred.messaging.repository import conversation_key
+
+log = logging.getLogger("maitred.notifications")
+_MESSAGES = cast(Table, Message.__table__)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+_USED_KEYS = select(_MESSAGES.c.dedupe_key).where(
+    _MESSAGES.c.organization_id == bindparam("org"),
+    _MESSAGES.c.dedupe_key.in_(bindparam("keys", expanding=True)),
+)
+
+
+def _fits(outgoing: Outgoing) -> bool:
+    return (
+        outgoing.customer_id is not None
+        and outgoing.category == "transactional"
+        and not outgoing.draft
+        and not outgoing.meta
+        and outgoing.send_after is None
+    )
+
+
+def _conversation_upsert(dialect: str) -> Any:
+    """The customer's thread: made if new, its last message now, its name kept if it has one."""
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(_CONVERSATIONS)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[_CONVERSATIONS.c.organization_id, _CONVERSATIONS.c.contact_key],
+        set_={
+            "last_message_at": excluded.last_message_at,
+            "updated_at": excluded.updated_at,
+            "display_name": case(
+                (_CONVERSATIONS.c.display_name == "", excluded.display_name),
+                else_=_CONVERSATIONS.c.display_name,
+            ),
+        },
+    ).returning(_CONVERSATIONS.c.id)
+
+
+_UPSERTS = {dialect: _conversation_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+async def queue_to_customer(
+    session: AsyncSession, organization_id: uuid.UUID, outgoings: Sequence[Outgoing]
+) -> int:
+    """How many of `outgoings` are queued (or were already, under their dedupe key); one to an
+    address its channel cannot use is left out (and logged)."""
+    if (
+        not all(_fits(outgoing) for outgoing in outgoings)
+        or len({outgoing.customer_id for outgoing in outgoings}) != 1
+    ):
+        return await _one_by_one(session, organization_id, outgoings)
+    keys = [o.dedupe_key for o in outgoings if o.dedupe_key]
+    used = set()
+    if keys:
+        used = set(
+            (await session.scalars(_USED_KEYS, {"org": organization_id, "keys": keys})).all()
+        )
+    queued = len(outgoings)
+    region = await region_of(session, organization_id)
+    fresh: list[tuple[Outgoing, str]] = []
+    for outgoing in outgoings:
+        if outgoing.dedupe_key in used:
+            continue
+        try:
+            fresh.append(
+                (outgoing, contacts.normalize(outgoing.channel, outgoing.to, region=region))
+            )
+        except ValidationFailed as exc:
+            log.warning(
+                "not sending %s by %s: %s", outgoing.template, outgoing.channel, exc.details
+            )
+            queued -= 1
+    if not fresh:
+        return queued
+    first = fresh[0][0]
+    customer_id = first.customer_id
+    now = utcnow()
+    conversation_id = await session.scalar(
+        _UPSERTS[session.get_bind().dialect.name],
+        {
+            "id": uuid.uuid4(),
+            "organization_id": organization_id,
+            "contact_key": conversation_key(customer_id, first.channel, ""),
+            "customer_id": customer_id,
+            "display_name": first.contact_name[:200],
+            "last_message_at": now,
+            "last_inbound_at": None,
+            "unread_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    # A microsecond apart, so that they list in the order given (as queued one by one).
+    rows = [
+        _row(organization_id, conversation_id, outgoing, address, now + timedelta(microseconds=n))
+        for n, (outgoing, address) in enumerate(fresh)
+    ]
+    await session.execute(insert(_MESSAGES), rows)
+    for row in rows:
+        facts = {
+            "message_id": row["id"],
+            "channel": row["channel"],
+            "status": row["status"],
+            "booking_id": row["booking_id"],
+            "customer_id": row["customer_id"],
+        }
+        await outbox.emit(session, "message.queued", organization_id=organization_id, **facts)
+        if row["status"] == "skipped":  # subscribers hear of a message that will not go out
+            await outbox.emit(
+                session,
+                "message.failed",
+                organization_id=organization_id,
+                provider="",
+                error=row["error"],
+                **facts,
+            )
+    return queued
+
+
+async def _one_by_one(
+    session: AsyncSession, organization_id: uuid.UUID, outgoings: Sequence[Outgoing]
+) -> int:
+    queued = 0
+    for outgoing in outgoings:
+        try:
+            await queue_message(session, organization_id, outgoing)
+        except ValidationFailed as exc:
+            log.warning(
+                "not sending %s by %s: %s", outgoing.template, outgoing.channel, exc.details
+            )
+            continue
+        queued += 1
+    return queued
+
+
+def _row(
+    organization_id: uuid.UUID,
+    conversation_id: uuid.UUID | None,
+    outgoing: Outgoing,
+    address: str,
+    now: Any,
+) -> dict[str, Any]:
+    undialable = (
+        phones.undialable_reason(address) if outgoing.channel in contacts.PHONE_CHANNELS else None
+    )
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": organization_id,
+        "conversation_id": conversation_id,
+        "customer_id": outgoing.customer_id,
+        "booking_id": outgoing.booking_id,
+        "lead_id": outgoing.lead_id,
+        "order_id": outgoing.order_id,
+        "direction": "outbound",
+        "channel": outgoing.channel,
+        "provider": "",
+        "contact": address,
+        "contact_index": contacts.contact_index(outgoing.channel, address),
+        "contact_name": outgoing.contact_name[:200],
+        "sender": "",
+        "subject": outgoing.subject[:300],
+        "body_text": outgoing.body_text,
+        "body_html": outgoing.body_html,
+        "content_type": outgoing.content_type,
+        "template": outgoing.template,
+        "category": outgoing.category,
+        "status": "skipped" if undialable else "queued",
+        "dedupe_key": outgoing.dedupe_key,
+        "provider_message_id": None,
+        "error": undialable,
+        "attempts": 0,
+        "next_attempt_at": None if undialable else now,
+        "locked_by": None,
+        "locked_until": None,
+        "sent_at": None,
+        "delivered_at": None,
+        "failed_at": None,
+        "is_read": True,  # our own words need no reading
+        "read_at": None,
+        "ai_generated": outgoing.ai_generated,
+        "created_by": outgoing.created_by,
+        "meta": {},
+        "created_at": now,
+        "updated_at": now,
+    }

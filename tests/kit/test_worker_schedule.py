@@ -1,0 +1,132 @@
+"""A running worker asks an idle poller only as often as it says, and on SQLite only one
+process's worker runs at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from maitred.kit import pollers
+from maitred.kit import worker as worker_module
+from maitred.kit.db import Database
+from maitred.kit.outbox import DeliveryStatus
+from maitred.kit.pollers import PollContext, Registered
+from maitred.kit.worker import Worker, WorkerOptions
+from tests.kit.outbox_probe import (
+    Subscriptions,
+    all_deliveries,
+    emit_committed,
+    eventually,
+    subscriptions,
+)
+
+OPTIONS = WorkerOptions(poll_seconds=0.01, backoff_seconds=0.01, lease_seconds=30)
+
+
+async def test_an_idle_poller_is_asked_once_per_interval_and_a_busy_one_at_once(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: dict[str, int] = {"idle": 0, "busy": 0}
+    work = [3]  # the busy poller has three rounds of work, then none
+
+    async def idle(_context: PollContext) -> int:
+        asked["idle"] += 1
+        return 0
+
+    async def busy(_context: PollContext) -> int:
+        asked["busy"] += 1
+        if work[0]:
+            work[0] -= 1
+            return 1
+        return 0
+
+    monkeypatch.setattr(pollers, "_pollers", {})
+    pollers.poller("probe.idle", every=60.0)(idle)
+    pollers.poller("probe.busy", every=60.0)(busy)
+    worker = Worker(database, OPTIONS)
+    task = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(0.5)  # some fifty rounds of a 10 ms poll
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, timeout=10)
+
+    # The idle one once; the busy one while it found work, and once more to find none.
+    assert asked == {"idle": 1, "busy": 4}
+    # Asked directly (tests, `maitred worker` draining), every poller runs.
+    assert await Worker(database, OPTIONS).run_once() == 0
+    assert asked == {"idle": 2, "busy": 5}
+    assert pollers.registered() == [
+        Registered("probe.busy", busy, 60.0),
+        Registered("probe.idle", idle, 60.0),
+    ]
+
+
+async def workers_seen(client: httpx.AsyncClient) -> list[str]:
+    answer = await client.get("/health/workers")
+    return [w["worker_id"] for w in answer.json()["workers"]]
+
+
+async def test_only_the_process_holding_the_lock_runs_its_worker_until_it_stops(
+    client: httpx.AsyncClient,
+    database: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker_module, "LOCK_RETRY_SECONDS", 0.05)
+    # Two processes' workers, as `maitred serve --workers 2` on one SQLite file starts them (two
+    # opens of the file lock conflict within one process as between two).
+    lock = tmp_path / "maitred.db.worker-lock"
+    first = Worker(database, WorkerOptions(poll_seconds=0.05, lock_path=lock))
+    second = Worker(database, WorkerOptions(poll_seconds=0.05, lock_path=lock))
+    first_task = asyncio.create_task(first.run())
+    await eventually(lambda: _seen(client, [first.worker_id]), within=10)
+    second_task = asyncio.create_task(second.run())
+    try:
+        await asyncio.sleep(0.3)  # the second keeps trying the lock meanwhile
+        assert await workers_seen(client) == [first.worker_id]
+
+        first.stop()
+        await asyncio.wait_for(first_task, timeout=10)
+        await eventually(lambda: _seen(client, [second.worker_id]), within=10)
+    finally:
+        first.stop()
+        second.stop()
+        await asyncio.wait_for(asyncio.gather(first_task, second_task), timeout=10)
+
+
+async def _seen(client: httpx.AsyncClient, expected: list[str]) -> bool:
+    return await workers_seen(client) == expected
+
+
+@pytest.fixture
+def subscribe() -> Iterator[Subscriptions]:
+    yield from subscriptions()
+
+
+async def test_a_running_workers_batch_ends_after_its_time_and_hands_back_the_rest(
+    database: Database, subscribe: Subscriptions
+) -> None:
+    """On SQLite a batch holds the process's write turn, which requests wait for."""
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.03)
+    event_ids = [await emit_committed(database, "probe.created", n=n) for n in range(10)]
+    worker = Worker(database, WorkerOptions(batch_size=10, batch_seconds=0.05))
+
+    assert await worker.run_once(on_schedule=True) == 10
+
+    handled = len(recorder.calls)
+    assert 1 <= handled < 10
+    rest = [d for d in await all_deliveries(database) if d.status == DeliveryStatus.pending]
+    assert len(rest) == 10 - handled
+    # Handed back as if never claimed: not locked, the attempt not counted.
+    assert {(d.locked_by, d.attempts) for d in rest} == {(None, 0)}
+
+    while await worker.run_once(on_schedule=True):
+        pass
+    assert Counter(recorder.event_ids()) == dict.fromkeys(event_ids, 1)
+    assert {d.attempts for d in await all_deliveries(database)} == {1}
