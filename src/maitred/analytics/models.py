@@ -4,7 +4,7 @@ to run it by itself and for whom; and each run's files, kept for download."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -154,3 +154,29 @@ class PaymentDayFigures(TenantOwned, Base):
     method: Mapped[str] = mapped_column(String(16))
     count: Mapped[int]
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class CountedBooking(TenantOwned, Base):
+    """What one booking last counted for in the booking rollups (its day, status, type, sums,
+    and for a booking that went ahead its time, city, lead time and customer): the worker moves
+    the rollups by the difference between this and the booking's row now, then stores the new
+    figures (analytics/counted.py), so a delivery touches a few rows, whatever the day holds."""
+
+    __tablename__ = "counted_bookings"
+    __table_args__ = (
+        UniqueConstraint("booking_id"),
+        # Derived from the bookings: a customer merge does not move these rows.
+        {"info": {"derived": True}},
+    )
+
+    booking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    event_type: Mapped[str] = mapped_column(String(32))
+    guests: Mapped[int]
+    recognised_minor: Mapped[int] = mapped_column(BigInteger)
+    earned_minor: Mapped[int] = mapped_column(BigInteger)
+    event_time: Mapped[time]
+    city: Mapped[str | None] = mapped_column(String(100))
+    lead_days: Mapped[int]
+    customer_id: Mapped[uuid.UUID]  # no key: the booking may have moved to another customer
