@@ -9,20 +9,18 @@ SQLite has one writer), and concurrent changes to one rollup row add up in the u
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, and_, bindparam, case, delete, select, text, type_coerce
+from sqlalchemy import BigInteger, bindparam, case, delete, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import customer_firsts
+from maitred.analytics import customer_firsts, deltas
 from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
 from maitred.analytics.models import BookingDayFigures, BookingDayTally, CountedBooking
 from maitred.bookings.figures_repository import EARNED, RECOGNISED_MINOR
@@ -74,28 +72,10 @@ _BEFORE = select(*(getattr(CountedBooking, f) for f in FIELDS)).where(
     CountedBooking.organization_id == bindparam("org"),
     CountedBooking.booking_id == bindparam("booking"),
 )
-_FORGET = delete(CountedBooking.__table__).where(
-    CountedBooking.__table__.c.organization_id == bindparam("org"),
-    CountedBooking.__table__.c.booking_id == bindparam("booking"),
+_COUNTED: Any = CountedBooking.__table__
+_FORGET = delete(_COUNTED).where(
+    _COUNTED.c.organization_id == bindparam("org"), _COUNTED.c.booking_id == bindparam("booking")
 )
-
-
-def _upsert(insert: Any, model: Any, keys: tuple[str, ...], sums: tuple[str, ...]) -> Any:
-    columns = ("organization_id", *keys, *sums)
-    table = model.__table__
-    statement = insert(table).values(
-        id=bindparam("id"),
-        created_at=bindparam("now"),
-        updated_at=bindparam("now"),
-        **{c: bindparam(c) for c in columns},
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["organization_id", *keys],
-        set_={
-            **{c: table.c[c] + statement.excluded[c] for c in sums},
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
 
 
 def _remember(insert: Any) -> Any:
@@ -116,113 +96,41 @@ def _remember(insert: Any) -> Any:
     )
 
 
-FIGURE_KEYS = ("day", "status", "event_type")
-FIGURE_SUMS = ("count", "guests", "recognised_minor", "earned_minor")
-TALLY_KEYS = ("day", "kind", "key")
-TALLY_SUMS = ("count", "amount_minor")
-
-# Built once per dialect: a delivery runs them, building them anew would cost more.
-_STATEMENTS = {
-    name: {
-        "figures": _upsert(insert, BookingDayFigures, FIGURE_KEYS, FIGURE_SUMS),
-        "tallies": _upsert(insert, BookingDayTally, TALLY_KEYS, TALLY_SUMS),
-        "remember": _remember(insert),
-    }
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_REMEMBER = {"postgresql": _remember(pg_insert), "sqlite": _remember(sqlite_insert)}
+FIGURES = deltas.Rollup(
+    BookingDayFigures,
+    ("day", "status", "event_type"),
+    ("count", "guests", "recognised_minor", "earned_minor"),
+)
+TALLIES = deltas.Rollup(BookingDayTally, ("day", "kind", "key"), ("count", "amount_minor"))
 
 
-def _empty(model: Any, keys: tuple[str, ...]) -> Any:
-    """Deletes a rollup row its last booking left (count 0), as if it had never been."""
-    table = model.__table__
-    return delete(table).where(
-        table.c.organization_id == bindparam("organization_id"),
-        and_(*(table.c[k] == bindparam(k) for k in keys)),
-        table.c.count == 0,
-    )
+def _figures(counted: Counted) -> deltas.Sums:
+    key = (counted.day, counted.status, counted.event_type)
+    return {key: [1, counted.guests, counted.recognised_minor, counted.earned_minor]}
 
 
-_EMPTY_FIGURES = _empty(BookingDayFigures, FIGURE_KEYS)
-_EMPTY_TALLIES = _empty(BookingDayTally, TALLY_KEYS)
-
-
-def _lock_key(organization_id: uuid.UUID, booking_id: uuid.UUID) -> int:
-    digest = hashlib.blake2b(f"counted:{organization_id}:{booking_id}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def _figures(counted: Counted, sign: int) -> dict[tuple[Any, ...], list[int]]:
-    return {
-        (counted.day, counted.status, counted.event_type): [
-            sign,
-            sign * counted.guests,
-            sign * counted.recognised_minor,
-            sign * counted.earned_minor,
-        ]
-    }
-
-
-def _tallies(counted: Counted, sign: int) -> dict[tuple[Any, ...], list[int]]:
+def _tallies(counted: Counted) -> deltas.Sums:
     if not counted.going:
         return {}
     day = counted.day
     found = {
-        (day, TIME, counted.event_time.isoformat()): [sign, 0],
-        (day, LEAD, str(counted.lead_days)): [sign, 0],
-        (day, CUSTOMER, str(counted.customer_id)): [sign, sign * counted.recognised_minor],
+        (day, TIME, counted.event_time.isoformat()): [1, 0],
+        (day, LEAD, str(counted.lead_days)): [1, 0],
+        (day, CUSTOMER, str(counted.customer_id)): [1, counted.recognised_minor],
     }
     if counted.city is not None:
-        found[(day, CITY, counted.city)] = [sign, 0]
+        found[(day, CITY, counted.city)] = [1, 0]
     return found
 
 
-def _net(
-    parts: list[dict[tuple[Any, ...], list[int]]],
-) -> dict[tuple[Any, ...], list[int]]:
-    net: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for part in parts:
-        for key, sums in part.items():
-            total = net[key]
-            for i, value in enumerate(sums):
-                total[i] += value
-    return {key: sums for key, sums in net.items() if any(sums)}
-
-
 async def _move(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    statements: dict[str, Any],
-    before: Counted | None,
-    now: Counted | None,
+    session: AsyncSession, organization_id: uuid.UUID, before: Counted | None, now: Counted | None
 ) -> None:
-    stamp = utcnow()
-    for name, of, keys, sums, empty in (
-        ("figures", _figures, FIGURE_KEYS, FIGURE_SUMS, _EMPTY_FIGURES),
-        ("tallies", _tallies, TALLY_KEYS, TALLY_SUMS, _EMPTY_TALLIES),
-    ):
-        parts = [of(before, -1)] if before else []
-        parts += [of(now, 1)] if now else []
-        net = _net(parts)
-        if not net:
-            continue
-        rows = [
-            {
-                "id": uuid.uuid4(),
-                "now": stamp,
-                "organization_id": organization_id,
-                **dict(zip(keys, key, strict=True)),
-                **dict(zip(sums, values, strict=False)),
-            }
-            for key, values in sorted(net.items(), key=lambda item: str(item[0]))
-        ]
-        await session.execute(statements[name], rows)
-        left = [
-            {"organization_id": organization_id, **dict(zip(keys, key, strict=True))}
-            for key, values in net.items()
-            if values[0] < 0
-        ]
-        if left:
-            await session.execute(empty, left)
+    for rollup, of in ((FIGURES, _figures), (TALLIES, _tallies)):
+        parts = [(of(before), -1)] if before else []
+        parts += [(of(now), 1)] if now else []
+        await rollup.add(session, organization_id, deltas.net_of(parts, len(rollup.sums)))
 
 
 async def _lead_zone(session: AsyncSession, organization_id: uuid.UUID) -> ZoneInfo | None:
@@ -237,11 +145,8 @@ async def reconcile(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
 ) -> None:
     """The rollups moved from what the booking counted for to what it counts for now."""
-    dialect = session.get_bind().dialect.name
     ids = {"org": organization_id, "booking": booking_id}
-    if dialect == "postgresql":
-        key = _lock_key(organization_id, booking_id)
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    await deltas.lock(session, "counted", organization_id, booking_id)
     row = (await session.execute(_BEFORE, ids)).one_or_none()
     before = Counted(*row) if row is not None else None
     found = (await session.execute(_NOW, ids)).one_or_none()
@@ -256,12 +161,12 @@ async def reconcile(
         )  # fmt: skip
     if before == now:
         return
-    await _move(session, organization_id, _STATEMENTS[dialect], before, now)
+    await _move(session, organization_id, before, now)
     if now is None:
         await session.execute(_FORGET, ids)
     else:
         await session.execute(
-            _STATEMENTS[dialect]["remember"],
+            _REMEMBER[session.get_bind().dialect.name],
             {**ids, "id": uuid.uuid4(), "now": utcnow(), **now.__dict__},
         )
     first = [(c.customer_id, c.day, c.going) for c in (before, now) if c is not None]

@@ -136,7 +136,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
         .where(org)
         .group_by(c.organization_id, c.day, c.status, c.event_type)
     )
-    columns = ["id", "organization_id", *counted.FIGURE_KEYS, *counted.FIGURE_SUMS]
+    columns = ["id", "organization_id", *counted.FIGURES.keys, *counted.FIGURES.sums]
     await session.execute(
         insert(BookingDayFigures).from_select(columns, by_day, include_defaults=True)
     )
@@ -148,7 +148,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
             .where(org, going, key.is_not(None))
             .group_by(c.organization_id, c.day, key)
         )
-        columns = ["id", "organization_id", *counted.TALLY_KEYS, *counted.TALLY_SUMS]
+        columns = ["id", "organization_id", *counted.TALLIES.keys, *counted.TALLIES.sums]
         await session.execute(
             insert(BookingDayTally).from_select(columns, tallies, include_defaults=True)
         )
