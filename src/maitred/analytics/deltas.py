@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, text
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,3 +97,10 @@ async def lock(session: AsyncSession, *names: object) -> None:
     digest = hashlib.blake2b(":".join(map(str, names)).encode(), digest_size=8).digest()
     key = int.from_bytes(digest, "big", signed=True)
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def new_id(dialect: str) -> ColumnElement[Any]:
+    """A fresh key per row of an INSERT … SELECT (SQLite keeps a UUID as 32 hex digits)."""
+    if dialect == "postgresql":
+        return func.gen_random_uuid()
+    return func.lower(func.hex(func.randomblob(16)))

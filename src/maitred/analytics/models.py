@@ -180,3 +180,23 @@ class CountedBooking(TenantOwned, Base):
     city: Mapped[str | None] = mapped_column(String(100))
     lead_days: Mapped[int]
     customer_id: Mapped[uuid.UUID]  # no key: the booking may have moved to another customer
+
+
+class CountedCash(TenantOwned, Base):
+    """What one succeeded payment or refund (`source_id`) last counted for in the cash rollup
+    (analytics/models.PaymentDayFigures): its kind, local day, method and amount. The worker
+    moves the rollup by the difference between these and the payment's rows now
+    (analytics/cash_days.py)."""
+
+    __tablename__ = "counted_cash"
+    __table_args__ = (
+        UniqueConstraint("source_id"),
+        Index("ix_counted_cash_payment", "organization_id", "payment_id"),
+    )
+
+    source_id: Mapped[uuid.UUID]  # the payment's or the refund's id
+    payment_id: Mapped[uuid.UUID]  # the payment itself, or the one refunded
+    kind: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date]
+    method: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import counted
+from maitred.analytics import counted, deltas
 from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
 from maitred.analytics.models import (
     BookingDayFigures,
@@ -51,13 +51,6 @@ EVENTS = (
     "payment.completed",
     "payment.refunded",
 )
-
-
-def _new_id(dialect: str) -> ColumnElement[Any]:
-    """A fresh key per row of an INSERT … SELECT (SQLite keeps a UUID as 32 hex digits)."""
-    if dialect == "postgresql":
-        return func.gen_random_uuid()
-    return func.lower(func.hex(func.randomblob(16)))
 
 
 def _lead_days(dialect: str, zone: str) -> ColumnElement[Any]:
@@ -99,7 +92,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     migration, an import, a change of time zone or a customer merge); how many days."""
     dialect = session.get_bind().dialect.name
     zone = (await local_frame(session, organization_id)).zone
-    new_id = _new_id(dialect)
+    new_id = deltas.new_id(dialect)
     org = CountedBooking.organization_id == organization_id
     for model in (CountedBooking, BookingDayFigures, BookingDayTally, CustomerFirstBooking):
         await session.execute(delete(model).where(model.organization_id == organization_id))
