@@ -1,6 +1,7 @@
 """counted bookings and cash: what each booking, and each succeeded payment and refund, last
 counted for in the rollups, so the worker moves them by one booking's or payment's difference
-instead of recomputing its day; filled from the bookings and payments (the rollups equal them)
+instead of recomputing its day; filled from the bookings and payments (the rollups equal them);
+and covering indexes the figures read a period's rollup rows from
 
 Revision ID: 3c7d1e9f0a42
 Revises: 8b1e6f3a9c20
@@ -84,6 +85,19 @@ def upgrade() -> None:
     )
 
     _counted_cash()
+    op.create_index(
+        "ix_booking_day_figures_read",
+        "booking_day_figures",
+        ["organization_id", "day", "status", "event_type", "count", "guests"]
+        + ["recognised_minor", "earned_minor"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_booking_day_tallies_read",
+        "booking_day_tallies",
+        ["organization_id", "kind", "day", "key", "count", "amount_minor"],
+        unique=False,
+    )
 
 
 def _counted_cash() -> None:
@@ -170,6 +184,8 @@ def _counted_cash() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_booking_day_tallies_read", table_name="booking_day_tallies")
+    op.drop_index("ix_booking_day_figures_read", table_name="booking_day_figures")
     op.drop_index("ix_counted_cash_payment", table_name="counted_cash")
     op.drop_index(op.f("ix_counted_cash_organization_id"), table_name="counted_cash")
     op.drop_table("counted_cash")
