@@ -226,3 +226,21 @@ class CountedCash(TenantOwned, Base):
     day: Mapped[date]
     method: Mapped[str] = mapped_column(String(16))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class CustomerDay(TenantOwned, Base):
+    """A local day on which a customer has a booking that went ahead (not cancelled), with
+    their previous such day: the customers with a booking in a period are then the rows of the
+    period whose previous day is before it (or none), a count over an index instead of a
+    distinct count over every customer's days (analytics/customer_firsts.py keeps both)."""
+
+    __tablename__ = "customer_days"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "customer_id", "day"),
+        Index("ix_customer_days_read", "organization_id", "day", "previous_day"),
+        {"info": {"derived": True}},  # as CustomerFirstBooking: not moved by a merge
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    previous_day: Mapped[date | None]

@@ -35,6 +35,7 @@ from maitred.analytics.models import (
     BookingDayFigures,
     BookingDayTally,
     CountedBooking,
+    CustomerDay,
     CustomerFirstBooking,
 )
 from maitred.bookings.figures_repository import RECOGNISED_MINOR, DayRow
@@ -94,7 +95,14 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     zone = (await local_frame(session, organization_id)).zone
     new_id = deltas.new_id(dialect)
     org = CountedBooking.organization_id == organization_id
-    for model in (CountedBooking, BookingDayFigures, BookingDayTally, CustomerFirstBooking):
+    derived = (
+        CountedBooking,
+        BookingDayFigures,
+        BookingDayTally,
+        CustomerFirstBooking,
+        CustomerDay,
+    )
+    for model in derived:
         await session.execute(delete(model).where(model.organization_id == organization_id))
     kept = select(
         new_id,
@@ -153,6 +161,15 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     columns = ["id", "organization_id", "customer_id", "first_day"]
     await session.execute(
         insert(CustomerFirstBooking).from_select(columns, firsts, include_defaults=True)
+    )
+    booked = select(c.customer_id, c.day).where(org, going).distinct().subquery()
+    previous = func.lag(booked.c.day).over(partition_by=booked.c.customer_id, order_by=booked.c.day)
+    customer_days = select(
+        new_id, literal(organization_id), booked.c.customer_id, booked.c.day, previous
+    )
+    columns = ["id", "organization_id", "customer_id", "day", "previous_day"]
+    await session.execute(
+        insert(CustomerDay).from_select(columns, customer_days, include_defaults=True)
     )
     days = select(func.count(func.distinct(c.day))).where(org)
     return int((await session.execute(days)).scalar_one())
