@@ -201,3 +201,31 @@ async def test_changes_by_patch_reach_the_rollups_even_at_the_same_time(
         assert dict(cities) == {"Los Angeles": 3, "Pasadena": 1}
         firsts = dict(await customer_firsts.all_of(session, book.organization.id))
         assert firsts == {jane: late, omar: late}
+
+
+async def test_a_customer_merge_moves_their_figures_to_the_survivor(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    twin = await given_customer(database, book, "Jane S.", "jane.s@example.com", "+19165550103")
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    early, late = saturday(2), saturday(5)
+    for customer, day in ((jane, late), (twin, early), (twin, late)):
+        form = seed_001_form(customer, book, event_date=day.isoformat())
+        await book_one(client, manager, form)
+    await deliver_everything(database)
+
+    response = await client.post(
+        f"/api/v1/customers/{twin}/merge", json={"into": str(jane)}, headers=manager.headers
+    )
+    assert response.status_code == 200, response.text
+    await deliver_everything(database)
+
+    rolled, full = await _both(database, book.organization.id)  # customers' counts included
+    assert rolled == full
+    async with database.transaction(write=False) as session:
+        firsts = dict(await customer_firsts.all_of(session, book.organization.id))
+        assert firsts == {jane: early}  # the twin's earlier booking is Jane's now
+        best = await day_tallies.top_customers(session, book.organization.id, early, late)
+        assert [(c, n) for c, n, _ in best] == [(jane, 3)]

@@ -237,5 +237,22 @@ async def _booking_changed(session: AsyncSession, event: outbox.Event) -> None:
     await counted.reconcile(session, event.organization_id, uuid.UUID(str(booking_id)))
 
 
+async def _customer_merged(session: AsyncSession, event: outbox.Event) -> None:
+    """The merged customer's bookings now belong to the survivor: each is reconciled (its
+    customer tallies move, both customers' first booking and days are recomputed)."""
+    merged = event.payload.get("merged_id")
+    if event.organization_id is None or not merged:
+        return
+    moved = await session.scalars(
+        select(CountedBooking.booking_id).where(
+            CountedBooking.organization_id == event.organization_id,
+            CountedBooking.customer_id == uuid.UUID(str(merged)),
+        )
+    )
+    for booking_id in sorted(moved.all()):
+        await counted.reconcile(session, event.organization_id, booking_id)
+
+
 for _name in EVENTS:
     outbox.register(_name, _booking_changed, name="analytics.rollups.booking_days")
+outbox.register("customer.merged", _customer_merged, name="analytics.rollups.customer_merged")
