@@ -13,7 +13,7 @@ recomputes them all from the bookings in a few set-based statements.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -88,71 +88,38 @@ def _tally_keys(dialect: str) -> dict[str, Any]:
     }
 
 
+SLICE_DAYS = 31  # a rebuild's statements each cover this many days: each stays short at 1M
+
+
 async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     """Every booking rollup of the organization recomputed from its bookings (after a
-    migration, an import, a change of time zone or a customer merge); how many days."""
+    migration, an import, a change of time zone or a customer merge), a slice of days at a
+    time; how many days."""
     dialect = session.get_bind().dialect.name
     zone = (await local_frame(session, organization_id)).zone
     new_id = deltas.new_id(dialect)
     org = CountedBooking.organization_id == organization_id
-    derived = (
-        CountedBooking,
-        BookingDayFigures,
-        BookingDayTally,
-        CustomerFirstBooking,
-        CustomerDay,
-    )
-    for model in derived:
+    for model in (CustomerFirstBooking, CustomerDay):
         await session.execute(delete(model).where(model.organization_id == organization_id))
-    kept = select(
-        new_id,
-        Booking.organization_id,
-        Booking.id,
-        Booking.event_date,
-        Booking.status,
-        Booking.event_type,
-        Booking.guest_count,
-        RECOGNISED_MINOR,
-        counted.EARNED_MINOR,
-        Booking.event_time,
-        Booking.city,
-        _lead_days(dialect, zone),
-        Booking.customer_id,
-    ).where(Booking.organization_id == organization_id)
-    columns = ["id", "organization_id", "booking_id", *counted.FIELDS]
-    await session.execute(insert(CountedBooking).from_select(columns, kept, include_defaults=True))
-    c = CountedBooking
-    by_day = (
-        select(
-            new_id,
-            c.organization_id,
-            c.day,
-            c.status,
-            c.event_type,
-            func.count(),
-            func.sum(c.guests),
-            func.sum(c.recognised_minor),
-            func.sum(c.earned_minor),
-        )
-        .where(org)
-        .group_by(c.organization_id, c.day, c.status, c.event_type)
-    )
-    columns = ["id", "organization_id", *counted.FIGURES.keys, *counted.FIGURES.sums]
-    await session.execute(
-        insert(BookingDayFigures).from_select(columns, by_day, include_defaults=True)
-    )
-    going = c.status != "cancelled"
-    for kind, key in _tally_keys(dialect).items():
-        amount = func.sum(c.recognised_minor) if kind == CUSTOMER else literal(0)
-        tallies = (
-            select(new_id, c.organization_id, c.day, literal(kind), key, func.count(), amount)
-            .where(org, going, key.is_not(None))
-            .group_by(c.organization_id, c.day, key)
-        )
-        columns = ["id", "organization_id", *counted.TALLIES.keys, *counted.TALLIES.sums]
+    first, last = (
         await session.execute(
-            insert(BookingDayTally).from_select(columns, tallies, include_defaults=True)
+            select(func.min(Booking.event_date), func.max(Booking.event_date)).where(
+                Booking.organization_id == organization_id
+            )
         )
+    ).one()
+    for table in (CountedBooking, BookingDayFigures, BookingDayTally):  # days no booking has
+        outside = delete(table).where(table.organization_id == organization_id)
+        if first is not None:
+            outside = outside.where(~table.day.between(first, last))
+        await session.execute(outside)
+    start = first
+    while first is not None and start <= last:
+        end = start + timedelta(days=SLICE_DAYS - 1)
+        await _rebuild_days(session, organization_id, dialect, zone, new_id, start, end)
+        start = end + timedelta(days=1)
+    c = CountedBooking
+    going = c.status != "cancelled"
     firsts = (
         select(new_id, c.organization_id, c.customer_id, func.min(c.day))
         .where(org, going)
@@ -173,6 +140,74 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     )
     days = select(func.count(func.distinct(c.day))).where(org)
     return int((await session.execute(days)).scalar_one())
+
+
+async def _rebuild_days(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    dialect: str,
+    zone: str,
+    new_id: Any,
+    start: date,
+    end: date,
+) -> None:
+    """The kept figures, day rollup and tallies of the bookings of `start`..`end`."""
+    org = CountedBooking.organization_id == organization_id
+    for table in (CountedBooking, BookingDayFigures, BookingDayTally):
+        await session.execute(
+            delete(table).where(
+                table.organization_id == organization_id, table.day.between(start, end)
+            )
+        )
+    kept = select(
+        new_id,
+        Booking.organization_id,
+        Booking.id,
+        Booking.event_date,
+        Booking.status,
+        Booking.event_type,
+        Booking.guest_count,
+        RECOGNISED_MINOR,
+        counted.EARNED_MINOR,
+        Booking.event_time,
+        Booking.city,
+        _lead_days(dialect, zone),
+        Booking.customer_id,
+    ).where(Booking.organization_id == organization_id, Booking.event_date.between(start, end))
+    columns = ["id", "organization_id", "booking_id", *counted.FIELDS]
+    await session.execute(insert(CountedBooking).from_select(columns, kept, include_defaults=True))
+    c = CountedBooking
+    by_day = (
+        select(
+            new_id,
+            c.organization_id,
+            c.day,
+            c.status,
+            c.event_type,
+            func.count(),
+            func.sum(c.guests),
+            func.sum(c.recognised_minor),
+            func.sum(c.earned_minor),
+        )
+        .where(org, c.day.between(start, end))
+        .group_by(c.organization_id, c.day, c.status, c.event_type)
+    )
+    columns = ["id", "organization_id", *counted.FIGURES.keys, *counted.FIGURES.sums]
+    await session.execute(
+        insert(BookingDayFigures).from_select(columns, by_day, include_defaults=True)
+    )
+    going = c.status != "cancelled"
+    for kind, key in _tally_keys(dialect).items():
+        amount = func.sum(c.recognised_minor) if kind == CUSTOMER else literal(0)
+        tallies = (
+            select(new_id, c.organization_id, c.day, literal(kind), key, func.count(), amount)
+            .where(org, going, key.is_not(None), c.day.between(start, end))
+            .group_by(c.organization_id, c.day, key)
+        )
+        columns = ["id", "organization_id", *counted.TALLIES.keys, *counted.TALLIES.sums]
+        await session.execute(
+            insert(BookingDayTally).from_select(columns, tallies, include_defaults=True)
+        )
 
 
 async def day_rows(
