@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/analytics.py --database-url postgresql://…   # 1,000,000 bookings
     .venv/bin/python bench/analytics.py                                 # SQLite: 100,000
+    .venv/bin/python bench/analytics.py --seed-only DIR [--database-url …]  # seed, keep, stop
+    .venv/bin/python bench/analytics.py --reuse DIR                     # measure a kept seed
 
 Seeds the bookings and customers of bench/book_seed.py (85 % over the past two years, 15 % in
 the next one), a deposit for every booking that got one, the balance of every completed one,
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +56,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="seed into DIR (kept, with an env file for bench/analytics_queries.py) and stop",
     )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="DIR",
+        help="measure the database a --seed-only run kept in DIR (migrated first, not reseeded)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0
@@ -79,13 +88,38 @@ def paths(today: Any) -> list[tuple[str, str]]:
     ]
 
 
-def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[str]]:
+def seeded_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     database_url = args.database_url or f"sqlite:///{workdir / 'maitred.db'}"
     env = servers.maitred_env(workdir, database_url, servers.new_secret_key())
     organization = servers.create_organization(workdir, env)
     print(f"seeding {args.bookings:,} bookings and {args.customers:,} customers …", flush=True)
     book_seed.run_seed(env, organization.id, bookings=args.bookings, customers=args.customers)
     analytics_seed.run_seed(env, organization.id, leads=args.bookings // 10)
+    return env
+
+
+def kept_env(workdir: Path) -> dict[str, str]:
+    """The environment of a --seed-only run kept in `workdir`, its database migrated to this
+    checkout's head (a new rollup's migration fills it from the seeded rows)."""
+    kept = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in (workdir / "env").read_text().splitlines()
+    )
+    kept = {k: v.strip("'") for k, v in kept.items()}
+    env = servers.maitred_env(workdir, kept["MAITRED_DATABASE_URL"], kept["MAITRED_SECRET_KEY"])
+    began = time.perf_counter()
+    command = [sys.executable, "-m", "maitred", "migrate"]
+    done = subprocess.run(
+        command, env=env, cwd=workdir, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise ServerError(f"maitred migrate failed:\n{done.stdout}{done.stderr}")
+    print(f"reusing {workdir}: migrated in {time.perf_counter() - began:.0f} s", flush=True)
+    return env
+
+
+def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[str]]:
+    env = kept_env(workdir) if args.reuse else seeded_env(args, workdir)
     if args.seed_only:
         kept = {k: v for k, v in env.items() if k.startswith("MAITRED_")}
         (workdir / "env").write_text("".join(f"export {k}='{v}'\n" for k, v in kept.items()))
@@ -129,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
         wrk = loadgen.ensure_wrk()
         machine = hostinfo.machine_info(wrk, "analytics", args.workers)
         hostinfo.print_machine(machine)
-        with tempfile.TemporaryDirectory(prefix="maitred-bench-analytics-") as tmp:
-            rows = benchmark(args, wrk, Path(tmp))
+        if args.reuse:
+            rows = benchmark(args, wrk, args.reuse.resolve())
+        else:
+            with tempfile.TemporaryDirectory(prefix="maitred-bench-analytics-") as tmp:
+                rows = benchmark(args, wrk, Path(tmp))
     except (LoadError, ServerError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2

@@ -112,7 +112,7 @@ async def _payment(
                 )
             )
             await session.flush()
-        await cash_days.refresh_payment(session, organization.id, payment.id)
+        await cash_days.reconcile(session, organization.id, payment.id)
 
 
 async def _team_at_downtown(database: Database, march: March) -> None:

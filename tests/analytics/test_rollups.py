@@ -17,9 +17,16 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import cash_days, customer_firsts, day_tallies, rollups, sources
+from maitred.analytics import (
+    cash_days,
+    customer_firsts,
+    day_tallies,
+    rollup_folds,
+    rollups,
+    sources,
+)
 from maitred.analytics.periods import GroupBy, Period
-from maitred.analytics.totals import fold
+from maitred.analytics.totals import Totals, fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit.clock import local_days, utcnow
@@ -44,12 +51,25 @@ async def _both(
         summed = fold(
             await rollups.period_rows(session, organization_id, start, end), period, GroupBy.day
         )
+        for group_by in GroupBy:  # folded by the database as by Python, weekdays included
+            by_sql = await rollup_folds.folded(session, organization_id, period, group_by)
+            by_python = fold(full, period, group_by)
+            assert by_sql.totals == by_python.totals
+            assert {k: _sums(v) for k, v in by_sql.series.items()} == {
+                k: _sums(v) for k, v in by_python.series.items()
+            }
         folded = fold(full, period, GroupBy.day)
         folded.totals.by_weekday.clear()
         summed.totals.by_weekday.clear()
         assert summed.totals == folded.totals
         await _same_tallies(session, organization_id, start, end)
     return sorted(rolled, key=astuple), sorted(full, key=astuple)
+
+
+def _sums(totals: Totals) -> tuple[object, ...]:
+    """What the answers read of a bucket of the series."""
+    counts = +totals.by_status  # without zero counts
+    return (totals.count, totals.guests, totals.recognised_minor, totals.earned_minor, counts)
 
 
 async def _same_tallies(
@@ -139,6 +159,7 @@ async def test_the_rollup_equals_the_full_aggregation_after_concurrent_changes(
 
     async with database.transaction() as session:  # a rebuild (after an import) agrees
         assert await rollups.rebuild(session, book.organization.id) == 3
+        assert await cash_days.rebuild(session, book.organization.id) == 1  # paid today
     assert await _both(database, book.organization.id) == (full, full)
 
 
@@ -180,3 +201,31 @@ async def test_changes_by_patch_reach_the_rollups_even_at_the_same_time(
         assert dict(cities) == {"Los Angeles": 3, "Pasadena": 1}
         firsts = dict(await customer_firsts.all_of(session, book.organization.id))
         assert firsts == {jane: late, omar: late}
+
+
+async def test_a_customer_merge_moves_their_figures_to_the_survivor(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    twin = await given_customer(database, book, "Jane S.", "jane.s@example.com", "+19165550103")
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    early, late = saturday(2), saturday(5)
+    for customer, day in ((jane, late), (twin, early), (twin, late)):
+        form = seed_001_form(customer, book, event_date=day.isoformat())
+        await book_one(client, manager, form)
+    await deliver_everything(database)
+
+    response = await client.post(
+        f"/api/v1/customers/{twin}/merge", json={"into": str(jane)}, headers=manager.headers
+    )
+    assert response.status_code == 200, response.text
+    await deliver_everything(database)
+
+    rolled, full = await _both(database, book.organization.id)  # customers' counts included
+    assert rolled == full
+    async with database.transaction(write=False) as session:
+        firsts = dict(await customer_firsts.all_of(session, book.organization.id))
+        assert firsts == {jane: early}  # the twin's earlier booking is Jane's now
+        best = await day_tallies.top_customers(session, book.organization.id, early, late)
+        assert [(c, n) for c, n, _ in best] == [(jane, 3)]

@@ -1,81 +1,126 @@
 """Cash by local day (analytics/models.PaymentDayFigures): succeeded payments by method and
 succeeded refunds, each on the local day it succeeded in the organization's zone. A payment's
-or refund's news makes the worker recompute its whole day from the payments themselves, with the
-statements `GET /payments/summary` runs (payments/service.py `cash_between`) bounded to that
-day, under a lock per day: exact whatever the order, repetition or concurrency of deliveries.
-
-A refund that failed after succeeding has lost its day (its `succeeded_at` is cleared): every
-refund day since it was asked is recomputed then."""
+or refund's news makes the worker move the rollup by that payment's difference: what it and its
+refunds last counted for (analytics/models.CountedCash) against their rows now, under a lock
+per payment, so deliveries repeated, late or out of order leave it exact (a refund that failed
+after succeeding leaves its old day the same way)."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics.models import PaymentDayFigures
+from maitred.analytics import deltas
+from maitred.analytics.models import CountedCash, PaymentDayFigures
 from maitred.kit import outbox
-from maitred.kit.clock import local_days, utcnow
-from maitred.kit.money import from_minor, to_minor
-from maitred.payments import service as payments_service
+from maitred.kit.money import from_minor
 from maitred.payments.models import Payment, Refund
 from maitred.payments.service import MethodTotal
 from maitred.tenancy.snapshots import local_frame
 
 PAYMENT, REFUND = "payment", "refund"
+SUCCEEDED = "succeeded"
 EVENTS = ("payment.completed", "payment.refunded", "payment.refund_failed")
 
+CASH = deltas.Rollup(PaymentDayFigures, ("day", "kind", "method"), ("count", "amount_minor"))
+Counted = tuple[str, date, str, int]  # kind, local day, method, amount in cents
 
-def _lock_key(organization_id: uuid.UUID, day: date) -> int:
-    digest = hashlib.blake2b(f"cash:{organization_id}:{day}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+_PAYMENT = select(
+    Payment.id, Payment.method, type_coerce(Payment.amount, BigInteger), Payment.succeeded_at
+).where(
+    Payment.organization_id == bindparam("org"),
+    Payment.id == bindparam("payment"),
+    Payment.status == SUCCEEDED,
+    Payment.succeeded_at.is_not(None),
+)
+_REFUNDS = select(Refund.id, type_coerce(Refund.amount, BigInteger), Refund.succeeded_at).where(
+    Refund.organization_id == bindparam("org"),
+    Refund.payment_id == bindparam("payment"),
+    Refund.status == SUCCEEDED,
+    Refund.succeeded_at.is_not(None),
+)
+_COUNTED: Any = CountedCash.__table__
+_BEFORE = select(
+    _COUNTED.c.source_id,
+    _COUNTED.c.kind,
+    _COUNTED.c.day,
+    _COUNTED.c.method,
+    _COUNTED.c.amount_minor,
+).where(
+    _COUNTED.c.organization_id == bindparam("org"), _COUNTED.c.payment_id == bindparam("payment")
+)
+_FORGET = delete(_COUNTED).where(
+    _COUNTED.c.organization_id == bindparam("org"), _COUNTED.c.payment_id == bindparam("payment")
+)
 
 
-async def refresh_days(
-    session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date]
+def _sums(counted: dict[uuid.UUID, Counted]) -> deltas.Sums:
+    sums: deltas.Sums = {}
+    for kind, day, method, cents in counted.values():
+        total = sums.setdefault((day, kind, method), [0, 0])
+        total[0] += 1
+        total[1] += cents
+    return sums
+
+
+async def reconcile(
+    session: AsyncSession, organization_id: uuid.UUID, payment_id: uuid.UUID
 ) -> None:
-    """These days' cash recomputed from the payments and refunds."""
-    zone = (await local_frame(session, organization_id)).zone
-    for day in sorted(set(days)):
-        if session.get_bind().dialect.name == "postgresql":
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"),
-                {"key": _lock_key(organization_id, day)},
-            )
+    """The cash rollup moved from what the payment and its refunds counted for to what they
+    count for now."""
+    ids = {"org": organization_id, "payment": payment_id}
+    await deltas.lock(session, "cash", organization_id, payment_id)
+    zone = ZoneInfo((await local_frame(session, organization_id)).zone)
+    now: dict[uuid.UUID, Counted] = {
+        source: (PAYMENT, _local_day(at, zone), method, int(cents))
+        for source, method, cents, at in (await session.execute(_PAYMENT, ids)).all()
+    }
+    now |= {
+        source: (REFUND, _local_day(at, zone), "", int(cents))
+        for source, cents, at in (await session.execute(_REFUNDS, ids)).all()
+    }
+    before: dict[uuid.UUID, Counted] = {
+        source: (kind, day, method, int(cents))
+        for source, kind, day, method, cents in (await session.execute(_BEFORE, ids)).all()
+    }
+    if before == now:
+        return
+    net = deltas.net_of([(_sums(before), -1), (_sums(now), 1)], len(CASH.sums))
+    await CASH.add(session, organization_id, net)
+    await session.execute(_FORGET, ids)
+    if now:
         await session.execute(
-            delete(PaymentDayFigures).where(
-                PaymentDayFigures.organization_id == organization_id, PaymentDayFigures.day == day
-            )
+            insert(_COUNTED),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "source_id": source,
+                    "payment_id": payment_id,
+                    "kind": kind,
+                    "day": day,
+                    "method": method,
+                    "amount_minor": cents,
+                }
+                for source, (kind, day, method, cents) in now.items()
+            ],
         )
-        since, until = local_days(day, day, zone)
-        by_method, count, refunded = await payments_service.cash_between(
-            session, organization_id, since, until
-        )
-        rows = [(PAYMENT, t.method, t.count, to_minor(t.amount)) for t in by_method]
-        if count:
-            rows.append((REFUND, "", count, to_minor(refunded)))
-        if rows:
-            await session.execute(
-                insert(PaymentDayFigures),
-                [
-                    {
-                        "id": uuid.uuid4(),
-                        "organization_id": organization_id,
-                        "day": day,
-                        "kind": kind,
-                        "method": method,
-                        "count": n,
-                        "amount_minor": cents,
-                    }
-                    for kind, method, n, cents in rows
-                ],
-            )
 
 
 async def collected(
@@ -120,80 +165,100 @@ def _days(organization_id: uuid.UUID, kind: str, start: date, end: date) -> tupl
 
 
 async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
-    """Every day with a succeeded payment or refund (after a migration or an import)."""
+    """The cash rollup recomputed from every succeeded payment and refund (after a migration,
+    an import or a change of time zone); how many days."""
     zone = ZoneInfo((await local_frame(session, organization_id)).zone)
-    moments: list[datetime | None] = []
-    for model in (Payment, Refund):
-        moments += (
-            await session.scalars(
-                select(model.succeeded_at).where(
-                    model.organization_id == organization_id, model.succeeded_at.is_not(None)
-                )
+    for model in (CountedCash, PaymentDayFigures):
+        await session.execute(delete(model).where(model.organization_id == organization_id))
+    payments = select(
+        Payment.id, Payment.id.label("payment_id"), Payment.method,
+        type_coerce(Payment.amount, BigInteger), Payment.succeeded_at,
+    ).where(
+        Payment.organization_id == organization_id,
+        Payment.status == SUCCEEDED,
+        Payment.succeeded_at.is_not(None),
+    )  # fmt: skip
+    refunds: Any = select(
+        Refund.id, Refund.payment_id, literal_column("''"),
+        type_coerce(Refund.amount, BigInteger), Refund.succeeded_at,
+    ).where(
+        Refund.organization_id == organization_id,
+        Refund.status == SUCCEEDED,
+        Refund.succeeded_at.is_not(None),
+    )  # fmt: skip
+    for kind, statement in ((PAYMENT, payments), (REFUND, refunds)):
+        if session.get_bind().dialect.name == "postgresql":
+            await _count_in_sql(session, organization_id, kind, statement, zone.key)
+            continue
+        result = await session.stream(statement)
+        async for chunk in result.partitions(5000):
+            await session.execute(
+                insert(_COUNTED),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "organization_id": organization_id,
+                        "source_id": source,
+                        "payment_id": payment,
+                        "kind": kind,
+                        "day": _local_day(at, zone),
+                        "method": method,
+                        "amount_minor": int(cents),
+                    }
+                    for source, payment, method, cents, at in chunk
+                ],
             )
-        ).all()
-    days = {moment.astimezone(zone).date() for moment in moments if moment is not None}
-    await refresh_days(session, organization_id, days)
-    return len(days)
-
-
-async def refresh_payment(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    payment_id: uuid.UUID,
-    refund_id: uuid.UUID | None = None,
-    *,
-    refund_failed: bool = False,
-) -> None:
-    """The days one payment's news may have moved: its own, its refunds' and, after a refund
-    failed, every refund day since that refund was asked."""
-    zone = ZoneInfo((await local_frame(session, organization_id)).zone)
-    moments = list(
-        (
-            await session.scalars(
-                select(Payment.succeeded_at).where(
-                    Payment.organization_id == organization_id, Payment.id == payment_id
-                )
-            )
-        ).all()
+    c = CountedCash
+    new_id = deltas.new_id(session.get_bind().dialect.name)
+    by_day = (
+        select(
+            new_id, c.organization_id, c.day, c.kind, c.method, func.count(),
+            func.sum(c.amount_minor),
+        )
+        .where(c.organization_id == organization_id)
+        .group_by(c.organization_id, c.day, c.kind, c.method)
+    )  # fmt: skip
+    columns = ["id", "organization_id", *CASH.keys, *CASH.sums]
+    await session.execute(
+        insert(PaymentDayFigures).from_select(columns, by_day, include_defaults=True)
     )
-    moments += (
-        await session.scalars(
-            select(Refund.succeeded_at).where(
-                Refund.organization_id == organization_id, Refund.payment_id == payment_id
-            )
+    days = select(func.count(func.distinct(c.day))).where(c.organization_id == organization_id)
+    return int((await session.execute(days)).scalar_one())
+
+
+async def _count_in_sql(
+    session: AsyncSession, organization_id: uuid.UUID, kind: str, statement: Any, zone: str
+) -> None:
+    """PostgreSQL: the kept rows written by the database (local day by `timezone`), a slice
+    of 31 days at a time so each statement stays short at millions of payments."""
+    source, payment, method, cents, at = statement.selected_columns
+    first, last = (
+        await session.execute(
+            statement.with_only_columns(func.min(at), func.max(at)).order_by(None)
         )
-    ).all()
-    days = {moment.astimezone(zone).date() for moment in moments if moment is not None}
-    if refund_failed and refund_id is not None:
-        asked = await session.scalar(
-            select(Refund.created_at).where(
-                Refund.organization_id == organization_id, Refund.id == refund_id
-            )
+    ).one()
+    columns = ["id", "organization_id", "source_id", "payment_id", "kind", "day", "method"]
+    while first is not None and first <= last:
+        until = first + timedelta(days=31)
+        rows = statement.with_only_columns(
+            func.gen_random_uuid(), literal(organization_id), source, payment, literal(kind),
+            func.date(func.timezone(zone, at)), method, cents,
+        ).where(at >= first, at < until)  # fmt: skip
+        await session.execute(
+            insert(_COUNTED).from_select([*columns, "amount_minor"], rows, include_defaults=True)
         )
-        since = (asked or utcnow()).astimezone(zone).date()
-        days |= set(
-            (
-                await session.scalars(
-                    select(PaymentDayFigures.day).where(
-                        *_days(organization_id, REFUND, since, date.max)  # type: ignore[arg-type]
-                    )
-                )
-            ).all()
-        )
-    await refresh_days(session, organization_id, days)
+        first = until
+
+
+def _local_day(at: datetime | None, zone: ZoneInfo) -> date:
+    assert at is not None  # the statements read succeeded ones only
+    return at.astimezone(zone).date()
 
 
 async def _payment_news(session: AsyncSession, event: outbox.Event) -> None:
     if event.organization_id is None or not event.payload.get("payment_id"):
         return
-    refund_id = event.payload.get("refund_id")
-    await refresh_payment(
-        session,
-        event.organization_id,
-        uuid.UUID(str(event.payload["payment_id"])),
-        uuid.UUID(str(refund_id)) if refund_id else None,
-        refund_failed=event.name == "payment.refund_failed",
-    )
+    await reconcile(session, event.organization_id, uuid.UUID(str(event.payload["payment_id"])))
 
 
 for _name in EVENTS:

@@ -119,13 +119,3 @@ async def top_customers(
         (uuid.UUID(key), int(n), int(total))
         for key, n, total in (await session.execute(statement)).all()
     ]
-
-
-async def customers_between(
-    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
-) -> int:
-    """How many customers have a booking that went ahead in the period."""
-    statement = select(func.count(func.distinct(BookingDayTally.key))).where(
-        *_period(organization_id, CUSTOMER, start, end)  # type: ignore[arg-type]
-    )
-    return int((await session.execute(statement)).scalar_one())

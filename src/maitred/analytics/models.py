@@ -4,7 +4,7 @@ to run it by itself and for whom; and each run's files, kept for download."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -94,7 +94,21 @@ class BookingDayFigures(TenantOwned, Base):
     of every booking."""
 
     __tablename__ = "booking_day_figures"
-    __table_args__ = (UniqueConstraint("organization_id", "day", "status", "event_type"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "day", "status", "event_type"),
+        # Covering: a period's rows are read from the index alone.
+        Index(
+            "ix_booking_day_figures_read",
+            "organization_id",
+            "day",
+            "status",
+            "event_type",
+            "count",
+            "guests",
+            "recognised_minor",
+            "earned_minor",
+        ),
+    )
 
     day: Mapped[date]
     status: Mapped[str] = mapped_column(String(16))
@@ -114,7 +128,19 @@ class BookingDayTally(TenantOwned, Base):
     the customers of a period read these instead of a year of bookings."""
 
     __tablename__ = "booking_day_tallies"
-    __table_args__ = (UniqueConstraint("organization_id", "day", "kind", "key"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "day", "kind", "key"),
+        # Covering, kind first: a period's tallies of one kind are read from the index alone.
+        Index(
+            "ix_booking_day_tallies_read",
+            "organization_id",
+            "kind",
+            "day",
+            "key",
+            "count",
+            "amount_minor",
+        ),
+    )
 
     day: Mapped[date]
     kind: Mapped[str] = mapped_column(String(8))
@@ -154,3 +180,67 @@ class PaymentDayFigures(TenantOwned, Base):
     method: Mapped[str] = mapped_column(String(16))
     count: Mapped[int]
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class CountedBooking(TenantOwned, Base):
+    """What one booking last counted for in the booking rollups (its day, status, type, sums,
+    and for a booking that went ahead its time, city, lead time and customer): the worker moves
+    the rollups by the difference between this and the booking's row now, then stores the new
+    figures (analytics/counted.py), so a delivery touches a few rows, whatever the day holds."""
+
+    __tablename__ = "counted_bookings"
+    __table_args__ = (
+        UniqueConstraint("booking_id"),
+        # Derived from the bookings: a customer merge does not move these rows.
+        {"info": {"derived": True}},
+    )
+
+    booking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))
+    event_type: Mapped[str] = mapped_column(String(32))
+    guests: Mapped[int]
+    recognised_minor: Mapped[int] = mapped_column(BigInteger)
+    earned_minor: Mapped[int] = mapped_column(BigInteger)
+    event_time: Mapped[time]
+    city: Mapped[str | None] = mapped_column(String(100))
+    lead_days: Mapped[int]
+    customer_id: Mapped[uuid.UUID]  # no key: the booking may have moved to another customer
+
+
+class CountedCash(TenantOwned, Base):
+    """What one succeeded payment or refund (`source_id`) last counted for in the cash rollup
+    (analytics/models.PaymentDayFigures): its kind, local day, method and amount. The worker
+    moves the rollup by the difference between these and the payment's rows now
+    (analytics/cash_days.py)."""
+
+    __tablename__ = "counted_cash"
+    __table_args__ = (
+        UniqueConstraint("source_id"),
+        Index("ix_counted_cash_payment", "organization_id", "payment_id"),
+    )
+
+    source_id: Mapped[uuid.UUID]  # the payment's or the refund's id
+    payment_id: Mapped[uuid.UUID]  # the payment itself, or the one refunded
+    kind: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date]
+    method: Mapped[str] = mapped_column(String(16))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class CustomerDay(TenantOwned, Base):
+    """A local day on which a customer has a booking that went ahead (not cancelled), with
+    their previous such day: the customers with a booking in a period are then the rows of the
+    period whose previous day is before it (or none), a count over an index instead of a
+    distinct count over every customer's days (analytics/customer_firsts.py keeps both)."""
+
+    __tablename__ = "customer_days"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "customer_id", "day"),
+        Index("ix_customer_days_read", "organization_id", "day", "previous_day"),
+        {"info": {"derived": True}},  # as CustomerFirstBooking: not moved by a merge
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    previous_day: Mapped[date | None]

@@ -1,30 +1,44 @@
 """Rollups of the booking figures: one row per organization, local event day, status and event
 type (analytics/models.BookingDayFigures), so a year's figures read about days × statuses ×
-types rows instead of scanning every booking.
+types rows instead of scanning every booking; with the day tallies (analytics/day_tallies.py)
+and each customer's first booking (analytics/customer_firsts.py).
 
 Kept by outbox handlers: a change to a booking (created, status changed, rescheduled, or updated
 in what the figures count: guests, price, event type, place, team) or to its money (a payment
-completed, a refund) makes the worker recompute the whole of that booking's day (both days for
-a reschedule) from the bookings themselves, with the day's tallies (analytics/day_tallies.py)
-and the customer's first booking (analytics/customer_firsts.py). Recomputing rather than adding
-deltas keeps a rollup exact whatever the order, repetition or concurrency of deliveries: the
-day is locked first (an advisory lock on PostgreSQL; SQLite has one writer), so the last
-recomputation of a day sees every change committed before it.
+completed, a refund) makes the worker move the rollups by that booking's difference
+(analytics/counted.py). A rebuild (after a migration or an import, which write past the outbox)
+recomputes them all from the bookings in a few set-based statements.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import customer_firsts, day_tallies
-from maitred.analytics.models import BookingDayFigures, CustomerFirstBooking
-from maitred.bookings.figures_repository import BookingFigures, DayRow
+from maitred.analytics import counted, deltas
+from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
+from maitred.analytics.models import (
+    BookingDayFigures,
+    BookingDayTally,
+    CountedBooking,
+    CustomerDay,
+    CustomerFirstBooking,
+)
+from maitred.bookings.figures_repository import RECOGNISED_MINOR, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit import outbox
 from maitred.tenancy.snapshots import local_frame
@@ -40,81 +54,160 @@ EVENTS = (
 )
 
 
-def _lock_key(organization_id: uuid.UUID, day: date) -> int:
-    digest = hashlib.blake2b(f"{organization_id}:{day}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+def _lead_days(dialect: str, zone: str) -> ColumnElement[Any]:
+    """Days from request to event, as `BookingFigures.lead_days` counts them."""
+    if dialect == "postgresql":
+        return Booking.event_date - func.date(func.timezone(zone, Booking.created_at))
+    return func.cast(
+        func.julianday(Booking.event_date) - func.julianday(func.date(Booking.created_at)),
+        BigInteger,
+    )
 
 
-async def refresh_days(
-    session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date]
-) -> None:
-    """The rollup rows and tallies of these days, recomputed from the bookings."""
-    figures = BookingFigures(session, organization_id)
+def _tally_keys(dialect: str) -> dict[str, Any]:
+    """Each tally's key as analytics/counted.py writes it (a time's ISO form, a customer's id
+    with dashes), from the kept columns."""
+    c = CountedBooking
+    if dialect == "postgresql":
+        return {
+            TIME: cast(c.event_time, String),
+            CITY: c.city,
+            LEAD: cast(c.lead_days, String),
+            CUSTOMER: cast(c.customer_id, String),
+        }
+    hexed = func.lower(c.customer_id)
+    parts = [func.substr(hexed, start, length) for start, length in counted.UUID_PARTS]
+    dashed: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        dashed = dashed.op("||")("-").op("||")(part)
+    return {
+        TIME: func.substr(c.event_time, 1, 8),
+        CITY: c.city,
+        LEAD: cast(c.lead_days, String),
+        CUSTOMER: dashed,
+    }
+
+
+SLICE_DAYS = 31  # a rebuild's statements each cover this many days: each stays short at 1M
+
+
+async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
+    """Every booking rollup of the organization recomputed from its bookings (after a
+    migration, an import, a change of time zone or a customer merge), a slice of days at a
+    time; how many days."""
+    dialect = session.get_bind().dialect.name
     zone = (await local_frame(session, organization_id)).zone
-    for day in sorted(set(days)):
-        if session.get_bind().dialect.name == "postgresql":
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"),
-                {"key": _lock_key(organization_id, day)},
-            )
+    new_id = deltas.new_id(dialect)
+    org = CountedBooking.organization_id == organization_id
+    for model in (CustomerFirstBooking, CustomerDay):
+        await session.execute(delete(model).where(model.organization_id == organization_id))
+    first, last = (
         await session.execute(
-            delete(BookingDayFigures).where(
-                BookingDayFigures.organization_id == organization_id,
-                BookingDayFigures.day == day,
+            select(func.min(Booking.event_date), func.max(Booking.event_date)).where(
+                Booking.organization_id == organization_id
             )
         )
-        rows = await figures.by_day(day, day)
-        if rows:
-            await session.execute(
-                insert(BookingDayFigures),
-                [
-                    {
-                        "id": uuid.uuid4(),
-                        "organization_id": organization_id,
-                        "day": row.day,
-                        "status": row.status,
-                        "event_type": row.event_type,
-                        "count": row.count,
-                        "guests": row.guests,
-                        "recognised_minor": row.recognised_minor,
-                        "earned_minor": row.earned_minor,
-                    }
-                    for row in rows
-                ],
-            )
-        await day_tallies.refresh_day(session, figures, day, zone)
-
-
-async def rebuild(
-    session: AsyncSession, organization_id: uuid.UUID, days: Iterable[date] | None = None
-) -> int:
-    """Every day of the organization's bookings, or only `days` (after a migration or an
-    import, which write past the outbox), and every customer's first booking; how many days."""
-    if days is None:
-        days = (
-            await session.scalars(
-                select(Booking.event_date)
-                .where(Booking.organization_id == organization_id)
-                .distinct()
-            )
-        ).all()
-    days = set(days)
-    await refresh_days(session, organization_id, days)
-    await session.execute(
-        delete(CustomerFirstBooking).where(CustomerFirstBooking.organization_id == organization_id)
-    )
+    ).one()
+    for table in (CountedBooking, BookingDayFigures, BookingDayTally):  # days no booking has
+        outside = delete(table).where(table.organization_id == organization_id)
+        if first is not None:
+            outside = outside.where(~table.day.between(first, last))
+        await session.execute(outside)
+    start = first
+    while first is not None and start <= last:
+        end = start + timedelta(days=SLICE_DAYS - 1)
+        await _rebuild_days(session, organization_id, dialect, zone, new_id, start, end)
+        start = end + timedelta(days=1)
+    c = CountedBooking
+    going = c.status != "cancelled"
     firsts = (
-        select(Booking.customer_id, func.min(Booking.event_date))
-        .where(Booking.organization_id == organization_id, Booking.status != "cancelled")
-        .group_by(Booking.customer_id)
+        select(new_id, c.organization_id, c.customer_id, func.min(c.day))
+        .where(org, going)
+        .group_by(c.organization_id, c.customer_id)
     )
-    rows = [
-        {"id": uuid.uuid4(), "organization_id": organization_id, "customer_id": c, "first_day": d}
-        for c, d in (await session.execute(firsts)).all()
-    ]
-    if rows:
-        await session.execute(insert(CustomerFirstBooking), rows)
-    return len(days)
+    columns = ["id", "organization_id", "customer_id", "first_day"]
+    await session.execute(
+        insert(CustomerFirstBooking).from_select(columns, firsts, include_defaults=True)
+    )
+    booked = select(c.customer_id, c.day).where(org, going).distinct().subquery()
+    previous = func.lag(booked.c.day).over(partition_by=booked.c.customer_id, order_by=booked.c.day)
+    customer_days = select(
+        new_id, literal(organization_id), booked.c.customer_id, booked.c.day, previous
+    )
+    columns = ["id", "organization_id", "customer_id", "day", "previous_day"]
+    await session.execute(
+        insert(CustomerDay).from_select(columns, customer_days, include_defaults=True)
+    )
+    days = select(func.count(func.distinct(c.day))).where(org)
+    return int((await session.execute(days)).scalar_one())
+
+
+async def _rebuild_days(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    dialect: str,
+    zone: str,
+    new_id: Any,
+    start: date,
+    end: date,
+) -> None:
+    """The kept figures, day rollup and tallies of the bookings of `start`..`end`."""
+    org = CountedBooking.organization_id == organization_id
+    for table in (CountedBooking, BookingDayFigures, BookingDayTally):
+        await session.execute(
+            delete(table).where(
+                table.organization_id == organization_id, table.day.between(start, end)
+            )
+        )
+    kept = select(
+        new_id,
+        Booking.organization_id,
+        Booking.id,
+        Booking.event_date,
+        Booking.status,
+        Booking.event_type,
+        Booking.guest_count,
+        RECOGNISED_MINOR,
+        counted.EARNED_MINOR,
+        Booking.event_time,
+        Booking.city,
+        _lead_days(dialect, zone),
+        Booking.customer_id,
+    ).where(Booking.organization_id == organization_id, Booking.event_date.between(start, end))
+    columns = ["id", "organization_id", "booking_id", *counted.FIELDS]
+    await session.execute(insert(CountedBooking).from_select(columns, kept, include_defaults=True))
+    c = CountedBooking
+    by_day = (
+        select(
+            new_id,
+            c.organization_id,
+            c.day,
+            c.status,
+            c.event_type,
+            func.count(),
+            func.sum(c.guests),
+            func.sum(c.recognised_minor),
+            func.sum(c.earned_minor),
+        )
+        .where(org, c.day.between(start, end))
+        .group_by(c.organization_id, c.day, c.status, c.event_type)
+    )
+    columns = ["id", "organization_id", *counted.FIGURES.keys, *counted.FIGURES.sums]
+    await session.execute(
+        insert(BookingDayFigures).from_select(columns, by_day, include_defaults=True)
+    )
+    going = c.status != "cancelled"
+    for kind, key in _tally_keys(dialect).items():
+        amount = func.sum(c.recognised_minor) if kind == CUSTOMER else literal(0)
+        tallies = (
+            select(new_id, c.organization_id, c.day, literal(kind), key, func.count(), amount)
+            .where(org, going, key.is_not(None), c.day.between(start, end))
+            .group_by(c.organization_id, c.day, key)
+        )
+        columns = ["id", "organization_id", *counted.TALLIES.keys, *counted.TALLIES.sums]
+        await session.execute(
+            insert(BookingDayTally).from_select(columns, tallies, include_defaults=True)
+        )
 
 
 async def day_rows(
@@ -166,43 +259,35 @@ async def period_rows(
 
 
 async def refresh_booking(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    booking_id: uuid.UUID | None,
-    days: Iterable[date] = (),
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
 ) -> None:
-    """What one booking's change may have moved: its day (and `days`, such as the one it left)
-    and its customer's first booking. Also for bookings written without the outbox (imports)."""
-    days = set(days)
-    if booking_id is not None:
-        found = (
-            await session.execute(
-                select(Booking.event_date, Booking.customer_id).where(
-                    Booking.organization_id == organization_id, Booking.id == booking_id
-                )
-            )
-        ).one_or_none()
-        if found is not None:
-            days.add(found.event_date)
-            await customer_firsts.refresh(session, organization_id, found.customer_id)
-    await refresh_days(session, organization_id, days)
+    """What one booking's change may have moved (also for bookings written past the outbox)."""
+    await counted.reconcile(session, organization_id, booking_id)
 
 
 async def _booking_changed(session: AsyncSession, event: outbox.Event) -> None:
-    if event.organization_id is None:
-        return
     booking_id = event.payload.get("booking_id")
-    await refresh_booking(
-        session,
-        event.organization_id,
-        uuid.UUID(str(booking_id)) if booking_id else None,
-        {
-            date.fromisoformat(str(event.payload[k]))
-            for k in ("from_date", "to_date")
-            if event.payload.get(k)
-        },
+    if event.organization_id is None or not booking_id:
+        return
+    await counted.reconcile(session, event.organization_id, uuid.UUID(str(booking_id)))
+
+
+async def _customer_merged(session: AsyncSession, event: outbox.Event) -> None:
+    """The merged customer's bookings now belong to the survivor: each is reconciled (its
+    customer tallies move, both customers' first booking and days are recomputed)."""
+    merged = event.payload.get("merged_id")
+    if event.organization_id is None or not merged:
+        return
+    moved = await session.scalars(
+        select(CountedBooking.booking_id).where(
+            CountedBooking.organization_id == event.organization_id,
+            CountedBooking.customer_id == uuid.UUID(str(merged)),
+        )
     )
+    for booking_id in sorted(moved.all()):
+        await counted.reconcile(session, event.organization_id, booking_id)
 
 
 for _name in EVENTS:
     outbox.register(_name, _booking_changed, name="analytics.rollups.booking_days")
+outbox.register("customer.merged", _customer_merged, name="analytics.rollups.customer_merged")

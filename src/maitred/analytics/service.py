@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import cash_days, rollups, sources
+from maitred.analytics import cash_days, rollup_folds, rollups, sources
 from maitred.analytics.periods import GroupBy, Period, change_percent, period_of, trend
 from maitred.analytics.totals import WEEKDAYS, Folded, Totals, fold, lead_time
 from maitred.bookings import service as bookings_service
@@ -63,6 +63,8 @@ async def _folded(
     group_by: GroupBy,
     location_id: Place = None,
 ) -> Folded:
+    if location_id is None:
+        return await rollup_folds.folded(session, organization_id, period, group_by)
     rows = await sources.day_rows(session, organization_id, period.start, period.end, location_id)
     return fold(rows, period, group_by)
 
@@ -98,6 +100,9 @@ async def period_at(
 async def totals_of(
     session: AsyncSession, organization_id: uuid.UUID, period: Period, location_id: Place = None
 ) -> Totals:
+    if location_id is None:
+        folded = rollup_folds.folded(session, organization_id, period, GroupBy.day, series=False)
+        return (await folded).totals
     return (await _folded(session, organization_id, period, GroupBy.day, location_id)).totals
 
 

@@ -77,16 +77,16 @@ async def customers(
     location_id: Place,
 ) -> booking_figures.CustomerCounts:
     """New, returning and active customers (`BookingFigures.customers`): new ones from their
-    kept first booking, the others from the days' customer tallies."""
+    kept first booking, the others from their kept booking days."""
     if location_id is not None:
         return await booking_figures.customers(
             session, organization_id, start, end, active_since, location_id
         )
     new = await customer_firsts.new_between(session, organization_id, start, end)
-    booked = await day_tallies.customers_between(session, organization_id, start, end)
+    booked = await customer_firsts.booked_between(session, organization_id, start, end)
     active = (
         booked
         if active_since == start
-        else await day_tallies.customers_between(session, organization_id, active_since, end)
+        else await customer_firsts.booked_between(session, organization_id, active_since, end)
     )
     return booking_figures.CustomerCounts(new, booked - new, active)

@@ -20,6 +20,7 @@ from maitred.customers import stats
 from maitred.customers.models import Customer
 from maitred.customers.records import read
 from maitred.customers.repository import CustomerRepository
+from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base
@@ -75,6 +76,14 @@ async def merge(
             "event); cancel one first"
         ) from None
     figures = await stats.stats_of(session, organization_id, [survivor.id])
+    # Figures derived from the moved rows (analytics' rollups) follow them after commit.
+    await outbox.emit(
+        session,
+        "customer.merged",
+        organization_id=organization_id,
+        customer_id=survivor.id,
+        merged_id=customer_id,
+    )
     record(
         "customer.merged",
         resource_type="customer",

@@ -217,4 +217,4 @@ async def load_bookings(
         say(f"booked {start + 1}-{end} of {len(planned)} bookings, {kind}{note}")
     if recorded:  # past bookings are recorded without the outbox that keeps the rollups
         async with database.transaction() as session:
-            await rollups.rebuild(session, cast.organization_id, recorded)
+            await rollups.rebuild(session, cast.organization_id)

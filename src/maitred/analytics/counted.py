@@ -1,0 +1,175 @@
+"""The booking rollups moved by deltas. Each booking's last counted figures are kept
+(analytics/models.CountedBooking); when the booking may have changed, the worker reads its row
+now, subtracts what it counted for, adds what it counts for now (upserts of the few rollup rows
+concerned: its day, status and type; its time, city, lead time and customer tallies), and keeps
+the new figures. The difference is taken against what was counted, not against what an event
+says, so a delivery repeated, late or out of order only reconciles the booking with its row
+again: the rollups stay exact. The booking is locked for that (an advisory lock on PostgreSQL;
+SQLite has one writer), and concurrent changes to one rollup row add up in the upsert."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import BigInteger, bindparam, case, delete, select, type_coerce
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.analytics import customer_firsts, deltas
+from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
+from maitred.analytics.models import BookingDayFigures, BookingDayTally, CountedBooking
+from maitred.bookings.figures_repository import EARNED, RECOGNISED_MINOR
+from maitred.bookings.models import Booking
+from maitred.kit.clock import utcnow
+from maitred.tenancy.snapshots import local_frame
+
+EARNED_MINOR = case(
+    (Booking.status.in_(EARNED), type_coerce(Booking.total_amount, BigInteger)), else_=0
+)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one booking counts for in the rollups."""
+
+    day: date
+    status: str
+    event_type: str
+    guests: int
+    recognised_minor: int
+    earned_minor: int
+    event_time: time
+    city: str | None
+    lead_days: int
+    customer_id: uuid.UUID
+
+    @property
+    def going(self) -> bool:
+        return self.status != "cancelled"
+
+
+FIELDS = tuple(Counted.__dataclass_fields__)
+UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))  # of its 32 hex digits
+
+_NOW = select(
+    Booking.event_date,
+    Booking.status,
+    Booking.event_type,
+    Booking.guest_count,
+    RECOGNISED_MINOR,
+    EARNED_MINOR,
+    Booking.event_time,
+    Booking.city,
+    Booking.created_at,
+    Booking.customer_id,
+).where(Booking.organization_id == bindparam("org"), Booking.id == bindparam("booking"))
+_BEFORE = select(*(getattr(CountedBooking, f) for f in FIELDS)).where(
+    CountedBooking.organization_id == bindparam("org"),
+    CountedBooking.booking_id == bindparam("booking"),
+)
+_COUNTED: Any = CountedBooking.__table__
+_FORGET = delete(_COUNTED).where(
+    _COUNTED.c.organization_id == bindparam("org"), _COUNTED.c.booking_id == bindparam("booking")
+)
+
+
+def _remember(insert: Any) -> Any:
+    statement = insert(CountedBooking.__table__).values(
+        id=bindparam("id"),
+        organization_id=bindparam("org"),
+        booking_id=bindparam("booking"),
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        **{f: bindparam(f) for f in FIELDS},
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["booking_id"],
+        set_={
+            **{f: getattr(statement.excluded, f) for f in FIELDS},
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+
+
+_REMEMBER = {"postgresql": _remember(pg_insert), "sqlite": _remember(sqlite_insert)}
+FIGURES = deltas.Rollup(
+    BookingDayFigures,
+    ("day", "status", "event_type"),
+    ("count", "guests", "recognised_minor", "earned_minor"),
+)
+TALLIES = deltas.Rollup(BookingDayTally, ("day", "kind", "key"), ("count", "amount_minor"))
+
+
+def _figures(counted: Counted) -> deltas.Sums:
+    key = (counted.day, counted.status, counted.event_type)
+    return {key: [1, counted.guests, counted.recognised_minor, counted.earned_minor]}
+
+
+def _tallies(counted: Counted) -> deltas.Sums:
+    if not counted.going:
+        return {}
+    day = counted.day
+    found = {
+        (day, TIME, counted.event_time.isoformat()): [1, 0],
+        (day, LEAD, str(counted.lead_days)): [1, 0],
+        (day, CUSTOMER, str(counted.customer_id)): [1, counted.recognised_minor],
+    }
+    if counted.city is not None:
+        found[(day, CITY, counted.city)] = [1, 0]
+    return found
+
+
+async def _move(
+    session: AsyncSession, organization_id: uuid.UUID, before: Counted | None, now: Counted | None
+) -> None:
+    for rollup, of in ((FIGURES, _figures), (TALLIES, _tallies)):
+        parts = [(of(before), -1)] if before else []
+        parts += [(of(now), 1)] if now else []
+        await rollup.add(session, organization_id, deltas.net_of(parts, len(rollup.sums)))
+
+
+async def _lead_zone(session: AsyncSession, organization_id: uuid.UUID) -> ZoneInfo | None:
+    """The zone a request's day is taken in: the organization's on PostgreSQL, UTC on SQLite
+    (as `BookingFigures.lead_days` does)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return ZoneInfo((await local_frame(session, organization_id)).zone)
+
+
+async def reconcile(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> None:
+    """The rollups moved from what the booking counted for to what it counts for now."""
+    ids = {"org": organization_id, "booking": booking_id}
+    await deltas.lock(session, "counted", organization_id, booking_id)
+    row = (await session.execute(_BEFORE, ids)).one_or_none()
+    before = Counted(*row) if row is not None else None
+    found = (await session.execute(_NOW, ids)).one_or_none()
+    now: Counted | None = None
+    if found is not None:
+        day, status, kind, guests, recognised, earned, at, city, created, customer = found
+        zone = await _lead_zone(session, organization_id)
+        asked = created.astimezone(zone).date() if zone else created.date()
+        now = Counted(
+            day, status, kind, int(guests), int(recognised), int(earned), at, city,
+            (day - asked).days, customer,
+        )  # fmt: skip
+    if before == now:
+        return
+    await _move(session, organization_id, before, now)
+    if now is None:
+        await session.execute(_FORGET, ids)
+    else:
+        await session.execute(
+            _REMEMBER[session.get_bind().dialect.name],
+            {**ids, "id": uuid.uuid4(), "now": utcnow(), **now.__dict__},
+        )
+    first = [(c.customer_id, c.day, c.going) for c in (before, now) if c is not None]
+    if len(first) < 2 or first[0] != first[1]:
+        for customer_id in sorted({c[0] for c in first}):
+            await customer_firsts.refresh(session, organization_id, customer_id)
