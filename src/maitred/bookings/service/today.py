@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, String, Uuid, and_, bindparam, func, select
 
+from maitred.bookings.list_queries import TABLE_COLUMNS
 from maitred.bookings.models import Booking
 from maitred.customers.models import Customer
 from maitred.kit.reads import ReadPool, ReadQuery, Row
@@ -24,17 +25,7 @@ ACTIVE = ("pending", "confirmed")
 _CUSTOMER = and_(
     Customer.id == Booking.customer_id, Customer.organization_id == Booking.organization_id
 )
-_ROW_COLUMNS = (
-    Booking.id,
-    Booking.reference_number,
-    Booking.event_date,
-    Booking.event_time,
-    Booking.guest_count,
-    Booking.status,
-    Booking.currency,
-    Booking.total_amount,
-    Booking.chef_team_id,
-)
+_ROW_COLUMNS = (*TABLE_COLUMNS, Booking.chef_team_id)
 
 
 def _org() -> Any:
