@@ -38,7 +38,8 @@ from maitred.kit.idempotency import IdempotencyMiddleware
 from maitred.kit.ratelimit import limiter_from_settings, policies_from_settings
 from maitred.kit.ratelimit_middleware import ClientAddress, RateLimitMiddleware
 from maitred.kit.unknown_query import RefuseUnknownQuery
-from maitred.kit.worker import Worker, WorkerOptions, sole_worker_lock
+from maitred.kit.worker import Worker, WorkerOptions
+from maitred.kit.worker_lock import sole_worker_lock
 from maitred.openapi import install_complete_openapi
 
 log = logging.getLogger("maitred")

@@ -152,7 +152,8 @@ def cmd_demo(_args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from maitred.app import worker_options
     from maitred.domains import import_event_handlers
-    from maitred.kit.worker import Worker, sole_worker_lock
+    from maitred.kit.worker import Worker
+    from maitred.kit.worker_lock import sole_worker_lock
 
     settings = _settings()
     import_event_handlers()

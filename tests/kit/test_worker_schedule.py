@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from maitred.kit import pollers
-from maitred.kit import worker as worker_module
+from maitred.kit import pollers, worker_lock
 from maitred.kit.db import Database
 from maitred.kit.outbox import DeliveryStatus
 from maitred.kit.pollers import PollContext, Registered
@@ -78,7 +77,7 @@ async def test_only_the_process_holding_the_lock_runs_its_worker_until_it_stops(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(worker_module, "LOCK_RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(worker_lock, "RETRY_SECONDS", 0.05)
     # Two processes' workers, as `maitred serve --workers 2` on one SQLite file starts them (two
     # opens of the file lock conflict within one process as between two).
     lock = tmp_path / "maitred.db.worker-lock"

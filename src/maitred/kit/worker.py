@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import socket
@@ -36,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.config import Settings, load_settings
-from maitred.kit import pollers
+from maitred.kit import pollers, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
@@ -81,7 +80,6 @@ _MARK_DONE = (
     .execution_options(synchronize_session=False)
 )
 HEARTBEAT_SECONDS = 5.0
-LOCK_RETRY_SECONDS = 2.0  # how often a worker waiting for the SQLite lock tries again
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
 
 
@@ -112,7 +110,7 @@ class WorkerOptions:
     backoff_seconds: float = 2.0
     max_backoff_seconds: float = 3600.0
     fan_out_batch: int = 200
-    # SQLite: a file lock only one process holds at a time (`sole_worker_lock`).
+    # SQLite: a file lock only one process holds at a time (kit/worker_lock.py).
     lock_path: Path | None = None
 
 
@@ -416,34 +414,11 @@ class Worker:
         With a `lock_path`, only once this process holds that lock (SQLite)."""
         with contextlib.ExitStack() as held:
             if self.options.lock_path is not None:
-                lock = await self._sole_worker(self.options.lock_path)
+                lock = await worker_lock.hold(self.options.lock_path, self._stopping)
                 if lock is None:
                     return  # stopped while waiting
                 held.callback(lock.close)
             await self._run()
-
-    async def _sole_worker(self, path: Path) -> Any:
-        """The open lock file once this process holds its lock; None when stopped first. On
-        SQLite the processes of `maitred serve --workers N` share one file and its one writer:
-        a worker in each would only take turns on it and fight over the lock, so one process
-        works and the others wait, taking over if it exits (the kernel frees the lock of a
-        killed process)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a")  # noqa: SIM115 (held open for the worker's life)
-        told = False
-        while not self._stopping.is_set():
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if not told:
-                    log.info("another process runs the worker (%s held); standing by", path)
-                    told = True
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), LOCK_RETRY_SECONDS)
-                continue
-            return handle
-        handle.close()
-        return None
 
     async def _run(self) -> None:
         log.info("worker %s started", self.worker_id)
@@ -495,12 +470,6 @@ def _by_event(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[uuid.UUI
         return first[row.event_id if row is not None else delivery_id]
 
     return sorted(ids, key=place)
-
-
-def sole_worker_lock(database: Database) -> Path | None:
-    """SQLite: the lock file beside the database that one worker of all processes holds."""
-    path = database.sqlite_path
-    return Path(f"{path}.worker-lock") if path is not None else None
 
 
 async def outbox_backlog(database: Database) -> dict[str, int]:
