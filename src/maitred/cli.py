@@ -162,6 +162,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
         database = settings.database(pool_size=2)
         options = worker_options(settings)
         options.batch_size = args.batch_size
+        if args.batch_seconds is not None:
+            options.batch_seconds = args.batch_seconds
         options.lock_path = sole_worker_lock(database)  # SQLite: one worker of all processes
         worker = Worker(database, options, settings=settings)
         loop = asyncio.get_running_loop()
@@ -214,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("demo", cmd_demo, "Load a demo hibachi caterer and wellness studio (safe to run again).")
     worker = add("worker", cmd_worker, "Run background workers only (no API).")
     worker.add_argument("--batch-size", type=int, default=20, help="deliveries claimed at once")
+    worker.add_argument(
+        "--batch-seconds",
+        type=float,
+        help="how long a batch may run its handlers before it hands back the rest (0.03)",
+    )
     return parser
 
 

@@ -306,7 +306,9 @@ async def test_cancellations_mid_burst_give_teams_back_without_overbooking(
 
     assert set(outcomes) <= {"201", "409 capacity_exceeded"}, f"{outcomes}\n{server.log_tail()}"
     assert outcomes["201"] == len(winners) <= book.capacity + len(cancelled)
-    assert len(cancelled) == 2 * (waves - 1)
+    # Two of the first wave's winners go in the second wave; later waves may find fewer to
+    # cancel, when all of a wave's requests were answered before its cancellations committed.
+    assert 2 <= len(cancelled) <= 2 * (waves - 1)
     active = await assert_ledger_agrees(database, book, day, winners=set(winners))
     assert {str(b.id) for b in active} == set(winners) - set(cancelled)
     assert len(active) <= book.capacity
