@@ -193,11 +193,12 @@ def entries_for(note: AuditNote, request: AuditedRequest) -> list[dict[str, Any]
     summary = summarize_body(request.body)
     events = note.events or [AuditEvent(action=route.action)]
     now = utcnow()
+    # A microsecond apart, so the log reads back (newest first) in the order events happened.
     return [
         {
             "id": uuid.uuid4(),
-            "created_at": now,
-            "updated_at": now,
+            "created_at": now + timedelta(microseconds=order),
+            "updated_at": now + timedelta(microseconds=order),
             "organization_id": event.organization_id or note.organization_id,
             "actor_user_id": event.actor_user_id or note.actor_user_id,
             "actor_api_key_id": note.actor_api_key_id,
@@ -212,7 +213,7 @@ def entries_for(note: AuditNote, request: AuditedRequest) -> list[dict[str, Any]
             "request_id": request.request_id[:128],
             "changes": {**summary, **event.changes},
         }
-        for event in events
+        for order, event in enumerate(events)
     ]
 
 
