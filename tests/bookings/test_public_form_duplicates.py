@@ -235,7 +235,7 @@ async def test_a_merge_is_the_organizations_own(
     assert still["total_bookings"] == 1
 
 
-async def test_erasing_the_record_two_duplicates_point_to_leaves_them_and_new_requests_alone(
+async def test_erasing_the_record_two_duplicates_point_to_hands_its_phone_to_the_oldest(
     client: httpx.AsyncClient, database: Database
 ) -> None:
     book, staff, booking = await given_elizabeth(client, database)
@@ -257,3 +257,16 @@ async def test_erasing_the_record_two_duplicates_point_to_leaves_them_and_new_re
     )
     assert len({janes["id"], marys["id"], noras["id"], elizabeth_id}) == 4
     assert (await customer(client, staff, elizabeth_id))["erased_at"] is not None
+    # Nobody is a possible duplicate of the blank record: Jane, the oldest, holds the phone
+    # now, and the others are kept apart as hers.
+    pointers = {
+        name: (await customer(client, staff, record["id"]))["possible_duplicate_of"]
+        for name, record in (("jane", janes), ("mary", marys), ("nora", noras))
+    }
+    assert pointers == {"jane": None, "mary": janes["id"], "nora": janes["id"]}
+    listed = await client.get("/api/v1/customers/duplicates", headers=staff.headers)
+    assert listed.status_code == 200, listed.text
+    assert sorted(
+        (item["customer"]["name"], item["possible_duplicate_of"]["name"])
+        for item in listed.json()["items"]
+    ) == [("Mary Major", "Jane Smith"), ("Nora New", "Jane Smith")]

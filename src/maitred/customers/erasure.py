@@ -1,12 +1,15 @@
 """A customer's erasure reaches the consents they gave: each is withdrawn and loses the address
-and where it came from; its channel, source and dates stay as the record that it was given."""
+and where it came from; its channel, source and dates stay as the record that it was given. The
+records kept apart as their possible duplicates stop pointing at the blank record."""
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers.records import consent_index
-from maitred.customers.repository import ConsentRepository
+from maitred.customers.repository import ConsentRepository, CustomerRepository
 from maitred.kit.clock import utcnow
 from maitred.kit.erasure import Person, eraser
 
@@ -26,3 +29,16 @@ async def erase_consents(session: AsyncSession, person: Person) -> int:
         consent.ip = consent.user_agent = ""
     await session.flush()
     return len(consents)
+
+
+async def release_duplicates(
+    session: AsyncSession, organization_id: uuid.UUID, erased_id: uuid.UUID
+) -> None:
+    """Each record kept apart because it shared an email or phone with the erased customer
+    becomes the record of its contacts again, or, where another live customer holds one of
+    them, that customer's possible duplicate: staff are never shown a blank record as whom a
+    person may be. Runs after the erased row lost its contacts (the unique indexes allow it)."""
+    repository = CustomerRepository(session, organization_id)
+    for record in await repository.kept_apart_for(erased_id):
+        record.possible_duplicate_of = await repository.holder_of(record)
+        await session.flush()

@@ -251,6 +251,40 @@ class CustomerRepository(Repository[Customer]):
             .order_by(Customer.possible_duplicate_of.is_not(None), Customer.created_at)
         )
 
+    async def kept_apart_for(self, customer_id: uuid.UUID) -> Sequence[Customer]:
+        """The records kept apart as possible duplicates of this customer, oldest first."""
+        return await self.all(
+            self.scoped()
+            .where(Customer.possible_duplicate_of == customer_id)
+            .order_by(Customer.created_at, Customer.id)
+        )
+
+    async def holder_of(self, record: Customer) -> uuid.UUID | None:
+        """The live customer (not a possible duplicate) holding this record's email or phone."""
+        shared = [
+            column == index
+            for column, index in (
+                (Customer.email_index, record.email_index),
+                (Customer.phone_index, record.phone_index),
+            )
+            if index is not None
+        ]
+        if not shared:
+            return None
+        found: uuid.UUID | None = await self.session.scalar(
+            select(Customer.id)
+            .where(
+                Customer.organization_id == self.organization_id,
+                Customer.id != record.id,
+                Customer.possible_duplicate_of.is_(None),
+                Customer.erased_at.is_(None),
+                or_(*shared),
+            )
+            .order_by(Customer.created_at)
+            .limit(1)
+        )
+        return found
+
     def possible_duplicates(self) -> Select[tuple[Customer]]:
         return self.scoped().where(
             Customer.possible_duplicate_of.is_not(None), Customer.erased_at.is_(None)

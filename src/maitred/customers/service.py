@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.customers import erasure as customer_erasure
 from maitred.customers import stats
 from maitred.customers.accounts import VerificationRequired as VerificationRequired
 from maitred.customers.accounts import for_user as for_user
@@ -233,7 +234,9 @@ async def erase_customer(
     customer.preferred_language = None
     customer.notes, customer.dietary_restrictions = "", []
     customer.erased_at = customer.updated_at = now
+    customer.possible_duplicate_of = None
     await session.flush()
+    await customer_erasure.release_duplicates(session, organization_id, customer.id)
     record(
         "customer.erased",
         resource_type="customer",
