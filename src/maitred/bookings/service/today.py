@@ -197,12 +197,13 @@ def _week_query() -> ReadQuery:
             .subquery()
         )
         each_day.append(select(day))
-    shown = union_all(*each_day).subquery("shown")
+    shown = union_all(*each_day).cte("shown").prefix_with("MATERIALIZED")
     totals = (
         select(Booking.event_date, func.count().label("day_total"))
         .where(*where, Booking.event_date >= _day("first"), Booking.event_date <= _day("last"))
         .group_by(Booking.event_date)
-        .subquery("totals")
+        .cte("totals")
+        .prefix_with("MATERIALIZED")
     )
     return ReadQuery(
         select(
