@@ -144,6 +144,8 @@ def _default(value: Any) -> Any:
     """What orjson cannot write itself, as pydantic writes it in a free-form field."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, UUID):  # asyncpg's own UUID type, which orjson does not know
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
