@@ -177,6 +177,15 @@ async def catering_by_day(
 
 
 WEEK_DAYS = 7
+# What a week's chip and its move-form option show (no amount, currency or team to convert).
+_CHIP_COLUMNS = (
+    Booking.id,
+    Booking.reference_number,
+    Booking.event_date,
+    Booking.event_time,
+    Booking.guest_count,
+    Booking.status,
+)
 
 
 @functools.cache
@@ -189,7 +198,7 @@ def _week_query() -> ReadQuery:
     each_day = []
     for n in range(WEEK_DAYS):
         day = (
-            select(*_ROW_COLUMNS, Booking.customer_id)
+            select(*_CHIP_COLUMNS, Booking.customer_id)
             .where(*where, Booking.event_date == _day(f"day_{n}"))
             .order_by(Booking.event_time, Booking.id)
             .limit(bindparam("per_day", type_=Integer()))
@@ -207,7 +216,7 @@ def _week_query() -> ReadQuery:
     )
     return ReadQuery(
         select(
-            *(shown.c[column.key] for column in _ROW_COLUMNS),
+            *(shown.c[column.key] for column in _CHIP_COLUMNS),
             totals.c.day_total,
             Customer.name.label("customer_name"),
         )
@@ -224,7 +233,8 @@ def _week_query() -> ReadQuery:
 async def catering_of_week(
     reads: ReadPool, organization_id: uuid.UUID, first: date, per_day: int
 ) -> dict[date, tuple[list[Row], int]]:
-    """`catering_by_day` for the 7 days from `first` (the calendar's week)."""
+    """`catering_by_day` for the 7 days from `first` (the calendar's week), with only what a
+    chip shows: id, reference, date, time, guests, status and the customer's name."""
     days_asked = {f"day_{n}": first + timedelta(days=n) for n in range(WEEK_DAYS)}
     rows = await reads.all(
         _week_query(),
