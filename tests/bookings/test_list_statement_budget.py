@@ -58,5 +58,12 @@ async def test_a_page_of_several_customers_is_read_in_three_statements(
         assert item["total_amount"] == booking["total_amount"]
     assert {item["customer"]["name"] for item in janes.json()["items"]} == {"Jane Smith"}
     assert janes.json()["pagination"]["total_items"] == 2
-    assert len(unfiltered) == 3, unfiltered
-    assert len(filtered) == 3, filtered
+    # PostgreSQL reads the count and the page in one statement (a round trip less).
+    expected = 3 if database.is_sqlite else 2
+    assert len(unfiltered) == expected, unfiltered
+    assert len(filtered) == expected, filtered
+    past_the_end = await client.get(BOOKINGS, params={"page": 3, "limit": 2}, headers=staff.headers)
+    assert past_the_end.status_code == 200
+    assert past_the_end.json()["items"] == []
+    assert past_the_end.json()["pagination"]["total_items"] == 4
+    assert past_the_end.json()["pagination"]["has_prev"] is True

@@ -176,3 +176,23 @@ async def test_a_long_read_still_answers_and_leaves_the_loop_free(database: Data
     assert long_read == {"n": 3_000_000}
     assert short_read == {"n": 10}
     assert ticks_during_long_read > 10  # the loop served other work while it ran
+
+
+async def test_the_busy_timeout_is_kept_off_inline_only(database: Database) -> None:
+    """Inline reads keep their connection's busy timeout at 0 (waiting there would hold the
+    loop); a read that moves to the thread, and the connection handed back to the engine,
+    wait for locks as configured again."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite reads inline; PostgreSQL's reads never do")
+    pool = ReadPool(database.engine, size=1)
+    try:
+        assert await pool.one(COUNT_TO, upto=10) == {"n": 10}
+        conn = pool._idle[0].driver_connection._require()
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 0
+        assert await pool.one(COUNT_TO, upto=3_000_000) == {"n": 3_000_000}  # on the thread
+        configured = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        assert configured > 0
+        assert await pool.one(COUNT_TO, upto=10) == {"n": 10}
+    finally:
+        await pool.close()
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == configured

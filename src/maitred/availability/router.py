@@ -18,6 +18,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
+from maitred.kit.json_answers import json_answer
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.tenancy.book_settings import AvailabilitySettings
@@ -139,10 +140,10 @@ async def get_availability(
     guest_count: GuestsQuery = None,
     location: LocationQuery = None,
     days: DaysQuery = None,
-) -> dict[str, Any]:
+) -> Response:
     """Seed 000's answer for one date (with alternatives when it is not available), or
     `{"days": [...]}` for `days` dates from `date`."""
-    return await availability_service.availability(
+    answer = await availability_service.availability(
         reads,
         organization_id=auth.org_id,
         version=auth.organization_version,
@@ -151,6 +152,12 @@ async def get_availability(
         location=location,
         days=days,
     )
+    return _written(answer, days)
+
+
+def _written(answer: dict[str, Any], days: int | None) -> Response:
+    """The answer straight to JSON (kit/json_answers.py): `days` asks for the list's shape."""
+    return json_answer(AvailabilityRead if days is None else AvailabilityDays, answer)
 
 
 @public_router.get("", response_model=ANSWER)
@@ -161,8 +168,9 @@ async def get_public_availability(
     guest_count: GuestsQuery = None,
     location: LocationQuery = None,
     days: DaysQuery = None,
-) -> dict[str, Any]:
+) -> Response:
     """The same answer for the booking form of the business's website."""
-    return await availability_service.answer(
+    answer = await availability_service.answer(
         reads, organization, day=day, guest_count=guest_count, location=location, days=days
     )
+    return _written(answer, days)

@@ -67,11 +67,16 @@ class _Calendar:
             for label in rules.slot_times
         ]
         spans = [buffered(rules, window) for _, window in windows]
-        # Each team's spans that meet this day's slots at all (a fortnight holds many more).
-        nearby = [_within(team, spans) for team in working]
+        # Each team's spans that meet this day's slots at all (a fortnight holds many more);
+        # most teams have none, and are free at every slot.
+        nearby = []
+        if spans:
+            first, last = min(s for s, _ in spans), max(e for _, e in spans)
+            nearby = [taken for team in working if (taken := _within(team, first, last))]
+        idle = len(working) - len(nearby)
         slots, late = [], []
         for (label, window), (start, end) in zip(windows, spans, strict=True):
-            capacity = sum(
+            capacity = idle + sum(
                 1 for taken in nearby if not any(overlaps(a, b, start, end) for a, b in taken)
             )
             too_late = notice_problem(rules, window.starts_at, self.now)
@@ -93,12 +98,11 @@ class _Calendar:
         return _day(day, slots, reason)
 
 
-def _within(team: _Team, spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """The team's taken spans that meet any of `spans` (one day's slots): found by bisection
+def _within(team: _Team, first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
+    """The team's taken spans that meet `first`..`last` (one day's slots): found by bisection
     among its spans sorted by start (a fortnight holds many)."""
-    if not spans or not team.busy:
+    if not team.busy:
         return []
-    first, last = min(s for s, _ in spans), max(e for _, e in spans)
     low = bisect_left(team.starts, first - team.longest)
     high = bisect_left(team.starts, last)
     return [(a, b) for a, b in team.busy[low:high] if overlaps(a, b, first, last)]
@@ -282,9 +286,23 @@ async def _teams(
         else:
             teams.append((row["team"], row["working_weekdays"], row["time_off"]))
     return [
-        _Team.of(_parsed(weekdays), _parsed(time_off), busy.get(team, []))
+        _Team.of(_parsed(weekdays), _parsed(time_off), busy[team])
+        if team in busy
+        else _idle_team(weekdays, time_off)
         for team, weekdays, time_off in teams
     ]
+
+
+def _idle_team(weekdays: Any, time_off: Any) -> _Team:
+    """A team without claims in the span asked: most of them, built once per JSON text."""
+    if isinstance(weekdays, str | None) and isinstance(time_off, str | None):
+        return _idle_of_texts(weekdays, time_off)
+    return _Team.of(_parsed(weekdays), _parsed(time_off), [])
+
+
+@lru_cache(maxsize=1024)
+def _idle_of_texts(weekdays: str | None, time_off: str | None) -> _Team:
+    return _Team.of(_json(weekdays), _json(time_off), [])
 
 
 async def _price_estimate(

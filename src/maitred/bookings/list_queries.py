@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
+    true,
 )
 
 from maitred.bookings.models import Booking
@@ -196,3 +197,20 @@ def table_page_query(shape: Shape) -> ReadQuery:
 @functools.cache
 def count_query(shape: Shape) -> ReadQuery:
     return ReadQuery(select(func.count().label("total")).where(*_conditions(shape)))
+
+
+@functools.cache
+def counted_page_query(shape: Shape) -> ReadQuery:
+    """The count and the page in one statement, for PostgreSQL: one row a booking of the page,
+    each with `total`, or a single row of NULLs but `total` when the page is empty. Why: on
+    PostgreSQL each statement is a round trip through asyncpg (~14 % of the list's CPU under
+    load); SQLite reads inline on the loop, where two statements cost no more than one."""
+    page = _page(shape, (*SUMMARY_COLUMNS, *_customer_columns)).statement.subquery("page")
+    counted = select(func.count().label("total")).where(*_conditions(shape)).subquery("counted")
+    key = page.c[SORTS[shape.sort].key]
+    order = (key.desc(), page.c.id.desc()) if shape.descending else (key.asc(), page.c.id.asc())
+    return ReadQuery(
+        select(counted.c.total, *page.c)
+        .select_from(counted.outerjoin(page, true()))
+        .order_by(*order)
+    )

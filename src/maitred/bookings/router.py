@@ -23,6 +23,7 @@ from maitred.identity.deps import AuthContext, requires
 from maitred.kit.clock import CalendarDate
 from maitred.kit.deps import DbSession, Reads, ReadsFirst
 from maitred.kit.errors import ErrorBody
+from maitred.kit.json_answers import json_answer
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.kit.path_ids import ID_OR_NUMBER, ID_OR_NUMBER_PATTERN
@@ -84,7 +85,8 @@ async def list_bookings(
         upcoming=upcoming,
         listing=listing,
     )
-    return {"items": items, "pagination": info}
+    # Written straight to JSON: the summaries are the model's values (kit/json_answers.py).
+    return json_answer(Page[BookingSummary], {"items": items, "pagination": info})
 
 
 @router.post("", status_code=201, response_model=BookingWritten, responses=ERRORS)

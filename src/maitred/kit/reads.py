@@ -177,6 +177,7 @@ class ReadPool:
             inline = _inline_sqlite_read(driver, sql, parameters)
             if inline is not None:
                 return inline
+            _restored(driver)  # on its thread, a read may wait for a lock as configured
             cursor = driver.cursor()
             await cursor.execute(sql, parameters)
             rows: list[Any] = await cursor.fetchall()
@@ -205,7 +206,10 @@ class ReadPool:
         """Hands every held connection back to the engine's pool."""
         await asyncio.gather(*self._invalidating, return_exceptions=True)
         while self._idle:
-            await greenlet_spawn(self._idle.pop().close)
+            connection = self._idle.pop()
+            if self._is_sqlite:
+                _restored(connection.driver_connection)
+            await greenlet_spawn(connection.close)
 
 
 def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[Any] | None:
@@ -226,8 +230,11 @@ def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[An
         return time.perf_counter() > deadline
 
     conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
-    if waits:
+    if waits and _quieted.get(id(conn)) is not conn:
+        # Kept at 0 while the connection reads inline (two PRAGMAs a read saved); `_restored`
+        # sets it back before a read waits on the thread or the connection leaves the pool.
         conn.execute("PRAGMA busy_timeout=0").close()
+        _quieted[id(conn)] = conn
     try:
         cursor = conn.execute(sql, parameters)
         try:
@@ -240,11 +247,20 @@ def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[An
         raise
     finally:
         conn.set_progress_handler(None, 0)
-        if waits:
-            conn.execute(f"PRAGMA busy_timeout={waits}").close()
 
 
 _busy_timeouts: dict[int, tuple[sqlite3.Connection, int]] = {}
+_quieted: dict[int, sqlite3.Connection] = {}
+"""The read pool's connections whose busy timeout is 0 (they read inline, where waiting would
+hold the loop)."""
+
+
+def _restored(driver: Any) -> None:
+    """The connection's own busy timeout back, if inline reads had set it to 0."""
+    conn: sqlite3.Connection | None = getattr(driver, "_connection", None)
+    if conn is not None and _quieted.get(id(conn)) is conn:
+        del _quieted[id(conn)]
+        conn.execute(f"PRAGMA busy_timeout={_busy_timeout(conn)}").close()
 
 
 def _busy_timeout(conn: sqlite3.Connection) -> int:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, Uuid, and_, bindparam, func, select
+from sqlalchemy import Date, Integer, String, Uuid, and_, bindparam, func, select, union_all
 
 from maitred.bookings.list_queries import TABLE_COLUMNS
 from maitred.bookings.models import Booking
@@ -173,6 +173,85 @@ async def catering_by_day(
         _days_query(),
         **_values(organization_id, first=first, last=last, per_day=per_day, kind="catering"),
     )
+    return _by_day(rows)
+
+
+WEEK_DAYS = 7
+# What a week's chip and its move-form option show (no amount, currency or team to convert).
+_CHIP_COLUMNS = (
+    Booking.id,
+    Booking.reference_number,
+    Booking.event_date,
+    Booking.event_time,
+    Booking.guest_count,
+    Booking.status,
+)
+
+
+@functools.cache
+def _week_query() -> ReadQuery:
+    """Each of 7 days' first `per_day` bookings, one limited read per day on the (organization,
+    status, day) index, their customers' names joined after the limit, and each day's total.
+    Why: ranking the whole week with window functions sorted and numbered every booking of it
+    (~1.1 ms of SQLite at 100,000 bookings, the week page's largest cost); this is ~40 % less."""
+    where = [_org(), _active(), Booking.kind == bindparam("kind", type_=String())]
+    each_day = []
+    for n in range(WEEK_DAYS):
+        day = (
+            select(*_CHIP_COLUMNS, Booking.customer_id)
+            .where(*where, Booking.event_date == _day(f"day_{n}"))
+            .order_by(Booking.event_time, Booking.id)
+            .limit(bindparam("per_day", type_=Integer()))
+            .offset(bindparam("offset", type_=Integer()))  # SQLite's LIMIT comes with an OFFSET
+            .subquery()
+        )
+        each_day.append(select(day))
+    shown = union_all(*each_day).cte("shown").prefix_with("MATERIALIZED")
+    totals = (
+        select(Booking.event_date, func.count().label("day_total"))
+        .where(*where, Booking.event_date >= _day("first"), Booking.event_date <= _day("last"))
+        .group_by(Booking.event_date)
+        .cte("totals")
+        .prefix_with("MATERIALIZED")
+    )
+    return ReadQuery(
+        select(
+            *(shown.c[column.key] for column in _CHIP_COLUMNS),
+            totals.c.day_total,
+            Customer.name.label("customer_name"),
+        )
+        .select_from(
+            shown.join(totals, totals.c.event_date == shown.c.event_date).outerjoin(
+                Customer,
+                and_(Customer.id == shown.c.customer_id, Customer.organization_id == _org().right),
+            )
+        )
+        .order_by(shown.c.event_date, shown.c.event_time, shown.c.id)
+    )
+
+
+async def catering_of_week(
+    reads: ReadPool, organization_id: uuid.UUID, first: date, per_day: int
+) -> dict[date, tuple[list[Row], int]]:
+    """`catering_by_day` for the 7 days from `first` (the calendar's week), with only what a
+    chip shows: id, reference, date, time, guests, status and the customer's name."""
+    days_asked = {f"day_{n}": first + timedelta(days=n) for n in range(WEEK_DAYS)}
+    rows = await reads.all(
+        _week_query(),
+        **_values(
+            organization_id,
+            first=first,
+            last=first + timedelta(days=WEEK_DAYS - 1),
+            per_day=per_day,
+            offset=0,
+            kind="catering",
+            **days_asked,
+        ),
+    )
+    return _by_day(rows)
+
+
+def _by_day(rows: list[Row]) -> dict[date, tuple[list[Row], int]]:
     days: dict[date, tuple[list[Row], int]] = {}
     for row in rows:
         total = int(row.pop("day_total"))

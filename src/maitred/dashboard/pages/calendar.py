@@ -22,6 +22,7 @@ from maitred.dashboard import csrf
 from maitred.dashboard.access import page_user
 from maitred.dashboard.clock import calendar_rules, local_today
 from maitred.dashboard.forms import Problems, problems_of
+from maitred.dashboard.pages import calendar_html
 from maitred.dashboard.pages.calendar_views import day_lanes, month_grid
 from maitred.dashboard.templating import dashboard_pages
 from maitred.identity.deps import AuthContext
@@ -47,24 +48,25 @@ async def _week(
         first = _monday(date.fromisoformat(start)) if start else _monday(today)
     except ValueError:
         first = _monday(today)
-    last = first + timedelta(days=6)
     rules = await calendar_rules(request, auth)
     reads = database_of(request).reads
-    by_day = await bookings_today.catering_by_day(reads, auth.org_id, first, last, PER_DAY)
+    by_day = await bookings_today.catering_of_week(reads, auth.org_id, first, PER_DAY)
     teams = await team_names.active_teams(reads, auth.org_id)
     closed = set(rules.closed_weekdays)
     blackout = set(rules.blackout_dates)
     days: list[dict[str, Any]] = []
     for n in range(7):
         day = first + timedelta(days=n)
+        bookings, total = by_day.get(day, ([], 0))
         days.append(
             {
                 "date": day,
                 "closed": day.isoweekday() in closed,
                 "blackout": day in blackout,
                 "today": day == today,
-                "bookings": by_day.get(day, ([], 0))[0],
-                "total": by_day.get(day, ([], 0))[1],
+                "bookings": bookings,
+                "chips": calendar_html.chips(bookings),
+                "total": total,
             }
         )
     return dashboard_pages.render(
@@ -73,9 +75,11 @@ async def _week(
         {
             "title": "Calendar",
             "view": "week",
-            "teams": teams,
             "days": days,
-            "moving": [b for d in days for b in d["bookings"]],
+            "booking_options": calendar_html.booking_options(
+                b for d in days for b in d["bookings"]
+            ),
+            "team_options": calendar_html.team_options(teams),
             "first": first,
             "previous": first - timedelta(days=7),
             "next": first + timedelta(days=7),
@@ -101,6 +105,8 @@ async def _day(
     async with database_of(request).transaction(write=False) as session:
         lanes = await day_lanes(request, session, auth, day)
     bookings = [b for lane in lanes for b in lane["bookings"]]
+    for lane in lanes:
+        lane["chips"] = calendar_html.chips(lane["bookings"])
     return dashboard_pages.render(
         request,
         "calendar/day.html",
@@ -113,8 +119,8 @@ async def _day(
                 "blackout": day in rules.blackout_dates,
             },
             "lanes": lanes,
-            "teams": [lane for lane in lanes if lane["id"]],
-            "moving": bookings,
+            "booking_options": calendar_html.booking_options(bookings),
+            "team_options": calendar_html.team_options(lane for lane in lanes if lane["id"]),
             "first": day,
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
