@@ -20,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.analytics import (
     cash_days,
     customer_firsts,
+    customer_spans,
     day_tallies,
     rollup_folds,
     rollups,
     sources,
 )
+from maitred.analytics.models import CustomerSpanFigures
 from maitred.analytics.periods import GroupBy, Period
 from maitred.analytics.totals import Totals, fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
@@ -87,7 +89,7 @@ async def _same_tallies(
         assert sorted(await figures.lead_days(first, last, zone)) == sorted(
             await day_tallies.lead_days(session, organization_id, first, last)
         )
-        assert await figures.top_customers(first, last, None) == await day_tallies.top_customers(
+        assert await figures.top_customers(first, last, None) == await customer_spans.top_customers(
             session, organization_id, first, last, limit=1000
         )
         since, until = local_days(first, last, zone)
@@ -109,6 +111,28 @@ async def _same_tallies(
     assert sorted((c, d) for c, d in firsts.all()) == sorted(
         await customer_firsts.all_of(session, organization_id)
     )
+    await _same_spans(session, organization_id)
+
+
+async def _same_spans(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Every customer's day, month and year sums equal their bookings', summed here."""
+    figures = BookingFigures(session, organization_id)
+    everyone = await figures.customers_of(date(2000, 1, 1), date(2100, 12, 31))
+    expected: dict[tuple[uuid.UUID, str, date], list[int]] = {}
+    for day in sorted({r.day for r in await figures.by_day(date(2000, 1, 1), date(2100, 1, 1))}):
+        for customer, n, cents in await figures.customers_of(day, day):
+            for span, start in (("d", day), ("m", day.replace(day=1)), ("y", date(day.year, 1, 1))):
+                sums = expected.setdefault((customer, span, start), [0, 0])
+                sums[0] += n
+                sums[1] += cents
+    assert sum(n for _, n, _ in everyone) == sum(v[0] for k, v in expected.items() if k[1] == "y")
+    s = CustomerSpanFigures
+    kept = await session.execute(
+        select(s.customer_id, s.span, s.start, s.count, s.amount_minor).where(
+            s.organization_id == organization_id
+        )
+    )
+    assert {(c, span, start): [n, a] for c, span, start, n, a in kept.all()} == expected
 
 
 async def _patch(
@@ -227,5 +251,80 @@ async def test_a_customer_merge_moves_their_figures_to_the_survivor(
     async with database.transaction(write=False) as session:
         firsts = dict(await customer_firsts.all_of(session, book.organization.id))
         assert firsts == {jane: early}  # the twin's earlier booking is Jane's now
-        best = await day_tallies.top_customers(session, book.organization.id, early, late)
+        best = await customer_spans.top_customers(session, book.organization.id, early, late)
         assert [(c, n) for c, n, _ in best] == [(jane, 3)]
+
+
+async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_cut_into(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Bookings over months and a new year, of customers spending differently: for periods
+    cut into years, months and days, added and taken, the best customers read from the spans
+    (with one candidate per list first, so the search has to widen) equal the full query's."""
+    book = await given_book(database, teams=6)
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    names = ("Ann Lee", "Bo Chan", "Cy Diaz", "Di Park")
+    customers = [
+        await given_customer(database, book, name, f"c{i}@example.com", f"+1916555011{i}")
+        for i, name in enumerate(names)
+    ]
+    plan = [(0, 2, 40), (1, 2, 10), (1, 3, 20), (2, 5, 30), (0, 7, 10), (3, 8, 50), (2, 9, 25)]
+    plan += [(3, 12, 10), (1, 14, 45), (0, 16, 20), (2, 16, 20)]
+    booked = []
+    for who, weeks, guests in plan:
+        form = seed_001_form(
+            customers[who], book, event_date=saturday(weeks).isoformat(), guest_count=guests
+        )
+        booked.append(await book_one(client, manager, form))
+    await _patch(client, manager.headers, booked[5], status="cancelled")
+    await deliver_everything(database)
+
+    days = [saturday(w) for w in (2, 3, 5, 7, 8, 9, 12, 14, 16)]
+    edges = sorted({*days, *(d.replace(day=1) for d in days), date(days[-1].year, 1, 1)})
+    edges += [d - timedelta(days=1) for d in edges] + [days[0] - timedelta(days=400)]
+    periods = [(a, b) for a in edges for b in edges if a <= b][::3]
+    org = book.organization.id
+    async with database.transaction(write=False) as session:
+        figures = BookingFigures(session, org)
+        for start, end in periods:
+            for limit in (1, 2, 10):
+                assert await customer_spans.top_customers(
+                    session, org, start, end, limit=limit, first=1
+                ) == await figures.top_customers(start, end, limit), (start, end, limit)
+        await _same_spans(session, org)
+
+
+def test_a_period_is_cut_into_spans_covering_each_of_its_days_once() -> None:
+    """Whatever the period, its signed spans add every day of it once and no other day."""
+    start = date(2025, 11, 20)
+    for length in (*range(0, 70, 3), 300, 364, 365, 366, 400, 800):
+        for shift in range(0, 400, 37):
+            first = start + timedelta(days=shift)
+            last = first + timedelta(days=length)
+            covered: dict[date, int] = {}
+            for piece in customer_spans.pieces(first, last):
+                spans = _days_of(piece)
+                for day in spans:
+                    covered[day] = covered.get(day, 0) + piece.sign
+            assert {d for d, n in covered.items() if n} == {
+                first + timedelta(days=i) for i in range(length + 1)
+            }
+            assert all(n in (0, 1) for n in covered.values())
+
+
+def _days_of(piece: customer_spans.Piece) -> list[date]:
+    """The days the spans of `piece` hold."""
+    found, day = [], piece.first
+    while day <= piece.last:
+        if piece.span == "d":
+            found.append(day)
+            day += timedelta(days=1)
+            continue
+        end = (
+            date(day.year + 1, 1, 1)
+            if piece.span == "y"
+            else (date(day.year + (day.month == 12), day.month % 12 + 1, 1))
+        )
+        found += [day + timedelta(days=i) for i in range((end - day).days)]
+        day = end
+    return found

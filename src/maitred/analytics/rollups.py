@@ -29,8 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import counted, deltas
-from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
+from maitred.analytics import counted, customer_spans, deltas
+from maitred.analytics.day_tallies import CITY, LEAD, TIME
 from maitred.analytics.models import (
     BookingDayFigures,
     BookingDayTally,
@@ -65,27 +65,11 @@ def _lead_days(dialect: str, zone: str) -> ColumnElement[Any]:
 
 
 def _tally_keys(dialect: str) -> dict[str, Any]:
-    """Each tally's key as analytics/counted.py writes it (a time's ISO form, a customer's id
-    with dashes), from the kept columns."""
+    """Each tally's key as analytics/counted.py writes it (a time's ISO form), from the kept
+    columns."""
     c = CountedBooking
-    if dialect == "postgresql":
-        return {
-            TIME: cast(c.event_time, String),
-            CITY: c.city,
-            LEAD: cast(c.lead_days, String),
-            CUSTOMER: cast(c.customer_id, String),
-        }
-    hexed = func.lower(c.customer_id)
-    parts = [func.substr(hexed, start, length) for start, length in counted.UUID_PARTS]
-    dashed: ColumnElement[Any] = parts[0]
-    for part in parts[1:]:
-        dashed = dashed.op("||")("-").op("||")(part)
-    return {
-        TIME: func.substr(c.event_time, 1, 8),
-        CITY: c.city,
-        LEAD: cast(c.lead_days, String),
-        CUSTOMER: dashed,
-    }
+    at = cast(c.event_time, String) if dialect == "postgresql" else func.substr(c.event_time, 1, 8)
+    return {TIME: at, CITY: c.city, LEAD: cast(c.lead_days, String)}
 
 
 SLICE_DAYS = 31  # a rebuild's statements each cover this many days: each stays short at 1M
@@ -138,6 +122,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     await session.execute(
         insert(CustomerDay).from_select(columns, customer_days, include_defaults=True)
     )
+    await customer_spans.rebuild(session, organization_id)
     days = select(func.count(func.distinct(c.day))).where(org)
     return int((await session.execute(days)).scalar_one())
 
@@ -198,9 +183,8 @@ async def _rebuild_days(
     )
     going = c.status != "cancelled"
     for kind, key in _tally_keys(dialect).items():
-        amount = func.sum(c.recognised_minor) if kind == CUSTOMER else literal(0)
         tallies = (
-            select(new_id, c.organization_id, c.day, literal(kind), key, func.count(), amount)
+            select(new_id, c.organization_id, c.day, literal(kind), key, func.count(), literal(0))
             .where(org, going, key.is_not(None), c.day.between(start, end))
             .group_by(c.organization_id, c.day, key)
         )
