@@ -254,10 +254,8 @@ class CustomerSpanFigures(TenantOwned, Base):
 
     __tablename__ = "customer_span_figures"
     __table_args__ = (
-        # Also how one customer's spans are read back: the exact sums of a few candidates.
         UniqueConstraint("organization_id", "customer_id", "span", "start"),
-        # Covering: a period's spans are summed from the index alone, and one span's customers
-        # come back by revenue (the candidates of the best customers).
+        # Covering: a period's spans are summed from the index alone.
         Index(
             "ix_customer_span_figures_read",
             "organization_id",
