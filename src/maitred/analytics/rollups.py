@@ -35,12 +35,16 @@ from maitred.analytics.models import (
     BookingDayFigures,
     BookingDayTally,
     CountedBooking,
+    CountedCash,
     CustomerDay,
     CustomerFirstBooking,
+    CustomerSpanFigures,
+    PaymentDayFigures,
 )
 from maitred.bookings.figures_repository import RECOGNISED_MINOR, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit import outbox
+from maitred.kit.db import Database
 from maitred.tenancy.snapshots import local_frame
 
 # Events after which a booking's figures may differ; their payloads name the booking.
@@ -125,6 +129,34 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     await customer_spans.rebuild(session, organization_id)
     days = select(func.count(func.distinct(c.day))).where(org)
     return int((await session.execute(days)).scalar_one())
+
+
+TABLES = tuple(
+    model.__tablename__
+    for model in (
+        CountedBooking,
+        BookingDayFigures,
+        BookingDayTally,
+        CustomerFirstBooking,
+        CustomerDay,
+        CustomerSpanFigures,
+        CountedCash,
+        PaymentDayFigures,
+    )
+)
+
+
+async def vacuum(database: Database) -> None:
+    """VACUUM (ANALYZE) the rollup tables on PostgreSQL, after a rebuild has committed (it
+    cannot run in a transaction). A rebuild rewrites every row, and until the tables are
+    vacuumed their reads cannot be index-only: the customers' figures took 2.2 s instead of
+    0.1 at a million bookings until autovacuum came by."""
+    if database.is_sqlite:
+        return
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        for table in TABLES:
+            await autocommit.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
 
 
 async def _rebuild_days(
