@@ -12,7 +12,7 @@ year, minus the days outside) reads fewer still. Recognised revenue is never neg
 customer's sum is at most their revenue in those spans. The best few hundred customers of each
 span (read by revenue from the index) are summed exactly; once the last of the best of those
 is above what anyone else could reach (the next one's revenue in each span, added), they are
-the answer, ties included. Otherwise the search widens, and at worst sums everyone."""
+the answer, ties included. Otherwise (many alike at the top) everyone is summed."""
 
 from __future__ import annotations
 
@@ -45,7 +45,6 @@ DAY, MONTH, YEAR = "d", "m", "y"
 _COST = {DAY: 1, MONTH: 20, YEAR: 60}
 _PRUNED_FROM = 60  # below, summing everyone is about as cheap as any search
 _MOST_LISTS = 2  # more added spans, and the bounds are too loose to leave anyone out
-_WIDEST = 8192  # candidates per span before summing everyone instead
 
 
 @dataclass(frozen=True)
@@ -225,20 +224,16 @@ async def _pruned(
     limit: int,
     first: int,
 ) -> list[tuple[uuid.UUID, int, int]] | None:
-    """The best customers summed exactly among the best of each added span only, once no one
-    else can reach them; None if that takes too many."""
-    dialect = session.get_bind().dialect.name
-    k = first
-    while k <= _WIDEST:
-        tops = [await _by_revenue(session, organization_id, p, k + 1) for p in lists]
-        ids = sorted({c for top in tops for c, _ in top[:k]})
-        among = _among(dialect, ids)
-        found = (await session.execute(_summed(organization_id, parts, limit, among))).all()
-        best = [(c, int(n), int(a)) for c, n, a, _ in found]
-        reach = sum(top[k][1] for top in tops if len(top) > k)  # anyone else's most
-        if all(len(top) <= k for top in tops) or (len(best) == limit and best[-1][2] > reach):
-            return best
-        k *= 4
+    """The best customers summed exactly among the `first` best of each added span only, if
+    no one else can reach them; None if someone could (many alike at the top)."""
+    tops = [await _by_revenue(session, organization_id, p, first + 1) for p in lists]
+    ids = sorted({c for top in tops for c, _ in top[:first]})
+    among = _among(session.get_bind().dialect.name, ids)
+    found = (await session.execute(_summed(organization_id, parts, limit, among))).all()
+    best = [(c, int(n), int(a)) for c, n, a, _ in found]
+    reach = sum(top[first][1] for top in tops if len(top) > first)  # anyone else's most
+    if all(len(top) <= first for top in tops) or (len(best) == limit and best[-1][2] > reach):
+        return best
     return None
 
 
@@ -263,7 +258,7 @@ async def best_and_booked(
     first: int = 512,
 ) -> tuple[list[tuple[uuid.UUID, int, int]], int]:
     """The period's best customers, and how many customers have a booking in it. `first`:
-    the candidates taken from each added span at first (four times more each further try)."""
+    the candidates taken from each added span before summing everyone instead."""
     parts = pieces(start, end)
     covering = _covering(parts)
     lists = _lists(covering)
