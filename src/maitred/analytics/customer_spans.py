@@ -37,13 +37,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import customer_firsts, deltas
+from maitred.analytics import deltas
 from maitred.analytics.models import CountedBooking, CustomerSpanFigures
 
 DAY, MONTH, YEAR = "d", "m", "y"
 # About how many rows a span holds, a day's as 1: how a period is cut (fewest rows read).
 _COST = {DAY: 1, MONTH: 20, YEAR: 60}
 _PRUNED_FROM = 60  # below, summing everyone is about as cheap as any search
+_FIRST = 512  # candidates per added span (PostgreSQL)
 _MOST_LISTS = 2  # more added spans, and the bounds are too loose to leave anyone out
 
 
@@ -181,12 +182,12 @@ def _rows(organization_id: uuid.UUID, piece: Piece, among: Any = None) -> Any:
 def _summed(
     organization_id: uuid.UUID, parts: list[Piece], limit: int | None, among: Any = None
 ) -> Any:
-    """(customer, bookings, recognised cents, how many customers) over `parts`, best first, of
-    the customers with a booking there (`among`: a condition on the customer's id)."""
+    """(customer, bookings, recognised cents) over `parts`, best first, of the customers with
+    a booking there (`among`: a condition on the customer's id)."""
     rows = union_all(*(_rows(organization_id, p, among) for p in parts)).subquery()
     count, cents = func.sum(rows.c.n), func.sum(rows.c.a)
     return (
-        select(rows.c.customer_id, count, cents, func.count().over())
+        select(rows.c.customer_id, count, cents)
         .group_by(rows.c.customer_id)
         .having(count > 0)
         .order_by(cents.desc(), count.desc(), rows.c.customer_id)
@@ -216,6 +217,16 @@ async def _by_revenue(
     return [(c, int(a)) for c, a in (await session.execute(statement)).all()]
 
 
+def _kth_most(tops: list[list[tuple[uuid.UUID, int]]], k: int) -> int:
+    """At most what the k-th best customer has in the spans of `tops` together (each best
+    first, at least k long or complete): of any k customers, one is at least i-th in the first
+    span and j-th in the second with i + j = k - 1 (0-based)."""
+    if len(tops) == 1:
+        return tops[0][k - 1][1] if len(tops[0]) >= k else 0
+    a, b = (top + [(uuid.UUID(int=0), 0)] * k for top in tops)
+    return max(a[i][1] + b[k - 1 - i][1] for i in range(k))
+
+
 async def _pruned(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -227,12 +238,15 @@ async def _pruned(
     """The best customers summed exactly among the `first` best of each added span only, if
     no one else can reach them; None if someone could (many alike at the top)."""
     tops = [await _by_revenue(session, organization_id, p, first + 1) for p in lists]
+    complete = all(len(top) <= first for top in tops)
+    reach = sum(top[first][1] for top in tops if len(top) > first)  # anyone else's most
+    if not complete and _kth_most(tops, limit) <= reach:
+        return None  # the limit-th best cannot be above it: summing the few is no use
     ids = sorted({c for top in tops for c, _ in top[:first]})
     among = _among(session.get_bind().dialect.name, ids)
     found = (await session.execute(_summed(organization_id, parts, limit, among))).all()
-    best = [(c, int(n), int(a)) for c, n, a, _ in found]
-    reach = sum(top[first][1] for top in tops if len(top) > first)  # anyone else's most
-    if all(len(top) <= first for top in tops) or (len(best) == limit and best[-1][2] > reach):
+    best = [(c, int(n), int(a)) for c, n, a in found]
+    if complete or (len(best) == limit and best[-1][2] > reach):
         return best
     return None
 
@@ -243,32 +257,24 @@ async def top_customers(
     start: date,
     end: date,
     limit: int = 10,
-    first: int = 512,
+    first: int | None = None,
 ) -> list[tuple[uuid.UUID, int, int]]:
-    """As `BookingFigures.top_customers` (customer, bookings, recognised cents; best first)."""
-    return (await best_and_booked(session, organization_id, start, end, limit, first))[0]
-
-
-async def best_and_booked(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    start: date,
-    end: date,
-    limit: int = 10,
-    first: int = 512,
-) -> tuple[list[tuple[uuid.UUID, int, int]], int]:
-    """The period's best customers, and how many customers have a booking in it. `first`:
-    the candidates taken from each added span before summing everyone instead."""
+    """As `BookingFigures.top_customers` (customer, bookings, recognised cents; best first).
+    `first`: the candidates taken from each added span before summing everyone instead; by
+    default 512 on PostgreSQL and none on SQLite, where filtering a span by a thousand ids
+    costs about what summing it does (bench/README.md)."""
+    if first is None:
+        first = _FIRST if session.get_bind().dialect.name == "postgresql" else 0
     parts = pieces(start, end)
     covering = _covering(parts)
     lists = _lists(covering)
-    if _cost(parts) > _PRUNED_FROM and len(lists) <= _MOST_LISTS:
+    big = _cost(parts) > _PRUNED_FROM and len(lists) <= _MOST_LISTS
+    if big and 0 < limit <= first:
         best = await _pruned(session, organization_id, covering, lists, limit, first)
         if best is not None:
-            return best, await customer_firsts.booked_between(session, organization_id, start, end)
+            return best
     found = (await session.execute(_summed(organization_id, parts, limit))).all()
-    best = [(c, int(n), int(a)) for c, n, a, _ in found]
-    return best, int(found[0][3]) if found else 0
+    return [(c, int(n), int(a)) for c, n, a in found]
 
 
 def _starts(dialect: str) -> dict[str, Any]:

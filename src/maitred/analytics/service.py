@@ -263,7 +263,7 @@ async def customers_report(
     means first at that location."""
     period, currency = await _period(session, organization_id, start, end, location_id)
     since = period.end - timedelta(days=ACTIVE_DAYS - 1)
-    now, best = await sources.customers_and_best(
+    now = await sources.customers(
         session, organization_id, period.start, period.end, since, location_id
     )
     previous = period.previous()
@@ -274,6 +274,9 @@ async def customers_report(
         previous.end,
         previous.end - timedelta(days=ACTIVE_DAYS - 1),
         location_id,
+    )
+    best = await sources.top_customers(
+        session, organization_id, period.start, period.end, location_id
     )
     names = await customer_briefs.briefs(
         session, organization_id=organization_id, customer_ids=[row[0] for row in best]

@@ -58,6 +58,16 @@ async def lead_days(
     return await booking_figures.lead_days(session, organization_id, start, end, zone, location_id)
 
 
+async def top_customers(
+    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
+) -> list[tuple[uuid.UUID, int, int]]:
+    if location_id is None:
+        return await customer_spans.top_customers(session, organization_id, start, end)
+    return await booking_figures.top_customers(
+        session, organization_id, start, end, location_id=location_id
+    )
+
+
 async def customers(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -80,30 +90,3 @@ async def customers(
         else await customer_firsts.booked_between(session, organization_id, active_since, end)
     )
     return booking_figures.CustomerCounts(new, booked - new, active)
-
-
-async def customers_and_best(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    start: date,
-    end: date,
-    active_since: date,
-    location_id: Place,
-    limit: int = 10,
-) -> tuple[booking_figures.CustomerCounts, list[tuple[uuid.UUID, int, int]]]:
-    """`customers` and `top_customers` of one period; from the rollups, the customers with a
-    booking in it are counted by the same statement that finds the best."""
-    if location_id is not None:
-        counts = await customers(session, organization_id, start, end, active_since, location_id)
-        best = await booking_figures.top_customers(
-            session, organization_id, start, end, location_id=location_id, limit=limit
-        )
-        return counts, best
-    best, booked = await customer_spans.best_and_booked(session, organization_id, start, end, limit)
-    new = await customer_firsts.new_between(session, organization_id, start, end)
-    active = (
-        booked
-        if active_since == start
-        else await customer_firsts.booked_between(session, organization_id, active_since, end)
-    )
-    return booking_figures.CustomerCounts(new, booked - new, active), best
