@@ -283,7 +283,7 @@ async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_
     days = [saturday(w) for w in (2, 3, 5, 7, 8, 9, 12, 14, 16)]
     edges = sorted({*days, *(d.replace(day=1) for d in days), date(days[-1].year, 1, 1)})
     edges += [d - timedelta(days=1) for d in edges] + [days[0] - timedelta(days=400)]
-    periods = [(a, b) for a in edges for b in edges if a <= b][::3]
+    periods = [(a, b) for a in edges for b in edges if a <= b][::7]
     years = {d.year for d in days}  # a year up to a day, and whole years: one or two spans
     periods += [(d - timedelta(days=n), d + timedelta(days=364 - n)) for d in days for n in (3, 40)]
     periods += [(date(y, 1, 1), date(y, 12, 31)) for y in years]
@@ -291,11 +291,10 @@ async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_
     async with database.transaction(write=False) as session:
         figures = BookingFigures(session, org)
         for start, end in periods:
-            for limit in (1, 2, 10):
-                for first in (1, 2):
-                    assert await customer_spans.top_customers(
-                        session, org, start, end, limit=limit, first=first
-                    ) == await figures.top_customers(start, end, limit), (start, end, limit)
+            for limit, first in ((1, 1), (2, 2), (10, None)):
+                assert await customer_spans.top_customers(
+                    session, org, start, end, limit=limit, first=first
+                ) == await figures.top_customers(start, end, limit), (start, end, limit)
         await _same_spans(session, org)
 
 

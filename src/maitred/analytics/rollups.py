@@ -150,7 +150,7 @@ async def vacuum(database: Database) -> None:
     """VACUUM (ANALYZE) the rollup tables on PostgreSQL, after a rebuild has committed (it
     cannot run in a transaction). A rebuild rewrites every row, and until the tables are
     vacuumed their reads cannot be index-only: the customers' figures took 2.2 s instead of
-    0.1 at a million bookings until autovacuum came by."""
+    0.5 at a million bookings until autovacuum came by (bench/README.md)."""
     if database.is_sqlite:
         return
     async with database.engine.connect() as connection:
