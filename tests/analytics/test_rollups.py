@@ -332,3 +332,35 @@ def _days_of(piece: customer_spans.Piece) -> list[date]:
         found += [day + timedelta(days=i) for i in range((end - day).days)]
         day = end
     return found
+
+
+async def test_an_erasure_leaves_the_rollups_exact_without_a_rebuild(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """An erasure keeps the bookings' dates, amounts and city and the customer's id, all the
+    rollups hold: they still equal the bookings, and the customers' figures are the same but
+    for the name."""
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    omar = await given_customer(database, book, "Omar Diaz", "omar@example.com", "+19165550102")
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    early, late = saturday(2), saturday(5)
+    for customer, day in ((jane, early), (jane, late), (omar, late)):
+        await book_one(client, manager, seed_001_form(customer, book, event_date=day.isoformat()))
+    await deliver_everything(database)
+    url = f"/api/v1/analytics/customers?start_date={early}&end_date={late}"
+    before = (await client.get(url, headers=manager.headers)).json()
+
+    erased = await client.delete(f"/api/v1/customers/{jane}", headers=manager.headers)
+    assert erased.status_code == 204, erased.text
+    await deliver_everything(database)
+
+    rolled, full = await _both(database, book.organization.id)
+    assert rolled == full
+    after = (await client.get(url, headers=manager.headers)).json()
+    assert [c["name"] for c in after["top_customers"]] == ["Erased customer", "Omar Diaz"]
+    for answer in (before, after):
+        for best in answer["top_customers"]:
+            best.pop("name")
+    assert after == before
+    assert [c["bookings"] for c in after["top_customers"]] == [2, 1]
