@@ -12,6 +12,7 @@ import uuid
 from dataclasses import astuple
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import func, select
@@ -364,3 +365,38 @@ async def test_an_erasure_leaves_the_rollups_exact_without_a_rebuild(
             best.pop("name")
     assert after == before
     assert [c["bookings"] for c in after["top_customers"]] == [2, 1]
+
+
+async def test_a_change_of_time_zone_moves_the_rollups_to_the_new_local_days(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Cash counts on the local day it was paid. When the zone moves from Pago Pago (UTC-11) to
+    Kiritimati (UTC+14), every instant falls on another local date; the worker recomputes the
+    organization's rollups, so each local day's cash equals its payments in the new zone."""
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    admin = await signed_in_as(client, database, "admin", book.organization)
+    path = f"/api/v1/organizations/{book.organization.id}"
+    moved = await client.patch(path, json={"timezone": "Pacific/Pago_Pago"}, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    form = seed_001_form(jane, book, event_date=saturday(3).isoformat())
+    await pay(client, manager, (await book_one(client, manager, form))["id"], 200)
+    await deliver_everything(database)
+
+    moved = await client.patch(path, json={"timezone": "Pacific/Kiritimati"}, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    await deliver_everything(database)
+
+    org = book.organization.id
+    async with database.transaction(write=False) as session:
+        zone = (await local_frame(session, org)).zone
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+        assert await cash_days.collected(session, org, today, today)  # paid today, there
+        for day in (today - timedelta(days=2), today - timedelta(days=1), today):
+            since, until = local_days(day, day, zone)
+            assert await PaymentRepository(session, org).collected(
+                since, until
+            ) == await cash_days.collected(session, org, day, day)
+    rolled, full = await _both(database, org)
+    assert rolled == full

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import counted, customer_spans, deltas
+from maitred.analytics import cash_days, counted, customer_spans, deltas
 from maitred.analytics.day_tallies import CITY, LEAD, TIME
 from maitred.analytics.models import (
     BookingDayFigures,
@@ -304,6 +304,18 @@ async def _customer_merged(session: AsyncSession, event: outbox.Event) -> None:
         await counted.reconcile(session, event.organization_id, booking_id)
 
 
+async def _zone_changed(session: AsyncSession, event: outbox.Event) -> None:
+    """Every local day may have moved (cash by the day it was paid, lead times on PostgreSQL):
+    the organization's rollups are recomputed in the new zone."""
+    if event.organization_id is None:
+        return
+    await rebuild(session, event.organization_id)
+    await cash_days.rebuild(session, event.organization_id)
+
+
 for _name in EVENTS:
     outbox.register(_name, _booking_changed, name="analytics.rollups.booking_days")
 outbox.register("customer.merged", _customer_merged, name="analytics.rollups.customer_merged")
+outbox.register(
+    "organization.timezone_changed", _zone_changed, name="analytics.rollups.timezone_changed"
+)
