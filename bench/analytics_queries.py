@@ -55,6 +55,7 @@ async def main(runs: int, rebuild: bool) -> None:
             async with database.transaction() as session:
                 days = await rollups.rebuild(session, org)
                 cash = await cash_days.rebuild(session, org)
+            await rollups.vacuum(database)
             spent = time.perf_counter() - started
             print(f"rollups rebuilt: {days:,} booking days, {cash:,} cash days in {spent:.1f} s")
         end = utcnow().date()

@@ -142,6 +142,7 @@ async def seed(organization_id: str, *, leads: int) -> None:
         async with database.transaction() as session:  # the rows above went past the outbox
             days = await rollups.rebuild(session, org)
             cash = await cash_days.rebuild(session, org)
+        await rollups.vacuum(database)
         print(
             f"    rollups filled: {days:,} booking days, {cash:,} cash days "
             f"({clock.monotonic() - started:.0f} s)",

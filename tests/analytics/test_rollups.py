@@ -12,6 +12,7 @@ import uuid
 from dataclasses import astuple
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import func, select
@@ -20,11 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.analytics import (
     cash_days,
     customer_firsts,
+    customer_spans,
     day_tallies,
     rollup_folds,
     rollups,
     sources,
 )
+from maitred.analytics.models import CustomerSpanFigures
 from maitred.analytics.periods import GroupBy, Period
 from maitred.analytics.totals import Totals, fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
@@ -87,7 +90,7 @@ async def _same_tallies(
         assert sorted(await figures.lead_days(first, last, zone)) == sorted(
             await day_tallies.lead_days(session, organization_id, first, last)
         )
-        assert await figures.top_customers(first, last, None) == await day_tallies.top_customers(
+        assert await figures.top_customers(first, last, None) == await customer_spans.top_customers(
             session, organization_id, first, last, limit=1000
         )
         since, until = local_days(first, last, zone)
@@ -109,6 +112,28 @@ async def _same_tallies(
     assert sorted((c, d) for c, d in firsts.all()) == sorted(
         await customer_firsts.all_of(session, organization_id)
     )
+    await _same_spans(session, organization_id)
+
+
+async def _same_spans(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Every customer's day, month and year sums equal their bookings', summed here."""
+    figures = BookingFigures(session, organization_id)
+    everyone = await figures.customers_of(date(2000, 1, 1), date(2100, 12, 31))
+    expected: dict[tuple[uuid.UUID, str, date], list[int]] = {}
+    for day in sorted({r.day for r in await figures.by_day(date(2000, 1, 1), date(2100, 1, 1))}):
+        for customer, n, cents in await figures.customers_of(day, day):
+            for span, start in (("d", day), ("m", day.replace(day=1)), ("y", date(day.year, 1, 1))):
+                sums = expected.setdefault((customer, span, start), [0, 0])
+                sums[0] += n
+                sums[1] += cents
+    assert sum(n for _, n, _ in everyone) == sum(v[0] for k, v in expected.items() if k[1] == "y")
+    s = CustomerSpanFigures
+    kept = await session.execute(
+        select(s.customer_id, s.span, s.start, s.count, s.amount_minor).where(
+            s.organization_id == organization_id
+        )
+    )
+    assert {(c, span, start): [n, a] for c, span, start, n, a in kept.all()} == expected
 
 
 async def _patch(
@@ -227,5 +252,151 @@ async def test_a_customer_merge_moves_their_figures_to_the_survivor(
     async with database.transaction(write=False) as session:
         firsts = dict(await customer_firsts.all_of(session, book.organization.id))
         assert firsts == {jane: early}  # the twin's earlier booking is Jane's now
-        best = await day_tallies.top_customers(session, book.organization.id, early, late)
+        best = await customer_spans.top_customers(session, book.organization.id, early, late)
         assert [(c, n) for c, n, _ in best] == [(jane, 3)]
+
+
+async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_cut_into(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Bookings over months and a new year, of customers spending differently: for periods
+    cut into years, months and days, added and taken, the best customers read from the spans
+    (among one or two candidates per span, or all when those cannot be the best) equal the
+    full query's, ties and the customers left out included."""
+    book = await given_book(database, teams=6)
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    names = ("Ann Lee", "Bo Chan", "Cy Diaz", "Di Park")
+    customers = [
+        await given_customer(database, book, name, f"c{i}@example.com", f"+1916555011{i}")
+        for i, name in enumerate(names)
+    ]
+    plan = [(0, 2, 40), (1, 2, 10), (1, 3, 20), (2, 5, 30), (0, 7, 10), (3, 8, 50), (2, 9, 25)]
+    plan += [(3, 12, 10), (1, 14, 45), (0, 16, 20), (2, 16, 20)]
+    booked = []
+    for who, weeks, guests in plan:
+        form = seed_001_form(
+            customers[who], book, event_date=saturday(weeks).isoformat(), guest_count=guests
+        )
+        booked.append(await book_one(client, manager, form))
+    await _patch(client, manager.headers, booked[5], status="cancelled")
+    await deliver_everything(database)
+
+    days = [saturday(w) for w in (2, 3, 5, 7, 8, 9, 12, 14, 16)]
+    edges = sorted({*days, *(d.replace(day=1) for d in days), date(days[-1].year, 1, 1)})
+    edges += [d - timedelta(days=1) for d in edges] + [days[0] - timedelta(days=400)]
+    periods = [(a, b) for a in edges for b in edges if a <= b][::7]
+    years = {d.year for d in days}  # a year up to a day, and whole years: one or two spans
+    periods += [(d - timedelta(days=n), d + timedelta(days=364 - n)) for d in days for n in (3, 40)]
+    periods += [(date(y, 1, 1), date(y, 12, 31)) for y in years]
+    org = book.organization.id
+    async with database.transaction(write=False) as session:
+        figures = BookingFigures(session, org)
+        for start, end in periods:
+            for limit, first in ((1, 1), (2, 2), (10, None)):
+                assert await customer_spans.top_customers(
+                    session, org, start, end, limit=limit, first=first
+                ) == await figures.top_customers(start, end, limit), (start, end, limit)
+        await _same_spans(session, org)
+
+
+def test_a_period_is_cut_into_spans_covering_each_of_its_days_once() -> None:
+    """Whatever the period, its signed spans add every day of it once and no other day."""
+    start = date(2025, 11, 20)
+    for length in (*range(0, 70, 3), 300, 364, 365, 366, 400, 800):
+        for shift in range(0, 400, 37):
+            first = start + timedelta(days=shift)
+            last = first + timedelta(days=length)
+            covered: dict[date, int] = {}
+            for piece in customer_spans.pieces(first, last):
+                spans = _days_of(piece)
+                for day in spans:
+                    covered[day] = covered.get(day, 0) + piece.sign
+            assert {d for d, n in covered.items() if n} == {
+                first + timedelta(days=i) for i in range(length + 1)
+            }
+            assert all(n in (0, 1) for n in covered.values())
+
+
+def _days_of(piece: customer_spans.Piece) -> list[date]:
+    """The days the spans of `piece` hold."""
+    found, day = [], piece.first
+    while day <= piece.last:
+        if piece.span == "d":
+            found.append(day)
+            day += timedelta(days=1)
+            continue
+        end = (
+            date(day.year + 1, 1, 1)
+            if piece.span == "y"
+            else (date(day.year + (day.month == 12), day.month % 12 + 1, 1))
+        )
+        found += [day + timedelta(days=i) for i in range((end - day).days)]
+        day = end
+    return found
+
+
+async def test_an_erasure_leaves_the_rollups_exact_without_a_rebuild(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """An erasure keeps the bookings' dates, amounts and city and the customer's id, all the
+    rollups hold: they still equal the bookings, and the customers' figures are the same but
+    for the name."""
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    omar = await given_customer(database, book, "Omar Diaz", "omar@example.com", "+19165550102")
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    early, late = saturday(2), saturday(5)
+    for customer, day in ((jane, early), (jane, late), (omar, late)):
+        await book_one(client, manager, seed_001_form(customer, book, event_date=day.isoformat()))
+    await deliver_everything(database)
+    url = f"/api/v1/analytics/customers?start_date={early}&end_date={late}"
+    before = (await client.get(url, headers=manager.headers)).json()
+
+    erased = await client.delete(f"/api/v1/customers/{jane}", headers=manager.headers)
+    assert erased.status_code == 204, erased.text
+    await deliver_everything(database)
+
+    rolled, full = await _both(database, book.organization.id)
+    assert rolled == full
+    after = (await client.get(url, headers=manager.headers)).json()
+    assert [c["name"] for c in after["top_customers"]] == ["Erased customer", "Omar Diaz"]
+    for answer in (before, after):
+        for best in answer["top_customers"]:
+            best.pop("name")
+    assert after == before
+    assert [c["bookings"] for c in after["top_customers"]] == [2, 1]
+
+
+async def test_a_change_of_time_zone_moves_the_rollups_to_the_new_local_days(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Cash counts on the local day it was paid. When the zone moves from Pago Pago (UTC-11) to
+    Kiritimati (UTC+14), every instant falls on another local date; the worker recomputes the
+    organization's rollups, so each local day's cash equals its payments in the new zone."""
+    book = await given_book(database, teams=6)
+    jane = await given_customer(database, book)
+    manager = await signed_in_as(client, database, "manager", book.organization)
+    admin = await signed_in_as(client, database, "admin", book.organization)
+    path = f"/api/v1/organizations/{book.organization.id}"
+    moved = await client.patch(path, json={"timezone": "Pacific/Pago_Pago"}, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    form = seed_001_form(jane, book, event_date=saturday(3).isoformat())
+    await pay(client, manager, (await book_one(client, manager, form))["id"], 200)
+    await deliver_everything(database)
+
+    moved = await client.patch(path, json={"timezone": "Pacific/Kiritimati"}, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
+    await deliver_everything(database)
+
+    org = book.organization.id
+    async with database.transaction(write=False) as session:
+        zone = (await local_frame(session, org)).zone
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+        assert await cash_days.collected(session, org, today, today)  # paid today, there
+        for day in (today - timedelta(days=2), today - timedelta(days=1), today):
+            since, until = local_days(day, day, zone)
+            assert await PaymentRepository(session, org).collected(
+                since, until
+            ) == await cash_days.collected(session, org, day, day)
+    rolled, full = await _both(database, org)
+    assert rolled == full

@@ -1,7 +1,8 @@
 """The booking rollups moved by deltas. Each booking's last counted figures are kept
 (analytics/models.CountedBooking); when the booking may have changed, the worker reads its row
 now, subtracts what it counted for, adds what it counts for now (upserts of the few rollup rows
-concerned: its day, status and type; its time, city, lead time and customer tallies), and keeps
+concerned: its day, status and type; its time, city and lead time tallies; its customer's day,
+month and year), and keeps
 the new figures. The difference is taken against what was counted, not against what an event
 says, so a delivery repeated, late or out of order only reconciles the booking with its row
 again: the rollups stay exact. The booking is locked for that (an advisory lock on PostgreSQL;
@@ -21,8 +22,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import customer_firsts, deltas
-from maitred.analytics.day_tallies import CITY, CUSTOMER, LEAD, TIME
-from maitred.analytics.models import BookingDayFigures, BookingDayTally, CountedBooking
+from maitred.analytics.customer_spans import DAY, MONTH, YEAR
+from maitred.analytics.day_tallies import CITY, LEAD, TIME
+from maitred.analytics.models import (
+    BookingDayFigures,
+    BookingDayTally,
+    CountedBooking,
+    CustomerSpanFigures,
+)
 from maitred.bookings.figures_repository import EARNED, RECOGNISED_MINOR
 from maitred.bookings.models import Booking
 from maitred.kit.clock import utcnow
@@ -54,7 +61,6 @@ class Counted:
 
 
 FIELDS = tuple(Counted.__dataclass_fields__)
-UUID_PARTS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))  # of its 32 hex digits
 
 _NOW = select(
     Booking.event_date,
@@ -103,6 +109,9 @@ FIGURES = deltas.Rollup(
     ("count", "guests", "recognised_minor", "earned_minor"),
 )
 TALLIES = deltas.Rollup(BookingDayTally, ("day", "kind", "key"), ("count", "amount_minor"))
+SPANS = deltas.Rollup(
+    CustomerSpanFigures, ("customer_id", "span", "start"), ("count", "amount_minor")
+)
 
 
 def _figures(counted: Counted) -> deltas.Sums:
@@ -117,17 +126,27 @@ def _tallies(counted: Counted) -> deltas.Sums:
     found = {
         (day, TIME, counted.event_time.isoformat()): [1, 0],
         (day, LEAD, str(counted.lead_days)): [1, 0],
-        (day, CUSTOMER, str(counted.customer_id)): [1, counted.recognised_minor],
     }
     if counted.city is not None:
         found[(day, CITY, counted.city)] = [1, 0]
     return found
 
 
+def _spans(counted: Counted) -> deltas.Sums:
+    if not counted.going:
+        return {}
+    day, customer, sums = counted.day, counted.customer_id, [1, counted.recognised_minor]
+    return {
+        (customer, DAY, day): sums,
+        (customer, MONTH, day.replace(day=1)): sums,
+        (customer, YEAR, date(day.year, 1, 1)): sums,
+    }
+
+
 async def _move(
     session: AsyncSession, organization_id: uuid.UUID, before: Counted | None, now: Counted | None
 ) -> None:
-    for rollup, of in ((FIGURES, _figures), (TALLIES, _tallies)):
+    for rollup, of in ((FIGURES, _figures), (TALLIES, _tallies), (SPANS, _spans)):
         parts = [(of(before), -1)] if before else []
         parts += [(of(now), 1)] if now else []
         await rollup.add(session, organization_id, deltas.net_of(parts, len(rollup.sums)))

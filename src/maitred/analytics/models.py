@@ -121,11 +121,10 @@ class BookingDayFigures(TenantOwned, Base):
 
 class BookingDayTally(TenantOwned, Base):
     """How many of one local event day's bookings that went ahead (not cancelled) share one
-    value: a start time (`kind` "time", key "18:00:00"), a city ("city"), days from request
-    to event ("lead", key "12") or a customer ("customer", key its id, with the revenue
-    recognised from them). Kept with the
-    booking-day figures (analytics/rollups.py), so popular times, top cities, lead time and
-    the customers of a period read these instead of a year of bookings."""
+    value: a start time (`kind` "time", key "18:00:00"), a city ("city") or days from request
+    to event ("lead", key "12"); `amount_minor` is 0 (it held a customer's revenue when the
+    customers were tallied here too). Kept with the booking-day figures (analytics/rollups.py),
+    so popular times, top cities and lead time read these instead of a year of bookings."""
 
     __tablename__ = "booking_day_tallies"
     __table_args__ = (
@@ -244,3 +243,33 @@ class CustomerDay(TenantOwned, Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     day: Mapped[date]
     previous_day: Mapped[date | None]
+
+
+class CustomerSpanFigures(TenantOwned, Base):
+    """One customer's bookings that went ahead, and the revenue recognised from them, summed
+    over one local day (`span` "d"), month ("m") or year ("y") starting on `start`: a period's
+    best customers add a few whole years or months and the edge days, minus what those spans
+    hold outside the period (analytics/customer_spans.py), instead of a year of day rows.
+    Keyed by the customer's id, not a string: grouping and sorting stay cheap."""
+
+    __tablename__ = "customer_span_figures"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "customer_id", "span", "start"),
+        # Covering: a period's spans are summed from the index alone.
+        Index(
+            "ix_customer_span_figures_read",
+            "organization_id",
+            "span",
+            "start",
+            "amount_minor",
+            "count",
+            "customer_id",
+        ),
+        {"info": {"derived": True}},  # as CountedBooking: a merge reconciles the bookings
+    )
+
+    customer_id: Mapped[uuid.UUID]  # no key: the bookings may move to another customer
+    span: Mapped[str] = mapped_column(String(1))
+    start: Mapped[date]
+    count: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)

@@ -1,7 +1,7 @@
 """Where each booking figure is read from: the rollups (analytics/rollups.py, day_tallies.py,
-customer_firsts.py) for the whole organization, the bookings themselves for one location (a
-location's bookings are those of its chef teams and events, which may move between locations;
-the rollups are kept per organization only). Both give the same answers
+customer_firsts.py, customer_spans.py) for the whole organization, the bookings themselves for
+one location (a location's bookings are those of its chef teams and events, which may move
+between locations; the rollups are kept per organization only). Both give the same answers
 (tests/analytics/test_rollups.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics import customer_firsts, day_tallies, rollups
+from maitred.analytics import customer_firsts, customer_spans, day_tallies, rollups
 from maitred.bookings.service import figures as booking_figures
 
 Place = uuid.UUID | None
@@ -62,7 +62,7 @@ async def top_customers(
     session: AsyncSession, organization_id: uuid.UUID, start: date, end: date, location_id: Place
 ) -> list[tuple[uuid.UUID, int, int]]:
     if location_id is None:
-        return await day_tallies.top_customers(session, organization_id, start, end)
+        return await customer_spans.top_customers(session, organization_id, start, end)
     return await booking_figures.top_customers(
         session, organization_id, start, end, location_id=location_id
     )

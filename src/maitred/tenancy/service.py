@@ -18,6 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.errors import (
     AlreadyExists,
@@ -317,11 +318,19 @@ async def update(
     slug = changes.get("slug")
     if slug and await repository.slug_taken(session, slug, other_than=organization.id):
         raise AlreadyExists("This slug is taken", details={"slug": "Already taken"})
+    zone_before = organization.timezone
     for field, value in changes.items():
         setattr(organization, field, value)
     if settings is not None:
         _merge_settings(organization, settings)
     await session.flush()
+    if organization.timezone != zone_before:  # local days move: the rollups are recomputed
+        await outbox.emit(
+            session,
+            "organization.timezone_changed",
+            organization_id=organization.id,
+            timezone=organization.timezone,
+        )
     record(
         "organization.updated",
         resource_type="organization",

@@ -1,0 +1,318 @@
+"""A period's best customers, exact, from each customer's sums per local day, month and year
+(analytics/models.CustomerSpanFigures, kept with the booking rollups by analytics/counted.py).
+
+A period is cut into signed spans: whole years, whole months and days, where a span mostly
+inside the period is taken whole minus its days or months outside it (a year up to today is
+this year minus the days after today, plus last year's days in the period). Summed per
+customer, that reads about one row per customer (a year up to today at a million bookings:
+~75,000 rows instead of ~355,000 day rows keyed by a string).
+
+A long period covered by one or two whole spans (the year up to today: last December and this
+year, minus the days outside) reads fewer still. Recognised revenue is never negative, so a
+customer's sum is at most their revenue in those spans. The best few hundred customers of each
+span (read by revenue from the index) are summed exactly; once the last of the best of those
+is above what anyone else could reach (the next one's revenue in each span, added), they are
+the answer, ties included. Otherwise (many alike at the top) everyone is summed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Date,
+    Uuid,
+    any_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from maitred.analytics import deltas
+from maitred.analytics.models import CountedBooking, CustomerSpanFigures
+
+DAY, MONTH, YEAR = "d", "m", "y"
+# About how many rows a span holds, a day's as 1: how a period is cut (fewest rows read).
+_COST = {DAY: 1, MONTH: 20, YEAR: 60}
+_PRUNED_FROM = 60  # below, summing everyone is about as cheap as any search
+_FIRST = 512  # candidates per added span (PostgreSQL)
+_MOST_LISTS = 2  # more added spans, and the bounds are too loose to leave anyone out
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The spans of one kind starting from `first` to `last`, added (sign 1) or taken (-1)."""
+
+    span: str
+    first: date
+    last: date
+    sign: int
+
+    @property
+    def cost(self) -> int:
+        if self.span == DAY:
+            return (self.last - self.first).days + 1
+        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
+        return _COST[self.span] * (months // 12 + 1 if self.span == YEAR else months + 1)
+
+
+def _cost(pieces: Iterable[Piece]) -> int:
+    return sum(p.cost for p in pieces)
+
+
+def _flip(pieces: list[Piece]) -> list[Piece]:
+    return [Piece(p.span, p.first, p.last, -p.sign) for p in pieces]
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _months(start: date, end: date) -> list[Piece]:
+    """`start`..`end` (within one year) as whole months and days."""
+    found: list[Piece] = []
+    first = start.replace(day=1)
+    while first <= end:
+        last = _month_end(first)
+        part = (max(start, first), min(end, last))
+        if part == (first, last):
+            found.append(Piece(MONTH, first, first, 1))
+        else:
+            inside = [Piece(DAY, part[0], part[1], 1)]
+            outside = [Piece(MONTH, first, first, 1)]
+            if part[0] > first:
+                outside.append(Piece(DAY, first, part[0] - timedelta(days=1), -1))
+            if part[1] < last:
+                outside.append(Piece(DAY, part[1] + timedelta(days=1), last, -1))
+            found += min(inside, outside, key=_cost)
+        first = last + timedelta(days=1)
+    return _merged(found)
+
+
+def _merged(pieces: list[Piece]) -> list[Piece]:
+    """Neighbouring whole months added one after another, as one piece."""
+    out: list[Piece] = []
+    for p in pieces:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and p.span == MONTH == before.span
+            and p.sign == 1 == before.sign
+            and _month_end(before.last) + timedelta(days=1) == p.first
+        ):
+            out[-1] = Piece(MONTH, before.first, p.first, 1)
+        else:
+            out.append(p)
+    return out
+
+
+def pieces(start: date, end: date) -> list[Piece]:
+    """`start`..`end` as signed spans whose sums per customer add up to the period's."""
+    found: list[Piece] = []
+    for year in range(start.year, end.year + 1):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        part = (max(start, first), min(end, last))
+        if part == (first, last):
+            found.append(Piece(YEAR, first, first, 1))
+            continue
+        inside = _months(*part)
+        outside = [Piece(YEAR, first, first, 1)]
+        if part[0] > first:
+            outside += _flip(_months(first, part[0] - timedelta(days=1)))
+        if part[1] < last:
+            outside += _flip(_months(part[1] + timedelta(days=1), last))
+        found += min(inside, outside, key=_cost)
+    return found
+
+
+def _covering(parts: list[Piece]) -> list[Piece]:
+    """`parts` with each added run of days inside one month as that month minus its other
+    days: every added piece is then whole spans, each readable by revenue from the index."""
+    out: list[Piece] = []
+    for p in parts:
+        first = p.first.replace(day=1)
+        if p.sign < 0 or p.span != DAY or p.last > _month_end(first):
+            out.append(p)
+            continue
+        out.append(Piece(MONTH, first, first, 1))
+        if p.first > first:
+            out.append(Piece(DAY, first, p.first - timedelta(days=1), -1))
+        if p.last < _month_end(first):
+            out.append(Piece(DAY, p.last + timedelta(days=1), _month_end(first), -1))
+    return out
+
+
+def _lists(parts: list[Piece]) -> list[Piece]:
+    """The added spans, one by one."""
+    found: list[Piece] = []
+    for p in (p for p in parts if p.sign > 0):
+        assert p.span != DAY, "added days are covered by their month"
+        first = p.first
+        while first <= p.last:
+            found.append(Piece(p.span, first, first, 1))
+            first = (
+                date(first.year + 1, 1, 1)
+                if p.span == YEAR
+                else _month_end(first) + timedelta(days=1)
+            )
+    return found
+
+
+def _rows(organization_id: uuid.UUID, piece: Piece, among: Any = None) -> Any:
+    s = CustomerSpanFigures
+    rows = select(
+        s.customer_id, (s.count * piece.sign).label("n"), (s.amount_minor * piece.sign).label("a")
+    ).where(
+        s.organization_id == organization_id,
+        s.span == piece.span,
+        s.start.between(piece.first, piece.last),
+    )
+    return rows if among is None else rows.where(among)
+
+
+def _summed(
+    organization_id: uuid.UUID, parts: list[Piece], limit: int | None, among: Any = None
+) -> Any:
+    """(customer, bookings, recognised cents) over `parts`, best first, of the customers with
+    a booking there (`among`: a condition on the customer's id)."""
+    rows = union_all(*(_rows(organization_id, p, among) for p in parts)).subquery()
+    count, cents = func.sum(rows.c.n), func.sum(rows.c.a)
+    return (
+        select(rows.c.customer_id, count, cents)
+        .group_by(rows.c.customer_id)
+        .having(count > 0)
+        .order_by(cents.desc(), count.desc(), rows.c.customer_id)
+        .limit(limit)
+    )
+
+
+def _among(dialect: str, ids: list[uuid.UUID]) -> Any:
+    """The customers `ids`, as one array parameter on PostgreSQL (not a thousand)."""
+    customer = CustomerSpanFigures.customer_id
+    if dialect == "postgresql":
+        return customer == any_(cast(literal(ids, ARRAY(Uuid())), ARRAY(Uuid())))
+    return customer.in_(ids)
+
+
+async def _by_revenue(
+    session: AsyncSession, organization_id: uuid.UUID, piece: Piece, limit: int
+) -> list[tuple[uuid.UUID, int]]:
+    """One span's customers by revenue, best first (from the index)."""
+    s = CustomerSpanFigures
+    statement = (
+        select(s.customer_id, s.amount_minor)
+        .where(s.organization_id == organization_id, s.span == piece.span, s.start == piece.first)
+        .order_by(s.amount_minor.desc())
+        .limit(limit)
+    )
+    return [(c, int(a)) for c, a in (await session.execute(statement)).all()]
+
+
+def _kth_most(tops: list[list[tuple[uuid.UUID, int]]], k: int) -> int:
+    """At most what the k-th best customer has in the spans of `tops` together (each best
+    first, at least k long or complete): of any k customers, one is at least i-th in the first
+    span and j-th in the second with i + j = k - 1 (0-based)."""
+    if len(tops) == 1:
+        return tops[0][k - 1][1] if len(tops[0]) >= k else 0
+    a, b = (top + [(uuid.UUID(int=0), 0)] * k for top in tops)
+    return max(a[i][1] + b[k - 1 - i][1] for i in range(k))
+
+
+async def _pruned(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    parts: list[Piece],
+    lists: list[Piece],
+    limit: int,
+    first: int,
+) -> list[tuple[uuid.UUID, int, int]] | None:
+    """The best customers summed exactly among the `first` best of each added span only, if
+    no one else can reach them; None if someone could (many alike at the top)."""
+    tops = [await _by_revenue(session, organization_id, p, first + 1) for p in lists]
+    complete = all(len(top) <= first for top in tops)
+    reach = sum(top[first][1] for top in tops if len(top) > first)  # anyone else's most
+    if not complete and _kth_most(tops, limit) <= reach:
+        return None  # the limit-th best cannot be above it: summing the few is no use
+    ids = sorted({c for top in tops for c, _ in top[:first]})
+    among = _among(session.get_bind().dialect.name, ids)
+    found = (await session.execute(_summed(organization_id, parts, limit, among))).all()
+    best = [(c, int(n), int(a)) for c, n, a in found]
+    if complete or (len(best) == limit and best[-1][2] > reach):
+        return best
+    return None
+
+
+async def top_customers(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date,
+    end: date,
+    limit: int = 10,
+    first: int | None = None,
+) -> list[tuple[uuid.UUID, int, int]]:
+    """As `BookingFigures.top_customers` (customer, bookings, recognised cents; best first).
+    `first`: the candidates taken from each added span before summing everyone instead; by
+    default 512 on PostgreSQL and none on SQLite, where filtering a span by a thousand ids
+    costs about what summing it does (bench/README.md)."""
+    if first is None:
+        first = _FIRST if session.get_bind().dialect.name == "postgresql" else 0
+    parts = pieces(start, end)
+    covering = _covering(parts)
+    lists = _lists(covering)
+    big = _cost(parts) > _PRUNED_FROM and len(lists) <= _MOST_LISTS
+    if big and 0 < limit <= first:
+        best = await _pruned(session, organization_id, covering, lists, limit, first)
+        if best is not None:
+            return best
+    found = (await session.execute(_summed(organization_id, parts, limit))).all()
+    return [(c, int(n), int(a)) for c, n, a in found]
+
+
+def _starts(dialect: str) -> dict[str, Any]:
+    """Each span's first day from a booking's day, in SQL."""
+    day = CountedBooking.day
+    if dialect == "postgresql":
+        return {
+            DAY: day,
+            MONTH: cast(func.date_trunc("month", day), Date),
+            YEAR: cast(func.date_trunc("year", day), Date),
+        }
+    return {
+        DAY: day,
+        MONTH: func.date(day, "start of month"),
+        YEAR: func.date(day, "start of year"),
+    }
+
+
+async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Every span recomputed from the kept booking figures (analytics/rollups.rebuild fills
+    those first)."""
+    s, c = CustomerSpanFigures, CountedBooking
+    await session.execute(delete(s).where(s.organization_id == organization_id))
+    dialect = session.get_bind().dialect.name
+    new_id = deltas.new_id(dialect)
+    columns = ["id", "organization_id", "customer_id", "span", "start", "count", "amount_minor"]
+    for span, first in _starts(dialect).items():
+        spans = (
+            select(
+                new_id,
+                c.organization_id,
+                c.customer_id,
+                literal(span),
+                first,
+                func.count(),
+                func.sum(c.recognised_minor),
+            )
+            .where(c.organization_id == organization_id, c.status != "cancelled")
+            .group_by(c.organization_id, c.customer_id, first)
+        )
+        await session.execute(insert(s).from_select(columns, spans, include_defaults=True))
