@@ -81,10 +81,14 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
     app = create_app(load_settings())
     database = app.state.database
     headers = {"X-Tenant-ID": env["BENCH_ORG_SLUG"]}
-    # Each run books its own days, after any earlier run's (the file is reused).
-    stamp = int(time.time()) % 100_000
-    first = datetime.now(book_seed.ZONE).date() + timedelta(days=400 + (stamp % 2000))
+    # Each run books its own days and people, after any earlier run's (the file is reused).
+    runs_file = args.workdir / "profile-book-runs.txt" if args.workdir else None
+    stamp = int(runs_file.read_text()) if runs_file and runs_file.exists() else 0
+    if runs_file:
+        runs_file.write_text(str(stamp + 1))
     per_day = book_seed.TEAMS - book_seed.ACTIVE_PER_DAY - 5
+    days_a_run = (args.requests + 40) // per_day + 1
+    first = datetime.now(book_seed.ZONE).date() + timedelta(days=370 + stamp * days_a_run)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -128,6 +132,7 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
     from maitred.kit.worker import Worker, WorkerOptions
 
     by_handler: dict[str, float] = defaultdict(float)
+    by_poller: dict[str, float] = defaultdict(float)
     runs: dict[str, int] = defaultdict(int)
     real = worker_batch.handler_for
 
@@ -147,6 +152,19 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
         return run
 
     worker_batch.handler_for = timed  # type: ignore[assignment]
+    from maitred.kit import pollers
+
+    originals = dict(pollers._pollers)
+    for name, registered in originals.items():
+
+        async def poll(context: Any, _poll: Any = registered.poll, _name: str = name) -> int:
+            started = time.process_time()
+            try:
+                return int(await _poll(context))
+            finally:
+                by_poller[_name] += time.process_time() - started
+
+        pollers._pollers[name] = pollers.Registered(name, poll, registered.every)
     profiler = cProfile.Profile() if "drain" in args.profile else None
     worker = Worker(database, WorkerOptions(batch_size=20))
     started = time.process_time()
@@ -159,11 +177,17 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
         profiler.disable()
     spent = (time.process_time() - started) * 1000 / args.requests
     worker_batch.handler_for = real
+    pollers._pollers.update(originals)
     handlers_ms = sum(by_handler.values()) * 1000 / args.requests
+    pollers_ms = sum(by_poller.values()) * 1000 / args.requests
     print(f"worker: {spent:.2f} ms CPU per booking in {rounds} rounds, of which handlers:")
     for name, seconds in sorted(by_handler.items(), key=lambda item: -item[1]):
         print(f"  {seconds * 1000 / args.requests:7.2f} ms  {runs[name]:5} runs  {name}")
-    print(f"  {spent - handlers_ms:7.2f} ms  claims, fan-out, marks, pollers (sending)")
+    print(f"  {spent - handlers_ms - pollers_ms:7.2f} ms  claims, fan-out, batch transactions")
+    print(f"  {pollers_ms:7.2f} ms  pollers ({rounds} passes each; a running worker asks idle ones")
+    print("             less often), of which:")
+    for name, seconds in sorted(by_poller.items(), key=lambda item: -item[1]):
+        print(f"  {seconds * 1000 / args.requests:7.2f} ms  {name}")
     _report(profiler)
 
 
