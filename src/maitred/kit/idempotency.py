@@ -333,7 +333,10 @@ class IdempotencyMiddleware:
         try:
             async with self.database.transaction() as session:
                 if captured.status == 0 or captured.status >= 500 or captured.body is None:
-                    if in_flight.marked:  # its work is committed: a retry must not run it again
+                    # Cut short after its work committed: a retry must not run it again. A
+                    # 5xx answered in full releases the key even then: the app asks for the
+                    # retry (a card charge whose provider failed retries with its own key).
+                    if in_flight.marked and captured.status == 0:
                         log.warning("Idempotency-Key %r: carried out, answer not kept", key)
                         return
                     result = await session.execute(delete(IdempotencyRecord).where(*which))
