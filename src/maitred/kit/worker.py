@@ -4,8 +4,9 @@ Claiming first writes the deliveries of events emitted with `outbox.fan_out_late
 request's), then takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). The
 claimed batch then runs in ONE transaction (`deliver_batch`): the deliveries still leased to this
-worker are read and locked in one statement, each handler runs in a SAVEPOINT of its own (a failing
-handler rolls back its own writes only, and its delivery is retried alone later), and the `done`
+worker are read and locked in one statement, the handlers run one after the other (should one
+fail, the batch runs again with a SAVEPOINT each: a failing handler rolls back its own writes
+only, and its delivery is retried alone later; kit/worker_batch.py), and the `done`
 marks of those that succeeded commit with their writes: a handler's writes and its `done` mark
 commit together or not at all. A booking's eight-odd deliveries so take two write transactions
 (the claim, the batch) instead of nine, which on SQLite means two turns among the process's

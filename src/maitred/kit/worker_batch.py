@@ -100,56 +100,36 @@ async def deliver(worker: Worker, delivery_id: uuid.UUID) -> bool:
     return True
 
 
+class _HandlerFailed(Exception):
+    """A handler failed in a batch run without savepoints: the batch runs again with them."""
+
+    def __init__(self, delivery_id: uuid.UUID, error: Exception) -> None:
+        super().__init__(delivery_id)
+        self.delivery_id = delivery_id
+        self.error = error
+
+
 async def deliver_batch(worker: Worker, ids: list[uuid.UUID], *, bounded: bool = False) -> None:
-    """Runs the claimed deliveries in one transaction, a savepoint each (module docstring);
-    `bounded` (the running worker): for about `batch_seconds` at most.
-    Should the transaction itself fail (not a handler: the database), each delivery is run
-    alone, in its own transaction, as `deliver` does."""
-    done: list[uuid.UUID] = []
-    failures: list[tuple[uuid.UUID, Exception]] = []
+    """Runs the claimed deliveries in one transaction (module docstring); `bounded` (the
+    running worker): for about `batch_seconds` at most.
+
+    First without a savepoint per handler (two statements each, most of what a delivery that
+    writes nothing costs): should a handler fail, that transaction is rolled back and the batch
+    runs again with a savepoint each: the handlers before it run again (idempotent: their
+    writes were rolled back), the failing one is not (its failure is noted as it was, so an
+    attempt is still one call). Should the
+    transaction itself fail (not a handler: the database), each delivery is run alone, in its
+    own transaction, as `deliver` does."""
     try:
-        async with worker.database.transaction() as session:
-            mine = {
-                row.id: row
-                for row in (
-                    await session.execute(
-                        _LEASED.where(OutboxDelivery.id.in_(ids)),
-                        {"worker": worker.worker_id},
-                    )
-                ).all()
-            }
-            # The handlers of one event one after the other, sharing what they all read.
-            ids = _by_event(ids, mine)
-            memos: dict[uuid.UUID, dict[Any, Any]] = {}
-            batch_memo: dict[Any, Any] = {}
-            loop = asyncio.get_running_loop()
-            ends = loop.time() + worker.options.batch_seconds
-            for index, delivery_id in enumerate(ids):
-                # Asked to stop, or the batch has held its transaction long enough (on
-                # SQLite every writer of the process waits for it): the rest go back.
-                if worker.stopping or (bounded and index and loop.time() > ends):
-                    await hand_back(worker, session, ids[index:])
-                    break
-                row = mine.get(delivery_id)
-                if row is None:
-                    continue  # lease lost to another worker, who will handle it
-                try:
-                    async with session.begin_nested():
-                        with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
-                            await _run_handler(session, row)
-                except Exception as exc:
-                    log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
-                    failures.append((delivery_id, exc))
-                else:
-                    done.append(delivery_id)
-                await asyncio.sleep(0)  # the turn is held: let requests do their reads
-            if done:
-                await session.execute(
-                    _MARK_DONE.where(OutboxDelivery.id.in_(done)),
-                    {"worker": worker.worker_id, "now": utcnow()},
-                )
-            for delivery_id, error in failures:
-                await _note_failure(worker, session, delivery_id, error)
+        try:
+            done, failures = await _run_batch(worker, ids, bounded=bounded, careful=False)
+        except _HandlerFailed as failed:
+            log.warning(
+                "delivery %s failed: %s", failed.delivery_id, failed.error, exc_info=failed.error
+            )
+            done, failures = await _run_batch(
+                worker, ids, bounded=bounded, careful=True, failed=failed
+            )
     except Exception:
         log.warning("a batch of %d deliveries failed; each runs alone", len(ids), exc_info=True)
         for index, delivery_id in enumerate(ids):
@@ -160,6 +140,77 @@ async def deliver_batch(worker: Worker, ids: list[uuid.UUID], *, bounded: bool =
         return
     worker.processed += len(done)
     worker.failed += len(failures)
+
+
+async def _run_batch(
+    worker: Worker,
+    ids: list[uuid.UUID],
+    *,
+    bounded: bool,
+    careful: bool,
+    failed: _HandlerFailed | None = None,
+) -> tuple[list[uuid.UUID], list[tuple[uuid.UUID, Exception]]]:
+    """The batch's transaction: which deliveries are done, and which failed (careful only;
+    otherwise a failure raises `_HandlerFailed` and nothing is kept)."""
+    done: list[uuid.UUID] = []
+    failures: list[tuple[uuid.UUID, Exception]] = []
+    async with worker.database.transaction() as session:
+        mine = {
+            row.id: row
+            for row in (
+                await session.execute(
+                    _LEASED.where(OutboxDelivery.id.in_(ids)),
+                    {"worker": worker.worker_id},
+                )
+            ).all()
+        }
+        # The handlers of one event one after the other, sharing what they all read.
+        ids = _by_event(ids, mine)
+        memos: dict[uuid.UUID, dict[Any, Any]] = {}
+        batch_memo: dict[Any, Any] = {}
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + worker.options.batch_seconds
+        for index, delivery_id in enumerate(ids):
+            # Asked to stop, or the batch has held its transaction long enough (on SQLite
+            # every writer of the process waits for it): the rest go back.
+            if worker.stopping or (bounded and index and loop.time() > ends):
+                rest = ids[index:]
+                if failed is not None and failed.delivery_id in rest:  # it ran: noted, not back
+                    rest.remove(failed.delivery_id)
+                    failures.append((failed.delivery_id, failed.error))
+                await hand_back(worker, session, rest)
+                break
+            row = mine.get(delivery_id)
+            if row is None:
+                continue  # lease lost to another worker, who will handle it
+            if failed is not None and delivery_id == failed.delivery_id:
+                failures.append((delivery_id, failed.error))
+                continue
+            with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
+                if careful:
+                    try:
+                        async with session.begin_nested():
+                            await _run_handler(session, row)
+                    except Exception as exc:
+                        log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
+                        failures.append((delivery_id, exc))
+                        continue
+                else:
+                    try:
+                        await _run_handler(session, row)
+                        await session.flush()  # its writes' failures are its own
+                    except Exception as exc:
+                        raise _HandlerFailed(delivery_id, exc) from exc
+            done.append(delivery_id)
+            await asyncio.sleep(0)  # the turn is held: let requests do their reads
+        if done:
+            await session.execute(
+                _MARK_DONE.where(OutboxDelivery.id.in_(done)),
+                {"worker": worker.worker_id, "now": utcnow()},
+            )
+        for delivery_id, error in failures:
+            await _note_failure(worker, session, delivery_id, error)
+    return done, failures
 
 
 async def _run_handler(session: AsyncSession, row: Any) -> None:
