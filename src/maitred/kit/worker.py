@@ -132,15 +132,24 @@ class Worker:
                 locked_until=now + timedelta(seconds=self.options.lease_seconds),
                 attempts=OutboxDelivery.attempts + 1,
             )
-            .returning(OutboxDelivery.id, OutboxDelivery.attempts, OutboxDelivery.next_attempt_at)
+            .returning(
+                OutboxDelivery.id,
+                OutboxDelivery.attempts,
+                OutboxDelivery.next_attempt_at,
+                OutboxDelivery.handler,
+            )
             .execution_options(synchronize_session=False)
         )
         async with self.database.transaction() as session:
             # Events a request left for the worker to fan out get their deliveries first, in the
             # same transaction, so this very claim can take them.
             await fan_out(session, self.options.fan_out_batch)
-            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first.
-            claimed = sorted((await session.execute(claim)).all(), key=lambda r: r.next_attempt_at)
+            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first, and
+            # an event's handlers by name on both databases (the order they run in a batch).
+            claimed = sorted(
+                (await session.execute(claim)).all(),
+                key=lambda r: (r.next_attempt_at, r.handler),
+            )
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
             if exhausted:
                 await self._bury_abandoned(session, exhausted)
