@@ -9,21 +9,47 @@ engine the lifespan warms up, opens nothing, and for each
 line read forks a child that serves it with uvicorn under `maitred serve`'s options; it prints
 the child's pid. The child is the API process: it opens its own database connections and
 runs the app's lifespan, and the test kills it with SIGKILL. The next start reaps it first.
+
+A request that carries `X-Test-Die-After-Commit` makes the child kill itself with SIGKILL as its
+answer starts: after the request's commit, before anything the app does once it has answered
+(the Idempotency-Key's recording among them), the narrowest window a crash can hit.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import uvicorn
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.ai.nlu.understand import warm_up
 from maitred.app import create_served_app
 
+DIE_AFTER_COMMIT = b"x-test-die-after-commit"
+
+
+def dies_after_commit(app: ASGIApp) -> ASGIApp:
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not any(
+            name == DIE_AFTER_COMMIT for name, _ in scope.get("headers", ())
+        ):
+            await app(scope, receive, send)
+            return
+
+        async def dying_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                os.kill(os.getpid(), signal.SIGKILL)
+            await send(message)
+
+        await app(scope, receive, dying_send)
+
+    return serve
+
 
 def main(port: int) -> None:
-    app = create_served_app()
+    app = dies_after_commit(create_served_app())
     warm_up()  # the classifiers the lifespan would train again in every child: once, here
     child = 0
     for _line in sys.stdin:

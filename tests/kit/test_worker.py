@@ -187,8 +187,32 @@ async def test_one_failing_handler_neither_blocks_nor_repeats_another_on_the_sam
     final = await deliveries_by_handler(database, event_id)
     assert (final["a.failing"].status, final["a.failing"].attempts) == ("dead", 3)
     assert (final["b.recording"].status, final["b.recording"].attempts) == ("done", 1)
+    # An event's handlers run by name: "a.failing" fails before "b.recording" runs, so the
+    # batch that reruns with savepoints (kit/worker_batch.py) does not repeat it either.
     assert (len(failing.calls), len(recording.calls)) == (3, 1)
     assert await organization_slugs(database) == [str(event_id)]
+
+
+async def test_a_handler_that_ran_before_a_failing_one_is_run_again_and_kept_once(
+    database: Database, subscribe: Subscriptions
+) -> None:
+    """A batch runs its handlers without savepoints; one fails, so the batch runs again with a
+    savepoint each: the handler before it runs again (its first writes were rolled back) and
+    its writes are kept once; the failing one is not called a second time for that attempt."""
+    recording = subscribe.add("probe.created", "a.recording", writes_organization=True)
+    failing = subscribe.add("probe.created", "b.failing", failures=100)
+    event_id = await emit_committed(database, "probe.created", booking_id="B-1")
+    worker = Worker(database, FAST)
+
+    assert await worker.run_once() == 2
+
+    found = await deliveries_by_handler(database, event_id)
+    assert (found["a.recording"].status, found["a.recording"].attempts) == ("done", 1)
+    assert (found["b.failing"].status, found["b.failing"].attempts) == ("pending", 1)
+    assert found["b.failing"].last_error == "RuntimeError: failure 1"
+    assert (len(recording.calls), len(failing.calls)) == (2, 1)
+    assert await organization_slugs(database) == [str(event_id)]
+    assert (worker.processed, worker.failed) == (1, 1)
 
 
 async def test_a_claimed_batch_runs_in_one_transaction_with_a_savepoint_per_delivery(

@@ -10,6 +10,12 @@ keys, another user's never does). The kit cannot tell who a credential belongs t
 A request that ended in a 5xx releases its key so the client can retry; one whose process died
 releases it when its lock times out; only the holder of the current lock may record or release a
 key, so a request that was taken over cannot overwrite or delete what its successor recorded.
+
+The answer is recorded after the request's commit, so the key is also marked carried out INSIDE
+the request's first committed transaction (`mark_carried_out`, a kit/db.py BEFORE_COMMIT hook):
+a process that dies between that commit and the recording leaves a key that is never taken over
+(a retry is told, 409, that the request was carried out and its answer lost) instead of one whose
+retry would run the request a second time.
 """
 
 from __future__ import annotations
@@ -17,18 +23,30 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select, update
+from sqlalchemy import (
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from maitred.kit.auditnote import current_note
 from maitred.kit.clock import utcnow
 from maitred.kit.crypto import VERSION, active_keyring
-from maitred.kit.db import Base, Database, Entity, UTCDateTime
+from maitred.kit.db import BEFORE_COMMIT, Base, Database, Entity, UTCDateTime
 from maitred.kit.errors import error_response
 from maitred.kit.jsonresponse import JSONResponse
 
@@ -36,6 +54,13 @@ log = logging.getLogger("maitred.idempotency")
 HEADER_NAMES = (b"idempotency-key", b"x-idempotency-key")
 REPLAYED_HEADERS = (b"content-type", b"location")
 MAX_STORED_BODY = 1_000_000
+# `response_status` of a key whose request committed its work but whose answer is not recorded
+# yet (or never will be: its process died). Such a key is never taken over.
+CARRIED_OUT = 0
+ANSWER_LOST = (
+    "The request with this Idempotency-Key was carried out, but its answer was lost: look up "
+    "its result instead of retrying"
+)
 
 
 class IdempotencyRecord(Entity, Base):
@@ -95,6 +120,56 @@ class _Lease:
 
 
 @dataclass
+class _InFlight:
+    """The keyed request this task runs: marked once its work commits; answered once its
+    response has started (later transactions are not its work)."""
+
+    caller: str
+    key: str
+    lease: _Lease
+    marked: bool = False
+    answered: bool = False
+
+
+_IN_FLIGHT: ContextVar[_InFlight | None] = ContextVar("idempotency_in_flight", default=None)
+_MARK = (
+    update(IdempotencyRecord)
+    .where(
+        IdempotencyRecord.scope == bindparam("b_caller"),
+        IdempotencyRecord.key == bindparam("b_key"),
+        IdempotencyRecord.completed == false(),
+        IdempotencyRecord.locked_until == bindparam("b_lease"),
+    )
+    .values(response_status=CARRIED_OUT)
+    .execution_options(synchronize_session=False)
+)
+
+
+async def mark_carried_out(session: AsyncSession) -> None:
+    """Before the first commit of a keyed request's work: its key is marked in the same
+    transaction, so the mark and the work are durable together or not at all."""
+    in_flight = _IN_FLIGHT.get()
+    if in_flight is None or in_flight.marked or in_flight.answered:
+        return
+    # Only while the audited app runs: the audit row's own transaction, written once the app
+    # has returned (before a 500 is answered, too), is not the request's work.
+    if current_note() is None or not session.in_transaction():
+        return
+    in_flight.marked = True
+    await session.execute(
+        _MARK,
+        {
+            "b_caller": in_flight.caller,
+            "b_key": in_flight.key,
+            "b_lease": in_flight.lease.locked_until,
+        },
+    )
+
+
+BEFORE_COMMIT.append(mark_carried_out)
+
+
+@dataclass
 class _Captured:
     status: int = 0
     headers: list[tuple[bytes, bytes]] | None = None
@@ -146,6 +221,8 @@ class IdempotencyMiddleware:
             await outcome(scope, receive, send)
             return
         lease = outcome
+        in_flight = _InFlight(caller, key, lease)
+        token = _IN_FLIGHT.set(in_flight)
 
         captured = _Captured(body=bytearray())
         replayed = False
@@ -161,6 +238,7 @@ class IdempotencyMiddleware:
         async def capture_send(message: Message) -> None:
             nonlocal complete
             if message["type"] == "http.response.start":
+                in_flight.answered = True
                 captured.status = message["status"]
                 captured.headers = list(message.get("headers", ()))
             elif message["type"] == "http.response.body":
@@ -176,8 +254,10 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture_send)
         finally:
-            # A response cut short (an error mid-stream, a cancelled task) releases the key.
-            await self._finish(caller, key, lease, captured if complete else _Captured())
+            _IN_FLIGHT.reset(token)
+            # A response cut short (an error mid-stream, a cancelled task) releases the key,
+            # unless the request's work was committed.
+            await self._finish(in_flight, captured if complete else _Captured())
 
     async def _begin(
         self, caller: str, key: str, fingerprint: str
@@ -219,6 +299,8 @@ class IdempotencyMiddleware:
                     )
                 if record.completed:
                     return record
+                if record.response_status == CARRIED_OUT and record.locked_until <= now:
+                    return error_response(409, "conflict", ANSWER_LOST)
                 if record.locked_until > now:
                     return error_response(
                         409,
@@ -231,6 +313,7 @@ class IdempotencyMiddleware:
                     .where(
                         IdempotencyRecord.id == record.id,
                         IdempotencyRecord.locked_until == record.locked_until,
+                        IdempotencyRecord.response_status.is_(None),
                     )
                     .values(locked_until=lease.locked_until)
                     .execution_options(synchronize_session=False)
@@ -239,16 +322,23 @@ class IdempotencyMiddleware:
                     return lease
         return error_response(409, "conflict", "Idempotency-Key is busy; retry shortly")
 
-    async def _finish(self, caller: str, key: str, lease: _Lease, captured: _Captured) -> None:
+    async def _finish(self, in_flight: _InFlight, captured: _Captured) -> None:
+        key = in_flight.key
         which = (
-            IdempotencyRecord.scope == caller,
+            IdempotencyRecord.scope == in_flight.caller,
             IdempotencyRecord.key == key,
             IdempotencyRecord.completed.is_(False),
-            IdempotencyRecord.locked_until == lease.locked_until,
+            IdempotencyRecord.locked_until == in_flight.lease.locked_until,
         )
         try:
             async with self.database.transaction() as session:
                 if captured.status == 0 or captured.status >= 500 or captured.body is None:
+                    # Cut short after its work committed: a retry must not run it again. A
+                    # 5xx answered in full releases the key even then: the app asks for the
+                    # retry (a card charge whose provider failed retries with its own key).
+                    if in_flight.marked and captured.status == 0:
+                        log.warning("Idempotency-Key %r: carried out, answer not kept", key)
+                        return
                     result = await session.execute(delete(IdempotencyRecord).where(*which))
                     _warn_if_lost(result, key)
                     return

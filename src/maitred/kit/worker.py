@@ -4,8 +4,9 @@ Claiming first writes the deliveries of events emitted with `outbox.fan_out_late
 request's), then takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). The
 claimed batch then runs in ONE transaction (`deliver_batch`): the deliveries still leased to this
-worker are read and locked in one statement, each handler runs in a SAVEPOINT of its own (a failing
-handler rolls back its own writes only, and its delivery is retried alone later), and the `done`
+worker are read and locked in one statement, the handlers run one after the other (should one
+fail, the batch runs again with a SAVEPOINT each: a failing handler rolls back its own writes
+only, and its delivery is retried alone later; kit/worker_batch.py), and the `done`
 marks of those that succeeded commit with their writes: a handler's writes and its `done` mark
 commit together or not at all. A booking's eight-odd deliveries so take two write transactions
 (the claim, the batch) instead of nine, which on SQLite means two turns among the process's
@@ -28,57 +29,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import String, and_, bindparam, delete, false, func, or_, select, update
+from sqlalchemy import String, and_, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.config import Settings, load_settings
-from maitred.kit import pollers, worker_lock
+from maitred.kit import pollers, worker_batch, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
 from maitred.kit.outbox import (
     DeliveryStatus,
-    Event,
     OutboxDelivery,
     OutboxEvent,
     fan_out,
-    handler_for,
 )
-from maitred.kit.outbox import sharing as outbox_sharing
 
 log = logging.getLogger("maitred.worker")
-# The deliveries of a batch still leased to this worker, with their events, locked until the
-# batch commits (PostgreSQL: another worker's claim skips them even once the lease runs out).
-_LEASED = (
-    select(
-        OutboxDelivery.id,
-        OutboxDelivery.handler,
-        OutboxDelivery.attempts,
-        OutboxEvent.id.label("event_id"),
-        OutboxEvent.name,
-        OutboxEvent.organization_id,
-        OutboxEvent.payload,
-        OutboxEvent.created_at,
-    )
-    .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
-    .where(
-        OutboxDelivery.locked_by == bindparam("worker"),
-        OutboxDelivery.status == DeliveryStatus.pending,
-    )
-    .with_for_update(of=OutboxDelivery)
-)
-_MARK_DONE = (
-    update(OutboxDelivery)
-    .where(
-        OutboxDelivery.locked_by == bindparam("worker"),
-        OutboxDelivery.status == DeliveryStatus.pending,
-    )
-    .values(status=DeliveryStatus.done, completed_at=bindparam("now"), last_error=None)
-    .execution_options(synchronize_session=False)
-)
 HEARTBEAT_SECONDS = 5.0
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
 
@@ -133,6 +101,11 @@ class Worker:
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
 
+    @property
+    def stopping(self) -> bool:
+        """Asked to stop: a running batch hands back what it has not started."""
+        return self._stopping.is_set()
+
     def backoff(self, attempts: int) -> timedelta:
         """Exponential: base, 2×base, 4×base, … capped."""
         seconds = self.options.backoff_seconds * 2 ** max(attempts - 1, 0)
@@ -159,15 +132,24 @@ class Worker:
                 locked_until=now + timedelta(seconds=self.options.lease_seconds),
                 attempts=OutboxDelivery.attempts + 1,
             )
-            .returning(OutboxDelivery.id, OutboxDelivery.attempts, OutboxDelivery.next_attempt_at)
+            .returning(
+                OutboxDelivery.id,
+                OutboxDelivery.attempts,
+                OutboxDelivery.next_attempt_at,
+                OutboxDelivery.handler,
+            )
             .execution_options(synchronize_session=False)
         )
         async with self.database.transaction() as session:
             # Events a request left for the worker to fan out get their deliveries first, in the
             # same transaction, so this very claim can take them.
             await fan_out(session, self.options.fan_out_batch)
-            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first.
-            claimed = sorted((await session.execute(claim)).all(), key=lambda r: r.next_attempt_at)
+            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first, and
+            # an event's handlers by name on both databases (the order they run in a batch).
+            claimed = sorted(
+                (await session.execute(claim)).all(),
+                key=lambda r: (r.next_attempt_at, r.handler),
+            )
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
             if exhausted:
                 await self._bury_abandoned(session, exhausted)
@@ -192,151 +174,11 @@ class Worker:
 
     async def deliver(self, delivery_id: uuid.UUID) -> bool:
         """Runs one delivery; True when its handler succeeded (or it was no longer ours)."""
-        try:
-            async with self.database.transaction() as session:
-                done = await session.execute(
-                    update(OutboxDelivery)
-                    .where(
-                        OutboxDelivery.id == delivery_id,
-                        OutboxDelivery.locked_by == self.worker_id,
-                        OutboxDelivery.status == DeliveryStatus.pending,
-                    )
-                    .values(status=DeliveryStatus.done, completed_at=utcnow(), last_error=None)
-                    .execution_options(synchronize_session=False)
-                )
-                if done.rowcount == 0:  # type: ignore[attr-defined]
-                    return True  # lease lost to another worker, who will handle it
-                row = (
-                    await session.execute(
-                        select(OutboxDelivery, OutboxEvent)
-                        .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
-                        .where(OutboxDelivery.id == delivery_id)
-                    )
-                ).one()
-                delivery, event = row
-                handler = handler_for(event.name, delivery.handler)
-                if handler is None:
-                    raise LookupError(f"no handler {delivery.handler!r} for {event.name!r}")
-                await handler(
-                    session,
-                    Event(
-                        id=event.id,
-                        name=event.name,
-                        organization_id=event.organization_id,
-                        payload=event.payload,
-                        created_at=event.created_at,
-                        attempt=delivery.attempts,
-                    ),
-                )
-        except Exception as exc:
-            log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
-            await self._record_failure(delivery_id, exc)
-            self.failed += 1
-            return False
-        self.processed += 1
-        return True
+        return await worker_batch.deliver(self, delivery_id)
 
     async def deliver_batch(self, ids: list[uuid.UUID], *, bounded: bool = False) -> None:
-        """Runs the claimed deliveries in one transaction, a savepoint each (module docstring);
-        `bounded` (the running worker): for about `batch_seconds` at most.
-        Should the transaction itself fail (not a handler: the database), each delivery is run
-        alone, in its own transaction, as `deliver` does."""
-        done: list[uuid.UUID] = []
-        failures: list[tuple[uuid.UUID, Exception]] = []
-        try:
-            async with self.database.transaction() as session:
-                mine = {
-                    row.id: row
-                    for row in (
-                        await session.execute(
-                            _LEASED.where(OutboxDelivery.id.in_(ids)),
-                            {"worker": self.worker_id},
-                        )
-                    ).all()
-                }
-                # The handlers of one event one after the other, sharing what they all read.
-                ids = _by_event(ids, mine)
-                memos: dict[uuid.UUID, dict[Any, Any]] = {}
-                batch_memo: dict[Any, Any] = {}
-                loop = asyncio.get_running_loop()
-                ends = loop.time() + self.options.batch_seconds
-                for index, delivery_id in enumerate(ids):
-                    # Asked to stop, or the batch has held its transaction long enough (on
-                    # SQLite every writer of the process waits for it): the rest go back.
-                    if self._stopping.is_set() or (bounded and index and loop.time() > ends):
-                        await self._hand_back(session, ids[index:])
-                        break
-                    row = mine.get(delivery_id)
-                    if row is None:
-                        continue  # lease lost to another worker, who will handle it
-                    try:
-                        async with session.begin_nested():
-                            with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
-                                await self._run_handler(session, row)
-                    except Exception as exc:
-                        log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
-                        failures.append((delivery_id, exc))
-                    else:
-                        done.append(delivery_id)
-                    await asyncio.sleep(0)  # the turn is held: let requests do their reads
-                if done:
-                    await session.execute(
-                        _MARK_DONE.where(OutboxDelivery.id.in_(done)),
-                        {"worker": self.worker_id, "now": utcnow()},
-                    )
-                for delivery_id, error in failures:
-                    await self._note_failure(session, delivery_id, error)
-        except Exception:
-            log.warning("a batch of %d deliveries failed; each runs alone", len(ids), exc_info=True)
-            for index, delivery_id in enumerate(ids):
-                if self._stopping.is_set():
-                    await self._release(ids[index:])
-                    break
-                await self.deliver(delivery_id)
-            return
-        self.processed += len(done)
-        self.failed += len(failures)
-
-    async def _run_handler(self, session: AsyncSession, row: Any) -> None:
-        handler = handler_for(row.name, row.handler)
-        if handler is None:
-            raise LookupError(f"no handler {row.handler!r} for {row.name!r}")
-        await handler(
-            session,
-            Event(
-                id=row.event_id,
-                name=row.name,
-                organization_id=row.organization_id,
-                payload=row.payload,
-                created_at=row.created_at,
-                attempt=row.attempts,
-            ),
-        )
-
-    async def _record_failure(self, delivery_id: uuid.UUID, exc: Exception) -> None:
-        async with self.database.transaction() as session:
-            await self._note_failure(session, delivery_id, exc)
-
-    async def _note_failure(
-        self, session: AsyncSession, delivery_id: uuid.UUID, exc: Exception
-    ) -> None:
-        """The delivery back to pending with its error and a backoff, or dead."""
-        # Locked: another worker must not claim it (lease just expired) between read and write.
-        delivery = await session.get(OutboxDelivery, delivery_id, with_for_update=True)
-        if (
-            delivery is None
-            or delivery.locked_by != self.worker_id
-            or delivery.status != DeliveryStatus.pending
-        ):
-            return
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        delivery.locked_by = None
-        delivery.locked_until = None
-        if delivery.attempts >= self.options.max_attempts:
-            delivery.status = DeliveryStatus.dead
-            log.error("delivery %s is dead after %d attempts", delivery_id, delivery.attempts)
-        else:
-            delivery.next_attempt_at = utcnow() + self.backoff(delivery.attempts)
+        """The claimed deliveries in one transaction, a savepoint each (kit/worker_batch.py)."""
+        await worker_batch.deliver_batch(self, ids, bounded=bounded)
 
     async def run_once(self, *, on_schedule: bool = False) -> int:
         """Claims and delivers one batch, then runs the pollers; returns how many items it
@@ -368,23 +210,6 @@ class Worker:
         if not self._next_poll:
             return 0.0
         return max(0.0, min(self._next_poll.values()) - asyncio.get_running_loop().time())
-
-    async def _release(self, ids: list[uuid.UUID]) -> None:
-        """Hands back unstarted leases so another worker need not wait for them to expire."""
-        async with self.database.transaction() as session:
-            await self._hand_back(session, ids)
-
-    async def _hand_back(self, session: AsyncSession, ids: list[uuid.UUID]) -> None:
-        await session.execute(
-            update(OutboxDelivery)
-            .where(
-                OutboxDelivery.id.in_(ids),
-                OutboxDelivery.locked_by == self.worker_id,
-                OutboxDelivery.status == DeliveryStatus.pending,
-            )
-            .values(locked_by=None, locked_until=None, attempts=OutboxDelivery.attempts - 1)
-            .execution_options(synchronize_session=False)
-        )
 
     async def heartbeat(self) -> None:
         values = {
@@ -456,20 +281,6 @@ class Worker:
     def stop(self) -> None:
         self._stopping.set()
         self.database.notify_outbox()
-
-
-def _by_event(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[uuid.UUID]:
-    """`ids` with the deliveries of each event together, in the order the events first come."""
-    first: dict[Any, int] = {}
-    for index, delivery_id in enumerate(ids):
-        row = rows.get(delivery_id)
-        first.setdefault(row.event_id if row is not None else delivery_id, index)
-
-    def place(delivery_id: uuid.UUID) -> int:
-        row = rows.get(delivery_id)
-        return first[row.event_id if row is not None else delivery_id]
-
-    return sorted(ids, key=place)
 
 
 async def outbox_backlog(database: Database) -> dict[str, int]:

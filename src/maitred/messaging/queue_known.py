@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
@@ -85,15 +86,17 @@ async def queue_to_customer(
             (await session.scalars(_USED_KEYS, {"org": organization_id, "keys": keys})).all()
         )
     queued = len(outgoings)
-    region = await region_of(session, organization_id)
-    fresh: list[tuple[Outgoing, str]] = []
+    shared = outbox.shared_by_batch()
+    region_key = ("messaging.region", organization_id)
+    if region_key not in shared:
+        shared[region_key] = await region_of(session, organization_id)
+    region = shared[region_key]
+    fresh: list[tuple[Outgoing, _Address]] = []
     for outgoing in outgoings:
         if outgoing.dedupe_key in used:
             continue
         try:
-            fresh.append(
-                (outgoing, contacts.normalize(outgoing.channel, outgoing.to, region=region))
-            )
+            fresh.append((outgoing, _address(shared, outgoing.channel, outgoing.to, region)))
         except ValidationFailed as exc:
             log.warning(
                 "not sending %s by %s: %s", outgoing.template, outgoing.channel, exc.details
@@ -162,16 +165,41 @@ async def _one_by_one(
     return queued
 
 
+@dataclass(frozen=True)
+class _Address:
+    """An address as a message keeps it: normalized, its blind index, why it cannot be dialed."""
+
+    contact: str
+    index: str
+    undialable: str | None
+
+
+def _address(shared: dict[Any, Any], channel: str, to: str, region: str) -> _Address:
+    """Worked out once per worker batch: a booking's notices (its confirmation, its deposit
+    request) go to the same addresses, and phone parsing and the blind index's HMAC are most
+    of what queueing them costs. A ValidationFailed is not kept: it is raised again."""
+    key = ("messaging.address", channel, to, region)
+    found: _Address | None = shared.get(key)
+    if found is None:
+        contact = contacts.normalize(channel, to, region=region)
+        found = shared[key] = _Address(
+            contact=contact,
+            index=contacts.contact_index(channel, contact),
+            undialable=(
+                phones.undialable_reason(contact) if channel in contacts.PHONE_CHANNELS else None
+            ),
+        )
+    return found
+
+
 def _row(
     organization_id: uuid.UUID,
     conversation_id: uuid.UUID | None,
     outgoing: Outgoing,
-    address: str,
+    address: _Address,
     now: Any,
 ) -> dict[str, Any]:
-    undialable = (
-        phones.undialable_reason(address) if outgoing.channel in contacts.PHONE_CHANNELS else None
-    )
+    undialable = address.undialable
     return {
         "id": uuid.uuid4(),
         "organization_id": organization_id,
@@ -183,8 +211,8 @@ def _row(
         "direction": "outbound",
         "channel": outgoing.channel,
         "provider": "",
-        "contact": address,
-        "contact_index": contacts.contact_index(outgoing.channel, address),
+        "contact": address.contact,
+        "contact_index": address.index,
         "contact_name": outgoing.contact_name[:200],
         "sender": "",
         "subject": outgoing.subject[:300],

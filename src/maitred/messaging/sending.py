@@ -48,6 +48,23 @@ _MESSAGES = cast(Table, Message.__table__)
 _OURS = (_MESSAGES.c.id == bindparam("message_id")) & (_MESSAGES.c.locked_by == bindparam("worker"))
 
 
+# The outcome's UPDATE for each set of columns it writes (a handful of shapes), built once:
+# a statement built per message cost more than running it.
+_OUTCOME_UPDATES: dict[tuple[str, ...], Any] = {}
+
+
+def _outcome_update(columns: tuple[str, ...]) -> Any:
+    statement = _OUTCOME_UPDATES.get(columns)
+    if statement is None:
+        statement = _OUTCOME_UPDATES[columns] = (
+            update(_MESSAGES)
+            .where(_OURS)
+            .values({column: bindparam(f"v_{column}") for column in columns})
+            .returning(_MESSAGES.c.id)
+        )
+    return statement
+
+
 @dataclass(frozen=True)
 class _Outcome:
     result: SendResult | None = None
@@ -231,8 +248,9 @@ async def _record(context: PollContext, done: list[tuple[Message, str, _Outcome]
                 }
                 event = ""
             ours = await session.execute(
-                update(_MESSAGES).where(_OURS).values(values).returning(_MESSAGES.c.id),
-                {"message_id": message.id, "worker": context.worker_id},
+                _outcome_update(tuple(values)),
+                {"message_id": message.id, "worker": context.worker_id}
+                | {f"v_{column}": value for column, value in values.items()},
             )
             if ours.first() is None or not event:
                 continue

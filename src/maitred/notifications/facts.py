@@ -145,12 +145,8 @@ async def booking_facts(
 async def _booking_facts(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, owner: Business
 ) -> Facts | None:
-    viewer = bookings_service.Viewer(
-        organization_id=organization_id, user_id=None, is_customer=False
-    )
-    try:
-        booking = await bookings_service.get_booking(session, viewer, booking_id)
-    except NotFound:
+    booking = await bookings_service.booking_in_session(session, organization_id, booking_id)
+    if booking is None:
         return None
     customer = booking["customer"]
     currency = str(booking["currency"])

@@ -75,6 +75,51 @@ async def booking_detail(
         history_of=organization_id,
         history_booking=row["id"],
     )
+    return await _assembled(session, organization_id, row, parts)
+
+
+async def booking_in_session(
+    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """The booking as `booking_detail` answers it (None when it is not there), read by the
+    same compiled statements through the session: for an outbox handler (a booking's notices
+    run for every booking), which has no read pool and may read its own batch's writes."""
+    row = (
+        (
+            await session.execute(
+                detail_queries.BOOKING_BY_ID.statement,
+                {"organization_id": organization_id, "id": booking_id},
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    parts = (
+        (
+            await session.execute(
+                detail_queries.LINES_AND_HISTORY.statement,
+                {
+                    "lines_of": organization_id,
+                    "lines_booking": booking_id,
+                    "history_of": organization_id,
+                    "history_booking": booking_id,
+                },
+            )
+        )
+        .mappings()
+        .all()
+    )
+    return await _assembled(session, organization_id, dict(row), [dict(p) for p in parts])
+
+
+async def _assembled(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    row: dict[str, Any],
+    parts: list[dict[str, Any]],
+) -> dict[str, Any]:
     lines = sorted(
         (SimpleNamespace(**p) for p in parts if p["part"] == "line"), key=lambda p: p.position
     )
