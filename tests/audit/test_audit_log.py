@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -154,6 +155,53 @@ async def test_reads_and_requests_outside_the_api_are_not_recorded(
     await client.post("/health", json={})
 
     assert await raw_rows(database) == before
+
+
+async def test_a_post_that_changes_nothing_is_not_recorded(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    org = await given_organization(database)
+    admin = await signed_in_as(client, database, "admin", org)
+    before = await raw_rows(database)
+
+    read = await client.post(
+        "/api/v1/ai/understand", json={"text": "hi, 12 guests"}, headers=admin.headers
+    )
+    logged_out = await client.post("/api/v1/auth/logout", json={}, headers=admin.headers)
+
+    assert (read.status_code, logged_out.status_code) == (200, 204)
+    after = await raw_rows(database)
+    assert len(after) == len(before) + 1
+    assert not [row for row in after if "understand" in row]
+
+
+async def test_requests_that_finish_together_are_each_recorded_once(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Their rows go in together (audit/batches.py); none is lost or written twice, and a
+    failed sign-in among them keeps its own row."""
+    org = await given_organization(database)
+    admin = await signed_in_as(client, database, "admin", org)
+    users = [await given_user(database, org, "staff") for _ in range(6)]
+    before = len(await raw_rows(database))
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/auth/login",
+                json={"email": user.email, "password": PASSWORD if i else "wrong password"},
+            )
+            for i, user in enumerate(users)
+        )
+    )
+
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [401]
+    assert len(await raw_rows(database)) == before + 6
+    rows = await audit_items(client, admin, action="auth.*")
+    failed = {row["actor_user_id"]: row["action"] for row in rows if row["action"] != "auth.login"}
+    assert failed == {str(users[0].id): "auth.login_failed"}
+    signed_in = sorted(row["actor_user_id"] for row in rows if row["action"] == "auth.login")
+    assert signed_in == sorted([str(admin.user.id)] + [str(user.id) for user in users[1:]])
 
 
 async def test_the_list_filters_by_action_actor_date_and_status(
@@ -336,7 +384,7 @@ async def test_a_failure_to_record_does_not_change_the_answer(
     async def broken(*_args: object) -> None:
         raise RuntimeError("the audit table is gone")
 
-    monkeypatch.setattr(audit_service, "add_entries", broken)
+    monkeypatch.setattr(audit_service, "insert_entries", broken)
     with caplog.at_level(logging.ERROR, logger="maitred.audit"):
         tokens = await sign_in(client, user.email)
 

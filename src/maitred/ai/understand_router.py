@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from maitred.ai.nlu import service as nlu_service
 from maitred.ai.nlu.schemas import UnderstandRead, UnderstandRequest
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.auditnote import read_only
 from maitred.kit.db import Database
 from maitred.kit.deps import get_database
 from maitred.kit.errors import ErrorBody
@@ -27,6 +28,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/ai/understand", response_model=UnderstandRead, responses=ERRORS)
+@read_only  # it writes nothing, so it leaves nothing in the audit log
 async def understand_message(
     body: UnderstandRequest,
     auth: Annotated[AuthContext, requires("bookings:read")],

@@ -12,7 +12,9 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+Endpoint = TypeVar("Endpoint")
 
 
 @dataclass
@@ -74,3 +76,18 @@ def record(
                 changes=changes or {},
             )
         )
+
+
+def read_only(endpoint: Endpoint) -> Endpoint:
+    """Marks a route's endpoint that changes nothing although it is a POST (POST /ai/understand
+    reads a text): the audit log, which records state-changing requests, leaves it out as it
+    leaves out GETs. Put it under the route's decorator."""
+    setattr(endpoint, _READ_ONLY, True)
+    return endpoint
+
+
+def is_read_only(endpoint: object) -> bool:
+    return bool(getattr(endpoint, _READ_ONLY, False))
+
+
+_READ_ONLY = "__maitred_read_only__"

@@ -225,9 +225,9 @@ def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[An
     def past_deadline() -> bool:
         return time.perf_counter() > deadline
 
-    conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
-    if waits:
+    if waits:  # before the progress handler, which would interrupt it too once past deadline
         conn.execute("PRAGMA busy_timeout=0").close()
+    conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
     try:
         cursor = conn.execute(sql, parameters)
         try:
