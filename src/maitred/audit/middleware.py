@@ -6,7 +6,7 @@ authentication layer write into an `AuditNote` held in a context variable; the r
 in a transaction of their own, so a request that failed (and rolled its own back) is still
 recorded, and a failure to record never changes the answer the client got. The rows of requests
 that finish together share one transaction (audit/batches.py). A POST that changes nothing
-(`kit.auditnote.read_only`, POST /ai/understand) is not recorded, as a GET is not.
+(`kit.auditnote.changes_nothing`, POST /ai/understand) is not recorded, as a GET is not.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.audit import service as audit_service
 from maitred.audit.batches import AuditBatches
-from maitred.kit.auditnote import AuditNote, audit_note_var, is_read_only
+from maitred.kit.auditnote import AuditNote, audit_note_var
 from maitred.kit.db import Database
 from maitred.kit.requestcontext import current_request_id
 
@@ -87,7 +87,7 @@ class AuditMiddleware:
         finally:
             audit_note_var.reset(token)
             # An exception escaping here becomes the outer layers' 500.
-            if not is_read_only(getattr(scope.get("route"), "endpoint", None)):
+            if not note.unchanged:
                 await self._write(note, scope, status or 500, bytes(body) if body else None)
 
     async def _write(self, note: AuditNote, scope: Scope, status: int, body: bytes | None) -> None:

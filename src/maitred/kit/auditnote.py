@@ -12,9 +12,7 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-Endpoint = TypeVar("Endpoint")
+from typing import Any
 
 
 @dataclass
@@ -33,6 +31,7 @@ class AuditNote:
     actor_api_key_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
     events: list[AuditEvent] = field(default_factory=list)
+    unchanged: bool = False  # `changes_nothing`
 
 
 audit_note_var: ContextVar[AuditNote | None] = ContextVar("audit_note", default=None)
@@ -78,16 +77,10 @@ def record(
         )
 
 
-def read_only(endpoint: Endpoint) -> Endpoint:
-    """Marks a route's endpoint that changes nothing although it is a POST (POST /ai/understand
-    reads a text): the audit log, which records state-changing requests, leaves it out as it
-    leaves out GETs. Put it under the route's decorator."""
-    setattr(endpoint, _READ_ONLY, True)
-    return endpoint
-
-
-def is_read_only(endpoint: object) -> bool:
-    return bool(getattr(endpoint, _READ_ONLY, False))
-
-
-_READ_ONLY = "__maitred_read_only__"
+def changes_nothing() -> None:
+    """Called by an endpoint that answers a POST without changing anything (POST /ai/understand
+    reads a text): the audit log, which records state-changing requests, leaves the request out
+    as it leaves out GETs. A request refused before the endpoint ran is still recorded."""
+    note = audit_note_var.get()
+    if note is not None:
+        note.unchanged = True
