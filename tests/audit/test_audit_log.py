@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from maitred.audit import service as audit_service
 from maitred.kit.db import Database
@@ -391,6 +392,48 @@ async def test_a_failure_to_record_does_not_change_the_answer(
 
     assert tokens["user"]["id"] == str(user.id)
     assert await raw_rows(database) == []
+    assert [r.getMessage() for r in caplog.records if r.name == "maitred.audit"] == [
+        "could not write the audit log of POST /api/v1/auth/login"
+    ]
+
+
+async def test_a_row_refused_in_a_batch_costs_only_its_own_requests_record(
+    client: httpx.AsyncClient,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A quick request's rows are written slowly, so the sign-ins that finish meanwhile wait
+    and go in as one batch, in which one row is refused."""
+    org = await given_organization(database)
+    users = [await given_user(database, org, "staff") for _ in range(4)]
+    refused = users[2].id
+    insert = audit_service.insert_entries
+    batches: list[int] = []
+
+    async def refusing(session: Any, entries: list[dict[str, Any]]) -> None:
+        batches.append(len(entries))
+        if entries[0]["path"] == "/api/v1/auth/logout":
+            await asyncio.sleep(0.5)
+        if any(entry["actor_user_id"] == refused for entry in entries):
+            raise IntegrityError("INSERT INTO audit_logs", {}, Exception("a refused row"))
+        await insert(session, entries)
+
+    monkeypatch.setattr(audit_service, "insert_entries", refusing)
+    with caplog.at_level(logging.ERROR, logger="maitred.audit"):
+        answers = await asyncio.gather(
+            client.post("/api/v1/auth/logout", json={}),
+            *(
+                client.post("/api/v1/auth/login", json={"email": u.email, "password": PASSWORD})
+                for u in users
+            ),
+        )
+
+    assert [a.status_code for a in answers] == [401] + [200] * 4
+    assert batches[:2] == [1, 4]  # the slow row, then the sign-ins together
+    stored = await raw_rows(database)
+    assert len(stored) == 4
+    assert not [row for row in stored if str(refused) in row]
     assert [r.getMessage() for r in caplog.records if r.name == "maitred.audit"] == [
         "could not write the audit log of POST /api/v1/auth/login"
     ]

@@ -15,6 +15,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError
+
 from maitred.audit import service as audit_service
 from maitred.kit.db import Database
 
@@ -62,21 +64,26 @@ class AuditBatches:
             writing.set_result(None)
 
     async def _insert(self, batch: list[_Rows]) -> None:
-        """One transaction for the batch; if it fails, each request's rows alone, so a row that
-        cannot be written costs only its own request's record."""
+        """One transaction for the batch. If a row is refused (a constraint), each request's
+        rows are written alone, so a bad row costs only its own request's record; any other
+        failure (the database unreachable) is not retried, as a lone request's was not."""
         try:
-            async with self.database.transaction() as session:
-                await audit_service.insert_entries(
-                    session, [entry for rows in batch for entry in rows.entries]
-                )
+            await self._insert_rows([entry for rows in batch for entry in rows.entries])
             return
-        except Exception:
+        except (IntegrityError, DataError):
             if len(batch) == 1:
                 log.exception("could not write the audit log of %s", batch[0].label)
                 return
+        except Exception:
+            for rows in batch:
+                log.exception("could not write the audit log of %s", rows.label)
+            return
         for rows in batch:
             try:
-                async with self.database.transaction() as session:
-                    await audit_service.insert_entries(session, rows.entries)
+                await self._insert_rows(rows.entries)
             except Exception:
                 log.exception("could not write the audit log of %s", rows.label)
+
+    async def _insert_rows(self, entries: list[dict[str, Any]]) -> None:
+        async with self.database.transaction() as session:
+            await audit_service.insert_entries(session, entries)
