@@ -403,22 +403,31 @@ async def test_a_row_refused_in_a_batch_costs_only_its_own_requests_record(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A quick request's rows are written slowly, so the sign-ins that finish meanwhile wait
-    and go in as one batch, in which one row is refused."""
+    """A quick request's rows are written until the sign-ins have all finished, so theirs
+    wait and go in as one batch, in which one row is refused."""
     org = await given_organization(database)
     users = [await given_user(database, org, "staff") for _ in range(4)]
     refused = users[2].id
-    insert = audit_service.insert_entries
+    insert, rows_of = audit_service.insert_entries, audit_service.entries_for
     batches: list[int] = []
+    finished: list[str] = []
+
+    def counted(note: Any, request: Any) -> list[dict[str, Any]]:
+        finished.append(request.path)  # its rows are queued right after
+        return rows_of(note, request)
 
     async def refusing(session: Any, entries: list[dict[str, Any]]) -> None:
         batches.append(len(entries))
         if entries[0]["path"] == "/api/v1/auth/logout":
-            await asyncio.sleep(0.5)
+            for _ in range(1000):
+                if len(finished) == 5:
+                    break
+                await asyncio.sleep(0.01)
         if any(entry["actor_user_id"] == refused for entry in entries):
             raise IntegrityError("INSERT INTO audit_logs", {}, Exception("a refused row"))
         await insert(session, entries)
 
+    monkeypatch.setattr(audit_service, "entries_for", counted)
     monkeypatch.setattr(audit_service, "insert_entries", refusing)
     with caplog.at_level(logging.ERROR, logger="maitred.audit"):
         answers = await asyncio.gather(
