@@ -7,6 +7,7 @@ for N processes, as bench/book.py does).
 
     .venv/bin/python bench/ai_chat.py [--clients 8] [--seconds 10] [--workers 1] [--startup-only]
     .venv/bin/python bench/ai_chat.py --in-process 300 [--profile]   # CPU ms per call
+                                      # (also a signed-in GET and a POST, for comparison)
 
 It first reports how long the fresh process takes until an `/ai/understand` answer comes back
 under its target (one client, one request at a time), which the understanding engine's
@@ -24,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ BIRTHDAY = "we're 12 for my mom's birthday next Saturday in Folsom"
 UNDERSTAND = ("/api/v1/ai/understand", {"text": BIRTHDAY})
 INSIDE: list[float] = []
 TARGETS = {"chat turn (1 tool call)": 100.0, "understand": 30.0}
+Row = tuple[str, str, str, Callable[[], dict[str, Any] | None], dict[str, str], int]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -165,12 +168,26 @@ async def in_process(calls: int, organization_id: str, profile: bool) -> None:
             assert (await http.patch("/api/v1/settings/pricing", json=PRICING,
                                      headers=staff)).status_code == 200  # fmt: skip
             visitor = {"X-Tenant-ID": organization_id}
-            for label, (path, payload), headers in (
-                ("chat turn (1 tool call)", CHAT, visitor),
-                ("understand", UNDERSTAND, staff),
+            customers = iter(range(1_000_000))
+            # The framework's share of every route, for comparison: a signed-in GET that reads
+            # one row, and a POST that writes one (with its audit row).
+            baselines: tuple[Row, ...] = (
+                ("signed-in GET /auth/me", "GET", "/api/v1/auth/me", lambda: None, staff, 200),
+                ("POST /customers", "POST", "/api/v1/customers", lambda: {
+                    "name": f"Guest {(n := next(customers))}", "email": f"guest{n}@example.com"
+                }, staff, 201),
+            )  # fmt: skip
+            for label, method, path, payload, headers, status in (
+                ("chat turn (1 tool call)", "POST", CHAT[0], lambda: CHAT[1], visitor, 200),
+                ("understand", "POST", UNDERSTAND[0], lambda: UNDERSTAND[1], staff, 200),
+                *baselines,
             ):
+
+                async def call() -> httpx.Response:
+                    return await http.request(method, path, json=payload(), headers=headers)  # noqa: B023
+
                 for _ in range(20):
-                    assert (await http.post(path, json=payload, headers=headers)).status_code == 200
+                    assert (await call()).status_code == status
                 cpu: list[float] = []
                 loop_cpu: list[float] = []
                 profiler = cProfile.Profile() if profile else None
@@ -178,12 +195,12 @@ async def in_process(calls: int, organization_id: str, profile: bool) -> None:
                     started, on_loop = time.process_time(), time.thread_time()
                     if profiler:
                         profiler.enable()
-                    response = await http.post(path, json=payload, headers=headers)
+                    response = await call()
                     if profiler:
                         profiler.disable()
                     cpu.append((time.process_time() - started) * 1000)
                     loop_cpu.append((time.thread_time() - on_loop) * 1000)
-                    assert response.status_code == 200, response.text
+                    assert response.status_code == status, response.text
                 cpu.sort()
                 print(
                     f"{label}: {calls} calls in process, CPU per call p50 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from maitred.audit import service as audit_service
 from maitred.kit.db import Database
@@ -154,6 +156,54 @@ async def test_reads_and_requests_outside_the_api_are_not_recorded(
     await client.post("/health", json={})
 
     assert await raw_rows(database) == before
+
+
+async def test_a_post_that_changes_nothing_is_not_recorded(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    org = await given_organization(database)
+    admin = await signed_in_as(client, database, "admin", org)
+    before = await raw_rows(database)
+
+    reads = [
+        await client.post(path, json={"text": "hi, 12 guests"}, headers=admin.headers)
+        for path in ("/api/v1/ai/understand", "/api/ai/understand")
+    ]
+    logged_out = await client.post("/api/v1/auth/logout", json={}, headers=admin.headers)
+
+    assert [r.status_code for r in reads] + [logged_out.status_code] == [200, 200, 204]
+    after = await raw_rows(database)
+    assert len(after) == len(before) + 1
+    assert not [row for row in after if "understand" in row]
+
+
+async def test_requests_that_finish_together_are_each_recorded_once(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Their rows go in together (audit/batches.py); none is lost or written twice, and a
+    failed sign-in among them keeps its own row."""
+    org = await given_organization(database)
+    admin = await signed_in_as(client, database, "admin", org)
+    users = [await given_user(database, org, "staff") for _ in range(6)]
+    before = len(await raw_rows(database))
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/auth/login",
+                json={"email": user.email, "password": PASSWORD if i else "wrong password"},
+            )
+            for i, user in enumerate(users)
+        )
+    )
+
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [401]
+    assert len(await raw_rows(database)) == before + 6
+    rows = await audit_items(client, admin, action="auth.*")
+    failed = {row["actor_user_id"]: row["action"] for row in rows if row["action"] != "auth.login"}
+    assert failed == {str(users[0].id): "auth.login_failed"}
+    signed_in = sorted(row["actor_user_id"] for row in rows if row["action"] == "auth.login")
+    assert signed_in == sorted([str(admin.user.id)] + [str(user.id) for user in users[1:]])
 
 
 async def test_the_list_filters_by_action_actor_date_and_status(
@@ -336,12 +386,63 @@ async def test_a_failure_to_record_does_not_change_the_answer(
     async def broken(*_args: object) -> None:
         raise RuntimeError("the audit table is gone")
 
-    monkeypatch.setattr(audit_service, "add_entries", broken)
+    monkeypatch.setattr(audit_service, "insert_entries", broken)
     with caplog.at_level(logging.ERROR, logger="maitred.audit"):
         tokens = await sign_in(client, user.email)
 
     assert tokens["user"]["id"] == str(user.id)
     assert await raw_rows(database) == []
+    assert [r.getMessage() for r in caplog.records if r.name == "maitred.audit"] == [
+        "could not write the audit log of POST /api/v1/auth/login"
+    ]
+
+
+async def test_a_row_refused_in_a_batch_costs_only_its_own_requests_record(
+    client: httpx.AsyncClient,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A quick request's rows are written until the sign-ins have all finished, so theirs
+    wait and go in as one batch, in which one row is refused."""
+    org = await given_organization(database)
+    users = [await given_user(database, org, "staff") for _ in range(4)]
+    refused = users[2].id
+    insert, rows_of = audit_service.insert_entries, audit_service.entries_for
+    batches: list[int] = []
+    finished: list[str] = []
+
+    def counted(note: Any, request: Any) -> list[dict[str, Any]]:
+        finished.append(request.path)  # its rows are queued right after
+        return rows_of(note, request)
+
+    async def refusing(session: Any, entries: list[dict[str, Any]]) -> None:
+        batches.append(len(entries))
+        if entries[0]["path"] == "/api/v1/auth/logout":
+            for _ in range(1000):
+                if len(finished) == 5:
+                    break
+                await asyncio.sleep(0.01)
+        if any(entry["actor_user_id"] == refused for entry in entries):
+            raise IntegrityError("INSERT INTO audit_logs", {}, Exception("a refused row"))
+        await insert(session, entries)
+
+    monkeypatch.setattr(audit_service, "entries_for", counted)
+    monkeypatch.setattr(audit_service, "insert_entries", refusing)
+    with caplog.at_level(logging.ERROR, logger="maitred.audit"):
+        answers = await asyncio.gather(
+            client.post("/api/v1/auth/logout", json={}),
+            *(
+                client.post("/api/v1/auth/login", json={"email": u.email, "password": PASSWORD})
+                for u in users
+            ),
+        )
+
+    assert [a.status_code for a in answers] == [401] + [200] * 4
+    assert batches[:2] == [1, 4]  # the slow row, then the sign-ins together
+    stored = await raw_rows(database)
+    assert len(stored) == 4
+    assert not [row for row in stored if str(refused) in row]
     assert [r.getMessage() for r in caplog.records if r.name == "maitred.audit"] == [
         "could not write the audit log of POST /api/v1/auth/login"
     ]

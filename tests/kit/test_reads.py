@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Integer, bindparam, func, literal_column, select, text, type_coerce
 
+from maitred.kit import reads
 from maitred.kit.db import Database
 from maitred.kit.money import MoneyColumn
 from maitred.kit.reads import ReadPool, ReadQuery
@@ -25,6 +26,7 @@ BY_SLUG = ReadQuery(
         Organization.created_at,
     ).where(Organization.slug == bindparam("slug"))
 )
+BY_SLUG_ONLY = ReadQuery(select(Organization.slug).where(Organization.slug == bindparam("slug")))
 BY_ID = ReadQuery(select(Organization.slug).where(Organization.id == bindparam("id")))
 ALL_ACTIVE = ReadQuery(
     select(Organization.slug)
@@ -196,3 +198,20 @@ async def test_the_busy_timeout_is_kept_off_inline_only(database: Database) -> N
     finally:
         await pool.close()
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == configured
+
+
+async def test_a_read_preempted_past_its_inline_budget_still_answers(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loaded machine can preempt the loop's thread between setting a read's deadline and
+    running it: the read then goes to its thread instead of failing (the lock-timeout PRAGMA
+    around it once ran under the deadline's progress handler and was interrupted too)."""
+    if not database.is_sqlite:
+        pytest.skip("inline reads are SQLite's")
+    await _create(database, "Hibachi at Home")
+    monkeypatch.setattr(reads, "INLINE_SECONDS", -1.0)  # past its deadline from the start
+    monkeypatch.setattr(reads, "_PROGRESS_STEPS", 1)
+
+    assert await database.reads.one(BY_SLUG_ONLY, slug="hibachi-at-home") == {
+        "slug": "hibachi-at-home"
+    }

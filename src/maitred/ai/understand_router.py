@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from maitred.ai.nlu import service as nlu_service
 from maitred.ai.nlu.schemas import UnderstandRead, UnderstandRequest
 from maitred.identity.deps import AuthContext, requires
+from maitred.kit.auditnote import changes_nothing
 from maitred.kit.db import Database
 from maitred.kit.deps import get_database
 from maitred.kit.errors import ErrorBody
@@ -33,8 +34,9 @@ async def understand_message(
     database: Annotated[Database, Depends(get_database)],
 ) -> dict[str, Any]:
     """The intent, language and slots of `text`; relative dates are read against `now`."""
-    # No unit of work: it writes nothing, and reads only when the vocabulary kept for the
-    # caller's organization row is stale.
+    # No unit of work: it writes nothing (not even an audit row), and reads only when the
+    # vocabulary kept for the caller's organization row is stale.
+    changes_nothing()
     found = await nlu_service.understand_in(
         database, auth.org_id, body.text, now=body.now, version=auth.organization_version
     )

@@ -4,7 +4,9 @@ Pure ASGI (not BaseHTTPMiddleware), like kit/http.py: the body passes through un
 to `MAX_BODY` of it is kept for the field summary. The request's services and the
 authentication layer write into an `AuditNote` held in a context variable; the rows are written
 in a transaction of their own, so a request that failed (and rolled its own back) is still
-recorded, and a failure to record never changes the answer the client got.
+recorded, and a failure to record never changes the answer the client got. The rows of requests
+that finish together share one transaction (audit/batches.py). A POST that changes nothing
+(`kit.auditnote.changes_nothing`, POST /ai/understand) is not recorded, as a GET is not.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.audit import service as audit_service
+from maitred.audit.batches import AuditBatches
 from maitred.kit.auditnote import AuditNote, audit_note_var
 from maitred.kit.db import Database
 from maitred.kit.requestcontext import current_request_id
@@ -49,6 +52,7 @@ class AuditMiddleware:
         self.app = app
         self.database = database
         self.client_address = client_address
+        self.batches = AuditBatches(database)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -83,7 +87,8 @@ class AuditMiddleware:
         finally:
             audit_note_var.reset(token)
             # An exception escaping here becomes the outer layers' 500.
-            await self._write(note, scope, status or 500, bytes(body) if body else None)
+            if not note.unchanged:
+                await self._write(note, scope, status or 500, bytes(body) if body else None)
 
     async def _write(self, note: AuditNote, scope: Scope, status: int, body: bytes | None) -> None:
         route = scope.get("route")
@@ -97,11 +102,13 @@ class AuditMiddleware:
             body=body,
             route_template=getattr(route, "path", None),
         )
+        label = f"{request.method} {request.path}"
         try:
-            async with self.database.transaction() as session:
-                await audit_service.add_entries(session, note, request)
+            entries = audit_service.entries_for(note, request)
         except Exception:
-            log.exception("could not write the audit log of %s %s", request.method, request.path)
+            log.exception("could not write the audit log of %s", label)
+            return
+        await self.batches.write(entries, label)
 
     def _client_ip(self, scope: Scope) -> str:
         if self.client_address is not None:

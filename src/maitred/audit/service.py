@@ -222,11 +222,10 @@ def entries_for(note: AuditNote, request: AuditedRequest) -> list[dict[str, Any]
 _INSERT = insert(cast(Table, AuditLog.__table__))
 
 
-async def add_entries(session: AsyncSession, note: AuditNote, request: AuditedRequest) -> None:
-    """Adds the rows of one request. An event about a known user outside any organization (a
-    failed sign-in) goes to that user's organization when they have exactly one, so its
-    admins see attempts on their accounts."""
-    entries = entries_for(note, request)
+async def insert_entries(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Adds rows made by `entries_for` (of one request or several). An event about a known user
+    outside any organization (a failed sign-in) goes to that user's organization when they have
+    exactly one, so its admins see attempts on their accounts."""
     for entry in entries:
         if entry["organization_id"] is None and entry["actor_user_id"] is not None:
             held = await memberships.active_of(session, entry["actor_user_id"])

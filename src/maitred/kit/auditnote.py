@@ -31,6 +31,7 @@ class AuditNote:
     actor_api_key_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
     events: list[AuditEvent] = field(default_factory=list)
+    unchanged: bool = False  # `changes_nothing`
 
 
 audit_note_var: ContextVar[AuditNote | None] = ContextVar("audit_note", default=None)
@@ -74,3 +75,12 @@ def record(
                 changes=changes or {},
             )
         )
+
+
+def changes_nothing() -> None:
+    """Called by an endpoint that answers a POST without changing anything (POST /ai/understand
+    reads a text): the audit log, which records state-changing requests, leaves the request out
+    as it leaves out GETs. A request refused before the endpoint ran is still recorded."""
+    note = audit_note_var.get()
+    if note is not None:
+        note.unchanged = True

@@ -229,12 +229,13 @@ def _inline_sqlite_read(driver: Any, sql: str, parameters: list[Any]) -> list[An
     def past_deadline() -> bool:
         return time.perf_counter() > deadline
 
-    conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
     if waits and _quieted.get(id(conn)) is not conn:
         # Kept at 0 while the connection reads inline (two PRAGMAs a read saved); `_restored`
         # sets it back before a read waits on the thread or the connection leaves the pool.
+        # Before the progress handler, which would interrupt it too once past the deadline.
         conn.execute("PRAGMA busy_timeout=0").close()
         _quieted[id(conn)] = conn
+    conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
     try:
         cursor = conn.execute(sql, parameters)
         try:
