@@ -3,6 +3,8 @@ they confirmed themselves, with a deposit link, with no key configured (offline 
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from maitred.kit.db import Database
@@ -88,3 +90,27 @@ async def test_erasing_the_customer_blanks_their_conversation(
     assert "916-555-0177" not in str(after)
     assert "Maria" not in str(after)
     assert after["cost"] == seen["cost"]
+
+
+async def test_the_date_and_time_buttons_it_offers_are_understood_when_pressed(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Its buttons send back their label (`reply:2026-12-12`, `reply:18:00`): an ISO date is a
+    date like any other (it was once read as no date, and the visitor was asked again)."""
+    caterer = await given_caterer(database)
+    offered = await say(client, caterer, "we're 12 for my mom's birthday next Saturday in Folsom")
+    [saturday] = set(re.findall(r"\d{4}-\d{2}-\d{2}", offered["response"]))
+
+    first = await say(client, caterer, "we're 12 for a birthday in Folsom")
+    thread = first["thread_id"]
+    pressed = await say(client, caterer, saturday, thread)
+    assert saturday in pressed["response"]
+    assert "17:00, 18:00, 19:00" in pressed["response"]
+    assert [a["action"] for a in pressed["suggested_actions"] if a["type"] == "choose_time"] == [
+        "reply:17:00",
+        "reply:18:00",
+        "reply:19:00",
+    ]
+    timed = await say(client, caterer, "18:00", thread)
+    assert f"{saturday} at 18:00" in timed["response"]
+    assert "name" in timed["response"]

@@ -1,4 +1,4 @@
-"""Messages without a date word, a "3/14" or a "12th" skip the long date pattern
+"""Messages without a date word, a "3/14", a "12th" or a "2026-03-14" skip the long date pattern
 (ai/nlu/dates.py `may_hold_a_date`): the shortcut must never hide a date the pattern finds, so
 every date phrase of the labelled set and the training examples is found as before."""
 
@@ -22,6 +22,7 @@ SAID = (
     "in 3 days",
     "this weekend",
     "fin de semana",
+    "2026-12-13",
 )
 
 

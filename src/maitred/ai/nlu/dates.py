@@ -7,6 +7,7 @@ reference instant and a preference for the future, since nobody books the past.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,6 +35,7 @@ _DATE_PHRASE = re.compile(
       | (?P<month_day>(?:(?:{_WEEKDAYS}),?\s+)?(?:{_MONTHS})\.?\s+{_DAY}(?:,?\s+\d{{4}})?)
       | (?P<day_month>(?:(?:{_WEEKDAYS}),?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+|
         de\s+)?(?:{_MONTHS})(?:,?\s+(?:de\s+)?\d{{4}})?)
+      | (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
       | (?P<numeric>\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)
       |
         (?P<weekday>(?:{_NEXT}\s+)?(?:{_WEEKDAYS})\b(?:\s+the\s+{_DAY})?(?:\s+\d{{1,2}}\b(?!\s*(?:pm|
@@ -126,14 +128,14 @@ def _day_of_month(day: int, today: date) -> date:
     return today
 
 
-# Every date phrase above holds one of these words, a "3/14" or a "12th": a message without
-# any (most of them) is not searched with the long pattern at all.
+# Every date phrase above holds one of these words, a "3/14", a "12th" or a "2026-03-14": a
+# message without any (most of them) is not searched with the long pattern at all.
 _DATE_WORDS = frozenset(
     f"{_WEEKDAYS}|{_MONTHS}|weekend|semana|semanas|today|tonight|tonite|tomorrow|tmrw|hoy|"
     "noche|mañana|manana|day|days|week|weeks|month|months|días|dias|mes|meses".split("|")
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_DATE_DIGITS = re.compile(r"\d/\d|\d(?:st|nd|rd|th)", re.IGNORECASE)
+_DATE_DIGITS = re.compile(r"\d/\d|\d(?:st|nd|rd|th)|\d{4}-\d\d-\d", re.IGNORECASE)
 
 
 def may_hold_a_date(text: str) -> bool:
@@ -202,6 +204,10 @@ def read_dates(
             continue
         if span.kind == "ordinal":
             days.append((span, _day_of_month(int(re.sub(r"\D", "", phrase)), today)))
+            continue
+        if span.kind == "iso":  # as the assistant's own date buttons send it back
+            with contextlib.suppress(ValueError):  # a 2026-02-30 is no date
+                days.append((span, date.fromisoformat(phrase)))
             continue
         cleaned, said_next = _clean(phrase)
         day = _day(cleaned, languages, today)
