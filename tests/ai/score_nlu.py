@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.ai.score_nlu [--failures]
 
 Intent accuracy, slot exact-match (every expected slot and nothing else) and full match (intent
-and slots) on utterances.jsonl (whose texts also teach the classifier) and on
+and slots) on utterances.jsonl (the set the rules were written against; the classifier learns
+from ai/nlu/examples.txt) and on
 utterances_holdout.jsonl (never used to teach it, but its failures were read and fixed) and
 utterances_fresh.jsonl (written last, scored as it was, nothing tuned on it). Each line
 carries its own `now` and time zone; the vocabulary is the demo business's (maitred.demo.business).

@@ -5,8 +5,8 @@ module only loads that file (milliseconds) and does the arithmetic.
 
 Character n-grams read typos and Spanish accents the way they are written ("resevation",
 "cancelar"); word n-grams read the phrases ("ignore previous instructions"). Measured against a
-small sentence-embedding model in bench/README.md: as accurate on our set, a fraction of the size
-and time.
+small sentence-embedding model (all-MiniLM-L6-v2) in bench/README.md: more accurate on the
+utterances neither was taught (98.6 % against 95.8 %), ~230 times faster and ~1/200 of the size.
 """
 
 from __future__ import annotations
