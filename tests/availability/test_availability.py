@@ -179,6 +179,25 @@ async def test_a_team_on_time_off_is_not_offered(
     assert body["alternative_dates"] == alternatives(sunday, tuesday, wednesday)
 
 
+async def test_each_team_is_counted_by_its_own_weekdays_and_time_off(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    staff, organization = await given_staff(client, database)
+    day = next_weekday(5)
+    off = {"date_from": day.isoformat(), "date_to": day.isoformat()}
+    for name in ("Plain", "Plain too"):  # the same weekdays and time off
+        await given_team(database, organization, name)
+    await given_team(database, organization, "Off", time_off=[off])
+    await given_team(database, organization, "Weekends", working_weekdays=[6, 7])
+    await given_team(database, organization, "Fridays", working_weekdays=[5], time_off=[])
+
+    body = await availability(client, staff, date=day.isoformat())
+    saturday = await availability(client, staff, date=(day + timedelta(days=1)).isoformat())
+
+    assert body["slots"] == free(3)
+    assert saturday["slots"] == free(4)
+
+
 async def test_closed_weekdays_and_blackout_dates_are_not_available(
     client: httpx.AsyncClient, database: Database
 ) -> None:

@@ -61,7 +61,7 @@ class _Calendar:
         problem = date_problem(rules, day, self.today) or self.area_problem
         if problem:
             return _day(day, [], problem)
-        working = [t for t in self.teams if works_on(t.working_weekdays, t.time_off, day)]
+        working = _working(self.teams, day)
         windows = [
             (label, event_window(rules, self.policy.timezone, day, slot_time(label)))
             for label in rules.slot_times
@@ -72,7 +72,9 @@ class _Calendar:
         nearby = []
         if spans:
             first, last = min(s for s, _ in spans), max(e for _, e in spans)
-            nearby = [taken for team in working if (taken := _within(team, first, last))]
+            nearby = [
+                taken for team in working if team.busy and (taken := _within(team, first, last))
+            ]
         idle = len(working) - len(nearby)
         slots, late = [], []
         for (label, window), (start, end) in zip(windows, spans, strict=True):
@@ -98,6 +100,21 @@ class _Calendar:
         return _day(day, slots, reason)
 
 
+def _working(teams: list[_Team], day: date) -> list[_Team]:
+    """The teams that work on `day`. Teams read from the same JSON texts share their parsed
+    lists (`_json`), so each distinct pair is checked once a day, not once a team."""
+    verdicts: dict[tuple[int, int], bool] = {}
+    working = []
+    for team in teams:
+        key = (id(team.working_weekdays), id(team.time_off))
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = verdicts[key] = works_on(team.working_weekdays, team.time_off, day)
+        if verdict:
+            working.append(team)
+    return working
+
+
 def _within(team: _Team, first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
     """The team's taken spans that meet `first`..`last` (one day's slots): found by bisection
     among its spans sorted by start (a fortnight holds many)."""
@@ -119,6 +136,9 @@ def _day(day: date, slots: list[dict[str, Any]], reason: str) -> dict[str, Any]:
     }
 
 
+_NO_TIME_OFF: list[Any] = []  # shared by every team without time off (never changed)
+
+
 @dataclass(frozen=True)
 class _Team:
     """An active team and its taken spans, sorted by start."""
@@ -135,7 +155,7 @@ class _Team:
     ) -> _Team:
         busy = sorted(busy)
         longest = max((b - a for a, b in busy), default=timedelta(0))
-        return cls(working_weekdays, time_off or [], busy, [a for a, _ in busy], longest)
+        return cls(working_weekdays, time_off or _NO_TIME_OFF, busy, [a for a, _ in busy], longest)
 
 
 @lru_cache(maxsize=1024)
