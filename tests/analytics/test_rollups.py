@@ -27,7 +27,7 @@ from maitred.analytics import (
     rollups,
     sources,
 )
-from maitred.analytics.models import CustomerSpanFigures
+from maitred.analytics.models import CustomerSpanFigures, CustomerYear
 from maitred.analytics.periods import GroupBy, Period
 from maitred.analytics.totals import Totals, fold
 from maitred.bookings.figures_repository import BookingFigures, DayRow
@@ -113,6 +113,31 @@ async def _same_tallies(
         await customer_firsts.all_of(session, organization_id)
     )
     await _same_spans(session, organization_id)
+    await _same_years(session, organization_id)
+
+
+async def _same_years(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Every customer's year rows (first and last day, the day before) equal their bookings'."""
+    booked = await session.execute(
+        select(Booking.customer_id, Booking.event_date)
+        .where(Booking.organization_id == organization_id, Booking.status != "cancelled")
+        .distinct()
+        .order_by(Booking.customer_id, Booking.event_date)
+    )
+    expected: dict[tuple[uuid.UUID, date], tuple[date, date, date | None]] = {}
+    before: dict[uuid.UUID, date] = {}
+    for customer, day in booked.all():
+        key = (customer, date(day.year, 1, 1))
+        first, _, previous = expected.get(key, (day, day, before.get(customer)))
+        expected[key] = (first, day, previous)
+        before[customer] = day
+    y = CustomerYear
+    kept = await session.execute(
+        select(y.customer_id, y.year_start, y.first_day, y.last_day, y.previous_day).where(
+            y.organization_id == organization_id
+        )
+    )
+    assert {(c, s): (f, la, p) for c, s, f, la, p in kept.all()} == expected
 
 
 async def _same_spans(session: AsyncSession, organization_id: uuid.UUID) -> None:
@@ -262,7 +287,8 @@ async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_
     """Bookings over months and a new year, of customers spending differently: for periods
     cut into years, months and days, added and taken, the best customers read from the spans
     (among one or two candidates per span, or all when those cannot be the best) equal the
-    full query's, ties and the customers left out included."""
+    full query's, ties and the customers left out included; so do the customers with a
+    booking, read by year parts across a year's edge or by day inside one."""
     book = await given_book(database, teams=6)
     manager = await signed_in_as(client, database, "manager", book.organization)
     names = ("Ann Lee", "Bo Chan", "Cy Diaz", "Di Park")
@@ -296,7 +322,12 @@ async def test_the_best_customers_of_any_period_are_exact_whichever_spans_it_is_
                 assert await customer_spans.top_customers(
                     session, org, start, end, limit=limit, first=first
                 ) == await figures.top_customers(start, end, limit), (start, end, limit)
+            # The customers with a booking, read by year or by day: as many as the bookings'.
+            booked = await figures.customers(start, end, start)
+            assert booked.active == await customer_firsts.booked_between(session, org, start, end)
+            assert booked == await sources.customers(session, org, start, end, start, None)
         await _same_spans(session, org)
+        await _same_years(session, org)
 
 
 def test_a_period_is_cut_into_spans_covering_each_of_its_days_once() -> None:

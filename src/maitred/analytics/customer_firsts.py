@@ -1,5 +1,6 @@
-"""Each customer's first booking that went ahead (analytics/models.CustomerFirstBooking) and the
-days they have one, each with the previous (analytics/models.CustomerDay), kept by the same
+"""Each customer's first booking that went ahead (analytics/models.CustomerFirstBooking), the
+days they have one, each with the previous (analytics/models.CustomerDay), and the years they
+have one, with the first and last such day (analytics/models.CustomerYear), kept by the same
 outbox events as the booking-day rollup: the customers new in a period, and those with a
 booking in it, are then counts over an index instead of the minimum or the distinct count over
 every customer's bookings. Recomputed from the customer's bookings (a few rows, by index) when
@@ -10,17 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, text
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.analytics.models import CustomerDay, CustomerFirstBooking
+from maitred.analytics.models import CustomerDay, CustomerFirstBooking, CustomerYear
 from maitred.bookings.models import Booking
 
 _FIRSTS: Any = CustomerFirstBooking.__table__
 _CUSTOMER_DAYS: Any = CustomerDay.__table__
+_YEARS: Any = CustomerYear.__table__
 _DAYS = (
     select(Booking.event_date)
     .where(
@@ -37,6 +40,9 @@ _FORGET_FIRST = delete(_FIRSTS).where(
 _FORGET_DAYS = delete(_CUSTOMER_DAYS).where(
     _CUSTOMER_DAYS.c.organization_id == bindparam("org"),
     _CUSTOMER_DAYS.c.customer_id == bindparam("customer"),
+)
+_FORGET_YEARS = delete(_YEARS).where(
+    _YEARS.c.organization_id == bindparam("org"), _YEARS.c.customer_id == bindparam("customer")
 )
 
 
@@ -57,6 +63,7 @@ async def refresh(
     days = list((await session.scalars(_DAYS, ids)).all())
     await session.execute(_FORGET_FIRST, ids)
     await session.execute(_FORGET_DAYS, ids)
+    await session.execute(_FORGET_YEARS, ids)
     if not days:
         return
     await session.execute(
@@ -81,6 +88,30 @@ async def refresh(
             for previous, day in zip([None, *days], days, strict=False)
         ],
     )
+    await session.execute(insert(_YEARS), _years(organization_id, customer_id, days))
+
+
+def _years(
+    organization_id: uuid.UUID, customer_id: uuid.UUID, days: list[date]
+) -> list[dict[str, Any]]:
+    """One row per year of `days` (in order): its first and last day, and the day before it."""
+    rows: list[dict[str, Any]] = []
+    for previous, day in zip([None, *days], days, strict=False):
+        if previous is not None and previous.year == day.year:
+            rows[-1]["last_day"] = day
+            continue
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "organization_id": organization_id,
+                "customer_id": customer_id,
+                "year_start": date(day.year, 1, 1),
+                "first_day": day,
+                "last_day": day,
+                "previous_day": previous,
+            }
+        )
+    return rows
 
 
 async def new_between(
@@ -95,11 +126,61 @@ async def new_between(
     return int((await session.execute(statement)).scalar_one())
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """The part of a period in one year; `first`: whether the period starts in it."""
+
+    start: date
+    end: date
+    first: bool
+
+
+def _pieces(start: date, end: date) -> list[_Piece]:
+    return [
+        _Piece(max(start, date(year, 1, 1)), min(end, date(year, 12, 31)), year == start.year)
+        for year in range(start.year, end.year + 1)
+    ]
+
+
+def _counted_in(organization_id: uuid.UUID, piece: _Piece, start: date) -> Any:
+    """How many customers have their first booking of the period (from `start`) in `piece`:
+    the first piece, when it ends a year, counts its year's rows whose last day is in it; any
+    other starts a year, and counts its year's rows whose first day is in it and whose
+    previous day is before the period."""
+    years = CustomerYear
+    if piece.first and (piece.start.month, piece.start.day) != (1, 1):
+        where: tuple[ColumnElement[bool], ...] = (
+            years.last_day >= piece.start,
+            years.last_day <= piece.end,
+        )
+    else:
+        where = (
+            years.first_day >= piece.start,
+            years.first_day <= piece.end,
+            or_(years.previous_day < start, years.previous_day.is_(None)),
+        )
+    return (
+        select(func.count())
+        .where(years.organization_id == organization_id, *where)
+        .scalar_subquery()
+    )
+
+
 async def booked_between(
     session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
 ) -> int:
-    """How many customers have a booking that went ahead in the period: each is counted on
-    their first day in it, the one whose previous day is before it."""
+    """How many customers have a booking that went ahead in the period: each is counted once,
+    in the part of the period (one per year) holding their first day in it. A period touching
+    a year's edge reads the customer years, about one row per customer and year; one inside a
+    year (a month, a quarter) reads its customer days, each counted on the customer's first
+    day in it, the one whose previous day is before it."""
+    parts = _pieces(start, end)
+    if len(parts) > 1 or (start.month, start.day) == (1, 1) or (end.month, end.day) == (12, 31):
+        counts = [_counted_in(organization_id, p, start) for p in parts]
+        total = counts[0]
+        for count in counts[1:]:
+            total = total + count
+        return int((await session.execute(select(total))).scalar_one())
     days = CustomerDay
     statement = select(func.count()).where(
         days.organization_id == organization_id,

@@ -245,6 +245,29 @@ class CustomerDay(TenantOwned, Base):
     previous_day: Mapped[date | None]
 
 
+class CustomerYear(TenantOwned, Base):
+    """A local year in which a customer has a booking that went ahead: its first and last such
+    day, and the customer's last such day before it. The customers with a booking in a period
+    that crosses a year's edge are then counted over about one row per customer and year
+    (the first year's rows whose last day is in the period, the others' whose first day is and
+    whose previous day is before it) instead of a year of customer days
+    (analytics/customer_firsts.py keeps it with them)."""
+
+    __tablename__ = "customer_years"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "customer_id", "year_start"),
+        Index("ix_customer_years_first", "organization_id", "first_day", "previous_day"),
+        Index("ix_customer_years_last", "organization_id", "last_day"),
+        {"info": {"derived": True}},  # as CustomerDay: not moved by a merge
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    year_start: Mapped[date]
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    previous_day: Mapped[date | None]
+
+
 class CustomerSpanFigures(TenantOwned, Base):
     """One customer's bookings that went ahead, and the revenue recognised from them, summed
     over one local day (`span` "d"), month ("m") or year ("y") starting on `start`: a period's

@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     String,
+    case,
     cast,
     delete,
     func,
@@ -39,6 +41,7 @@ from maitred.analytics.models import (
     CustomerDay,
     CustomerFirstBooking,
     CustomerSpanFigures,
+    CustomerYear,
     PaymentDayFigures,
 )
 from maitred.bookings.figures_repository import RECOGNISED_MINOR, DayRow
@@ -87,7 +90,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     zone = (await local_frame(session, organization_id)).zone
     new_id = deltas.new_id(dialect)
     org = CountedBooking.organization_id == organization_id
-    for model in (CustomerFirstBooking, CustomerDay):
+    for model in (CustomerFirstBooking, CustomerDay, CustomerYear):
         await session.execute(delete(model).where(model.organization_id == organization_id))
     first, last = (
         await session.execute(
@@ -126,6 +129,7 @@ async def rebuild(session: AsyncSession, organization_id: uuid.UUID) -> int:
     await session.execute(
         insert(CustomerDay).from_select(columns, customer_days, include_defaults=True)
     )
+    await _rebuild_years(session, organization_id, dialect, new_id)
     await customer_spans.rebuild(session, organization_id)
     days = select(func.count(func.distinct(c.day))).where(org)
     return int((await session.execute(days)).scalar_one())
@@ -139,11 +143,49 @@ TABLES = tuple(
         BookingDayTally,
         CustomerFirstBooking,
         CustomerDay,
+        CustomerYear,
         CustomerSpanFigures,
         CountedCash,
         PaymentDayFigures,
     )
 )
+
+
+async def _rebuild_years(
+    session: AsyncSession, organization_id: uuid.UUID, dialect: str, new_id: Any
+) -> None:
+    """The customer years from the customer days just rebuilt. Within a year only its first
+    day's previous day is before the year: the smallest previous day, if before the year."""
+    d = CustomerDay
+    year = (
+        cast(func.date_trunc("year", d.day), Date)
+        if dialect == "postgresql"
+        else func.date(d.day, "start of year")
+    )
+    previous = func.min(d.previous_day)
+    years = (
+        select(
+            new_id,
+            d.organization_id,
+            d.customer_id,
+            year,
+            func.min(d.day),
+            func.max(d.day),
+            case((previous < year, previous)),
+        )
+        .where(d.organization_id == organization_id)
+        .group_by(d.organization_id, d.customer_id, year)
+    )
+    columns = [
+        "id",
+        "organization_id",
+        "customer_id",
+        "year_start",
+        "first_day",
+        "last_day",
+        "previous_day",
+    ]
+    await session.execute(insert(CustomerYear).from_select(columns, years, include_defaults=True))
 
 
 async def vacuum(database: Database) -> None:
