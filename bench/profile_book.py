@@ -172,7 +172,7 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
                 by_poller[_name] += time.process_time() - started
 
         pollers._pollers[name] = pollers.Registered(name, poll, registered.every)
-    profiler = cProfile.Profile() if "drain" in args.profile else None
+    profiler = cProfile.Profile(time.thread_time) if "drain" in args.profile else None
     worker = Worker(database, WorkerOptions(batch_size=20))
     started = time.process_time()
     if profiler is not None:
