@@ -64,6 +64,8 @@ def _body(n: int, day: str) -> dict[str, Any]:
 def _report(profiler: cProfile.Profile | None) -> None:
     if profiler is None:
         return
+    if os.environ.get("PROFILE_BOOK_STATS"):  # a file for pstats, to browse callers and callees
+        profiler.dump_stats(os.environ["PROFILE_BOOK_STATS"])
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(50)
     stats.sort_stats("tottime").print_stats(30)
@@ -170,7 +172,7 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
                 by_poller[_name] += time.process_time() - started
 
         pollers._pollers[name] = pollers.Registered(name, poll, registered.every)
-    profiler = cProfile.Profile() if "drain" in args.profile else None
+    profiler = cProfile.Profile(time.thread_time) if "drain" in args.profile else None
     worker = Worker(database, WorkerOptions(batch_size=20))
     started = time.process_time()
     if profiler is not None:

@@ -80,6 +80,11 @@ def _with_contact(column: ColumnElement[str | None], name: str) -> Select[uuid.U
 # Built once (the public booking form runs them): every unerased customer with the email or the
 # phone, primary records first; and the insert that yields to a concurrent one (the unique
 # indexes) instead of failing, so it needs no savepoint.
+# One column, not the customer: loading one decrypts its contact fields.
+_LANGUAGE = select(Customer.preferred_language).where(
+    Customer.organization_id == bindparam("organization_id"),
+    Customer.id == bindparam("customer_id"),
+)
 _SHARING_CONTACT = (
     select(
         Customer.id,
@@ -172,6 +177,12 @@ class CustomerRepository(Repository[Customer]):
             },
         )
         return [ContactMatch(*row) for row in rows]
+
+    async def language_of(self, customer_id: uuid.UUID) -> str | None:
+        found: str | None = await self.session.scalar(
+            _LANGUAGE, {"organization_id": self.organization_id, "customer_id": customer_id}
+        )
+        return found
 
     async def fill_language(self, customer_id: uuid.UUID, language: str) -> None:
         """Sets the customer's language only where none was known."""

@@ -349,8 +349,7 @@ async def preferred_language(
     session: AsyncSession, *, organization_id: uuid.UUID, customer_id: uuid.UUID
 ) -> str | None:
     """The language the customer reads messages in, when they said (or their form did)."""
-    found = await CustomerRepository(session, organization_id).get(customer_id)
-    return found.preferred_language if found is not None else None
+    return await CustomerRepository(session, organization_id).language_of(customer_id)
 
 
 async def find_by_contact(

@@ -46,10 +46,17 @@ MAX_BACKOFF_SECONDS = 6 * 3600.0
 FLUSH_SECONDS = 0.05
 _MESSAGES = cast(Table, Message.__table__)
 _OURS = (_MESSAGES.c.id == bindparam("message_id")) & (_MESSAGES.c.locked_by == bindparam("worker"))
+# Which of a batch's messages are still this worker's, locked until the outcomes commit.
+_STILL_OURS = (
+    select(_MESSAGES.c.id)
+    .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_MESSAGES.c.locked_by == bindparam("worker"))
+    .with_for_update()
+)
 
 
-# The outcome's UPDATE for each set of columns it writes (a handful of shapes), built once:
-# a statement built per message cost more than running it.
+# The outcome's UPDATE for each set of columns it writes (a handful of shapes), built once
+# (a statement built per message cost more than running it) and run by executemany.
 _OUTCOME_UPDATES: dict[tuple[str, ...], Any] = {}
 
 
@@ -60,7 +67,6 @@ def _outcome_update(columns: tuple[str, ...]) -> Any:
             update(_MESSAGES)
             .where(_OURS)
             .values({column: bindparam(f"v_{column}") for column in columns})
-            .returning(_MESSAGES.c.id)
         )
     return statement
 
@@ -211,50 +217,72 @@ def _describe(exc: Exception) -> str:
 async def _record(context: PollContext, done: list[tuple[Message, str, _Outcome]]) -> None:
     """The outcomes in one transaction, each only where the lease is still ours (else another
     worker has the message since its lease lapsed); `message.sent` or `message.failed` for
-    each that ended."""
+    each that ended. Which are still ours is read (and locked) in one statement, and the
+    outcomes of one shape are written by one executemany: a statement per message cost more
+    than the rest of sending an offline one."""
     settings = context.settings
     async with context.database.transaction() as session:
+        ours = set(
+            (
+                await session.scalars(
+                    _STILL_OURS,
+                    {"ids": [message.id for message, _, _ in done], "worker": context.worker_id},
+                )
+            ).all()
+        )
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        ended: list[tuple[Message, dict[str, Any], str]] = []
         for message, provider_name, outcome in done:
-            now = utcnow()
-            values: dict[str, Any] = {"locked_by": None, "locked_until": None}
-            if provider_name:
-                values["provider"] = provider_name
-            if outcome.result is not None:
-                values |= {
-                    "status": outcome.result.status,
-                    "provider_message_id": outcome.result.provider_message_id,
-                    "sender": outcome.result.sender[:320],
-                    "sent_at": now,
-                    "error": None,
-                }
-                if outcome.result.status == "delivered":
-                    values["delivered_at"] = now
-                if secret_bodies.erased_once_sent(message, settings):
-                    values |= {"body_text": secret_bodies.WITHHELD, "body_html": None}
-                event = "message.sent"
-            elif outcome.permanent or message.attempts >= settings.message_max_attempts:
-                values |= {"status": "failed", "failed_at": now, "error": outcome.error}
-                event = "message.failed"
-            else:
-                values |= {
-                    "status": "queued",
-                    "error": outcome.error,
-                    "next_attempt_at": now
-                    + backoff(
-                        message.attempts,
-                        base_seconds=settings.message_backoff_seconds,
-                        max_seconds=MAX_BACKOFF_SECONDS,
-                    ),
-                }
-                event = ""
-            ours = await session.execute(
-                _outcome_update(tuple(values)),
-                {"message_id": message.id, "worker": context.worker_id}
-                | {f"v_{column}": value for column, value in values.items()},
-            )
-            if ours.first() is None or not event:
+            if message.id not in ours:
                 continue
+            values, event = _outcome_values(message, provider_name, outcome, settings)
+            by_shape.setdefault(tuple(values), []).append(
+                {"message_id": message.id, "worker": context.worker_id}
+                | {f"v_{column}": value for column, value in values.items()}
+            )
+            if event:
+                ended.append((message, values, event))
+        for columns, rows in by_shape.items():
+            await session.execute(_outcome_update(columns), rows)
+        for message, values, event in ended:
             for column in ("status", "provider", "error"):
                 if column in values:
                     setattr(message, column, values[column])
             await emit_outcome(session, event, message)
+
+
+def _outcome_values(
+    message: Message, provider_name: str, outcome: _Outcome, settings: Any
+) -> tuple[dict[str, Any], str]:
+    """The columns one outcome writes, and the event it emits ("" when it is retried)."""
+    now = utcnow()
+    values: dict[str, Any] = {"locked_by": None, "locked_until": None}
+    if provider_name:
+        values["provider"] = provider_name
+    if outcome.result is not None:
+        values |= {
+            "status": outcome.result.status,
+            "provider_message_id": outcome.result.provider_message_id,
+            "sender": outcome.result.sender[:320],
+            "sent_at": now,
+            "error": None,
+        }
+        if outcome.result.status == "delivered":
+            values["delivered_at"] = now
+        if secret_bodies.erased_once_sent(message, settings):
+            values |= {"body_text": secret_bodies.WITHHELD, "body_html": None}
+        return values, "message.sent"
+    if outcome.permanent or message.attempts >= settings.message_max_attempts:
+        values |= {"status": "failed", "failed_at": now, "error": outcome.error}
+        return values, "message.failed"
+    values |= {
+        "status": "queued",
+        "error": outcome.error,
+        "next_attempt_at": now
+        + backoff(
+            message.attempts,
+            base_seconds=settings.message_backoff_seconds,
+            max_seconds=MAX_BACKOFF_SECONDS,
+        ),
+    }
+    return values, ""

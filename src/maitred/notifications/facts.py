@@ -63,8 +63,9 @@ class Business:
 
 
 async def business(session: AsyncSession, organization_id: uuid.UUID) -> Business | None:
-    """Read once for the handlers of one event (kit/outbox.py `shared_by_handlers`)."""
-    shared = outbox.shared_by_handlers()
+    """Read once for the handlers of a worker's batch (kit/outbox.py `shared_by_batch`): only
+    requests change an organization's name and settings."""
+    shared = outbox.shared_by_batch()
     key = ("notifications.business", organization_id)
     if key not in shared:
         shared[key] = await _business(session, organization_id)
