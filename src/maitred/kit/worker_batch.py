@@ -22,26 +22,23 @@ if TYPE_CHECKING:
     from maitred.kit.worker import Worker
 
 log = logging.getLogger("maitred.worker")
+# A delivery with what its handler is called with.
+_DELIVERY_ROW = select(
+    OutboxDelivery.id,
+    OutboxDelivery.handler,
+    OutboxDelivery.attempts,
+    OutboxEvent.id.label("event_id"),
+    OutboxEvent.name,
+    OutboxEvent.organization_id,
+    OutboxEvent.payload,
+    OutboxEvent.created_at,
+).join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
 # The deliveries of a batch still leased to this worker, with their events, locked until the
 # batch commits (PostgreSQL: another worker's claim skips them even once the lease runs out).
-_LEASED = (
-    select(
-        OutboxDelivery.id,
-        OutboxDelivery.handler,
-        OutboxDelivery.attempts,
-        OutboxEvent.id.label("event_id"),
-        OutboxEvent.name,
-        OutboxEvent.organization_id,
-        OutboxEvent.payload,
-        OutboxEvent.created_at,
-    )
-    .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
-    .where(
-        OutboxDelivery.locked_by == bindparam("worker"),
-        OutboxDelivery.status == DeliveryStatus.pending,
-    )
-    .with_for_update(of=OutboxDelivery)
-)
+_LEASED = _DELIVERY_ROW.where(
+    OutboxDelivery.locked_by == bindparam("worker"),
+    OutboxDelivery.status == DeliveryStatus.pending,
+).with_for_update(of=OutboxDelivery)
 _MARK_DONE = (
     update(OutboxDelivery)
     .where(
@@ -70,27 +67,9 @@ async def deliver(worker: Worker, delivery_id: uuid.UUID) -> bool:
             if done.rowcount == 0:  # type: ignore[attr-defined]
                 return True  # lease lost to another worker, who will handle it
             row = (
-                await session.execute(
-                    select(OutboxDelivery, OutboxEvent)
-                    .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
-                    .where(OutboxDelivery.id == delivery_id)
-                )
+                await session.execute(_DELIVERY_ROW.where(OutboxDelivery.id == delivery_id))
             ).one()
-            delivery, event = row
-            handler = handler_for(event.name, delivery.handler)
-            if handler is None:
-                raise LookupError(f"no handler {delivery.handler!r} for {event.name!r}")
-            await handler(
-                session,
-                Event(
-                    id=event.id,
-                    name=event.name,
-                    organization_id=event.organization_id,
-                    payload=event.payload,
-                    created_at=event.created_at,
-                    attempt=delivery.attempts,
-                ),
-            )
+            await _run_handler(session, row)
     except Exception as exc:
         log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
         await _record_failure(worker, delivery_id, exc)
