@@ -35,11 +35,7 @@ import profile_reads
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--bookings", type=int, default=10_000)
-    parser.add_argument("--customers", type=int, default=5_000)
-    parser.add_argument("--workdir", type=Path, help="seeded once, reused by later runs")
-    parser.add_argument("--database-url", help="postgresql://… (default: SQLite in --workdir)")
+    profile_reads.add_seed_arguments(parser)
     parser.add_argument("--profile", choices=("request", "drain"), action="append", default=[])
     return parser.parse_args(argv)
 

@@ -46,13 +46,18 @@ ROWS = (
 )
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
+    """How many requests, on which seeded data (shared with bench/profile_book.py)."""
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--bookings", type=int, default=10_000)
     parser.add_argument("--customers", type=int, default=5_000)
     parser.add_argument("--workdir", type=Path, help="seeded once, reused by later runs")
     parser.add_argument("--database-url", help="postgresql://… (default: SQLite in --workdir)")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_seed_arguments(parser)
     parser.add_argument("--profile", choices=ROWS, action="append", default=[])
     parser.add_argument("--only", choices=ROWS, action="append", default=[])
     parser.add_argument(
