@@ -77,14 +77,14 @@ def _with_contact(column: ColumnElement[str | None], name: str) -> Select[uuid.U
     )
 
 
-# Built once (the public booking form runs them): every unerased customer with the email or the
-# phone, primary records first; and the insert that yields to a concurrent one (the unique
-# indexes) instead of failing, so it needs no savepoint.
 # One column, not the customer: loading one decrypts its contact fields.
 _LANGUAGE = select(Customer.preferred_language).where(
     Customer.organization_id == bindparam("organization_id"),
     Customer.id == bindparam("customer_id"),
 )
+# Built once (the public booking form runs them): every unerased customer with the email or the
+# phone, primary records first; and the insert that yields to a concurrent one (the unique
+# indexes) instead of failing, so it needs no savepoint.
 _SHARING_CONTACT = (
     select(
         Customer.id,
