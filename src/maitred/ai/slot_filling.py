@@ -5,10 +5,10 @@ No text for the customer is written here (ai/replies.py has it)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from maitred.ai.nlu import Understanding
+from maitred.ai.nlu.contacts import name_before_contact
 
 BOOKING_INTENTS = frozenset({"booking_inquiry", "availability", "quote", "create_booking"})
 OWN_BOOKING_INTENTS = frozenset(
@@ -22,26 +22,6 @@ BOOKING_SLOTS = (
 RECHECK = frozenset({"date", "guest_count", "adults", "city", "address", "zip_code"})
 ELSEWHERE = frozenset({"policy_question", "menu_question", "update_contact"})
 CONTACT = ("name", "phone", "email")
-
-_NAME = re.compile(
-    r"^\s*(?:(?:my name is|i am|i'm|soy|me llamo)\s+)?"
-    r"([^\W\d_][^\d@,;:]{1,60}?)\s*(?:[,;:]|$|\s+(?:and|y)\s)",
-    re.IGNORECASE,
-)
-_NOT_NAMES = frozenset({"phone", "email", "number", "call", "text", "me", "my", "is", "the"})
-
-
-def name_before_contact(text: str) -> str | None:
-    """ "Maria Lopez, 916-555-0177": the words before the first comma, when they look like a
-    name (letters only, two to five words)."""
-    found = _NAME.match(text)
-    if found is None:
-        return None
-    name = " ".join(found.group(1).split())
-    words = name.split()
-    if not 2 <= len(words) <= 5 or any(w.lower() in _NOT_NAMES for w in words):
-        return None
-    return name.title() if name.islower() else name
 
 
 def location(slots: dict[str, Any]) -> str | None:

@@ -193,3 +193,27 @@ def name(text: str) -> str | None:
             continue  # "i'm excited": only a capitalized word after a loose cue is a name
         return " ".join(w[:1].upper() + w[1:] for w in words[:3])
     return None
+
+
+_LEADING_NAME = re.compile(
+    r"^\s*(?:(?:my name is|i am|i'm|soy|me llamo)\s+)?"
+    r"([^\W\d_][^\d@,;:]{1,60}?)\s*(?:[,;:]|$|\s+(?:and|y)\s)",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset({"phone", "email", "number", "call", "text", "me", "my", "is", "the"})
+
+
+def name_before_contact(text: str, *, as_written: bool = False) -> str | None:
+    """ "Maria Lopez, 916-555-0177": the words before the first comma, when they look like a
+    name (letters only, two to five words). `as_written`: only capitalized as names are, for a
+    message read out of any dialogue ("yes please, 916-…" names no one)."""
+    found = _LEADING_NAME.match(text)
+    if found is None:
+        return None
+    name = " ".join(found.group(1).split())
+    words = name.split()
+    if not 2 <= len(words) <= 5 or any(w.lower() in _NOT_NAMES for w in words):
+        return None
+    if as_written and not all(word[:1].isupper() for word in words):
+        return None
+    return name.title() if name.islower() else name

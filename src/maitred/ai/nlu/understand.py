@@ -117,7 +117,10 @@ def understand(text: str, *, now: datetime, context: NluContext) -> Understandin
         slots["upgrades"] = chosen
     if needs := vocabulary.dietary(text, context.dietary_tags):
         slots["dietary"] = needs
-    if person := contacts.name(text):
+    person = contacts.name(text)
+    if person is None and {"email", "phone"} & slots.keys():
+        person = contacts.name_before_contact(text, as_written=True)  # "Maria Lopez, maria@…"
+    if person:
         slots["name"] = person
     if guess.label == "policy_question" and (topic := vocabulary.topic(text)):
         slots["topic"] = topic
