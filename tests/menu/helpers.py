@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from maitred.kit.db import Database
+from maitred.menu import categories as menu_categories
 from maitred.menu import service as menu_service
 from maitred.menu.models import MenuCategory, MenuItem
 from maitred.tenancy.models import Organization
@@ -36,7 +37,7 @@ async def given_category(
     database: Database, organization: Organization, name: str = "Entrées", **fields: Any
 ) -> uuid.UUID:
     async with database.transaction() as session:
-        created = await menu_service.create_category(
+        created = await menu_categories.create_category(
             session, organization_id=organization.id, name=name, **fields
         )
     category_id: uuid.UUID = created["id"]

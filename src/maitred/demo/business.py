@@ -20,6 +20,7 @@ from maitred.availability import teams as teams_service
 from maitred.demo.names import SERVICE_AREA
 from maitred.kit.errors import NotFound
 from maitred.kit.pagination import PageParams
+from maitred.menu import categories as menu_categories
 from maitred.menu import service as menu_service
 from maitred.tenancy import sections as tenancy_sections
 from maitred.tenancy import service as tenancy_service
@@ -163,7 +164,7 @@ async def load_menu(
         return
     count = 0
     for order, (name, description, items) in enumerate(MENU, start=1):
-        category = await menu_service.create_category(
+        category = await menu_categories.create_category(
             session,
             organization_id=organization_id,
             name=name,

@@ -13,6 +13,7 @@ from maitred.kit.deps import AppSettings, DbSession
 from maitred.kit.errors import ErrorBody, NotFound
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
+from maitred.menu import categories as menu_categories
 from maitred.menu import service as menu_service
 from maitred.menu.schemas import (
     CategoryCreate,
@@ -38,7 +39,7 @@ Writer = Annotated[AuthContext, requires("menu:write")]
 CategoryListing = Annotated[
     ListQuery,
     list_query(
-        sorts=menu_service.CATEGORY_SORT_FIELDS,
+        sorts=menu_categories.CATEGORY_SORT_FIELDS,
         default_sort="sort_order",
         default_order="asc",
         search="Part of the name",
@@ -77,7 +78,7 @@ async def list_categories(
     listing: CategoryListing,
     is_active: bool | None = None,
 ) -> dict[str, Any]:
-    items, info = await menu_service.list_categories(
+    items, info = await menu_categories.list_categories(
         db,
         organization_id=auth.org_id,
         params=pagination,
@@ -89,19 +90,23 @@ async def list_categories(
 
 @router.post("/categories", status_code=201, response_model=CategoryRead, responses=ERRORS)
 async def create_category(body: CategoryCreate, auth: Writer, db: DbSession) -> dict[str, Any]:
-    return await menu_service.create_category(db, organization_id=auth.org_id, **body.model_dump())
+    return await menu_categories.create_category(
+        db, organization_id=auth.org_id, **body.model_dump()
+    )
 
 
 @router.get("/categories/{category_id}", response_model=CategoryRead, responses=ERRORS)
 async def get_category(category_id: uuid.UUID, auth: Reader, db: DbSession) -> dict[str, Any]:
-    return await menu_service.get_category(db, organization_id=auth.org_id, category_id=category_id)
+    return await menu_categories.get_category(
+        db, organization_id=auth.org_id, category_id=category_id
+    )
 
 
 async def update_category(
     category_id: uuid.UUID, body: CategoryUpdate, auth: Writer, db: DbSession
 ) -> dict[str, Any]:
     """Only the fields sent change."""
-    return await menu_service.update_category(
+    return await menu_categories.update_category(
         db,
         organization_id=auth.org_id,
         category_id=category_id,
@@ -125,7 +130,7 @@ for method, name in (("PATCH", "update_category"), ("PUT", "replace_category")):
 )
 async def delete_category(category_id: uuid.UUID, auth: Writer, db: DbSession) -> Response:
     """Its items stay on the menu, uncategorized."""
-    await menu_service.delete_category(db, organization_id=auth.org_id, category_id=category_id)
+    await menu_categories.delete_category(db, organization_id=auth.org_id, category_id=category_id)
     return Response(status_code=204)
 
 

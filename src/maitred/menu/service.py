@@ -1,4 +1,5 @@
-"""The menu: categories and items of one organization, and the items a booking or quote names.
+"""The menu: the items of one organization (categories: menu/categories.py), and the items a
+booking or quote names.
 
 Pricing depends on the menu, never the other way round, so the menu choice a quote carries
 (`MenuChoice`) is defined here and re-exported by `pricing.service`.
@@ -21,13 +22,8 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo
-from maitred.menu.models import MenuCategory, MenuItem
-from maitred.menu.repository import (
-    CATEGORY_SORTS,
-    ITEM_SORTS,
-    CategoryRepository,
-    ItemRepository,
-)
+from maitred.menu.models import MenuItem
+from maitred.menu.repository import ITEM_SORTS, CategoryRepository, ItemRepository
 from maitred.tenancy import service as tenancy_service
 
 UNCATEGORIZED = "Uncategorized"
@@ -61,123 +57,13 @@ async def _currency(session: AsyncSession, organization_id: uuid.UUID) -> str:
     return tenancy_service.settings_of(organization).pricing.currency or organization.currency
 
 
-def _check_not_null(changes: dict[str, Any], nullable: frozenset[str] = frozenset()) -> None:
+def check_not_null(changes: dict[str, Any], nullable: frozenset[str] = frozenset()) -> None:
     if nulls := [f for f, v in changes.items() if v is None and f not in nullable]:
         raise ValidationFailed(details=dict.fromkeys(nulls, "May not be null"))
 
 
-# --- Categories --------------------------------------------------------------------------------
-
-
-def category_read(category: MenuCategory) -> dict[str, Any]:
-    return {
-        "id": category.id,
-        "name": category.name,
-        "description": category.description,
-        "sort_order": category.sort_order,
-        "is_active": category.is_active,
-        "created_at": category.created_at,
-        "updated_at": category.updated_at,
-    }
-
-
-CATEGORY_SORT_FIELDS = tuple(CATEGORY_SORTS)
 ITEM_SORT_FIELDS = tuple(ITEM_SORTS)
 MENU_ORDER = ListQuery(sort_by="sort_order", descending=False)
-
-
-async def list_categories(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID,
-    params: PageParams,
-    is_active: bool | None = None,
-    listing: ListQuery = MENU_ORDER,
-) -> tuple[list[dict[str, Any]], PaginationInfo]:
-    chosen = listing.sort(CATEGORY_SORTS)
-    repository = CategoryRepository(session, organization_id)
-    window = await tenancy_service.created_window(session, organization_id, listing)
-    statement = repository.matching(search=listing.search, is_active=is_active, window=window)
-    rows, info = await repository.page_by_name(params, sort=chosen, statement=statement)
-    return [category_read(row) for row in rows], info
-
-
-async def get_category(
-    session: AsyncSession, *, organization_id: uuid.UUID, category_id: uuid.UUID
-) -> dict[str, Any]:
-    repository = CategoryRepository(session, organization_id)
-    return category_read(await repository.get_or_404(category_id))
-
-
-async def create_category(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID,
-    name: str,
-    description: str = "",
-    sort_order: int = 0,
-    is_active: bool = True,
-) -> dict[str, Any]:
-    category = CategoryRepository(session, organization_id).add(
-        MenuCategory(
-            name=name.strip(),
-            description=description.strip(),
-            sort_order=sort_order,
-            is_active=is_active,
-        )
-    )
-    await session.flush()
-    record(
-        "menu.category_created",
-        resource_type="menu_category",
-        resource_id=category.id,
-        organization_id=organization_id,
-        changes={"name": category.name},
-    )
-    return category_read(category)
-
-
-async def update_category(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID,
-    category_id: uuid.UUID,
-    changes: dict[str, Any],
-) -> dict[str, Any]:
-    """`changes`: the fields sent, none of them null."""
-    _check_not_null(changes)
-    category = await CategoryRepository(session, organization_id).get_or_404(category_id)
-    for field in ("name", "description"):
-        if field in changes:
-            changes[field] = changes[field].strip()
-    for field, value in changes.items():
-        setattr(category, field, value)
-    await session.flush()
-    record(
-        "menu.category_updated",
-        resource_type="menu_category",
-        resource_id=category.id,
-        organization_id=organization_id,
-        changes=changes,
-    )
-    return category_read(category)
-
-
-async def delete_category(
-    session: AsyncSession, *, organization_id: uuid.UUID, category_id: uuid.UUID
-) -> None:
-    """Its items stay on the menu, uncategorized."""
-    repository = CategoryRepository(session, organization_id)
-    category = await repository.get_or_404(category_id)
-    await repository.delete(category)
-    await session.flush()
-    record(
-        "menu.category_deleted",
-        resource_type="menu_category",
-        resource_id=category_id,
-        organization_id=organization_id,
-        changes={"name": category.name},
-    )
 
 
 # --- Items -------------------------------------------------------------------------------------
@@ -296,7 +182,7 @@ async def update_item(
     changes: dict[str, Any],
 ) -> dict[str, Any]:
     """`changes`: the fields sent; only `category_id` may be null (uncategorized)."""
-    _check_not_null(changes, _NULLABLE_ITEM_FIELDS)
+    check_not_null(changes, _NULLABLE_ITEM_FIELDS)
     item = await ItemRepository(session, organization_id).get_or_404(item_id)
     if "category_id" in changes:
         await _check_category(session, organization_id, changes["category_id"])
