@@ -30,7 +30,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import String, and_, delete, false, func, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +51,7 @@ from maitred.kit import pollers, worker_batch, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
+from maitred.kit.reads import ReadQuery
 from maitred.kit.outbox import (
     DeliveryStatus,
     OutboxDelivery,
@@ -49,6 +62,25 @@ from maitred.kit.outbox import (
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
+
+
+# Is there anything for `claim` to take? Index seeks only (ix_outbox_deliveries_due,
+# ix_outbox_events_fan_out): the same conditions as the claim's and `fan_out`'s.
+_ANYTHING_DUE = ReadQuery(
+    select(literal_column("1").label("due")).where(
+        or_(
+            exists().where(
+                OutboxDelivery.status == bindparam("pending"),
+                OutboxDelivery.next_attempt_at <= bindparam("now"),
+                or_(
+                    OutboxDelivery.locked_until.is_(None),
+                    OutboxDelivery.locked_until < bindparam("now"),
+                ),
+            ),
+            exists().where(OutboxEvent.fanned_out == bindparam("unfanned")),
+        )
+    )
+)
 
 
 class WorkerHeartbeat(Entity, Base):
@@ -100,6 +132,7 @@ class Worker:
         self.failed = 0
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
+        self._idle_wait: dict[str, float] = {}  # poller -> its wait after its next idle pass
 
     @property
     def stopping(self) -> bool:
@@ -113,6 +146,13 @@ class Worker:
 
     async def claim(self) -> list[uuid.UUID]:
         now = utcnow()
+        # Idle, this runs twice a second: one read (inline on SQLite) instead of a write
+        # transaction in the writers' queue, when nothing is there to claim.
+        due = await self.database.reads.one(
+            _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
+        )
+        if due is None:
+            return []
         due = (
             select(OutboxDelivery.id)
             .where(
@@ -190,6 +230,9 @@ class Worker:
         worked = len(claimed)
         context = pollers.PollContext(self.database, self.worker_id, self.settings)
         loop = asyncio.get_running_loop()
+        for name in self.database.woken_pollers():
+            self._next_poll[name] = 0.0  # this process queued work for it: ask it now
+            self._idle_wait.pop(name, None)
         for registered in pollers.registered():
             if self._stopping.is_set():
                 break
@@ -200,9 +243,15 @@ class Worker:
                 found = await registered.poll(context)
             except Exception:
                 log.exception("poller %s failed; retrying next round", registered.name)
-            # Busy: again next round. Idle (or failing): not before its interval.
-            self._next_poll[registered.name] = loop.time() + (0.0 if found else registered.every)
             worked += found
+            if found:  # busy: again next round
+                self._next_poll[registered.name] = 0.0
+                self._idle_wait.pop(registered.name, None)
+                continue
+            # Idle (or failing): not before its wait, which doubles up to its cap.
+            wait = self._idle_wait.get(registered.name, registered.every)
+            self._next_poll[registered.name] = loop.time() + wait
+            self._idle_wait[registered.name] = min(2 * wait, registered.cap)
         return worked
 
     def _until_next_poll(self) -> float:
@@ -261,11 +310,11 @@ class Worker:
                         log.info("purged %d expired idempotency keys", purged)
                 if await self.run_once(on_schedule=True):
                     continue
+                wait = min(self.options.poll_seconds, self._until_next_poll())
             except Exception:
                 log.exception("worker loop error; retrying")
-            await self.database.wait_for_outbox(
-                min(self.options.poll_seconds, self._until_next_poll())
-            )
+                wait = self.options.poll_seconds  # not at once: the error may well recur
+            await self.database.wait_for_outbox(wait)
         await self._remove_heartbeat()
         log.info("worker %s stopped", self.worker_id)
 
