@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select, update
 
 from maitred.config import Settings
-from maitred.kit.clock import utcnow
 from maitred.kit import pollers
+from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.worker import Worker, WorkerOptions
 from maitred.messaging import sending as _registers_the_sender  # noqa: F401

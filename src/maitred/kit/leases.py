@@ -73,7 +73,7 @@ def _anything_due(model: Any) -> ReadQuery:
     """Is any row of `model` due? Two index seeks on its (status, next_attempt_at) index."""
     query = _ANYTHING_DUE.get(model)
     if query is None:
-        now = bindparam("now")
+        now: Any = bindparam("now")
         waiting = model.status == bindparam("waiting")
         working = model.status == bindparam("working")
         query = _ANYTHING_DUE[model] = ReadQuery(

@@ -51,13 +51,13 @@ from maitred.kit import pollers, worker_batch, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
-from maitred.kit.reads import ReadQuery
 from maitred.kit.outbox import (
     DeliveryStatus,
     OutboxDelivery,
     OutboxEvent,
     fan_out,
 )
+from maitred.kit.reads import ReadQuery
 
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
@@ -148,10 +148,10 @@ class Worker:
         now = utcnow()
         # Idle, this runs twice a second: one read (inline on SQLite) instead of a write
         # transaction in the writers' queue, when nothing is there to claim.
-        due = await self.database.reads.one(
+        anything = await self.database.reads.one(
             _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
         )
-        if due is None:
+        if anything is None:
             return []
         due = (
             select(OutboxDelivery.id)

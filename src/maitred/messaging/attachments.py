@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.config import Settings
 from maitred.files import pending as files_pending
 from maitred.files import service as files_service
+from maitred.kit import pollers
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.leases import backoff
-from maitred.kit import pollers
 from maitred.kit.pollers import PollContext, poller
 from maitred.messaging import attached
 from maitred.messaging.inbox_repository import InboxMessages
