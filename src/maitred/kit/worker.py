@@ -133,6 +133,7 @@ class Worker:
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
         self._idle_wait: dict[str, float] = {}  # poller -> its wait after its next idle pass
+        self._claimed_last = False  # the last claim took deliveries (or fanned events out)
 
     @property
     def stopping(self) -> bool:
@@ -147,11 +148,11 @@ class Worker:
     async def claim(self) -> list[uuid.UUID]:
         now = utcnow()
         # Idle, this runs twice a second: one read (inline on SQLite) instead of a write
-        # transaction in the writers' queue, when nothing is there to claim.
-        anything = await self.database.reads.one(
+        # transaction in the writers' queue, when nothing is there to claim. Busy (the last
+        # claim took something), straight to the claim.
+        if not self._claimed_last and not await self.database.reads.one(
             _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
-        )
-        if anything is None:
+        ):
             return []
         due = (
             select(OutboxDelivery.id)
@@ -193,6 +194,7 @@ class Worker:
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
             if exhausted:
                 await self._bury_abandoned(session, exhausted)
+        self._claimed_last = bool(claimed)
         return [r.id for r in claimed if r.attempts <= self.options.max_attempts]
 
     async def _bury_abandoned(self, session: AsyncSession, ids: list[uuid.UUID]) -> None:
