@@ -197,6 +197,39 @@ async def test_a_running_worker_sends_a_message_queued_in_its_process_at_once(
     assert (await stored(database, message_id)).status == "sent"
 
 
+async def test_a_message_another_process_queued_waits_at_most_the_senders_longest_idle_wait(
+    database: Database,
+    settings: Settings,
+    scripted: type[Scripted],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No wake-up crosses processes (several API processes on PostgreSQL): the sender's idle
+    wait doubles, but never past its cap."""
+    sender = pollers._pollers["messaging.send"]
+    monkeypatch.setitem(
+        pollers._pollers, sender.name, dataclasses.replace(sender, every=0.01, longest=0.05)
+    )
+    organization = await given_organization(database)
+    running = worker(database, settings)
+    task = asyncio.create_task(running.run())
+    other_process = Database(database.url)
+    try:
+        # Idle for 2.7 s: waits that kept doubling (0.01, 0.02, … 1.28, 2.56 s) would have it
+        # asked next at 5.11 s at the earliest; capped, it is asked every 0.05 s.
+        await asyncio.sleep(2.7)
+        message_id = await queue(other_process, organization)
+        for _ in range(100):  # 2 s
+            if scripted.sent:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        running.stop()
+        await asyncio.wait_for(task, timeout=10)
+        await other_process.dispose()
+    assert [m.to for m in scripted.sent] == ["+14155550100"]
+    assert (await stored(database, message_id)).status == "sent"
+
+
 async def test_a_slow_batch_is_not_taken_over_message_by_message(
     database: Database, settings: Settings, scripted: type[Scripted]
 ) -> None:
