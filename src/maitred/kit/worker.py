@@ -16,6 +16,11 @@ idempotent, as before). Every claim counts as an attempt, so a delivery whose ha
 killing its worker (or outliving its lease) still ends `dead` after `max_attempts` instead of
 cycling forever. A worker asked to stop finishes the delivery in hand and hands back the leases
 it has not started.
+
+At rest the worker costs next to nothing: a claim or a poller's pass that would find nothing
+is one read (inline on SQLite, never in the writers' queue) instead of a write transaction,
+idle pollers are asked less and less often (kit/pollers.py), and a commit in this process that
+emitted events or queued a poller's work wakes the loop at once.
 """
 
 from __future__ import annotations
@@ -133,7 +138,7 @@ class Worker:
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
         self._idle_wait: dict[str, float] = {}  # poller -> its wait after its next idle pass
-        self._claimed_last = False  # the last claim took deliveries (or fanned events out)
+        self._claimed_last = False  # the last claim took deliveries
 
     @property
     def stopping(self) -> bool:
