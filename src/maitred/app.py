@@ -79,6 +79,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     database: Database = app.state.database
     await database.refresh_statistics()
+    # The understanding engine loads its shipped classifiers and its date and zip tables (about
+    # a second of CPU) before the server answers anything, /health included: no customer's
+    # first message waits for them, and no first request shares the process with them.
+    from maitred.ai.nlu.understand import warm_up
+
+    app.state.nlu_warm_up = asyncio.create_task(
+        asyncio.to_thread(warm_up, freeze=False), name="maitred-nlu-warm-up"
+    )
+    for route in app.router.routes:
+        if isinstance(route, PrefixDispatch):
+            route.prepare()  # FastAPI's route contexts too, made lazily otherwise
+    configure_mappers()  # the ORM's attribute machinery, made on its first use otherwise
+    await app.state.nlu_warm_up
+    # Everything created at start-up lives as long as the process: keep it out of the cyclic
+    # garbage collector's full passes, which otherwise stall requests (p99) as the heap grows.
+    gc.collect()
+    gc.freeze()
     statistics_task = asyncio.create_task(keep_statistics_fresh(database), name="maitred-stats")
     worker_task = None
     if settings.run_embedded_worker:
@@ -87,21 +104,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = Worker(database, options, settings=settings)
         worker_task = asyncio.create_task(worker.run(), name="maitred-worker")
         app.state.worker = worker
-    # Everything created at start-up lives as long as the process: keep it out of the cyclic
-    # garbage collector's full passes, which otherwise stall requests (p99) as the heap grows.
-    for route in app.router.routes:
-        if isinstance(route, PrefixDispatch):
-            route.prepare()  # FastAPI's route contexts too, made lazily otherwise
-    configure_mappers()  # the ORM's attribute machinery, made on its first use otherwise
-    gc.collect()
-    gc.freeze()
-    # The understanding engine loads its shipped classifiers and its date and zip tables in the
-    # background (about a second of CPU), so that no customer's first message waits for them.
-    from maitred.ai.nlu.understand import warm_up
-
-    app.state.nlu_warm_up = asyncio.create_task(
-        asyncio.to_thread(warm_up), name="maitred-nlu-warm-up"
-    )
     try:
         yield
     finally:

@@ -1,16 +1,21 @@
-"""A running worker asks an idle poller only as often as it says, and on SQLite only one
-process's worker runs at a time."""
+"""A running worker asks an idle poller only as often as it says, less and less often while it
+stays idle, at once when a commit in its process queued work for it; idle, it writes nothing
+but its heartbeat; and on SQLite only one process's worker runs at a time."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event, select
 
+from maitred.config import Settings
 from maitred.kit import pollers, worker_lock
 from maitred.kit.db import Database
 from maitred.kit.outbox import DeliveryStatus
@@ -64,6 +69,102 @@ async def test_an_idle_poller_is_asked_once_per_interval_and_a_busy_one_at_once(
         Registered("probe.busy", busy, 60.0),
         Registered("probe.idle", idle, 60.0),
     ]
+
+
+async def test_an_idle_pollers_wait_doubles_up_to_its_cap(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    asked: list[float] = []
+
+    async def idle(_context: PollContext) -> int:
+        asked.append(loop.time())
+        return 0
+
+    monkeypatch.setattr(pollers, "_pollers", {})
+    pollers.poller("probe.idle", every=0.05, longest=0.2)(idle)
+    worker = Worker(database, OPTIONS)
+    task = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(1.2)
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, timeout=10)
+
+    # Waits of 0.05, 0.1, 0.2, then 0.2 each (a busy machine only makes them longer): some
+    # seven passes in 1.2 s, where a wait that never grew would have made twenty-four.
+    gaps = [later - earlier for earlier, later in zip(asked, asked[1:], strict=False)]
+    floors = [0.05, 0.1, 0.2, 0.2, 0.2, 0.2, 0.2]
+    assert len(gaps) >= 3
+    assert all(gap >= floor - 0.005 for gap, floor in zip(gaps, floors, strict=False)), gaps
+
+
+async def test_a_commit_that_queues_work_for_a_poller_wakes_it_at_once(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = [0]
+
+    async def idle(_context: PollContext) -> int:
+        asked[0] += 1
+        return 0
+
+    async def asked_twice() -> bool:
+        return asked[0] == 2
+
+    monkeypatch.setattr(pollers, "_pollers", {})
+    pollers.poller("probe.idle", every=60.0, longest=60.0)(idle)
+    worker = Worker(database, OPTIONS)
+    task = asyncio.create_task(worker.run())
+    try:
+        await eventually(lambda: _asked_once(asked), within=10)
+        async with database.transaction() as session:
+            pollers.wake(session, "probe.idle")
+            await session.execute(select(1))
+        # Asked again within seconds, not after its minute.
+        await eventually(asked_twice, within=10)
+        # A transaction that rolls back wakes nobody.
+        with contextlib.suppress(RuntimeError):
+            async with database.transaction() as session:
+                pollers.wake(session, "probe.idle")
+                raise RuntimeError("rolled back")
+        await asyncio.sleep(0.3)
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, timeout=10)
+    assert asked == [2]
+
+
+async def _asked_once(asked: list[int]) -> bool:
+    return asked[0] == 1
+
+
+async def test_an_idle_worker_writes_nothing_but_its_heartbeat(
+    app: FastAPI, database: Database, settings: Settings
+) -> None:
+    """Every poller the app registers, and the outbox: an idle pass is a read, and on SQLite a
+    write transaction would queue in the writers' turn every request's writes wait for."""
+    written: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb in {"INSERT", "UPDATE", "DELETE"} and "worker_heartbeats" not in sql:
+            written.append(sql)
+
+    worker = Worker(database, OPTIONS, settings=settings)
+    task = asyncio.create_task(worker.run())
+    try:
+        await asyncio.sleep(0.5)  # the first round asks every poller once
+        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            await asyncio.sleep(1.5)  # the outbox asked some 150 times, each poller some times
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, timeout=10)
+    # The app's domains registered theirs.
+    assert {p.name for p in pollers.registered()} >= {"messaging.send", "webhooks.deliver"}
+    assert written == []
 
 
 async def workers_seen(client: httpx.AsyncClient) -> list[str]:

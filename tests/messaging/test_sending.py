@@ -4,6 +4,7 @@ ones, and sent again when the worker that had it died before the provider answer
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from maitred.config import Settings
+from maitred.kit import pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
 from maitred.kit.worker import Worker, WorkerOptions
@@ -164,6 +166,68 @@ async def test_a_message_whose_worker_died_mid_send_is_sent_by_the_next(
     assert (untouched.status, sent_while_leased) == ("sending", 0)
     message = await stored(database, message_id)
     assert (message.status, message.attempts, len(scripted.sent)) == ("sent", 2, 1)
+
+
+async def test_a_running_worker_sends_a_message_queued_in_its_process_at_once(
+    database: Database,
+    settings: Settings,
+    scripted: type[Scripted],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Idle, the sender is asked less and less often; the commit that queues a message wakes it
+    (here its idle wait is a minute, so only the wake-up can send within the test)."""
+    sender = pollers._pollers["messaging.send"]
+    monkeypatch.setitem(
+        pollers._pollers, sender.name, dataclasses.replace(sender, every=60.0, longest=60.0)
+    )
+    organization = await given_organization(database)
+    running = worker(database, settings)
+    task = asyncio.create_task(running.run())
+    try:
+        await asyncio.sleep(0.3)  # its first round found nothing to send
+        message_id = await queue(database, organization)
+        for _ in range(250):
+            if scripted.sent:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        running.stop()
+        await asyncio.wait_for(task, timeout=10)
+    assert [m.to for m in scripted.sent] == ["+14155550100"]
+    assert (await stored(database, message_id)).status == "sent"
+
+
+async def test_a_message_another_process_queued_waits_at_most_the_senders_longest_idle_wait(
+    database: Database,
+    settings: Settings,
+    scripted: type[Scripted],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No wake-up crosses processes (several API processes on PostgreSQL): the sender's idle
+    wait doubles, but never past its cap."""
+    sender = pollers._pollers["messaging.send"]
+    monkeypatch.setitem(
+        pollers._pollers, sender.name, dataclasses.replace(sender, every=0.01, longest=0.05)
+    )
+    organization = await given_organization(database)
+    running = worker(database, settings)
+    task = asyncio.create_task(running.run())
+    other_process = Database(database.url)
+    try:
+        # Idle for 2.7 s: waits that kept doubling (0.01, 0.02, … 1.28, 2.56 s) would have it
+        # asked next at 5.11 s at the earliest; capped, it is asked every 0.05 s.
+        await asyncio.sleep(2.7)
+        message_id = await queue(other_process, organization)
+        for _ in range(100):  # 2 s
+            if scripted.sent:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        running.stop()
+        await asyncio.wait_for(task, timeout=10)
+        await other_process.dispose()
+    assert [m.to for m in scripted.sent] == ["+14155550100"]
+    assert (await stored(database, message_id)).status == "sent"
 
 
 async def test_a_slow_batch_is_not_taken_over_message_by_message(

@@ -50,7 +50,8 @@ async def purge_discarded(context: PollContext) -> int:
     return len(claimed)
 
 
-@poller("files.expire_uploads")
+# A write transaction each pass, for uploads a day old: asked once a minute at most.
+@poller("files.expire_uploads", every=60.0, longest=600.0)
 async def expire_unsent_uploads(context: PollContext) -> int:
     """Uploads for messages that were never sent do not pile up: after a day they are let go
     like any other file (the purge above removes them)."""

@@ -159,6 +159,8 @@ def make_engine(
 # Run on a session just before its transaction commits: the outbox (kit/outbox.py) writes the
 # events a unit of work emitted there, all in one statement per table.
 BEFORE_COMMIT: list[Callable[[AsyncSession], Awaitable[None]]] = []
+# A session's set of pollers (kit/pollers.py `wake`) its work queued for: asked once it commits.
+WAKE_POLLERS = "wake_pollers"
 
 
 async def defer_to_write(session: AsyncSession) -> bool:
@@ -222,11 +224,23 @@ class Database:
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
         self._outbox_signal = asyncio.Event()
+        # Pollers woken by commits since the worker last looked (`woken_pollers`).
+        self._woken: set[str] = set()
         self.reads = ReadPool(self.engine, size=read_size)
 
     def notify_outbox(self) -> None:
         """Wakes this process's worker early after a commit that emitted events."""
         self._outbox_signal.set()
+
+    def wake_pollers(self, names: set[str]) -> None:
+        """Wakes this process's worker early, to ask these pollers at once (kit/pollers.py)."""
+        self._woken |= names
+        self._outbox_signal.set()
+
+    def woken_pollers(self) -> set[str]:
+        """The pollers woken since the last call."""
+        woken, self._woken = self._woken, set()
+        return woken
 
     async def wait_for_outbox(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -255,6 +269,8 @@ class Database:
             await _commit(session)
             if session.info.pop("outbox_emitted", False):
                 self.notify_outbox()
+            if woken := session.info.pop(WAKE_POLLERS, None):
+                self.wake_pollers(woken)
 
     async def refresh_statistics(self) -> None:
         """SQLite: a bounded ANALYZE (a few ms at any size), which every connection then loads.

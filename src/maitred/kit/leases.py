@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, exists, literal_column, or_, select, update
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
+from maitred.kit.reads import ReadQuery
 
 
 async def claim_due(
@@ -29,8 +30,13 @@ async def claim_due(
     batch: int = 20,
     lease_seconds: float = 60.0,
 ) -> list[uuid.UUID]:
-    """Ids claimed, oldest due first: rows `waiting` and due, or `working` with a lapsed lease."""
+    """Ids claimed, oldest due first: rows `waiting` and due, or `working` with a lapsed lease.
+    When a read finds none, no write transaction is begun: that is an idle poller's whole pass
+    (on SQLite a read runs inline, outside the writers' queue)."""
     now = utcnow()
+    anything = _anything_due(model)
+    if await database.reads.one(anything, now=now, waiting=waiting, working=working) is None:
+        return []
     due = (
         select(model.id)
         .where(
@@ -58,6 +64,27 @@ async def claim_due(
     async with database.transaction() as session:
         rows: Sequence[Any] = (await session.execute(claim)).all()
     return [row.id for row in sorted(rows, key=lambda row: row.next_attempt_at)]
+
+
+_ANYTHING_DUE: dict[Any, ReadQuery] = {}
+
+
+def _anything_due(model: Any) -> ReadQuery:
+    """Is any row of `model` due? Two index seeks on its (status, next_attempt_at) index."""
+    query = _ANYTHING_DUE.get(model)
+    if query is None:
+        now: Any = bindparam("now")
+        waiting = model.status == bindparam("waiting")
+        working = model.status == bindparam("working")
+        query = _ANYTHING_DUE[model] = ReadQuery(
+            select(literal_column("1").label("due")).where(
+                or_(
+                    exists().where(waiting, model.next_attempt_at <= now),
+                    exists().where(working, model.locked_until < now),
+                )
+            )
+        )
+    return query
 
 
 def backoff(attempts: int, *, base_seconds: float, max_seconds: float) -> timedelta:

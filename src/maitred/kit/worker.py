@@ -16,6 +16,11 @@ idempotent, as before). Every claim counts as an attempt, so a delivery whose ha
 killing its worker (or outliving its lease) still ends `dead` after `max_attempts` instead of
 cycling forever. A worker asked to stop finishes the delivery in hand and hands back the leases
 it has not started.
+
+At rest the worker costs next to nothing: a claim or a poller's pass that would find nothing
+is one read (inline on SQLite, never in the writers' queue) instead of a write transaction,
+idle pollers are asked less and less often (kit/pollers.py), and a commit in this process that
+emitted events or queued a poller's work wakes the loop at once.
 """
 
 from __future__ import annotations
@@ -30,7 +35,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import String, and_, delete, false, func, or_, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,10 +62,30 @@ from maitred.kit.outbox import (
     OutboxEvent,
     fan_out,
 )
+from maitred.kit.reads import ReadQuery
 
 log = logging.getLogger("maitred.worker")
 HEARTBEAT_SECONDS = 5.0
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
+
+
+# Is there anything for `claim` to take? Index seeks only (ix_outbox_deliveries_due,
+# ix_outbox_events_fan_out): the same conditions as the claim's and `fan_out`'s.
+_ANYTHING_DUE = ReadQuery(
+    select(literal_column("1").label("due")).where(
+        or_(
+            exists().where(
+                OutboxDelivery.status == bindparam("pending"),
+                OutboxDelivery.next_attempt_at <= bindparam("now"),
+                or_(
+                    OutboxDelivery.locked_until.is_(None),
+                    OutboxDelivery.locked_until < bindparam("now"),
+                ),
+            ),
+            exists().where(OutboxEvent.fanned_out == bindparam("unfanned")),
+        )
+    )
+)
 
 
 class WorkerHeartbeat(Entity, Base):
@@ -100,6 +137,8 @@ class Worker:
         self.failed = 0
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
+        self._idle_wait: dict[str, float] = {}  # poller -> its wait after its next idle pass
+        self._claimed_last = False  # the last claim took deliveries
 
     @property
     def stopping(self) -> bool:
@@ -113,6 +152,13 @@ class Worker:
 
     async def claim(self) -> list[uuid.UUID]:
         now = utcnow()
+        # Idle, this runs twice a second: one read (inline on SQLite) instead of a write
+        # transaction in the writers' queue, when nothing is there to claim. Busy (the last
+        # claim took something), straight to the claim.
+        if not self._claimed_last and not await self.database.reads.one(
+            _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
+        ):
+            return []
         due = (
             select(OutboxDelivery.id)
             .where(
@@ -153,6 +199,7 @@ class Worker:
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
             if exhausted:
                 await self._bury_abandoned(session, exhausted)
+        self._claimed_last = bool(claimed)
         return [r.id for r in claimed if r.attempts <= self.options.max_attempts]
 
     async def _bury_abandoned(self, session: AsyncSession, ids: list[uuid.UUID]) -> None:
@@ -190,6 +237,9 @@ class Worker:
         worked = len(claimed)
         context = pollers.PollContext(self.database, self.worker_id, self.settings)
         loop = asyncio.get_running_loop()
+        for name in self.database.woken_pollers():
+            self._next_poll[name] = 0.0  # this process queued work for it: ask it now
+            self._idle_wait.pop(name, None)
         for registered in pollers.registered():
             if self._stopping.is_set():
                 break
@@ -200,9 +250,15 @@ class Worker:
                 found = await registered.poll(context)
             except Exception:
                 log.exception("poller %s failed; retrying next round", registered.name)
-            # Busy: again next round. Idle (or failing): not before its interval.
-            self._next_poll[registered.name] = loop.time() + (0.0 if found else registered.every)
             worked += found
+            if found:  # busy: again next round
+                self._next_poll[registered.name] = 0.0
+                self._idle_wait.pop(registered.name, None)
+                continue
+            # Idle (or failing): not before its wait, which doubles up to its cap.
+            wait = self._idle_wait.get(registered.name, registered.every)
+            self._next_poll[registered.name] = loop.time() + wait
+            self._idle_wait[registered.name] = min(2 * wait, registered.cap)
         return worked
 
     def _until_next_poll(self) -> float:
@@ -261,11 +317,11 @@ class Worker:
                         log.info("purged %d expired idempotency keys", purged)
                 if await self.run_once(on_schedule=True):
                     continue
+                wait = min(self.options.poll_seconds, self._until_next_poll())
             except Exception:
                 log.exception("worker loop error; retrying")
-            await self.database.wait_for_outbox(
-                min(self.options.poll_seconds, self._until_next_poll())
-            )
+                wait = self.options.poll_seconds  # not at once: the error may well recur
+            await self.database.wait_for_outbox(wait)
         await self._remove_heartbeat()
         log.info("worker %s stopped", self.worker_id)
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.config import Settings
 from maitred.files import pending as files_pending
 from maitred.files import service as files_service
+from maitred.kit import pollers
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.leases import backoff
 from maitred.kit.pollers import PollContext, poller
@@ -34,6 +35,7 @@ OWNER = "message"
 UPLOAD = "upload"
 CHANNELS = ("sms", "whatsapp", "telegram")
 MAX_PER_MESSAGE = 10
+FETCHER = "messaging.fetch_media"  # the poller that fetches inbound files
 # Whose credentials fetch a provider's media: Twilio's are on the SMS channel, also for
 # WhatsApp through Twilio.
 _CREDENTIALS_CHANNEL = {"twilio": "sms", "whatsapp_cloud": "whatsapp", "telegram": "telegram"}
@@ -127,6 +129,7 @@ def note_inbound(
             source={"provider": provider, "channel": channel, "ref": ref.ref, "name": ref.name},
             content_type=ref.content_type,
         )
+        pollers.wake(session, FETCHER)
 
 
 async def download(
@@ -183,7 +186,7 @@ async def media_for_sending(
     return found
 
 
-@poller("messaging.fetch_media")
+@poller(FETCHER, longest=2.0)
 async def fetch_due(context: PollContext) -> int:
     lease = context.settings.message_lease_seconds
     claimed = await files_pending.claim(

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.customers import service as customers_service
-from maitred.kit import letters, outbox, phones
+from maitred.kit import letters, outbox, phones, pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
@@ -26,6 +26,7 @@ from maitred.messaging.repository import (
 from maitred.tenancy import service as tenancy_service
 
 CATEGORIES = ("transactional", "marketing")
+SENDER = "messaging.send"  # the poller that sends queued messages (sending.py)
 
 
 async def region_of(session: AsyncSession, organization_id: uuid.UUID) -> str:
@@ -150,6 +151,8 @@ async def queue_message(
 
 
 async def emit_queued(session: AsyncSession, message: Message) -> None:
+    if message.status == "queued":
+        pollers.wake(session, SENDER)
     await outbox.emit(
         session,
         "message.queued",

@@ -20,13 +20,13 @@ from sqlalchemy import Table, bindparam, case, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.kit import outbox, phones
+from maitred.kit import outbox, phones, pollers
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.letters import Outgoing
 from maitred.messaging import contacts
 from maitred.messaging.models import Conversation, Message
-from maitred.messaging.queue import queue_message, region_of
+from maitred.messaging.queue import SENDER, queue_message, region_of
 from maitred.messaging.repository import conversation_key
 
 log = logging.getLogger("maitred.notifications")
@@ -128,6 +128,8 @@ async def queue_to_customer(
         for n, (outgoing, address) in enumerate(fresh)
     ]
     await session.execute(insert(_MESSAGES), rows)
+    if any(row["status"] == "queued" for row in rows):
+        pollers.wake(session, SENDER)
     for row in rows:
         facts = {
             "message_id": row["id"],

@@ -37,7 +37,7 @@ from maitred.messaging.providers.base import (
     SendResult,
 )
 from maitred.messaging.providers.registry import provider_for
-from maitred.messaging.queue import emit_outcome
+from maitred.messaging.queue import SENDER, emit_outcome
 
 log = logging.getLogger("maitred.messages")
 BATCH = 20
@@ -84,7 +84,7 @@ class _Ready:
     outgoing: OutgoingMessage
 
 
-@poller("messaging.send", every=0.25)
+@poller(SENDER, every=0.25, longest=1.0)
 async def send_due(context: PollContext) -> int:
     claimed = await claim_due(
         context.database,

@@ -100,7 +100,8 @@ async def close_stale_pages(context: PollContext) -> int:
     return closed
 
 
-@poller("payments.reconcile_pending")
+# A write transaction each pass, for payments pending 15 minutes (the setting): asked rarely.
+@poller("payments.reconcile_pending", every=5.0, longest=60.0)
 async def reconcile_pending(context: PollContext) -> int:
     """Reads back card payments pending longer than the setting; returns how many it asked."""
     database = context.database

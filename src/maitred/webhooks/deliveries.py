@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.kit import pollers
 from maitred.kit.clock import isoformat_z, utcnow
 from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.tenancy import service as tenancy_service
@@ -19,6 +20,8 @@ from maitred.webhooks.errors import NotRetryable
 from maitred.webhooks.models import WebhookDelivery, WebhookSubscription
 from maitred.webhooks.repository import DeliveryRepository, SubscriptionRepository
 from maitred.webhooks.signing import signed_payload
+
+DELIVERER = "webhooks.deliver"  # the poller that posts pending deliveries (delivering.py)
 
 
 def _delivery(
@@ -67,6 +70,8 @@ async def fan_out(
             )
         )
         queued += 1
+    if queued:
+        pollers.wake(session, DELIVERER)
     await session.flush()
     return queued
 
@@ -92,6 +97,7 @@ async def queue_test(
             },
         )
     )
+    pollers.wake(session, DELIVERER)
     await session.flush()
     await session.refresh(delivery)
     return delivery

@@ -23,7 +23,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.leases import claim_due
 from maitred.kit.pollers import PollContext, poller
 from maitred.webhooks.catalog import TEST_EVENT
-from maitred.webhooks.deliveries import receives
+from maitred.webhooks.deliveries import DELIVERER, receives
 from maitred.webhooks.models import WebhookDelivery, WebhookSubscription
 from maitred.webhooks.posting import Attempt, Outcome, new_client, post
 from maitred.webhooks.repository import SubscriptionRepository
@@ -38,7 +38,7 @@ RETRY_DELAYS = tuple(
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-@poller("webhooks.deliver", every=0.25)
+@poller(DELIVERER, every=0.25, longest=1.0)
 async def deliver_due(context: PollContext) -> int:
     claimed = await claim_due(
         context.database,
