@@ -288,6 +288,17 @@ class CustomerSpanFigures(TenantOwned, Base):
             "count",
             "customer_id",
         ),
+        # Covering, by customer within a span: the big span's sums of a few thousand
+        # candidates are probes of this index (analytics/customer_spans._picked, SQLite).
+        Index(
+            "ix_customer_span_figures_pick",
+            "organization_id",
+            "span",
+            "start",
+            "customer_id",
+            "count",
+            "amount_minor",
+        ),
         {"info": {"derived": True}},  # as CountedBooking: a merge reconciles the bookings
     )
 
