@@ -299,19 +299,21 @@ async def _picked(
     revenue there); None if someone could."""
     s = CustomerSpanFigures
     in_big = (s.organization_id == organization_id, s.span == big.span, s.start == big.first)
-    reach = await session.scalar(
-        select(s.amount_minor).where(*in_big).order_by(s.amount_minor.desc()).offset(first).limit(1)
-    )
-    best_of_big = select(s.customer_id).where(*in_big).order_by(s.amount_minor.desc()).limit(first)
+    by_revenue = select(s.customer_id).where(*in_big).order_by(s.amount_minor.desc())
+    next_best = by_revenue.with_only_columns(s.amount_minor).offset(first).limit(1)
     others = _without(parts, big)
     who = union(
-        select(best_of_big.subquery().c.customer_id),
+        select(by_revenue.limit(first).subquery().c.customer_id),
         *(_rows(organization_id, p).with_only_columns(s.customer_id) for p in others if p.sign > 0),
     )
     arms = [_rows(organization_id, big, s.customer_id.in_(who))]
     arms += [_rows(organization_id, p) for p in others]
-    found = (await session.execute(_grouped(arms, limit))).all()
-    best = [(c, int(n), int(a)) for c, n, a in found]
+    statement = _grouped(arms, limit).add_columns(next_best.scalar_subquery())
+    found = (await session.execute(statement)).all()
+    if not found:
+        return None  # no one left: how many the big span holds is not known
+    reach = found[0][3]  # the most anyone else has
+    best = [(c, int(n), int(a)) for c, n, a, _ in found]
     if reach is None or (len(best) == limit and best[-1][2] > reach):
         return best
     return None
