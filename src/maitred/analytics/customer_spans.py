@@ -181,10 +181,7 @@ def _rows(organization_id: uuid.UUID, piece: Piece, among: Any = None) -> Any:
     ).where(
         s.organization_id == organization_id,
         s.span == piece.span,
-        # One span by equality: the customer's id then narrows the index (_picked).
-        s.start == piece.first
-        if piece.first == piece.last
-        else s.start.between(piece.first, piece.last),
+        s.start.between(piece.first, piece.last),
     )
     return rows if among is None else rows.where(among)
 
@@ -306,7 +303,9 @@ async def _picked(
         select(by_revenue.limit(first).subquery().c.customer_id),
         *(_rows(organization_id, p).with_only_columns(s.customer_id) for p in others if p.sign > 0),
     )
-    arms = [_rows(organization_id, big, s.customer_id.in_(who))]
+    # The start by equality: the customer's id then narrows the index (a probe each).
+    summed = select(s.customer_id, s.count.label("n"), s.amount_minor.label("a"))
+    arms = [summed.where(*in_big, s.customer_id.in_(who))]
     arms += [_rows(organization_id, p) for p in others]
     statement = _grouped(arms, limit).add_columns(next_best.scalar_subquery())
     found = (await session.execute(statement)).all()
