@@ -335,7 +335,7 @@ async def top_customers(
     if first is None:
         first = _FIRST if postgresql else _PICKED
     parts = pieces(start, end)
-    if 0 < limit <= first and _cost(parts) > _PRUNED_FROM:
+    if 0 < limit <= first:
         search = _by_lists if postgresql else _by_big_span
         best = await search(session, organization_id, parts, limit, first)
         if best is not None:
@@ -350,7 +350,7 @@ async def _by_lists(
     """The best of each added span, when they are at most two (PostgreSQL)."""
     covering = _covering(parts)
     lists = _lists(covering)
-    if len(lists) > _MOST_LISTS:
+    if _cost(parts) <= _PRUNED_FROM or len(lists) > _MOST_LISTS:
         return None
     return await _pruned(session, organization_id, covering, lists, limit, first)
 
@@ -358,7 +358,8 @@ async def _by_lists(
 async def _by_big_span(
     session: AsyncSession, organization_id: uuid.UUID, parts: list[Piece], limit: int, first: int
 ) -> list[tuple[uuid.UUID, int, int]] | None:
-    """The best of the big span and everyone at the edges, when one span holds most (SQLite)."""
+    """The best of the big span and everyone at the edges, when one span holds most (SQLite;
+    a whole year or month is then read from the top of the index)."""
     big = _big(parts)
     if big is None:
         return None
