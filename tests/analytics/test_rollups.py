@@ -26,6 +26,7 @@ from maitred.analytics import (
     rollup_folds,
     rollups,
     sources,
+    span_pieces,
 )
 from maitred.analytics.models import CustomerSpanFigures, CustomerYear
 from maitred.analytics.periods import GroupBy, Period
@@ -339,7 +340,7 @@ def test_a_period_is_cut_into_spans_covering_each_of_its_days_once() -> None:
             first = start + timedelta(days=shift)
             last = first + timedelta(days=length)
             covered: dict[date, int] = {}
-            for piece in customer_spans.pieces(first, last):
+            for piece in span_pieces.pieces(first, last):
                 spans = _days_of(piece)
                 for day in spans:
                     covered[day] = covered.get(day, 0) + piece.sign
@@ -349,7 +350,7 @@ def test_a_period_is_cut_into_spans_covering_each_of_its_days_once() -> None:
             assert all(n in (0, 1) for n in covered.values())
 
 
-def _days_of(piece: customer_spans.Piece) -> list[date]:
+def _days_of(piece: span_pieces.Piece) -> list[date]:
     """The days the spans of `piece` hold."""
     found, day = [], piece.first
     while day <= piece.last:

@@ -22,7 +22,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import customer_firsts, deltas
-from maitred.analytics.customer_spans import DAY, MONTH, YEAR
 from maitred.analytics.day_tallies import CITY, LEAD, TIME
 from maitred.analytics.models import (
     BookingDayFigures,
@@ -30,6 +29,7 @@ from maitred.analytics.models import (
     CountedBooking,
     CustomerSpanFigures,
 )
+from maitred.analytics.span_pieces import DAY, MONTH, YEAR
 from maitred.bookings.figures_repository import EARNED, RECOGNISED_MINOR
 from maitred.bookings.models import Booking
 from maitred.kit.clock import utcnow

@@ -1,9 +1,9 @@
 """A period's best customers, exact, from each customer's sums per local day, month and year
 (analytics/models.CustomerSpanFigures, kept with the booking rollups by analytics/counted.py).
 
-A period is cut into signed spans: whole years, whole months and days, where a span mostly
-inside the period is taken whole minus its days or months outside it (a year up to today is
-this year minus the days after today, plus last year's days in the period). Summed per
+A period is cut into signed spans (analytics/span_pieces.py): whole years, months and days,
+where a span mostly inside the period is taken whole minus its days or months outside it (a
+year up to today is this year minus the days after today, plus last year's days in it). Summed per
 customer, that reads about one row per customer (a year up to today at a million bookings:
 ~75,000 rows instead of ~355,000 day rows keyed by a string).
 
@@ -22,9 +22,7 @@ last of those best. A year up to today then sums ~3,000 rows instead of ~30,000.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -45,133 +43,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import deltas
 from maitred.analytics.models import CountedBooking, CustomerSpanFigures
+from maitred.analytics.span_pieces import (
+    DAY,
+    MONTH,
+    YEAR,
+    Piece,
+    added_one_by_one,
+    cost_of,
+    pieces,
+    whole_spans,
+)
 
-DAY, MONTH, YEAR = "d", "m", "y"
-# About how many rows a span holds, a day's as 1: how a period is cut (fewest rows read).
-_COST = {DAY: 1, MONTH: 20, YEAR: 60}
 _PRUNED_FROM = 60  # below, summing everyone is about as cheap as any search
 _FIRST = 512  # candidates per added span (PostgreSQL)
 _MOST_LISTS = 2  # more added spans, and the bounds are too loose to leave anyone out
 _PICKED = 256  # candidates from the one big span (SQLite)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """The spans of one kind starting from `first` to `last`, added (sign 1) or taken (-1)."""
-
-    span: str
-    first: date
-    last: date
-    sign: int
-
-    @property
-    def cost(self) -> int:
-        if self.span == DAY:
-            return (self.last - self.first).days + 1
-        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
-        return _COST[self.span] * (months // 12 + 1 if self.span == YEAR else months + 1)
-
-
-def _cost(pieces: Iterable[Piece]) -> int:
-    return sum(p.cost for p in pieces)
-
-
-def _flip(pieces: list[Piece]) -> list[Piece]:
-    return [Piece(p.span, p.first, p.last, -p.sign) for p in pieces]
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _months(start: date, end: date) -> list[Piece]:
-    """`start`..`end` (within one year) as whole months and days."""
-    found: list[Piece] = []
-    first = start.replace(day=1)
-    while first <= end:
-        last = _month_end(first)
-        part = (max(start, first), min(end, last))
-        if part == (first, last):
-            found.append(Piece(MONTH, first, first, 1))
-        else:
-            inside = [Piece(DAY, part[0], part[1], 1)]
-            outside = [Piece(MONTH, first, first, 1)]
-            if part[0] > first:
-                outside.append(Piece(DAY, first, part[0] - timedelta(days=1), -1))
-            if part[1] < last:
-                outside.append(Piece(DAY, part[1] + timedelta(days=1), last, -1))
-            found += min(inside, outside, key=_cost)
-        first = last + timedelta(days=1)
-    return _merged(found)
-
-
-def _merged(pieces: list[Piece]) -> list[Piece]:
-    """Neighbouring whole months added one after another, as one piece."""
-    out: list[Piece] = []
-    for p in pieces:
-        before = out[-1] if out else None
-        if (
-            before is not None
-            and p.span == MONTH == before.span
-            and p.sign == 1 == before.sign
-            and _month_end(before.last) + timedelta(days=1) == p.first
-        ):
-            out[-1] = Piece(MONTH, before.first, p.first, 1)
-        else:
-            out.append(p)
-    return out
-
-
-def pieces(start: date, end: date) -> list[Piece]:
-    """`start`..`end` as signed spans whose sums per customer add up to the period's."""
-    found: list[Piece] = []
-    for year in range(start.year, end.year + 1):
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        part = (max(start, first), min(end, last))
-        if part == (first, last):
-            found.append(Piece(YEAR, first, first, 1))
-            continue
-        inside = _months(*part)
-        outside = [Piece(YEAR, first, first, 1)]
-        if part[0] > first:
-            outside += _flip(_months(first, part[0] - timedelta(days=1)))
-        if part[1] < last:
-            outside += _flip(_months(part[1] + timedelta(days=1), last))
-        found += min(inside, outside, key=_cost)
-    return found
-
-
-def _covering(parts: list[Piece]) -> list[Piece]:
-    """`parts` with each added run of days inside one month as that month minus its other
-    days: every added piece is then whole spans, each readable by revenue from the index."""
-    out: list[Piece] = []
-    for p in parts:
-        first = p.first.replace(day=1)
-        if p.sign < 0 or p.span != DAY or p.last > _month_end(first):
-            out.append(p)
-            continue
-        out.append(Piece(MONTH, first, first, 1))
-        if p.first > first:
-            out.append(Piece(DAY, first, p.first - timedelta(days=1), -1))
-        if p.last < _month_end(first):
-            out.append(Piece(DAY, p.last + timedelta(days=1), _month_end(first), -1))
-    return out
-
-
-def _lists(parts: list[Piece]) -> list[Piece]:
-    """The added spans, one by one."""
-    found: list[Piece] = []
-    for p in (p for p in parts if p.sign > 0):
-        assert p.span != DAY, "added days are covered by their month"
-        first = p.first
-        while first <= p.last:
-            found.append(Piece(p.span, first, first, 1))
-            first = (
-                date(first.year + 1, 1, 1)
-                if p.span == YEAR
-                else _month_end(first) + timedelta(days=1)
-            )
-    return found
 
 
 def _rows(organization_id: uuid.UUID, piece: Piece, among: Any = None) -> Any:
@@ -266,9 +152,9 @@ async def _pruned(
 def _big(parts: list[Piece]) -> Piece | None:
     """The added whole year or month holding more than half of the period's rows, if any:
     it has one row per customer, readable by revenue from the index."""
-    spans = _lists([p for p in parts if p.sign > 0 and p.span != DAY])
+    spans = added_one_by_one([p for p in parts if p.sign > 0 and p.span != DAY])
     big = max(spans, key=lambda p: p.cost, default=None)
-    return big if big is not None and 2 * big.cost > _cost(parts) else None
+    return big if big is not None and 2 * big.cost > cost_of(parts) else None
 
 
 def _without(parts: list[Piece], big: Piece) -> list[Piece]:
@@ -276,7 +162,7 @@ def _without(parts: list[Piece], big: Piece) -> list[Piece]:
     out: list[Piece] = []
     for p in parts:
         if p.sign > 0 and p.span == big.span and p.first <= big.first <= p.last:
-            out += [one for one in _lists([p]) if one.first != big.first]
+            out += [one for one in added_one_by_one([p]) if one.first != big.first]
         else:
             out.append(p)
     return out
@@ -348,9 +234,9 @@ async def _by_lists(
     session: AsyncSession, organization_id: uuid.UUID, parts: list[Piece], limit: int, first: int
 ) -> list[tuple[uuid.UUID, int, int]] | None:
     """The best of each added span, when they are at most two (PostgreSQL)."""
-    covering = _covering(parts)
-    lists = _lists(covering)
-    if _cost(parts) <= _PRUNED_FROM or len(lists) > _MOST_LISTS:
+    covering = whole_spans(parts)
+    lists = added_one_by_one(covering)
+    if cost_of(parts) <= _PRUNED_FROM or len(lists) > _MOST_LISTS:
         return None
     return await _pruned(session, organization_id, covering, lists, limit, first)
 
