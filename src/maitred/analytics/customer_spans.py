@@ -28,10 +28,12 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Date,
+    Integer,
     Uuid,
     any_,
     cast,
     delete,
+    extract,
     func,
     insert,
     literal,
@@ -46,9 +48,11 @@ from maitred.analytics.models import CountedBooking, CustomerSpanFigures
 from maitred.analytics.span_pieces import (
     DAY,
     MONTH,
+    SHIFTED_YEARS,
     YEAR,
     Piece,
     added_one_by_one,
+    around_shifted_year,
     cost_of,
     pieces,
     whole_spans,
@@ -150,11 +154,15 @@ async def _pruned(
 
 
 def _big(parts: list[Piece]) -> Piece | None:
-    """The added whole year or month holding more than half of the period's rows, if any:
-    it has one row per customer, readable by revenue from the index."""
+    """The added whole year or month holding most of the period's rows, if any: it has one
+    row per customer, readable by revenue from the index. Everyone in the other added spans
+    is summed, so those must be smaller; the spans taken are only read."""
     spans = added_one_by_one([p for p in parts if p.sign > 0 and p.span != DAY])
     big = max(spans, key=lambda p: p.cost, default=None)
-    return big if big is not None and 2 * big.cost > cost_of(parts) else None
+    if big is None or 2 * cost_of(parts) > 5 * big.cost:
+        return None
+    added = cost_of(p for p in parts if p.sign > 0) - big.cost
+    return big if added < big.cost else None
 
 
 def _without(parts: list[Piece], big: Piece) -> list[Piece]:
@@ -222,8 +230,10 @@ async def top_customers(
         first = _FIRST if postgresql else _PICKED
     parts = pieces(start, end)
     if 0 < limit <= first:
-        search = _by_lists if postgresql else _by_big_span
-        best = await search(session, organization_id, parts, limit, first)
+        if postgresql:
+            best = await _by_lists(session, organization_id, parts, limit, first)
+        else:
+            best = await _by_big_span(session, organization_id, start, end, limit, first)
         if best is not None:
             return best
     found = (await session.execute(_summed(organization_id, parts, limit))).all()
@@ -242,11 +252,21 @@ async def _by_lists(
 
 
 async def _by_big_span(
-    session: AsyncSession, organization_id: uuid.UUID, parts: list[Piece], limit: int, first: int
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date,
+    end: date,
+    limit: int,
+    first: int,
 ) -> list[tuple[uuid.UUID, int, int]] | None:
     """The best of the big span and everyone at the edges, when one span holds most (SQLite;
-    a whole year or month is then read from the top of the index)."""
+    a whole year or month is then read from the top of the index): a calendar year or month,
+    else a year starting in April, July or October."""
+    parts = pieces(start, end)
     big = _big(parts)
+    if big is None:
+        parts = around_shifted_year(start, end)
+        big = _big(parts)
     if big is None:
         return None
     return await _picked(session, organization_id, parts, big, limit, first)
@@ -256,15 +276,27 @@ def _starts(dialect: str) -> dict[str, Any]:
     """Each span's first day from a booking's day, in SQL."""
     day = CountedBooking.day
     if dialect == "postgresql":
+        month = cast(func.date_trunc("month", day), Date)
+        since = cast(extract("month", day), Integer)
         return {
             DAY: day,
-            MONTH: cast(func.date_trunc("month", day), Date),
+            MONTH: month,
             YEAR: cast(func.date_trunc("year", day), Date),
+            **{
+                span: cast(month - func.make_interval(0, (since - first + 12) % 12), Date)
+                for span, first in SHIFTED_YEARS.items()
+            },
         }
+    since = cast(func.strftime("%m", day), Integer)
+    back = {
+        span: func.printf("-%d months", (since - first + 12) % 12)
+        for span, first in SHIFTED_YEARS.items()
+    }
     return {
         DAY: day,
         MONTH: func.date(day, "start of month"),
         YEAR: func.date(day, "start of year"),
+        **{span: func.date(day, "start of month", months) for span, months in back.items()},
     }
 
 

@@ -130,3 +130,38 @@ def added_one_by_one(parts: list[Piece]) -> list[Piece]:
                 else _month_end(first) + timedelta(days=1)
             )
     return found
+
+
+# Years starting on April, July and October 1, kept as spans too: whatever day a year-long
+# period starts, it is one whole such year (or a calendar one) and at most about six weeks of
+# days or months at each end (analytics/customer_spans._picked).
+SHIFTED_YEARS = {"a": 4, "j": 7, "o": 10}
+_COST.update(dict.fromkeys(SHIFTED_YEARS, _COST[YEAR]))
+
+
+def shifted_start(day: date, month: int) -> date:
+    """The first day of the year starting on the first of `month` that holds `day`."""
+    return date(day.year if day.month >= month else day.year - 1, month, 1)
+
+
+def around_shifted_year(start: date, end: date) -> list[Piece]:
+    """`start`..`end` as one whole shifted year plus and minus the days around it: the cut
+    reading the fewest rows ([] when no shifted year meets the period)."""
+    found: list[list[Piece]] = []
+    for span, month in SHIFTED_YEARS.items():
+        near = shifted_start(start, month)
+        for first in (near, date(near.year + 1, month, 1)):
+            last = date(first.year + 1, month, 1) - timedelta(days=1)
+            if first > end or last < start:
+                continue
+            parts = [Piece(span, first, first, 1)]
+            if start < first:
+                parts += pieces(start, first - timedelta(days=1))
+            elif start > first:
+                parts += _flip(pieces(first, start - timedelta(days=1)))
+            if end > last:
+                parts += pieces(last + timedelta(days=1), end)
+            elif end < last:
+                parts += _flip(pieces(end + timedelta(days=1), last))
+            found.append(parts)
+    return min(found, key=cost_of, default=[])
