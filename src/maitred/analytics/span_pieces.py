@@ -1,6 +1,7 @@
 """A period cut into signed spans of whole years, whole months and days, for summing per
 customer (analytics/customer_spans.py): a span mostly inside the period is taken whole minus
-its days or months outside it, whichever cut reads the fewest rows."""
+its days or months outside it, whichever cut reads the fewest rows; or one whole year starting
+in April, July or October, plus and minus the days around it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DAY, MONTH, YEAR = "d", "m", "y"
+# Years starting on April, July and October 1, kept as spans too: whatever day a year-long
+# period starts, it is one whole such year (or a calendar one) and at most about six weeks of
+# days or months at each end (analytics/customer_spans._picked).
+SHIFTED_YEARS = {"a": 4, "j": 7, "o": 10}
 # About how many rows a span holds, a day's as 1: how a period is cut (fewest rows read).
-_COST = {DAY: 1, MONTH: 20, YEAR: 60}
+_COST = {DAY: 1, MONTH: 20, YEAR: 60, **dict.fromkeys(SHIFTED_YEARS, 60)}
 
 
 @dataclass(frozen=True)
@@ -130,13 +135,6 @@ def added_one_by_one(parts: list[Piece]) -> list[Piece]:
                 else _month_end(first) + timedelta(days=1)
             )
     return found
-
-
-# Years starting on April, July and October 1, kept as spans too: whatever day a year-long
-# period starts, it is one whole such year (or a calendar one) and at most about six weeks of
-# days or months at each end (analytics/customer_spans._picked).
-SHIFTED_YEARS = {"a": 4, "j": 7, "o": 10}
-_COST.update(dict.fromkeys(SHIFTED_YEARS, _COST[YEAR]))
 
 
 def shifted_start(day: date, month: int) -> date:
