@@ -22,7 +22,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import customer_firsts, deltas
-from maitred.analytics.customer_spans import DAY, MONTH, YEAR
 from maitred.analytics.day_tallies import CITY, LEAD, TIME
 from maitred.analytics.models import (
     BookingDayFigures,
@@ -30,6 +29,7 @@ from maitred.analytics.models import (
     CountedBooking,
     CustomerSpanFigures,
 )
+from maitred.analytics.span_pieces import DAY, MONTH, SHIFTED_YEARS, YEAR, shifted_start
 from maitred.bookings.figures_repository import EARNED, RECOGNISED_MINOR
 from maitred.bookings.models import Booking
 from maitred.kit.clock import utcnow
@@ -140,6 +140,7 @@ def _spans(counted: Counted) -> deltas.Sums:
         (customer, DAY, day): sums,
         (customer, MONTH, day.replace(day=1)): sums,
         (customer, YEAR, date(day.year, 1, 1)): sums,
+        **{(customer, s, shifted_start(day, m)): sums for s, m in SHIFTED_YEARS.items()},
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -118,12 +119,19 @@ async def new_between(
     session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
 ) -> int:
     """Customers whose first booking that went ahead is in the period."""
-    statement = select(func.count()).where(
-        CustomerFirstBooking.organization_id == organization_id,
-        CustomerFirstBooking.first_day >= start,
-        CustomerFirstBooking.first_day <= end,
+    return int((await session.execute(select(_new(organization_id, start, end)))).scalar_one())
+
+
+def _new(organization_id: uuid.UUID, start: date, end: date) -> Any:
+    return (
+        select(func.count())
+        .where(
+            CustomerFirstBooking.organization_id == organization_id,
+            CustomerFirstBooking.first_day >= start,
+            CustomerFirstBooking.first_day <= end,
+        )
+        .scalar_subquery()
     )
-    return int((await session.execute(statement)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -174,21 +182,47 @@ async def booked_between(
     a year's edge reads the customer years, about one row per customer and year; one inside a
     year (a month, a quarter) reads its customer days, each counted on the customer's first
     day in it, the one whose previous day is before it."""
+    return int((await session.execute(select(_booked(organization_id, start, end)))).scalar_one())
+
+
+def _booked(organization_id: uuid.UUID, start: date, end: date) -> Any:
     parts = _pieces(start, end)
     if len(parts) > 1 or (start.month, start.day) == (1, 1) or (end.month, end.day) == (12, 31):
         counts = [_counted_in(organization_id, p, start) for p in parts]
         total = counts[0]
         for count in counts[1:]:
             total = total + count
-        return int((await session.execute(select(total))).scalar_one())
+        return total
     days = CustomerDay
-    statement = select(func.count()).where(
-        days.organization_id == organization_id,
-        days.day >= start,
-        days.day <= end,
-        or_(days.previous_day < start, days.previous_day.is_(None)),
+    return (
+        select(func.count())
+        .where(
+            days.organization_id == organization_id,
+            days.day >= start,
+            days.day <= end,
+            or_(days.previous_day < start, days.previous_day.is_(None)),
+        )
+        .scalar_subquery()
     )
-    return int((await session.execute(statement)).scalar_one())
+
+
+async def counts(
+    session: AsyncSession, organization_id: uuid.UUID, periods: Sequence[tuple[date, date, date]]
+) -> list[tuple[int, int, int]]:
+    """For each (start, end, active since) period: the customers new in it, those with a
+    booking in it and those with one since `active since`, all in one statement (each
+    statement costs about a millisecond of this process's time on top of its reading)."""
+    columns: list[Any] = []
+    for start, end, since in periods:
+        columns += [_new(organization_id, start, end), _booked(organization_id, start, end)]
+        if since != start:
+            columns.append(_booked(organization_id, since, end))
+    row = iter((await session.execute(select(*columns))).one())
+    found = []
+    for start, _, since in periods:
+        new, booked = int(next(row)), int(next(row))
+        found.append((new, booked, booked if since == start else int(next(row))))
+    return found
 
 
 async def all_of(session: AsyncSession, organization_id: uuid.UUID) -> list[tuple[uuid.UUID, date]]:

@@ -1,9 +1,9 @@
 """A period's best customers, exact, from each customer's sums per local day, month and year
 (analytics/models.CustomerSpanFigures, kept with the booking rollups by analytics/counted.py).
 
-A period is cut into signed spans: whole years, whole months and days, where a span mostly
-inside the period is taken whole minus its days or months outside it (a year up to today is
-this year minus the days after today, plus last year's days in the period). Summed per
+A period is cut into signed spans (analytics/span_pieces.py): whole years, months and days,
+where a span mostly inside the period is taken whole minus its days or months outside it (a
+year up to today is this year minus the days after today, plus last year's days in it). Summed per
 customer, that reads about one row per customer (a year up to today at a million bookings:
 ~75,000 rows instead of ~355,000 day rows keyed by a string).
 
@@ -12,159 +12,56 @@ year, minus the days outside) reads fewer still. Recognised revenue is never neg
 customer's sum is at most their revenue in those spans. The best few hundred customers of each
 span (read by revenue from the index) are summed exactly; once the last of the best of those
 is above what anyone else could reach (the next one's revenue in each span, added), they are
-the answer, ties included. Otherwise (many alike at the top) everyone is summed."""
+the answer, ties included. Otherwise (many alike at the top) everyone is summed.
+
+On SQLite (and for a period mostly in one whole year or month) the search is one statement:
+the customers of that span's best few hundred and those of the other added spans (the edge
+days) are summed exactly; anyone else has at most their revenue in the big span, below the
+last of those best. A year up to today then sums ~3,000 rows instead of ~30,000."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     Date,
+    Integer,
     Uuid,
     any_,
     cast,
     delete,
+    extract,
     func,
     insert,
     literal,
     select,
+    union,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.analytics import deltas
 from maitred.analytics.models import CountedBooking, CustomerSpanFigures
+from maitred.analytics.span_pieces import (
+    DAY,
+    MONTH,
+    SHIFTED_YEARS,
+    YEAR,
+    Piece,
+    added_one_by_one,
+    around_shifted_year,
+    cost_of,
+    pieces,
+    whole_spans,
+)
 
-DAY, MONTH, YEAR = "d", "m", "y"
-# About how many rows a span holds, a day's as 1: how a period is cut (fewest rows read).
-_COST = {DAY: 1, MONTH: 20, YEAR: 60}
 _PRUNED_FROM = 60  # below, summing everyone is about as cheap as any search
 _FIRST = 512  # candidates per added span (PostgreSQL)
 _MOST_LISTS = 2  # more added spans, and the bounds are too loose to leave anyone out
-
-
-@dataclass(frozen=True)
-class Piece:
-    """The spans of one kind starting from `first` to `last`, added (sign 1) or taken (-1)."""
-
-    span: str
-    first: date
-    last: date
-    sign: int
-
-    @property
-    def cost(self) -> int:
-        if self.span == DAY:
-            return (self.last - self.first).days + 1
-        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
-        return _COST[self.span] * (months // 12 + 1 if self.span == YEAR else months + 1)
-
-
-def _cost(pieces: Iterable[Piece]) -> int:
-    return sum(p.cost for p in pieces)
-
-
-def _flip(pieces: list[Piece]) -> list[Piece]:
-    return [Piece(p.span, p.first, p.last, -p.sign) for p in pieces]
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _months(start: date, end: date) -> list[Piece]:
-    """`start`..`end` (within one year) as whole months and days."""
-    found: list[Piece] = []
-    first = start.replace(day=1)
-    while first <= end:
-        last = _month_end(first)
-        part = (max(start, first), min(end, last))
-        if part == (first, last):
-            found.append(Piece(MONTH, first, first, 1))
-        else:
-            inside = [Piece(DAY, part[0], part[1], 1)]
-            outside = [Piece(MONTH, first, first, 1)]
-            if part[0] > first:
-                outside.append(Piece(DAY, first, part[0] - timedelta(days=1), -1))
-            if part[1] < last:
-                outside.append(Piece(DAY, part[1] + timedelta(days=1), last, -1))
-            found += min(inside, outside, key=_cost)
-        first = last + timedelta(days=1)
-    return _merged(found)
-
-
-def _merged(pieces: list[Piece]) -> list[Piece]:
-    """Neighbouring whole months added one after another, as one piece."""
-    out: list[Piece] = []
-    for p in pieces:
-        before = out[-1] if out else None
-        if (
-            before is not None
-            and p.span == MONTH == before.span
-            and p.sign == 1 == before.sign
-            and _month_end(before.last) + timedelta(days=1) == p.first
-        ):
-            out[-1] = Piece(MONTH, before.first, p.first, 1)
-        else:
-            out.append(p)
-    return out
-
-
-def pieces(start: date, end: date) -> list[Piece]:
-    """`start`..`end` as signed spans whose sums per customer add up to the period's."""
-    found: list[Piece] = []
-    for year in range(start.year, end.year + 1):
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        part = (max(start, first), min(end, last))
-        if part == (first, last):
-            found.append(Piece(YEAR, first, first, 1))
-            continue
-        inside = _months(*part)
-        outside = [Piece(YEAR, first, first, 1)]
-        if part[0] > first:
-            outside += _flip(_months(first, part[0] - timedelta(days=1)))
-        if part[1] < last:
-            outside += _flip(_months(part[1] + timedelta(days=1), last))
-        found += min(inside, outside, key=_cost)
-    return found
-
-
-def _covering(parts: list[Piece]) -> list[Piece]:
-    """`parts` with each added run of days inside one month as that month minus its other
-    days: every added piece is then whole spans, each readable by revenue from the index."""
-    out: list[Piece] = []
-    for p in parts:
-        first = p.first.replace(day=1)
-        if p.sign < 0 or p.span != DAY or p.last > _month_end(first):
-            out.append(p)
-            continue
-        out.append(Piece(MONTH, first, first, 1))
-        if p.first > first:
-            out.append(Piece(DAY, first, p.first - timedelta(days=1), -1))
-        if p.last < _month_end(first):
-            out.append(Piece(DAY, p.last + timedelta(days=1), _month_end(first), -1))
-    return out
-
-
-def _lists(parts: list[Piece]) -> list[Piece]:
-    """The added spans, one by one."""
-    found: list[Piece] = []
-    for p in (p for p in parts if p.sign > 0):
-        assert p.span != DAY, "added days are covered by their month"
-        first = p.first
-        while first <= p.last:
-            found.append(Piece(p.span, first, first, 1))
-            first = (
-                date(first.year + 1, 1, 1)
-                if p.span == YEAR
-                else _month_end(first) + timedelta(days=1)
-            )
-    return found
+_PICKED = 256  # candidates from the one big span (SQLite)
 
 
 def _rows(organization_id: uuid.UUID, piece: Piece, among: Any = None) -> Any:
@@ -184,7 +81,12 @@ def _summed(
 ) -> Any:
     """(customer, bookings, recognised cents) over `parts`, best first, of the customers with
     a booking there (`among`: a condition on the customer's id)."""
-    rows = union_all(*(_rows(organization_id, p, among) for p in parts)).subquery()
+    return _grouped([_rows(organization_id, p, among) for p in parts], limit)
+
+
+def _grouped(arms: list[Any], limit: int | None) -> Any:
+    """The signed rows of `arms` summed per customer, best first (those left with bookings)."""
+    rows = union_all(*arms).subquery()
     count, cents = func.sum(rows.c.n), func.sum(rows.c.a)
     return (
         select(rows.c.customer_id, count, cents)
@@ -251,6 +153,65 @@ async def _pruned(
     return None
 
 
+def _big(parts: list[Piece]) -> Piece | None:
+    """The added whole year or month holding most of the period's rows, if any: it has one
+    row per customer, readable by revenue from the index. Everyone in the other added spans
+    is summed, so those must be smaller; the spans taken are only read."""
+    spans = added_one_by_one([p for p in parts if p.sign > 0 and p.span != DAY])
+    big = max(spans, key=lambda p: p.cost, default=None)
+    if big is None or 2 * cost_of(parts) > 5 * big.cost:
+        return None
+    added = cost_of(p for p in parts if p.sign > 0) - big.cost
+    return big if added < big.cost else None
+
+
+def _without(parts: list[Piece], big: Piece) -> list[Piece]:
+    """`parts` but the span `big` (a run of added spans holding it is split)."""
+    out: list[Piece] = []
+    for p in parts:
+        if p.sign > 0 and p.span == big.span and p.first <= big.first <= p.last:
+            out += [one for one in added_one_by_one([p]) if one.first != big.first]
+        else:
+            out.append(p)
+    return out
+
+
+async def _picked(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    parts: list[Piece],
+    big: Piece,
+    limit: int,
+    first: int,
+) -> list[tuple[uuid.UUID, int, int]] | None:
+    """The best customers, summed exactly in one statement among the `first` best of the big
+    span and everyone in the period's other added spans, if no one else can reach them (the
+    others' sum is their revenue in the big span minus what is taken, at most the next best
+    revenue there); None if someone could."""
+    s = CustomerSpanFigures
+    in_big = (s.organization_id == organization_id, s.span == big.span, s.start == big.first)
+    by_revenue = select(s.customer_id).where(*in_big).order_by(s.amount_minor.desc())
+    next_best = by_revenue.with_only_columns(s.amount_minor).offset(first).limit(1)
+    others = _without(parts, big)
+    who = union(
+        select(by_revenue.limit(first).subquery().c.customer_id),
+        *(_rows(organization_id, p).with_only_columns(s.customer_id) for p in others if p.sign > 0),
+    )
+    # The start by equality: the customer's id then narrows the index (a probe each).
+    summed = select(s.customer_id, s.count.label("n"), s.amount_minor.label("a"))
+    arms = [summed.where(*in_big, s.customer_id.in_(who))]
+    arms += [_rows(organization_id, p) for p in others]
+    statement = _grouped(arms, limit).add_columns(next_best.scalar_subquery())
+    found = (await session.execute(statement)).all()
+    if not found:
+        return None  # no one left: how many the big span holds is not known
+    reach = found[0][3]  # the most anyone else has
+    best = [(c, int(n), int(a)) for c, n, a, _ in found]
+    if reach is None or (len(best) == limit and best[-1][2] > reach):
+        return best
+    return None
+
+
 async def top_customers(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -260,36 +221,82 @@ async def top_customers(
     first: int | None = None,
 ) -> list[tuple[uuid.UUID, int, int]]:
     """As `BookingFigures.top_customers` (customer, bookings, recognised cents; best first).
-    `first`: the candidates taken from each added span before summing everyone instead; by
-    default 512 on PostgreSQL and none on SQLite, where filtering a span by a thousand ids
-    costs about what summing it does (bench/README.md)."""
+    `first`: the candidates taken from each added span (PostgreSQL, 512 by default) or from
+    the big one (SQLite, 256) before summing everyone instead. On SQLite, filtering a span by
+    a thousand ids costs about what summing it does, but probing the big span for a few
+    thousand customers from the index is cheap (bench/README.md)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
     if first is None:
-        first = _FIRST if session.get_bind().dialect.name == "postgresql" else 0
+        first = _FIRST if postgresql else _PICKED
     parts = pieces(start, end)
-    covering = _covering(parts)
-    lists = _lists(covering)
-    big = _cost(parts) > _PRUNED_FROM and len(lists) <= _MOST_LISTS
-    if big and 0 < limit <= first:
-        best = await _pruned(session, organization_id, covering, lists, limit, first)
+    if 0 < limit <= first:
+        if postgresql:
+            best = await _by_lists(session, organization_id, parts, limit, first)
+        else:
+            best = await _by_big_span(session, organization_id, start, end, limit, first)
         if best is not None:
             return best
     found = (await session.execute(_summed(organization_id, parts, limit))).all()
     return [(c, int(n), int(a)) for c, n, a in found]
 
 
+async def _by_lists(
+    session: AsyncSession, organization_id: uuid.UUID, parts: list[Piece], limit: int, first: int
+) -> list[tuple[uuid.UUID, int, int]] | None:
+    """The best of each added span, when they are at most two (PostgreSQL)."""
+    covering = whole_spans(parts)
+    lists = added_one_by_one(covering)
+    if cost_of(parts) <= _PRUNED_FROM or len(lists) > _MOST_LISTS:
+        return None
+    return await _pruned(session, organization_id, covering, lists, limit, first)
+
+
+async def _by_big_span(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    start: date,
+    end: date,
+    limit: int,
+    first: int,
+) -> list[tuple[uuid.UUID, int, int]] | None:
+    """The best of the big span and everyone at the edges, when one span holds most (SQLite;
+    a whole year or month is then read from the top of the index): a calendar year or month,
+    else a year starting in April, July or October."""
+    parts = pieces(start, end)
+    big = _big(parts)
+    if big is None:
+        parts = around_shifted_year(start, end)
+        big = _big(parts)
+    if big is None:
+        return None
+    return await _picked(session, organization_id, parts, big, limit, first)
+
+
 def _starts(dialect: str) -> dict[str, Any]:
     """Each span's first day from a booking's day, in SQL."""
     day = CountedBooking.day
     if dialect == "postgresql":
+        month = cast(func.date_trunc("month", day), Date)
+        since = cast(extract("month", day), Integer)
         return {
             DAY: day,
-            MONTH: cast(func.date_trunc("month", day), Date),
+            MONTH: month,
             YEAR: cast(func.date_trunc("year", day), Date),
+            **{
+                span: cast(month - func.make_interval(0, (since - first + 12) % 12), Date)
+                for span, first in SHIFTED_YEARS.items()
+            },
         }
+    since = cast(func.strftime("%m", day), Integer)
+    back = {
+        span: func.printf("-%d months", (since - first + 12) % 12)
+        for span, first in SHIFTED_YEARS.items()
+    }
     return {
         DAY: day,
         MONTH: func.date(day, "start of month"),
         YEAR: func.date(day, "start of year"),
+        **{span: func.date(day, "start of month", months) for span, months in back.items()},
     }
 
 

@@ -270,10 +270,11 @@ class CustomerYear(TenantOwned, Base):
 
 class CustomerSpanFigures(TenantOwned, Base):
     """One customer's bookings that went ahead, and the revenue recognised from them, summed
-    over one local day (`span` "d"), month ("m") or year ("y") starting on `start`: a period's
-    best customers add a few whole years or months and the edge days, minus what those spans
-    hold outside the period (analytics/customer_spans.py), instead of a year of day rows.
-    Keyed by the customer's id, not a string: grouping and sorting stay cheap."""
+    over one local day (`span` "d"), month ("m") or year ("y") starting on `start`, or a year
+    starting on April ("a"), July ("j") or October 1 ("o"): a period's best customers add a
+    few whole years or months and the edge days, minus what those spans hold outside the
+    period (analytics/customer_spans.py), instead of a year of day rows. Keyed by the
+    customer's id, not a string: grouping and sorting stay cheap."""
 
     __tablename__ = "customer_span_figures"
     __table_args__ = (
@@ -287,6 +288,17 @@ class CustomerSpanFigures(TenantOwned, Base):
             "amount_minor",
             "count",
             "customer_id",
+        ),
+        # Covering, by customer within a span: the big span's sums of a few thousand
+        # candidates are probes of this index (analytics/customer_spans._picked, SQLite).
+        Index(
+            "ix_customer_span_figures_pick",
+            "organization_id",
+            "span",
+            "start",
+            "customer_id",
+            "count",
+            "amount_minor",
         ),
         {"info": {"derived": True}},  # as CountedBooking: a merge reconciles the bookings
     )

@@ -262,17 +262,11 @@ async def customers_report(
     rate and the period's best customers by recognised revenue. At a location, "first ever"
     means first at that location."""
     period, currency = await _period(session, organization_id, start, end, location_id)
-    since = period.end - timedelta(days=ACTIVE_DAYS - 1)
-    now = await sources.customers(
-        session, organization_id, period.start, period.end, since, location_id
-    )
     previous = period.previous()
-    before = await sources.customers(
+    now, before = await sources.customers_of(
         session,
         organization_id,
-        previous.start,
-        previous.end,
-        previous.end - timedelta(days=ACTIVE_DAYS - 1),
+        [(p.start, p.end, p.end - timedelta(days=ACTIVE_DAYS - 1)) for p in (period, previous)],
         location_id,
     )
     best = await sources.top_customers(

@@ -7,6 +7,7 @@ between locations; the rollups are kept per organization only). Both give the sa
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,15 +79,24 @@ async def customers(
 ) -> booking_figures.CustomerCounts:
     """New, returning and active customers (`BookingFigures.customers`): new ones from their
     kept first booking, the others from their kept booking days."""
+    periods = [(start, end, active_since)]
+    return (await customers_of(session, organization_id, periods, location_id))[0]
+
+
+async def customers_of(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    periods: Sequence[tuple[date, date, date]],
+    location_id: Place,
+) -> list[booking_figures.CustomerCounts]:
+    """`customers` of each (start, end, active since) period; from the rollups in one
+    statement."""
     if location_id is not None:
-        return await booking_figures.customers(
-            session, organization_id, start, end, active_since, location_id
-        )
-    new = await customer_firsts.new_between(session, organization_id, start, end)
-    booked = await customer_firsts.booked_between(session, organization_id, start, end)
-    active = (
-        booked
-        if active_since == start
-        else await customer_firsts.booked_between(session, organization_id, active_since, end)
-    )
-    return booking_figures.CustomerCounts(new, booked - new, active)
+        return [
+            await booking_figures.customers(session, organization_id, s, e, a, location_id)
+            for s, e, a in periods
+        ]
+    found = await customer_firsts.counts(session, organization_id, periods)
+    return [
+        booking_figures.CustomerCounts(new, booked - new, active) for new, booked, active in found
+    ]
