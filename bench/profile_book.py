@@ -37,6 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     profile_reads.add_seed_arguments(parser)
     parser.add_argument("--profile", choices=("request", "drain"), action="append", default=[])
+    parser.add_argument("--batch-size", type=int, default=20, help="the draining worker's claim")
     return parser.parse_args(argv)
 
 
@@ -154,7 +155,32 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
 
         return run
 
+    real_many = getattr(worker_batch, "many_for", None)  # set-based handlers (none before)
+
+    wrapped: dict[Any, Any] = {}  # the same wrapper for the same handler: the batch groups by it
+
+    def timed_many(event_name: str, name: str) -> Any:
+        handler = real_many(event_name, name) if real_many is not None else None
+        if handler is None:
+            return None
+        if handler in wrapped:
+            return wrapped[handler]
+
+        async def run(session: Any, events: list[Any]) -> None:
+            started = time.process_time()
+            try:
+                await handler(session, events)
+            finally:
+                by_handler[f"{name} (set-based)"] += time.process_time() - started
+                runs[f"{name} (set-based)"] += len(events)
+                by_handler[f"{name} (set-based)"] += 0.0
+
+        wrapped[handler] = run
+        return run
+
     worker_batch.handler_for = timed  # type: ignore[assignment]
+    if real_many is not None:
+        worker_batch.many_for = timed_many
     from maitred.kit import pollers
 
     originals = dict(pollers._pollers)
@@ -169,7 +195,7 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
 
         pollers._pollers[name] = pollers.Registered(name, poll, registered.every)
     profiler = cProfile.Profile(time.thread_time) if "drain" in args.profile else None
-    worker = Worker(database, WorkerOptions(batch_size=20))
+    worker = Worker(database, WorkerOptions(batch_size=args.batch_size))
     started = time.process_time()
     if profiler is not None:
         profiler.enable()
@@ -181,6 +207,8 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
         profiler.disable()
     spent = (time.process_time() - started) * 1000 / args.requests
     worker_batch.handler_for = real
+    if real_many is not None:
+        worker_batch.many_for = real_many
     pollers._pollers.update(originals)
     handlers_ms = sum(by_handler.values()) * 1000 / args.requests
     pollers_ms = sum(by_poller.values()) * 1000 / args.requests

@@ -9,6 +9,7 @@ from maitred.crm.tracking import (
     booking_status_changed,
     is_tracked,
     track_booking,
+    tracked_among,
 )
 from maitred.crm.workflow import WORKFLOW, allowed_next, change_status, get_record
 
@@ -27,4 +28,5 @@ __all__ = [
     "receive",
     "is_tracked",
     "track_booking",
+    "tracked_among",
 ]

@@ -2,7 +2,8 @@
 
 This is the bookings domain's way in (through crm/service.py): bookings call `track_booking`
 when one is made (seat and past bookings in their own transaction, catering bookings from the
-outbox handler of `booking.created`, which may run twice: `is_tracked` says it already ran) and
+outbox handler of `booking.created`, which may run twice: `is_tracked` and `tracked_among` say
+it already ran) and
 `booking_status_changed` when its status moves; the CRM never reads the bookings tables, so it
 can follow outside systems' bookings the same way.
 """
@@ -10,6 +11,7 @@ can follow outside systems' bookings the same way.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -96,3 +98,15 @@ async def is_tracked(
         )
     )
     return found is not None
+
+
+async def tracked_among(
+    session: AsyncSession, organization_id: uuid.UUID, booking_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these bookings have their CRM record already (one statement for all)."""
+    found = await session.scalars(
+        select(CrmRecord.booking_id).where(
+            CrmRecord.organization_id == organization_id, CrmRecord.booking_id.in_(booking_ids)
+        )
+    )
+    return {booking_id for booking_id in found if booking_id is not None}

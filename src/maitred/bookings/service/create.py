@@ -355,16 +355,24 @@ async def track_in_crm(
 
 
 async def track_created_in_crm(
-    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
+    session: AsyncSession, organization_id: uuid.UUID, booking_ids: Sequence[uuid.UUID]
 ) -> None:
-    """The CRM record of a catering booking, after its commit (the outbox handler of
-    `booking.created`); a repeated delivery finds it made and changes nothing."""
-    if await crm_service.is_tracked(session, organization_id, booking_id):
+    """The CRM records of catering bookings, after their commit (the outbox handler of
+    `booking.created`, a worker's batch of them at once: one read of those tracked, one of the
+    bookings); a repeated delivery finds its record made and changes nothing."""
+    untracked = set(booking_ids) - await crm_service.tracked_among(
+        session, organization_id, booking_ids
+    )
+    if not untracked:
         return
-    booking = await BookingRepository(session, organization_id).get(booking_id)
-    if booking is None or booking.kind != "catering":
-        return  # seat bookings are tracked in their own transaction
-    await track_in_crm(session, booking, booking.created_by)
+    repository = BookingRepository(session, organization_id)
+    found = {
+        b.id: b for b in await repository.all(repository.scoped().where(Booking.id.in_(untracked)))
+    }
+    for booking_id in dict.fromkeys(booking_ids):
+        booking = found.get(booking_id)
+        if booking is not None and booking.kind == "catering":  # seats: in their own transaction
+            await track_in_crm(session, booking, booking.created_by)
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:
