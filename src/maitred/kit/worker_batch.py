@@ -311,9 +311,9 @@ def _by_handler(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[list[u
         if many is None:
             steps.append([delivery_id])
             continue
-        step = together.get((row.handler, many))
+        step = together.get((row.handler, id(many)))
         if step is None:
-            step = together[(row.handler, many)] = []
+            step = together[(row.handler, id(many))] = []
             steps.append(step)
         step.append(delivery_id)
     return steps
