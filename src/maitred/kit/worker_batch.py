@@ -197,9 +197,7 @@ async def _run_batch(
                             await _run_handler(session, rows[0])
                         await session.flush()  # its writes' failures are its own
                     except Exception as exc:
-                        raise _HandlerFailed(
-                            rows[0].id if len(step) == 1 else None, exc
-                        ) from exc
+                        raise _HandlerFailed(rows[0].id if len(step) == 1 else None, exc) from exc
             done.extend(row.id for row in rows)
             await asyncio.sleep(0)  # the turn is held: let requests do their reads
         if done:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
 from maitred.kit.outbox import Event
+from maitred.messaging import service as messaging_service
 from maitred.notifications import notices, receipts, reminders
 
 
@@ -25,23 +26,26 @@ def _id(event: Event, key: str) -> uuid.UUID:
 @outbox.on_many("booking.created", name="notifications.booking_confirmation")
 async def booking_confirmation(session: AsyncSession, events: list[Event]) -> None:
     """A worker's batch of bookings in one call: one event after the other, each with what its
-    other handlers read (its facts), and what the batch shares (its business, its templates)."""
-    for event in events:
-        if event.organization_id is not None:
-            with outbox.handling(event):
-                await notices.confirm_booking(
-                    session, event.organization_id, _id(event, "booking_id")
-                )
+    other handlers read (its facts), and what the batch shares (its business, its templates);
+    their messages are queued together when all are rendered (messaging/queue_known.py)."""
+    async with messaging_service.queued_together(session):
+        for event in events:
+            if event.organization_id is not None:
+                with outbox.handling(event):
+                    await notices.confirm_booking(
+                        session, event.organization_id, _id(event, "booking_id")
+                    )
 
 
 @outbox.on_many("booking.created", name="notifications.deposit_request")
 async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
-    for event in events:
-        if event.organization_id is not None:
-            with outbox.handling(event):
-                await notices.request_deposit(
-                    session, event.organization_id, _id(event, "booking_id")
-                )
+    async with messaging_service.queued_together(session):
+        for event in events:
+            if event.organization_id is not None:
+                with outbox.handling(event):
+                    await notices.request_deposit(
+                        session, event.organization_id, _id(event, "booking_id")
+                    )
 
 
 @outbox.on_many("booking.created", name="notifications.schedule_reminders")
