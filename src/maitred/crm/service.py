@@ -7,7 +7,6 @@ from maitred.crm.service_health import figures
 from maitred.crm.tracking import (
     TrackedBooking,
     booking_status_changed,
-    is_tracked,
     track_booking,
     tracked_among,
 )
@@ -26,7 +25,6 @@ __all__ = [
     "get_record",
     "list_records",
     "receive",
-    "is_tracked",
     "track_booking",
     "tracked_among",
 ]

@@ -2,10 +2,9 @@
 
 This is the bookings domain's way in (through crm/service.py): bookings call `track_booking`
 when one is made (seat and past bookings in their own transaction, catering bookings from the
-outbox handler of `booking.created`, which may run twice: `is_tracked` and `tracked_among` say
-it already ran) and
-`booking_status_changed` when its status moves; the CRM never reads the bookings tables, so it
-can follow outside systems' bookings the same way.
+outbox handler of `booking.created`, which may run twice: `tracked_among` says it already ran)
+and `booking_status_changed` when its status moves; the CRM never reads the bookings tables, so
+it can follow outside systems' bookings the same way.
 """
 
 from __future__ import annotations
@@ -87,17 +86,6 @@ async def booking_status_changed(
         .values(booking_status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-
-
-async def is_tracked(
-    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
-) -> bool:
-    found = await session.scalar(
-        select(CrmRecord.id).where(
-            CrmRecord.organization_id == organization_id, CrmRecord.booking_id == booking_id
-        )
-    )
-    return found is not None
 
 
 async def tracked_among(

@@ -306,12 +306,12 @@ def _by_handler(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[list[u
     for delivery_id in ordered:
         row = rows.get(delivery_id)
         many = many_for(row.name, row.handler) if row is not None else None
-        if many is None:
+        if row is None or many is None:
             steps.append([delivery_id])
             continue
-        step = together.get((row.handler, id(many)))
-        if step is None:
-            step = together[(row.handler, id(many))] = []
-            steps.append(step)
-        step.append(delivery_id)
+        key = (row.handler, id(many))  # one function may serve several events (webhooks)
+        if key not in together:
+            together[key] = []
+            steps.append(together[key])
+        together[key].append(delivery_id)
     return steps
