@@ -188,9 +188,11 @@ async def _run_batch(
                         failures.append((row.id, exc))
                         continue
             else:
-                with outbox_sharing(memos.setdefault(rows[0].event_id, {}), batch_memo, memos):
+                many = many_for(rows[0].name, rows[0].handler)
+                # A set-based handler reaches each event's memo through `outbox.handling`.
+                memo = {} if many is not None else memos.setdefault(rows[0].event_id, {})
+                with outbox_sharing(memo, batch_memo, memos):
                     try:
-                        many = many_for(rows[0].name, rows[0].handler)
                         if many is not None:
                             await many(session, [_event(row) for row in rows])
                         else:
