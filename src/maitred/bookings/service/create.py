@@ -27,7 +27,6 @@ from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
 from maitred.bookings.service.seats import create_seat_booking
 from maitred.bookings.service.status import CONFIRMED, PENDING
-from maitred.crm import service as crm_service
 from maitred.customers import service as customers_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
@@ -329,50 +328,6 @@ async def write_booking(
         [SimpleNamespace(**line) for line in plan.lines],
         [SimpleNamespace(**plan.change)],
     )
-
-
-async def track_in_crm(
-    session: AsyncSession, booking: Booking, actor_user_id: uuid.UUID | None
-) -> None:
-    """A catering booking's CRM record (`crm_notified`)."""
-    await crm_service.track_booking(
-        session,
-        booking.organization_id,
-        crm_service.TrackedBooking(
-            booking_id=booking.id,
-            kind=booking.kind,
-            customer_id=booking.customer_id,
-            user_id=None,
-            status=booking.status,
-            booked_at=booking.created_at,
-            notes=booking.notes,
-            event_type=booking.event_type,
-            event_starts_at=booking.starts_at,
-            event_location=booking.location,
-        ),
-        changed_by=actor_user_id,
-    )
-
-
-async def track_created_in_crm(
-    session: AsyncSession, organization_id: uuid.UUID, booking_ids: Sequence[uuid.UUID]
-) -> None:
-    """The CRM records of catering bookings, after their commit (the outbox handler of
-    `booking.created`, a worker's batch of them at once: one read of those tracked, one of the
-    bookings); a repeated delivery finds its record made and changes nothing."""
-    untracked = set(booking_ids) - await crm_service.tracked_among(
-        session, organization_id, booking_ids
-    )
-    if not untracked:
-        return
-    repository = BookingRepository(session, organization_id)
-    found = {
-        b.id: b for b in await repository.all(repository.scoped().where(Booking.id.in_(untracked)))
-    }
-    for booking_id in dict.fromkeys(booking_ids):
-        booking = found.get(booking_id)
-        if booking is not None and booking.kind == "catering":  # seats: in their own transaction
-            await track_in_crm(session, booking, booking.created_by)
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:
