@@ -37,6 +37,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     profile_reads.add_seed_arguments(parser)
     parser.add_argument("--profile", choices=("request", "drain"), action="append", default=[])
+    parser.add_argument(
+        "--batch-size", type=int, help="the draining worker's claim (default: as it runs)"
+    )
+    parser.add_argument(
+        "--running",
+        action="store_true",
+        help="drain as the running worker does: batches bounded by batch_seconds, pollers on "
+        "their own schedule (idle ones not every round)",
+    )
     return parser.parse_args(argv)
 
 
@@ -154,7 +163,32 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
 
         return run
 
+    real_many = getattr(worker_batch, "many_for", None)  # set-based handlers (none before)
+
+    wrapped: dict[Any, Any] = {}  # the same wrapper for the same handler: the batch groups by it
+
+    def timed_many(event_name: str, name: str) -> Any:
+        handler = real_many(event_name, name) if real_many is not None else None
+        if handler is None:
+            return None
+        if handler in wrapped:
+            return wrapped[handler]
+
+        async def run(session: Any, events: list[Any]) -> None:
+            started = time.process_time()
+            try:
+                await handler(session, events)
+            finally:
+                by_handler[f"{name} (set-based)"] += time.process_time() - started
+                runs[f"{name} (set-based)"] += len(events)
+                by_handler[f"{name} (set-based)"] += 0.0
+
+        wrapped[handler] = run
+        return run
+
     worker_batch.handler_for = timed  # type: ignore[assignment]
+    if real_many is not None:
+        worker_batch.many_for = timed_many
     from maitred.kit import pollers
 
     originals = dict(pollers._pollers)
@@ -169,18 +203,28 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
 
         pollers._pollers[name] = pollers.Registered(name, poll, registered.every)
     profiler = cProfile.Profile(time.thread_time) if "drain" in args.profile else None
-    worker = Worker(database, WorkerOptions(batch_size=20))
+    options = WorkerOptions()
+    if args.batch_size:
+        options.batch_size = args.batch_size
+    worker = Worker(database, options)
     started = time.process_time()
     if profiler is not None:
         profiler.enable()
     rounds = 0
     with profile_reads.counting(database) as seen:
-        while await worker.run_once():
-            rounds += 1
+        while True:
+            if await worker.run_once(on_schedule=args.running):
+                rounds += 1
+            elif not args.running or not await _left(database):
+                break
+            else:
+                await asyncio.sleep(0.02)  # a poller not due yet: wait as the loop would
     if profiler is not None:
         profiler.disable()
     spent = (time.process_time() - started) * 1000 / args.requests
     worker_batch.handler_for = real
+    if real_many is not None:
+        worker_batch.many_for = real_many
     pollers._pollers.update(originals)
     handlers_ms = sum(by_handler.values()) * 1000 / args.requests
     pollers_ms = sum(by_poller.values()) * 1000 / args.requests
@@ -196,6 +240,20 @@ async def _drain(database: Any, args: argparse.Namespace) -> None:
     for name, seconds in sorted(by_poller.items(), key=lambda item: -item[1]):
         print(f"  {seconds * 1000 / args.requests:7.2f} ms  {name}")
     _report(profiler)
+
+
+async def _left(database: Any) -> bool:
+    """Deliveries due or messages queued: the running worker's drain is not over."""
+    from sqlalchemy import text
+
+    from maitred.kit.worker import outbox_backlog
+
+    if (await outbox_backlog(database))["due"]:
+        return True
+    async with database.transaction(write=False) as session:
+        return bool(
+            await session.scalar(text("SELECT count(*) FROM messages WHERE status = 'queued'"))
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("demo", cmd_demo, "Load a demo hibachi caterer and wellness studio (safe to run again).")
     worker = add("worker", cmd_worker, "Run background workers only (no API).")
-    worker.add_argument("--batch-size", type=int, default=20, help="deliveries claimed at once")
+    worker.add_argument("--batch-size", type=int, default=50, help="deliveries claimed at once")
     worker.add_argument(
         "--batch-seconds",
         type=float,

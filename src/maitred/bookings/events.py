@@ -13,6 +13,7 @@ Importing the service here registers the customers' booking figures in the worke
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,10 +33,14 @@ async def cancel_event_seats(session: AsyncSession, event: outbox.Event) -> None
     )
 
 
-@outbox.on("booking.created", name="bookings.track_in_crm")
-async def track_in_crm(session: AsyncSession, event: outbox.Event) -> None:
-    if event.organization_id is None:
-        return
-    await bookings_service.track_created_in_crm(
-        session, event.organization_id, uuid.UUID(str(event.payload["booking_id"]))
-    )
+@outbox.on_many("booking.created", name="bookings.track_in_crm")
+async def track_in_crm(session: AsyncSession, events: list[outbox.Event]) -> None:
+    """A worker's batch of bookings at once, by organization."""
+    by_organization: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for event in events:
+        if event.organization_id is not None:
+            by_organization[event.organization_id].append(
+                uuid.UUID(str(event.payload["booking_id"]))
+            )
+    for organization_id, booking_ids in by_organization.items():
+        await bookings_service.track_created_in_crm(session, organization_id, booking_ids)

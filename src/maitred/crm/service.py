@@ -7,8 +7,8 @@ from maitred.crm.service_health import figures
 from maitred.crm.tracking import (
     TrackedBooking,
     booking_status_changed,
-    is_tracked,
     track_booking,
+    tracked_among,
 )
 from maitred.crm.workflow import WORKFLOW, allowed_next, change_status, get_record
 
@@ -25,6 +25,6 @@ __all__ = [
     "get_record",
     "list_records",
     "receive",
-    "is_tracked",
     "track_booking",
+    "tracked_among",
 ]

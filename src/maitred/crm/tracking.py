@@ -2,14 +2,15 @@
 
 This is the bookings domain's way in (through crm/service.py): bookings call `track_booking`
 when one is made (seat and past bookings in their own transaction, catering bookings from the
-outbox handler of `booking.created`, which may run twice: `is_tracked` says it already ran) and
-`booking_status_changed` when its status moves; the CRM never reads the bookings tables, so it
-can follow outside systems' bookings the same way.
+outbox handler of `booking.created`, which may run twice: `tracked_among` says it already ran)
+and `booking_status_changed` when its status moves; the CRM never reads the bookings tables, so
+it can follow outside systems' bookings the same way.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,12 +88,13 @@ async def booking_status_changed(
     )
 
 
-async def is_tracked(
-    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
-) -> bool:
-    found = await session.scalar(
-        select(CrmRecord.id).where(
-            CrmRecord.organization_id == organization_id, CrmRecord.booking_id == booking_id
+async def tracked_among(
+    session: AsyncSession, organization_id: uuid.UUID, booking_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these bookings have their CRM record already (one statement for all)."""
+    found = await session.scalars(
+        select(CrmRecord.booking_id).where(
+            CrmRecord.organization_id == organization_id, CrmRecord.booking_id.in_(booking_ids)
         )
     )
-    return found is not None
+    return {booking_id for booking_id in found if booking_id is not None}

@@ -102,22 +102,49 @@ class Event:
 
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+# A set-based handler: the events of a worker's batch that one handler takes, in one call.
+ManyHandler = Callable[[AsyncSession, list[Event]], Awaitable[None]]
 _handlers: dict[str, dict[str, Handler]] = {}
+_many: dict[str, dict[str, ManyHandler]] = {}
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_shared", default=None)
 _BATCH: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_batch", default=None)
+_MEMOS: ContextVar[dict[uuid.UUID, dict[Any, Any]] | None] = ContextVar(
+    "outbox_memos", default=None
+)
 
 
 @contextmanager
-def sharing(event_memo: dict[Any, Any], batch_memo: dict[Any, Any]) -> Iterator[None]:
+def sharing(
+    event_memo: dict[Any, Any],
+    batch_memo: dict[Any, Any],
+    memos: dict[uuid.UUID, dict[Any, Any]] | None = None,
+) -> Iterator[None]:
     """The worker runs each handler of a batch inside this: the handlers of one event one after
     the other in one transaction, so that what they all read (a booking's facts) is read once,
-    and what the batch's handlers all read (an organization's webhook subscriptions) too."""
-    tokens = _SHARED.set(event_memo), _BATCH.set(batch_memo)
+    and what the batch's handlers all read (an organization's webhook subscriptions) too.
+    `memos` (each event's, by its id) serve set-based handlers (`handling`)."""
+    tokens = _SHARED.set(event_memo), _BATCH.set(batch_memo), _MEMOS.set(memos)
     try:
         yield
     finally:
         _SHARED.reset(tokens[0])
         _BATCH.reset(tokens[1])
+        _MEMOS.reset(tokens[2])
+
+
+@contextmanager
+def handling(event: Event) -> Iterator[None]:
+    """Inside a set-based handler, while it works on `event`: `shared_by_handlers` answers
+    that event's memo (what its other handlers read), as it would for a handler of one event."""
+    memos = _MEMOS.get()
+    if memos is None:
+        yield
+        return
+    token = _SHARED.set(memos.setdefault(event.id, {}))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def shared_by_batch() -> dict[Any, Any]:
@@ -139,10 +166,34 @@ def register(event_name: str, handler: Handler, *, name: str | None = None) -> N
     """Subscribes `handler` to `event_name`; the name identifies its deliveries across deploys."""
     key = name or f"{handler.__module__}.{handler.__qualname__}"
     _handlers.setdefault(event_name, {})[key] = handler
+    _many.get(event_name, {}).pop(key, None)  # replaced by a handler of one event
+
+
+def register_many(event_name: str, handler: ManyHandler, *, name: str) -> None:
+    """Subscribes a set-based handler: the worker's batch hands it every event of its batch
+    that it takes at once (one statement per shape for all of them), and a single delivery
+    (a retry, a batch run again with savepoints) hands it a list of one. It must be what
+    delivering each event alone would be: idempotent per event, whatever the others do."""
+
+    async def one(session: AsyncSession, event: Event) -> None:
+        await handler(session, [event])
+
+    one.__qualname__ = one.__name__ = getattr(handler, "__name__", name)
+    register(event_name, one, name=name)
+    _many.setdefault(event_name, {})[name] = handler
+
+
+def on_many(event_name: str, *, name: str) -> Callable[[ManyHandler], ManyHandler]:
+    def decorate(handler: ManyHandler) -> ManyHandler:
+        register_many(event_name, handler, name=name)
+        return handler
+
+    return decorate
 
 
 def unregister(event_name: str, name: str) -> None:
     _handlers.get(event_name, {}).pop(name, None)
+    _many.get(event_name, {}).pop(name, None)
 
 
 def on(event_name: str, *, name: str | None = None) -> Callable[[Handler], Handler]:
@@ -155,6 +206,11 @@ def on(event_name: str, *, name: str | None = None) -> Callable[[Handler], Handl
 
 def handler_for(event_name: str, name: str) -> Handler | None:
     return _handlers.get(event_name, {}).get(name)
+
+
+def many_for(event_name: str, name: str) -> ManyHandler | None:
+    """The set-based form of the handler `name` of `event_name`, if it has one."""
+    return _many.get(event_name, {}).get(name)
 
 
 def handler_names() -> dict[str, list[str]]:

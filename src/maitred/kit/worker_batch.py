@@ -1,8 +1,8 @@
 """One claimed batch of outbox deliveries, run in ONE transaction (kit/worker.py's docstring
-says why): the leased rows read and locked in one statement, a savepoint per handler, the `done`
-marks in one UPDATE, failures noted with their backoff; and the one-at-a-time fallback when the
-batch's transaction itself fails. Split from kit/worker.py, which keeps the loop, the claim and
-the pollers."""
+says why): the leased rows read and locked in one statement, the handlers run (set-based ones
+once for all the batch's events they take), the `done` marks in one UPDATE, failures noted with
+their backoff; and the one-at-a-time fallback when the batch's transaction itself fails. Split
+from kit/worker.py, which keeps the loop, the claim and the pollers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.clock import utcnow
-from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery, OutboxEvent, handler_for
+from maitred.kit.outbox import (
+    DeliveryStatus,
+    Event,
+    OutboxDelivery,
+    OutboxEvent,
+    handler_for,
+    many_for,
+)
 from maitred.kit.outbox import sharing as outbox_sharing
 
 if TYPE_CHECKING:
@@ -80,9 +87,11 @@ async def deliver(worker: Worker, delivery_id: uuid.UUID) -> bool:
 
 
 class _HandlerFailed(Exception):
-    """A handler failed in a batch run without savepoints: the batch runs again with them."""
+    """A handler failed in a batch run without savepoints: the batch runs again with them.
+    `delivery_id` is None when a set-based handler failed: which of its events made it fail is
+    not known, so the careful run calls it again for each of them alone."""
 
-    def __init__(self, delivery_id: uuid.UUID, error: Exception) -> None:
+    def __init__(self, delivery_id: uuid.UUID | None, error: Exception) -> None:
         super().__init__(delivery_id)
         self.delivery_id = delivery_id
         self.error = error
@@ -93,10 +102,13 @@ async def deliver_batch(worker: Worker, ids: list[uuid.UUID], *, bounded: bool =
     running worker): for about `batch_seconds` at most.
 
     First without a savepoint per handler (two statements each, most of what a delivery that
-    writes nothing costs): should a handler fail, that transaction is rolled back and the batch
-    runs again with a savepoint each: the handlers before it run again (idempotent: their
-    writes were rolled back), the failing one is not (its failure is noted as it was, so an
-    attempt is still one call). Should the
+    writes nothing costs), handler after handler in name order, a set-based handler
+    (`outbox.register_many`) called once with all the batch's events it takes: one statement
+    per shape for all of them. Should a handler fail, that transaction is rolled back and the
+    batch runs again with a savepoint each, one delivery at a time: the handlers before it run
+    again (idempotent: their writes were rolled back), the failing one is not (its failure is
+    noted as it was, so an attempt is still one call), unless it was set-based: then each of
+    its events is tried again alone, and only the one that fails is noted. Should the
     transaction itself fail (not a handler: the database), each delivery is run alone, in its
     own transaction, as `deliver` does."""
     try:
@@ -143,44 +155,52 @@ async def _run_batch(
                 )
             ).all()
         }
-        # The handlers of one event one after the other, sharing what they all read.
-        ids = _by_event(ids, mine)
+        # Handlers sharing what they all read: an event's, and the batch's.
         memos: dict[uuid.UUID, dict[Any, Any]] = {}
         batch_memo: dict[Any, Any] = {}
+        steps = _one_by_one(ids, mine) if careful else _by_handler(ids, mine)
         loop = asyncio.get_running_loop()
         ends = loop.time() + worker.options.batch_seconds
-        for index, delivery_id in enumerate(ids):
+        for index, step in enumerate(steps):
             # Asked to stop, or the batch has held its transaction long enough (on SQLite
             # every writer of the process waits for it): the rest go back.
             if worker.stopping or (bounded and index and loop.time() > ends):
-                rest = ids[index:]
+                rest = [delivery_id for later in steps[index:] for delivery_id in later]
                 if failed is not None and failed.delivery_id in rest:  # it ran: noted, not back
                     rest.remove(failed.delivery_id)
                     failures.append((failed.delivery_id, failed.error))
                 await hand_back(worker, session, rest)
                 break
-            row = mine.get(delivery_id)
-            if row is None:
+            rows = [mine[delivery_id] for delivery_id in step if delivery_id in mine]
+            if not rows:
                 continue  # lease lost to another worker, who will handle it
-            if failed is not None and delivery_id == failed.delivery_id:
-                failures.append((delivery_id, failed.error))
-                continue
-            with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo):
-                if careful:
+            if careful:
+                row = rows[0]
+                if failed is not None and row.id == failed.delivery_id:
+                    failures.append((row.id, failed.error))
+                    continue
+                with outbox_sharing(memos.setdefault(row.event_id, {}), batch_memo, memos):
                     try:
                         async with session.begin_nested():
                             await _run_handler(session, row)
                     except Exception as exc:
-                        log.warning("delivery %s failed: %s", delivery_id, exc, exc_info=True)
-                        failures.append((delivery_id, exc))
+                        log.warning("delivery %s failed: %s", row.id, exc, exc_info=True)
+                        failures.append((row.id, exc))
                         continue
-                else:
+            else:
+                many = many_for(rows[0].name, rows[0].handler)
+                # A set-based handler reaches each event's memo through `outbox.handling`.
+                memo = {} if many is not None else memos.setdefault(rows[0].event_id, {})
+                with outbox_sharing(memo, batch_memo, memos):
                     try:
-                        await _run_handler(session, row)
+                        if many is not None:
+                            await many(session, [_event(row) for row in rows])
+                        else:
+                            await _run_handler(session, rows[0])
                         await session.flush()  # its writes' failures are its own
                     except Exception as exc:
-                        raise _HandlerFailed(delivery_id, exc) from exc
-            done.append(delivery_id)
+                        raise _HandlerFailed(rows[0].id if len(step) == 1 else None, exc) from exc
+            done.extend(row.id for row in rows)
             await asyncio.sleep(0)  # the turn is held: let requests do their reads
         if done:
             await session.execute(
@@ -196,16 +216,18 @@ async def _run_handler(session: AsyncSession, row: Any) -> None:
     handler = handler_for(row.name, row.handler)
     if handler is None:
         raise LookupError(f"no handler {row.handler!r} for {row.name!r}")
-    await handler(
-        session,
-        Event(
-            id=row.event_id,
-            name=row.name,
-            organization_id=row.organization_id,
-            payload=row.payload,
-            created_at=row.created_at,
-            attempt=row.attempts,
-        ),
+    await handler(session, _event(row))
+
+
+def _event(row: Any) -> Event:
+    """What the handler of a `_DELIVERY_ROW` is called with."""
+    return Event(
+        id=row.event_id,
+        name=row.name,
+        organization_id=row.organization_id,
+        payload=row.payload,
+        created_at=row.created_at,
+        attempt=row.attempts,
     )
 
 
@@ -267,3 +289,31 @@ def _by_event(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[uuid.UUI
         return first[row.event_id if row is not None else delivery_id]
 
     return sorted(ids, key=place)
+
+
+def _one_by_one(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[list[uuid.UUID]]:
+    """The careful run's steps: one delivery each, an event's handlers together."""
+    return [[delivery_id] for delivery_id in _by_event(ids, rows)]
+
+
+def _by_handler(ids: list[uuid.UUID], rows: dict[uuid.UUID, Any]) -> list[list[uuid.UUID]]:
+    """The first run's steps: handler after handler in name order (so each event's handlers
+    still run in name order, as in the careful run), the deliveries of a set-based handler
+    in one step, in the order their events first come; any other delivery a step alone."""
+    ordered = _by_event(ids, rows)
+    position = {delivery_id: index for index, delivery_id in enumerate(ordered)}
+    ordered.sort(key=lambda d: (rows[d].handler if d in rows else "", position[d]))
+    steps: list[list[uuid.UUID]] = []
+    together: dict[Any, list[uuid.UUID]] = {}
+    for delivery_id in ordered:
+        row = rows.get(delivery_id)
+        many = many_for(row.name, row.handler) if row is not None else None
+        if row is None or many is None:
+            steps.append([delivery_id])
+            continue
+        key = (row.handler, id(many))  # one function may serve several events (webhooks)
+        if key not in together:
+            together[key] = []
+            steps.append(together[key])
+        together[key].append(delivery_id)
+    return steps

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from maitred.kit.repository import Repository, escape_like
 from maitred.leads.models import Lead, LeadNote
@@ -24,15 +24,18 @@ class LeadRepository(Repository[Lead]):
         "updated_at": Lead.updated_at,
     }
 
+    async def booked_among(self, booking_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these bookings have their lead already (one statement for all)."""
+        found = await self.session.scalars(
+            select(Lead.booking_id).where(
+                Lead.organization_id == self.organization_id, Lead.booking_id.in_(booking_ids)
+            )
+        )
+        return {booking_id for booking_id in found if booking_id is not None}
+
     async def get_for_update(self, lead_id: uuid.UUID) -> Lead | None:
         found: Lead | None = await self.session.scalar(
             self.scoped().where(Lead.id == lead_id).with_for_update()
-        )
-        return found
-
-    async def by_booking(self, booking_id: uuid.UUID) -> Lead | None:
-        found: Lead | None = await self.session.scalar(
-            self.scoped().where(Lead.booking_id == booking_id).limit(1)
         )
         return found
 

@@ -167,7 +167,7 @@ async def submit_public_lead(
                 consented_at=now,
                 lead_id=lead.id,
             )
-    await _created(session, lead)
+    await announce_created(session, lead)
     return _thanks(lead.id, subscribed=True)
 
 
@@ -210,7 +210,7 @@ async def record_lead(
         )
     )
     await session.flush()
-    await _created(session, lead)
+    await announce_created(session, lead)
     return read(lead)
 
 
@@ -224,7 +224,8 @@ def _thanks(lead_id: uuid.UUID, *, subscribed: bool) -> dict[str, Any]:
     }
 
 
-async def _created(session: AsyncSession, lead: Lead) -> None:
+async def announce_created(session: AsyncSession, lead: Lead) -> None:
+    """`lead.created` and its audit line (for leads/follow_ups.py too)."""
     # The booking it was made for (None for an inquiry): its handlers need read no further.
     await outbox.emit(
         session,
@@ -375,44 +376,3 @@ async def add_note(
         changes={"note_id": str(note.id)},
     )
     return read_note(note)
-
-
-async def follow_up_booking(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID,
-    booking_id: uuid.UUID,
-    customer_id: uuid.UUID,
-    event_date: date | None,
-    guest_count: int | None,
-    event_type: str | None,
-    message: str,
-) -> None:
-    """A lead for staff to follow up a booking requested on the public form; once per booking
-    (events may be delivered twice)."""
-    repository = LeadRepository(session, organization_id)
-    if await repository.by_booking(booking_id) is not None:
-        return
-    customer = await customers_service.brief(
-        session, organization_id=organization_id, customer_id=customer_id
-    )
-    lead = repository.add(
-        Lead(
-            name=customer.name,
-            phone=customer.phone,
-            phone_index=phone_index(customer.phone) if customer.phone else None,
-            email=customer.email,
-            email_index=email_index(customer.email) if customer.email else None,
-            message=message,
-            source="booking_form",
-            extra={},
-            status="new",
-            event_date=event_date,
-            guest_count=guest_count,
-            event_type=event_type,
-            customer_id=customer_id,
-            booking_id=booking_id,
-        )
-    )
-    await session.flush()
-    await _created(session, lead)

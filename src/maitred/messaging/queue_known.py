@@ -3,15 +3,20 @@ compiled statements: the outbox handlers that write them run for every booking, 
 hot path (ARCHITECTURE.md). What `queue.queue_message` does for one message through the ORM,
 done here for one notice's channels at once: one read of the dedupe keys already used, one
 upsert of the customer's conversation (RETURNING its id, on both databases), one INSERT of the
-messages, and their `message.queued` events. Anything else (marketing, drafts, an address that
-matches no customer yet) goes through `queue_message`.
+messages, and their `message.queued` events. Inside `queued_together` (a set-based handler's
+batch of notices) the notices are kept until it ends and then queued all at once: one read of
+the dedupe keys, one upsert of the conversations, one INSERT of the messages for all of them.
+Anything else (marketing, drafts, an address that matches no customer yet) goes through
+`queue_message`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
@@ -63,10 +68,36 @@ def _conversation_upsert(dialect: str) -> Any:
                 else_=_CONVERSATIONS.c.display_name,
             ),
         },
-    ).returning(_CONVERSATIONS.c.id)
+    )
 
 
-_UPSERTS = {dialect: _conversation_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+_DIALECTS = ("sqlite", "postgresql")
+_UPSERTS = {d: _conversation_upsert(d).returning(_CONVERSATIONS.c.id) for d in _DIALECTS}
+# Several customers' threads at once (an executemany): which id each contact key has.
+_UPSERTS_MANY = {
+    d: _conversation_upsert(d).returning(_CONVERSATIONS.c.id, _CONVERSATIONS.c.contact_key)
+    for d in _DIALECTS
+}
+# A notice: its organization and its messages (one customer's, one per channel).
+_Notice = tuple[uuid.UUID, Sequence[Outgoing]]
+_TOGETHER: ContextVar[list[_Notice] | None] = ContextVar("queued_together", default=None)
+
+
+@asynccontextmanager
+async def queued_together(session: AsyncSession) -> AsyncIterator[None]:
+    """Notices `queue_to_customer` is given inside are queued when it ends, all at once (module
+    docstring); should the body fail, none is. Their count is then what was given."""
+    notices: list[_Notice] = []
+    token = _TOGETHER.set(notices)
+    try:
+        yield
+    finally:
+        _TOGETHER.reset(token)
+    by_organization: dict[uuid.UUID, list[Sequence[Outgoing]]] = {}
+    for organization_id, outgoings in notices:
+        by_organization.setdefault(organization_id, []).append(outgoings)
+    for organization_id, batch in by_organization.items():
+        await _queue_notices(session, organization_id, batch)
 
 
 async def queue_to_customer(
@@ -79,53 +110,63 @@ async def queue_to_customer(
         or len({outgoing.customer_id for outgoing in outgoings}) != 1
     ):
         return await _one_by_one(session, organization_id, outgoings)
-    keys = [o.dedupe_key for o in outgoings if o.dedupe_key]
+    together = _TOGETHER.get()
+    if together is not None:
+        together.append((organization_id, outgoings))
+        return len(outgoings)
+    return await _queue_notices(session, organization_id, [outgoings])
+
+
+async def _queue_notices(
+    session: AsyncSession, organization_id: uuid.UUID, notices: Sequence[Sequence[Outgoing]]
+) -> int:
+    """One or more notices (each one customer's messages) of one organization, queued with one
+    statement per shape; how many messages are queued or were already."""
+    keys = [o.dedupe_key for outgoings in notices for o in outgoings if o.dedupe_key]
     used = set()
     if keys:
         used = set(
             (await session.scalars(_USED_KEYS, {"org": organization_id, "keys": keys})).all()
         )
-    queued = len(outgoings)
+    queued = sum(len(outgoings) for outgoings in notices)
     shared = outbox.shared_by_batch()
     region_key = ("messaging.region", organization_id)
     if region_key not in shared:
         shared[region_key] = await region_of(session, organization_id)
     region = shared[region_key]
-    fresh: list[tuple[Outgoing, _Address]] = []
-    for outgoing in outgoings:
-        if outgoing.dedupe_key in used:
-            continue
-        try:
-            fresh.append((outgoing, _address(shared, outgoing.channel, outgoing.to, region)))
-        except ValidationFailed as exc:
-            log.warning(
-                "not sending %s by %s: %s", outgoing.template, outgoing.channel, exc.details
-            )
-            queued -= 1
+    fresh: list[tuple[str, Outgoing, _Address]] = []  # with their thread's contact key
+    threads: dict[str, dict[str, Any]] = {}
+    now = utcnow()
+    for outgoings in notices:
+        for outgoing in outgoings:
+            if outgoing.dedupe_key in used:
+                continue
+            try:
+                address = _address(shared, outgoing.channel, outgoing.to, region)
+            except ValidationFailed as exc:
+                log.warning(
+                    "not sending %s by %s: %s", outgoing.template, outgoing.channel, exc.details
+                )
+                queued -= 1
+                continue
+            if outgoing.dedupe_key:
+                used.add(outgoing.dedupe_key)
+            # The thread of the notice's first message that goes (as queued alone).
+            key = conversation_key(outgoing.customer_id, outgoing.channel, "")
+            fresh.append((key, outgoing, address))
+            threads.setdefault(key, _thread(organization_id, key, outgoing, now))
     if not fresh:
         return queued
-    first = fresh[0][0]
-    customer_id = first.customer_id
-    now = utcnow()
-    conversation_id = await session.scalar(
-        _UPSERTS[session.get_bind().dialect.name],
-        {
-            "id": uuid.uuid4(),
-            "organization_id": organization_id,
-            "contact_key": conversation_key(customer_id, first.channel, ""),
-            "customer_id": customer_id,
-            "display_name": first.contact_name[:200],
-            "last_message_at": now,
-            "last_inbound_at": None,
-            "unread_count": 0,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
+    dialect = session.get_bind().dialect.name
+    if len(threads) == 1:
+        ids = {key: await session.scalar(_UPSERTS[dialect], row) for key, row in threads.items()}
+    else:
+        found = await session.execute(_UPSERTS_MANY[dialect], list(threads.values()))
+        ids = {key: conversation_id for conversation_id, key in found.all()}
     # A microsecond apart, so that they list in the order given (as queued one by one).
     rows = [
-        _row(organization_id, conversation_id, outgoing, address, now + timedelta(microseconds=n))
-        for n, (outgoing, address) in enumerate(fresh)
+        _row(organization_id, ids[key], outgoing, address, now + timedelta(microseconds=n))
+        for n, (key, outgoing, address) in enumerate(fresh)
     ]
     await session.execute(insert(_MESSAGES), rows)
     if any(row["status"] == "queued" for row in rows):
@@ -149,6 +190,22 @@ async def queue_to_customer(
                 **facts,
             )
     return queued
+
+
+def _thread(organization_id: uuid.UUID, key: str, first: Outgoing, now: Any) -> dict[str, Any]:
+    """The customer's thread: made if new, its last message now, its name kept if it has one."""
+    return {
+        "id": uuid.uuid4(),
+        "organization_id": organization_id,
+        "contact_key": key,
+        "customer_id": first.customer_id,
+        "display_name": first.contact_name[:200],
+        "last_message_at": now,
+        "last_inbound_at": None,
+        "unread_count": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 async def _one_by_one(

@@ -4,7 +4,7 @@ from maitred.kit.letters import Outgoing, secret_meta
 from maitred.messaging.drafts import message_text, send_draft
 from maitred.messaging.history import HistoryFilters, outbound_history
 from maitred.messaging.queue import conversation_for, queue_message
-from maitred.messaging.queue_known import queue_to_customer
+from maitred.messaging.queue_known import queue_to_customer, queued_together
 from maitred.messaging.received import Received, received_message
 from maitred.messaging.scoring import install_sentiment
 from maitred.messaging.secret_bodies import visible_body
@@ -19,6 +19,7 @@ __all__ = [
     "outbound_history",
     "queue_message",
     "queue_to_customer",
+    "queued_together",
     "Received",
     "received_message",
     "record_opt_out",

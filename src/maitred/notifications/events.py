@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
 from maitred.kit.outbox import Event
+from maitred.messaging import service as messaging_service
 from maitred.notifications import notices, receipts, reminders
 
 
@@ -22,22 +23,39 @@ def _id(event: Event, key: str) -> uuid.UUID:
     return uuid.UUID(str(event.payload[key]))
 
 
-@outbox.on("booking.created", name="notifications.booking_confirmation")
-async def booking_confirmation(session: AsyncSession, event: Event) -> None:
-    if event.organization_id is not None:
-        await notices.confirm_booking(session, event.organization_id, _id(event, "booking_id"))
+@outbox.on_many("booking.created", name="notifications.booking_confirmation")
+async def booking_confirmation(session: AsyncSession, events: list[Event]) -> None:
+    """A worker's batch of bookings in one call: one event after the other, each with what its
+    other handlers read (its facts), and what the batch shares (its business, its templates);
+    their messages are queued together when all are rendered (messaging/queue_known.py)."""
+    async with messaging_service.queued_together(session):
+        for event in events:
+            if event.organization_id is not None:
+                with outbox.handling(event):
+                    await notices.confirm_booking(
+                        session, event.organization_id, _id(event, "booking_id")
+                    )
 
 
-@outbox.on("booking.created", name="notifications.deposit_request")
-async def deposit_request(session: AsyncSession, event: Event) -> None:
-    if event.organization_id is not None:
-        await notices.request_deposit(session, event.organization_id, _id(event, "booking_id"))
+@outbox.on_many("booking.created", name="notifications.deposit_request")
+async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
+    async with messaging_service.queued_together(session):
+        for event in events:
+            if event.organization_id is not None:
+                with outbox.handling(event):
+                    await notices.request_deposit(
+                        session, event.organization_id, _id(event, "booking_id")
+                    )
 
 
-@outbox.on("booking.created", name="notifications.schedule_reminders")
-async def schedule_reminders(session: AsyncSession, event: Event) -> None:
-    if event.organization_id is not None:
-        await reminders.schedule_reminders(session, event.organization_id, _id(event, "booking_id"))
+@outbox.on_many("booking.created", name="notifications.schedule_reminders")
+async def schedule_reminders(session: AsyncSession, events: list[Event]) -> None:
+    for event in events:
+        if event.organization_id is not None:
+            with outbox.handling(event):
+                await reminders.schedule_reminders(
+                    session, event.organization_id, _id(event, "booking_id")
+                )
 
 
 @outbox.on("booking.rescheduled", name="notifications.reschedule_reminders")
@@ -73,14 +91,15 @@ async def status_notice(session: AsyncSession, event: Event) -> None:
         )
 
 
-@outbox.on("lead.created", name="notifications.lead_auto_reply")
-async def lead_auto_reply(session: AsyncSession, event: Event) -> None:
+@outbox.on_many("lead.created", name="notifications.lead_auto_reply")
+async def lead_auto_reply(session: AsyncSession, events: list[Event]) -> None:
     """A lead made for a booking request gets no reply: the booking's confirmation answers it
     (`lead_facts` checks again, for events emitted before they said)."""
-    if event.payload.get("booking_id"):
-        return
-    if event.organization_id is not None:
-        await notices.answer_lead(session, event.organization_id, _id(event, "lead_id"))
+    for event in events:
+        if event.payload.get("booking_id") or event.organization_id is None:
+            continue
+        with outbox.handling(event):
+            await notices.answer_lead(session, event.organization_id, _id(event, "lead_id"))
 
 
 @outbox.on("waitlist.offered", name="notifications.waitlist_offer")

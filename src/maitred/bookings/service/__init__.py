@@ -9,11 +9,8 @@ from maitred.bookings.service.change import (
     transition,
     update_booking,
 )
-from maitred.bookings.service.create import (
-    create_booking,
-    create_from_form,
-    track_created_in_crm,
-)
+from maitred.bookings.service.create import create_booking, create_from_form
+from maitred.bookings.service.crm_records import track_created_in_crm
 from maitred.bookings.service.detail import booking_detail, booking_id_of, booking_in_session
 from maitred.bookings.service.listing import SORTS, list_bookings
 from maitred.bookings.service.money import (

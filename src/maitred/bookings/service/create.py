@@ -27,7 +27,6 @@ from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
 from maitred.bookings.service.seats import create_seat_booking
 from maitred.bookings.service.status import CONFIRMED, PENDING
-from maitred.crm import service as crm_service
 from maitred.customers import service as customers_service
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
@@ -329,42 +328,6 @@ async def write_booking(
         [SimpleNamespace(**line) for line in plan.lines],
         [SimpleNamespace(**plan.change)],
     )
-
-
-async def track_in_crm(
-    session: AsyncSession, booking: Booking, actor_user_id: uuid.UUID | None
-) -> None:
-    """A catering booking's CRM record (`crm_notified`)."""
-    await crm_service.track_booking(
-        session,
-        booking.organization_id,
-        crm_service.TrackedBooking(
-            booking_id=booking.id,
-            kind=booking.kind,
-            customer_id=booking.customer_id,
-            user_id=None,
-            status=booking.status,
-            booked_at=booking.created_at,
-            notes=booking.notes,
-            event_type=booking.event_type,
-            event_starts_at=booking.starts_at,
-            event_location=booking.location,
-        ),
-        changed_by=actor_user_id,
-    )
-
-
-async def track_created_in_crm(
-    session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
-) -> None:
-    """The CRM record of a catering booking, after its commit (the outbox handler of
-    `booking.created`); a repeated delivery finds it made and changes nothing."""
-    if await crm_service.is_tracked(session, organization_id, booking_id):
-        return
-    booking = await BookingRepository(session, organization_id).get(booking_id)
-    if booking is None or booking.kind != "catering":
-        return  # seat bookings are tracked in their own transaction
-    await track_in_crm(session, booking, booking.created_by)
 
 
 def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.MenuChoice, ...]:

@@ -25,8 +25,8 @@ from maitred.bookings.service.create import (
     apply_quote,
     checked_event_type,
     organization_of,
-    track_in_crm,
 )
+from maitred.bookings.service.crm_records import track_in_crm
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.read import detail
