@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         ids_only_match_uuids(router.routes)
         app.include_router(router, prefix=API_PREFIX)
     app.router.routes.insert(0, PrefixDispatch(app.router.routes))
-    public_fast.install(app.router.routes, app.router, database)  # first of all
+    public_fast.install(app.router.routes, app.router, database)
     install_complete_openapi(app)
     install_docs(app)
     install_pages(app)

@@ -29,7 +29,9 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.bookings import service as bookings_service
+from maitred.bookings.router import public_router
 from maitred.bookings.schemas import PublicBookingCreated, PublicBookingRequest
+from maitred.kit.api_paths import PrefixDispatch
 from maitred.kit.db import Database
 from maitred.kit.json_answers import json_answer
 from maitred.tenancy.public import public_organization
@@ -40,8 +42,8 @@ _JSON = b"application/json"
 
 
 class PublicBookingFastPath(BaseRoute):
-    """Put first among the app's routes (`install`). `taken` counts the requests it kept rather
-    than handing them to the FastAPI route (the tests check that the plain case is kept)."""
+    """One of the app's routes (`install`). `taken` counts the requests it kept rather than
+    handing them to the FastAPI route (the tests check that the plain case is kept)."""
 
     def __init__(self, route: APIRoute, router: ASGIApp, database: Database) -> None:
         self.route = route  # the FastAPI route: the audit reads its path template from scope
@@ -127,8 +129,9 @@ async def _plain_form(
 
 
 def install(routes: list[BaseRoute], router: ASGIApp, database: Database) -> None:
-    """Puts the fast path first in `routes` (the app's), for the FastAPI route of `PATH`."""
-    from maitred.bookings.router import public_router
-
-    (route,) = (r for r in public_router.routes if isinstance(r, APIRoute) and "POST" in r.methods)
-    routes.insert(0, PublicBookingFastPath(route, router, database))
+    """Puts the fast path for the FastAPI route of `PATH` in `routes` (the app's), right behind
+    kit/api_paths.PrefixDispatch (which stays first, and finds it by its path before the
+    FastAPI route, which comes later)."""
+    (route,) = (r for r in public_router.routes if isinstance(r, APIRoute))  # its one route
+    (dispatch,) = (n for n, r in enumerate(routes) if isinstance(r, PrefixDispatch))
+    routes.insert(dispatch + 1, PublicBookingFastPath(route, router, database))
