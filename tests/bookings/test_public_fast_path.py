@@ -200,3 +200,19 @@ async def test_a_replayed_request_is_answered_from_its_record(
     assert again.content == first.content
     assert again.headers["idempotent-replayed"] == "true"
     assert await count_bookings(database) == 1
+
+
+async def test_a_caught_bot_gets_the_same_look_alike_answer(
+    client: httpx.AsyncClient, app: FastAPI, database: Database
+) -> None:
+    book = await given_book(database)
+    bot = seed_form(honeypot="https://spam.example")
+
+    by_fast, by_fastapi = await both(client, app, book, bot, bot)
+
+    assert (by_fast.status_code, by_fastapi.status_code) == (201, 201)
+    assert headers_of(by_fast) == headers_of(by_fastapi)
+    ids = ("booking_id", "reference_number")
+    assert without(by_fast.json(), *ids) == without(by_fastapi.json(), *ids)
+    assert by_fast.json()["estimated_cost"] == 0.0
+    assert await count_bookings(database) == 0
