@@ -46,6 +46,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="drain as the running worker does: batches bounded by batch_seconds, pollers on "
         "their own schedule (idle ones not every round)",
     )
+    parser.add_argument("--no-drain", action="store_true", help="the request part only")
+    parser.add_argument(
+        "--fastapi-too",
+        action="store_true",
+        help="then as many requests again, alternately through the fast path (X-Tenant-ID) and "
+        "the FastAPI route (?org=), each request's CPU on the event loop's thread summed apart",
+    )
     return parser.parse_args(argv)
 
 
@@ -94,18 +101,23 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
     if runs_file:
         runs_file.write_text(str(stamp + 1))
     per_day = book_seed.TEAMS - book_seed.ACTIVE_PER_DAY - 5
-    days_a_run = (args.requests + 40) // per_day + 1
+    days_a_run = (args.requests * (2 if args.fastapi_too else 1) + 40) // per_day + 1
     first = datetime.now(book_seed.ZONE).date() + timedelta(days=370 + stamp * days_a_run)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
 
-            async def book(n: int) -> None:
+            async def book(n: int, through_fastapi: bool = False) -> None:
                 day = str(first + timedelta(days=n // per_day))
                 answer = await client.post(
                     "/api/v1/public/bookings",
                     json=_body((stamp % 900) * 3000 + n, day),
-                    headers=headers,
+                    # bookings/public_fast.py hands a request with a query to the FastAPI route
+                    **(
+                        {"params": {"org": env["BENCH_ORG_SLUG"]}}
+                        if through_fastapi
+                        else {"headers": headers}
+                    ),
                 )
                 if answer.status_code != 201:
                     raise SystemExit(f"{answer.status_code} {answer.text}")
@@ -116,7 +128,8 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
             worker = Worker(database, WorkerOptions(batch_size=20))
             while await worker.run_once():
                 pass  # the warm-up's deliveries, so the drain below counts the measured ones
-            profiler = cProfile.Profile() if "request" in args.profile else None
+            # CPU of the event loop's thread: the writer thread's BEGIN and COMMIT are not in it.
+            profiler = cProfile.Profile(time.thread_time) if "request" in args.profile else None
             main0, all0 = time.thread_time(), time.process_time()
             if profiler is not None:
                 profiler.enable()
@@ -133,7 +146,23 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                 f" ({len(seen) / args.requests:.1f} statements)"
             )
             _report(profiler)
-            await _drain(database, args)
+            if args.fastapi_too:
+                await _both_routes(book, warm + args.requests, args.requests)
+            if not args.no_drain:
+                await _drain(database, args)
+
+
+async def _both_routes(book: Any, start: int, requests: int) -> None:
+    """Interleaved, so that a busy machine weighs on both alike."""
+    spent = {False: 0.0, True: 0.0}
+    for n in range(start, start + requests):
+        through_fastapi = n % 2 == 1
+        started = time.thread_time()
+        await book(n, through_fastapi)
+        spent[through_fastapi] += time.thread_time() - started
+    for through_fastapi, label in ((False, "the fast path"), (True, "the FastAPI route")):
+        ms = spent[through_fastapi] * 1000 / (requests / 2)
+        print(f"request through {label}: {ms:.2f} ms CPU on the event loop's thread")
 
 
 async def _drain(database: Any, args: argparse.Namespace) -> None:

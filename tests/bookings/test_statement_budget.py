@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import event, func, select
 
 from maitred.bookings.models import Booking, BookingStatusChange
@@ -34,6 +35,7 @@ from tests.bookings.given import (
     seed_001_form,
     staff_of,
 )
+from tests.bookings.test_public_fast_path import fast_path
 from tests.bookings.test_public_form import post, seed_form
 from tests.statements import counting_statements
 
@@ -114,14 +116,16 @@ async def stored(database: Database, booking_id: str) -> tuple[int, int, list[st
 
 
 async def test_a_public_booking_stays_within_its_statement_budget(
-    client: httpx.AsyncClient, database: Database, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, app: FastAPI, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     book = await given_book(database, settings=SEED_000_POLICY, teams=3)
+    taken = fast_path(app).taken
 
     with count_statements(database, monkeypatch) as statements:
         answer = await post(client, book, seed_form())
 
     assert answer.status_code == 201, answer.text
+    assert fast_path(app).taken == taken + 1  # the budget is the served path's
     budget = REQUEST_BUDGET[dialect_of(database)]
     assert len(statements.request) <= budget, statements.seen
     assert statements.request[-1] == "COMMIT"

@@ -260,14 +260,19 @@ async def find_or_create(
     source: str = "admin",
     trusted: bool = False,
     preferred_language: str | None = None,
+    normalized: bool = False,
 ) -> CustomerBrief:
     """Who a form (or staff) names: the customer with this email; else the one with this phone
     when the name is the same and no other email was given; else a new customer, marked as a
     possible duplicate of the one whose phone it shares, for staff to merge. What a visitor
     typed never changes a stored record; only `trusted` input (staff's) fills in an email or
-    phone the customer lacked. A language is only ever filled in where none was known."""
+    phone the customer lacked. A language is only ever filled in where none was known.
+    `normalized`: the email and phone are `normalized_contact`'s already (the public form's)."""
     organization = await organization_of(session, organization_id)
-    email_n, phone_n = normalized_contact(email, phone, region=organization.country)
+    if normalized:
+        email_n, phone_n = email or None, phone or None
+    else:
+        email_n, phone_n = normalized_contact(email, phone, region=organization.country)
     email_key = email_index(email_n) if email_n else None
     phone_key = phone_index(phone_n) if phone_n else None
     name = name.strip() or "Guest"

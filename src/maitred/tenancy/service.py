@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
@@ -142,14 +142,20 @@ async def get_public(reads: ReadPool, id_or_slug: str) -> dict[str, Any]:
     return found
 
 
+# Built once: every public request by slug (the booking form's) reads it, and building the
+# statement cost about as much as running it.
+_BY_SLUG = select(Organization).where(Organization.slug == bindparam("slug"))
+
+
 async def find(session: AsyncSession, id_or_slug: str) -> Organization | None:
     """An organization by id or slug (active or not)."""
     try:
         organization_id = uuid.UUID(id_or_slug)
     except ValueError:
-        return await session.scalar(
-            select(Organization).where(Organization.slug == id_or_slug.strip().lower())
+        found: Organization | None = await session.scalar(
+            _BY_SLUG, {"slug": id_or_slug.strip().lower()}
         )
+        return found
     return await session.get(Organization, organization_id)
 
 

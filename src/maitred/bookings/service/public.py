@@ -216,6 +216,7 @@ async def request_booking(
         phone=clean["phone"],
         source="booking_form",
         preferred_language=form.preferred_language or i18n.current_language(),
+        normalized=True,  # _problems made them E.164 and normalized (its `clean`)
     )
     booking = await write_booking(session, plan, customer)
     return {
