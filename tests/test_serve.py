@@ -83,6 +83,11 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
             assert (await client.get("/api/v1/public/availability")).status_code == 200
             lead = await client.post("/api/v1/public/leads", json=SEED_001_LEAD)
             assert lead.status_code == 201 or set(lead.json()["details"]) == {"phone"}, lead.text
+            # No MAITRED_PUBLIC_URL: links lead back to this server, not to the default port.
+            embed = await client.get("/book/hibachi-at-home-demo/embed")
+            assert embed.status_code == 200
+            assert f"http://localhost:{port}/book/" in embed.text
+            assert "localhost:8000" not in embed.text
             assert (await client.get("/docs")).status_code == 200
             assert (
                 "/api/v1/public/organizations/{id_or_slug}"

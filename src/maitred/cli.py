@@ -48,6 +48,15 @@ def _migrate(settings: Settings) -> None:
         raise
 
 
+def _local_url(host: str, port: int) -> str:
+    """This machine's address for a server listening on `host` (every interface: localhost)."""
+    if host in ("0.0.0.0", "::", "127.0.0.1", "::1", ""):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -67,6 +76,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
             # The server processes read their settings from the environment again.
             os.environ["MAITRED_DEFAULT_ORGANIZATION"] = demo_organization
             print(f"default organization (public requests): {demo_organization}", flush=True)
+    if not os.environ.get("MAITRED_PUBLIC_URL"):
+        # Links in messages and pages (deposit links, password resets) lead back to this server
+        # unless the install says where it is reachable from outside.
+        os.environ["MAITRED_PUBLIC_URL"] = _local_url(args.host, args.port)
     print(f"maitred {__version__} on http://{args.host}:{args.port}  (docs: /docs)", flush=True)
     uvicorn.run(
         "maitred.app:create_served_app",
