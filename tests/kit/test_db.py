@@ -224,7 +224,7 @@ async def test_postgresql_tables_loaded_without_statistics_are_analyzed(
     """After a bulk load or a restore PostgreSQL has no statistics until autovacuum comes, a
     minute or more later, and guesses a few rows where there are thousands (GET /bookings then
     sorted a month and joined its every customer for a page of 20). refresh_statistics(), run
-    at start-up, analyzes such a table: the planner then counts right."""
+    at start-up, vacuums and analyzes such a table: the planner then counts right."""
     if database.is_sqlite:
         pytest.skip("PostgreSQL only (SQLite's statistics: the test above)")
     count = "SELECT id FROM probe_loaded WHERE org = 1"
@@ -247,6 +247,16 @@ async def test_postgresql_tables_loaded_without_statistics_are_analyzed(
         await database.refresh_statistics()
 
         assert await _estimated_rows(database, count) > 4000
+        async with database.transaction(write=False) as session:
+            pages, visible = (
+                await session.execute(
+                    text(
+                        "SELECT relpages, relallvisible FROM pg_class "
+                        "WHERE relname = 'probe_loaded'"
+                    )
+                )
+            ).one()
+        assert visible == pages > 0  # vacuumed too: an index-only scan reads no table page
     finally:
         async with database.transaction() as session:
             await session.execute(text("DROP TABLE IF EXISTS probe_loaded"))
