@@ -336,9 +336,9 @@ class Database:
             await auto.exec_driver_sql("SELECT pg_advisory_lock($1)", (_ANALYZE_LOCK,))
             try:
                 found = await auto.exec_driver_sql(_UNANALYZED_TABLES, (_ANALYZE_MIN_BYTES,))
-                for table, size in found.all():
-                    verb = "VACUUM (ANALYZE)" if size <= _VACUUM_MAX_BYTES else "ANALYZE"
-                    await auto.exec_driver_sql(f'{verb} "{table}"')
+                for row in found.all():
+                    verb = "VACUUM (ANALYZE)" if row[1] <= _VACUUM_MAX_BYTES else "ANALYZE"
+                    await auto.exec_driver_sql(f'{verb} "{row[0]}"')
             finally:
                 await auto.exec_driver_sql("SELECT pg_advisory_unlock($1)", (_ANALYZE_LOCK,))
 
