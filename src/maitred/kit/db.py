@@ -162,7 +162,7 @@ _ANALYZE_MIN_BYTES = 16 * 8192  # below ~1,000 rows, how a table is read hardly 
 _VACUUM_MAX_BYTES = 256 * 1024 * 1024  # about a second of VACUUM at start-up, at most, a table
 # The current schema's tables of some size with no column statistics at all (never analyzed).
 _UNANALYZED_TABLES = """
-SELECT c.relname, pg_relation_size(c.oid)
+SELECT c.relname, pg_relation_size(c.oid) AS size
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r' AND n.nspname = current_schema()
   AND pg_relation_size(c.oid) >= $1
@@ -336,9 +336,9 @@ class Database:
             await auto.exec_driver_sql("SELECT pg_advisory_lock($1)", (_ANALYZE_LOCK,))
             try:
                 found = await auto.exec_driver_sql(_UNANALYZED_TABLES, (_ANALYZE_MIN_BYTES,))
-                for row in found.all():
-                    verb = "VACUUM (ANALYZE)" if row[1] <= _VACUUM_MAX_BYTES else "ANALYZE"
-                    await auto.exec_driver_sql(f'{verb} "{row[0]}"')
+                for row in found.mappings().all():
+                    verb = "VACUUM (ANALYZE)" if row["size"] <= _VACUUM_MAX_BYTES else "ANALYZE"
+                    await auto.exec_driver_sql(f'{verb} "{row["relname"]}"')
             finally:
                 await auto.exec_driver_sql("SELECT pg_advisory_unlock($1)", (_ANALYZE_LOCK,))
 
