@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -32,6 +34,8 @@ from sqlalchemy.util import greenlet_spawn
 from maitred.kit import group_commit, sqlite_driver
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadPool
+
+log = logging.getLogger("maitred")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -338,7 +342,15 @@ class Database:
                 found = await auto.exec_driver_sql(_UNANALYZED_TABLES, (_ANALYZE_MIN_BYTES,))
                 for row in found.mappings().all():
                     verb = "VACUUM (ANALYZE)" if row["size"] <= _VACUUM_MAX_BYTES else "ANALYZE"
+                    started = time.monotonic()
                     await auto.exec_driver_sql(f'{verb} "{row["relname"]}"')
+                    log.info(
+                        "%s %s (%d MB, no statistics yet): %.1f s",
+                        verb,
+                        row["relname"],
+                        row["size"] // 2**20,
+                        time.monotonic() - started,
+                    )
             finally:
                 await auto.exec_driver_sql("SELECT pg_advisory_unlock($1)", (_ANALYZE_LOCK,))
 
