@@ -164,14 +164,19 @@ def make_engine(
 _ANALYZE_LOCK = 0x6D61_6974_7265_64  # "maitred": `_analyze_unanalyzed` runs one process at a time
 _ANALYZE_MIN_BYTES = 16 * 8192  # below ~1,000 rows, how a table is read hardly matters
 _VACUUM_MAX_BYTES = 256 * 1024 * 1024  # about a second of VACUUM at start-up, at most, a table
-# The current schema's tables of some size with no column statistics at all (never analyzed).
+# The current schema's tables of some size with no column statistics at all, or that grew by
+# half again since their statistics were taken (analyzed early in a bulk load).
 _UNANALYZED_TABLES = """
 SELECT c.relname, pg_relation_size(c.oid) AS size
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_stat_user_tables t ON t.relid = c.oid
 WHERE c.relkind = 'r' AND n.nspname = current_schema()
   AND pg_relation_size(c.oid) >= $1
-  AND NOT EXISTS (
-    SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname
+  AND (
+    NOT EXISTS (
+      SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname
+    )
+    OR t.n_mod_since_analyze > greatest(c.reltuples, 0) / 2 + 1000
   )
 ORDER BY c.relname
 """
@@ -325,8 +330,9 @@ class Database:
             await greenlet_spawn(connection.close)  # back to the engine's pool, still open
 
     async def _analyze_unanalyzed(self) -> None:
-        """PostgreSQL: VACUUM (ANALYZE) each table of some size that has no statistics yet (only
-        ANALYZE, whose sample is bounded, past `_VACUUM_MAX_BYTES`: autovacuum does the rest).
+        """PostgreSQL: VACUUM (ANALYZE) each table of some size that has no statistics yet, or
+        statistics taken before it grew by half again (only ANALYZE, whose sample is bounded,
+        past `_VACUUM_MAX_BYTES`: autovacuum does the rest).
 
         Why: with no statistics the planner guesses one row a condition. After 100,000 bookings
         were loaded, GET /bookings sorted the month's ~600 bookings and looked each one's
@@ -345,7 +351,7 @@ class Database:
                     started = time.monotonic()
                     await auto.exec_driver_sql(f'{verb} "{row["relname"]}"')
                     log.info(
-                        "%s %s (%d MB, no statistics yet): %.1f s",
+                        "%s %s (%d MB, statistics missing or stale): %.1f s",
                         verb,
                         row["relname"],
                         row["size"] // 2**20,
