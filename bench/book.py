@@ -19,6 +19,7 @@ With `--database-url postgresql://…` the issue's scale-out shape runs instead:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import math
 import signal
 import sys
@@ -27,6 +28,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import book_seed
 import hostinfo
 import loadgen
@@ -118,6 +120,31 @@ def outbox_lag(server: Server, load_ended: float) -> tuple[float | None, int]:
     return None, most
 
 
+def statistics_state(database_url: str) -> str:
+    """Whether PostgreSQL had analyzed and vacuumed the seeded tables when the reads began: with
+    neither, GET /bookings costs the server ten times the work (kit/db.py `_analyze_unanalyzed`,
+    run by maitred's start-up; before it, whether autovacuum had come during the seed decided)."""
+
+    async def read() -> str:
+        connection = await asyncpg.connect(database_url)
+        try:
+            rows = await connection.fetch(
+                "SELECT relname, greatest(last_analyze, last_autoanalyze) IS NOT NULL AS analyzed,"
+                " greatest(last_vacuum, last_autovacuum) IS NOT NULL AS vacuumed"
+                " FROM pg_stat_user_tables WHERE relname IN ('bookings', 'customers')"
+                " ORDER BY relname"
+            )
+        finally:
+            await connection.close()
+        return ", ".join(
+            f"{r['relname']} {'analyzed' if r['analyzed'] else 'NOT analyzed'}"
+            f" {'and vacuumed' if r['vacuumed'] else 'NOT vacuumed'}"
+            for r in rows
+        )
+
+    return asyncio.run(read())
+
+
 def first_free_day(today: date) -> date:
     """Past the seeded year of bookings, so the measured requests find free teams."""
     return today + timedelta(days=370)
@@ -142,6 +169,8 @@ def benchmark(args: argparse.Namespace, wrk: str, workdir: Path) -> list[list[st
         for server in started[:2]:
             servers.wait_until_ready(server, "/health")
         maitred, ceilings = started[:2]
+        if args.database_url:
+            print(f"planner statistics at the first request: {statistics_state(args.database_url)}")
         bearer = {"Authorization": f"Bearer {servers.sign_in(maitred)}"}
         month_from, month_to = today + timedelta(days=30), today + timedelta(days=60)
         listing = (

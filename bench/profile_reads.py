@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_reads.py                  # seeds 10,000 bookings; 300 GETs a row
     .venv/bin/python bench/profile_reads.py --profile availability  # + cProfile of that row
     .venv/bin/python bench/profile_reads.py --workdir /tmp/book     # reuses the seeded file there
+    .venv/bin/python bench/profile_reads.py --cold 40 --database-url postgresql://…  # start-up tail
 
 No HTTP server and no load: the app runs in this process behind httpx's ASGI transport, one
 request at a time, so the figures are the app's own CPU per request (middleware, routing,
@@ -63,6 +64,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pyinstrument", action="store_true", help="profile with pyinstrument (if installed)"
     )
+    parser.add_argument(
+        "--cold",
+        type=int,
+        metavar="N",
+        help="instead: bench/book.py's list row right after start-up, N requests each from "
+        "--clients concurrent clients, the first ones' wall time against the later ones'",
+    )
+    parser.add_argument("--clients", type=int, default=16)
     return parser.parse_args(argv)
 
 
@@ -108,7 +117,8 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
     app = create_app(settings)
     database = app.state.database
     slug = env["BENCH_ORG_SLUG"]
-    async with LifespanManager(app):
+    # Start-up analyzes a freshly seeded PostgreSQL database (kit/db.py): seconds, not 5.
+    async with LifespanManager(app, startup_timeout=300):
         # Not manager.app: it hands every request the same `state` dict (uvicorn copies it).
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -130,6 +140,10 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                 headers=bearer,
             )
             booking = listed.json()["items"][0]
+            if args.cold:
+                month = (today + timedelta(days=30), today + timedelta(days=60))
+                await _cold(client, bearer, month, args)
+                return
             day = today + timedelta(days=45)
             rows = {
                 "availability": (f"/api/v1/availability?date={day}&guest_count=20", bearer),
@@ -165,6 +179,42 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                 if args.only and name not in args.only:
                     continue
                 await _row(client, database, name, path, headers, args)
+
+
+async def _cold(
+    client: httpx.AsyncClient,
+    bearer: dict[str, str],
+    month: tuple[date, date],
+    args: argparse.Namespace,
+) -> None:
+    """The first requests of a fresh process at --clients concurrent clients (as wrk's first
+    second meets it) against later ones: what start-up leaves for the first requests to do
+    (connections, statement preparation, planning, missing statistics) shows as their excess."""
+    path = (
+        f"/api/v1/bookings?status=confirmed&date_from={month[0]}&date_to={month[1]}"
+        "&sort=event_date&order=asc"
+    )
+    timings: list[tuple[float, float]] = []
+
+    async def one_client() -> None:
+        for _ in range(args.cold):
+            started = time.perf_counter()
+            response = await client.get(path, headers=bearer)
+            timings.append((started, time.perf_counter() - started))
+            if response.status_code != 200:
+                raise SystemExit(f"{path}: {response.status_code} {response.text}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(args.clients)))
+    elapsed = time.perf_counter() - began
+    timings.sort()
+    first = [spent * 1000 for _, spent in timings[: args.clients * 2]]
+    later = sorted(spent * 1000 for _, spent in timings[args.clients * 2 :])
+    print(f"{len(timings)} requests at {args.clients} clients: {len(timings) / elapsed:,.0f}/s")
+    print(f"  first {len(first)}: mean {sum(first) / len(first):.1f} ms, max {max(first):.1f}")
+    if later:
+        p50, p99 = later[len(later) // 2], later[min(len(later) - 1, int(len(later) * 0.99))]
+        print(f"  later {len(later)}: p50 {p50:.1f} ms, p99 {p99:.1f}, max {later[-1]:.1f}")
 
 
 def _full_day_path(day: date) -> str:

@@ -80,6 +80,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     database: Database = app.state.database
     await database.refresh_statistics()
+    await database.open_connections()
     # The understanding engine loads its shipped classifiers and its date and zip tables (about
     # a second of CPU) before the server answers anything, /health included: no customer's
     # first message waits for them, and no first request shares the process with them.

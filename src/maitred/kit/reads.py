@@ -167,6 +167,15 @@ class ReadPool:
             self._idle.append(connection)
         return _convert(plan, raw_rows)
 
+    async def open(self) -> None:
+        """Borrows every slot's connection now, so the first requests find them open rather than
+        each paying a connect, authentication and the driver's set-up (the engine's first
+        connection also asks the server its version and settings) while others queue behind."""
+        missing = self.size - self.held
+        if missing > 0:
+            opened = await asyncio.gather(*(self.engine.raw_connection() for _ in range(missing)))
+            self._idle.extend(opened)
+
     @property
     def held(self) -> int:
         """Connections borrowed from the engine right now (idle or in use)."""
