@@ -43,7 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--running",
         action="store_true",
-        help="drain as the running worker does: batches bounded by batch_seconds, pollers on "
+        help="drain as the running worker does: batches bounded by batch_seconds while a "
+        "writer waits (none does here: one request at a time, before the drain), pollers on "
         "their own schedule (idle ones not every round)",
     )
     parser.add_argument("--no-drain", action="store_true", help="the request part only")

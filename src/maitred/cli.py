@@ -178,6 +178,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
         if args.batch_seconds is not None:
             options.batch_seconds = args.batch_seconds
         options.lock_path = sole_worker_lock(database)  # SQLite: one worker of all processes
+        options.writers_in_sight = False  # the API processes' writers wait on the file's lock
         worker = Worker(database, options, settings=settings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

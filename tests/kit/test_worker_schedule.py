@@ -21,6 +21,7 @@ from maitred.kit.db import Database
 from maitred.kit.outbox import DeliveryStatus
 from maitred.kit.pollers import PollContext, Registered
 from maitred.kit.worker import Worker, WorkerOptions
+from maitred.tenancy.models import Organization
 from tests.kit.outbox_probe import (
     Subscriptions,
     all_deliveries,
@@ -209,11 +210,22 @@ def subscribe() -> Iterator[Subscriptions]:
     yield from subscriptions()
 
 
-async def test_a_running_workers_batch_ends_after_its_time_and_hands_back_the_rest(
+async def test_a_running_workers_batch_ends_after_its_time_when_a_request_waits_to_write(
     database: Database, subscribe: Subscriptions
 ) -> None:
-    """On SQLite a batch holds the process's write turn, which requests wait for."""
-    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.03)
+    """On SQLite a batch holds the process's write turn, which requests wait for: once its time
+    is up and one waits, the batch hands back the rest (PostgreSQL: once its time is up)."""
+    writes: list[asyncio.Task[None]] = []
+
+    async def a_request_writes() -> None:
+        async with database.transaction() as session:
+            session.add(Organization(name="a request's write", slug="a-requests-write"))
+
+    def request_arrives() -> None:
+        if not writes:
+            writes.append(asyncio.create_task(a_request_writes()))
+
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.03, on_call=request_arrives)
     event_ids = [await emit_committed(database, "probe.created", n=n) for n in range(10)]
     worker = Worker(database, WorkerOptions(batch_size=10, batch_seconds=0.05))
 
@@ -221,6 +233,11 @@ async def test_a_running_workers_batch_ends_after_its_time_and_hands_back_the_re
 
     handled = len(recorder.calls)
     assert 1 <= handled < 10
+    await writes[0]
+    async with database.transaction() as session:
+        assert await session.scalar(
+            select(Organization.id).where(Organization.slug == "a-requests-write")
+        )
     rest = [d for d in await all_deliveries(database) if d.status == DeliveryStatus.pending]
     assert len(rest) == 10 - handled
     # Handed back as if never claimed: not locked, the attempt not counted.
@@ -230,3 +247,23 @@ async def test_a_running_workers_batch_ends_after_its_time_and_hands_back_the_re
         pass
     assert Counter(recorder.event_ids()) == dict.fromkeys(event_ids, 1)
     assert {d.attempts for d in await all_deliveries(database)} == {1}
+
+
+@pytest.mark.parametrize("in_sight", [True, False])
+async def test_a_running_workers_batch_runs_on_while_no_writer_of_its_process_waits(
+    database: Database, subscribe: Subscriptions, in_sight: bool
+) -> None:
+    """SQLite, the embedded worker: no request waits, so nothing is handed back to be claimed
+    again. A worker that cannot see every writer (its own process), or PostgreSQL: bounded."""
+    recorder = subscribe.add("probe.created", "crm.sync", seconds=0.03)
+    for n in range(10):
+        await emit_committed(database, "probe.created", n=n)
+    options = WorkerOptions(batch_size=10, batch_seconds=0.05, writers_in_sight=in_sight)
+    worker = Worker(database, options)
+
+    assert await worker.run_once(on_schedule=True) == 10
+
+    if database.is_sqlite and in_sight:
+        assert len(recorder.calls) == 10
+    else:
+        assert 1 <= len(recorder.calls) < 10

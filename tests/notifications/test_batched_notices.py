@@ -16,6 +16,7 @@ from maitred.kit.outbox import Event, OutboxEvent
 from maitred.kit.worker import Worker, WorkerOptions
 from maitred.messaging.models import Conversation
 from maitred.notifications import events as notices
+from maitred.notifications import facts
 from tests.bookings.given import book_one, given_book, given_customer, seed_001_form, staff_of
 from tests.notifications.given import by_template, sent_messages, three_days_out
 
@@ -64,3 +65,53 @@ async def test_one_batch_gives_each_booking_its_notices_in_the_customers_one_thr
             await notices.booking_confirmation(session, again)
             await notices.deposit_request(session, again)
     assert len(await sent_messages(database, customer_id=customer_id)) == len(queued)
+
+
+async def test_a_batchs_facts_are_each_bookings_own_as_read_alone(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """The facts of a batch's bookings, read together (one statement per shape), are those each
+    booking's notices read alone: its lines and history, its customer and their language."""
+    book = await given_book(database, teams=2)
+    staff = await staff_of(client, database, book)
+    spanish = await client.post(
+        "/api/v1/customers",
+        json={"name": "María", "email": "maria@example.com", "preferred_language": "es"},
+        headers=staff.headers,
+    )
+    customers = [uuid.UUID(spanish.json()["id"]), await given_customer(database, book, **JANE)]
+    for n, customer_id in enumerate(customers):
+        form = seed_001_form(customer_id, book, event_time=f"1{7 + n}:00")
+        await book_one(client, staff, form)
+    async with database.transaction() as session:
+        rows = await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.name == "booking.created")
+        )
+        events = [
+            Event(r.id, r.name, r.organization_id, r.payload, r.created_at, attempt=1) for r in rows
+        ]
+        owner = await facts.business(session, book.organization.id)
+        assert owner is not None
+        assert len(events) == 2
+        alone = [
+            await facts.booking_facts(
+                session, e.organization_id, notices._id(e, "booking_id"), owner
+            )
+            for e in events
+        ]
+        memos: dict[uuid.UUID, dict[object, object]] = {}
+        with outbox.sharing({}, {}, memos):
+            await facts.read_booking_facts(session, events)
+        together = []
+        for event in events:
+            with outbox.sharing(memos[event.id], {}):
+                booking_id = notices._id(event, "booking_id")
+                together.append(
+                    await facts.booking_facts(session, event.organization_id, booking_id, owner)
+                )
+
+    assert together == alone
+    assert {f.recipient.language for f in together if f is not None} == {"es", "en"}
+    assert all(
+        f is not None and f.booking["menu_items"] and f.booking["status_history"] for f in together
+    )

@@ -5,7 +5,10 @@ one `UNION ALL`. Rows go to the response without ORM objects (bookings/service/d
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
+    CompoundSelect,
     Integer,
     String,
     Text,
@@ -45,46 +48,72 @@ def _none(type_: object) -> ColumnElement[object]:
 
 
 # `part` tells the rows apart: "line" (ordered by `position`) or "change" (by `at`, then `id`).
-LINES_AND_HISTORY = ReadQuery(
-    select(
-        literal_column("'line'", String).label("part"),
-        BookingLine.id,
-        BookingLine.position,
-        _none(UTCDateTime()).label("at"),
-        BookingLine.menu_item_id.label("menu_item_id"),
-        BookingLine.name,
-        BookingLine.quantity,
-        BookingLine.unit_price,
-        BookingLine.amount,
-        BookingLine.pricing_unit,
-        _none(String()).label("from_status"),
-        _none(String()).label("to_status"),
-        _none(Text()).label("reason"),
-        _none(Uuid()).label("changed_by"),
-    )
-    .where(
-        BookingLine.organization_id == bindparam("lines_of", type_=Uuid()),
-        BookingLine.booking_id == bindparam("lines_booking", type_=Uuid()),
-    )
-    .union_all(
+def _lines_and_history(
+    lines_of: ColumnElement[bool], history_of: ColumnElement[bool], *, booking: bool = False
+) -> CompoundSelect[*tuple[Any, ...]]:
+    """The union of a booking's lines and changes; with `booking` (the many-booking read's),
+    a last column `booking_id` tells whose row it is."""
+    lines_booking = [BookingLine.booking_id.label("booking_id")] if booking else []
+    history_booking = [BookingStatusChange.booking_id] if booking else []
+    return (
         select(
-            literal_column("'change'", String),
-            BookingStatusChange.id,
-            _none(Integer()),
-            BookingStatusChange.created_at,
-            _none(Uuid()),
-            _none(String()),
-            _none(Integer()),
-            _none(MoneyColumn()),
-            _none(MoneyColumn()),
-            _none(String()),
-            BookingStatusChange.from_status,
-            BookingStatusChange.to_status,
-            BookingStatusChange.reason,
-            BookingStatusChange.changed_by,
-        ).where(
-            BookingStatusChange.organization_id == bindparam("history_of", type_=Uuid()),
-            BookingStatusChange.booking_id == bindparam("history_booking", type_=Uuid()),
+            literal_column("'line'", String).label("part"),
+            BookingLine.id,
+            BookingLine.position,
+            _none(UTCDateTime()).label("at"),
+            BookingLine.menu_item_id.label("menu_item_id"),
+            BookingLine.name,
+            BookingLine.quantity,
+            BookingLine.unit_price,
+            BookingLine.amount,
+            BookingLine.pricing_unit,
+            _none(String()).label("from_status"),
+            _none(String()).label("to_status"),
+            _none(Text()).label("reason"),
+            _none(Uuid()).label("changed_by"),
+            *lines_booking,
+        )
+        .where(BookingLine.organization_id == bindparam("lines_of", type_=Uuid()), lines_of)
+        .union_all(
+            select(
+                literal_column("'change'", String),
+                BookingStatusChange.id,
+                _none(Integer()),
+                BookingStatusChange.created_at,
+                _none(Uuid()),
+                _none(String()),
+                _none(Integer()),
+                _none(MoneyColumn()),
+                _none(MoneyColumn()),
+                _none(String()),
+                BookingStatusChange.from_status,
+                BookingStatusChange.to_status,
+                BookingStatusChange.reason,
+                BookingStatusChange.changed_by,
+                *history_booking,
+            ).where(
+                BookingStatusChange.organization_id == bindparam("history_of", type_=Uuid()),
+                history_of,
+            )
         )
     )
+
+
+LINES_AND_HISTORY = ReadQuery(
+    _lines_and_history(
+        BookingLine.booking_id == bindparam("lines_booking", type_=Uuid()),
+        BookingStatusChange.booking_id == bindparam("history_booking", type_=Uuid()),
+    )
+)
+
+# The same for several bookings of one organization at once (an outbox handler's batch: a
+# booking's notices), each booking's customer's language along: plain statements for the
+# session (ReadQuery takes no IN list).
+BOOKINGS_BY_IDS = _BOOKING.add_columns(
+    _customers.c.preferred_language.label("customer_language")
+).where(_IN_ORGANIZATION, Booking.id.in_(bindparam("ids", expanding=True)))
+LINES_AND_HISTORY_OF_BOOKINGS = _lines_and_history(
+    BookingLine.booking_id.in_(bindparam("lines_bookings", expanding=True)),
+    BookingStatusChange.booking_id.in_(bindparam("history_bookings", expanding=True)),
+    booking=True,
 )

@@ -143,6 +143,13 @@ class GroupCommit:
             turn.release()
             raise
 
+    def writers_waiting(self) -> bool:
+        """Does a write transaction of this loop wait on the member holding the turn: queued for
+        a turn, or done and waiting for the group's COMMIT (its answer waits for it)? A long
+        member (the worker's batch) hands the turn on only when one does."""
+        group = self._groups.get(asyncio.get_running_loop())
+        return group is not None and (group.waiting > 0 or bool(group.batch))
+
     def begin(self, writer: Connection) -> tuple[Callable[[sqlite3.Connection], None], bool]:
         """What runs before the member's first statement, and whether it may run inline: the
         group's BEGIN IMMEDIATE when none is open (on the writer's thread: it may wait for

@@ -109,8 +109,14 @@ class WorkerOptions:
     batch_size: int = 50
     # A batch runs handlers for about this long at most; what it has not started goes back to
     # the queue (uncounted) for the next round. On SQLite the batch holds the process's write
-    # turn, which the requests' writes wait for.
+    # turn, which the requests' writes wait for: there it runs on past this bound while no
+    # writer of the process waits for the turn (kit/group_commit.py says), when
+    # `writers_in_sight`. PostgreSQL has no single writer: the bound always holds.
     batch_seconds: float = 0.03
+    # Every writer that could wait for the batch is in this process (the embedded worker). A
+    # `maitred worker` process on SQLite cannot see the API processes' writers waiting on the
+    # file's lock: it keeps to `batch_seconds`.
+    writers_in_sight: bool = True
     poll_seconds: float = 0.5
     lease_seconds: float = 60.0
     max_attempts: int = 8
@@ -146,6 +152,14 @@ class Worker:
     def stopping(self) -> bool:
         """Asked to stop: a running batch hands back what it has not started."""
         return self._stopping.is_set()
+
+    def writers_may_wait(self) -> bool:
+        """Might a write transaction wait for this worker's batch to end? Only on SQLite's
+        group commit can the worker see that none does (then a batch runs on past its time)."""
+        group = self.database.group_commit
+        if group is None or not self.options.writers_in_sight:
+            return True
+        return group.writers_waiting()
 
     def backoff(self, attempts: int) -> timedelta:
         """Exponential: base, 2×base, 4×base, … capped."""

@@ -99,7 +99,8 @@ class _HandlerFailed(Exception):
 
 async def deliver_batch(worker: Worker, ids: list[uuid.UUID], *, bounded: bool = False) -> None:
     """Runs the claimed deliveries in one transaction (module docstring); `bounded` (the
-    running worker): for about `batch_seconds` at most.
+    running worker): for about `batch_seconds` at most while a writer may wait for it
+    (`Worker.writers_may_wait`), to its end otherwise.
 
     First without a savepoint per handler (two statements each, most of what a delivery that
     writes nothing costs), handler after handler in name order, a set-based handler
@@ -162,9 +163,12 @@ async def _run_batch(
         loop = asyncio.get_running_loop()
         ends = loop.time() + worker.options.batch_seconds
         for index, step in enumerate(steps):
-            # Asked to stop, or the batch has held its transaction long enough (on SQLite
-            # every writer of the process waits for it): the rest go back.
-            if worker.stopping or (bounded and index and loop.time() > ends):
+            # Asked to stop, or the batch has held its transaction long enough and a writer
+            # may wait for it (on SQLite every writer of the process waits for it): the rest
+            # go back.
+            if worker.stopping or (
+                bounded and index and loop.time() > ends and worker.writers_may_wait()
+            ):
                 rest = [delivery_id for later in steps[index:] for delivery_id in later]
                 if failed is not None and failed.delivery_id in rest:  # it ran: noted, not back
                     rest.remove(failed.delivery_id)

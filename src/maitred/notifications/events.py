@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.kit import outbox
 from maitred.kit.outbox import Event
 from maitred.messaging import service as messaging_service
-from maitred.notifications import notices, receipts, reminders
+from maitred.notifications import facts, notices, receipts, reminders
 
 
 def _id(event: Event, key: str) -> uuid.UUID:
@@ -28,6 +28,7 @@ async def booking_confirmation(session: AsyncSession, events: list[Event]) -> No
     """A worker's batch of bookings in one call: one event after the other, each with what its
     other handlers read (its facts), and what the batch shares (its business, its templates);
     their messages are queued together when all are rendered (messaging/queue_known.py)."""
+    await facts.read_booking_facts(session, events)
     async with messaging_service.queued_together(session):
         for event in events:
             if event.organization_id is not None:
@@ -39,6 +40,7 @@ async def booking_confirmation(session: AsyncSession, events: list[Event]) -> No
 
 @outbox.on_many("booking.created", name="notifications.deposit_request")
 async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
+    await facts.read_booking_facts(session, events)
     async with messaging_service.queued_together(session):
         for event in events:
             if event.organization_id is not None:
@@ -50,6 +52,7 @@ async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
 
 @outbox.on_many("booking.created", name="notifications.schedule_reminders")
 async def schedule_reminders(session: AsyncSession, events: list[Event]) -> None:
+    await facts.read_booking_facts(session, events)
     for event in events:
         if event.organization_id is not None:
             with outbox.handling(event):

@@ -130,17 +130,60 @@ def money(amount: Decimal | None, currency: str) -> str:
     return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
 
 
+def _facts_key(booking_id: uuid.UUID, owner: Business) -> tuple[Any, ...]:
+    return ("notifications.booking_facts", booking_id, owner.name, owner.language)
+
+
 async def booking_facts(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID, owner: Business
 ) -> Facts | None:
     """None when the booking is gone. Read once for the handlers of one event (a new booking's
-    confirmation, deposit request and reminders: none of them changes what they read)."""
+    confirmation, deposit request and reminders: none of them changes what they read), or for
+    a batch's events at once (`read_booking_facts`)."""
     shared = outbox.shared_by_handlers()
-    key = ("notifications.booking_facts", booking_id, owner.name, owner.language)
+    key = _facts_key(booking_id, owner)
     if key not in shared:
         shared[key] = await _booking_facts(session, organization_id, booking_id, owner)
     found: Facts | None = shared[key]
     return found
+
+
+async def read_booking_facts(
+    session: AsyncSession, events: list[outbox.Event], key: str = "booking_id"
+) -> None:
+    """A set-based handler's batch of bookings' events: the facts of those not read yet, one
+    statement per shape per organization (instead of four a booking), each left in its
+    event's memo (`outbox.handling`), where `booking_facts` then finds it. One event (a retry,
+    or outside a worker's batch) is left to `booking_facts`."""
+    if len(events) < 2:
+        return
+    wanted: dict[uuid.UUID, list[tuple[outbox.Event, uuid.UUID]]] = {}
+    for event in events:
+        if event.organization_id is not None:
+            booking_id = uuid.UUID(str(event.payload[key]))
+            wanted.setdefault(event.organization_id, []).append((event, booking_id))
+    for organization_id, items in wanted.items():
+        owner = await business(session, organization_id)
+        if owner is None:
+            continue
+        missing = []
+        for event, booking_id in items:
+            with outbox.handling(event):
+                if _facts_key(booking_id, owner) not in outbox.shared_by_handlers():
+                    missing.append((event, booking_id))
+        if not missing:
+            continue
+        found = await bookings_service.bookings_in_session(
+            session, organization_id, {booking_id for _, booking_id in missing}
+        )
+        for event, booking_id in missing:
+            read = found.get(booking_id)
+            with outbox.handling(event):
+                outbox.shared_by_handlers()[_facts_key(booking_id, owner)] = (
+                    None
+                    if read is None
+                    else _facts(read[0], i18n.preferred(read[1], owner.language), owner)
+                )
 
 
 async def _booking_facts(
@@ -149,11 +192,15 @@ async def _booking_facts(
     booking = await bookings_service.booking_in_session(session, organization_id, booking_id)
     if booking is None:
         return None
+    language = await customer_language(session, organization_id, booking["customer"]["id"], owner)
+    return _facts(booking, language, owner)
+
+
+def _facts(booking: dict[str, Any], language: str, owner: Business) -> Facts:
     customer = booking["customer"]
     currency = str(booking["currency"])
     paid = booking.get("amount_paid") or Decimal(0)
     event = booking.get("event") or {}
-    language = await customer_language(session, organization_id, customer["id"], owner)
     data = {
         "business_name": owner.name,
         "customer_name": customer["name"],

@@ -11,7 +11,12 @@ from maitred.bookings.service.change import (
 )
 from maitred.bookings.service.create import create_booking, create_from_form
 from maitred.bookings.service.crm_records import track_created_in_crm
-from maitred.bookings.service.detail import booking_detail, booking_id_of, booking_in_session
+from maitred.bookings.service.detail import (
+    booking_detail,
+    booking_id_of,
+    booking_in_session,
+    bookings_in_session,
+)
 from maitred.bookings.service.listing import SORTS, list_bookings
 from maitred.bookings.service.money import (
     BookingMoney,
@@ -34,6 +39,7 @@ customer_stats.provide(booking_stats)
 __all__ = [
     "booking_detail",
     "booking_in_session",
+    "bookings_in_session",
     "SORTS",
     "booking_id_of",
     "bookings_of_customer",

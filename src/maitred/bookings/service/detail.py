@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from types import SimpleNamespace
 from typing import Any
 
@@ -114,12 +115,61 @@ async def booking_in_session(
     return await _assembled(session, organization_id, dict(row), [dict(p) for p in parts])
 
 
+async def bookings_in_session(
+    session: AsyncSession, organization_id: uuid.UUID, booking_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, tuple[dict[str, Any], str | None]]:
+    """`booking_in_session` for several bookings of one organization (an outbox handler's
+    batch of bookings' notices), one statement per shape for them all; each with its
+    customer's own language (None when they said none). Bookings not there are left out."""
+    if not booking_ids:
+        return {}
+    ids = list(booking_ids)
+    rows = [
+        dict(row)
+        for row in (
+            await session.execute(
+                detail_queries.BOOKINGS_BY_IDS, {"organization_id": organization_id, "ids": ids}
+            )
+        ).mappings()
+    ]
+    if not rows:
+        return {}
+    found = [row["id"] for row in rows]
+    parts_of: dict[uuid.UUID, list[dict[str, Any]]] = {booking_id: [] for booking_id in found}
+    for mapping in (
+        await session.execute(
+            detail_queries.LINES_AND_HISTORY_OF_BOOKINGS,
+            {
+                "lines_of": organization_id,
+                "lines_bookings": found,
+                "history_of": organization_id,
+                "history_bookings": found,
+            },
+        )
+    ).mappings():
+        part = dict(mapping)
+        parts_of[part.pop("booking_id")].append(part)
+    languages = [row.pop("customer_language") for row in rows]
+    built = [_built(row, parts_of[row["id"]]) for row in rows]
+    await with_events(session, organization_id, built, [row["event_id"] for row in rows])
+    return {
+        row["id"]: (booking, language)
+        for row, booking, language in zip(rows, built, languages, strict=True)
+    }
+
+
 async def _assembled(
     session: AsyncSession,
     organization_id: uuid.UUID,
     row: dict[str, Any],
     parts: list[dict[str, Any]],
 ) -> dict[str, Any]:
+    found = _built(row, parts)
+    await with_events(session, organization_id, [found], [row["event_id"]])
+    return found
+
+
+def _built(row: dict[str, Any], parts: list[dict[str, Any]]) -> dict[str, Any]:
     lines = sorted(
         (SimpleNamespace(**p) for p in parts if p["part"] == "line"), key=lambda p: p.position
     )
@@ -127,6 +177,4 @@ async def _assembled(
         (SimpleNamespace(**p, created_at=p["at"]) for p in parts if p["part"] == "change"),
         key=lambda p: (p.created_at, p.id),
     )
-    found = detail(SimpleNamespace(**row), listing.brief_of_row(row), lines, history)
-    await with_events(session, organization_id, [found], [row["event_id"]])
-    return found
+    return detail(SimpleNamespace(**row), listing.brief_of_row(row), lines, history)
