@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from maitred.availability import service as availability_service
-from maitred.availability.router import Reader, get_availability, router
+from maitred.availability.router import READ, get_availability, router
 from maitred.availability.schemas import AvailabilityRead
 from maitred.kit.api_paths import PrefixDispatch
 from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
@@ -40,7 +40,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GUESTS = re.compile(r"[1-9]\d{0,2}")
 _MOST_GUESTS = 500  # as the route's GuestsQuery
 _LONGEST_LOCATION = 300  # as the route's LocationQuery
-_check = Reader.__metadata__[0].dependency  # the route's `requires("availability:read")`
+_check = READ.dependency  # the route's `requires("availability:read")`
 
 
 class AvailabilityFastPath(BaseRoute):
