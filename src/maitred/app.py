@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, compile_path
 
 from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
+from maitred.availability import fast as availability_fast
 from maitred.booking_page.router import router as booking_page
 from maitred.bookings import public_fast
 from maitred.config import Settings, load_settings
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router, prefix=API_PREFIX)
     app.router.routes.insert(0, PrefixDispatch(app.router.routes))
     public_fast.install(app.router.routes, app.router, database)
+    availability_fast.install(app.router.routes, app.router, database)
     install_complete_openapi(app)
     install_docs(app)
     install_pages(app)

@@ -106,8 +106,10 @@ TEAMS_AND_CLAIMS = ReadQuery(
     union_all(
         select(
             type_coerce(CapacityClaim.team_id, String).label("team"),
-            CapacityClaim.starts_at,
-            CapacityClaim.ends_at,
+            # As the driver gives them (SQLite: text; availability/slots.py `_moment`): the
+            # ~50 team rows' NULLs then cost no conversion each.
+            type_coerce(CapacityClaim.starts_at, String).label("starts_at"),
+            type_coerce(CapacityClaim.ends_at, String).label("ends_at"),
             type_coerce(null(), String).label("working_weekdays"),
             type_coerce(null(), String).label("time_off"),
         ).where(
@@ -124,8 +126,8 @@ TEAMS_AND_CLAIMS = ReadQuery(
         ),
         select(
             type_coerce(ChefTeam.id, String),
-            type_coerce(null(), UTCDateTime()),
-            type_coerce(null(), UTCDateTime()),
+            type_coerce(null(), String),
+            type_coerce(null(), String),
             type_coerce(ChefTeam.working_weekdays, String),
             type_coerce(ChefTeam.time_off, String),
         ).where(

@@ -36,7 +36,8 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     409: {"model": ErrorBody, "description": "Name taken, or the team has upcoming bookings"},
 }
-Reader = Annotated[AuthContext, requires("availability:read")]
+READ = requires("availability:read")  # also availability/fast.py's check
+Reader = Annotated[AuthContext, READ]
 Writer = Annotated[AuthContext, requires("availability:write")]
 SettingsReader = Annotated[AuthContext, requires("settings:read")]
 SettingsWriter = Annotated[AuthContext, requires("settings:write")]

@@ -13,7 +13,7 @@ import uuid
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -302,7 +302,9 @@ async def _teams(
     teams: list[tuple[Any, Any, Any]] = []
     for row in rows:
         if row["starts_at"] is not None:
-            busy.setdefault(row["team"], []).append((row["starts_at"], row["ends_at"]))
+            busy.setdefault(row["team"], []).append(
+                (_moment(row["starts_at"]), _moment(row["ends_at"]))
+            )
         else:
             teams.append((row["team"], row["working_weekdays"], row["time_off"]))
     return [
@@ -311,6 +313,14 @@ async def _teams(
         else _idle_team(weekdays, time_off)
         for team, weekdays, time_off in teams
     ]
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A claim's bound as kit/db.UTCDateTime reads it: SQLite's text holds UTC without an
+    offset; PostgreSQL's driver gives an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _idle_team(weekdays: Any, time_off: Any) -> _Team:
