@@ -17,25 +17,23 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi.routing import APIRoute
-from starlette._utils import get_route_path
 from starlette.requests import Request
-from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from maitred.availability import service as availability_service
 from maitred.availability.router import READ, get_availability, router
 from maitred.availability.schemas import AvailabilityRead
-from maitred.kit.api_paths import PrefixDispatch
+from maitred.kit import fast_routes
 from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
 from maitred.kit.db import Database
+from maitred.kit.fast_routes import FastRoute
 from maitred.kit.json_answers import json_answer
 
 PATH = "/api/v1/availability"
-_DECLINED = "maitred.availability_declined"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GUESTS = re.compile(r"[1-9]\d{0,2}")
 _MOST_GUESTS = 500  # as the route's GuestsQuery
@@ -43,33 +41,14 @@ _LONGEST_LOCATION = 300  # as the route's LocationQuery
 _check = READ.dependency  # the route's `requires("availability:read")`
 
 
-class AvailabilityFastPath(BaseRoute):
-    """One of the app's routes (`install`). `taken` counts the requests it kept rather than
-    handing them to the FastAPI route (the tests check that the plain case is kept)."""
-
-    def __init__(self, route: APIRoute, router: ASGIApp, database: Database) -> None:
-        self.route = route  # the FastAPI route: the audit reads its path template from scope
-        self.path = PATH  # kit/api_paths.PrefixDispatch indexes it under /api/v1/availability
-        self.router = router
-        self.database = database
-        self.taken = 0
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "GET"
-            and _DECLINED not in scope
-            and get_route_path(scope) == PATH
-        ):
-            return Match.FULL, {"route": self.route}
-        return Match.NONE, {}
+class AvailabilityFastPath(FastRoute):
+    METHOD = "GET"
+    PATH = PATH
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         asked = _plain_query(scope["query_string"])
         if asked is None:
-            scope[_DECLINED] = True
-            scope.pop("route", None)
-            await self.router(scope, receive, send)
+            await self.hand_over(scope, receive, send)
             return
         self.taken += 1
         auth = await _check(Request(scope, receive))
@@ -83,9 +62,6 @@ class AvailabilityFastPath(BaseRoute):
             days=None,
         )
         await json_answer(AvailabilityRead, answer)(scope, receive, send)
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
-        raise NoMatchFound(name, path_params)  # the FastAPI route names this path
 
 
 def _plain_query(raw: bytes) -> tuple[date | None, int | None, str | None] | None:
@@ -122,11 +98,7 @@ def _plain_query(raw: bytes) -> tuple[date | None, int | None, str | None] | Non
 
 
 def install(routes: list[BaseRoute], router_app: ASGIApp, database: Database) -> None:
-    """Puts the fast path for the FastAPI route of `PATH` in `routes` (the app's), right behind
-    kit/api_paths.PrefixDispatch (which stays first, and finds it by its path before the
-    FastAPI route, which comes later)."""
     (route,) = (
         r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is get_availability
     )
-    (dispatch,) = (n for n, r in enumerate(routes) if isinstance(r, PrefixDispatch))
-    routes.insert(dispatch + 1, AvailabilityFastPath(route, router_app, database))
+    fast_routes.install(routes, AvailabilityFastPath(route, router_app, database))

@@ -19,55 +19,38 @@ route, which stays the one documented in the OpenAPI and answers those exactly a
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from starlette._utils import get_route_path
 from starlette.requests import Request
-from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.bookings import service as bookings_service
 from maitred.bookings.router import public_router
 from maitred.bookings.schemas import PublicBookingCreated, PublicBookingRequest
-from maitred.kit.api_paths import PrefixDispatch
+from maitred.kit import fast_routes
 from maitred.kit.db import Database
+from maitred.kit.fast_routes import FastRoute
 from maitred.kit.json_answers import json_answer
 from maitred.tenancy.public import public_organization
 
 PATH = "/api/v1/public/bookings"
-_DECLINED = "maitred.public_booking_declined"
 _JSON = b"application/json"
 
 
-class PublicBookingFastPath(BaseRoute):
-    """One of the app's routes (`install`). `taken` counts the requests it kept rather than
-    handing them to the FastAPI route (the tests check that the plain case is kept)."""
+class PublicBookingFastPath(FastRoute):
+    METHOD = "POST"
+    PATH = PATH
 
-    def __init__(self, route: APIRoute, router: ASGIApp, database: Database) -> None:
-        self.route = route  # the FastAPI route: the audit reads its path template from scope
-        self.path = PATH  # kit/api_paths.PrefixDispatch indexes it under /api/v1/public
-        self.router = router
-        self.database = database
-        self.taken = 0
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "POST"
-            and not scope.get("query_string")
-            and _DECLINED not in scope
-            and get_route_path(scope) == PATH
-        ):
-            return Match.FULL, {"route": self.route}
-        return Match.NONE, {}
+    def wants(self, scope: Scope) -> bool:
+        return not scope.get("query_string")
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         messages: list[Message] = []
         form = await _plain_form(scope, receive, messages)
         if form is None:
-            await self._decline(scope, receive, send, messages)
+            await self.hand_over(scope, receive, send, messages)
             return
         self.taken += 1
         request = Request(scope, receive)
@@ -77,22 +60,6 @@ class PublicBookingFastPath(BaseRoute):
             )
             answer = await bookings_service.request_booking(session, organization, form)
         await json_answer(PublicBookingCreated, answer, 201)(scope, receive, send)
-
-    async def _decline(
-        self, scope: Scope, receive: Receive, send: Send, messages: list[Message]
-    ) -> None:
-        """The FastAPI route answers, reading the messages this one already took first."""
-        pending = list(messages)
-
-        async def replay() -> Message:
-            return pending.pop(0) if pending else await receive()
-
-        scope[_DECLINED] = True
-        scope.pop("route", None)
-        await self.router(scope, replay, send)
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
-        raise NoMatchFound(name, path_params)  # the FastAPI route names this path
 
 
 async def _plain_form(
@@ -129,9 +96,5 @@ async def _plain_form(
 
 
 def install(routes: list[BaseRoute], router: ASGIApp, database: Database) -> None:
-    """Puts the fast path for the FastAPI route of `PATH` in `routes` (the app's), right behind
-    kit/api_paths.PrefixDispatch (which stays first, and finds it by its path before the
-    FastAPI route, which comes later)."""
     (route,) = (r for r in public_router.routes if isinstance(r, APIRoute))  # its one route
-    (dispatch,) = (n for n, r in enumerate(routes) if isinstance(r, PrefixDispatch))
-    routes.insert(dispatch + 1, PublicBookingFastPath(route, router, database))
+    fast_routes.install(routes, PublicBookingFastPath(route, router, database))
