@@ -8,6 +8,7 @@ booking it makes is confirmed through `booking.created` like any other.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,42 +24,38 @@ def _id(event: Event, key: str) -> uuid.UUID:
     return uuid.UUID(str(event.payload[key]))
 
 
-@outbox.on_many("booking.created", name="notifications.booking_confirmation")
-async def booking_confirmation(session: AsyncSession, events: list[Event]) -> None:
-    """A worker's batch of bookings in one call: one event after the other, each with what its
-    other handlers read (its facts), and what the batch shares (its business, its templates);
-    their messages are queued together when all are rendered (messaging/queue_known.py)."""
-    await facts.read_booking_facts(session, events)
-    async with messaging_service.queued_together(session):
-        for event in events:
-            if event.organization_id is not None:
-                with outbox.handling(event):
-                    await notices.confirm_booking(
-                        session, event.organization_id, _id(event, "booking_id")
-                    )
-
-
-@outbox.on_many("booking.created", name="notifications.deposit_request")
-async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
-    await facts.read_booking_facts(session, events)
-    async with messaging_service.queued_together(session):
-        for event in events:
-            if event.organization_id is not None:
-                with outbox.handling(event):
-                    await notices.request_deposit(
-                        session, event.organization_id, _id(event, "booking_id")
-                    )
-
-
-@outbox.on_many("booking.created", name="notifications.schedule_reminders")
-async def schedule_reminders(session: AsyncSession, events: list[Event]) -> None:
+async def _each_booking(
+    session: AsyncSession,
+    events: list[Event],
+    act: Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[object]],
+) -> None:
+    """`act(session, organization_id, booking_id)` for a batch's bookings, one after the other,
+    each with what its other handlers read (its facts, read for the batch at once)."""
     await facts.read_booking_facts(session, events)
     for event in events:
         if event.organization_id is not None:
             with outbox.handling(event):
-                await reminders.schedule_reminders(
-                    session, event.organization_id, _id(event, "booking_id")
-                )
+                await act(session, event.organization_id, _id(event, "booking_id"))
+
+
+@outbox.on_many("booking.created", name="notifications.booking_confirmation")
+async def booking_confirmation(session: AsyncSession, events: list[Event]) -> None:
+    """A worker's batch of bookings in one call, with what the batch shares (its business, its
+    templates); their messages are queued together when all are rendered
+    (messaging/queue_known.py)."""
+    async with messaging_service.queued_together(session):
+        await _each_booking(session, events, notices.confirm_booking)
+
+
+@outbox.on_many("booking.created", name="notifications.deposit_request")
+async def deposit_request(session: AsyncSession, events: list[Event]) -> None:
+    async with messaging_service.queued_together(session):
+        await _each_booking(session, events, notices.request_deposit)
+
+
+@outbox.on_many("booking.created", name="notifications.schedule_reminders")
+async def schedule_reminders(session: AsyncSession, events: list[Event]) -> None:
+    await _each_booking(session, events, reminders.schedule_reminders)
 
 
 @outbox.on("booking.rescheduled", name="notifications.reschedule_reminders")
