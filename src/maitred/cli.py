@@ -174,7 +174,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     async def run() -> None:
         database = settings.database(pool_size=2)
         options = worker_options(settings)
-        options.batch_size = args.batch_size
+        if args.batch_size is not None:
+            options.batch_size = args.batch_size
         if args.batch_seconds is not None:
             options.batch_seconds = args.batch_seconds
         options.lock_path = sole_worker_lock(database)  # SQLite: one worker of all processes
@@ -229,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("demo", cmd_demo, "Load a demo hibachi caterer and wellness studio (safe to run again).")
     worker = add("worker", cmd_worker, "Run background workers only (no API).")
-    worker.add_argument("--batch-size", type=int, default=50, help="deliveries claimed at once")
+    worker.add_argument(
+        "--batch-size", type=int, help="deliveries claimed at once (WorkerOptions: 50)"
+    )
     worker.add_argument(
         "--batch-seconds",
         type=float,

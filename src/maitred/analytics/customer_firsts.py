@@ -115,13 +115,6 @@ def _years(
     return rows
 
 
-async def new_between(
-    session: AsyncSession, organization_id: uuid.UUID, start: date, end: date
-) -> int:
-    """Customers whose first booking that went ahead is in the period."""
-    return int((await session.execute(select(_new(organization_id, start, end)))).scalar_one())
-
-
 def _new(organization_id: uuid.UUID, start: date, end: date) -> Any:
     return (
         select(func.count())
