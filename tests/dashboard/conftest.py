@@ -177,8 +177,20 @@ async def browser_page(
 
 
 async def axe_violations(page: Any) -> list[str]:
-    """Serious and critical accessibility violations axe-core finds on the page as it is."""
-    await page.add_script_tag(path=str(AXE))
+    """Serious and critical accessibility violations axe-core finds on the page as it is.
+
+    A click on a link may have just committed a navigation whose document has no
+    <head> yet: wait for it to load, and try again if the script lands mid-swap."""
+    from playwright.async_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        await page.wait_for_load_state("load")
+        try:
+            await page.add_script_tag(path=str(AXE))
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
     result = await page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
