@@ -257,6 +257,24 @@ async def test_create_refuses_bad_input(client: httpx.AsyncClient, database: Dat
         json=seed_001_form(customer_id, book, event_type="funeral"),
         headers=staff.headers,
     )
+    too_many = await client.post(
+        "/api/v1/bookings",
+        json=seed_001_form(
+            customer_id, book, menu_items=[{"name": "Hibachi Steak", "quantity": 10_001}]
+        ),
+        headers=staff.headers,
+    )
+    # Two of the fields take text or an object: the error names the field, not pydantic's union.
+    not_an_item = await client.post(
+        "/api/v1/bookings",
+        json=seed_001_form(customer_id, book, menu_items=[5]),
+        headers=staff.headers,
+    )
+    no_location_street = await client.post(
+        "/api/v1/bookings",
+        json=seed_001_form(customer_id, book, location={"street": 5}),
+        headers=staff.headers,
+    )
 
     assert unknown_customer.status_code == 422
     assert error_of(unknown_customer)["details"] == {"customer_id": "No such customer"}
@@ -270,6 +288,15 @@ async def test_create_refuses_bad_input(client: httpx.AsyncClient, database: Dat
     }
     assert bad_type.status_code == 422
     assert "event_type" in error_of(bad_type)["details"]
+    # The same bound as a quote's (POST /pricing/calculate): a booking cannot be priced past it.
+    assert too_many.status_code == 422
+    assert error_of(too_many)["details"] == {
+        "menu_items.0.quantity": "Input should be less than or equal to 10000"
+    }
+    assert not_an_item.status_code == 422
+    assert error_of(not_an_item)["details"] == {"menu_items.0": "Must be text or an object"}
+    assert no_location_street.status_code == 422
+    assert error_of(no_location_street)["details"] == {"location.street": "Unknown field"}
     assert await count_bookings(database) == 0
 
 

@@ -55,7 +55,7 @@ class MenuItemIn(Input):
 
     menu_item_id: uuid.UUID | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    quantity: int | None = Field(default=None, ge=1, le=100_000)
+    quantity: int | None = Field(default=None, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _named(self) -> MenuItemIn:

@@ -7,6 +7,7 @@ Domain errors subclass `AppError`; one handler renders them.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -155,10 +156,52 @@ def error_response(
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
-    parts = list(loc)
+    parts = [p for p in loc if not _is_union_tag(p)]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:]
     return ".".join(str(p) for p in parts) or "body"
+
+
+# Pydantic names the branch of a union (`MenuItemIn | str`) in an error's location:
+# `function-after[_named(), MenuItemIn]`, `constrained-str`, `LocationIn`, `str`. Field names are
+# snake_case and never look like these.
+_UNION_TAG = re.compile(r"^[A-Z]\w*$|[\[\-]|^(?:str|int|float|bool|decimal|list|dict)$")
+
+
+def _is_union_tag(part: int | str) -> bool:
+    return isinstance(part, str) and _UNION_TAG.search(part) is not None
+
+
+def _branch(loc: Sequence[int | str]) -> tuple[int | str, ...] | None:
+    """The location of the union an error's branch belongs to; None outside a union."""
+    for i, part in enumerate(loc):
+        if _is_union_tag(part):
+            return tuple(loc[:i])
+    return None
+
+
+def _wrong_type(err: dict[str, Any]) -> bool:
+    return str(err.get("type", "")).endswith("_type")
+
+
+def _union_errors(errors: Sequence[Any]) -> list[Any]:
+    """A union reports one error per branch it tried. The branch the input was meant for (its
+    error is about a field or a value, not the input's type) is the one to name; when every
+    branch refused the input's type, one message says which types it may be."""
+    meant: set[tuple[int | str, ...]] = set()
+    for err in errors:
+        branch = _branch(err.get("loc", ()))
+        if branch is not None and not _wrong_type(err):
+            meant.add(branch)
+    kept: list[Any] = []
+    for err in errors:
+        branch = _branch(err.get("loc", ()))
+        if branch is None or not _wrong_type(err):
+            kept.append(err)
+        elif branch not in meant:
+            kept.append({**err, "loc": branch, "msg": "Must be text or an object"})
+            meant.add(branch)  # one message per union
+    return kept
 
 
 def _field_message(err: dict[str, Any]) -> str:
@@ -174,7 +217,7 @@ def _field_message(err: dict[str, Any]) -> str:
 
 def validation_details(errors: Sequence[Any]) -> dict[str, str]:
     details: dict[str, str] = {}
-    for err in errors:
+    for err in _union_errors(errors):
         # A malformed body's location is ("body", <character offset>), not a field.
         path = "body" if err.get("type") == "json_invalid" else _field_path(err.get("loc", ()))
         details.setdefault(path, _field_message(err))

@@ -39,6 +39,7 @@ _EXPLAINERS = ("_problem", "impossibility", "refusal", "undialable_reason", "_pa
 _ASSEMBLED = (
     "Unknown field",
     "Field is required",
+    "Must be text or an object",
     "Invalid JSON: {0}",
     "No route matches {0} {1}",
     "No route matches {0} {1}; did you mean {2} {3}?",
