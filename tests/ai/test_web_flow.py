@@ -114,3 +114,24 @@ async def test_the_date_and_time_buttons_it_offers_are_understood_when_pressed(
     timed = await say(client, caterer, "18:00", thread)
     assert f"{saturday} at 18:00" in timed["response"]
     assert "name" in timed["response"]
+
+
+async def test_a_time_after_a_refused_date_keeps_the_dates_offered(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """ "6pm" answers the offer of other dates: it is asked which of those, not for a date again."""
+    caterer = await given_caterer(database)  # closed on Mondays
+    refused = await say(client, caterer, "we're 12 for my mom's birthday next Monday in Folsom")
+    thread = refused["thread_id"]
+    offered = [a["label"] for a in refused["suggested_actions"] if a["type"] == "choose_date"]
+    assert "isn't available" in refused["response"]
+    assert len(offered) >= 2
+
+    timed = await say(client, caterer, "6pm", thread)
+    assert "18:00" in timed["response"]
+    assert all(day in timed["response"] for day in offered)
+    assert [a["label"] for a in timed["suggested_actions"] if a["type"] == "choose_date"] == offered
+
+    chosen = await say(client, caterer, offered[1], thread)
+    assert f"{offered[1]} at 18:00" in chosen["response"]
+    assert "name" in chosen["response"]

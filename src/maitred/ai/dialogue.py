@@ -191,9 +191,15 @@ class Dialogue:
 
     async def booking_step(self, u: Understanding) -> Reply:
         if missing := slots_of.missing(self.slots):
+            offered = list(self.state.get("offered_dates") or [])
+            if missing == ["date"] and offered:
+                # "6pm" after "Sorry, the 13th is full; the 23rd or the 27th?": still those dates.
+                text = replies.which_offered_date(self.lang, offered, self.slots.get("time"))
+                return self.reply(text, u, replies.date_actions(offered))
             return self.reply(
                 replies.ask_missing(self.lang, missing), u, replies.collect_actions(self.lang)
             )
+        self.state.pop("offered_dates", None)
         if not self.state.get("time_ok"):
             step = await self.offer_slots(u)
             if step is not None:
@@ -221,10 +227,8 @@ class Dialogue:
         if not found["available"]:
             self.slots.pop("date", None)
             alternatives = found["alternative_dates"][:3]
-            actions = [
-                {"type": "choose_date", "label": a["date"], "action": f"reply:{a['date']}"}
-                for a in alternatives
-            ]
+            self.state["offered_dates"] = [a["date"] for a in alternatives]
+            actions = replies.date_actions(self.state["offered_dates"])
             return self.reply(replies.unavailable(self.lang, found, alternatives), u, actions)
         times = list(found["available_slots"])
         chosen = self.slots.get("time")

@@ -135,6 +135,20 @@ def unavailable(lang: str, found: dict[str, Any], alternatives: list[dict[str, A
     return text
 
 
+def which_offered_date(lang: str, dates: list[str], time: str | None) -> str:
+    listed = " " + gettext("or", lang) + " "
+    joined = listed.join([", ".join(dates[:-1]), dates[-1]] if len(dates) > 1 else dates)
+    if time:
+        return gettext(
+            "For {time}, which date would you like: {dates}?", lang, time=time, dates=joined
+        )
+    return gettext("Which date would you like: {dates}?", lang, dates=joined)
+
+
+def date_actions(dates: list[str]) -> list[dict[str, Any]]:
+    return [{"type": "choose_date", "label": d, "action": f"reply:{d}"} for d in dates]
+
+
 def open_times(
     lang: str, date: str, chosen: str | None, guests: int, place: str, times: list[str], priced: str
 ) -> str:
