@@ -2,7 +2,7 @@
 
 `python -m maitred.locale.extract` adds what is new to each `<lang>/LC_MESSAGES/maitred.po`
 (untranslated, for a translator to fill in) and keeps everything already there; the test suite
-fails while a message has no translation (tests/kit/test_i18n_catalog.py).
+fails while a message has no translation (tests/kit/test_i18n.py).
 
 What counts as a message: the `message` of every `AppError` class, and in the code the text
 given to an error where it is raised (its message and the values of its `details`, also when
