@@ -51,7 +51,7 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             health = None
             # It listens once migrated and the demo is loaded (600 bookings: ~10 s on SQLite).
-            deadline = asyncio.get_running_loop().time() + 90
+            deadline = asyncio.get_running_loop().time() + 180
             while health is None and process.returncode is None:
                 try:
                     health = await client.get("/health")

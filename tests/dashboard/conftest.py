@@ -104,17 +104,19 @@ async def running_server(settings: Settings, home: Path, **more_env: str) -> Asy
         )
     running = Server(base, log)
     try:
+        # A deadline, not a count of tries: on a loaded machine each try takes longer.
+        deadline = asyncio.get_running_loop().time() + 120
         async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-            for _ in range(600):
+            while True:
                 try:
                     if (await client.get("/health")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 assert process.returncode is None, running.log_tail()
+                if asyncio.get_running_loop().time() > deadline:
+                    pytest.fail(f"the server did not start:\n{running.log_tail()}")
                 await asyncio.sleep(0.05)
-            else:
-                pytest.fail(f"the server did not start:\n{running.log_tail()}")
         yield running
     finally:
         if process.returncode is None:

@@ -49,6 +49,8 @@ def test_unknown_account_costs_the_same_as_a_wrong_password() -> None:
 
     # Alternating rounds, fastest of each: a stall on a busy machine (the suite runs on every
     # core) cannot decide the outcome.
-    rounds = [(seconds(stored), seconds(None)) for _ in range(5)]
+    # An unknown account that skipped the hash would answer in microseconds, a ratio near 0;
+    # the bounds leave room for a loaded machine (a stall of 2.5x was seen in CI).
+    rounds = [(seconds(stored), seconds(None)) for _ in range(7)]
     known, unknown = (min(times) for times in zip(*rounds, strict=True))
-    assert 0.5 < unknown / known < 2.0
+    assert 0.2 < unknown / known < 5.0
