@@ -30,7 +30,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from maitred.bookings import service as bookings_service
-from maitred.bookings.router import Readers, list_bookings, router
+from maitred.bookings.router import READ, list_bookings, router
 from maitred.bookings.schemas import BookingSummary
 from maitred.kit import fast_routes
 from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
@@ -48,7 +48,7 @@ _SIZES = ("limit", "per_page", "page_size")
 _ORDERS = ("asc", "desc")
 # The route's Query(max_length=…) of each free-text parameter (None: unbounded).
 _TEXTS: dict[str, int | None] = {"status": None, "search": 200, "event_type": 32, "kind": None}
-_check = Readers.__metadata__[0].dependency  # the route's `requires("bookings:read")`
+_check = READ.dependency  # the route's `requires("bookings:read")`
 _ANSWER = Page[BookingSummary]
 
 
@@ -133,7 +133,5 @@ def _plain_query(raw: bytes) -> dict[str, Any] | None:
 
 
 def install(routes: list[BaseRoute], router_app: ASGIApp, database: Database) -> None:
-    (route,) = (
-        r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is list_bookings
-    )
+    (route,) = (r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is list_bookings)
     fast_routes.install(routes, BookingListFastPath(route, router_app, database))
