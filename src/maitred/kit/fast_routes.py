@@ -41,12 +41,16 @@ class FastRoute(BaseRoute):
         """Whether to look at the request at all (else the FastAPI route has it at once)."""
         return True
 
+    def path_matches(self, path: str) -> bool:
+        """Whether `path` is this route's (a route with a path parameter says how)."""
+        return path == self.PATH
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if (
             scope["type"] == "http"
             and scope["method"] == self.METHOD
             and _DECLINED not in scope
-            and get_route_path(scope) == self.PATH
+            and self.path_matches(get_route_path(scope))
             and self.wants(scope)
         ):
             return Match.FULL, {"route": self.route}
