@@ -2,7 +2,7 @@
 
 Why: as for the list (bookings/list_fast.py), FastAPI's machinery around this read (matching the
 path's pattern, solving four dependencies, validating the path parameter, then validating the
-answer into its response model and dumping it) was a large share of its CPU. This route does the
+answer into its response model and dumping it) was about a quarter of its CPU. This route does the
 same steps by hand: the caller through the route's own permission check, the session as
 `kit.deps.get_session` opens it for a GET (a customer's own booking is read through it), the same
 service call, and the answer written by `kit.json_answers`, inside every middleware and with the

@@ -2,8 +2,9 @@
 
 Why: on one process the list saturates the event loop under load, and its tail scales with the
 CPU of a request (bench/README.md, "The availability read without FastAPI"). FastAPI's
-machinery around it (solving six dependencies, one of them with four query parameters, and
-validating twelve more) was about a fifth of that CPU. This route does the same steps by hand:
+machinery around it (solving six dependencies, two of them with ten query parameters between
+them, and validating eleven more) was about a quarter of that CPU (bench/README.md, "The list
+and the detail without FastAPI"). This route does the same steps by hand:
 the caller through the route's own permission check, the session as `kit.deps.get_session`
 opens it for a GET (nothing is sent unless the service reads through it), the same service
 call, and the answer written by `kit.json_answers`, inside every middleware and with the same
