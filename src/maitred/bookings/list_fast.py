@@ -21,7 +21,6 @@ OpenAPI and answers it exactly as before.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -34,7 +33,6 @@ from maitred.bookings import service as bookings_service
 from maitred.bookings.router import READ, list_bookings, router
 from maitred.bookings.schemas import BookingSummary
 from maitred.kit import fast_routes
-from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
 from maitred.kit.db import Database
 from maitred.kit.fast_routes import FastRoute
 from maitred.kit.json_answers import json_answer
@@ -42,7 +40,6 @@ from maitred.kit.list_params import ListQuery
 from maitred.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_PAGE, Page, PageParams
 
 PATH = "/api/v1/bookings"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[1-9]\d{0,6}")
 _DATES = ("event_date_from", "event_date_to", "date_from", "date_to")
 _SIZES = ("limit", "per_page", "page_size")
@@ -98,13 +95,8 @@ def _plain_query(raw: bytes) -> dict[str, Any] | None:
         if name in asked:
             return None
         if name in _DATES:
-            if not _DATE.fullmatch(value):
-                return None
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                return None
-            if not EARLIEST_DATE <= day <= LATEST_DATE:
+            day = fast_routes.calendar_day(value)
+            if day is None:
                 return None
             asked[name] = day
         elif name == "page" or name in _SIZES:
