@@ -4,6 +4,7 @@
     .venv/bin/python bench/profile_reads.py --profile availability  # + cProfile of that row
     .venv/bin/python bench/profile_reads.py --workdir /tmp/book     # reuses the seeded file there
     .venv/bin/python bench/profile_reads.py --cold 40 --database-url postgresql://…  # start-up tail
+    .venv/bin/python bench/profile_reads.py --workdir /tmp/book --no-fast-routes  # FastAPI's only
 
 No HTTP server and no load: the app runs in this process behind httpx's ASGI transport, one
 request at a time, so the figures are the app's own CPU per request (middleware, routing,
@@ -72,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--clients concurrent clients, the first ones' wall time against the later ones'",
     )
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--no-fast-routes",
+        action="store_true",
+        help="every request through its FastAPI route (kit/fast_routes.py's turned away): "
+        "the same build's figures before its plain-ASGI routes",
+    )
     return parser.parse_args(argv)
 
 
@@ -116,6 +123,12 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
     settings = load_settings()
     app = create_app(settings)
     database = app.state.database
+    if args.no_fast_routes:
+        from maitred.kit.fast_routes import FastRoute
+
+        for route in app.router.routes:
+            if isinstance(route, FastRoute):
+                route.path_matches = lambda path: False  # type: ignore[method-assign]
     slug = env["BENCH_ORG_SLUG"]
     # Start-up analyzes a freshly seeded PostgreSQL database (kit/db.py): seconds, not 5.
     async with LifespanManager(app, startup_timeout=300):
@@ -195,18 +208,33 @@ async def _cold(
         "&sort=event_date&order=asc"
     )
     timings: list[tuple[float, float]] = []
+    # The loop thread's CPU as the requests complete: the first ones' CPU each against the
+    # later ones', which unlike wall time hardly moves with the machine's load.
+    cpu_at_completion: list[float] = []
 
     async def one_client() -> None:
         for _ in range(args.cold):
             started = time.perf_counter()
             response = await client.get(path, headers=bearer)
             timings.append((started, time.perf_counter() - started))
+            cpu_at_completion.append(time.thread_time())
             if response.status_code != 200:
                 raise SystemExit(f"{path}: {response.status_code} {response.text}")
 
     began = time.perf_counter()
+    cpu_began = time.thread_time()
     await asyncio.gather(*(one_client() for _ in range(args.clients)))
     elapsed = time.perf_counter() - began
+    early = args.clients * 2
+    if len(cpu_at_completion) > early:
+        first_cpu = (cpu_at_completion[early - 1] - cpu_began) / early
+        later_cpu = (cpu_at_completion[-1] - cpu_at_completion[early - 1]) / (
+            len(cpu_at_completion) - early
+        )
+        print(
+            f"loop-thread CPU a request: first {early} {first_cpu * 1e6:,.0f} µs,"
+            f" later {later_cpu * 1e6:,.0f} µs (client included)"
+        )
     timings.sort()
     first = [spent * 1000 for _, spent in timings[: args.clients * 2]]
     later = sorted(spent * 1000 for _, spent in timings[args.clients * 2 :])

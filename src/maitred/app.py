@@ -19,7 +19,7 @@ from maitred import __version__
 from maitred.audit.middleware import AuditMiddleware
 from maitred.availability import fast as availability_fast
 from maitred.booking_page.router import router as booking_page
-from maitred.bookings import public_fast
+from maitred.bookings import detail_fast, list_fast, public_fast
 from maitred.config import Settings, load_settings
 from maitred.dashboard.install import install_pages
 from maitred.docs_pages import install_docs
@@ -183,6 +183,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.router.routes.insert(0, PrefixDispatch(app.router.routes))
     public_fast.install(app.router.routes, app.router, database)
     availability_fast.install(app.router.routes, app.router, database)
+    list_fast.install(app.router.routes, app.router, database)
+    detail_fast.install(app.router.routes, app.router, database)
     install_complete_openapi(app)
     install_docs(app)
     install_pages(app)

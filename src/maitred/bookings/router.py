@@ -32,7 +32,8 @@ from maitred.tenancy.public import PublicOrganization
 router = APIRouter(prefix="/bookings", tags=["bookings"])
 public_router = APIRouter(prefix="/public/bookings", tags=["bookings"])
 
-Readers = Annotated[AuthContext, requires("bookings:read")]
+READ = requires("bookings:read")  # also bookings/list_fast.py's check
+Readers = Annotated[AuthContext, READ]
 Writers = Annotated[AuthContext, requires("bookings:write")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Missing permission (customers may not edit)"},

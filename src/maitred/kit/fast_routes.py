@@ -9,7 +9,9 @@ availability/fast.py say what each takes and why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, ClassVar
 
 from fastapi.routing import APIRoute
@@ -18,9 +20,11 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.kit.api_paths import PrefixDispatch
+from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
 from maitred.kit.db import Database
 
 _DECLINED = "maitred.fast_route_declined"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FastRoute(BaseRoute):
@@ -41,12 +45,16 @@ class FastRoute(BaseRoute):
         """Whether to look at the request at all (else the FastAPI route has it at once)."""
         return True
 
+    def path_matches(self, path: str) -> bool:
+        """Whether `path` is this route's (a route with a path parameter says how)."""
+        return path == self.PATH
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if (
             scope["type"] == "http"
             and scope["method"] == self.METHOD
             and _DECLINED not in scope
-            and get_route_path(scope) == self.PATH
+            and self.path_matches(get_route_path(scope))
             and self.wants(scope)
         ):
             return Match.FULL, {"route": self.route}
@@ -74,3 +82,15 @@ def install(routes: list[BaseRoute], fast: FastRoute) -> None:
     stays first and finds it by its path before the FastAPI route, which comes later."""
     (dispatch,) = (n for n, r in enumerate(routes) if isinstance(r, PrefixDispatch))
     routes.insert(dispatch + 1, fast)
+
+
+def calendar_day(text: str) -> date | None:
+    """`text` as a route's `CalendarDate` query parameter reads it when it is written
+    YYYY-MM-DD within kit.clock's calendar, else None (the FastAPI route judges it)."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
