@@ -52,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.config import Settings, load_settings
-from maitred.kit import pollers, worker_batch, worker_lock
+from maitred.kit import outbox, pollers, worker_batch, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
@@ -263,7 +263,9 @@ class Worker:
                 continue
             found = 0
             try:
-                found = await registered.poll(context)
+                # Its events' deliveries only for handlers with work for them (outbox.audience).
+                with outbox.worker_writes():
+                    found = await registered.poll(context)
             except Exception:
                 log.exception("poller %s failed; retrying next round", registered.name)
             worked += found

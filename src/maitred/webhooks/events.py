@@ -4,6 +4,9 @@ sends them (webhooks/delivering.py)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
@@ -46,5 +49,23 @@ async def fan_out_all(session: AsyncSession, events: list[Event]) -> None:
         await fan_out(session, event)
 
 
+async def receivers(
+    session: AsyncSession, organization_id: uuid.UUID | None
+) -> Callable[[str], bool]:
+    """Which events of the organization a subscription wants now (`outbox.audience`): where
+    the worker writes deliveries, an event none wants gets no fan-out delivery at all (most
+    businesses have no subscription: a booking's messages' events cost no delivery then)."""
+    if organization_id is None:
+        return lambda name: False
+    shared = outbox.shared_by_batch()
+    key = ("webhooks.receiving", organization_id)
+    if key not in shared:
+        receiving = await SubscriptionRepository(session, organization_id).receiving()
+        shared[key] = [subscription.events for subscription in receiving]
+    wanted = shared[key]
+    return lambda name: any(wants(events, name) for events in wanted)
+
+
+outbox.audience(HANDLER_NAME, receivers)
 for _event_name in KNOWN_EVENTS:
     outbox.register_many(_event_name, fan_out_all, name=HANDLER_NAME)
