@@ -230,7 +230,7 @@ async def test_the_worker_does_a_bookings_side_effects_within_its_statement_budg
         while await worker.run_once():
             pass
 
-    assert (worker.processed, worker.failed) == (BOOKINGS * 14, 0)
+    assert (worker.processed, worker.failed) == (BOOKINGS * 7, 0)
     async with database.transaction(write=False) as session:
         sent = await session.scalar(
             select(func.count()).select_from(Message).where(Message.status == "sent")
