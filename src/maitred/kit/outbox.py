@@ -1,6 +1,7 @@
 """Transactional outbox: domain events written in the same transaction as the change.
 
-`emit()` queues the event and one delivery row per registered handler on the caller's session,
+`emit()` queues the event and one delivery row per registered handler on the caller's session
+(where the worker writes them, none for a handler whose `audience` has no work for the event),
 and they are written just before it commits (one multi-row INSERT per table, however many
 events the unit of work emitted), so the event exists exactly when the change committed. A hot
 unit of work (the booking request) says `fan_out_later`: its events are written alone, and the
