@@ -27,7 +27,8 @@ _CUSTOMER_DAYS: Any = CustomerDay.__table__
 _YEARS: Any = CustomerYear.__table__
 _DAYS = (
     select(Booking.organization_id, Booking.customer_id, Booking.event_date)
-    .where(
+    .where(  # both lists, so that ix_bookings_org_customer_date serves it on both databases
+        Booking.organization_id.in_(bindparam("orgs", expanding=True)),
         Booking.customer_id.in_(bindparam("customers", expanding=True)),
         Booking.status != "cancelled",
     )
@@ -62,7 +63,8 @@ async def refresh_many(
         return
     await deltas.lock_many(session, [("first", org, customer) for org, customer in pairs])
     days: dict[tuple[uuid.UUID, uuid.UUID], list[date]] = {pair: [] for pair in pairs}
-    found = await session.execute(_DAYS, {"customers": sorted({c for _, c in pairs})})
+    asked = {"orgs": sorted({o for o, _ in pairs}), "customers": sorted({c for _, c in pairs})}
+    found = await session.execute(_DAYS, asked)
     for org, customer, day in found.all():
         if (org, customer) in days:
             days[(org, customer)].append(day)
