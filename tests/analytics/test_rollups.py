@@ -35,6 +35,8 @@ from maitred.bookings.figures_repository import BookingFigures, DayRow
 from maitred.bookings.models import Booking
 from maitred.kit.clock import local_days, utcnow
 from maitred.kit.db import Database
+from maitred.kit.outbox import OutboxDelivery
+from maitred.kit.worker import Worker, WorkerOptions
 from maitred.payments.repository import PaymentRepository, RefundRepository
 from maitred.tenancy.snapshots import local_frame
 from tests.bookings.given import book_one, given_book, given_customer, saturday, seed_001_form
@@ -440,3 +442,54 @@ async def test_a_change_of_time_zone_moves_the_rollups_to_the_new_local_days(
             ) == await cash_days.collected(session, org, day, day)
     rolled, full = await _both(database, org)
     assert rolled == full
+
+
+async def test_a_batch_of_bookings_of_two_businesses_over_several_days_moves_the_rollups_exactly(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """The worker reconciles a batch's bookings together (one upsert per rollup for all): with
+    two businesses' bookings over several days, some cancelled or moved before the worker came
+    by (so a booking is named twice in the batch), every rollup equals each business's full
+    aggregation, as when each booking was reconciled alone."""
+    first, second, third = saturday(2), saturday(3), saturday(5)
+    expected_days = {}
+    for name in ("Hibachi at Home", "Grill on Wheels"):
+        book = await given_book(database, teams=6, name=name)
+        jane = await given_customer(database, book)
+        omar = await given_customer(database, book, "Omar Diaz", "omar@example.com", "+19165550102")
+        manager = await signed_in_as(client, database, "manager", book.organization)
+
+        def form(customer: uuid.UUID, day: date, book: Any = book, **changes: Any) -> dict:
+            return seed_001_form(customer, book, event_date=day.isoformat(), **changes)
+
+        await book_one(client, manager, form(jane, first))
+        await book_one(client, manager, form(omar, first, event_type="wedding", guest_count=40))
+        cancelled = await book_one(client, manager, form(omar, second))
+        moved = await book_one(client, manager, form(jane, second, event_time="12:00"))
+        await _patch(client, manager.headers, cancelled, status="cancelled")
+        await _patch(client, manager.headers, moved, event_date=third.isoformat())
+        expected_days[book.organization.id] = {first, second, third}
+
+    worker = Worker(database, WorkerOptions(batch_size=1000, batch_seconds=60.0))
+    claimed = await worker.claim()
+    async with database.transaction(write=False) as session:
+        rollup_deliveries = await session.scalar(
+            select(func.count())
+            .select_from(OutboxDelivery)
+            .where(
+                OutboxDelivery.handler == "analytics.rollups.booking_days",
+                OutboxDelivery.id.in_(claimed),
+            )
+        )
+    assert rollup_deliveries == 12  # 8 created, 2 cancelled, 2 moved: all in the one batch
+    await worker.deliver_batch(claimed)
+    assert worker.failed == 0
+    await deliver_everything(database)
+
+    for organization_id, days in expected_days.items():
+        rolled, full = await _both(database, organization_id)
+        assert rolled == full
+        assert {row.day for row in full} == days
+        [wedding] = [r for r in full if r.event_type == "wedding"]
+        assert (wedding.day, wedding.count, wedding.guests) == (first, 1, 40)
+        assert [r.count for r in full if r.status == "cancelled"] == [1]

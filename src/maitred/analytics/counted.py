@@ -11,6 +11,7 @@ SQLite has one writer), and concurrent changes to one rollup row add up in the u
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -63,6 +64,8 @@ class Counted:
 FIELDS = tuple(Counted.__dataclass_fields__)
 
 _NOW = select(
+    Booking.id,
+    Booking.organization_id,
     Booking.event_date,
     Booking.status,
     Booking.event_type,
@@ -73,11 +76,12 @@ _NOW = select(
     Booking.city,
     Booking.created_at,
     Booking.customer_id,
-).where(Booking.organization_id == bindparam("org"), Booking.id == bindparam("booking"))
-_BEFORE = select(*(getattr(CountedBooking, f) for f in FIELDS)).where(
-    CountedBooking.organization_id == bindparam("org"),
-    CountedBooking.booking_id == bindparam("booking"),
-)
+).where(Booking.id.in_(bindparam("bookings", expanding=True)))
+_BEFORE = select(
+    CountedBooking.booking_id,
+    CountedBooking.organization_id,
+    *(getattr(CountedBooking, f) for f in FIELDS),
+).where(CountedBooking.booking_id.in_(bindparam("bookings", expanding=True)))
 _COUNTED: Any = CountedBooking.__table__
 _FORGET = delete(_COUNTED).where(
     _COUNTED.c.organization_id == bindparam("org"), _COUNTED.c.booking_id == bindparam("booking")
@@ -144,13 +148,14 @@ def _spans(counted: Counted) -> deltas.Sums:
     }
 
 
-async def _move(
-    session: AsyncSession, organization_id: uuid.UUID, before: Counted | None, now: Counted | None
-) -> None:
+def _moved(before: Counted | None, now: Counted | None) -> dict[deltas.Rollup, deltas.Sums]:
+    """Each rollup's difference from what a booking counted for to what it counts for now."""
+    found = {}
     for rollup, of in ((FIGURES, _figures), (TALLIES, _tallies), (SPANS, _spans)):
         parts = [(of(before), -1)] if before else []
         parts += [(of(now), 1)] if now else []
-        await rollup.add(session, organization_id, deltas.net_of(parts, len(rollup.sums)))
+        found[rollup] = deltas.net_of(parts, len(rollup.sums))
+    return found
 
 
 async def _lead_zone(session: AsyncSession, organization_id: uuid.UUID) -> ZoneInfo | None:
@@ -165,31 +170,65 @@ async def reconcile(
     session: AsyncSession, organization_id: uuid.UUID, booking_id: uuid.UUID
 ) -> None:
     """The rollups moved from what the booking counted for to what it counts for now."""
-    ids = {"org": organization_id, "booking": booking_id}
-    await deltas.lock(session, "counted", organization_id, booking_id)
-    row = (await session.execute(_BEFORE, ids)).one_or_none()
-    before = Counted(*row) if row is not None else None
-    found = (await session.execute(_NOW, ids)).one_or_none()
-    now: Counted | None = None
-    if found is not None:
-        day, status, kind, guests, recognised, earned, at, city, created, customer = found
-        zone = await _lead_zone(session, organization_id)
-        asked = created.astimezone(zone).date() if zone else created.date()
-        now = Counted(
-            day, status, kind, int(guests), int(recognised), int(earned), at, city,
-            (day - asked).days, customer,
-        )  # fmt: skip
-    if before == now:
+    await reconcile_many(session, [(organization_id, booking_id)])
+
+
+async def reconcile_many(
+    session: AsyncSession, bookings: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
+    """`reconcile` for each (organization, booking) at once, in one statement per shape: the
+    bookings' kept and current figures read together, every rollup moved by the sum of their
+    differences (one upsert per rollup table), their kept figures written together, and the
+    customers whose first booking or days may have moved recomputed together. The figures are
+    those of reconciling each booking in turn: a rollup row ends at the same sums whatever the
+    order its differences are added in (a booking named twice counts once)."""
+    pairs = sorted(set(bookings), key=lambda pair: (str(pair[0]), str(pair[1])))
+    if not pairs:
         return
-    await _move(session, organization_id, before, now)
-    if now is None:
-        await session.execute(_FORGET, ids)
-    else:
-        await session.execute(
-            _REMEMBER[session.get_bind().dialect.name],
-            {**ids, "id": uuid.uuid4(), "now": utcnow(), **now.__dict__},
+    dialect = session.get_bind().dialect.name
+    await deltas.lock_many(session, [("counted", org, booking) for org, booking in pairs])
+    ids = {"bookings": [booking for _, booking in pairs]}
+    kept = {(r[1], r[0]): Counted(*r[2:]) for r in (await session.execute(_BEFORE, ids)).all()}
+    current = {(r[1], r[0]): r[2:] for r in (await session.execute(_NOW, ids)).all()}
+    zones: dict[uuid.UUID, ZoneInfo | None] = {}
+    nets: dict[deltas.Rollup, dict[uuid.UUID, list[tuple[deltas.Sums, int]]]] = {}
+    remember: list[dict[str, Any]] = []
+    forget: list[dict[str, Any]] = []
+    customers: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    stamp = utcnow()
+    for organization_id, booking_id in pairs:
+        before = kept.get((organization_id, booking_id))
+        found = current.get((organization_id, booking_id))
+        now: Counted | None = None
+        if found is not None:
+            day, status, kind, guests, recognised, earned, at, city, created, customer = found
+            if organization_id not in zones:
+                zones[organization_id] = await _lead_zone(session, organization_id)
+            zone = zones[organization_id]
+            asked = created.astimezone(zone).date() if zone else created.date()
+            now = Counted(
+                day, status, kind, int(guests), int(recognised), int(earned), at, city,
+                (day - asked).days, customer,
+            )  # fmt: skip
+        if before == now:
+            continue
+        for rollup, net in _moved(before, now).items():
+            nets.setdefault(rollup, {}).setdefault(organization_id, []).append((net, 1))
+        named = {"org": organization_id, "booking": booking_id}
+        if now is None:
+            forget.append(named)
+        else:
+            remember.append({**named, "id": uuid.uuid4(), "now": stamp, **now.__dict__})
+        first = [(c.customer_id, c.day, c.going) for c in (before, now) if c is not None]
+        if len(first) < 2 or first[0] != first[1]:
+            customers.update((organization_id, c[0]) for c in first)
+    for rollup, by_organization in nets.items():
+        await rollup.add_many(
+            session,
+            {org: deltas.net_of(parts, len(rollup.sums)) for org, parts in by_organization.items()},
         )
-    first = [(c.customer_id, c.day, c.going) for c in (before, now) if c is not None]
-    if len(first) < 2 or first[0] != first[1]:
-        for customer_id in sorted({c[0] for c in first}):
-            await customer_firsts.refresh(session, organization_id, customer_id)
+    if forget:
+        await session.execute(_FORGET, forget)
+    if remember:
+        await session.execute(_REMEMBER[dialect], remember)
+    await customer_firsts.refresh_many(session, customers)

@@ -9,16 +9,16 @@ any order or twice agree."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, text
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from maitred.analytics import deltas
 from maitred.analytics.models import CustomerDay, CustomerFirstBooking, CustomerYear
 from maitred.bookings.models import Booking
 
@@ -26,14 +26,14 @@ _FIRSTS: Any = CustomerFirstBooking.__table__
 _CUSTOMER_DAYS: Any = CustomerDay.__table__
 _YEARS: Any = CustomerYear.__table__
 _DAYS = (
-    select(Booking.event_date)
-    .where(
-        Booking.organization_id == bindparam("org"),
-        Booking.customer_id == bindparam("customer"),
+    select(Booking.organization_id, Booking.customer_id, Booking.event_date)
+    .where(  # both lists, so that ix_bookings_org_customer_date serves it on both databases
+        Booking.organization_id.in_(bindparam("orgs", expanding=True)),
+        Booking.customer_id.in_(bindparam("customers", expanding=True)),
         Booking.status != "cancelled",
     )
     .distinct()
-    .order_by(Booking.event_date)
+    .order_by(Booking.organization_id, Booking.customer_id, Booking.event_date)
 )
 _FORGET_FIRST = delete(_FIRSTS).where(
     _FIRSTS.c.organization_id == bindparam("org"), _FIRSTS.c.customer_id == bindparam("customer")
@@ -47,49 +47,52 @@ _FORGET_YEARS = delete(_YEARS).where(
 )
 
 
-def _lock_key(organization_id: uuid.UUID, customer_id: uuid.UUID) -> int:
-    digest = hashlib.blake2b(f"first:{organization_id}:{customer_id}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
 async def refresh(
     session: AsyncSession, organization_id: uuid.UUID, customer_id: uuid.UUID
 ) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"),
-            {"key": _lock_key(organization_id, customer_id)},
-        )
-    ids = {"org": organization_id, "customer": customer_id}
-    days = list((await session.scalars(_DAYS, ids)).all())
-    await session.execute(_FORGET_FIRST, ids)
-    await session.execute(_FORGET_DAYS, ids)
-    await session.execute(_FORGET_YEARS, ids)
-    if not days:
+    await refresh_many(session, [(organization_id, customer_id)])
+
+
+async def refresh_many(
+    session: AsyncSession, customers: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
+    """Each (organization, customer)'s rows recomputed from their bookings, all at once: one
+    read of their days, one statement per table to forget and one to write."""
+    pairs = sorted(set(customers), key=lambda pair: (str(pair[0]), str(pair[1])))
+    if not pairs:
         return
-    await session.execute(
-        insert(_FIRSTS),
+    await deltas.lock_many(session, [("first", org, customer) for org, customer in pairs])
+    days: dict[tuple[uuid.UUID, uuid.UUID], list[date]] = {pair: [] for pair in pairs}
+    asked = {"orgs": sorted({o for o, _ in pairs}), "customers": sorted({c for _, c in pairs})}
+    found = await session.execute(_DAYS, asked)
+    for org, customer, day in found.all():
+        if (org, customer) in days:
+            days[(org, customer)].append(day)
+    named = [{"org": org, "customer": customer} for org, customer in pairs]
+    for forget in (_FORGET_FIRST, _FORGET_DAYS, _FORGET_YEARS):
+        await session.execute(forget, named)
+    booked = [(pair, each) for pair, each in days.items() if each]
+    if not booked:
+        return
+    firsts = [
+        {"id": uuid.uuid4(), "organization_id": org, "customer_id": customer, "first_day": each[0]}
+        for (org, customer), each in booked
+    ]
+    customer_days = [
         {
             "id": uuid.uuid4(),
-            "organization_id": organization_id,
-            "customer_id": customer_id,
-            "first_day": days[0],
-        },
-    )
-    await session.execute(
-        insert(_CUSTOMER_DAYS),
-        [
-            {
-                "id": uuid.uuid4(),
-                "organization_id": organization_id,
-                "customer_id": customer_id,
-                "day": day,
-                "previous_day": previous,
-            }
-            for previous, day in zip([None, *days], days, strict=False)
-        ],
-    )
-    await session.execute(insert(_YEARS), _years(organization_id, customer_id, days))
+            "organization_id": org,
+            "customer_id": customer,
+            "day": day,
+            "previous_day": previous,
+        }
+        for (org, customer), each in booked
+        for previous, day in zip([None, *each], each, strict=False)
+    ]
+    years = [row for (org, customer), each in booked for row in _years(org, customer, each)]
+    await session.execute(insert(_FIRSTS), firsts)
+    await session.execute(insert(_CUSTOMER_DAYS), customer_days)
+    await session.execute(insert(_YEARS), years)
 
 
 def _years(

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, func, text
+from sqlalchemy import BigInteger, ColumnElement, and_, bindparam, delete, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,8 +57,11 @@ class Rollup:
 
     async def add(self, session: AsyncSession, organization_id: uuid.UUID, net: Sums) -> None:
         """Adds `net` (from `net_of`); deletes the rows it emptied."""
-        if not net:
-            return
+        await self.add_many(session, {organization_id: net})
+
+    async def add_many(self, session: AsyncSession, nets: dict[uuid.UUID, Sums]) -> None:
+        """`add` for several organizations at once: one upsert for all their rows (in one
+        order, so that two workers' upserts take PostgreSQL's row locks in the same order)."""
         stamp = utcnow()
         rows = [
             {
@@ -67,11 +71,15 @@ class Rollup:
                 **dict(zip(self.keys, key, strict=True)),
                 **dict(zip(self.sums, values, strict=True)),
             }
+            for organization_id, net in sorted(nets.items(), key=lambda item: str(item[0]))
             for key, values in sorted(net.items(), key=lambda item: str(item[0]))
         ]
+        if not rows:
+            return
         await session.execute(self.upserts[session.get_bind().dialect.name], rows)
         left = [
             {"organization_id": organization_id, **dict(zip(self.keys, key, strict=True))}
+            for organization_id, net in nets.items()
             for key, values in net.items()
             if values[0] < 0
         ]
@@ -92,11 +100,30 @@ def net_of(parts: Iterable[tuple[Sums, int]], width: int) -> Sums:
 
 async def lock(session: AsyncSession, *names: object) -> None:
     """A lock for this transaction on what `names` name (PostgreSQL; SQLite has one writer)."""
+    await lock_many(session, [names])
+
+
+_LOCK_ALL = text("SELECT pg_advisory_xact_lock(key) FROM unnest(:keys) AS held(key)").bindparams(
+    bindparam("keys", type_=ARRAY(BigInteger))
+)
+
+
+async def lock_many(session: AsyncSession, names: Iterable[tuple[object, ...]]) -> None:
+    """`lock` on each of `names` in one statement, in the order of their keys (unnest keeps an
+    array's order), so that two transactions locking overlapping sets never wait on each other
+    in a circle."""
     if session.get_bind().dialect.name != "postgresql":
         return
+    keys = sorted({_key(named) for named in names})
+    if len(keys) == 1:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": keys[0]})
+    elif keys:
+        await session.execute(_LOCK_ALL, {"keys": keys})
+
+
+def _key(names: tuple[object, ...]) -> int:
     digest = hashlib.blake2b(":".join(map(str, names)).encode(), digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def new_id(dialect: str) -> ColumnElement[Any]:

@@ -323,11 +323,17 @@ async def refresh_booking(
     await counted.reconcile(session, organization_id, booking_id)
 
 
-async def _booking_changed(session: AsyncSession, event: outbox.Event) -> None:
-    booking_id = event.payload.get("booking_id")
-    if event.organization_id is None or not booking_id:
-        return
-    await counted.reconcile(session, event.organization_id, uuid.UUID(str(booking_id)))
+async def _bookings_changed(session: AsyncSession, events: list[outbox.Event]) -> None:
+    """A worker's batch of events (any of EVENTS) at once: every booking they name reconciled
+    together, one statement per shape for all of them (analytics/counted.reconcile_many)."""
+    await counted.reconcile_many(
+        session,
+        (
+            (event.organization_id, uuid.UUID(str(event.payload["booking_id"])))
+            for event in events
+            if event.organization_id is not None and event.payload.get("booking_id")
+        ),
+    )
 
 
 async def _customer_merged(session: AsyncSession, event: outbox.Event) -> None:
@@ -342,8 +348,8 @@ async def _customer_merged(session: AsyncSession, event: outbox.Event) -> None:
             CountedBooking.customer_id == uuid.UUID(str(merged)),
         )
     )
-    for booking_id in sorted(moved.all()):
-        await counted.reconcile(session, event.organization_id, booking_id)
+    organization_id = event.organization_id
+    await counted.reconcile_many(session, ((organization_id, b) for b in moved.all()))
 
 
 async def _zone_changed(session: AsyncSession, event: outbox.Event) -> None:
@@ -356,7 +362,7 @@ async def _zone_changed(session: AsyncSession, event: outbox.Event) -> None:
 
 
 for _name in EVENTS:
-    outbox.register(_name, _booking_changed, name="analytics.rollups.booking_days")
+    outbox.register_many(_name, _bookings_changed, name="analytics.rollups.booking_days")
 outbox.register("customer.merged", _customer_merged, name="analytics.rollups.customer_merged")
 outbox.register(
     "organization.timezone_changed", _zone_changed, name="analytics.rollups.timezone_changed"

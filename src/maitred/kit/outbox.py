@@ -1,6 +1,7 @@
 """Transactional outbox: domain events written in the same transaction as the change.
 
-`emit()` queues the event and one delivery row per registered handler on the caller's session,
+`emit()` queues the event and one delivery row per registered handler on the caller's session
+(where the worker writes them, none for a handler whose `audience` has no work for the event),
 and they are written just before it commits (one multi-row INSERT per table, however many
 events the unit of work emitted), so the event exists exactly when the change committed. A hot
 unit of work (the booking request) says `fan_out_later`: its events are written alone, and the
@@ -16,7 +17,7 @@ database must still be idempotent, because a crash between the effect and the co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -104,8 +105,11 @@ class Event:
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 # A set-based handler: the events of a worker's batch that one handler takes, in one call.
 ManyHandler = Callable[[AsyncSession, list[Event]], Awaitable[None]]
+# Which events of one organization (None: of no organization) a handler has work for, by name.
+Audience = Callable[[AsyncSession, uuid.UUID | None], Awaitable[Callable[[str], bool]]]
 _handlers: dict[str, dict[str, Handler]] = {}
 _many: dict[str, dict[str, ManyHandler]] = {}
+_audiences: dict[str, Audience] = {}
 _SHARED: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_shared", default=None)
 _BATCH: ContextVar[dict[Any, Any] | None] = ContextVar("outbox_batch", default=None)
 _MEMOS: ContextVar[dict[uuid.UUID, dict[Any, Any]] | None] = ContextVar(
@@ -130,6 +134,17 @@ def sharing(
         _SHARED.reset(tokens[0])
         _BATCH.reset(tokens[1])
         _MEMOS.reset(tokens[2])
+
+
+@contextmanager
+def worker_writes() -> Iterator[None]:
+    """Around a poller's pass (kit/worker.py): the deliveries of the events it emits are kept
+    to the handlers' audiences, as a batch's are (`audience`), asked once a pass."""
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
 
 
 @contextmanager
@@ -189,6 +204,17 @@ def on_many(event_name: str, *, name: str) -> Callable[[ManyHandler], ManyHandle
         return handler
 
     return decorate
+
+
+def audience(handler_name: str, asked: Audience) -> None:
+    """`asked(session, organization)` says which of that organization's events the handler
+    `handler_name` has work for (a webhook fan-out: those a subscription of the organization
+    wants). Where the worker writes deliveries (its batches, its pollers inside
+    `worker_writes`, the fan-out of the requests' events) an event gets none for a handler
+    with no work for it: no row to insert, claim and mark done. It is asked once per
+    organization a batch, with the batch's facts (`shared_by_batch`); a request's
+    deliveries are written for every handler, as before (no statement more there)."""
+    _audiences[handler_name] = asked
 
 
 def unregister(event_name: str, name: str) -> None:
@@ -252,19 +278,9 @@ async def emit(
         "created_at": now,
         "updated_at": now,
     }
-    deliveries = [
-        {
-            "id": uuid.uuid4(),
-            "event_id": event_id,
-            "handler": handler_name,
-            "status": DeliveryStatus.pending,
-            "attempts": 0,
-            "next_attempt_at": due,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for handler_name in sorted(_handlers.get(name, {}))
-    ]
+    deliveries = await _deliveries(
+        session, [(event_id, name, organization_id, due)], now, _BATCH.get()
+    )
     if session.in_nested_transaction():
         # Written now, so that rolling the savepoint back takes them with it (one statement
         # per table: the worker's handlers each run in a savepoint and emit as they go).
@@ -310,7 +326,9 @@ _FAN_OUT = (
     update(OutboxEvent)
     .where(OutboxEvent.id.in_(_UNFANNED.scalar_subquery()))
     .values(fanned_out=True)
-    .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.available_at)
+    .returning(
+        OutboxEvent.id, OutboxEvent.name, OutboxEvent.organization_id, OutboxEvent.available_at
+    )
     .execution_options(synchronize_session=False)
 )
 
@@ -320,24 +338,44 @@ async def fan_out(session: AsyncSession, batch: int = 200) -> int:
     handlers registered now; how many events. The flag flips in the same statement that picks
     them (and PostgreSQL skips rows another worker holds), so each event fans out once."""
     events = (await session.execute(_FAN_OUT, {"batch": batch})).all()
-    now = utcnow()
-    deliveries = [
-        {
-            "id": uuid.uuid4(),
-            "event_id": event_id,
-            "handler": handler_name,
-            "status": DeliveryStatus.pending,
-            "attempts": 0,
-            "next_attempt_at": due,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for event_id, name, due in events
-        for handler_name in sorted(_handlers.get(name, {}))
-    ]
+    deliveries = await _deliveries(session, events, utcnow(), {})
     if deliveries:
         await session.execute(insert(_DELIVERIES), deliveries)
     return len(events)
+
+
+async def _deliveries(
+    session: AsyncSession,
+    events: Sequence[Any],
+    now: datetime,
+    memo: dict[Any, Any] | None,
+) -> list[dict[str, Any]]:
+    """The delivery rows of (id, name, organization, due) events: one per registered handler,
+    but, given a `memo` (the worker's), none for a handler whose audience has no work for the
+    event's organization, asked once per organization while the memo lasts."""
+    rows = []
+    for event_id, name, organization_id, due in events:
+        for handler_name in sorted(_handlers.get(name, {})):
+            asked = _audiences.get(handler_name) if memo is not None else None
+            if asked is not None and memo is not None:
+                key = ("outbox.audience", handler_name, organization_id)
+                if key not in memo:
+                    memo[key] = await asked(session, organization_id)
+                if not memo[key](name):
+                    continue
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "event_id": event_id,
+                    "handler": handler_name,
+                    "status": DeliveryStatus.pending,
+                    "attempts": 0,
+                    "next_attempt_at": due,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    return rows
 
 
 BEFORE_COMMIT.append(write_queued)

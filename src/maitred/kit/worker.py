@@ -52,7 +52,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.config import Settings, load_settings
-from maitred.kit import pollers, worker_batch, worker_lock
+from maitred.kit import outbox, pollers, worker_batch, worker_lock
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, Database, Entity, UTCDateTime
 from maitred.kit.idempotency import purge_expired as purge_expired_keys
@@ -85,6 +85,40 @@ _ANYTHING_DUE = ReadQuery(
             exists().where(OutboxEvent.fanned_out == bindparam("unfanned")),
         )
     )
+)
+
+
+# A batch of due deliveries leased to one worker, oldest due first (built once: the running
+# worker claims many times a second).
+_DUE = (
+    select(OutboxDelivery.id)
+    .where(
+        OutboxDelivery.status == DeliveryStatus.pending,
+        OutboxDelivery.next_attempt_at <= bindparam("now"),
+        or_(
+            OutboxDelivery.locked_until.is_(None),
+            OutboxDelivery.locked_until < bindparam("now"),
+        ),
+    )
+    .order_by(OutboxDelivery.next_attempt_at)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = (
+    update(OutboxDelivery)
+    .where(OutboxDelivery.id.in_(_DUE.scalar_subquery()))
+    .values(
+        locked_by=bindparam("worker"),
+        locked_until=bindparam("until"),
+        attempts=OutboxDelivery.attempts + 1,
+    )
+    .returning(
+        OutboxDelivery.id,
+        OutboxDelivery.attempts,
+        OutboxDelivery.next_attempt_at,
+        OutboxDelivery.handler,
+    )
+    .execution_options(synchronize_session=False)
 )
 
 
@@ -175,41 +209,20 @@ class Worker:
             _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
         ):
             return []
-        due = (
-            select(OutboxDelivery.id)
-            .where(
-                OutboxDelivery.status == DeliveryStatus.pending,
-                OutboxDelivery.next_attempt_at <= now,
-                or_(OutboxDelivery.locked_until.is_(None), OutboxDelivery.locked_until < now),
-            )
-            .order_by(OutboxDelivery.next_attempt_at)
-            .limit(self.options.batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        claim = (
-            update(OutboxDelivery)
-            .where(OutboxDelivery.id.in_(due.scalar_subquery()))
-            .values(
-                locked_by=self.worker_id,
-                locked_until=now + timedelta(seconds=self.options.lease_seconds),
-                attempts=OutboxDelivery.attempts + 1,
-            )
-            .returning(
-                OutboxDelivery.id,
-                OutboxDelivery.attempts,
-                OutboxDelivery.next_attempt_at,
-                OutboxDelivery.handler,
-            )
-            .execution_options(synchronize_session=False)
-        )
         async with self.database.transaction() as session:
             # Events a request left for the worker to fan out get their deliveries first, in the
             # same transaction, so this very claim can take them.
             await fan_out(session, self.options.fan_out_batch)
             # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first, and
             # an event's handlers by name on both databases (the order they run in a batch).
+            leased = {
+                "now": now,
+                "worker": self.worker_id,
+                "until": now + timedelta(seconds=self.options.lease_seconds),
+                "batch": self.options.batch_size,
+            }
             claimed = sorted(
-                (await session.execute(claim)).all(),
+                (await session.execute(_CLAIM, leased)).all(),
                 key=lambda r: (r.next_attempt_at, r.handler),
             )
             exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
@@ -263,7 +276,9 @@ class Worker:
                 continue
             found = 0
             try:
-                found = await registered.poll(context)
+                # Its events' deliveries only for handlers with work for them (outbox.audience).
+                with outbox.worker_writes():
+                    found = await registered.poll(context)
             except Exception:
                 log.exception("poller %s failed; retrying next round", registered.name)
             worked += found

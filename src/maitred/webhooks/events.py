@@ -4,6 +4,11 @@ sends them (webhooks/delivering.py)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
@@ -11,9 +16,16 @@ from maitred.kit.outbox import Event
 from maitred.webhooks import deliveries
 from maitred.webhooks import delivering as delivering  # registers the poller
 from maitred.webhooks.catalog import KNOWN_EVENTS, wants
-from maitred.webhooks.repository import SubscriptionRepository
+from maitred.webhooks.models import WebhookSubscription
 
 HANDLER_NAME = "webhooks.fan_out"
+# The events lists of the subscriptions that get new deliveries (SubscriptionRepository's
+# `receiving`), as one column: read once per organization a worker's batch.
+_RECEIVING = select(WebhookSubscription.events).where(
+    WebhookSubscription.organization_id == bindparam("org"),
+    WebhookSubscription.active.is_(True),
+    WebhookSubscription.flagged_at.is_(None),
+)
 
 
 async def fan_out(session: AsyncSession, event: Event) -> None:
@@ -23,12 +35,7 @@ async def fan_out(session: AsyncSession, event: Event) -> None:
         return
     # Most events of a batch are of organizations with no subscription that wants them: their
     # subscriptions are read once a batch, and such an event costs no statement.
-    shared = outbox.shared_by_batch()
-    key = ("webhooks.receiving", event.organization_id)
-    if key not in shared:
-        receiving = await SubscriptionRepository(session, event.organization_id).receiving()
-        shared[key] = [subscription.events for subscription in receiving]
-    if not any(wants(events, event.name) for events in shared[key]):
+    if not (await receivers(session, event.organization_id))(event.name):
         return
     await deliveries.fan_out(
         session,
@@ -46,5 +53,23 @@ async def fan_out_all(session: AsyncSession, events: list[Event]) -> None:
         await fan_out(session, event)
 
 
+async def receivers(
+    session: AsyncSession, organization_id: uuid.UUID | None
+) -> Callable[[str], bool]:
+    """Which events of the organization a subscription wants now (`outbox.audience`): where
+    the worker writes deliveries, an event none wants gets no fan-out delivery at all (most
+    businesses have no subscription: a booking's messages' events cost no delivery then)."""
+    if organization_id is None:
+        return lambda name: False
+    shared = outbox.shared_by_batch()
+    key = ("webhooks.receiving", organization_id)
+    if key not in shared:
+        found = await session.scalars(_RECEIVING, {"org": organization_id})
+        shared[key] = list(found.all())
+    wanted: list[Any] = shared[key]
+    return lambda name: any(wants(events, name) for events in wanted)
+
+
+outbox.audience(HANDLER_NAME, receivers)
 for _event_name in KNOWN_EVENTS:
     outbox.register_many(_event_name, fan_out_all, name=HANDLER_NAME)
