@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import outbox
@@ -16,16 +15,9 @@ from maitred.kit.outbox import Event
 from maitred.webhooks import deliveries
 from maitred.webhooks import delivering as delivering  # registers the poller
 from maitred.webhooks.catalog import KNOWN_EVENTS, wants
-from maitred.webhooks.models import WebhookSubscription
+from maitred.webhooks.repository import receiving_events
 
 HANDLER_NAME = "webhooks.fan_out"
-# The events lists of the subscriptions that get new deliveries (SubscriptionRepository's
-# `receiving`), as one column: read once per organization a worker's batch.
-_RECEIVING = select(WebhookSubscription.events).where(
-    WebhookSubscription.organization_id == bindparam("org"),
-    WebhookSubscription.active.is_(True),
-    WebhookSubscription.flagged_at.is_(None),
-)
 
 
 async def fan_out(session: AsyncSession, event: Event) -> None:
@@ -64,8 +56,7 @@ async def receivers(
     shared = outbox.shared_by_batch()
     key = ("webhooks.receiving", organization_id)
     if key not in shared:
-        found = await session.scalars(_RECEIVING, {"org": organization_id})
-        shared[key] = list(found.all())
+        shared[key] = await receiving_events(session, organization_id)
     wanted: list[Any] = shared[key]
     return lambda name: any(wants(events, name) for events in wanted)
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, bindparam, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit.list_params import ANY_TIME, NEWEST_FIRST, CreatedWindow, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
@@ -15,6 +16,18 @@ from maitred.kit.repository import Repository, escape_like
 from maitred.webhooks.models import WebhookDelivery, WebhookSubscription
 
 RETRYABLE = ("pending", "failed")
+# `receiving`'s events lists as one column, built once: the worker reads them once per
+# organization a batch to skip fan-outs nobody wants (webhooks/events.py).
+_RECEIVING_EVENTS = select(WebhookSubscription.events).where(
+    WebhookSubscription.organization_id == bindparam("org"),
+    WebhookSubscription.active.is_(True),
+    WebhookSubscription.flagged_at.is_(None),
+)
+
+
+async def receiving_events(session: AsyncSession, organization_id: uuid.UUID) -> list[Any]:
+    """The events lists of the organization's subscriptions that get new deliveries."""
+    return list((await session.scalars(_RECEIVING_EVENTS, {"org": organization_id})).all())
 
 
 class SubscriptionRepository(Repository[WebhookSubscription]):
