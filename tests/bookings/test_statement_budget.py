@@ -2,7 +2,8 @@
 
 Every statement is counted: those of the app's engine (an SQLAlchemy `before_cursor_execute`
 listener), those of its read pool (which runs compiled reads on driver connections, outside the
-engine's events) and each commit. The audit middleware writes its row after the response, in a
+engine's events), the compiled writes kit/writes.py runs on SQLite's driver connection (also
+outside them) and each commit. The audit middleware writes its row after the response, in a
 transaction of its own: it is counted apart, and must stay one INSERT and its commit.
 
 The issue's goal is 8 statements for the request, its commit included.
@@ -21,7 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import event, func, select
 
 from maitred.bookings.models import Booking, BookingStatusChange
-from maitred.kit import pollers
+from maitred.kit import pollers, writes
 from maitred.kit.db import Database
 from maitred.kit.outbox import OutboxEvent
 from maitred.kit.reads import ReadPool
@@ -74,6 +75,9 @@ def count_statements(database: Database, monkeypatch: pytest.MonkeyPatch) -> Ite
     def on_execute(*args: Any) -> None:
         counted.seen.append(" ".join(str(args[2]).split())[:90])
 
+    def on_write(sql: str) -> None:
+        counted.seen.append(" ".join(sql.split())[:90])
+
     def on_commit(_connection: Any) -> None:
         counted.seen.append("COMMIT")
 
@@ -84,6 +88,7 @@ def count_statements(database: Database, monkeypatch: pytest.MonkeyPatch) -> Ite
         return await fetch(self, driver, sql, parameters)
 
     monkeypatch.setattr(ReadPool, "_fetch", counting_fetch)
+    monkeypatch.setattr(writes, "listeners", [on_write])
     engine = database.engine.sync_engine
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(engine, "commit", on_commit)
@@ -129,6 +134,8 @@ async def test_a_public_booking_stays_within_its_statement_budget(
     budget = REQUEST_BUDGET[dialect_of(database)]
     assert len(statements.request) <= budget, statements.seen
     assert statements.request[-1] == "COMMIT"
+    # The writes are counted however they run (kit/writes.py's on SQLite's driver connection).
+    assert [s for s in statements.request if s.startswith("INSERT INTO bookings ")], statements.seen
     assert not [s for s in statements.seen if s.startswith("INSERT INTO outbox_deliveries")]
     assert statements.audit[0].startswith("INSERT INTO audit_logs"), statements.seen
     assert statements.audit[1] == "COMMIT"

@@ -349,9 +349,7 @@ class ClaimRepository(Repository[CapacityClaim]):
         }
         if forced is not None:
             parameters["forced"] = forced
-        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(
-            self.session, parameters
-        )
+        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
         team_id: uuid.UUID | None = found[0][0] if found else None
         return team_id
 

@@ -32,6 +32,9 @@ from maitred.kit import sqlite_driver
 
 Processor = Callable[[Any], Any] | None
 _DRIVER = "writes_driver"
+# False runs every statement through `session.execute`, as on PostgreSQL (tests write a row both
+# ways and compare what reads back).
+ON_DRIVER = True
 # Called with each statement's SQL before it runs on the driver (the statement-budget tests
 # count them beside the engine's; empty in production).
 listeners: list[Callable[[str], None]] = []
@@ -58,6 +61,7 @@ class WriteStatement:
         # executemany does), so each set of keys has its own compilation.
         self._by_keys = isinstance(statement, Insert) and not _has_values(statement)
         self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
+        self._returns_rows = bool(statement.is_select or getattr(statement, "_returning", ()))
 
     def plan(self, dialect: Dialect, keys: frozenset[str]) -> _Plan:
         key = (dialect.name, keys if self._by_keys else None)
@@ -109,7 +113,7 @@ class WriteStatement:
         driver = await _sqlite_driver(session)
         if driver is None:
             result = await session.execute(self.statement, dict(values))
-            return [tuple(row) for row in result.all()] if result.returns_rows else []
+            return [tuple(row) for row in result.all()] if self._returns_rows else []
         plan = self.plan(session.get_bind().dialect, frozenset(values))
         parameters = self.parameters(plan, values)
         for listener in listeners:
@@ -162,7 +166,7 @@ async def _sqlite_driver(session: AsyncSession) -> sqlite_driver.Connection | No
     """The session's SQLite driver connection for its current transaction (asked of SQLAlchemy
     once per transaction), or None on any other database, or while the session holds ORM
     changes not flushed yet (`session.execute` flushes them first, keeping their order)."""
-    if not session.sync_session._is_clean():
+    if not ON_DRIVER or not session.sync_session._is_clean():
         return None
     transaction = session.sync_session.get_transaction()
     kept = session.info.get(_DRIVER)
