@@ -5,7 +5,7 @@ in SQLite and ~0.13-0.2 ms in SQLAlchemy's execution machinery around it (the se
 hand-offs, the execution context, the result object; bench/README.md, "The public booking
 request without FastAPI"). A `WriteStatement` is a Core INSERT or UPDATE built once and compiled
 by SQLAlchemy once per dialect and set of keys, as `kit.reads.ReadQuery` is for reads: its SQL,
-parameter order, Python-side column defaults and type conversions (UUID, Decimal, datetimes,
+parameter order and type conversions (UUID, Decimal, datetimes,
 encrypted and JSON columns) are exactly SQLAlchemy's, so the rows read back through the ORM as
 if it had written them. Only the execution differs: the statement goes straight to the session's
 driver connection (kit/sqlite_driver.py), which joins the writers' group and runs it inline on
@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.kit import sqlite_driver
@@ -47,8 +47,6 @@ class _Plan:
     bind_processors: tuple[Processor, ...]
     # Values bound in the statement itself (`.values(last_value=1)`), unless the caller gives one.
     constants: dict[str, Any]
-    # Columns the statement fills from their Python-side `default` when the caller gives none.
-    defaults: tuple[tuple[str, Callable[[], Any]], ...]
     result_processors: tuple[Processor, ...]
 
 
@@ -60,17 +58,17 @@ class WriteStatement:
         # A plain `insert(table)` takes its columns from the keys given (as SQLAlchemy's
         # executemany does), so each set of keys has its own compilation.
         self._by_keys = isinstance(statement, Insert) and not _has_values(statement)
-        self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
+        self._plans: dict[tuple[str, frozenset[str] | None], _Plan | None] = {}
         self._returns_rows = bool(statement.is_select or getattr(statement, "_returning", ()))
 
-    def plan(self, dialect: Dialect, keys: frozenset[str]) -> _Plan:
+    def plan(self, dialect: Dialect, keys: frozenset[str]) -> _Plan | None:
+        """The compiled statement, or None when SQLAlchemy's execution must run it."""
         key = (dialect.name, keys if self._by_keys else None)
-        found = self._plans.get(key)
-        if found is None:
-            found = self._plans[key] = self._compile(dialect, keys)
-        return found
+        if key not in self._plans:
+            self._plans[key] = self._compile(dialect, keys)
+        return self._plans[key]
 
-    def _compile(self, dialect: Dialect, keys: frozenset[str]) -> _Plan:
+    def _compile(self, dialect: Dialect, keys: frozenset[str]) -> _Plan | None:
         compiled = self.statement.compile(
             dialect=dialect, column_keys=sorted(keys) if self._by_keys else None
         )
@@ -78,21 +76,13 @@ class WriteStatement:
         if any(b.expanding for b in binds.values()):
             raise ValueError("WriteStatement does not support expanding (IN-list) parameters")
         names = tuple(compiled.positiontup or ())
-        defaults = []
-        for column in [*compiled.insert_prefetch, *compiled.update_prefetch]:
-            default = column.default if column in compiled.insert_prefetch else column.onupdate
-            if default is None or not (default.is_scalar or default.is_callable):
-                raise ValueError(f"WriteStatement cannot fill {column.key}'s default")
-            arg = default.arg
-            defaults.append(
-                (column.key, (lambda value=arg: value) if default.is_scalar else _called(arg))
-            )
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            return None  # a column's Python-side default, which SQLAlchemy's execution fills
         return _Plan(
             sql=str(compiled),
             param_names=names,
             constants={n: binds[n].effective_value for n in names if not binds[n].required},
             bind_processors=tuple(binds[n].type._cached_bind_processor(dialect) for n in names),
-            defaults=tuple(defaults),
             result_processors=tuple(
                 entry[3]._cached_result_processor(dialect, None)
                 for entry in compiled._result_columns
@@ -100,9 +90,8 @@ class WriteStatement:
         )
 
     def parameters(self, plan: _Plan, values: Mapping[str, Any]) -> list[Any]:
-        if plan.constants or plan.defaults:
-            filled = {key: fill() for key, fill in plan.defaults if key not in values}
-            values = plan.constants | filled | dict(values)
+        if plan.constants:
+            values = plan.constants | dict(values)
         return [
             process(values[name]) if process else values[name]
             for name, process in zip(plan.param_names, plan.bind_processors, strict=True)
@@ -111,10 +100,10 @@ class WriteStatement:
     async def run(self, session: AsyncSession, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Runs the statement with `values`; its RETURNING rows, converted (else [])."""
         driver = await _sqlite_driver(session)
-        if driver is None:
+        plan = None if driver is None else self.plan(session.get_bind().dialect, frozenset(values))
+        if driver is None or plan is None:
             result = await session.execute(self.statement, dict(values))
             return [tuple(row) for row in result.all()] if self._returns_rows else []
-        plan = self.plan(session.get_bind().dialect, frozenset(values))
         parameters = self.parameters(plan, values)
         for listener in listeners:
             listener(plan.sql)
@@ -134,10 +123,10 @@ class WriteStatement:
     async def run_many(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
         """Runs the statement once per row (an executemany; rows with the same keys)."""
         driver = await _sqlite_driver(session)
-        if driver is None:
+        plan = None if driver is None else self.plan(session.get_bind().dialect, frozenset(rows[0]))
+        if driver is None or plan is None:
             await session.execute(self.statement, [dict(row) for row in rows])
             return
-        plan = self.plan(session.get_bind().dialect, frozenset(rows[0]))
         parameters = [self.parameters(plan, row) for row in rows]
         for listener in listeners:
             listener(plan.sql)
@@ -152,13 +141,8 @@ def _has_values(statement: Insert) -> bool:
     return bool(statement._values or statement._multi_values or statement.select is not None)
 
 
-def _called(arg: Any) -> Callable[[], Any]:
-    """A column's callable default as SQLAlchemy keeps it (wrapped to take a context, which the
-    defaults these statements meet do not read)."""
-    return lambda: arg(None)
-
-
-def _wrapped(sql: str, parameters: Any, exc: sqlite3.Error) -> DBAPIError:
+def _wrapped(sql: str, parameters: Any, exc: sqlite3.Error) -> StatementError:
+    """The driver's error as SQLAlchemy raises it (`IntegrityError` for a constraint …)."""
     return DBAPIError.instance(sql, parameters, exc, sqlite3.Error)
 
 
