@@ -5,7 +5,11 @@ to `MAX_BODY` of it is kept for the field summary. The request's services and th
 authentication layer write into an `AuditNote` held in a context variable; the rows are written
 in a transaction of their own, so a request that failed (and rolled its own back) is still
 recorded, and a failure to record never changes the answer the client got. The rows of requests
-that finish together share one transaction (audit/batches.py). A POST that changes nothing
+that finish together share one transaction (audit/batches.py). A hot path may write its rows
+in its own transaction instead (`kit.auditnote.write_in_transaction`, the public booking): one
+INSERT before a COMMIT it makes anyway; the rows are then part of its unit of work (built as
+here, their values cut to their columns), and if that transaction never commits they are
+written here after the answer as for any failed request. A POST that changes nothing
 (`kit.auditnote.changes_nothing`, POST /ai/understand) is not recorded, as a GET is not.
 """
 
