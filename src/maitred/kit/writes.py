@@ -152,6 +152,8 @@ async def _sqlite_driver(session: AsyncSession) -> sqlite_driver.Connection | No
     changes not flushed yet (`session.execute` flushes them first, keeping their order)."""
     if not ON_DRIVER or not session.sync_session._is_clean():
         return None
+    if session.get_bind().dialect.name != "sqlite":
+        return None
     transaction = session.sync_session.get_transaction()
     kept = session.info.get(_DRIVER)
     if kept is not None and transaction is not None and kept[0] is transaction:
