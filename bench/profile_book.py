@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import os
 import pstats
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -134,7 +136,7 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
             main0, all0 = time.thread_time(), time.process_time()
             if profiler is not None:
                 profiler.enable()
-            with profile_reads.counting(database) as seen:
+            with profile_reads.counting(database) as seen, _counting_writes(seen):
                 for n in range(warm, warm + args.requests):
                     await book(n)
             if profiler is not None:
@@ -151,6 +153,22 @@ async def measure(args: argparse.Namespace, env: dict[str, str]) -> None:
                 await _both_routes(book, warm + args.requests, args.requests)
             if not args.no_drain:
                 await _drain(database, args)
+
+
+@contextlib.contextmanager
+def _counting_writes(seen: list[str]) -> Iterator[None]:
+    """The statements kit/writes.py runs on the driver, beside the engine's (none in a checkout
+    from before it, run through PYTHONPATH)."""
+    try:
+        from maitred.kit import writes
+    except ImportError:
+        yield
+        return
+    writes.listeners.append(seen.append)
+    try:
+        yield
+    finally:
+        writes.listeners.remove(seen.append)
 
 
 async def _both_routes(book: Any, start: int, requests: int) -> None:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import event, make_url
 
+from maitred.kit import writes
 from maitred.kit.db import Database
 from tests.bookings.given import SEED_000_POLICY, given_book
 from tests.bookings.test_public_form import post, seed_form
@@ -39,12 +40,18 @@ def captured(database: Database) -> Iterator[list[tuple[str, Any]]]:
     def on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         seen.append((statement, parameters))
 
+    def on_write(statement: str) -> None:
+        # kit/writes.py's, on SQLite's driver connection: planned with nulls for its values.
+        seen.append((statement, (None,) * statement.count("?")))
+
     engine = database.engine.sync_engine
     event.listen(engine, "before_cursor_execute", on_execute)
+    writes.listeners.append(on_write)
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
+        writes.listeners.remove(on_write)
 
 
 async def test_a_public_booking_reads_no_table_wide(

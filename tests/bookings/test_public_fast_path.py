@@ -12,11 +12,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from maitred.audit.models import AuditLog
 from maitred.bookings.public_fast import PublicBookingFastPath
 from maitred.kit.db import Database
+from maitred.tenancy.models import Organization
 from tests.bookings.given import (
     Book,
     book_one,
@@ -216,3 +217,37 @@ async def test_a_caught_bot_gets_the_same_look_alike_answer(
     assert without(by_fast.json(), *ids) == without(by_fastapi.json(), *ids)
     assert by_fast.json()["estimated_cost"] == 0.0
     assert await count_bookings(database) == 0
+
+
+async def test_the_organization_kept_between_requests_is_never_stale(
+    client: httpx.AsyncClient, app: FastAPI, database: Database
+) -> None:
+    """The public routes keep an organization between requests (tenancy `find_kept`) only while
+    its stored version is unchanged: a change written by anyone (here a plain UPDATE, as another
+    process would write it) is seen by the next request."""
+    book = await given_book(database, teams=3)
+    slug = {"X-Tenant-ID": book.organization.slug}
+    people = forms()
+    assert (await client.post(FORM, json=next(people), headers=slug)).status_code == 201
+
+    await set_organization(database, book, is_active=False)
+    refused = await client.post(FORM, json=next(people), headers=slug)
+    assert refused.status_code == 404, refused.text
+
+    await set_organization(database, book, is_active=True, currency="EUR")
+    again = await client.post(FORM, json=next(people), headers=slug)
+    assert again.status_code == 201, again.text
+    assert again.json()["currency"] == "EUR"
+
+    await set_organization(database, book, slug="renamed")
+    assert (await client.post(FORM, json=next(people), headers=slug)).status_code == 404
+    renamed = await client.post(FORM, json=next(people), headers={"X-Tenant-ID": "renamed"})
+    assert renamed.status_code == 201, renamed.text
+    assert await count_bookings(database) == 3
+
+
+async def set_organization(database: Database, book: Book, **values: Any) -> None:
+    async with database.transaction() as session:
+        await session.execute(
+            update(Organization).where(Organization.id == book.organization.id).values(**values)
+        )

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import event, func, select
 
 from maitred.bookings.models import Booking
+from maitred.kit import writes
 from maitred.kit.db import Database
 from tests.bookings.given import SEED_000_POLICY, given_book
 from tests.bookings.test_group_commit import FORM, form, stored_bookings
 
 
 async def test_a_public_booking_reads_while_another_writer_holds_the_turn(
-    client: httpx.AsyncClient, database: Database
+    client: httpx.AsyncClient, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The booking request's reads (its organization, settings, calendar, prices) run before its
     first write, outside the writers' turn (kit/db.py `defer_to_write`): while another write
@@ -53,6 +54,11 @@ async def test_a_public_booking_reads_while_another_writer_holds_the_turn(
     await holding.wait()
     event.listen(engine, "before_cursor_execute", on_start)
     event.listen(engine, "after_cursor_execute", on_done)
+    # The booking's writes run on SQLite's driver connection, outside the engine's events (so
+    # a write is seen when it starts; the next one starts once it is done), and its reads of
+    # kept facts in the read pool, outside any turn.
+    monkeypatch.setattr(writes, "listeners", [lambda sql: started.append(sql.lstrip()[:30])])
+    monkeypatch.setattr(database.reads, "listeners", [lambda sql: done.append(sql.lstrip()[:30])])
     try:
         request = asyncio.create_task(
             client.post(FORM, json=form(2, 2), headers={"X-Tenant-ID": str(book.organization.id)})
@@ -61,7 +67,9 @@ async def test_a_public_booking_reads_while_another_writer_holds_the_turn(
             if any(s.startswith("INSERT INTO customers") for s in started) or request.done():
                 break
             await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # time for a write that did not wait to finish, and the next
         during_hold = list(done)
+        writes_begun = [s for s in started if s.startswith(("INSERT", "UPDATE", "DELETE"))]
         release.set()
         await holder
         answer = await request
@@ -72,5 +80,6 @@ async def test_a_public_booking_reads_while_another_writer_holds_the_turn(
     assert answer.status_code == 201, answer.text
     assert any(s.startswith("SELECT") for s in during_hold), (during_hold, started)
     assert not [s for s in during_hold if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes_begun == ["INSERT INTO customers (id, org"], started  # waiting for the turn
     assert any(s.startswith("INSERT INTO customers") for s in started)
     assert len(await stored_bookings(database, book.organization.id)) == 2

@@ -5,7 +5,11 @@ to `MAX_BODY` of it is kept for the field summary. The request's services and th
 authentication layer write into an `AuditNote` held in a context variable; the rows are written
 in a transaction of their own, so a request that failed (and rolled its own back) is still
 recorded, and a failure to record never changes the answer the client got. The rows of requests
-that finish together share one transaction (audit/batches.py). A POST that changes nothing
+that finish together share one transaction (audit/batches.py). A hot path may write its rows
+in its own transaction instead (`kit.auditnote.write_in_transaction`, the public booking): one
+INSERT before a COMMIT it makes anyway; the rows are then part of its unit of work (built as
+here, their values cut to their columns), and if that transaction never commits they are
+written here after the answer as for any failed request. A POST that changes nothing
 (`kit.auditnote.changes_nothing`, POST /ai/understand) is not recorded, as a GET is not.
 """
 
@@ -13,11 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maitred.audit import service as audit_service
 from maitred.audit.batches import AuditBatches
+from maitred.audit.service import AuditedRequest
 from maitred.kit.auditnote import AuditNote, audit_note_var
 from maitred.kit.db import Database
 from maitred.kit.requestcontext import current_request_id
@@ -81,18 +87,23 @@ class AuditMiddleware:
                 status = message["status"]
             await send(message)
 
+        async def write_in(session: Any, answered: int) -> None:
+            request = self._audited(scope, answered, bytes(body) if body else None)
+            await audit_service.insert_entries(session, audit_service.entries_for(note, request))
+
+        note.write_in = write_in
         token = audit_note_var.set(note)
         try:
             await self.app(scope, keeping_receive, watching_send)
         finally:
             audit_note_var.reset(token)
             # An exception escaping here becomes the outer layers' 500.
-            if not note.unchanged:
+            if not note.unchanged and not note.written:
                 await self._write(note, scope, status or 500, bytes(body) if body else None)
 
-    async def _write(self, note: AuditNote, scope: Scope, status: int, body: bytes | None) -> None:
+    def _audited(self, scope: Scope, status: int, body: bytes | None) -> AuditedRequest:
         route = scope.get("route")
-        request = audit_service.AuditedRequest(
+        return audit_service.AuditedRequest(
             method=scope["method"],
             path=scope["path"],
             status_code=status,
@@ -102,6 +113,9 @@ class AuditMiddleware:
             body=body,
             route_template=getattr(route, "path", None),
         )
+
+    async def _write(self, note: AuditNote, scope: Scope, status: int, body: bytes | None) -> None:
+        request = self._audited(scope, status, body)
         label = f"{request.method} {request.path}"
         try:
             entries = audit_service.entries_for(note, request)

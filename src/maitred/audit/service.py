@@ -26,6 +26,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import paginate_by_cursor
+from maitred.kit.writes import WriteStatement
 from maitred.tenancy import memberships
 from maitred.tenancy import service as tenancy_service
 
@@ -219,7 +220,7 @@ def entries_for(note: AuditNote, request: AuditedRequest) -> list[dict[str, Any]
 
 # Every audited request writes here after its answer: Core, not the ORM (ARCHITECTURE.md, Hot
 # paths), since nothing reads the rows back in the same session.
-_INSERT = insert(cast(Table, AuditLog.__table__))
+_INSERT = WriteStatement(insert(cast(Table, AuditLog.__table__)))
 
 
 async def insert_entries(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
@@ -231,7 +232,7 @@ async def insert_entries(session: AsyncSession, entries: list[dict[str, Any]]) -
             held = await memberships.active_of(session, entry["actor_user_id"])
             if len(held) == 1:
                 entry["organization_id"] = held[0].organization_id
-    await session.execute(_INSERT, entries)
+    await _INSERT.run_many(session, entries)
 
 
 @dataclass(frozen=True)

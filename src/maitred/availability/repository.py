@@ -39,6 +39,7 @@ from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
+from maitred.kit.writes import WriteStatement
 
 # The columns of the book the integrity check compares claims with. Read as a plain table:
 # bookings depends on availability, not the other way round.
@@ -247,7 +248,7 @@ def _free_team_claim(dialect: str, forced: bool) -> Any:
 
 
 _FREE_TEAM_CLAIMS = {
-    (dialect, forced): _free_team_claim(dialect, forced)
+    (dialect, forced): WriteStatement(_free_team_claim(dialect, forced))
     for dialect in ("sqlite", "postgresql")
     for forced in (False, True)
 }
@@ -348,10 +349,8 @@ class ClaimRepository(Repository[CapacityClaim]):
         }
         if forced is not None:
             parameters["forced"] = forced
-        found = await self.session.execute(
-            _FREE_TEAM_CLAIMS[(dialect, forced is not None)], parameters
-        )
-        team_id: uuid.UUID | None = found.scalar()
+        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
+        team_id: uuid.UUID | None = found[0][0] if found else None
         return team_id
 
     async def is_active_team(self, team_id: uuid.UUID) -> bool:

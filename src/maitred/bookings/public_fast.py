@@ -14,6 +14,10 @@ idempotency, audit), and errors the service raises reach the same exception hand
 only the plain case: a JSON object body that the model accepts, with no query string. Anything
 else (a malformed body, `?org=`, another content type) is handed, body and all, to the FastAPI
 route, which stays the one documented in the OpenAPI and answers those exactly as before.
+
+A booking's audit rows go in with its own transaction (`auditnote.write_in_transaction`), not in
+one of their own after the answer; a refused or failed request is still recorded after it, by
+the audit middleware, as every request is.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from maitred.bookings import service as bookings_service
 from maitred.bookings.router import public_router
 from maitred.bookings.schemas import PublicBookingCreated, PublicBookingRequest
-from maitred.kit import fast_routes
+from maitred.kit import auditnote, fast_routes
 from maitred.kit.db import Database
 from maitred.kit.fast_routes import FastRoute
 from maitred.kit.json_answers import json_answer
@@ -59,6 +63,9 @@ class PublicBookingFastPath(FastRoute):
                 request, session, request.headers.get("x-tenant-id"), None
             )
             answer = await bookings_service.request_booking(session, organization, form)
+            audited = await auditnote.write_in_transaction(session, 201)
+        if audited is not None:
+            audited.written = True
         await json_answer(PublicBookingCreated, answer, 201)(scope, receive, send)
 
 

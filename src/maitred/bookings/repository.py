@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.kit.repository import Repository
+from maitred.kit.writes import WriteStatement
 
 # The customers' name, for "search by customer name" in one statement. Only the columns of the
 # table are named here, never the customers domain's model (bookings uses customers' service).
@@ -82,9 +83,9 @@ class StatsRow:
 
 # A new booking's rows, written with Core (ARCHITECTURE.md, Hot paths): nothing reads them back
 # through the session, so the ORM's identity map and unit of work would only cost time.
-_INSERT_BOOKING = insert(cast(Table, Booking.__table__))
+_INSERT_BOOKING = WriteStatement(insert(cast(Table, Booking.__table__)))
 _INSERT_LINES = insert(cast(Table, BookingLine.__table__))
-_INSERT_STATUS_CHANGE = insert(cast(Table, BookingStatusChange.__table__))
+_INSERT_STATUS_CHANGE = WriteStatement(insert(cast(Table, BookingStatusChange.__table__)))
 # PostgreSQL writes a booking and its first status change in one statement (the booking's INSERT
 # as a CTE); SQLite has no INSERT in a CTE. Built per set of columns given, once.
 _WITH_HISTORY: dict[tuple[frozenset[str], frozenset[str]], Any] = {}
@@ -140,10 +141,10 @@ class BookingRepository(Repository[Booking]):
                 {f"b_{k}": v for k, v in row.items()} | {f"h_{k}": v for k, v in first.items()},
             )
             return
-        await self.session.execute(_INSERT_BOOKING, scope | booking)
+        await _INSERT_BOOKING.run(self.session, scope | booking)
         if lines:
             await self.session.execute(_INSERT_LINES, [scope | line for line in lines])
-        await self.session.execute(_INSERT_STATUS_CHANGE, scope | change)
+        await _INSERT_STATUS_CHANGE.run(self.session, scope | change)
 
     async def lines_of(self, booking_id: uuid.UUID) -> Sequence[BookingLine]:
         statement = (

@@ -35,6 +35,7 @@ from maitred.customers.models import (
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository, escape_like
+from maitred.kit.writes import WriteStatement
 
 
 @functools.cache
@@ -141,14 +142,18 @@ _INSERT_IF_NEW_SELECT = select(
     )
 )
 _INSERT_IF_NEW = {
-    "postgresql": pg_insert(_customers)
-    .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
-    .on_conflict_do_nothing()
-    .returning(Customer.id),
-    "sqlite": sqlite_insert(_customers)
-    .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
-    .on_conflict_do_nothing()
-    .returning(Customer.id),
+    "postgresql": WriteStatement(
+        pg_insert(_customers)
+        .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
+        .on_conflict_do_nothing()
+        .returning(Customer.id)
+    ),
+    "sqlite": WriteStatement(
+        sqlite_insert(_customers)
+        .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
+        .on_conflict_do_nothing()
+        .returning(Customer.id)
+    ),
 }
 _INSERT_UNLESS_TAKEN = {
     "postgresql": pg_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
@@ -207,13 +212,13 @@ class CustomerRepository(Repository[Customer]):
             "address": None,
             "preferred_language": None,
         }
-        inserted = await self.session.execute(
-            _INSERT_IF_NEW[self.session.get_bind().dialect.name],
+        inserted = await _INSERT_IF_NEW[self.session.get_bind().dialect.name].run(
+            self.session,
             row
             | {"organization_id": self.organization_id, "created_at": now, "updated_at": now}
             | values,
         )
-        return inserted.first() is not None
+        return bool(inserted)
 
     async def insert_unless_taken(self, values: dict[str, Any]) -> bool:
         """False when a concurrent insert took the email or phone first (the unique indexes)."""

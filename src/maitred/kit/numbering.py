@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Base, TenantOwned
+from maitred.kit.writes import WriteStatement
 
 
 class NumberSeries(TenantOwned, Base):
@@ -51,15 +52,18 @@ def _take(insert: Any) -> Any:
 
 
 # Built once: every booking takes a number, and building these anew cost more than running them.
-_TAKE = {"postgresql": _take(pg_insert), "sqlite": _take(sqlite_insert)}
+_TAKE = {
+    "postgresql": WriteStatement(_take(pg_insert)),
+    "sqlite": WriteStatement(_take(sqlite_insert)),
+}
 
 
 async def next_number(
     session: AsyncSession, *, organization_id: uuid.UUID, series: str, year: int
 ) -> int:
     dialect = session.get_bind().dialect.name
-    value = await session.scalar(
-        _TAKE[dialect],
+    taken = await _TAKE[dialect].run(
+        session,
         {
             "b_id": uuid.uuid4(),
             "b_organization_id": organization_id,
@@ -68,8 +72,7 @@ async def next_number(
             "b_now": utcnow(),
         },
     )
-    assert value is not None
-    return int(value)
+    return int(taken[0][0])
 
 
 def formatted(prefix: str, year: int, value: int) -> str:

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import BEFORE_COMMIT, Base, Entity, UTCDateTime
+from maitred.kit.writes import WriteStatement
 
 
 class OutboxEvent(Entity, Base):
@@ -255,6 +256,7 @@ _QUEUE = "outbox_queue"
 _LATER = "outbox_fan_out_later"
 _EVENTS = cast(Table, OutboxEvent.__table__)
 _DELIVERIES = cast(Table, OutboxDelivery.__table__)
+_INSERT_EVENTS = WriteStatement(insert(_EVENTS))
 
 
 async def emit(
@@ -308,7 +310,7 @@ async def write_queued(session: AsyncSession) -> None:
         return
     events, deliveries = queued
     if session.info.get(_LATER):
-        await session.execute(insert(_EVENTS), [e | {"fanned_out": False} for e in events])
+        await _INSERT_EVENTS.run_many(session, [e | {"fanned_out": False} for e in events])
         return
     await session.execute(insert(_EVENTS), events)
     if deliveries:

@@ -43,7 +43,7 @@ async def public_organization(
 
 async def _resolve(request: Request, db: AsyncSession, named: str | None) -> Organization:
     if named:
-        return _active(await tenancy_service.find(db, named))
+        return _active(await tenancy_service.find_kept(db, database_of(request).reads, named))
     host = request.headers.get("host")
     if host:
         by_host = await tenancy_domains.organization_for_host(db, host)

@@ -97,15 +97,21 @@ async def snapshot(
     )
 
 
-async def named(reads: ReadPool, id_or_slug: str) -> OrganizationSnapshot | None:
-    """An organization by id or slug (active or not): one statement for its version."""
+async def version_of(reads: ReadPool, id_or_slug: str) -> tuple[uuid.UUID, datetime] | None:
+    """The id and version of an organization by id or slug (active or not): one statement."""
     try:
         row = await reads.one(_VERSION_BY_ID, id=uuid.UUID(id_or_slug))
     except ValueError:
         row = await reads.one(_VERSION_BY_SLUG, slug=id_or_slug.strip().lower())
-    if row is None:
+    return None if row is None else (row["id"], row["version"])
+
+
+async def named(reads: ReadPool, id_or_slug: str) -> OrganizationSnapshot | None:
+    """An organization by id or slug (active or not): one statement for its version."""
+    found = await version_of(reads, id_or_slug)
+    if found is None:
         return None
-    return await snapshot(reads, row["id"], row["version"])
+    return await snapshot(reads, *found)
 
 
 def of_organization(organization: Organization, *, keep: bool = True) -> OrganizationSnapshot:
