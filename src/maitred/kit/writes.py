@@ -74,7 +74,7 @@ class WriteStatement:
         )
         binds = compiled.binds
         if any(b.expanding for b in binds.values()):
-            raise ValueError("WriteStatement does not support expanding (IN-list) parameters")
+            raise TypeError("WriteStatement does not support expanding (IN-list) parameters")
         names = tuple(compiled.positiontup or ())
         if compiled.insert_prefetch or compiled.update_prefetch:
             return None  # a column's Python-side default, which SQLAlchemy's execution fills
