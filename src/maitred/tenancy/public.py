@@ -15,6 +15,7 @@ from maitred.kit import i18n
 from maitred.kit.deps import DbSession, app_settings, database_of
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.tenancy import domains as tenancy_domains
+from maitred.tenancy import kept
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy import snapshots as tenancy_snapshots
 from maitred.tenancy.models import Organization
@@ -43,7 +44,7 @@ async def public_organization(
 
 async def _resolve(request: Request, db: AsyncSession, named: str | None) -> Organization:
     if named:
-        return _active(await tenancy_service.find_kept(db, database_of(request).reads, named))
+        return _active(await kept.find_kept(db, database_of(request).reads, named))
     host = request.headers.get("host")
     if host:
         by_host = await tenancy_domains.organization_for_host(db, host)

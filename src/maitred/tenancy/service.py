@@ -6,7 +6,6 @@ never the other way round.
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 import uuid
@@ -18,9 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.util import identity_key
 
 from maitred.kit import outbox
 from maitred.kit.auditnote import record
@@ -37,7 +34,6 @@ from maitred.kit.permissions import permissions_for
 from maitred.kit.reads import ReadPool
 from maitred.kit.roles import Role
 from maitred.tenancy import memberships, repository
-from maitred.tenancy import snapshots as tenancy_snapshots
 from maitred.tenancy.caller import Caller
 from maitred.tenancy.errors import MfaSetupRequired
 from maitred.tenancy.models import Organization
@@ -167,48 +163,6 @@ async def find(session: AsyncSession, id_or_slug: str) -> Organization | None:
         )
         return found
     return await session.get(Organization, organization_id)
-
-
-# Organizations the public routes named, as loaded at their version (the row's `updated_at`,
-# which every write sets): `find_kept`'s.
-_KEPT: dict[uuid.UUID, Organization] = {}
-_KEPT_LIMIT = 10_000
-
-
-async def find_kept(session: AsyncSession, reads: ReadPool, id_or_slug: str) -> Organization | None:
-    """`find`, for a request that only reads the organization (the public routes): its version
-    is one compiled read (inline on SQLite), and an organization unchanged since this process
-    last loaded it is merged into the session from memory instead of loaded again. A change
-    made by any process changes the version, so the next request loads it anew.
-
-    Why: the ORM read cost ~0.4 ms of the public booking's ~4.5 (bench/README.md)."""
-    found = await tenancy_snapshots.version_of(reads, id_or_slug)
-    if found is None:
-        return None
-    organization_id, version = found
-    kept = _KEPT.get(organization_id)
-    if kept is not None and kept.updated_at == version:
-        merged: Organization = await session.merge(kept, load=False)
-        return merged
-    held = session.sync_session.identity_map.get(identity_key(Organization, organization_id))
-    loaded = await session.get(Organization, organization_id)
-    if held is None and loaded is not None and loaded.updated_at == version:
-        # Loaded now, as committed at `version` (a write of this transaction would have set
-        # another): a copy for no session, never expired, never changed in place.
-        if len(_KEPT) >= _KEPT_LIMIT:
-            _KEPT.clear()
-        _KEPT[organization_id] = _detached_copy(loaded)
-    return loaded
-
-
-def _detached_copy(organization: Organization) -> Organization:
-    state = {
-        column.key: copy.deepcopy(getattr(organization, column.key))
-        for column in Organization.__mapper__.column_attrs
-    }
-    kept = Organization(**state)
-    make_transient_to_detached(kept)
-    return kept
 
 
 async def some_active(session: AsyncSession, *, limit: int) -> Sequence[Organization]:
