@@ -28,13 +28,11 @@ from maitred.availability import service as availability_service
 from maitred.availability.router import READ, get_availability, router
 from maitred.availability.schemas import AvailabilityRead
 from maitred.kit import fast_routes
-from maitred.kit.clock import EARLIEST_DATE, LATEST_DATE
 from maitred.kit.db import Database
-from maitred.kit.fast_routes import FastRoute
+from maitred.kit.fast_routes import FastRoute, calendar_day
 from maitred.kit.json_answers import json_answer
 
 PATH = "/api/v1/availability"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GUESTS = re.compile(r"[1-9]\d{0,2}")
 _MOST_GUESTS = 500  # as the route's GuestsQuery
 _LONGEST_LOCATION = 300  # as the route's LocationQuery
@@ -76,13 +74,7 @@ def _plain_query(raw: bytes) -> tuple[date | None, int | None, str | None] | Non
             return None
         seen.add(name)
         if name == "date":
-            if not _DATE.fullmatch(value):
-                return None
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                return None
-            if not EARLIEST_DATE <= day <= LATEST_DATE:
+            if (day := calendar_day(value)) is None:
                 return None
         elif name == "guest_count":
             if not _GUESTS.fullmatch(value) or int(value) > _MOST_GUESTS:
