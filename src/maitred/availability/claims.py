@@ -7,6 +7,9 @@ overlap touch a common day, so they are taken one after the other and the second
 first. Expiry is a
 condition of every read (`active_at`), never a job the ledger waits for: the worker releasing
 expired holds only tidies up and tells the waitlist.
+
+On PostgreSQL a public booking claims last (`claim_at_commit`): the day's lock row, which every
+booking of that day waits for, is then held for the claim and the COMMIT only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from maitred.availability.policy import policy_of
 from maitred.availability.repository import ActiveTeam, ClaimRepository
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
+from maitred.kit.db import write_last
 from maitred.kit.errors import ValidationFailed
 
 ONE_DAY = timedelta(days=1)
@@ -127,6 +131,52 @@ async def claim(
     await _announce_released(session, organization_id, booking_id, freed)
     await _hold_expires(session, organization_id, booking_id, hold_until)
     return chosen[0].id
+
+
+async def claim_at_commit(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    booking_id: uuid.UUID,
+    window: Window,
+    guest_count: int,
+    hold_until: datetime | None,
+) -> bool:
+    """`claim` of a new booking of one team, run as its transaction's last write (kit/db.py
+    `write_last`): the day locks, then the free team claimed and set on the booking, which the
+    caller writes meanwhile without a team; then COMMIT. No team free: CapacityExceeded rolls
+    everything back. False (nothing done) off PostgreSQL or when the party needs more teams.
+
+    Why: claimed first, the day's lock row was held through every later write of the request
+    and each of their round trips; a day's bookings queued on it (bench/README.md, "PostgreSQL's
+    claim last"). On SQLite the transaction holds the one writer lock from its first write
+    anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    policy = await policy_of(session, organization_id)
+    if teams_needed(policy.rules, guest_count) != 1:
+        return False
+    start, end = buffered(policy.rules, window)
+    days = lock_days(window, start, end)
+    claims = ClaimRepository(session, organization_id)
+
+    async def last() -> None:
+        await claims.lock_days(days)
+        chosen_id = await claims.claim_free_team(
+            booking_id=booking_id,
+            day=window.day,
+            starts_at=start,
+            ends_at=end,
+            expires_at=hold_until,
+            forced=None,
+            named=True,
+        )
+        if chosen_id is None:
+            raise CapacityExceeded()
+
+    write_last(session, last)
+    await _hold_expires(session, organization_id, booking_id, hold_until)
+    return True
 
 
 async def _hold_expires(

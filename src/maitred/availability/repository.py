@@ -226,14 +226,8 @@ _WORKS = {
 _ACTIVE = {"sqlite": "t.is_active = 1", "postgresql": "t.is_active"}
 
 
-def _free_team_claim(dialect: str, forced: bool) -> Any:
-    statement = text(
-        _FREE_TEAM_CLAIM.format(
-            active=_ACTIVE[dialect],
-            forced=" AND t.id = :forced" if forced else "",
-            works=_WORKS[dialect],
-        )
-    ).bindparams(
+def _claim_binds(forced: bool) -> list[Any]:
+    return [
         *(bindparam(name, type_=Uuid()) for name in ("id", "organization_id", "booking_id")),
         *(
             bindparam(name, type_=UTCDateTime())
@@ -243,7 +237,17 @@ def _free_team_claim(dialect: str, forced: bool) -> Any:
         bindparam("weekday", type_=Integer()),
         bindparam("stamp", type_=String()),
         *([bindparam("forced", type_=Uuid())] if forced else []),
-    )
+    ]
+
+
+def _free_team_claim(dialect: str, forced: bool) -> Any:
+    statement = text(
+        _FREE_TEAM_CLAIM.format(
+            active=_ACTIVE[dialect],
+            forced=" AND t.id = :forced" if forced else "",
+            works=_WORKS[dialect],
+        )
+    ).bindparams(*_claim_binds(forced))
     return statement.columns(team_id=Uuid())
 
 
@@ -252,6 +256,22 @@ _FREE_TEAM_CLAIMS = {
     for dialect in ("sqlite", "postgresql")
     for forced in (False, True)
 }
+# PostgreSQL, a booking already written (the public booking's claim last, claims.py
+# `claim_at_commit`): the same claim, and the team chosen set on the booking, in one statement.
+_FREE_TEAM_CLAIM_NAMED = WriteStatement(
+    text(
+        "WITH claimed AS ("
+        + _FREE_TEAM_CLAIM.format(
+            active=_ACTIVE["postgresql"], forced="", works=_WORKS["postgresql"]
+        )
+        + """), named AS (
+  UPDATE bookings SET chef_team_id = claimed.team_id FROM claimed
+  WHERE bookings.organization_id = :organization_id AND bookings.id = :booking_id)
+SELECT team_id FROM claimed"""
+    )
+    .bindparams(*_claim_binds(False))
+    .columns(team_id=Uuid())
+)
 
 
 class TeamRepository(Repository[ChefTeam]):
@@ -329,9 +349,11 @@ class ClaimRepository(Repository[CapacityClaim]):
         ends_at: datetime,
         expires_at: datetime | None,
         forced: uuid.UUID | None,
+        named: bool = False,
     ) -> uuid.UUID | None:
         """Claims one free team for a new booking in one statement; its id, or None when no
-        team (or not the `forced` one) is free then."""
+        team (or not the `forced` one) is free then. `named` (PostgreSQL, no `forced` team):
+        the booking is written already, and the same statement sets its team."""
         dialect = self.session.get_bind().dialect.name
         now = utcnow()
         parameters: dict[str, Any] = {
@@ -349,7 +371,10 @@ class ClaimRepository(Repository[CapacityClaim]):
         }
         if forced is not None:
             parameters["forced"] = forced
-        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
+        statement = (
+            _FREE_TEAM_CLAIM_NAMED if named else _FREE_TEAM_CLAIMS[(dialect, forced is not None)]
+        )
+        found = await statement.run(self.session, parameters)
         team_id: uuid.UUID | None = found[0][0] if found else None
         return team_id
 

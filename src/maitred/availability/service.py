@@ -26,6 +26,7 @@ from maitred.availability.calendar import (
 )
 from maitred.availability.claims import (
     claim,
+    claim_at_commit,
     confirm,
     ledger_problems,
     release,
@@ -46,6 +47,7 @@ __all__ = [
     "availability_in",
     "check_bookable",
     "claim",
+    "claim_at_commit",
     "confirm",
     "get_settings",
     "ledger_problems",

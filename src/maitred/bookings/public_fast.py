@@ -62,7 +62,9 @@ class PublicBookingFastPath(FastRoute):
             organization = await public_organization(
                 request, session, request.headers.get("x-tenant-id"), None
             )
-            answer = await bookings_service.request_booking(session, organization, form)
+            answer = await bookings_service.request_booking(
+                session, organization, form, self.database.reads
+            )
             audited = await auditnote.write_in_transaction(session, 201)
         if audited is not None:
             audited.written = True

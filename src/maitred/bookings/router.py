@@ -162,7 +162,7 @@ async def cancel_booking(
     dependencies=[ReadsFirst],
 )
 async def request_booking(
-    body: PublicBookingRequest, organization: PublicOrganization, db: DbSession
+    body: PublicBookingRequest, organization: PublicOrganization, db: DbSession, reads: Reads
 ) -> Any:
     """Seed 001's booking request: a pending booking with its estimated cost."""
-    return await bookings_service.request_booking(db, organization, body)
+    return await bookings_service.request_booking(db, organization, body, reads)

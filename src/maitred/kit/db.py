@@ -187,6 +187,17 @@ ORDER BY c.relname
 BEFORE_COMMIT: list[Callable[[AsyncSession], Awaitable[None]]] = []
 # A session's set of pollers (kit/pollers.py `wake`) its work queued for: asked once it commits.
 WAKE_POLLERS = "wake_pollers"
+_LAST_WRITES = "last_writes"
+
+
+def write_last(session: AsyncSession, write: Callable[[], Awaitable[None]]) -> None:
+    """Runs `write` as the transaction's last statements, after the BEFORE_COMMIT hooks and
+    just before its COMMIT (not at all if it rolls back); an error it raises rolls it back.
+
+    Why: a write that takes a row lock every request of its kind waits for (PostgreSQL: the
+    public booking's claim of the day, availability/claims.py) then holds it for the round trips
+    to COMMIT only, not through every write the request makes after it."""
+    session.info.setdefault(_LAST_WRITES, []).append(write)
 
 
 async def defer_to_write(session: AsyncSession) -> bool:
@@ -205,6 +216,8 @@ async def defer_to_write(session: AsyncSession) -> bool:
 async def _commit(session: AsyncSession) -> None:
     for hook in BEFORE_COMMIT:
         await hook(session)
+    for write in session.info.pop(_LAST_WRITES, ()):
+        await write()
     if session.in_transaction():
         await session.commit()
 

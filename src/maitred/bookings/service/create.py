@@ -1,7 +1,9 @@
 """Making a booking: check the date, price it, promise a chef team, number it, record it.
 
 The team is claimed before anything is written, so a full slot (CapacityExceeded) leaves
-nothing behind, not even a spent reference number.
+nothing behind, not even a spent reference number; except the public request on PostgreSQL,
+which claims last and takes its number first (`write_booking`): a full slot there rolls the
+booking back and skips a number.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingCreate, MenuItemIn
 from maitred.bookings.service.access import Viewer, booking_customer
 from maitred.bookings.service.location import place_of
-from maitred.bookings.service.numbers import next_reference
+from maitred.bookings.service.numbers import next_reference, take_reference_now
 from maitred.bookings.service.read import detail
 from maitred.bookings.service.seats import create_seat_booking
 from maitred.bookings.service.status import CONFIRMED, PENDING
@@ -32,6 +34,7 @@ from maitred.kit import outbox
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from maitred.kit.reads import ReadPool
 from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.book_settings import BookingPolicySettings
@@ -280,25 +283,52 @@ async def plan_booking(
 
 
 async def write_booking(
-    session: AsyncSession, plan: BookingPlan, customer: customers_service.CustomerBrief
+    session: AsyncSession,
+    plan: BookingPlan,
+    customer: customers_service.CustomerBrief,
+    *,
+    reads: ReadPool | None = None,
 ) -> dict[str, Any]:
     """The planned booking's writes, back to back: its claim on a team (CapacityExceeded when
     none is free: nothing written, not even a number spent), its number, the booking with its
-    lines and history, and its event. Returns it as BookingRead."""
+    lines and history, and its event. Returns it as BookingRead.
+
+    With `reads` (the public request) on PostgreSQL, the hot rows are held for one round trip
+    each: the number is taken first on `reads`, committed at once (a number then skipped when
+    the booking rolls back is allowed, kit/numbering.py), and a party of one team is claimed as
+    the transaction's last write (availability `claim_at_commit`), so the answer names no team
+    (the public answer shows none)."""
     organization_id = plan.organization_id
     booking = plan.booking
     booking_id = booking["id"]
-    booking["chef_team_id"] = await availability_service.claim(
-        session,
-        organization_id=organization_id,
-        booking_id=booking_id,
-        window=plan.window,
-        guest_count=plan.guest_count,
-        hold_until=plan.hold_until,
-        team_id=plan.team_id,
-        new_booking=True,
+    claim_last = (
+        reads is not None
+        and plan.team_id is None
+        and await availability_service.claim_at_commit(
+            session,
+            organization_id=organization_id,
+            booking_id=booking_id,
+            window=plan.window,
+            guest_count=plan.guest_count,
+            hold_until=plan.hold_until,
+        )
     )
-    booking["reference_number"] = await next_reference(session, organization_id, plan.year)
+    if claim_last:
+        assert reads is not None
+        booking["chef_team_id"] = None  # the claim sets it at commit
+        booking["reference_number"] = await take_reference_now(reads, organization_id, plan.year)
+    else:
+        booking["chef_team_id"] = await availability_service.claim(
+            session,
+            organization_id=organization_id,
+            booking_id=booking_id,
+            window=plan.window,
+            guest_count=plan.guest_count,
+            hold_until=plan.hold_until,
+            team_id=plan.team_id,
+            new_booking=True,
+        )
+        booking["reference_number"] = await next_reference(session, organization_id, plan.year)
     booking["customer_id"] = customer.id
     await BookingRepository(session, organization_id).insert_new(booking, plan.lines, plan.change)
     await outbox.emit(

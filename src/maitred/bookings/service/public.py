@@ -22,6 +22,7 @@ from maitred.customers import service as customers_service
 from maitred.identity import service as identity_service
 from maitred.kit import i18n, phones
 from maitred.kit.errors import ValidationFailed
+from maitred.kit.reads import ReadPool
 from maitred.pricing import service as pricing_service
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.models import Organization
@@ -168,9 +169,13 @@ def _spam_answer(organization: Organization, year: int) -> dict[str, Any]:
 
 
 async def request_booking(
-    session: AsyncSession, organization: Organization, form: PublicBookingRequest
+    session: AsyncSession,
+    organization: Organization,
+    form: PublicBookingRequest,
+    reads: ReadPool | None = None,
 ) -> dict[str, Any]:
-    """A pending booking with an estimated cost; leads turns the event into a follow-up."""
+    """A pending booking with an estimated cost; leads turns the event into a follow-up.
+    `reads`: the number is taken on it and the team claimed last (`write_booking`)."""
     if not _blank(form.honeypot):
         await customers_service.note_spam(session, organization_id=organization.id, form="booking")
         return _spam_answer(organization, (await local_now(session, organization.id)).year)
@@ -218,7 +223,7 @@ async def request_booking(
         preferred_language=form.preferred_language or i18n.current_language(),
         normalized=True,  # _problems made them E.164 and normalized (its `clean`)
     )
-    booking = await write_booking(session, plan, customer)
+    booking = await write_booking(session, plan, customer, reads=reads)
     return {
         "success": True,
         "booking_id": booking["id"],
