@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import Window, buffered, overlaps, teams_needed, works_on
 from maitred.availability.errors import CapacityExceeded
 from maitred.availability.models import CapacityClaim
 from maitred.availability.policy import policy_of
-from maitred.availability.repository import ActiveTeam, ClaimRepository
+from maitred.availability.repository import NO_FREE_TEAM, ActiveTeam, ClaimRepository
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.db import write_last
@@ -143,14 +144,15 @@ async def claim_at_commit(
     hold_until: datetime | None,
 ) -> bool:
     """`claim` of a new booking of one team, run as its transaction's last write (kit/db.py
-    `write_last`): the day locks, then the free team claimed and set on the booking, which the
-    caller writes meanwhile without a team; then COMMIT. No team free: CapacityExceeded rolls
-    everything back. False (nothing done) off PostgreSQL or when the party needs more teams.
+    `write_last`): the day locks, the free team claimed and set on the booking (which the caller
+    writes meanwhile without a team) and the COMMIT, in one message to the server
+    (ClaimRepository.claim_and_commit). No team free: CapacityExceeded, and everything rolls
+    back. False (nothing done) off PostgreSQL or when the party needs more teams.
 
     Why: claimed first, the day's lock row was held through every later write of the request
-    and each of their round trips; a day's bookings queued on it (bench/README.md, "PostgreSQL's
-    claim last"). On SQLite the transaction holds the one writer lock from its first write
-    anyway."""
+    and the round trips between them, each waiting for this process's event loop; a day's
+    bookings queued on it (bench/README.md, "PostgreSQL's claim last"). On SQLite the
+    transaction holds the one writer lock from its first write anyway."""
     if session.get_bind().dialect.name != "postgresql":
         return False
     policy = await policy_of(session, organization_id)
@@ -161,18 +163,19 @@ async def claim_at_commit(
     claims = ClaimRepository(session, organization_id)
 
     async def last() -> None:
-        await claims.lock_days(days)
-        chosen_id = await claims.claim_free_team(
-            booking_id=booking_id,
-            day=window.day,
-            starts_at=start,
-            ends_at=end,
-            expires_at=hold_until,
-            forced=None,
-            named=True,
-        )
-        if chosen_id is None:
-            raise CapacityExceeded()
+        try:
+            await claims.claim_and_commit(
+                days=days,
+                booking_id=booking_id,
+                day=window.day,
+                starts_at=start,
+                ends_at=end,
+                expires_at=hold_until,
+            )
+        except asyncpg.RaiseError as exc:
+            if str(exc) != NO_FREE_TEAM:
+                raise
+            raise CapacityExceeded() from None
 
     write_last(session, last)
     await _hold_expires(session, organization_id, booking_id, hold_until)

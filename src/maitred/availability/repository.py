@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
+from maitred.kit import writes
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
 from maitred.kit.reads import ReadQuery
@@ -256,22 +258,54 @@ _FREE_TEAM_CLAIMS = {
     for dialect in ("sqlite", "postgresql")
     for forced in (False, True)
 }
-# PostgreSQL, a booking already written (the public booking's claim last, claims.py
-# `claim_at_commit`): the same claim, and the team chosen set on the booking, in one statement.
-_FREE_TEAM_CLAIM_NAMED = WriteStatement(
-    text(
-        "WITH claimed AS ("
-        + _FREE_TEAM_CLAIM.format(
-            active=_ACTIVE["postgresql"], forced="", works=_WORKS["postgresql"]
-        )
-        + """), named AS (
+# PostgreSQL, a new booking already written (the public booking's claim last, claims.py
+# `claim_at_commit`): the day locks, the claim of one free team set on the booking, a check that
+# one was claimed, and COMMIT, sent as one message (`ClaimRepository.claim_and_commit`).
+_LOCK_DAYS_SQL = """INSERT INTO capacity_days (id, organization_id, day, version, created_at,
+    updated_at) VALUES {rows}
+ON CONFLICT (organization_id, day) DO UPDATE
+SET version = capacity_days.version + 1, updated_at = excluded.updated_at"""
+_CLAIM_NAMED_SQL = (
+    "WITH claimed AS ("
+    + _FREE_TEAM_CLAIM.format(active=_ACTIVE["postgresql"], forced="", works=_WORKS["postgresql"])
+    + """), named AS (
   UPDATE bookings SET chef_team_id = claimed.team_id FROM claimed
   WHERE bookings.organization_id = :organization_id AND bookings.id = :booking_id)
 SELECT team_id FROM claimed"""
-    )
-    .bindparams(*_claim_binds(False))
-    .columns(team_id=Uuid())
 )
+_CLAIMED_OR_RAISE_SQL = """DO $$BEGIN
+  IF NOT EXISTS (SELECT 1 FROM capacity_claims
+    WHERE organization_id = :organization_id AND booking_id = :booking_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = '{message}';
+  END IF;
+END$$"""
+NO_FREE_TEAM = "maitred: no free chef team"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _literal(value: object) -> str:
+    """A value of our own making as PostgreSQL text: only these types, so nothing a client sent
+    can reach the SQL (the batch is sent with the simple query protocol, which binds nothing)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, uuid.UUID):
+        return f"'{value}'::uuid"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime")
+        return f"'{value.isoformat()}'::timestamptz"
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'::date"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return f"'{value}'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _with_literals(sql: str, values: Mapping[str, object]) -> str:
+    return _NAMED_PARAMETER.sub(lambda found: _literal(values[found.group(1)]), sql)
 
 
 class TeamRepository(Repository[ChefTeam]):
@@ -349,11 +383,9 @@ class ClaimRepository(Repository[CapacityClaim]):
         ends_at: datetime,
         expires_at: datetime | None,
         forced: uuid.UUID | None,
-        named: bool = False,
     ) -> uuid.UUID | None:
         """Claims one free team for a new booking in one statement; its id, or None when no
-        team (or not the `forced` one) is free then. `named` (PostgreSQL, no `forced` team):
-        the booking is written already, and the same statement sets its team."""
+        team (or not the `forced` one) is free then."""
         dialect = self.session.get_bind().dialect.name
         now = utcnow()
         parameters: dict[str, Any] = {
@@ -371,12 +403,68 @@ class ClaimRepository(Repository[CapacityClaim]):
         }
         if forced is not None:
             parameters["forced"] = forced
-        statement = (
-            _FREE_TEAM_CLAIM_NAMED if named else _FREE_TEAM_CLAIMS[(dialect, forced is not None)]
-        )
-        found = await statement.run(self.session, parameters)
+        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
         team_id: uuid.UUID | None = found[0][0] if found else None
         return team_id
+
+    async def claim_and_commit(
+        self,
+        *,
+        days: Sequence[date],
+        booking_id: uuid.UUID,
+        day: date,
+        starts_at: datetime,
+        ends_at: datetime,
+        expires_at: datetime | None,
+    ) -> None:
+        """PostgreSQL, a new booking written without a team: takes the day locks, claims one
+        free team and sets it on the booking, then commits the transaction, all in one message
+        (the simple query protocol runs its statements in order, each on a fresh snapshot, and
+        stops at the first error). The day's lock row is then held for the server's work only,
+        never across a round trip to this process. No team free: `NO_FREE_TEAM` is raised
+        (asyncpg's RaiseError) before the COMMIT, and the transaction is left to roll back.
+
+        The session still believes its transaction open: its commit after this one is a
+        no-op for the server (a warning, "no transaction in progress")."""
+        now = utcnow()
+        values: dict[str, object] = {
+            "id": uuid.uuid4(),
+            "organization_id": self.organization_id,
+            "booking_id": booking_id,
+            "day": day,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "expires_at": expires_at,
+            "now": now,
+            "reach": starts_at - _LONGEST_SPAN,
+            "weekday": day.isoweekday(),
+            "stamp": day.isoformat(),
+        }
+        rows = ", ".join(
+            "("
+            + ", ".join(
+                _literal(v) for v in (uuid.uuid4(), self.organization_id, lock_day, 0, now, now)
+            )
+            + ")"
+            for lock_day in sorted(set(days))
+        )
+        batch = ";\n".join(
+            (
+                _LOCK_DAYS_SQL.format(rows=rows),
+                _with_literals(_CLAIM_NAMED_SQL, values),
+                _with_literals(_CLAIMED_OR_RAISE_SQL.format(message=NO_FREE_TEAM), values),
+                "COMMIT",
+            )
+        )
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        for listener in writes.listeners:
+            listener(batch)
+        driver: Any = raw.driver_connection  # asyncpg's
+        if not driver.is_in_transaction():
+            # Each statement would commit on its own: the claim would run without the locks.
+            raise RuntimeError("claim_and_commit ends a transaction that has written already")
+        await driver.execute(batch)
 
     async def is_active_team(self, team_id: uuid.UUID) -> bool:
         found = await self.session.scalar(
