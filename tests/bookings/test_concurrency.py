@@ -33,6 +33,7 @@ from maitred.kit.db import Database
 from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
+from tests.bookings.test_public_form import seed_form as public_form
 from tests.demo_server import free_port, server_env
 from tests.factories import bearer, given_organization, given_user, sign_in
 
@@ -272,6 +273,48 @@ async def test_a_burst_takes_exactly_the_free_capacity_of_the_slot(
         winners = {r.json()["id"] for r in responses if r.status_code == 201}
         active = await assert_ledger_agrees(database, book, day, winners=winners)
         assert len(active) == teams
+
+
+PUBLIC_BURST = 40
+
+
+async def test_a_burst_of_public_requests_takes_exactly_the_free_capacity(
+    database: Database, http: httpx.AsyncClient, server: Server
+) -> None:
+    """The public form's booking, which on PostgreSQL takes its number before its transaction
+    and claims last, with its COMMIT (bookings/service/create.py `write_booking`): the slot's
+    free teams go to exactly as many requests, each booking names the team its claim holds, and
+    no number is handed out twice."""
+    book = await given_book(database, http, teams=3)
+    day = future_day(30)
+    tenant = {"X-Tenant-ID": str(book.organization.id)}
+    forms = [
+        public_form(
+            name=f"Guest {n}",
+            email=f"public{n}@example.com",
+            phone=f"+1916555{n:04d}",
+            event_date=day.isoformat(),
+            event_time=SLOT.strftime("%H:%M"),
+            guest_count=4,
+        )
+        for n in range(PUBLIC_BURST)
+    ]
+
+    responses = await asyncio.gather(
+        *(http.post("/api/v1/public/bookings", json=form, headers=tenant) for form in forms)
+    )
+
+    outcomes = Counter(outcome(r) for r in responses)
+    assert outcomes == {"201": 3, "409 capacity_exceeded": PUBLIC_BURST - 3}, (
+        f"{outcomes}\n{server.log_tail()}"
+    )
+    won = [r.json() for r in responses if r.status_code == 201]
+    assert len({w["reference_number"] for w in won}) == 3
+    active = await assert_ledger_agrees(
+        database, book, day, winners={w["booking_id"] for w in won}
+    )
+    _, _, claims = await ledger(database, book, day)
+    assert {b.id: b.chef_team_id for b in active} == {c.booking_id: c.team_id for c in claims}
 
 
 async def test_cancellations_mid_burst_give_teams_back_without_overbooking(
