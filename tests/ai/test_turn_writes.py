@@ -37,14 +37,20 @@ async def statements(database: Database) -> AsyncIterator[tuple[list[str], list[
     def on_done(_c: Any, _cursor: Any, statement: str, *_a: Any) -> None:
         done.append(" ".join(statement.split()[:3]))
 
+    def on_read(statement: str) -> None:  # the read pool's (kit/reads.py): no engine events
+        started.append(" ".join(statement.split()[:3]))
+        done.append(started[-1])
+
     engine = database.engine.sync_engine
     event.listen(engine, "before_cursor_execute", on_start)
     event.listen(engine, "after_cursor_execute", on_done)
+    database.reads.listeners.append(on_read)
     try:
         yield started, done
     finally:
         event.remove(engine, "before_cursor_execute", on_start)
         event.remove(engine, "after_cursor_execute", on_done)
+        database.reads.listeners.remove(on_read)
 
 
 async def while_the_turn_is_held(
