@@ -292,9 +292,9 @@ def _literal(value: object) -> str:
     if isinstance(value, uuid.UUID):
         return f"'{value}'::uuid"
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime")
-        return f"'{value.isoformat()}'::timestamptz"
+        if value.tzinfo is not None:
+            return f"'{value.isoformat()}'::timestamptz"
+        raise TypeError(f"no literal for a naive {type(value).__name__}")
     if isinstance(value, date):
         return f"'{value.isoformat()}'::date"
     if isinstance(value, int) and not isinstance(value, bool):
