@@ -310,9 +310,7 @@ async def test_a_burst_of_public_requests_takes_exactly_the_free_capacity(
     )
     won = [r.json() for r in responses if r.status_code == 201]
     assert len({w["reference_number"] for w in won}) == 3
-    active = await assert_ledger_agrees(
-        database, book, day, winners={w["booking_id"] for w in won}
-    )
+    active = await assert_ledger_agrees(database, book, day, winners={w["booking_id"] for w in won})
     _, _, claims = await ledger(database, book, day)
     assert {b.id: b.chef_team_id for b in active} == {c.booking_id: c.team_id for c in claims}
 

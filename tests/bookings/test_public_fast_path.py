@@ -222,9 +222,9 @@ async def test_a_caught_bot_gets_the_same_look_alike_answer(
 async def test_the_organization_kept_between_requests_is_never_stale(
     client: httpx.AsyncClient, app: FastAPI, database: Database
 ) -> None:
-    """The public routes keep an organization between requests (tenancy/kept.py `find_kept`) only while
-    its stored version is unchanged: a change written by anyone (here a plain UPDATE, as another
-    process would write it) is seen by the next request."""
+    """The public routes keep an organization between requests (tenancy/kept.py `find_kept`)
+    only while its stored version is unchanged: a change written by anyone (here a plain UPDATE,
+    as another process would write it) is seen by the next request."""
     book = await given_book(database, teams=3)
     slug = {"X-Tenant-ID": book.organization.slug}
     people = forms()
