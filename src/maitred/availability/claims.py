@@ -24,10 +24,11 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import Window, buffered, overlaps, teams_needed, works_on
+from maitred.availability.claim_statements import NO_FREE_TEAM
 from maitred.availability.errors import CapacityExceeded
 from maitred.availability.models import CapacityClaim
 from maitred.availability.policy import policy_of
-from maitred.availability.repository import NO_FREE_TEAM, ActiveTeam, ClaimRepository
+from maitred.availability.repository import ActiveTeam, ClaimRepository
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.db import write_last

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     Date,
-    Integer,
     Select,
     String,
     Table,
@@ -26,7 +24,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
     type_coerce,
     union_all,
     update,
@@ -35,13 +32,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
+from maitred.availability.claim_statements import (
+    FREE_TEAM_CLAIMS,
+    claim_last_sql,
+)
 from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
 from maitred.kit import writes
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
-from maitred.kit.writes import WriteStatement
 
 # The columns of the book the integrity check compares claims with. Read as a plain table:
 # bookings depends on availability, not the other way round.
@@ -193,120 +193,6 @@ _TEAMS_AND_CLAIMS = (
 )
 _INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 
-# A new booking's claim of one team in one statement: the first active team (by name) that works
-# that day, has no time off then and no active claim overlapping the span, inserted and its id
-# returned (no row: none is free). The claims are found on their (team, starts_at) index: a
-# claim's span lasts at most two days, so one that overlaps starts within `reach` of the span.
-_FREE_TEAM_CLAIM = """
-INSERT INTO capacity_claims (id, organization_id, booking_id, team_id, day, starts_at, ends_at,
-    expires_at, released_at, created_at, updated_at)
-SELECT :id, :organization_id, :booking_id, t.id, :day, :starts_at, :ends_at, :expires_at, NULL,
-    :now, :now
-FROM chef_teams AS t
-WHERE t.organization_id = :organization_id AND {active}{forced}
-  AND {works}
-  AND NOT EXISTS (
-    SELECT 1 FROM capacity_claims AS c
-    WHERE c.team_id = t.id AND c.starts_at > :reach AND c.starts_at < :ends_at
-      AND c.ends_at > :starts_at AND c.released_at IS NULL
-      AND (c.expires_at IS NULL OR c.expires_at > :now))
-ORDER BY t.name, t.id
-LIMIT 1
-RETURNING team_id
-"""
-_WORKS = {
-    "sqlite": """EXISTS (SELECT 1 FROM json_each(t.working_weekdays) AS w WHERE w.value = :weekday)
-  AND NOT EXISTS (SELECT 1 FROM json_each(t.time_off) AS p
-    WHERE json_extract(p.value, '$.date_from') <= :stamp
-      AND :stamp <= json_extract(p.value, '$.date_to'))""",
-    "postgresql": """t.working_weekdays @> jsonb_build_array(CAST(:weekday AS integer))
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t.time_off) = 'array'
-      THEN t.time_off ELSE '[]'::jsonb END) AS p(v)
-    WHERE p.v ->> 'date_from' <= CAST(:stamp AS text)
-      AND CAST(:stamp AS text) <= p.v ->> 'date_to')""",
-}
-_ACTIVE = {"sqlite": "t.is_active = 1", "postgresql": "t.is_active"}
-
-
-def _claim_binds(forced: bool) -> list[Any]:
-    return [
-        *(bindparam(name, type_=Uuid()) for name in ("id", "organization_id", "booking_id")),
-        *(
-            bindparam(name, type_=UTCDateTime())
-            for name in ("starts_at", "ends_at", "expires_at", "now", "reach")
-        ),
-        bindparam("day", type_=Date()),
-        bindparam("weekday", type_=Integer()),
-        bindparam("stamp", type_=String()),
-        *([bindparam("forced", type_=Uuid())] if forced else []),
-    ]
-
-
-def _free_team_claim(dialect: str, forced: bool) -> Any:
-    statement = text(
-        _FREE_TEAM_CLAIM.format(
-            active=_ACTIVE[dialect],
-            forced=" AND t.id = :forced" if forced else "",
-            works=_WORKS[dialect],
-        )
-    ).bindparams(*_claim_binds(forced))
-    return statement.columns(team_id=Uuid())
-
-
-_FREE_TEAM_CLAIMS = {
-    (dialect, forced): WriteStatement(_free_team_claim(dialect, forced))
-    for dialect in ("sqlite", "postgresql")
-    for forced in (False, True)
-}
-# PostgreSQL, a new booking already written (the public booking's claim last, claims.py
-# `claim_at_commit`): the day locks, the claim of one free team set on the booking, a check that
-# one was claimed, and COMMIT, sent as one message (`ClaimRepository.claim_and_commit`).
-_LOCK_DAYS_SQL = """INSERT INTO capacity_days (id, organization_id, day, version, created_at,
-    updated_at) VALUES {rows}
-ON CONFLICT (organization_id, day) DO UPDATE
-SET version = capacity_days.version + 1, updated_at = excluded.updated_at"""
-_CLAIM_NAMED_SQL = (
-    "WITH claimed AS ("
-    + _FREE_TEAM_CLAIM.format(active=_ACTIVE["postgresql"], forced="", works=_WORKS["postgresql"])
-    + """), named AS (
-  UPDATE bookings SET chef_team_id = claimed.team_id FROM claimed
-  WHERE bookings.organization_id = :organization_id AND bookings.id = :booking_id)
-SELECT team_id FROM claimed"""
-)
-_CLAIMED_OR_RAISE_SQL = """DO $$BEGIN
-  IF NOT EXISTS (SELECT 1 FROM capacity_claims
-    WHERE organization_id = :organization_id AND booking_id = :booking_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = '{message}';
-  END IF;
-END$$"""
-NO_FREE_TEAM = "maitred: no free chef team"
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
-
-
-def _literal(value: object) -> str:
-    """A value of our own making as PostgreSQL text: only these types, so nothing a client sent
-    can reach the SQL (the batch is sent with the simple query protocol, which binds nothing)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, uuid.UUID):
-        return f"'{value}'::uuid"
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            return f"'{value.isoformat()}'::timestamptz"
-        raise TypeError(f"no literal for a naive {type(value).__name__}")
-    if isinstance(value, date):
-        return f"'{value.isoformat()}'::date"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-        return f"'{value}'"
-    raise TypeError(f"no literal for {type(value).__name__}")
-
-
-def _with_literals(sql: str, values: Mapping[str, object]) -> str:
-    return _NAMED_PARAMETER.sub(lambda found: _literal(values[found.group(1)]), sql)
-
 
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
@@ -387,8 +273,26 @@ class ClaimRepository(Repository[CapacityClaim]):
         """Claims one free team for a new booking in one statement; its id, or None when no
         team (or not the `forced` one) is free then."""
         dialect = self.session.get_bind().dialect.name
-        now = utcnow()
-        parameters: dict[str, Any] = {
+        parameters: dict[str, Any] = self._claim_values(
+            booking_id, day, starts_at, ends_at, expires_at, utcnow()
+        )
+        if forced is not None:
+            parameters["forced"] = forced
+        found = await FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
+        team_id: uuid.UUID | None = found[0][0] if found else None
+        return team_id
+
+    def _claim_values(
+        self,
+        booking_id: uuid.UUID,
+        day: date,
+        starts_at: datetime,
+        ends_at: datetime,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The free-team claim's values (bound, or written as literals by `claim_and_commit`)."""
+        return {
             "id": uuid.uuid4(),
             "organization_id": self.organization_id,
             "booking_id": booking_id,
@@ -401,11 +305,6 @@ class ClaimRepository(Repository[CapacityClaim]):
             "weekday": day.isoweekday(),
             "stamp": day.isoformat(),
         }
-        if forced is not None:
-            parameters["forced"] = forced
-        found = await _FREE_TEAM_CLAIMS[(dialect, forced is not None)].run(self.session, parameters)
-        team_id: uuid.UUID | None = found[0][0] if found else None
-        return team_id
 
     async def claim_and_commit(
         self,
@@ -427,35 +326,8 @@ class ClaimRepository(Repository[CapacityClaim]):
         The session still believes its transaction open: its commit after this one is a
         no-op for the server (a warning, "no transaction in progress")."""
         now = utcnow()
-        values: dict[str, object] = {
-            "id": uuid.uuid4(),
-            "organization_id": self.organization_id,
-            "booking_id": booking_id,
-            "day": day,
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-            "expires_at": expires_at,
-            "now": now,
-            "reach": starts_at - _LONGEST_SPAN,
-            "weekday": day.isoweekday(),
-            "stamp": day.isoformat(),
-        }
-        rows = ", ".join(
-            "("
-            + ", ".join(
-                _literal(v) for v in (uuid.uuid4(), self.organization_id, lock_day, 0, now, now)
-            )
-            + ")"
-            for lock_day in sorted(set(days))
-        )
-        batch = ";\n".join(
-            (
-                _LOCK_DAYS_SQL.format(rows=rows),
-                _with_literals(_CLAIM_NAMED_SQL, values),
-                _with_literals(_CLAIMED_OR_RAISE_SQL.format(message=NO_FREE_TEAM), values),
-                "COMMIT",
-            )
-        )
+        values = self._claim_values(booking_id, day, starts_at, ends_at, expires_at, now)
+        batch = claim_last_sql(self.organization_id, days, values, now)
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         for listener in writes.listeners:
