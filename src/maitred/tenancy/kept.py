@@ -9,9 +9,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 
 from maitred.kit.reads import ReadPool
+from maitred.tenancy import service as tenancy_service
 from maitred.tenancy import snapshots as tenancy_snapshots
 from maitred.tenancy.models import Organization
 
@@ -36,7 +36,7 @@ async def find_kept(session: AsyncSession, reads: ReadPool, id_or_slug: str) -> 
     if kept is not None and kept.updated_at == version:
         merged: Organization = await session.merge(kept, load=False)
         return merged
-    held = session.sync_session.identity_map.get(identity_key(Organization, organization_id))
+    held = tenancy_service.held(session, organization_id)
     loaded = await session.get(Organization, organization_id)
     if held is None and loaded is not None and loaded.updated_at == version:
         # Loaded now, as committed at `version` (a write of this transaction would have set

@@ -52,10 +52,18 @@ def slugify(name: str) -> str:
 async def get(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
     """`session.get`. One the session holds (not expired) is answered as `session.get` answers
     it, without its hop through SQLAlchemy's greenlet: a public booking asks ~7 times."""
-    held = session.sync_session.identity_map.get((Organization, (organization_id,), None))
-    if held is not None and not instance_state(held).expired:
-        return held
+    found = held(session, organization_id)
+    if found is not None and not instance_state(found).expired:
+        return found
     return await session.get(Organization, organization_id)
+
+
+def held(session: AsyncSession, organization_id: uuid.UUID) -> Organization | None:
+    """The organization the session already holds (its identity map), expired or not."""
+    found: Organization | None = session.sync_session.identity_map.get(
+        (Organization, (organization_id,), None)
+    )
+    return found
 
 
 async def created_window(
