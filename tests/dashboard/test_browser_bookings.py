@@ -50,6 +50,9 @@ async def test_staff_find_a_booking_and_record_its_deposit_which_confirms_it(
     await page.goto("/app/bookings")
     await accessible(page)
     await page.get_by_label("Search").fill("Maria")
+    # The list held this one booking before the search too: wait for the search's own answer
+    # (htmx pushes its URL once swapped), or its late history push cancels the click's navigation.
+    await page.wait_for_url("**/app/bookings?search=Maria*")
     await page.locator("#result-count").filter(has_text="1 booking").wait_for()
     await page.get_by_role("link", name=reference).click()
     await page.get_by_role("heading", name=f"Booking {reference}").wait_for()
