@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from maitred.availability.models import CapacityClaim
 from maitred.availability.repository import ClaimRepository
@@ -71,3 +72,32 @@ async def test_a_public_claim_sees_the_claim_committed_while_it_waited_for_the_d
     async with database.transaction(write=False) as session:
         assert await session.scalar(select(func.count()).select_from(Booking)) == 0
         assert await session.scalar(select(func.count()).select_from(CapacityClaim)) == 1
+
+
+async def test_a_public_booking_leaves_the_server_nothing_to_warn_about(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Its COMMIT goes in the claim's message; SQLAlchemy's own COMMIT after it once made the
+    server log "there is no transaction in progress" for every booking."""
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL's claim-last message")
+    book = await given_book(database, settings=SEED_000_POLICY, teams=1)
+    notices: list[str] = []
+
+    def heard(_connection: object, message: Exception) -> None:
+        notices.append(str(message))
+
+    def listen(dbapi_connection: Any, *_: object) -> None:
+        dbapi_connection.driver_connection.add_log_listener(heard)
+
+    event.listen(database.engine.sync_engine, "checkout", listen)
+    try:
+        answer = await post(client, book, seed_form())
+    finally:
+        event.remove(database.engine.sync_engine, "checkout", listen)
+
+    assert answer.status_code == 201, answer.text
+    assert notices == []
+    async with database.transaction(write=False) as session:
+        booking = await session.get(Booking, uuid.UUID(answer.json()["booking_id"]))
+        assert booking is not None and booking.chef_team_id == book.teams[0]

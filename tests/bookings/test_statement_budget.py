@@ -52,7 +52,7 @@ from tests.statements import counting_statements
 # PostgreSQL holds its hot rows for one statement each: the number is taken before the
 # transaction on the read pool, committed at once; the booking is written without a team; the
 # day's lock row, the claim that sets the team and the COMMIT go last, in one message (then
-# SQLAlchemy's own COMMIT, a no-op for the server).
+# SQLAlchemy's own COMMIT, of the empty transaction the message ends by opening).
 REQUEST_BUDGET = {"sqlite": 8, "postgresql": 7}
 RETURNING_CUSTOMER = 1
 # The staff create names a customer and menu lines: the customer and the menu are read, the lines

@@ -36,3 +36,24 @@ async def test_zero_max_age_probes_on_every_call(database: Database) -> None:
     first = await monitor.snapshot()
     second = await monitor.snapshot()
     assert second is not first
+
+
+async def test_a_pool_held_by_load_is_not_a_database_down(database: Database) -> None:
+    """Under load every pooled connection is in use; /health must still say the database
+    answers (a load balancer would otherwise take a busy server out of rotation)."""
+    held = []
+    try:
+        while True:
+            try:
+                held.append(await asyncio.wait_for(database.engine.connect(), 0.3))
+            except TimeoutError:
+                break  # the pool has nothing left to give
+        assert held
+
+        monitor = HealthMonitor(database=database, redis_url="", max_age=0)
+        snapshot = await monitor.snapshot()
+    finally:
+        for connection in held:
+            await connection.close()
+    assert snapshot.database.connected, snapshot.database.error
+    assert snapshot.database.migration

@@ -134,7 +134,7 @@ def claim_last_sql(
     organization_id: uuid.UUID, days: Sequence[date], values: Mapping[str, object], now: datetime
 ) -> str:
     """The claim-last message: the day locks, the claim of a free team set on the booking, the
-    check that one was claimed, and COMMIT (`ClaimRepository.claim_and_commit` sends it)."""
+    check that one was claimed, COMMIT and BEGIN (`ClaimRepository.claim_and_commit` sends it)."""
     rows = ", ".join(
         "("
         + ", ".join(_literal(v) for v in (uuid.uuid4(), organization_id, lock_day, 0, now, now))
@@ -146,6 +146,9 @@ def claim_last_sql(
             _LOCK_DAYS_SQL.format(rows=rows),
             _with_literals(_CLAIM_NAMED_SQL, values),
             _with_literals(_CLAIMED_OR_RAISE_SQL.format(message=NO_FREE_TEAM), values),
+            # A new, empty transaction for SQLAlchemy's own COMMIT to end: committing none
+            # makes the server log a warning, every booking.
             "COMMIT",
+            "BEGIN",
         )
     )

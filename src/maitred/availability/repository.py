@@ -323,8 +323,8 @@ class ClaimRepository(Repository[CapacityClaim]):
         never across a round trip to this process. No team free: `NO_FREE_TEAM` is raised
         (asyncpg's RaiseError) before the COMMIT, and the transaction is left to roll back.
 
-        The session still believes its transaction open: its commit after this one is a
-        no-op for the server (a warning, "no transaction in progress")."""
+        The message ends by opening an empty transaction, which the session's own commit
+        after this one ends."""
         now = utcnow()
         values = self._claim_values(booking_id, day, starts_at, ends_at, expires_at, now)
         batch = claim_last_sql(self.organization_id, days, values, now)

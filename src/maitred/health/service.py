@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from redis.asyncio import Redis
 from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred import __version__
 from maitred.kit.clock import utcnow
@@ -38,7 +39,7 @@ class DatabaseProbe:
 async def probe_database(database: Database) -> DatabaseProbe:
     began = time.perf_counter()
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT), database.engine.connect() as conn:
+        async with asyncio.timeout(PROBE_TIMEOUT), database.probe_engine.connect() as conn:
             # Reading the schema touches the file on SQLite, where `SELECT 1` would not.
             found = await conn.execute(
                 text("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
@@ -71,7 +72,7 @@ async def probe_redis(url: str) -> str:
 
 async def live_workers(database: Database) -> list[WorkerHeartbeat]:
     fresh = utcnow() - timedelta(seconds=HEARTBEAT_SECONDS * 3)
-    async with database.transaction(write=False) as session:
+    async with AsyncSession(database.probe_engine) as session:  # not behind the load's pool
         rows = await session.scalars(
             select(WorkerHeartbeat)
             .where(WorkerHeartbeat.last_seen_at >= fresh)

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from sqlalchemy.util import greenlet_spawn
 
 from maitred.kit import group_commit, sqlite_driver
@@ -161,6 +161,18 @@ def make_engine(
     )
 
 
+def make_probe_engine(url: str, *, connect_timeout: float = 3.0) -> AsyncEngine:
+    """A fresh connection per use, outside the pool: a health probe asks whether the database
+    answers, and under load the pool's wait would answer "no" for a database that is busy."""
+    if url.startswith("sqlite"):
+        return create_async_engine(
+            url, async_creator=sqlite_driver.creator(_sqlite_path(url)), poolclass=NullPool
+        )
+    return create_async_engine(
+        url, poolclass=NullPool, connect_args={"timeout": connect_timeout, "command_timeout": 10}
+    )
+
+
 _ANALYZE_LOCK = 0x6D61_6974_7265_64  # "maitred": `_analyze_unanalyzed` runs one process at a time
 _ANALYZE_MIN_BYTES = 16 * 8192  # below ~1,000 rows, how a table is read hardly matters
 _VACUUM_MAX_BYTES = 256 * 1024 * 1024  # about a second of VACUUM at start-up, at most, a table
@@ -266,6 +278,7 @@ class Database:
         # Pollers woken by commits since the worker last looked (`woken_pollers`).
         self._woken: set[str] = set()
         self.reads = ReadPool(self.engine, size=read_size)
+        self.probe_engine = make_probe_engine(url, connect_timeout=connect_timeout)
 
     def notify_outbox(self) -> None:
         """Wakes this process's worker early after a commit that emitted events."""
@@ -376,5 +389,6 @@ class Database:
     async def dispose(self) -> None:
         await self.reads.close()
         await self.engine.dispose()
+        await self.probe_engine.dispose()
         if self.group_commit is not None:
             await self.group_commit.close()
