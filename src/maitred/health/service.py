@@ -36,10 +36,13 @@ class DatabaseProbe:
     error: str | None
 
 
-async def probe_database(database: Database) -> DatabaseProbe:
+async def probe_database(database: Database, *, monitor: bool = False) -> DatabaseProbe:
+    """`monitor`: the /health monitor's probe, on its own connection (kit/db.py
+    `make_probe_engine`); /health/db's reports what a request meets, the pool's wait included."""
     began = time.perf_counter()
+    engine = database.probe_engine if monitor else database.engine
     try:
-        async with asyncio.timeout(PROBE_TIMEOUT), database.probe_engine.connect() as conn:
+        async with asyncio.timeout(PROBE_TIMEOUT), engine.connect() as conn:
             # Reading the schema touches the file on SQLite, where `SELECT 1` would not.
             found = await conn.execute(
                 text("SELECT name FROM sqlite_master WHERE name = 'alembic_version'")
@@ -70,9 +73,10 @@ async def probe_redis(url: str) -> str:
     return "connected"
 
 
-async def live_workers(database: Database) -> list[WorkerHeartbeat]:
+async def live_workers(database: Database, *, monitor: bool = False) -> list[WorkerHeartbeat]:
     fresh = utcnow() - timedelta(seconds=HEARTBEAT_SECONDS * 3)
-    async with AsyncSession(database.probe_engine) as session:  # not behind the load's pool
+    reading = AsyncSession(database.probe_engine) if monitor else database.transaction(write=False)
+    async with reading as session:
         rows = await session.scalars(
             select(WorkerHeartbeat)
             .where(WorkerHeartbeat.last_seen_at >= fresh)
@@ -85,7 +89,8 @@ async def features(
     database: Database, *, database_ok: bool, settled: dict[str, str] | None = None
 ) -> dict[str, str]:
     """`settled`: features the settings decide once (payments), reported as they are."""
-    workers = "running" if database_ok and await live_workers(database) else "stopped"
+    live = database_ok and await live_workers(database, monitor=True)
+    workers = "running" if live else "stopped"
     found = {"workers": workers, "outbox": "enabled", "idempotency": "enabled", **(settled or {})}
     for name, check in _feature_checks.items():
         try:
@@ -138,7 +143,7 @@ class HealthMonitor:
     async def _refresh(self) -> Snapshot:
         try:
             db_probe, redis_state = await asyncio.gather(
-                probe_database(self.database), probe_redis(self.redis_url)
+                probe_database(self.database, monitor=True), probe_redis(self.redis_url)
             )
             found = await features(
                 self.database, database_ok=db_probe.connected, settled=self.settled

@@ -162,14 +162,19 @@ def make_engine(
 
 
 def make_probe_engine(url: str, *, connect_timeout: float = 3.0) -> AsyncEngine:
-    """A fresh connection per use, outside the pool: a health probe asks whether the database
-    answers, and under load the pool's wait would answer "no" for a database that is busy."""
+    """The /health monitor's connection (one refresh at a time a process), outside the pool: it
+    asks whether the database answers, and under load the pool's wait said "no" for a database
+    that was only busy. PostgreSQL keeps it open (pinged before use); SQLite opens one a probe."""
     if url.startswith("sqlite"):
         return create_async_engine(
             url, async_creator=sqlite_driver.creator(_sqlite_path(url)), poolclass=NullPool
         )
     return create_async_engine(
-        url, poolclass=NullPool, connect_args={"timeout": connect_timeout, "command_timeout": 10}
+        url,
+        pool_size=1,
+        max_overflow=0,
+        pool_pre_ping=True,
+        connect_args={"timeout": connect_timeout, "command_timeout": 10},
     )
 
 
