@@ -4,17 +4,21 @@ that a test may kill and start again (tests/crash, tests/bookings/test_concurren
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from maitred.config import Settings
 
@@ -87,3 +91,55 @@ def demo_server(workdir: Path, **settings: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@dataclass
+class Server:
+    base_url: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings, home: Path, **more_env: str) -> AsyncIterator[Server]:
+    """`maitred serve --no-migrate` on the test database (`server_env`, `more_env` over it) with
+    its own public URL, once /health answers 200; stopped (SIGTERM) on exit."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = server_env(settings, home, MAITRED_PUBLIC_URL=base, **more_env)
+    log = home / "server.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            str(BIN / "maitred"),
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            cwd=home,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    running = Server(base, log)
+    try:
+        # A deadline, not a count of tries: on a loaded machine the app takes tens of seconds
+        # to import, and each try takes longer.
+        deadline = asyncio.get_running_loop().time() + 120
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+            while True:
+                try:
+                    if (await client.get("/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.returncode is None, running.log_tail()
+                if asyncio.get_running_loop().time() > deadline:
+                    pytest.fail(f"the server did not start:\n{running.log_tail()}")
+                await asyncio.sleep(0.05)
+        yield running
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=20)

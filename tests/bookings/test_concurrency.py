@@ -10,14 +10,11 @@ so that what it stores can be checked here.
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -34,13 +31,12 @@ from maitred.kit.roles import Role
 from maitred.tenancy.models import Organization
 from tests.bookings.seats_given import active_seats, given_event, seats_taken
 from tests.bookings.test_public_form import seed_form as public_form
-from tests.demo_server import free_port, server_env
+from tests.demo_server import Server, serving
 from tests.factories import bearer, given_organization, given_user, sign_in
 
 # One worker runs this module under pytest-xdist, so its one `server` starts once.
 pytestmark = pytest.mark.xdist_group("bookings-concurrency")
 
-MAITRED = str(Path(sys.executable).with_name("maitred"))
 TIMEZONE = "America/Los_Angeles"
 SLOT = time(18, 0)
 BURST = 110  # simultaneous requests per round
@@ -57,54 +53,13 @@ BOOK_SETTINGS = {
 }
 
 
-@dataclass
-class Server:
-    base_url: str
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
 @pytest.fixture(scope="module")
 async def server(
     settings: Settings, migrated: None, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Server]:
     """`maitred serve` on the test database, rate limits and embedded worker off."""
-    home = tmp_path_factory.mktemp("concurrency-server")
-    port = free_port()
-    env = server_env(settings, home)
-    log = home / "server.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            MAITRED,
-            "serve",
-            "--no-migrate",
-            "--port",
-            str(port),
-            cwd=home,
-            env=env,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    running = Server(f"http://127.0.0.1:{port}", log)
-    try:
-        async with httpx.AsyncClient(base_url=running.base_url, timeout=5) as client:
-            for _ in range(400):
-                try:
-                    if (await client.get("/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, running.log_tail()
-                await asyncio.sleep(0.05)
-            else:
-                pytest.fail(f"the server did not start:\n{running.log_tail()}")
+    async with serving(settings, tmp_path_factory.mktemp("concurrency-server")) as running:
         yield running
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=20)
 
 
 @pytest.fixture

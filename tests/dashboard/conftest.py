@@ -8,24 +8,18 @@ as they are where no chromium is installed (`.ci/run` installs it).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import shutil
-import signal
-import sys
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from maitred.config import Settings
-from tests.demo_server import free_port
+from tests.demo_server import Server, serving
 
-MAITRED = str(Path(sys.executable).with_name("maitred"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDTHS = {"desk": (1280, 900), "phone": (375, 740)}
@@ -57,71 +51,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
-@dataclass
-class Server:
-    base_url: str
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-
 @contextlib.asynccontextmanager
 async def running_server(settings: Settings, home: Path, **more_env: str) -> AsyncIterator[Server]:
-    """`maitred serve` on the test database and keys, rate limits off (and, unless `more_env`
-    says otherwise, the embedded worker)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "MAITRED_DATA_DIR": str(home / "data"),
-        "MAITRED_DATABASE_URL": settings.database_url,
-        "MAITRED_SECRET_KEY": settings.secret_key,
-        "MAITRED_ENCRYPTION_KEYS": settings.encryption_keys,
-        "MAITRED_BLIND_INDEX_KEY": settings.blind_index_key,
-        "MAITRED_RATE_LIMIT_ENABLED": "false",
-        "MAITRED_EMBEDDED_WORKER": "false",
-        "MAITRED_PUBLIC_URL": base,
-        # Cards are taken, so pending bookings get a deposit link; nothing calls Stripe unless
-        # a customer follows the link, which no test does.
-        "MAITRED_STRIPE_API_KEY": "sk_test_browser_tests_never_call_stripe",
-        "MAITRED_LOG_LEVEL": "WARNING",
-        **more_env,
-    }
-    log = home / "server.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            MAITRED,
-            "serve",
-            "--no-migrate",
-            "--port",
-            str(port),
-            cwd=home,
-            env=env,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    running = Server(base, log)
-    try:
-        # A deadline, not a count of tries: on a loaded machine each try takes longer.
-        deadline = asyncio.get_running_loop().time() + 120
-        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
-            while True:
-                try:
-                    if (await client.get("/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, running.log_tail()
-                if asyncio.get_running_loop().time() > deadline:
-                    pytest.fail(f"the server did not start:\n{running.log_tail()}")
-                await asyncio.sleep(0.05)
+    """The pages' server: cards are taken, so pending bookings get a deposit link; nothing
+    calls Stripe unless a customer follows the link, which no test does."""
+    more_env.setdefault("MAITRED_STRIPE_API_KEY", "sk_test_browser_tests_never_call_stripe")
+    async with serving(settings, home, **more_env) as running:
         yield running
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=20)
 
 
 @pytest.fixture(scope="session")
