@@ -63,9 +63,9 @@ async def test_serve_migrates_loads_demo_answers_and_stops_cleanly(tmp_path: Pat
             assert health.json()["database"] == "connected"
 
             workers = await client.get("/health/workers")
-            for _ in range(100):  # the embedded worker's first heartbeat
-                if workers.status_code == 200:
-                    break
+            # The embedded worker's first heartbeat: a deadline, as a loaded machine is slow.
+            deadline = asyncio.get_running_loop().time() + 60
+            while workers.status_code != 200 and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.05)
                 workers = await client.get("/health/workers")
             assert workers.status_code == 200
