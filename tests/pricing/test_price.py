@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from maitred.kit.errors import ValidationFailed
-from maitred.pricing.service import (
+from maitred.pricing.calculator import price
+from maitred.pricing.quotes import (
     MenuChoice,
     MenuItemInfo,
     PricedLine,
     PriceRequest,
     Quote,
     UpgradeChoice,
-    price,
 )
 from maitred.tenancy.book_settings import PricingSettings
 

@@ -1,8 +1,8 @@
 """/organizations (and seed 003's /projects): the businesses a caller belongs to.
 
 Served by identity, which knows the caller, while the rules and the memberships are tenancy's
-(tenancy/service.py, tenancy/memberships.py): tenancy never imports identity, so authentication
-can read organizations and memberships without an import cycle.
+(tenancy/access.py, tenancy/administration.py, tenancy/memberships.py): tenancy never imports
+identity, so authentication can read organizations and memberships without an import cycle.
 
 The organization in the path may differ from the one the request's token or X-Tenant-ID is for,
 so these routes check the caller's role in the path's organization (`organization_permission`)
@@ -19,6 +19,8 @@ from maitred.kit.deps import DbSession, Reads
 from maitred.kit.errors import ErrorBody
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
+from maitred.tenancy import access as tenancy_access
+from maitred.tenancy import administration as tenancy_administration
 from maitred.tenancy import domains as tenancy_domains
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.schemas import (
@@ -51,18 +53,18 @@ def organization_permission(permission: str) -> Any:
         request: Request,
         db: DbSession,
         organization_id: Annotated[str, Path(description="Organization id or slug")],
-    ) -> tenancy_service.Access:
+    ) -> tenancy_access.Access:
         auth = await authenticate(request)
-        return await tenancy_service.authorize(db, auth, organization_id, permission)
+        return await tenancy_access.authorize(db, auth, organization_id, permission)
 
     check.required_permissions = (permission,)  # type: ignore[attr-defined]
     return Depends(check)
 
 
-Readable = Annotated[tenancy_service.Access, organization_permission("organizations:read")]
-Writable = Annotated[tenancy_service.Access, organization_permission("organizations:write")]
-SettingsReadable = Annotated[tenancy_service.Access, organization_permission("settings:read")]
-SettingsWritable = Annotated[tenancy_service.Access, organization_permission("settings:write")]
+Readable = Annotated[tenancy_access.Access, organization_permission("organizations:read")]
+Writable = Annotated[tenancy_access.Access, organization_permission("organizations:write")]
+SettingsReadable = Annotated[tenancy_access.Access, organization_permission("settings:read")]
+SettingsWritable = Annotated[tenancy_access.Access, organization_permission("settings:write")]
 
 
 @public_router.get(
@@ -81,19 +83,21 @@ async def create_organization(
 ) -> dict[str, Any]:
     """Platform administrators may always; any signed-in user when the instance allows
     self-service (`MAITRED_ORGANIZATION_SIGNUP`). The creator becomes its admin."""
-    organization = await tenancy_service.create_for(
+    organization = await tenancy_administration.create_for(
         db,
         auth,
         self_service=auth_config_of(request).organization_signup,
         **body.model_dump(exclude={"settings"}),
         settings=body.settings,
     )
-    return tenancy_service.read(organization)
+    return tenancy_administration.read(organization)
 
 
 OrganizationListing = Annotated[
     ListQuery,
-    list_query(sorts=tenancy_service.SORT_FIELDS, default_order="asc", search="Part of the name"),
+    list_query(
+        sorts=tenancy_administration.SORT_FIELDS, default_order="asc", search="Part of the name"
+    ),
 ]
 
 
@@ -105,14 +109,14 @@ async def list_organizations(
     is_active: bool | None = None,
 ) -> dict[str, Any]:
     """The organizations the caller may read (platform administrators: all of them)."""
-    rows, info = await tenancy_service.list_visible(
+    rows, info = await tenancy_administration.list_visible(
         db, auth, pagination, is_active=is_active, listing=listing
     )
-    return {"items": [tenancy_service.read(row) for row in rows], "pagination": info}
+    return {"items": [tenancy_administration.read(row) for row in rows], "pagination": info}
 
 
 async def get_organization(access: Readable) -> dict[str, Any]:
-    return tenancy_service.read(access.organization)
+    return tenancy_administration.read(access.organization)
 
 
 async def update_organization(
@@ -121,13 +125,13 @@ async def update_organization(
     """Only the fields sent change; `settings` also needs `settings:write` and is merged
     section by section; `is_active` only an admin may change."""
     changes = {field: getattr(body, field) for field in body.model_fields_set}
-    organization = await tenancy_service.update(db, access, changes=changes)
-    return tenancy_service.read(organization)
+    organization = await tenancy_administration.update(db, access, changes=changes)
+    return tenancy_administration.read(organization)
 
 
 async def deactivate_organization(access: Writable, db: DbSession) -> Response:
     """Soft delete, by an admin of the organization: its data stays, its members are shut out."""
-    await tenancy_service.deactivate(db, access)
+    await tenancy_administration.deactivate(db, access)
     return Response(status_code=204)
 
 
@@ -138,7 +142,7 @@ async def deactivate_organization(access: Writable, db: DbSession) -> Response:
 )
 async def get_settings(access: SettingsReadable) -> dict[str, Any]:
     """The effective settings: what was set, and the defaults for the rest."""
-    return tenancy_service.effective_settings(access.organization)
+    return tenancy_administration.effective_settings(access.organization)
 
 
 @router.patch(
@@ -150,7 +154,7 @@ async def update_settings(
     body: OrganizationSettings, access: SettingsWritable, db: DbSession
 ) -> dict[str, Any]:
     """Merges the sections sent into the stored ones; answers the effective settings."""
-    return await tenancy_service.update_settings(db, access, body)
+    return await tenancy_administration.update_settings(db, access, body)
 
 
 @router.get(

@@ -17,15 +17,10 @@ from maitred.kit.db import Database
 from maitred.kit.errors import ValidationFailed
 from maitred.kit.money import to_minor
 from maitred.payments import accounts, outcomes, recording
-from maitred.payments.charges import (
-    Caller,
-    Due,
-    Started,
-    calling,
-    owed,
-    refuse_other_retry,
-    start_card_payment,
-)
+from maitred.payments.caller import Caller
+from maitred.payments.card_start import Started, start_card_payment
+from maitred.payments.dues import Due, owed
+from maitred.payments.provider_calls import calling, refuse_other_retry
 from maitred.payments.providers.base import CheckoutRequest, PaymentDeclined
 from maitred.payments.repository import PaymentRepository
 from maitred.tenancy import service as tenancy_service

@@ -15,7 +15,8 @@ from maitred.kit import crypto
 from maitred.kit.db import Database
 from maitred.kit.errors import InvalidState, ValidationFailed
 from maitred.payments import accounts
-from maitred.payments.charges import Caller, Due
+from maitred.payments.caller import Caller
+from maitred.payments.dues import Due
 from maitred.payments.pages import create_checkout_link
 
 TOKEN_CONTEXT = "payments.deposit_link"

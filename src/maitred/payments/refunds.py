@@ -23,8 +23,9 @@ from maitred.kit.db import Database
 from maitred.kit.errors import InvalidState, ValidationFailed
 from maitred.kit.money import round_money, to_minor
 from maitred.payments import accounts, outcomes, recording
-from maitred.payments.charges import Caller, calling, request_key
+from maitred.payments.caller import Caller, request_key
 from maitred.payments.models import Payment, Refund
+from maitred.payments.provider_calls import calling
 from maitred.payments.providers.base import PaymentDeclined, RefundRequest
 from maitred.payments.reads import payment_read, refund_read
 from maitred.payments.repository import PaymentRepository, RefundRepository

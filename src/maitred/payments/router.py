@@ -18,6 +18,8 @@ from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
 from maitred.payments import service as payments_service
+from maitred.payments.caller import Caller
+from maitred.payments.dues import Due
 from maitred.payments.schemas import (
     BookingRefundCreate,
     BookingRefundResult,
@@ -72,9 +74,9 @@ Admin = Annotated[AuthContext, requires("settings:write")]
 Db = Annotated[Database, Depends(get_database)]
 
 
-def _caller(request: Request, auth: AuthContext) -> charges.Caller:
+def _caller(request: Request, auth: AuthContext) -> Caller:
     key = idempotency_key(request.scope)
-    return charges.Caller(
+    return Caller(
         organization_id=auth.org_id,
         user_id=auth.user_id,
         idempotency_key=key,
@@ -90,7 +92,7 @@ async def process_payment(
     is charged now through Stripe; `cash`, `check`, `bank_transfer` and `other` are recorded as
     received. The amount defaults to the deposit still due, else the balance."""
     caller = _caller(request, auth)
-    due = charges.Due(
+    due = Due(
         booking_id=body.booking_id,
         amount=body.amount,
         purpose=body.purpose.value if body.purpose else None,
@@ -124,7 +126,7 @@ async def create_intent(
 ) -> dict[str, Any]:
     """A Stripe PaymentIntent for the booking's deposit or balance; its `client_secret` lets a
     checkout page (Stripe Elements) collect the card. The webhook records the money."""
-    due = charges.Due(body.booking_id, body.amount, body.purpose.value, body.currency)
+    due = Due(body.booking_id, body.amount, body.purpose.value, body.currency)
     return await pages.create_intent(database, _caller(request, auth), due, settings=settings)
 
 
@@ -136,7 +138,7 @@ async def create_checkout_link(
 ) -> dict[str, Any]:
     """A hosted Stripe Checkout page for the deposit (or balance), to send by SMS or email; an
     open link for the same amount is handed out again."""
-    due = charges.Due(body.booking_id, body.amount, body.purpose.value, body.currency)
+    due = Due(body.booking_id, body.amount, body.purpose.value, body.currency)
     return await pages.create_checkout_link(
         database,
         _caller(request, auth),

@@ -17,7 +17,9 @@ from maitred.kit.clock import local_days
 from maitred.kit.errors import NotFound, ValidationFailed
 from maitred.kit.list_params import NEWEST_FIRST, ListQuery
 from maitred.kit.pagination import PageParams, PaginationInfo
-from maitred.payments.charges import Caller, Due, record_received
+from maitred.payments.caller import Caller
+from maitred.payments.charges import record_received
+from maitred.payments.dues import Due
 from maitred.payments.public_links import deposit_link, takes_cards
 from maitred.payments.reads import payment_read, payments_read
 from maitred.payments.repository import (

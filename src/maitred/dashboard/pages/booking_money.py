@@ -18,7 +18,8 @@ from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError
 from maitred.notifications import notices
-from maitred.payments import charges, refunds
+from maitred.payments import refunds
+from maitred.payments.caller import Caller
 
 router = APIRouter(prefix="/app/bookings", include_in_schema=False)
 Senders = Annotated[AuthContext, page_user("bookings:write", "messages:write")]
@@ -50,7 +51,7 @@ async def refund(request: Request, auth: Refunders, booking_id: uuid.UUID, form:
     try:
         await refunds.refund_booking(
             database_of(request),
-            charges.Caller(organization_id=auth.org_id, user_id=auth.user_id),
+            Caller(organization_id=auth.org_id, user_id=auth.user_id),
             booking_id,
             amount=amount_of(str(form.get("amount") or "")),
             reason=str(form.get("reason") or "").strip()[:500],

@@ -28,6 +28,8 @@ from maitred.kit.errors import AppError, ValidationFailed
 from maitred.kit.pagination import PageParams
 from maitred.payments import charges, public_links, refunds
 from maitred.payments import service as payments_service
+from maitred.payments.caller import Caller
+from maitred.payments.dues import Due
 
 router = APIRouter(prefix="/app/bookings", include_in_schema=False)
 Readers = Annotated[AuthContext, page_user("bookings:read")]
@@ -216,8 +218,8 @@ async def record_payment(
             raise ValidationFailed(
                 details={"payment_method": f"Use one of: {', '.join(STAFF_METHODS)}"}
             )
-        due = charges.Due(booking_id=booking_id, amount=amount_of(str(form.get("amount") or "")))
-        caller = charges.Caller(organization_id=auth.org_id, user_id=auth.user_id)
+        due = Due(booking_id=booking_id, amount=amount_of(str(form.get("amount") or "")))
+        caller = Caller(organization_id=auth.org_id, user_id=auth.user_id)
         async with database_of(request).transaction() as session:
             await charges.record_received(
                 session,

@@ -35,6 +35,8 @@ from maitred.identity.deps import AuthContext
 from maitred.kit.deps import database_of
 from maitred.kit.errors import AppError
 from maitred.kit.i18n import LANGUAGES
+from maitred.tenancy import access as tenancy_access
+from maitred.tenancy import administration as tenancy_administration
 from maitred.tenancy import sections as tenancy_sections
 from maitred.tenancy import service as tenancy_service
 from maitred.tenancy.schemas import OrganizationUpdate
@@ -88,11 +90,11 @@ async def save_organization(request: Request, auth: OrganizationWriters, form: F
     try:
         body = OrganizationUpdate.model_validate(typed)
         async with database_of(request).transaction() as session:
-            access = await tenancy_service.authorize(
+            access = await tenancy_access.authorize(
                 session, auth, str(auth.org_id), "organizations:write"
             )
             changes = {field: getattr(body, field) for field in body.model_fields_set}
-            await tenancy_service.update(session, access, changes=changes)
+            await tenancy_administration.update(session, access, changes=changes)
     except (AppError, ValidationError) as exc:
         return await _page(request, auth, problems_of(exc), typed)
     return done(BASE, "saved")
