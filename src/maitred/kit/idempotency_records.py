@@ -1,8 +1,8 @@
 """The stored side of `Idempotency-Key` (kit/idempotency.py): one row per caller and key, the
 answer it keeps, sealed like any personal field, and the sweep of expired rows.
 
-Apart from the middleware because the worker's housekeeping (kit/worker.py) and the migrations
-need the table and its purge, not the request path.
+Apart from the middleware because the worker's housekeeping (kit/worker.py) and the models'
+list for migrations (domains.import_models) need the table and its purge without the middleware.
 """
 
 from __future__ import annotations
