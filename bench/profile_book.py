@@ -294,7 +294,7 @@ async def _left(database: Any) -> bool:
     """Deliveries due or messages queued: the running worker's drain is not over."""
     from sqlalchemy import text
 
-    from maitred.kit.worker import outbox_backlog
+    from maitred.kit.worker_health import outbox_backlog
 
     if (await outbox_backlog(database))["due"]:
         return True

@@ -159,8 +159,8 @@ def import_models() -> None:
     """Every model module, so Base.metadata is complete (migrations, tests)."""
     for module in (
         "maitred.kit.outbox",
-        "maitred.kit.worker",
-        "maitred.kit.idempotency",
+        "maitred.kit.worker_health",
+        "maitred.kit.idempotency_records",
         "maitred.tenancy.models",
         "maitred.locations.models",
         "maitred.identity.models",

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import delete, func, select
 
 from maitred.kit.db import Database
-from maitred.kit.idempotency import IdempotencyRecord
+from maitred.kit.idempotency_records import IdempotencyRecord
 from maitred.leads.models import Lead
 from maitred.payments.models import Payment
 from tests.bookings.given import count_bookings, given_book, given_customer, seed_001_form

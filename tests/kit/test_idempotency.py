@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
-from maitred.kit.idempotency import IdempotencyRecord, default_caller_scope
+from maitred.kit.idempotency_records import IdempotencyRecord
+from maitred.kit.idempotency_scope import default_caller_scope
 from maitred.tenancy.models import Organization
 from tests.probe_router import ProbeControls, error_of
 

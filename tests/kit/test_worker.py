@@ -22,9 +22,10 @@ from maitred.config import Settings
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
-from maitred.kit.idempotency import IdempotencyRecord
+from maitred.kit.idempotency_records import IdempotencyRecord
 from maitred.kit.outbox import DeliveryStatus, Event, OutboxDelivery
-from maitred.kit.worker import Worker, WorkerHeartbeat, WorkerOptions, outbox_backlog
+from maitred.kit.worker import Worker, WorkerOptions
+from maitred.kit.worker_health import WorkerHeartbeat, outbox_backlog
 from tests.kit.outbox_probe import (
     PROJECT_ROOT,
     SLOW_EVENT,

@@ -16,7 +16,7 @@ from maitred.kit.db import Database
 from maitred.kit.deps import get_database
 from maitred.kit.errors import ErrorBody
 from maitred.kit.jsonresponse import JSONResponse
-from maitred.kit.worker import outbox_backlog
+from maitred.kit.worker_health import outbox_backlog
 
 router = APIRouter(prefix="/health", tags=["health"])
 Db = Annotated[Database, Depends(get_database)]

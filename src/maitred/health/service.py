@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred import __version__
 from maitred.kit.clock import utcnow
 from maitred.kit.db import Database
-from maitred.kit.worker import HEARTBEAT_SECONDS, WorkerHeartbeat
+from maitred.kit.worker_health import HEARTBEAT_SECONDS, WorkerHeartbeat
 
 PROBE_TIMEOUT = 2.0
 FeatureCheck = Callable[[], Awaitable[str]]

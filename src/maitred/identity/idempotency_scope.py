@@ -23,7 +23,7 @@ from maitred.identity.opaque import digest, is_api_key
 from maitred.identity.tokens import AccessClaims, TokenSigner
 from maitred.kit.db import Database
 from maitred.kit.errors import AppError
-from maitred.kit.idempotency import caller_scope_of
+from maitred.kit.idempotency_scope import caller_scope_of
 from maitred.tenancy.domains import normalize as normalize_host
 
 ClientAddress = Callable[[Scope, str | None], str]

@@ -12,161 +12,44 @@ releases it when its lock times out; only the holder of the current lock may rec
 key, so a request that was taken over cannot overwrite or delete what its successor recorded.
 
 The answer is recorded after the request's commit, so the key is also marked carried out INSIDE
-the request's first committed transaction (`mark_carried_out`, a kit/db.py BEFORE_COMMIT hook):
-a process that dies between that commit and the recording leaves a key that is never taken over
-(a retry is told, 409, that the request was carried out and its answer lost) instead of one whose
-retry would run the request a second time.
+the request's first committed transaction (`mark_carried_out`, a kit/db.py BEFORE_COMMIT hook in
+kit/idempotency_carried_out.py): a process that dies between that commit and the recording
+leaves a key that is never taken over (a retry is told, 409, that the request was carried out and
+its answer lost) instead of one whose retry would run the request a second time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import (
-    LargeBinary,
-    String,
-    UniqueConstraint,
-    bindparam,
-    delete,
-    false,
-    select,
-    update,
-)
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from maitred.kit.auditnote import current_note
 from maitred.kit.clock import utcnow
-from maitred.kit.crypto import VERSION, active_keyring
-from maitred.kit.db import BEFORE_COMMIT, Base, Database, Entity, UTCDateTime
+from maitred.kit.db import Database
 from maitred.kit.errors import error_response
+from maitred.kit.idempotency_carried_out import IN_FLIGHT, InFlight, Lease
+from maitred.kit.idempotency_records import (
+    CARRIED_OUT,
+    IdempotencyRecord,
+    seal_body,
+    unseal_body,
+)
+from maitred.kit.idempotency_scope import CallerScope, default_caller_scope, idempotency_key
 from maitred.kit.jsonresponse import JSONResponse
 
 log = logging.getLogger("maitred.idempotency")
-HEADER_NAMES = (b"idempotency-key", b"x-idempotency-key")
 REPLAYED_HEADERS = (b"content-type", b"location")
 MAX_STORED_BODY = 1_000_000
-# `response_status` of a key whose request committed its work but whose answer is not recorded
-# yet (or never will be: its process died). Such a key is never taken over.
-CARRIED_OUT = 0
 ANSWER_LOST = (
     "The request with this Idempotency-Key was carried out, but its answer was lost: look up "
     "its result instead of retrying"
 )
-
-
-class IdempotencyRecord(Entity, Base):
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("scope", "key"),)
-
-    scope: Mapped[str] = mapped_column(String(128))
-    key: Mapped[str] = mapped_column(String(255))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    completed: Mapped[bool] = mapped_column(default=False)
-    locked_until: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    response_status: Mapped[int | None]
-    response_headers: Mapped[dict[str, Any] | None] = mapped_column(default=None)
-    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
-
-
-def _header(scope: Scope, names: tuple[bytes, ...]) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name in names:
-            return str(value.decode("latin-1"))
-    return None
-
-
-def idempotency_key(scope: Scope) -> str | None:
-    """The client's key as sent, under either header name; code that calls a provider derives
-    the provider's key from it."""
-    return _header(scope, HEADER_NAMES)
-
-
-CallerScope = Callable[[Scope], Awaitable[str]]
-
-
-def caller_scope_of(kind: str, *parts: object) -> str:
-    """A scope as stored: its kind, then a hash of who (no address or id kept in the clear)."""
-    joined = "\0".join(str(part) for part in parts)
-    return f"{kind}:" + hashlib.sha256(joined.encode()).hexdigest()[:40]
-
-
-def credential_scope(scope: Scope) -> str | None:
-    """The credential itself, when nothing better is known (a request that will be 401)."""
-    credential = _header(scope, (b"authorization",)) or _header(scope, (b"x-api-key",))
-    return caller_scope_of("cred", credential) if credential else None
-
-
-async def default_caller_scope(scope: Scope) -> str:
-    """Who is asking: their credential, or their address when anonymous."""
-    client = scope.get("client")
-    return credential_scope(scope) or caller_scope_of("ip", client[0] if client else "unknown")
-
-
-@dataclass(frozen=True)
-class _Lease:
-    """The right to run the request: ours while the record's `locked_until` is still this."""
-
-    locked_until: datetime
-
-
-@dataclass
-class _InFlight:
-    """The keyed request this task runs: marked once its work commits; answered once its
-    response has started (later transactions are not its work)."""
-
-    caller: str
-    key: str
-    lease: _Lease
-    marked: bool = False
-    answered: bool = False
-
-
-_IN_FLIGHT: ContextVar[_InFlight | None] = ContextVar("idempotency_in_flight", default=None)
-_MARK = (
-    update(IdempotencyRecord)
-    .where(
-        IdempotencyRecord.scope == bindparam("b_caller"),
-        IdempotencyRecord.key == bindparam("b_key"),
-        IdempotencyRecord.completed == false(),
-        IdempotencyRecord.locked_until == bindparam("b_lease"),
-    )
-    .values(response_status=CARRIED_OUT)
-    .execution_options(synchronize_session=False)
-)
-
-
-async def mark_carried_out(session: AsyncSession) -> None:
-    """Before the first commit of a keyed request's work: its key is marked in the same
-    transaction, so the mark and the work are durable together or not at all."""
-    in_flight = _IN_FLIGHT.get()
-    if in_flight is None or in_flight.marked or in_flight.answered:
-        return
-    # Only while the audited app runs: the audit row's own transaction, written once the app
-    # has returned (before a 500 is answered, too), is not the request's work.
-    if current_note() is None or not session.in_transaction():
-        return
-    in_flight.marked = True
-    await session.execute(
-        _MARK,
-        {
-            "b_caller": in_flight.caller,
-            "b_key": in_flight.key,
-            "b_lease": in_flight.lease.locked_until,
-        },
-    )
-
-
-BEFORE_COMMIT.append(mark_carried_out)
 
 
 @dataclass
@@ -221,8 +104,8 @@ class IdempotencyMiddleware:
             await outcome(scope, receive, send)
             return
         lease = outcome
-        in_flight = _InFlight(caller, key, lease)
-        token = _IN_FLIGHT.set(in_flight)
+        in_flight = InFlight(caller, key, lease)
+        token = IN_FLIGHT.set(in_flight)
 
         captured = _Captured(body=bytearray())
         replayed = False
@@ -254,17 +137,17 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture_send)
         finally:
-            _IN_FLIGHT.reset(token)
+            IN_FLIGHT.reset(token)
             # A response cut short (an error mid-stream, a cancelled task) releases the key,
             # unless the request's work was committed.
             await self._finish(in_flight, captured if complete else _Captured())
 
     async def _begin(
         self, caller: str, key: str, fingerprint: str
-    ) -> _Lease | IdempotencyRecord | JSONResponse:
+    ) -> Lease | IdempotencyRecord | JSONResponse:
         """A lease: go ahead. A record: replay it. A response: answer with it."""
         now = utcnow()
-        lease = _Lease(locked_until=now + self.lock_timeout)
+        lease = Lease(locked_until=now + self.lock_timeout)
         for _ in range(3):
             try:
                 async with self.database.transaction() as session:
@@ -322,7 +205,7 @@ class IdempotencyMiddleware:
                     return lease
         return error_response(409, "conflict", "Idempotency-Key is busy; retry shortly")
 
-    async def _finish(self, in_flight: _InFlight, captured: _Captured) -> None:
+    async def _finish(self, in_flight: InFlight, captured: _Captured) -> None:
         key = in_flight.key
         which = (
             IdempotencyRecord.scope == in_flight.caller,
@@ -380,21 +263,6 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-BODY_CONTEXT = "idempotency.response_body"
-
-
-def seal_body(body: bytes) -> bytes:
-    """A stored answer is encrypted like any personal field: it may hold a customer's details
-    or a secret shown once (a webhook subscription's)."""
-    return active_keyring().encrypt(body.decode("latin-1"), context=BODY_CONTEXT).encode()
-
-
-def unseal_body(stored: bytes) -> bytes:
-    if not stored.startswith(f"{VERSION}.".encode()):
-        return stored  # kept before answers were encrypted (they expire within a day)
-    return active_keyring().decrypt(stored.decode(), context=BODY_CONTEXT).encode("latin-1")
-
-
 async def _replay(record: IdempotencyRecord, scope: Scope, receive: Receive, send: Send) -> None:
     headers = [
         (k.encode(), v.encode("latin-1")) for k, v in (record.response_headers or {}).items()
@@ -408,11 +276,3 @@ async def _replay(record: IdempotencyRecord, scope: Scope, receive: Receive, sen
         {"type": "http.response.start", "status": record.response_status, "headers": headers}
     )
     await send({"type": "http.response.body", "body": body})
-
-
-async def purge_expired(database: Database) -> int:
-    async with database.transaction() as session:
-        result = await session.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow())
-        )
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -2,7 +2,8 @@
 
 Claiming first writes the deliveries of events emitted with `outbox.fan_out_later` (the booking
 request's), then takes a lease on due deliveries with one statement (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway). The
+PostgreSQL, so several worker processes share the work; SQLite serializes writers anyway;
+kit/worker_claim.py). The
 claimed batch then runs in ONE transaction (`deliver_batch`): the deliveries still leased to this
 worker are read and locked in one statement, the handlers run one after the other (should one
 fail, the batch runs again with a SAVEPOINT each: a failing handler rolls back its own writes
@@ -32,108 +33,18 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import (
-    String,
-    and_,
-    bindparam,
-    delete,
-    exists,
-    false,
-    func,
-    literal_column,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
-
 from maitred.config import Settings, load_settings
-from maitred.kit import outbox, pollers, worker_batch, worker_lock
+from maitred.kit import outbox, pollers, worker_batch, worker_claim, worker_health, worker_lock
 from maitred.kit.clock import utcnow
-from maitred.kit.db import Base, Database, Entity, UTCDateTime
-from maitred.kit.idempotency import purge_expired as purge_expired_keys
-from maitred.kit.outbox import (
-    DeliveryStatus,
-    OutboxDelivery,
-    OutboxEvent,
-    fan_out,
-)
-from maitred.kit.reads import ReadQuery
+from maitred.kit.db import Database
+from maitred.kit.idempotency_records import purge_expired as purge_expired_keys
+from maitred.kit.worker_health import HEARTBEAT_SECONDS
 
 log = logging.getLogger("maitred.worker")
-HEARTBEAT_SECONDS = 5.0
 SWEEP_SECONDS = 600.0  # housekeeping: expired idempotency keys (an idempotent DELETE)
-
-
-# Is there anything for `claim` to take? Index seeks only (ix_outbox_deliveries_due,
-# ix_outbox_events_fan_out): the same conditions as the claim's and `fan_out`'s.
-_ANYTHING_DUE = ReadQuery(
-    select(literal_column("1").label("due")).where(
-        or_(
-            exists().where(
-                OutboxDelivery.status == bindparam("pending"),
-                OutboxDelivery.next_attempt_at <= bindparam("now"),
-                or_(
-                    OutboxDelivery.locked_until.is_(None),
-                    OutboxDelivery.locked_until < bindparam("now"),
-                ),
-            ),
-            exists().where(OutboxEvent.fanned_out == bindparam("unfanned")),
-        )
-    )
-)
-
-
-# A batch of due deliveries leased to one worker, oldest due first (built once: the running
-# worker claims many times a second).
-_DUE = (
-    select(OutboxDelivery.id)
-    .where(
-        OutboxDelivery.status == DeliveryStatus.pending,
-        OutboxDelivery.next_attempt_at <= bindparam("now"),
-        or_(
-            OutboxDelivery.locked_until.is_(None),
-            OutboxDelivery.locked_until < bindparam("now"),
-        ),
-    )
-    .order_by(OutboxDelivery.next_attempt_at)
-    .limit(bindparam("batch"))
-    .with_for_update(skip_locked=True)
-)
-_CLAIM = (
-    update(OutboxDelivery)
-    .where(OutboxDelivery.id.in_(_DUE.scalar_subquery()))
-    .values(
-        locked_by=bindparam("worker"),
-        locked_until=bindparam("until"),
-        attempts=OutboxDelivery.attempts + 1,
-    )
-    .returning(
-        OutboxDelivery.id,
-        OutboxDelivery.attempts,
-        OutboxDelivery.next_attempt_at,
-        OutboxDelivery.handler,
-    )
-    .execution_options(synchronize_session=False)
-)
-
-
-class WorkerHeartbeat(Entity, Base):
-    """Each running worker's last sign of life, so any API process can report on all of them."""
-
-    __tablename__ = "worker_heartbeats"
-
-    worker_id: Mapped[str] = mapped_column(String(100), unique=True)
-    hostname: Mapped[str] = mapped_column(String(255))
-    pid: Mapped[int]
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    processed: Mapped[int] = mapped_column(default=0)
-    failed: Mapped[int] = mapped_column(default=0)
 
 
 @dataclass
@@ -180,7 +91,7 @@ class Worker:
         self._stopping = asyncio.Event()
         self._next_poll: dict[str, float] = {}  # poller -> loop time it is due again
         self._idle_wait: dict[str, float] = {}  # poller -> its wait after its next idle pass
-        self._claimed_last = False  # the last claim took deliveries
+        self.claimed_last = False  # the last claim took deliveries (kit/worker_claim.py)
 
     @property
     def stopping(self) -> bool:
@@ -201,52 +112,8 @@ class Worker:
         return timedelta(seconds=min(seconds, self.options.max_backoff_seconds))
 
     async def claim(self) -> list[uuid.UUID]:
-        now = utcnow()
-        # Idle, this runs twice a second: one read (inline on SQLite) instead of a write
-        # transaction in the writers' queue, when nothing is there to claim. Busy (the last
-        # claim took something), straight to the claim.
-        if not self._claimed_last and not await self.database.reads.one(
-            _ANYTHING_DUE, now=now, pending=DeliveryStatus.pending, unfanned=False
-        ):
-            return []
-        async with self.database.transaction() as session:
-            # Events a request left for the worker to fan out get their deliveries first, in the
-            # same transaction, so this very claim can take them.
-            await fan_out(session, self.options.fan_out_batch)
-            # RETURNING follows no ORDER BY (PostgreSQL): sort so the oldest due goes first, and
-            # an event's handlers by name on both databases (the order they run in a batch).
-            leased = {
-                "now": now,
-                "worker": self.worker_id,
-                "until": now + timedelta(seconds=self.options.lease_seconds),
-                "batch": self.options.batch_size,
-            }
-            claimed = sorted(
-                (await session.execute(_CLAIM, leased)).all(),
-                key=lambda r: (r.next_attempt_at, r.handler),
-            )
-            exhausted = [r.id for r in claimed if r.attempts > self.options.max_attempts]
-            if exhausted:
-                await self._bury_abandoned(session, exhausted)
-        self._claimed_last = bool(claimed)
-        return [r.id for r in claimed if r.attempts <= self.options.max_attempts]
-
-    async def _bury_abandoned(self, session: AsyncSession, ids: list[uuid.UUID]) -> None:
-        """Claimed past `max_attempts`: earlier attempts ended without an outcome (a crash)."""
-        await session.execute(
-            update(OutboxDelivery)
-            .where(OutboxDelivery.id.in_(ids))
-            .values(
-                status=DeliveryStatus.dead,
-                attempts=OutboxDelivery.attempts - 1,
-                locked_by=None,
-                locked_until=None,
-                last_error=f"gave up after {self.options.max_attempts} attempts; the last ended "
-                "without an outcome (its worker died or outlived its lease)",
-            )
-            .execution_options(synchronize_session=False)
-        )
-        log.error("deliveries %s are dead: their workers kept dying", ids)
+        """Leases a batch of due deliveries to this worker (kit/worker_claim.py)."""
+        return await worker_claim.claim(self)
 
     async def deliver(self, delivery_id: uuid.UUID) -> bool:
         """Runs one delivery; True when its handler succeeded (or it was no longer ours)."""
@@ -298,29 +165,6 @@ class Worker:
             return 0.0
         return max(0.0, min(self._next_poll.values()) - asyncio.get_running_loop().time())
 
-    async def heartbeat(self) -> None:
-        values = {
-            "hostname": socket.gethostname(),
-            "pid": os.getpid(),
-            "started_at": self.started_at,
-            "last_seen_at": utcnow(),
-            "processed": self.processed,
-            "failed": self.failed,
-        }
-        async with self.database.transaction() as session:
-            existing = await session.scalar(
-                select(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
-            )
-            if existing is None:
-                session.add(WorkerHeartbeat(worker_id=self.worker_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
-            stale = utcnow() - timedelta(days=1)
-            await session.execute(
-                delete(WorkerHeartbeat).where(WorkerHeartbeat.last_seen_at < stale)
-            )
-
     async def run(self) -> None:
         """Until stop(): deliver what is due, wake early when this process emitted events.
         With a `lock_path`, only once this process holds that lock (SQLite)."""
@@ -339,7 +183,7 @@ class Worker:
         while not self._stopping.is_set():
             try:
                 if loop.time() - last_beat >= HEARTBEAT_SECONDS:
-                    await self.heartbeat()
+                    await worker_health.heartbeat(self)
                     last_beat = loop.time()
                 if loop.time() - last_sweep >= SWEEP_SECONDS:
                     last_sweep = loop.time()
@@ -353,51 +197,9 @@ class Worker:
                 log.exception("worker loop error; retrying")
                 wait = self.options.poll_seconds  # not at once: the error may well recur
             await self.database.wait_for_outbox(wait)
-        await self._remove_heartbeat()
+        await worker_health.remove_heartbeat(self)
         log.info("worker %s stopped", self.worker_id)
-
-    async def _remove_heartbeat(self) -> None:
-        try:
-            async with self.database.transaction() as session:
-                await session.execute(
-                    delete(WorkerHeartbeat).where(WorkerHeartbeat.worker_id == self.worker_id)
-                )
-        except Exception:
-            log.warning("could not remove heartbeat of %s", self.worker_id)
 
     def stop(self) -> None:
         self._stopping.set()
         self.database.notify_outbox()
-
-
-async def outbox_backlog(database: Database) -> dict[str, int]:
-    """Counts of due (deliveries, and events not fanned out yet) and dead deliveries, for
-    /health/workers."""
-    now = utcnow()
-    async with database.transaction(write=False) as session:
-        rows = (
-            await session.execute(
-                select(OutboxDelivery.status, func.count())
-                .where(
-                    or_(
-                        OutboxDelivery.status == DeliveryStatus.dead,
-                        and_(
-                            OutboxDelivery.status == DeliveryStatus.pending,
-                            OutboxDelivery.next_attempt_at <= now,
-                        ),
-                    )
-                )
-                .group_by(OutboxDelivery.status)
-            )
-        ).all()
-        # Events whose deliveries the worker has yet to write are due work too.
-        unfanned = await session.scalar(
-            select(func.count())
-            .select_from(OutboxEvent)
-            .where(OutboxEvent.fanned_out == false(), OutboxEvent.available_at <= now)
-        )
-    counts = dict(rows)
-    return {
-        "due": counts.get(DeliveryStatus.pending, 0) + (unfanned or 0),
-        "dead": counts.get(DeliveryStatus.dead, 0),
-    }

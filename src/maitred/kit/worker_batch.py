@@ -2,7 +2,7 @@
 says why): the leased rows read and locked in one statement, the handlers run (set-based ones
 once for all the batch's events they take), the `done` marks in one UPDATE, failures noted with
 their backoff; and the one-at-a-time fallback when the batch's transaction itself fails. Split
-from kit/worker.py, which keeps the loop, the claim and the pollers."""
+from kit/worker.py, which keeps the loop and the pollers (the claim: kit/worker_claim.py)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from maitred.kit.clock import CalendarDate
 from maitred.kit.db import Database
 from maitred.kit.deps import AppSettings, DbSession, get_database
 from maitred.kit.errors import ErrorBody, ValidationFailed
-from maitred.kit.idempotency import idempotency_key
+from maitred.kit.idempotency_scope import idempotency_key
 from maitred.kit.list_params import ListQuery, list_query
 from maitred.kit.pagination import Page, Pagination
 from maitred.payments import accounts, charges, pages, refunds
