@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.customers.briefs import CustomerBrief, brief_of
 from maitred.customers.models import Customer
 from maitred.customers.records import announce_created, email_index, insert_new, phone_index
-from maitred.customers.repository import CustomerRepository, Verifications
+from maitred.customers.repository import CustomerRepository
+from maitred.customers.verification_repository import Verifications
 from maitred.identity import service as identity_service
 from maitred.kit.auditnote import record
 from maitred.kit.errors import AlreadyExists, Forbidden

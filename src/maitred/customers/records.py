@@ -1,5 +1,6 @@
-"""How a customer is written and read: normalized contact details, their blind indexes, the
-address as one encrypted JSON text, and seed 001's detail shape."""
+"""How a customer is written and read: the organization whose country reads its phone,
+normalized contact details, their blind indexes, the address as one encrypted JSON text, and
+seed 001's detail shape."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from maitred.customers.repository import CustomerRepository
 from maitred.identity import service as identity_service
 from maitred.kit import crypto, outbox, phones
 from maitred.kit.auditnote import record
-from maitred.kit.errors import ValidationFailed
+from maitred.kit.errors import NotFound, ValidationFailed
+from maitred.tenancy import service as tenancy_service
+from maitred.tenancy.models import Organization
 
 
 def email_index(email: str) -> str:
@@ -64,6 +67,13 @@ def read(customer: Customer, figures: stats.BookingStats) -> dict[str, Any]:
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
     }
+
+
+async def organization_of(session: AsyncSession, organization_id: uuid.UUID) -> Organization:
+    organization = await tenancy_service.get(session, organization_id)
+    if organization is None:
+        raise NotFound("No such organization")
+    return organization
 
 
 def normalized_contact(

@@ -1,41 +1,38 @@
-"""Queries of customers, their consents and the spam counter; all scoped to one organization."""
+"""Queries of customers, their consents and the spam counter; all scoped to one organization.
+The public form's compiled statements are in customers/contact_queries.py, contact
+verifications (scoped to a user) in customers/verification_repository.py."""
 
 from __future__ import annotations
 
 import functools
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, ClassVar, cast
+from datetime import date
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
-    Table,
     Uuid,
     bindparam,
     func,
     or_,
     select,
-    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from maitred.customers.models import (
-    ContactConsent,
-    ContactVerification,
-    Customer,
-    DroppedSubmission,
+from maitred.customers.contact_queries import (
+    INSERT_IF_NEW,
+    INSERT_UNLESS_TAKEN,
+    SHARING_CONTACT,
+    ContactMatch,
 )
+from maitred.customers.models import ContactConsent, Customer, DroppedSubmission
 from maitred.kit.clock import utcnow
 from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository, escape_like
-from maitred.kit.writes import WriteStatement
 
 
 @functools.cache
@@ -51,114 +48,11 @@ def briefs_query(count: int) -> ReadQuery:
     )
 
 
-@dataclass(frozen=True)
-class ContactMatch:
-    """A customer sharing a form's email or phone: what finding the right one needs."""
-
-    id: uuid.UUID
-    name: str
-    email: str | None
-    phone: str | None
-    email_index: str | None
-    phone_index: str | None
-    possible_duplicate_of: uuid.UUID | None
-    preferred_language: str | None
-
-
-_customers = cast(Table, Customer.__table__)
-
-
-def _with_contact(column: ColumnElement[str | None], name: str) -> Select[uuid.UUID]:
-    """The customers with this one contact: one side of "who has the email or the phone",
-    asked apart so that each side reads its own index (SQLite reads an OR of two columns through
-    indexes only when its statistics favour it; otherwise it walked every customer)."""
-    return select(Customer.id).where(
-        Customer.organization_id == bindparam("organization_id", type_=Uuid()),
-        column == bindparam(name, type_=String()),
-    )
-
-
 # One column, not the customer: loading one decrypts its contact fields.
 _LANGUAGE = select(Customer.preferred_language).where(
     Customer.organization_id == bindparam("organization_id"),
     Customer.id == bindparam("customer_id"),
 )
-# Built once (the public booking form runs them): every unerased customer with the email or the
-# phone, primary records first; and the insert that yields to a concurrent one (the unique
-# indexes) instead of failing, so it needs no savepoint.
-_SHARING_CONTACT = (
-    select(
-        Customer.id,
-        Customer.name,
-        Customer.email,
-        Customer.phone,
-        Customer.email_index,
-        Customer.phone_index,
-        Customer.possible_duplicate_of,
-        Customer.preferred_language,
-    )
-    .where(
-        # The organization is in both sides (an outer test of it made SQLite walk the whole
-        # organization, testing each row against the two sides, when it lacked statistics).
-        Customer.id.in_(
-            union_all(
-                _with_contact(_customers.c.email_index, "email_index"),
-                _with_contact(_customers.c.phone_index, "phone_index"),
-            )
-        ),
-        Customer.erased_at.is_(None),
-    )
-    .order_by(Customer.possible_duplicate_of.is_not(None), Customer.created_at)
-)
-_NEW_COLUMNS = (
-    "id",
-    "organization_id",
-    "name",
-    "email",
-    "email_index",
-    "phone",
-    "phone_index",
-    "address",
-    "dietary_restrictions",
-    "notes",
-    "source",
-    "preferred_language",
-    "loyalty_tier",
-    "loyalty_points",
-    "created_at",
-    "updated_at",
-)
-# A customer nobody shares the email or phone with, in one statement: the public form's usual
-# case. No row back means someone has them; then the rules of find_or_create decide.
-_INSERT_IF_NEW_SELECT = select(
-    *(bindparam(name, type_=_customers.c[name].type) for name in _NEW_COLUMNS)
-).where(
-    *(
-        ~_with_contact(column, name).where(Customer.erased_at.is_(None)).exists()
-        for column, name in (
-            (_customers.c.email_index, "email_index"),
-            (_customers.c.phone_index, "phone_index"),
-        )
-    )
-)
-_INSERT_IF_NEW = {
-    "postgresql": WriteStatement(
-        pg_insert(_customers)
-        .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
-        .on_conflict_do_nothing()
-        .returning(Customer.id)
-    ),
-    "sqlite": WriteStatement(
-        sqlite_insert(_customers)
-        .from_select(list(_NEW_COLUMNS), _INSERT_IF_NEW_SELECT)
-        .on_conflict_do_nothing()
-        .returning(Customer.id)
-    ),
-}
-_INSERT_UNLESS_TAKEN = {
-    "postgresql": pg_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
-    "sqlite": sqlite_insert(_customers).on_conflict_do_nothing().returning(Customer.id),
-}
 
 
 class CustomerRepository(Repository[Customer]):
@@ -174,7 +68,7 @@ class CustomerRepository(Repository[Customer]):
         self, email_index: str | None, phone_index: str | None
     ) -> list[ContactMatch]:
         rows = await self.session.execute(
-            _SHARING_CONTACT,
+            SHARING_CONTACT,
             {
                 "organization_id": self.organization_id,
                 "email_index": email_index,
@@ -212,7 +106,7 @@ class CustomerRepository(Repository[Customer]):
             "address": None,
             "preferred_language": None,
         }
-        inserted = await _INSERT_IF_NEW[self.session.get_bind().dialect.name].run(
+        inserted = await INSERT_IF_NEW[self.session.get_bind().dialect.name].run(
             self.session,
             row
             | {"organization_id": self.organization_id, "created_at": now, "updated_at": now}
@@ -224,7 +118,7 @@ class CustomerRepository(Repository[Customer]):
         """False when a concurrent insert took the email or phone first (the unique indexes)."""
         now = utcnow()
         inserted = await self.session.execute(
-            _INSERT_UNLESS_TAKEN[self.session.get_bind().dialect.name],
+            INSERT_UNLESS_TAKEN[self.session.get_bind().dialect.name],
             {"organization_id": self.organization_id, "created_at": now, "updated_at": now}
             | values,
         )
@@ -397,62 +291,3 @@ class DroppedSubmissions(Repository[DroppedSubmission]):
             .where(DroppedSubmission.form == form, DroppedSubmission.day >= since)
         )
         return int(value or 0)
-
-
-class Verifications:
-    """Proofs of one account's email or phone, in whichever organization they were asked from
-    (an address is the account's or not wherever it signs in); scoped to the user."""
-
-    def __init__(self, session: AsyncSession, user_id: uuid.UUID) -> None:
-        self.session, self.user_id = session, user_id
-
-    def add(self, proof: ContactVerification) -> None:
-        proof.user_id = self.user_id
-        self.session.add(proof)
-
-    def _own(self, channel: str) -> Select[Any]:
-        statement: Select[Any] = select(ContactVerification).where(
-            ContactVerification.user_id == self.user_id, ContactVerification.channel == channel
-        )
-        return statement
-
-    async def by_secret(self, channel: str, secret_hash: str) -> ContactVerification | None:
-        found: ContactVerification | None = await self.session.scalar(
-            self._own(channel)
-            .where(ContactVerification.secret_hash == secret_hash)
-            .with_for_update()
-        )
-        return found
-
-    async def latest_open(self, channel: str, address_index: str) -> ContactVerification | None:
-        found: ContactVerification | None = await self.session.scalar(
-            self._own(channel)
-            .where(
-                ContactVerification.address_index == address_index,
-                ContactVerification.used_at.is_(None),
-            )
-            .order_by(ContactVerification.created_at.desc())
-            .limit(1)
-            .with_for_update()
-        )
-        return found
-
-    async def asked_since(self, channel: str, since: datetime) -> int:
-        count = await self.session.scalar(
-            self._own(channel)
-            .with_only_columns(func.count())
-            .where(ContactVerification.created_at >= since)
-        )
-        return int(count or 0)
-
-    async def is_verified(self, channel: str, address_index: str) -> bool:
-        found = await self.session.scalar(
-            self._own(channel)
-            .with_only_columns(ContactVerification.id)
-            .where(
-                ContactVerification.address_index == address_index,
-                ContactVerification.verified_at.is_not(None),
-            )
-            .limit(1)
-        )
-        return found is not None

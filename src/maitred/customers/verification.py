@@ -22,7 +22,7 @@ from maitred.customers.accounts import link_verified
 from maitred.customers.briefs import CustomerBrief
 from maitred.customers.models import ContactVerification
 from maitred.customers.records import email_index, phone_index
-from maitred.customers.repository import Verifications
+from maitred.customers.verification_repository import Verifications
 from maitred.identity import service as identity_service
 from maitred.identity.opaque import digest, new_secret
 from maitred.kit import phones
