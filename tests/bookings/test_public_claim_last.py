@@ -101,4 +101,5 @@ async def test_a_public_booking_leaves_the_server_nothing_to_warn_about(
     assert notices == []
     async with database.transaction(write=False) as session:
         booking = await session.get(Booking, uuid.UUID(answer.json()["booking_id"]))
-        assert booking is not None and booking.chef_team_id == book.teams[0]
+        assert booking is not None
+        assert booking.chef_team_id == book.teams[0]
