@@ -237,7 +237,7 @@ async def test_a_burst_of_public_requests_takes_exactly_the_free_capacity(
     database: Database, http: httpx.AsyncClient, server: Server
 ) -> None:
     """The public form's booking, which on PostgreSQL takes its number before its transaction
-    and claims last, with its COMMIT (bookings/service/create.py `write_booking`): the slot's
+    and claims last, with its COMMIT (bookings/service/create_writes.py `write_booking`): the slot's
     free teams go to exactly as many requests, each booking names the team its claim holds, and
     no number is handed out twice."""
     book = await given_book(database, http, teams=3)

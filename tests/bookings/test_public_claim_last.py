@@ -1,6 +1,7 @@
-"""PostgreSQL: a public booking claims its team last, with its COMMIT (bookings/service/create.py
-`write_booking`), yet never past a claim another writer of the day committed first: its claim
-waits for the day's lock row and is read after it, so it sees what the lock's holder committed.
+"""PostgreSQL: a public booking claims its team last, with its COMMIT
+(bookings/service/create_writes.py `write_booking`), yet never past a claim another writer of the
+day committed first: its claim waits for the day's lock row and is read after it, so it sees what
+the lock's holder committed.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The statements that claim a chef team for a new booking (ClaimRepository's), in the SQL each
-database runs: the one-statement claim of a free team, and PostgreSQL's claim-last message, whose
-values are written as literals (it is sent with the simple query protocol, which binds nothing)."""
+"""The statements that claim a chef team (ClaimRepository's), in the SQL each database runs: the
+day locks every claimer takes first, the one-statement claim of a free team for a new booking, and
+PostgreSQL's claim-last message, whose values are written as literals (it is sent with the simple
+query protocol, which binds nothing)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,31 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Integer, String, Uuid, bindparam, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from maitred.availability.models import CapacityDay
 from maitred.kit.db import UTCDateTime
 from maitred.kit.writes import WriteStatement
+
+
+def _take_day(insert: Any) -> Any:
+    """Creates the day's lock row or bumps its version: either way the row is locked."""
+    statement = insert(CapacityDay).values(
+        id=bindparam("b_id"),
+        organization_id=bindparam("b_organization_id"),
+        day=bindparam("b_day"),
+        version=0,
+        created_at=bindparam("b_now"),
+        updated_at=bindparam("b_now"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["organization_id", "day"],
+        set_={"version": CapacityDay.version + 1, "updated_at": statement.excluded.updated_at},
+    )
+
+
+TAKE_DAY = {"postgresql": _take_day(pg_insert), "sqlite": _take_day(sqlite_insert)}
 
 # A new booking's claim of one team in one statement: the first active team (by name) that works
 # that day, has no time off then and no active claim overlapping the span, inserted and its id

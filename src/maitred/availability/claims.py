@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.availability.calendar import Window, buffered, overlaps, teams_needed, works_on
 from maitred.availability.claim_statements import NO_FREE_TEAM
 from maitred.availability.errors import CapacityExceeded
+from maitred.availability.ledger_check_repository import LedgerCheckRepository
 from maitred.availability.models import CapacityClaim
 from maitred.availability.policy import policy_of
 from maitred.availability.repository import ActiveTeam, ClaimRepository
@@ -294,8 +295,8 @@ async def ledger_problems(session: AsyncSession, *, organization_id: uuid.UUID) 
     promised twice at once, claims held for bookings that should not hold any, confirmed
     bookings on a hold that will run out, and bookings that should hold a team but hold none."""
     now = utcnow()
-    claims = ClaimRepository(session, organization_id)
-    active = await claims.future_active(now)
+    ledger = LedgerCheckRepository(session, organization_id)
+    active = await ledger.future_active(now)
     problems: list[str] = []
     by_team: dict[uuid.UUID, list[CapacityClaim]] = defaultdict(list)
     for row in active:
@@ -310,8 +311,8 @@ async def ledger_problems(session: AsyncSession, *, organization_id: uuid.UUID) 
                 )
             if after.ends_at > latest.ends_at:
                 latest = after
-    statuses = await claims.statuses_of({c.booking_id for c in active})
-    holding = {row.id: row for row in await claims.holding_bookings(now)}
+    statuses = await ledger.statuses_of({c.booking_id for c in active})
+    holding = {row.id: row for row in await ledger.holding_bookings(now)}
     for row in active:
         status = statuses.get(row.booking_id)
         if status is None:

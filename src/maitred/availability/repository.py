@@ -1,70 +1,26 @@
-"""Every query of availability: chef teams, the day locks, and the claim ledger."""
+"""Every query of the claim ledger's claimers: the day locks, the claim of free teams, and the
+claims' release and keeping. The teams' own queries are in team_repository.py, the ledger's
+integrity reads in ledger_check_repository.py, the availability answer's in slot_queries.py."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import (
-    Date,
-    Select,
-    String,
-    Table,
-    Uuid,
-    and_,
-    bindparam,
-    column,
-    delete,
-    func,
-    insert,
-    null,
-    or_,
-    select,
-    table,
-    type_coerce,
-    union_all,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Date, Table, Uuid, and_, bindparam, insert, or_, select, update
 
-from maitred.availability.claim_statements import (
-    FREE_TEAM_CLAIMS,
-    claim_last_sql,
-)
-from maitred.availability.models import CapacityClaim, CapacityDay, ChefTeam
+from maitred.availability.claim_statements import FREE_TEAM_CLAIMS, TAKE_DAY, claim_last_sql
+from maitred.availability.models import CapacityClaim, ChefTeam
 from maitred.kit import writes
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
-from maitred.kit.reads import ReadQuery
 from maitred.kit.repository import Repository
 
-# The columns of the book the integrity check compares claims with. Read as a plain table:
-# bookings depends on availability, not the other way round.
-_bookings = table(
-    "bookings",
-    column("id", Uuid),
-    column("organization_id", Uuid),
-    column("status", String),
-    column("event_date", Date),
-    column("ends_at", UTCDateTime()),
-    column("hold_expires_at", UTCDateTime()),
-)
-HOLDING_STATUSES = ("pending", "confirmed")
 # A claim's span (the event and its buffers) is capped by the settings well below this.
 _LONGEST_SPAN = timedelta(days=3)
-
-
-def active_at(now: datetime) -> ColumnElement[bool]:
-    """A claim holds its team while neither released nor expired; no background job needed."""
-    return and_(
-        CapacityClaim.released_at.is_(None),
-        or_(CapacityClaim.expires_at.is_(None), CapacityClaim.expires_at > now),
-    )
 
 
 @dataclass(frozen=True)
@@ -75,16 +31,8 @@ class ActiveTeam:
     time_off: list[Any]
 
 
-# The calendar's two reads, built once: availability answers and every claim run them, and
-# building the statements anew cost more than running them.
-_ACTIVE_TEAMS = (
-    select(ChefTeam.id, ChefTeam.name, ChefTeam.working_weekdays, ChefTeam.time_off)
-    .where(
-        ChefTeam.organization_id == bindparam("organization_id", type_=Uuid()),
-        ChefTeam.is_active.is_(True),
-    )
-    .order_by(ChefTeam.name, ChefTeam.id)
-)
+# The calendar's read of the claims, built once: building the statement anew cost more than
+# running it.
 _ACTIVE_CLAIMS_BETWEEN = select(
     CapacityClaim.booking_id, CapacityClaim.team_id, CapacityClaim.starts_at, CapacityClaim.ends_at
 ).where(
@@ -99,65 +47,6 @@ _ACTIVE_CLAIMS_BETWEEN = select(
 )
 
 
-# The availability answer's one read: the active claims whose span meets `since`..`until`
-# (on the claims' organization/day index; the day bounds keep the scan to the days that can
-# reach the slots), then every active team, with a NULL where the other part has no value. Team
-# ids and JSON come back as the driver gives them: the answer only groups by the id, and parses
-# each distinct JSON text once (availability/slots.py). A LEFT JOIN from the teams made SQLite
-# walk the claims of every day once per team.
-TEAMS_AND_CLAIMS = ReadQuery(
-    union_all(
-        select(
-            type_coerce(CapacityClaim.team_id, String).label("team"),
-            # As the driver gives them (SQLite: text; availability/slots.py `_moment`): the
-            # ~50 team rows' NULLs then cost no conversion each.
-            type_coerce(CapacityClaim.starts_at, String).label("starts_at"),
-            type_coerce(CapacityClaim.ends_at, String).label("ends_at"),
-            type_coerce(null(), String).label("working_weekdays"),
-            type_coerce(null(), String).label("time_off"),
-        ).where(
-            CapacityClaim.organization_id == bindparam("claims_of", type_=Uuid()),
-            CapacityClaim.day >= bindparam("first", type_=Date()),
-            CapacityClaim.day <= bindparam("last", type_=Date()),
-            CapacityClaim.released_at.is_(None),
-            or_(
-                CapacityClaim.expires_at.is_(None),
-                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
-            ),
-            CapacityClaim.starts_at < bindparam("until", type_=UTCDateTime()),
-            CapacityClaim.ends_at > bindparam("since", type_=UTCDateTime()),
-        ),
-        select(
-            type_coerce(ChefTeam.id, String),
-            type_coerce(null(), String),
-            type_coerce(null(), String),
-            type_coerce(ChefTeam.working_weekdays, String),
-            type_coerce(ChefTeam.time_off, String),
-        ).where(
-            ChefTeam.organization_id == bindparam("teams_of", type_=Uuid()),
-            ChefTeam.is_active.is_(True),
-        ),
-    )
-)
-
-
-def _take_day(insert: Any) -> Any:
-    """Creates the day's lock row or bumps its version: either way the row is locked."""
-    statement = insert(CapacityDay).values(
-        id=bindparam("b_id"),
-        organization_id=bindparam("b_organization_id"),
-        day=bindparam("b_day"),
-        version=0,
-        created_at=bindparam("b_now"),
-        updated_at=bindparam("b_now"),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["organization_id", "day"],
-        set_={"version": CapacityDay.version + 1, "updated_at": statement.excluded.updated_at},
-    )
-
-
-_TAKE_DAY = {"postgresql": _take_day(pg_insert), "sqlite": _take_day(sqlite_insert)}
 # The active teams, each with its active claims of the days asked (none: one row of NULLs), in
 # the calendar's order: what a claimer needs, in one statement.
 _TEAMS_AND_CLAIMS = (
@@ -194,51 +83,6 @@ _TEAMS_AND_CLAIMS = (
 _INSERT_CLAIMS = insert(cast(Table, CapacityClaim.__table__))
 
 
-class TeamRepository(Repository[ChefTeam]):
-    model: ClassVar[type[Any]] = ChefTeam
-    not_found_message: ClassVar[str] = "No such chef team"
-    sorts: ClassVar[Mapping[str, Any]] = {
-        "name": func.lower(ChefTeam.name),
-        "created_at": ChefTeam.created_at,
-    }
-
-    def matching(self, *, is_active: bool | None) -> Select[tuple[ChefTeam]]:
-        statement = self.scoped()
-        if is_active is not None:
-            statement = statement.where(ChefTeam.is_active.is_(is_active))
-        return statement
-
-    async def active(self) -> list[ActiveTeam]:
-        """What the calendar needs of each active team, by name."""
-        rows = await self.session.execute(_ACTIVE_TEAMS, {"organization_id": self.organization_id})
-        return [ActiveTeam(r.id, r.name, r.working_weekdays, r.time_off or []) for r in rows]
-
-    async def has_future_claims(self, team_id: uuid.UUID, now: datetime) -> bool:
-        found = await self.session.scalar(
-            select(CapacityClaim.id)
-            .where(
-                CapacityClaim.organization_id == self.organization_id,
-                CapacityClaim.team_id == team_id,
-                CapacityClaim.ends_at > now,
-                active_at(now),
-            )
-            .limit(1)
-        )
-        return found is not None
-
-    async def delete(self, team: ChefTeam) -> None:
-        """The team and its spent claims (released, expired or past): they constrain nothing."""
-        await self.session.execute(
-            delete(CapacityClaim)
-            .where(
-                CapacityClaim.organization_id == self.organization_id,
-                CapacityClaim.team_id == team.id,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        await self.session.delete(team)
-
-
 class ClaimRepository(Repository[CapacityClaim]):
     model: ClassVar[type[Any]] = CapacityClaim
 
@@ -252,7 +96,7 @@ class ClaimRepository(Repository[CapacityClaim]):
             return
         now = utcnow()
         await self.session.execute(
-            _TAKE_DAY[dialect],
+            TAKE_DAY[dialect],
             [
                 {"b_id": uuid.uuid4(), "b_organization_id": self.organization_id, "b_day": day}
                 | {"b_now": now}
@@ -441,38 +285,3 @@ class ClaimRepository(Repository[CapacityClaim]):
         )
         count: int = result.rowcount  # type: ignore[attr-defined]
         return count
-
-    async def future_active(self, now: datetime) -> Sequence[CapacityClaim]:
-        return await self.all(
-            self.scoped()
-            .where(CapacityClaim.ends_at > now, active_at(now))
-            .order_by(CapacityClaim.team_id, CapacityClaim.starts_at)
-        )
-
-    async def holding_bookings(self, now: datetime) -> Sequence[Any]:
-        """Bookings still to happen that should hold a team: confirmed, or pending within
-        their hold (id, status, event_date, hold_expires_at)."""
-        rows = await self.session.execute(
-            select(
-                _bookings.c.id,
-                _bookings.c.status,
-                _bookings.c.event_date,
-                _bookings.c.hold_expires_at,
-            ).where(
-                _bookings.c.organization_id == self.organization_id,
-                _bookings.c.status.in_(HOLDING_STATUSES),
-                _bookings.c.ends_at > now,
-            )
-        )
-        return rows.all()
-
-    async def statuses_of(self, booking_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
-        if not booking_ids:
-            return {}
-        rows = await self.session.execute(
-            select(_bookings.c.id, _bookings.c.status).where(
-                _bookings.c.organization_id == self.organization_id,
-                _bookings.c.id.in_(list(booking_ids)),
-            )
-        )
-        return {row[0]: row[1] for row in rows}

@@ -34,7 +34,7 @@ from maitred.availability.calendar import (
     works_on,
 )
 from maitred.availability.policy import Policy
-from maitred.availability.repository import TEAMS_AND_CLAIMS
+from maitred.availability.slot_queries import TEAMS_AND_CLAIMS
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import NotFound
 from maitred.kit.reads import ReadPool

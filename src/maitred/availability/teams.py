@@ -10,8 +10,9 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability.calendar import works_on
+from maitred.availability.ledger_check_repository import LedgerCheckRepository
 from maitred.availability.models import ChefTeam
-from maitred.availability.repository import ClaimRepository, TeamRepository
+from maitred.availability.team_repository import TeamRepository
 from maitred.kit.auditnote import record
 from maitred.kit.clock import utcnow
 from maitred.kit.errors import AlreadyExists, InvalidState, ValidationFailed
@@ -161,7 +162,7 @@ async def _check_promises_kept(
     working_weekdays: list[int],
     time_off: list[dict[str, Any]],
 ) -> None:
-    upcoming = await ClaimRepository(session, organization_id).future_active(utcnow())
+    upcoming = await LedgerCheckRepository(session, organization_id).future_active(utcnow())
     clashes = sorted(
         {
             c.day.isoformat()

@@ -157,7 +157,7 @@ async def cancel_booking(
     status_code=201,
     response_model=PublicBookingCreated,
     responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
-    # Its writes check what they rely on (bookings/service/create.py): the reads before them
+    # Its writes check what they rely on (bookings/service/create_writes.py): the reads before them
     # need not hold SQLite's writers' turn.
     dependencies=[ReadsFirst],
 )

@@ -16,13 +16,9 @@ from maitred.bookings.models import Booking, BookingLine, BookingStatusChange
 from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service.access import Viewer
-from maitred.bookings.service.create import (
-    apply_quote,
-    checked_event_type,
-    menu_choices,
-    organization_of,
-)
 from maitred.bookings.service.location import place_of
+from maitred.bookings.service.organization import checked_event_type, organization_of
+from maitred.bookings.service.quoting import apply_quote, menu_choices
 from maitred.bookings.service.read import read_booking, visible_booking
 from maitred.bookings.service.status import (
     ACTIVE,

@@ -21,14 +21,11 @@ from maitred.availability import service as availability_service
 from maitred.availability import teams as teams_service
 from maitred.bookings.models import Booking, BookingStatusChange
 from maitred.bookings.repository import BookingRepository
-from maitred.bookings.service.create import (
-    apply_quote,
-    checked_event_type,
-    organization_of,
-)
 from maitred.bookings.service.crm_records import track_in_crm
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.numbers import next_reference
+from maitred.bookings.service.organization import checked_event_type, organization_of
+from maitred.bookings.service.quoting import apply_quote
 from maitred.bookings.service.read import detail
 from maitred.bookings.service.status import (
     CANCELLED,

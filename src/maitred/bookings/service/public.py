@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from maitred.availability import service as availability_service
 from maitred.bookings.schemas import PublicBookingRequest
-from maitred.bookings.service.create import menu_choices, plan_booking, write_booking
+from maitred.bookings.service.create_plan import plan_booking
+from maitred.bookings.service.create_writes import write_booking
 from maitred.bookings.service.location import place_of
+from maitred.bookings.service.quoting import menu_choices
 from maitred.bookings.service.read import local_now
 from maitred.bookings.service.status import PENDING
 from maitred.customers import service as customers_service

@@ -13,8 +13,8 @@ from maitred.bookings.repository import BookingRepository
 from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service.access import Viewer
 from maitred.bookings.service.change import _kept_menu, _kept_upgrades
-from maitred.bookings.service.create import menu_choices
 from maitred.bookings.service.location import place_of
+from maitred.bookings.service.quoting import menu_choices
 from maitred.bookings.service.read import visible_booking
 from maitred.kit.errors import AppError, Forbidden
 from maitred.pricing import service as pricing_service
