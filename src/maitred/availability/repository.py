@@ -31,22 +31,6 @@ class ActiveTeam:
     time_off: list[Any]
 
 
-# The calendar's read of the claims, built once: building the statement anew cost more than
-# running it.
-_ACTIVE_CLAIMS_BETWEEN = select(
-    CapacityClaim.booking_id, CapacityClaim.team_id, CapacityClaim.starts_at, CapacityClaim.ends_at
-).where(
-    CapacityClaim.organization_id == bindparam("organization_id", type_=Uuid()),
-    CapacityClaim.day >= bindparam("first", type_=Date()),
-    CapacityClaim.day <= bindparam("last", type_=Date()),
-    CapacityClaim.released_at.is_(None),
-    or_(
-        CapacityClaim.expires_at.is_(None),
-        CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
-    ),
-)
-
-
 # The active teams, each with its active claims of the days asked (none: one row of NULLs), in
 # the calendar's order: what a claimer needs, in one statement.
 _TEAMS_AND_CLAIMS = (
@@ -223,35 +207,12 @@ class ClaimRepository(Repository[CapacityClaim]):
             ],
         )
 
-    async def active_between(
-        self, first: date, last: date, now: datetime
-    ) -> list[tuple[uuid.UUID, uuid.UUID, datetime, datetime]]:
-        """(booking, team, starts_at, ends_at) of the active claims of days `first`..`last`."""
-        rows = await self.session.execute(
-            _ACTIVE_CLAIMS_BETWEEN,
-            {"organization_id": self.organization_id, "first": first, "last": last, "now": now},
-        )
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
     async def unreleased_of(self, booking_id: uuid.UUID) -> Sequence[CapacityClaim]:
         return await self.all(
             self.scoped()
             .where(CapacityClaim.booking_id == booking_id, CapacityClaim.released_at.is_(None))
             .order_by(CapacityClaim.created_at, CapacityClaim.id)
         )
-
-    async def mark_released(self, claim_ids: Collection[uuid.UUID], now: datetime) -> None:
-        if claim_ids:
-            await self.session.execute(
-                update(CapacityClaim)
-                .where(
-                    CapacityClaim.organization_id == self.organization_id,
-                    CapacityClaim.id.in_(list(claim_ids)),
-                    CapacityClaim.released_at.is_(None),
-                )
-                .values(released_at=now)
-                .execution_options(synchronize_session=False)
-            )
 
     async def release_expired(self, booking_id: uuid.UUID, now: datetime) -> Sequence[date]:
         """Releases the booking's holds that ran out; the days they were on."""

@@ -9,25 +9,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, Uuid, bindparam, delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from maitred.availability.ledger_check_repository import active_at
 from maitred.availability.models import CapacityClaim, ChefTeam
-from maitred.availability.repository import ActiveTeam
 from maitred.kit.repository import Repository
+
 
 # The calendar's read of the teams, built once: building the statement anew cost more than
 # running it.
-_ACTIVE_TEAMS = (
-    select(ChefTeam.id, ChefTeam.name, ChefTeam.working_weekdays, ChefTeam.time_off)
-    .where(
-        ChefTeam.organization_id == bindparam("organization_id", type_=Uuid()),
-        ChefTeam.is_active.is_(True),
-    )
-    .order_by(ChefTeam.name, ChefTeam.id)
-)
-
-
 class TeamRepository(Repository[ChefTeam]):
     model: ClassVar[type[Any]] = ChefTeam
     not_found_message: ClassVar[str] = "No such chef team"
@@ -41,11 +31,6 @@ class TeamRepository(Repository[ChefTeam]):
         if is_active is not None:
             statement = statement.where(ChefTeam.is_active.is_(is_active))
         return statement
-
-    async def active(self) -> list[ActiveTeam]:
-        """What the calendar needs of each active team, by name."""
-        rows = await self.session.execute(_ACTIVE_TEAMS, {"organization_id": self.organization_id})
-        return [ActiveTeam(r.id, r.name, r.working_weekdays, r.time_off or []) for r in rows]
 
     async def has_future_claims(self, team_id: uuid.UUID, now: datetime) -> bool:
         found = await self.session.scalar(
