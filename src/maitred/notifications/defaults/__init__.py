@@ -1,5 +1,5 @@
 """The notifications maitred sends, with their built-in wording in each language maitred speaks
-(English, and Spanish in spanish.py): what an organization sees until it writes its own (a
+(English, and Spanish in spanish/): what an organization sees until it writes its own (a
 NotificationTemplate row, per channel and language) and gets back when it deletes that."""
 
 from __future__ import annotations
