@@ -89,7 +89,11 @@ async def features(
     database: Database, *, database_ok: bool, settled: dict[str, str] | None = None
 ) -> dict[str, str]:
     """`settled`: features the settings decide once (payments), reported as they are."""
-    live = database_ok and await live_workers(database, monitor=True)
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT):  # the snapshot's age stays bounded
+            live = database_ok and bool(await live_workers(database, monitor=True))
+    except TimeoutError:
+        live = False
     workers = "running" if live else "stopped"
     found = {"workers": workers, "outbox": "enabled", "idempotency": "enabled", **(settled or {})}
     for name, check in _feature_checks.items():
