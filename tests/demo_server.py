@@ -97,6 +97,7 @@ def demo_server(workdir: Path, **settings: str) -> Iterator[str]:
 class Server:
     base_url: str
     log: Path
+    process: asyncio.subprocess.Process  # a test may kill it; `serving` reaps it either way
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
@@ -122,7 +123,7 @@ async def serving(settings: Settings, home: Path, **more_env: str) -> AsyncItera
             stdout=output,
             stderr=asyncio.subprocess.STDOUT,
         )
-    running = Server(base, log)
+    running = Server(base, log, process)
     try:
         # A deadline, not a count of tries: on a loaded machine the app takes tens of seconds
         # to import, and each try takes longer.
@@ -142,4 +143,4 @@ async def serving(settings: Settings, home: Path, **more_env: str) -> AsyncItera
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=20)
+        await asyncio.wait_for(process.wait(), timeout=30)

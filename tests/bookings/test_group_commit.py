@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -27,56 +26,18 @@ from maitred.bookings.models import Booking
 from maitred.config import Settings
 from maitred.kit.db import Database
 from tests.bookings.given import SEED_000_POLICY, given_book, saturday
-from tests.demo_server import free_port, server_env
+from tests.demo_server import Server, serving
 
 pytestmark = pytest.mark.xdist_group("bookings-group-commit")
 
-MAITRED = str(Path(sys.executable).with_name("maitred"))
 FORM = "/api/v1/public/bookings"
 
 
-async def start_server(settings: Settings, home: Path) -> tuple[asyncio.subprocess.Process, str]:
-    """`maitred serve` on the test database, rate limits and embedded worker off."""
-    port = free_port()
-    env = server_env(settings, home)
-    log = home / "server.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            MAITRED,
-            "serve",
-            "--no-migrate",
-            "--port",
-            str(port),
-            cwd=home,
-            env=env,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base_url, timeout=5) as client:
-        for _ in range(1200):  # a loaded machine takes tens of seconds to import the app
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    return process, base_url
-            except httpx.TransportError:
-                pass
-            assert process.returncode is None, log.read_text(errors="replace")[-4000:]
-            await asyncio.sleep(0.1)
-    process.kill()
-    pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')[-4000:]}")
-
-
 @pytest.fixture
-async def server(
-    settings: Settings, migrated: None, tmp_path: Path
-) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
-    process, base_url = await start_server(settings, tmp_path)
-    try:
-        yield process, base_url
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), timeout=30)
+async def server(settings: Settings, migrated: None, tmp_path: Path) -> AsyncIterator[Server]:
+    """`maitred serve` on the test database, rate limits and embedded worker off."""
+    async with serving(settings, tmp_path) as running:
+        yield running
 
 
 def form(n: int, weeks_ahead: int, **changes: Any) -> dict[str, Any]:
@@ -103,7 +64,7 @@ async def stored_bookings(database: Database, organization_id: uuid.UUID) -> lis
 
 
 async def test_requests_refused_in_a_group_leave_the_others_booked(
-    database: Database, server: tuple[asyncio.subprocess.Process, str], tmp_path: Path
+    database: Database, server: Server, tmp_path: Path
 ) -> None:
     book = await given_book(database, settings=SEED_000_POLICY, teams=3)
     tenant = {"X-Tenant-ID": str(book.organization.id)}
@@ -115,7 +76,7 @@ async def test_requests_refused_in_a_group_leave_the_others_booked(
     forms += [form(200 + n, 20, event_type="rodeo") for n in range(5)]
     forms += [form(300 + n, 21, phone="12") for n in range(5)]
     limits = httpx.Limits(max_connections=len(forms), max_keepalive_connections=len(forms))
-    async with httpx.AsyncClient(base_url=server[1], timeout=60, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=60, limits=limits) as http:
         answers = await asyncio.gather(*(http.post(FORM, json=f, headers=tenant) for f in forms))
 
     statuses = [a.status_code for a in answers]
@@ -141,7 +102,6 @@ async def test_every_booking_answered_201_survives_a_kill_right_after(
 ) -> None:
     book = await given_book(database, settings=SEED_000_POLICY, teams=40)
     tenant = {"X-Tenant-ID": str(book.organization.id)}
-    process, base_url = await start_server(settings, tmp_path)
     answered: list[str] = []
     killed = asyncio.Event()
     numbers = iter(range(10_000))
@@ -159,13 +119,12 @@ async def test_every_booking_answered_201_survives_a_kill_right_after(
                 process.send_signal(signal.SIGKILL)  # at once, with others mid-transaction
                 killed.set()
 
-    try:
-        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
-            await asyncio.gather(*(keep_booking(http) for _ in range(16)))
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await process.wait()
+    async with (
+        serving(settings, tmp_path) as running,
+        httpx.AsyncClient(base_url=running.base_url, timeout=60) as http,
+    ):
+        process = running.process
+        await asyncio.gather(*(keep_booking(http) for _ in range(16)))
 
     stored = await stored_bookings(database, book.organization.id)
     assert set(answered) <= {str(b.id) for b in stored}
