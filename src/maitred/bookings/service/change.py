@@ -18,7 +18,7 @@ from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service.access import Viewer
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.organization import checked_event_type, organization_of
-from maitred.bookings.service.quoting import apply_quote, menu_choices
+from maitred.bookings.service.quoting import apply_quote, menu_choices, quote_at
 from maitred.bookings.service.read import read_booking, visible_booking
 from maitred.bookings.service.status import (
     ACTIVE,
@@ -228,17 +228,14 @@ async def update_booking(
     if repriced:
         lines = await repository.lines_of(booking.id)
         menu = _kept_menu(lines) if form.menu_items is None else menu_choices(form.menu_items)
-        quote = await pricing_service.quote(
+        quote = await quote_at(
             session,
-            organization_id=viewer.organization_id,
-            request=pricing_service.PriceRequest(
-                guest_count=guests,
-                child_count=children,
-                menu=menu,
-                upgrades=_kept_upgrades(booking),
-                zip_code=place.zip_code,
-                city=place.city,
-            ),
+            viewer.organization_id,
+            place,
+            guest_count=guests,
+            child_count=children,
+            menu=menu,
+            upgrades=_kept_upgrades(booking),
         )
     if reclaimed:
         window = await availability_service.window(

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from maitred.availability import service as availability_service
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.organization import checked_event_type, organization_of
-from maitred.bookings.service.quoting import quoted_amounts, quoted_lines
+from maitred.bookings.service.quoting import quote_at, quoted_amounts, quoted_lines
 from maitred.bookings.service.status import CONFIRMED, PENDING
 from maitred.kit import outbox
 from maitred.kit.clock import utcnow
@@ -96,17 +96,14 @@ async def plan_booking(
             zip_code=place.zip_code,
             public=public,
         )
-    quote = await pricing_service.quote(
+    quote = await quote_at(
         session,
-        organization_id=organization_id,
-        request=pricing_service.PriceRequest(
-            guest_count=guest_count,
-            child_count=child_count,
-            menu=tuple(menu),
-            upgrades=tuple(upgrades),
-            zip_code=place.zip_code,
-            city=place.city,
-        ),
+        organization_id,
+        place,
+        guest_count=guest_count,
+        child_count=child_count,
+        menu=menu,
+        upgrades=upgrades,
     )
     if (
         status == CONFIRMED

@@ -25,7 +25,7 @@ from maitred.bookings.service.crm_records import track_in_crm
 from maitred.bookings.service.location import place_of
 from maitred.bookings.service.numbers import next_reference
 from maitred.bookings.service.organization import checked_event_type, organization_of
-from maitred.bookings.service.quoting import apply_quote
+from maitred.bookings.service.quoting import apply_quote, quote_at
 from maitred.bookings.service.read import detail
 from maitred.bookings.service.status import (
     CANCELLED,
@@ -114,17 +114,14 @@ async def record_past_booking(
         session, organization_id=organization_id, customer_id=customer_id
     )
     place = place_of(location, location_details)
-    quote = await pricing_service.quote(
+    quote = await quote_at(
         session,
-        organization_id=organization_id,
-        request=pricing_service.PriceRequest(
-            guest_count=guest_count,
-            child_count=child_count,
-            menu=tuple(menu),
-            upgrades=tuple(upgrades),
-            zip_code=place.zip_code,
-            city=place.city,
-        ),
+        organization_id,
+        place,
+        guest_count=guest_count,
+        child_count=child_count,
+        menu=menu,
+        upgrades=upgrades,
     )
     booked_at, (status, updated_at) = history[0][1], history[-1]
     reached = dict(history)

@@ -8,8 +8,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from maitred.bookings.models import Booking, BookingLine
 from maitred.bookings.schemas import MenuItemIn
+from maitred.bookings.service.location import Place
 from maitred.pricing import service as pricing_service
 
 
@@ -22,6 +25,31 @@ def menu_choices(items: Sequence[MenuItemIn | str]) -> tuple[pricing_service.Men
             menu_item_id=item.menu_item_id, name=item.name, quantity=item.quantity
         )
         for item in items
+    )
+
+
+async def quote_at(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    place: Place,
+    *,
+    guest_count: int,
+    child_count: int,
+    menu: Sequence[pricing_service.MenuChoice],
+    upgrades: Sequence[pricing_service.UpgradeChoice],
+) -> pricing_service.Quote:
+    """The organization's price for this party and menu at `place` (its travel fee and tax)."""
+    return await pricing_service.quote(
+        session,
+        organization_id=organization_id,
+        request=pricing_service.PriceRequest(
+            guest_count=guest_count,
+            child_count=child_count,
+            menu=tuple(menu),
+            upgrades=tuple(upgrades),
+            zip_code=place.zip_code,
+            city=place.city,
+        ),
     )
 
 

@@ -14,10 +14,9 @@ from maitred.bookings.schemas import BookingUpdate
 from maitred.bookings.service.access import Viewer
 from maitred.bookings.service.change import _kept_menu, _kept_upgrades
 from maitred.bookings.service.location import place_of
-from maitred.bookings.service.quoting import menu_choices
+from maitred.bookings.service.quoting import menu_choices, quote_at
 from maitred.bookings.service.read import visible_booking
 from maitred.kit.errors import AppError, Forbidden
-from maitred.pricing import service as pricing_service
 
 
 async def requote(
@@ -55,16 +54,13 @@ async def requote(
             refused = "; ".join(reasons) or exc.message
     lines = await BookingRepository(session, viewer.organization_id).lines_of(booking.id)
     menu = _kept_menu(lines) if form.menu_items is None else menu_choices(form.menu_items)
-    quote = await pricing_service.quote(
+    quote = await quote_at(
         session,
-        organization_id=viewer.organization_id,
-        request=pricing_service.PriceRequest(
-            guest_count=guests,
-            child_count=min(children, guests),
-            menu=menu,
-            upgrades=_kept_upgrades(booking),
-            zip_code=place.zip_code,
-            city=place.city,
-        ),
+        viewer.organization_id,
+        place,
+        guest_count=guests,
+        child_count=min(children, guests),
+        menu=menu,
+        upgrades=_kept_upgrades(booking),
     )
     return quote.as_json() | {"refused": refused, "currency": booking.currency}
