@@ -10,10 +10,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, String, Uuid, and_, column, or_, select, table
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Date, String, Uuid, column, select, table
 
-from maitred.availability.models import CapacityClaim
+from maitred.availability.models import CapacityClaim, active_at
 from maitred.kit.db import UTCDateTime
 from maitred.kit.repository import Repository
 
@@ -29,14 +28,6 @@ _bookings = table(
     column("hold_expires_at", UTCDateTime()),
 )
 HOLDING_STATUSES = ("pending", "confirmed")
-
-
-def active_at(now: datetime) -> ColumnElement[bool]:
-    """A claim holds its team while neither released nor expired; no background job needed."""
-    return and_(
-        CapacityClaim.released_at.is_(None),
-        or_(CapacityClaim.expires_at.is_(None), CapacityClaim.expires_at > now),
-    )
 
 
 class LedgerCheckRepository(Repository[CapacityClaim]):

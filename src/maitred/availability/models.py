@@ -9,8 +9,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from maitred.kit.db import Base, TenantOwned
 
@@ -57,3 +58,12 @@ class CapacityClaim(TenantOwned, Base):
     ends_at: Mapped[datetime]  # event end plus buffer (UTC)
     expires_at: Mapped[datetime | None]
     released_at: Mapped[datetime | None]
+
+
+def active_at(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """A claim holds its team while neither released nor expired; no background job needed.
+    `now` is a value, or a bound parameter of a statement built once."""
+    return and_(
+        CapacityClaim.released_at.is_(None),
+        or_(CapacityClaim.expires_at.is_(None), CapacityClaim.expires_at > now),
+    )

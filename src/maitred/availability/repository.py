@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import Date, Table, Uuid, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Date, Table, Uuid, and_, bindparam, insert, select, update
 
 from maitred.availability.claim_statements import FREE_TEAM_CLAIMS, TAKE_DAY, claim_last_sql
-from maitred.availability.models import CapacityClaim, ChefTeam
+from maitred.availability.models import CapacityClaim, ChefTeam, active_at
 from maitred.kit import writes
 from maitred.kit.clock import utcnow
 from maitred.kit.db import UTCDateTime
@@ -51,11 +51,7 @@ _TEAMS_AND_CLAIMS = (
             CapacityClaim.organization_id == bindparam("organization_id", type_=Uuid()),
             CapacityClaim.day >= bindparam("first", type_=Date()),
             CapacityClaim.day <= bindparam("last", type_=Date()),
-            CapacityClaim.released_at.is_(None),
-            or_(
-                CapacityClaim.expires_at.is_(None),
-                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
-            ),
+            active_at(bindparam("now", type_=UTCDateTime())),
         ),
     )
     .where(

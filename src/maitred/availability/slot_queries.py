@@ -4,9 +4,9 @@ every GET /availability, public or staff, so it lives apart from the claimers' s
 
 from __future__ import annotations
 
-from sqlalchemy import Date, String, Uuid, bindparam, null, or_, select, type_coerce, union_all
+from sqlalchemy import Date, String, Uuid, bindparam, null, select, type_coerce, union_all
 
-from maitred.availability.models import CapacityClaim, ChefTeam
+from maitred.availability.models import CapacityClaim, ChefTeam, active_at
 from maitred.kit.db import UTCDateTime
 from maitred.kit.reads import ReadQuery
 
@@ -30,11 +30,7 @@ TEAMS_AND_CLAIMS = ReadQuery(
             CapacityClaim.organization_id == bindparam("claims_of", type_=Uuid()),
             CapacityClaim.day >= bindparam("first", type_=Date()),
             CapacityClaim.day <= bindparam("last", type_=Date()),
-            CapacityClaim.released_at.is_(None),
-            or_(
-                CapacityClaim.expires_at.is_(None),
-                CapacityClaim.expires_at > bindparam("now", type_=UTCDateTime()),
-            ),
+            active_at(bindparam("now", type_=UTCDateTime())),
             CapacityClaim.starts_at < bindparam("until", type_=UTCDateTime()),
             CapacityClaim.ends_at > bindparam("since", type_=UTCDateTime()),
         ),

@@ -11,8 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Select, delete, func, select
 
-from maitred.availability.ledger_check_repository import active_at
-from maitred.availability.models import CapacityClaim, ChefTeam
+from maitred.availability.models import CapacityClaim, ChefTeam, active_at
 from maitred.kit.repository import Repository
 
 
