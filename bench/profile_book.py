@@ -33,6 +33,7 @@ from typing import Any
 import book_seed
 import httpx
 import profile_reads
+import servers
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -60,20 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _body(n: int, day: str) -> dict[str, Any]:
-    """bench/wrk_public_booking.lua's request."""
-    return {
-        "name": f"Profile Guest {n}",
-        "phone": f"+1916{3_000_000 + n:07d}",
-        "email": f"profile{n}@bench.example",
-        "event_date": day,
-        "event_time": "18:00",
-        "guest_count": 12,
-        "event_type": "birthday",
-        "location": "Folsom, CA 95630",
-        "message": "Backyard party",
-        "source": "booking_form",
-        "honeypot": "",
-    }
+    return servers.public_booking_form(
+        f"Profile Guest {n}", f"+1916{3_000_000 + n:07d}", f"profile{n}@bench.example", day
+    )
 
 
 def _report(profiler: cProfile.Profile | None) -> None:

@@ -58,19 +58,9 @@ async def sample(url: str, stop: asyncio.Event, seen: Counter[tuple[Any, ...]]) 
 
 
 def form(n: int, tag: str, day: date) -> dict[str, Any]:
-    return {
-        "name": f"Guest {n}",
-        "phone": f"+1916{2_000_000 + n:07d}",
-        "email": f"g{n}-{tag}@bench.example",
-        "event_date": day.isoformat(),
-        "event_time": "18:00",
-        "guest_count": 12,
-        "event_type": "birthday",
-        "location": "Folsom, CA 95630",
-        "message": "Backyard party",
-        "source": "booking_form",
-        "honeypot": "",
-    }
+    return servers.public_booking_form(
+        f"Guest {n}", f"+1916{2_000_000 + n:07d}", f"g{n}-{tag}@bench.example", day.isoformat()
+    )
 
 
 async def measure(args: argparse.Namespace) -> None:

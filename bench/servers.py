@@ -151,6 +151,23 @@ def start_ceilings(workdir: Path, database_url: str, pool_size: int, secret_key:
     return start("ceilings", command, env, workdir, port)
 
 
+def public_booking_form(name: str, phone: str, email: str, day: str) -> dict[str, Any]:
+    """bench/wrk_public_booking.lua's request body, for the in-process profilers."""
+    return {
+        "name": name,
+        "phone": phone,
+        "email": email,
+        "event_date": day,
+        "event_time": "18:00",
+        "guest_count": 12,
+        "event_type": "birthday",
+        "location": "Folsom, CA 95630",
+        "message": "Backyard party",
+        "source": "booking_form",
+        "honeypot": "",
+    }
+
+
 def fetch(
     url: str,
     method: str = "GET",
