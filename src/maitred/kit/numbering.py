@@ -72,18 +72,22 @@ _TAKE_NOW = ReadQuery(
 )
 
 
+def _take_values(organization_id: uuid.UUID, series: str, year: int) -> dict[str, Any]:
+    """The take's bound values: a new series row's id and the instant, should it be created."""
+    return {
+        "b_id": uuid.uuid4(),
+        "b_organization_id": organization_id,
+        "b_series": series,
+        "b_year": year,
+        "b_now": utcnow(),
+    }
+
+
 async def take_now(reads: ReadPool, *, organization_id: uuid.UUID, series: str, year: int) -> int:
     """`next_number`, committed at once on a connection of `reads` (PostgreSQL): the series'
     row is locked for this one statement; a number the caller's transaction then does not use
     is skipped, as one taken inside it and rolled back."""
-    row = await reads.one(
-        _TAKE_NOW,
-        b_id=uuid.uuid4(),
-        b_organization_id=organization_id,
-        b_series=series,
-        b_year=year,
-        b_now=utcnow(),
-    )
+    row = await reads.one(_TAKE_NOW, **_take_values(organization_id, series, year))
     assert row is not None  # the upsert always returns its row
     return int(row["last_value"])
 
@@ -92,16 +96,7 @@ async def next_number(
     session: AsyncSession, *, organization_id: uuid.UUID, series: str, year: int
 ) -> int:
     dialect = session.get_bind().dialect.name
-    taken = await _TAKE[dialect].run(
-        session,
-        {
-            "b_id": uuid.uuid4(),
-            "b_organization_id": organization_id,
-            "b_series": series,
-            "b_year": year,
-            "b_now": utcnow(),
-        },
-    )
+    taken = await _TAKE[dialect].run(session, _take_values(organization_id, series, year))
     return int(taken[0][0])
 
 
