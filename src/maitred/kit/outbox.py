@@ -358,11 +358,10 @@ async def _deliveries(
     rows = []
     for event_id, name, organization_id, due in events:
         for handler_name in sorted(_handlers.get(name, {})):
-            asked = _audiences.get(handler_name) if memo is not None else None
-            if asked is not None and memo is not None:
+            if memo is not None and handler_name in _audiences:
                 key = ("outbox.audience", handler_name, organization_id)
                 if key not in memo:
-                    memo[key] = await asked(session, organization_id)
+                    memo[key] = await _audiences[handler_name](session, organization_id)
                 if not memo[key](name):
                     continue
             rows.append(
